@@ -1,0 +1,63 @@
+import type { Database } from 'better-sqlite3';
+import type { Folder } from '../../shared/domain';
+
+interface FolderRow {
+  id: number;
+  path: string;
+  name: string;
+  auto_caption: number;
+  caption_context: string | null;
+  added_at: string;
+  last_indexed_at: string | null;
+  photo_count: number;
+  missing_count: number;
+}
+
+const selectFolders = `
+  SELECT f.*,
+    (SELECT count(*) FROM photos p WHERE p.folder_id = f.id AND p.status = 'present') AS photo_count,
+    (SELECT count(*) FROM photos p WHERE p.folder_id = f.id AND p.status = 'missing') AS missing_count
+  FROM folders f`;
+
+function toFolder(row: FolderRow): Folder {
+  return {
+    id: row.id,
+    path: row.path,
+    name: row.name,
+    autoCaption: row.auto_caption === 1,
+    captionContext: row.caption_context,
+    addedAt: row.added_at,
+    lastIndexedAt: row.last_indexed_at,
+    photoCount: row.photo_count,
+    missingCount: row.missing_count,
+  };
+}
+
+export class FoldersRepository {
+  constructor(private readonly db: Database) {}
+
+  list(): Folder[] {
+    const rows = this.db.prepare(`${selectFolders} ORDER BY f.path`).all() as FolderRow[];
+    return rows.map(toFolder);
+  }
+
+  get(id: number): Folder | undefined {
+    const row = this.db.prepare(`${selectFolders} WHERE f.id = ?`).get(id) as FolderRow | undefined;
+    return row && toFolder(row);
+  }
+
+  insert(path: string, name: string, addedAt: string): number {
+    const result = this.db
+      .prepare('INSERT INTO folders (path, name, added_at) VALUES (?, ?, ?)')
+      .run(path, name, addedAt);
+    return Number(result.lastInsertRowid);
+  }
+
+  delete(id: number): void {
+    this.db.prepare('DELETE FROM folders WHERE id = ?').run(id);
+  }
+
+  markIndexed(id: number, at: string): void {
+    this.db.prepare('UPDATE folders SET last_indexed_at = ? WHERE id = ?').run(at, id);
+  }
+}

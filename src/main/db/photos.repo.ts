@@ -1,0 +1,139 @@
+import type { Database } from 'better-sqlite3';
+import type { PhotoStatus } from '../../shared/domain';
+
+/** Everything the indexer learns about a file; stored as one photo row. */
+export interface PhotoRecord {
+  folderId: number;
+  path: string;
+  relPath: string;
+  fileName: string;
+  fileType: string;
+  mimeType: string | null;
+  size: number;
+  mtimeMs: number;
+  fingerprint: string;
+  hasThumbnail: boolean;
+  width: number | null;
+  height: number | null;
+  orientation: number | null;
+  capturedAt: string | null;
+  cameraMake: string | null;
+  cameraModel: string | null;
+  lens: string | null;
+  gpsLatitude: number | null;
+  gpsLongitude: number | null;
+  gpsAltitude: number | null;
+  embeddedTitle: string | null;
+  embeddedCaption: string | null;
+  embeddedAltText: string | null;
+  embeddedKeywords: string[];
+  indexedAt: string;
+}
+
+/** The little the indexer needs to decide whether a known file changed. */
+export interface KnownPhoto {
+  id: number;
+  path: string;
+  size: number;
+  mtimeMs: number;
+  fingerprint: string;
+  status: PhotoStatus;
+}
+
+const recordColumns = `
+  folder_id = @folderId, path = @path, rel_path = @relPath, file_name = @fileName,
+  file_type = @fileType, mime_type = @mimeType, size = @size, mtime_ms = @mtimeMs,
+  fingerprint = @fingerprint, has_thumbnail = @hasThumbnail, width = @width, height = @height,
+  orientation = @orientation, captured_at = @capturedAt, camera_make = @cameraMake,
+  camera_model = @cameraModel, lens = @lens, gps_latitude = @gpsLatitude,
+  gps_longitude = @gpsLongitude, gps_altitude = @gpsAltitude, embedded_title = @embeddedTitle,
+  embedded_caption = @embeddedCaption, embedded_alt_text = @embeddedAltText,
+  embedded_keywords = @embeddedKeywords, indexed_at = @indexedAt,
+  status = 'present', missing_since = NULL`;
+
+const knownColumns = 'id, path, size, mtime_ms AS mtimeMs, fingerprint, status';
+
+function toParams(record: PhotoRecord) {
+  return {
+    ...record,
+    hasThumbnail: record.hasThumbnail ? 1 : 0,
+    embeddedKeywords: JSON.stringify(record.embeddedKeywords),
+  };
+}
+
+export class PhotosRepository {
+  private readonly insertStatement;
+  private readonly updateStatement;
+  private readonly byPathStatement;
+
+  constructor(private readonly db: Database) {
+    const columns = recordColumns.split(',').map((pair) => pair.split('=').map((s) => s.trim()));
+    this.insertStatement = db.prepare(
+      `INSERT INTO photos (${columns.map(([column]) => column).join(', ')})
+       VALUES (${columns.map(([, value]) => value).join(', ')})`,
+    );
+    this.updateStatement = db.prepare(`UPDATE photos SET ${recordColumns} WHERE id = @id`);
+    this.byPathStatement = db.prepare(`SELECT ${knownColumns} FROM photos WHERE path = ?`);
+  }
+
+  insert(record: PhotoRecord): number {
+    return Number(this.insertStatement.run(toParams(record)).lastInsertRowid);
+  }
+
+  /** Replaces a photo's file facts, keeping its id and so its captions and jobs. */
+  update(id: number, record: PhotoRecord): void {
+    this.updateStatement.run({ ...toParams(record), id });
+  }
+
+  findByPath(path: string): KnownPhoto | undefined {
+    return this.byPathStatement.get(path) as KnownPhoto | undefined;
+  }
+
+  /** Photos of a folder at or below `pathPrefix` (the folder path, or a subfolder ending in a separator). */
+  knownUnder(folderId: number, pathPrefix: string): KnownPhoto[] {
+    return this.db
+      .prepare(
+        `SELECT ${knownColumns} FROM photos
+         WHERE folder_id = ? AND substr(path, 1, length(?)) = ?`,
+      )
+      .all(folderId, pathPrefix, pathPrefix) as KnownPhoto[];
+  }
+
+  withFingerprint(fingerprint: string): KnownPhoto[] {
+    return this.db
+      .prepare(`SELECT ${knownColumns} FROM photos WHERE fingerprint = ?`)
+      .all(fingerprint) as KnownPhoto[];
+  }
+
+  isFingerprintUsed(fingerprint: string): boolean {
+    return this.db.prepare('SELECT 1 FROM photos WHERE fingerprint = ? LIMIT 1').get(fingerprint) !== undefined;
+  }
+
+  markMissing(ids: readonly number[], at: string): void {
+    const statement = this.db.prepare(
+      `UPDATE photos SET status = 'missing', missing_since = ? WHERE id = ? AND status = 'present'`,
+    );
+    this.db.transaction(() => {
+      for (const id of ids) statement.run(at, id);
+    })();
+  }
+
+  /** Hands every photo of one folder to another (a parent folder added later absorbs it). */
+  reparent(fromFolderId: number, toFolderId: number, relPathPrefix: string): void {
+    this.db
+      .prepare('UPDATE photos SET folder_id = ?, rel_path = ? || rel_path WHERE folder_id = ?')
+      .run(toFolderId, relPathPrefix, fromFolderId);
+  }
+
+  counts(): { photos: number; missing: number; captioned: number } {
+    return this.db
+      .prepare(
+        `SELECT
+           count(*) FILTER (WHERE status = 'present') AS photos,
+           count(*) FILTER (WHERE status = 'missing') AS missing,
+           (SELECT count(DISTINCT photo_id) FROM captions) AS captioned
+         FROM photos`,
+      )
+      .get() as { photos: number; missing: number; captioned: number };
+  }
+}

@@ -1,0 +1,120 @@
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { PhotoMetadata } from '../metadata/exiftool.adapter';
+import type { ExifToolAdapter } from '../metadata/exiftool.adapter';
+import { pixelSourceFor } from '../library/file-types';
+import type { ImageInput, SharpAdapter } from './sharp.adapter';
+
+export interface CaptionImageSize {
+  longEdge: number;
+  maxBytes: number;
+}
+
+export const defaultCaptionImageSize: CaptionImageSize = { longEdge: 1024, maxBytes: 1_000_000 };
+export const thumbnailLongEdge = 384;
+
+const fingerprintPattern = /^[0-9a-f]{32}$/;
+
+/**
+ * Thumbnails and caption-ready copies, cached by content fingerprint so renamed and duplicate
+ * photos share them. RAW files (and images sharp cannot decode, such as HEVC-coded HEIC) are
+ * read through their embedded JPEG preview.
+ */
+export class Derivatives {
+  constructor(
+    private readonly cacheDir: string,
+    private readonly images: SharpAdapter,
+    private readonly metadata: ExifToolAdapter,
+  ) {}
+
+  static isFingerprint(value: string): boolean {
+    return fingerprintPattern.test(value);
+  }
+
+  thumbnailPath(fingerprint: string): string {
+    return join(this.shard('thumbs', fingerprint), `${fingerprint}.jpg`);
+  }
+
+  captionImagePath(fingerprint: string, size: CaptionImageSize): string {
+    return join(this.shard('caption', fingerprint), `${fingerprint}-${size.longEdge}-${size.maxBytes}.jpg`);
+  }
+
+  async hasThumbnail(fingerprint: string): Promise<boolean> {
+    return exists(this.thumbnailPath(fingerprint));
+  }
+
+  async makeThumbnail(path: string, fingerprint: string, metadata: PhotoMetadata): Promise<void> {
+    const thumbnail = await this.fromPixels(path, metadata, (input, orientation) =>
+      this.images.thumbnail(input, thumbnailLongEdge, orientation),
+    );
+    await writeAtomically(this.thumbnailPath(fingerprint), thumbnail.data);
+  }
+
+  /** The caption-ready JPEG for a photo, made on first request and then served from the cache. */
+  async captionImage(path: string, fingerprint: string, metadata: PhotoMetadata, size = defaultCaptionImageSize) {
+    const target = this.captionImagePath(fingerprint, size);
+    if (!(await exists(target))) {
+      const image = await this.fromPixels(path, metadata, (input, orientation) =>
+        this.images.captionReady(input, size.longEdge, size.maxBytes, orientation),
+      );
+      await writeAtomically(target, image.data);
+    }
+    return target;
+  }
+
+  /** Deletes every cached derivative of these fingerprints. */
+  async prune(fingerprints: Iterable<string>): Promise<void> {
+    for (const fingerprint of fingerprints) {
+      if (!Derivatives.isFingerprint(fingerprint)) continue;
+      for (const kind of ['thumbs', 'caption']) {
+        const dir = this.shard(kind, fingerprint);
+        const names = await readdir(dir).catch(() => [] as string[]);
+        await Promise.all(
+          names.filter((name) => name.startsWith(fingerprint)).map((name) => rm(join(dir, name), { force: true })),
+        );
+      }
+    }
+  }
+
+  private async fromPixels<T>(
+    path: string,
+    metadata: PhotoMetadata,
+    render: (input: ImageInput, orientation?: number) => Promise<T>,
+  ): Promise<T> {
+    const largestPreview = metadata.previews[0];
+    if (pixelSourceFor(path) === 'file' || !largestPreview) {
+      try {
+        return await render(path);
+      } catch (error) {
+        if (!largestPreview) throw error;
+      }
+    }
+    const preview = await this.metadata.extractPreview(path, largestPreview!.tag);
+    // Previews rarely carry their own orientation; the RAW file's tag applies to them.
+    return render(preview, metadata.orientation ?? 1);
+  }
+
+  private shard(kind: string, fingerprint: string): string {
+    return join(this.cacheDir, kind, fingerprint.slice(0, 2));
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Writes beside the target and renames, so a reader never sees half a file. */
+async function writeAtomically(target: string, data: Buffer): Promise<void> {
+  await mkdir(join(target, '..'), { recursive: true });
+  const temporary = `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  try {
+    await writeFile(temporary, data);
+    await rename(temporary, target);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}

@@ -1,0 +1,26 @@
+/** Plain-language messages for the file-system errors a photographer's folders produce. */
+export function describeFileError(error: unknown, what: 'file' | 'folder'): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return what === 'file'
+        ? 'The file disappeared while it was being indexed.'
+        : 'The folder does not exist (or was removed while it was being indexed).';
+    case 'EACCES':
+    case 'EPERM':
+      return `Captionist has no permission to read this ${what}.`;
+    case 'ELOOP':
+      return 'This is a symbolic link that loops back on itself.';
+    case 'ENAMETOOLONG':
+      return 'The path is too long for this system to open.';
+    case 'ENOTDIR':
+      return 'A part of this path is not a folder.';
+    case 'EIO':
+      return `The disk reported a read error for this ${what}.`;
+    case 'EMFILE':
+    case 'ENFILE':
+      return 'Too many files are open at once; try again.';
+    default:
+      return `Could not read this ${what}: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}

@@ -1,0 +1,217 @@
+import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename, relative, sep } from 'node:path';
+import type { Database } from 'better-sqlite3';
+import type { FileError, Folder, IndexProgress, IndexResult } from '../../shared/domain';
+import type { IndexErrorsRepository } from '../db/index-errors.repo';
+import type { FoldersRepository } from '../db/folders.repo';
+import type { KnownPhoto, PhotoRecord, PhotosRepository } from '../db/photos.repo';
+import type { Derivatives } from '../images/derivatives';
+import type { ExifToolAdapter, PhotoMetadata } from '../metadata/exiftool.adapter';
+import { forEachConcurrently } from './concurrency';
+import { describeFileError } from './file-errors';
+import { isPhotoFileType } from './file-types';
+import { fingerprintFile } from './fingerprint';
+import { describeImageError } from './image-errors';
+import { listPhotoFiles } from './walker';
+
+export interface IndexTarget {
+  folder: Folder;
+  /** The folder itself, or a subfolder of it to index alone. */
+  path: string;
+}
+
+export interface IndexerDeps {
+  db: Database;
+  photos: PhotosRepository;
+  folders: FoldersRepository;
+  indexErrors: IndexErrorsRepository;
+  metadata: ExifToolAdapter;
+  derivatives: Derivatives;
+  now: () => Date;
+  /** Files worked on at once: about one per core keeps sharp and ExifTool both busy. */
+  concurrency: number;
+}
+
+type FileOutcome = 'added' | 'updated' | 'unchanged' | 'moved';
+
+class FileIndexError extends Error {}
+
+/**
+ * Brings the database in line with the files below a library folder: new and changed files are
+ * read (metadata, fingerprint, thumbnail), unchanged ones (same size and mtime) skipped, renamed
+ * or moved ones recognised by fingerprint so their captions follow, and vanished ones marked
+ * missing but kept. A bad file becomes an entry in `errors`; it never stops the run.
+ */
+export class Indexer {
+  constructor(private readonly deps: IndexerDeps) {}
+
+  async index(targets: readonly IndexTarget[], onProgress: (progress: IndexProgress) => void = () => {}) {
+    const result: IndexResult = { added: 0, updated: 0, unchanged: 0, missing: 0, moved: 0, errors: [] };
+    for (const target of targets) await this.indexTarget(target, result, onProgress);
+    return result;
+  }
+
+  private async indexTarget(target: IndexTarget, result: IndexResult, onProgress: (p: IndexProgress) => void) {
+    const { folder, path } = target;
+    const { photos, indexErrors, folders, now } = this.deps;
+    const report = (phase: IndexProgress['phase'], done: number, total: number, currentPath: string | null) =>
+      onProgress({ folder: folder.path, phase, done, total, currentPath });
+
+    report('listing', 0, 0, null);
+    let listing;
+    try {
+      listing = await listPhotoFiles(path);
+    } catch (error) {
+      // The whole folder is unreachable (an unplugged drive, say): report it, mark nothing missing.
+      result.errors.push({ path, message: describeFileError(error, 'folder') });
+      return;
+    }
+
+    const prefix = path.endsWith(sep) ? path : path + sep;
+    const known = new Map(photos.knownUnder(folder.id, prefix).map((photo) => [photo.path, photo]));
+    const runErrors: FileError[] = [...listing.errors];
+    let done = 0;
+    report('indexing', 0, listing.files.length, null);
+
+    await forEachConcurrently(listing.files, this.deps.concurrency, async (file) => {
+      try {
+        const outcome = await this.indexFile(folder, file, known.get(file));
+        result[outcome] += 1;
+      } catch (error) {
+        runErrors.push({ path: file, message: error instanceof FileIndexError ? error.message : describeFileError(error, 'file') });
+      }
+      report('indexing', ++done, listing.files.length, file);
+    });
+
+    const listed = new Set(listing.files);
+    const unreadableFolders = listing.errors.map((error) => error.path + sep);
+    const gone = [...known.values()].filter(
+      (photo) => !listed.has(photo.path) && !unreadableFolders.some((dir) => photo.path.startsWith(dir)),
+    );
+    const at = now().toISOString();
+    photos.markMissing(
+      gone.filter((photo) => photo.status === 'present').map((photo) => photo.id),
+      at,
+    );
+    result.missing += gone.length;
+
+    const erroredPaths = new Set(runErrors.map((error) => error.path));
+    this.deps.db.transaction(() => {
+      for (const stale of indexErrors.pathsUnder(folder.id, prefix)) {
+        if (!erroredPaths.has(stale)) indexErrors.clear(stale);
+      }
+      for (const error of runErrors) indexErrors.record(folder.id, error, at);
+      folders.markIndexed(folder.id, at);
+    })();
+    result.errors.push(...runErrors);
+    report('done', done, listing.files.length, null);
+  }
+
+  private async indexFile(folder: Folder, path: string, known: KnownPhoto | undefined): Promise<FileOutcome> {
+    const { photos, derivatives } = this.deps;
+    const stats = await stat(path);
+    const mtimeMs = Math.trunc(stats.mtimeMs);
+    const existing = known ?? photos.findByPath(path);
+    if (existing && existing.status === 'present' && existing.size === stats.size && existing.mtimeMs === mtimeMs) {
+      return 'unchanged';
+    }
+    if (stats.size === 0) throw new FileIndexError('The file is empty (0 bytes).');
+
+    const [fingerprint, facts] = await Promise.all([fingerprintFile(path), this.readMetadata(path)]);
+    let thumbnailError: string | undefined;
+    let hasThumbnail = await derivatives.hasThumbnail(fingerprint);
+    if (!hasThumbnail) {
+      try {
+        await derivatives.makeThumbnail(path, fingerprint, facts);
+        hasThumbnail = true;
+      } catch (error) {
+        thumbnailError = describeImageError(error);
+      }
+    }
+
+    const record = this.toRecord(folder, path, stats.size, mtimeMs, fingerprint, hasThumbnail, facts);
+    const { outcome, replacedFingerprint } = this.deps.db.transaction(() => this.store(record, existing))();
+    if (replacedFingerprint && !photos.isFingerprintUsed(replacedFingerprint)) {
+      await derivatives.prune([replacedFingerprint]);
+    }
+    // The photo is indexed and searchable; only its picture could not be read.
+    if (thumbnailError) throw new FileIndexError(thumbnailError);
+    return outcome;
+  }
+
+  private store(record: PhotoRecord, existing: KnownPhoto | undefined) {
+    const { photos } = this.deps;
+    if (existing) {
+      photos.update(existing.id, record);
+      const replaced = existing.fingerprint !== record.fingerprint ? existing.fingerprint : undefined;
+      return { outcome: 'updated' as const, replacedFingerprint: replaced };
+    }
+    const movedAway = photos
+      .withFingerprint(record.fingerprint)
+      .find((photo) => photo.status === 'missing' || !existsSync(photo.path));
+    if (movedAway) {
+      photos.update(movedAway.id, record);
+      return { outcome: 'moved' as const, replacedFingerprint: undefined };
+    }
+    photos.insert(record);
+    return { outcome: 'added' as const, replacedFingerprint: undefined };
+  }
+
+  private async readMetadata(path: string): Promise<PhotoMetadata> {
+    let facts: PhotoMetadata;
+    try {
+      facts = await this.deps.metadata.readPhotoMetadata(path);
+    } catch (error) {
+      throw new FileIndexError(`The file could not be read as a photo: ${cleanExifToolMessage(error)}`);
+    }
+    if (!facts.fileType || !isPhotoFileType(facts.fileType)) {
+      const holds = facts.fileType ? `${facts.fileType} data` : 'data of no known image format';
+      throw new FileIndexError(`This file is named like a photo but holds ${holds}, so it was skipped.`);
+    }
+    return facts;
+  }
+
+  private toRecord(
+    folder: Folder,
+    path: string,
+    size: number,
+    mtimeMs: number,
+    fingerprint: string,
+    hasThumbnail: boolean,
+    facts: PhotoMetadata,
+  ): PhotoRecord {
+    return {
+      folderId: folder.id,
+      path,
+      relPath: relative(folder.path, path),
+      fileName: basename(path),
+      fileType: facts.fileType!,
+      mimeType: facts.mimeType,
+      size,
+      mtimeMs,
+      fingerprint,
+      hasThumbnail,
+      width: facts.width,
+      height: facts.height,
+      orientation: facts.orientation,
+      capturedAt: facts.capturedAt,
+      cameraMake: facts.cameraMake,
+      cameraModel: facts.cameraModel,
+      lens: facts.lens,
+      gpsLatitude: facts.gpsLatitude,
+      gpsLongitude: facts.gpsLongitude,
+      gpsAltitude: facts.gpsAltitude,
+      embeddedTitle: facts.title,
+      embeddedCaption: facts.caption,
+      embeddedAltText: facts.altText,
+      embeddedKeywords: facts.keywords,
+      indexedAt: this.deps.now().toISOString(),
+    };
+  }
+}
+
+function cleanExifToolMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/^Error:\s*/i, '').split('\n')[0]!.trim();
+}

@@ -1,0 +1,90 @@
+import { realpathSync, statSync } from 'node:fs';
+import { basename, relative, resolve, sep } from 'node:path';
+import type { Database } from 'better-sqlite3';
+import type { Folder, IndexProgress, IndexResult } from '../../shared/domain';
+import type { FoldersRepository } from '../db/folders.repo';
+import type { IndexErrorsRepository } from '../db/index-errors.repo';
+import type { PhotosRepository } from '../db/photos.repo';
+import { UserError } from '../errors';
+import type { Indexer, IndexTarget } from './indexer';
+
+export interface LibraryServiceDeps {
+  db: Database;
+  folders: FoldersRepository;
+  photos: PhotosRepository;
+  indexErrors: IndexErrorsRepository;
+  indexer: Indexer;
+  now: () => Date;
+}
+
+function isInside(child: string, parent: string): boolean {
+  return child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
+}
+
+/** The library's folders: adding them, and indexing all or part of them. */
+export class LibraryService {
+  constructor(private readonly deps: LibraryServiceDeps) {}
+
+  listFolders(): Folder[] {
+    return this.deps.folders.list();
+  }
+
+  /**
+   * Adds a folder to the library. A folder already inside the library is refused with a
+   * message; library folders inside the new one are absorbed, photos and captions intact.
+   */
+  addFolder(path: string): Folder {
+    const folderPath = existingDirectory(path);
+    const { folders, photos, indexErrors, db } = this.deps;
+    const existing = folders.list();
+    const container = existing.find((folder) => isInside(folderPath, folder.path));
+    if (container) {
+      throw new UserError(
+        container.path === folderPath
+          ? `${folderPath} is already in the library.`
+          : `${folderPath} is already in the library, as part of ${container.path}.`,
+      );
+    }
+    const id = db.transaction(() => {
+      const newId = folders.insert(folderPath, basename(folderPath) || folderPath, this.deps.now().toISOString());
+      for (const child of existing.filter((folder) => isInside(folder.path, folderPath))) {
+        photos.reparent(child.id, newId, relative(folderPath, child.path) + sep);
+        indexErrors.moveFolder(child.id, newId);
+        folders.delete(child.id);
+      }
+      return newId;
+    })();
+    return folders.get(id)!;
+  }
+
+  /**
+   * Indexes the given paths (every library folder when none). A path outside the library is
+   * added as a new library folder first; a path inside one indexes just that part.
+   */
+  async index(paths: readonly string[], onProgress?: (progress: IndexProgress) => void): Promise<IndexResult> {
+    const targets: IndexTarget[] = paths.length
+      ? paths.map((path) => this.targetFor(path))
+      : this.deps.folders.list().map((folder) => ({ folder, path: folder.path }));
+    return this.deps.indexer.index(targets, onProgress);
+  }
+
+  private targetFor(path: string): IndexTarget {
+    const folderPath = existingDirectory(path);
+    const folder =
+      this.deps.folders.list().find((candidate) => isInside(folderPath, candidate.path)) ?? this.addFolder(folderPath);
+    return { folder, path: folderPath };
+  }
+}
+
+/** The absolute, link-resolved path of a directory the user named, or a UserError saying what is wrong. */
+function existingDirectory(path: string): string {
+  const absolute = resolve(path);
+  let stats;
+  try {
+    stats = statSync(absolute);
+  } catch {
+    throw new UserError(`Folder not found: ${absolute}`);
+  }
+  if (!stats.isDirectory()) throw new UserError(`Not a folder: ${absolute}`);
+  return realpathSync(absolute);
+}

@@ -1,0 +1,60 @@
+import { readdir, stat } from 'node:fs/promises';
+import type { Dirent, Stats } from 'node:fs';
+import { join } from 'node:path';
+import type { FileError } from '../../shared/domain';
+import { describeFileError } from './file-errors';
+import { isSkippedName, pixelSourceFor } from './file-types';
+
+export interface PhotoListing {
+  files: string[];
+  errors: FileError[];
+}
+
+/**
+ * Lists every photo file below `root`, recursively. Symbolic links are followed, but each folder
+ * and file is visited once (by device and inode), so link loops and links to folders already
+ * listed cost nothing. Hidden and system entries and non-photo files are passed over.
+ */
+export async function listPhotoFiles(root: string): Promise<PhotoListing> {
+  const files: string[] = [];
+  const errors: FileError[] = [];
+  const visited = new Set<string>();
+  const identity = (stats: Stats) => `${stats.dev}:${stats.ino}`;
+
+  visited.add(identity(await stat(root)));
+  const pending = [root];
+  while (pending.length > 0) {
+    const dir = pending.pop()!;
+    let entries: Dirent[];
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      errors.push({ path: dir, message: describeFileError(error, 'folder') });
+      continue;
+    }
+    for (const entry of entries) {
+      if (isSkippedName(entry.name)) continue;
+      const path = join(dir, entry.name);
+      const looksLikePhoto = pixelSourceFor(entry.name) !== undefined;
+      if (!entry.isDirectory() && !entry.isSymbolicLink() && !(entry.isFile() && looksLikePhoto)) continue;
+      let stats: Stats;
+      try {
+        stats = await stat(path);
+      } catch (error) {
+        // A dangling link to something that is not a photo is none of our business.
+        if (looksLikePhoto || (error as NodeJS.ErrnoException).code === 'ELOOP') {
+          errors.push({ path, message: describeFileError(error, looksLikePhoto ? 'file' : 'folder') });
+        }
+        continue;
+      }
+      if (!(stats.isDirectory() || (stats.isFile() && looksLikePhoto))) continue;
+      const key = identity(stats);
+      if (visited.has(key)) continue;
+      visited.add(key);
+      if (stats.isDirectory()) pending.push(path);
+      else files.push(path);
+    }
+  }
+  files.sort();
+  return { files, errors };
+}

@@ -1,0 +1,23 @@
+import { appendFileSync } from 'node:fs';
+
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/** Appends timestamped lines to one file; never throws, since logging must not break a run. */
+export function fileLogger(file: string, now: () => Date = () => new Date()): Logger {
+  const write = (level: string, message: string) => {
+    try {
+      appendFileSync(file, `${now().toISOString()} ${level} ${message}\n`);
+    } catch {
+      // A full or read-only disk must not turn a log line into a failed index run.
+    }
+  };
+  return {
+    info: (message) => write('INFO', message),
+    warn: (message) => write('WARN', message),
+    error: (message) => write('ERROR', message),
+  };
+}

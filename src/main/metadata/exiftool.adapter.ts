@@ -1,0 +1,140 @@
+import { BinaryField, ExifDate, ExifDateTime, ExifTool } from 'exiftool-vendored';
+import type { Tags } from 'exiftool-vendored';
+
+/** Tags that hold a whole embedded JPEG, best first when sizes tie. */
+const previewTags = ['JpgFromRaw', 'PreviewImage', 'OtherImage', 'ThumbnailImage'] as const;
+export type PreviewTag = (typeof previewTags)[number];
+
+/** The facts Captionist keeps about a photo, read from its embedded metadata. */
+export interface PhotoMetadata {
+  /** ExifTool's name for what the bytes really are (JPEG, CR2, TXT ...), whatever the file is called. */
+  fileType: string | null;
+  mimeType: string | null;
+  width: number | null;
+  height: number | null;
+  orientation: number | null;
+  capturedAt: string | null;
+  cameraMake: string | null;
+  cameraModel: string | null;
+  lens: string | null;
+  gpsLatitude: number | null;
+  gpsLongitude: number | null;
+  gpsAltitude: number | null;
+  title: string | null;
+  caption: string | null;
+  altText: string | null;
+  keywords: string[];
+  /** Embedded JPEG previews, largest first: where a RAW file's pixels come from. */
+  previews: { tag: PreviewTag; bytes: number }[];
+}
+
+/** Texts cameras stamp into ImageDescription that no photographer wrote. */
+const cameraBoilerplate = /^(olympus digital camera|sony dsc|digital camera|exif_jpeg_\d+|default|camera|minolta digital camera|sanyo digital camera|kodak digital still camera|ims|lg electronics|samsung digital cam(era)?)$/i;
+
+export interface ExifToolAdapterOptions {
+  maxProcs: number;
+  /** Raised above ExifTool's default for slow network drives. */
+  taskTimeoutMillis?: number;
+}
+
+/** The one gateway to exiftool-vendored: a single shared pool of ExifTool processes. */
+export class ExifToolAdapter {
+  private readonly exiftool: ExifTool;
+
+  constructor(options: ExifToolAdapterOptions) {
+    this.exiftool = new ExifTool({
+      maxProcs: options.maxProcs,
+      taskTimeoutMillis: options.taskTimeoutMillis ?? 60_000,
+      // Our callers decide about retries; a corrupt file should fail once, fast.
+      taskRetries: 0,
+    });
+  }
+
+  async readPhotoMetadata(path: string): Promise<PhotoMetadata> {
+    const tags = await this.exiftool.read(path);
+    if (tags.Error) throw new Error(String(tags.Error));
+    return toPhotoMetadata(tags as Tags & Record<string, unknown>);
+  }
+
+  extractPreview(path: string, tag: PreviewTag): Promise<Buffer> {
+    return this.exiftool.extractBinaryTagToBuffer(tag, path);
+  }
+
+  end(): Promise<void> {
+    return this.exiftool.end();
+  }
+}
+
+function toPhotoMetadata(tags: Tags & Record<string, unknown>): PhotoMetadata {
+  const make = text(tags.Make);
+  return {
+    fileType: text(tags.FileType),
+    mimeType: text(tags.MIMEType),
+    width: positiveInteger(tags.ImageWidth ?? tags.ExifImageWidth),
+    height: positiveInteger(tags.ImageHeight ?? tags.ExifImageHeight),
+    orientation: orientation(tags.Orientation),
+    capturedAt: dateText(tags.SubSecDateTimeOriginal ?? tags.DateTimeOriginal ?? tags.CreateDate),
+    cameraMake: make,
+    cameraModel: modelWithoutMake(text(tags.Model), make),
+    lens: text(tags.LensModel ?? tags.LensID ?? tags.Lens),
+    gpsLatitude: finiteNumber(tags.GPSLatitude),
+    gpsLongitude: finiteNumber(tags.GPSLongitude),
+    gpsAltitude: finiteNumber(tags.GPSAltitude),
+    title: text(tags.Title ?? tags.ObjectName),
+    caption: caption(tags.Description ?? tags['Caption-Abstract'] ?? tags.ImageDescription),
+    altText: text(tags.AltTextAccessibility),
+    keywords: keywords(tags.Keywords ?? tags.Subject),
+    previews: previewTags
+      .map((tag) => ({ tag, field: tags[tag] }))
+      .filter((entry): entry is { tag: PreviewTag; field: BinaryField } => entry.field instanceof BinaryField)
+      .map(({ tag, field }) => ({ tag, bytes: field.bytes }))
+      .sort((a, b) => b.bytes - a.bytes),
+  };
+}
+
+function text(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  const trimmed = String(value).trim();
+  return trimmed === '' ? null : trimmed;
+}
+
+function caption(value: unknown): string | null {
+  const trimmed = text(value);
+  return trimmed && !cameraBoilerplate.test(trimmed) ? trimmed : null;
+}
+
+function keywords(value: unknown): string[] {
+  const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  const seen = new Map<string, string>();
+  for (const keyword of list) {
+    const trimmed = text(keyword);
+    if (trimmed && !seen.has(trimmed.toLowerCase())) seen.set(trimmed.toLowerCase(), trimmed);
+  }
+  return [...seen.values()];
+}
+
+function finiteNumber(value: unknown): number | null {
+  const number = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
+  return Number.isFinite(number) ? number : null;
+}
+
+function positiveInteger(value: unknown): number | null {
+  const number = finiteNumber(value);
+  return number !== null && number > 0 ? Math.round(number) : null;
+}
+
+function orientation(value: unknown): number | null {
+  const number = finiteNumber(value);
+  return number !== null && number >= 1 && number <= 8 ? number : null;
+}
+
+function dateText(value: unknown): string | null {
+  // ISO 8601 in the photographer's wall-clock time, with the offset only when the camera recorded one.
+  return value instanceof ExifDateTime || value instanceof ExifDate ? (value.toString() ?? null) : null;
+}
+
+function modelWithoutMake(model: string | null, make: string | null): string | null {
+  if (!model) return null;
+  const brand = make?.split(/\s+/)[0];
+  return brand && model.toLowerCase().startsWith(brand.toLowerCase() + ' ') ? model.slice(brand.length + 1) : model;
+}

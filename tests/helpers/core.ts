@@ -1,0 +1,11 @@
+import { afterEach } from 'vitest';
+import { createCore } from '../../src/main/core';
+import type { Core, CoreOptions } from '../../src/main/core';
+import { tempDir } from './files';
+
+/** A core on a fresh data folder, closed after the current test. */
+export function testCore(options: Partial<CoreOptions> = {}): Core {
+  const core = createCore({ dataDir: tempDir('captionist-home-'), concurrency: 2, ...options });
+  afterEach(() => core.close());
+  return core;
+}
