@@ -13,5 +13,5 @@ export function describeImageError(error: unknown): string {
   if (/binary data|no such tag|not found/i.test(message)) {
     return 'This RAW file has no usable embedded preview, so no thumbnail was made.';
   }
-  return `The image data is damaged, so no thumbnail was made (${message.split('\n')[0]}).`;
+  return 'The image data is damaged, so no thumbnail was made.';
 }

@@ -71,15 +71,26 @@ export class Indexer {
     const prefix = path.endsWith(sep) ? path : path + sep;
     const known = new Map(photos.knownUnder(folder.id, prefix).map((photo) => [photo.path, photo]));
     const runErrors: FileError[] = [...listing.errors];
+    const reindexed = new Set<string>();
+    const movedHere = new Set<number>();
     let done = 0;
     report('indexing', 0, listing.files.length, null);
 
     await forEachConcurrently(listing.files, this.deps.concurrency, async (file) => {
       try {
-        const outcome = await this.indexFile(folder, file, known.get(file));
+        const { outcome, photoId, pixelError } = await this.indexFile(folder, file, known.get(file));
         result[outcome] += 1;
+        if (outcome === 'moved') movedHere.add(photoId);
+        // The photo is indexed and searchable even when only its picture could not be read.
+        if (pixelError) runErrors.push({ path: file, message: pixelError });
+        else if (outcome !== 'unchanged') reindexed.add(file);
       } catch (error) {
-        runErrors.push({ path: file, message: error instanceof FileIndexError ? error.message : describeFileError(error, 'file') });
+        const message = !existsSync(file)
+          ? 'The file disappeared while it was being indexed.'
+          : error instanceof FileIndexError
+            ? error.message
+            : describeFileError(error, 'file');
+        runErrors.push({ path: file, message });
       }
       report('indexing', ++done, listing.files.length, file);
     });
@@ -87,7 +98,10 @@ export class Indexer {
     const listed = new Set(listing.files);
     const unreadableFolders = listing.errors.map((error) => error.path + sep);
     const gone = [...known.values()].filter(
-      (photo) => !listed.has(photo.path) && !unreadableFolders.some((dir) => photo.path.startsWith(dir)),
+      (photo) =>
+        !listed.has(photo.path) &&
+        !movedHere.has(photo.id) &&
+        !unreadableFolders.some((dir) => photo.path.startsWith(dir)),
     );
     const at = now().toISOString();
     photos.markMissing(
@@ -96,10 +110,10 @@ export class Indexer {
     );
     result.missing += gone.length;
 
-    const erroredPaths = new Set(runErrors.map((error) => error.path));
     this.deps.db.transaction(() => {
-      for (const stale of indexErrors.pathsUnder(folder.id, prefix)) {
-        if (!erroredPaths.has(stale)) indexErrors.clear(stale);
+      // An unchanged file keeps its standing error; one that indexed cleanly or went away loses it.
+      for (const recorded of indexErrors.pathsUnder(folder.id, prefix)) {
+        if (!listed.has(recorded) || reindexed.has(recorded)) indexErrors.clear(recorded);
       }
       for (const error of runErrors) indexErrors.record(folder.id, error, at);
       folders.markIndexed(folder.id, at);
@@ -108,36 +122,38 @@ export class Indexer {
     report('done', done, listing.files.length, null);
   }
 
-  private async indexFile(folder: Folder, path: string, known: KnownPhoto | undefined): Promise<FileOutcome> {
+  private async indexFile(
+    folder: Folder,
+    path: string,
+    known: KnownPhoto | undefined,
+  ): Promise<{ outcome: FileOutcome; photoId: number; pixelError?: string }> {
     const { photos, derivatives } = this.deps;
     const stats = await stat(path);
     const mtimeMs = Math.trunc(stats.mtimeMs);
     const existing = known ?? photos.findByPath(path);
     if (existing && existing.status === 'present' && existing.size === stats.size && existing.mtimeMs === mtimeMs) {
-      return 'unchanged';
+      return { outcome: 'unchanged', photoId: existing.id };
     }
     if (stats.size === 0) throw new FileIndexError('The file is empty (0 bytes).');
 
     const [fingerprint, facts] = await Promise.all([fingerprintFile(path), this.readMetadata(path)]);
-    let thumbnailError: string | undefined;
+    let pixelError: string | undefined;
     let hasThumbnail = await derivatives.hasThumbnail(fingerprint);
     if (!hasThumbnail) {
       try {
         await derivatives.makeThumbnail(path, fingerprint, facts);
         hasThumbnail = true;
       } catch (error) {
-        thumbnailError = describeImageError(error);
+        pixelError = describeImageError(error);
       }
     }
 
     const record = this.toRecord(folder, path, stats.size, mtimeMs, fingerprint, hasThumbnail, facts);
-    const { outcome, replacedFingerprint } = this.deps.db.transaction(() => this.store(record, existing))();
+    const { outcome, photoId, replacedFingerprint } = this.deps.db.transaction(() => this.store(record, existing))();
     if (replacedFingerprint && !photos.isFingerprintUsed(replacedFingerprint)) {
       await derivatives.prune([replacedFingerprint]);
     }
-    // The photo is indexed and searchable; only its picture could not be read.
-    if (thumbnailError) throw new FileIndexError(thumbnailError);
-    return outcome;
+    return { outcome, photoId, pixelError };
   }
 
   private store(record: PhotoRecord, existing: KnownPhoto | undefined) {
@@ -145,17 +161,16 @@ export class Indexer {
     if (existing) {
       photos.update(existing.id, record);
       const replaced = existing.fingerprint !== record.fingerprint ? existing.fingerprint : undefined;
-      return { outcome: 'updated' as const, replacedFingerprint: replaced };
+      return { outcome: 'updated' as const, photoId: existing.id, replacedFingerprint: replaced };
     }
     const movedAway = photos
       .withFingerprint(record.fingerprint)
       .find((photo) => photo.status === 'missing' || !existsSync(photo.path));
     if (movedAway) {
       photos.update(movedAway.id, record);
-      return { outcome: 'moved' as const, replacedFingerprint: undefined };
+      return { outcome: 'moved' as const, photoId: movedAway.id, replacedFingerprint: undefined };
     }
-    photos.insert(record);
-    return { outcome: 'added' as const, replacedFingerprint: undefined };
+    return { outcome: 'added' as const, photoId: photos.insert(record), replacedFingerprint: undefined };
   }
 
   private async readMetadata(path: string): Promise<PhotoMetadata> {

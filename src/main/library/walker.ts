@@ -41,8 +41,11 @@ export async function listPhotoFiles(root: string): Promise<PhotoListing> {
       try {
         stats = await stat(path);
       } catch (error) {
-        // A dangling link to something that is not a photo is none of our business.
-        if (looksLikePhoto || (error as NodeJS.ErrnoException).code === 'ELOOP') {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (entry.isSymbolicLink() && code === 'ENOENT') {
+          // A dangling link to something that is not a photo is none of our business.
+          if (looksLikePhoto) errors.push({ path, message: 'This link points to a file that no longer exists.' });
+        } else if (looksLikePhoto || code === 'ELOOP') {
           errors.push({ path, message: describeFileError(error, looksLikePhoto ? 'file' : 'folder') });
         }
         continue;
