@@ -1,7 +1,6 @@
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { PhotoMetadata } from '../metadata/exiftool.adapter';
-import type { ExifToolAdapter } from '../metadata/exiftool.adapter';
+import type { ExifToolAdapter, PhotoMetadata } from '../metadata/exiftool.adapter';
 import { pixelSourceFor } from '../library/file-types';
 import type { ImageInput, SharpAdapter } from './sharp.adapter';
 
@@ -51,10 +50,10 @@ export class Derivatives {
   }
 
   /** The caption-ready JPEG for a photo, made on first request and then served from the cache. */
-  async captionImage(path: string, fingerprint: string, metadata: PhotoMetadata, size = defaultCaptionImageSize) {
+  async captionImage(path: string, fingerprint: string, size = defaultCaptionImageSize): Promise<string> {
     const target = this.captionImagePath(fingerprint, size);
     if (!(await exists(target))) {
-      const image = await this.fromPixels(path, metadata, (input, orientation) =>
+      const image = await this.fromPixels(path, undefined, (input, orientation) =>
         this.images.captionReady(input, size.longEdge, size.maxBytes, orientation),
       );
       await writeAtomically(target, image.data);
@@ -76,20 +75,27 @@ export class Derivatives {
     }
   }
 
+  /**
+   * Renders from the file itself, or from its largest embedded preview for RAW files and for
+   * files sharp cannot decode. Metadata is read only when a preview is needed and none was given.
+   */
   private async fromPixels<T>(
     path: string,
-    metadata: PhotoMetadata,
+    known: PhotoMetadata | undefined,
     render: (input: ImageInput, orientation?: number) => Promise<T>,
   ): Promise<T> {
-    const largestPreview = metadata.previews[0];
-    if (pixelSourceFor(path) === 'file' || !largestPreview) {
+    if (pixelSourceFor(path) === 'file') {
       try {
         return await render(path);
       } catch (error) {
-        if (!largestPreview) throw error;
+        const previews = (known ?? (await this.metadata.readPhotoMetadata(path))).previews;
+        if (previews.length === 0) throw error;
       }
     }
-    const preview = await this.metadata.extractPreview(path, largestPreview!.tag);
+    const metadata = known ?? (await this.metadata.readPhotoMetadata(path));
+    const largestPreview = metadata.previews[0];
+    if (!largestPreview) throw new Error('no embedded preview: binary data not found');
+    const preview = await this.metadata.extractPreview(path, largestPreview.tag);
     // Previews rarely carry their own orientation; the RAW file's tag applies to them.
     return render(preview, metadata.orientation ?? 1);
   }
