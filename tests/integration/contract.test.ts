@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { callNames, calls } from '../../src/shared/contract';
+import { testCore } from '../helpers/core';
+import { tempDir, writeJpeg } from '../helpers/files';
+import { join } from 'node:path';
+
+describe('the contract between UI and core', () => {
+  it('has exactly one handler for every call', () => {
+    const core = testCore();
+    expect(Object.keys(core.handlers).sort()).toEqual([...callNames].sort());
+    for (const name of callNames) expect(typeof core.handlers[name]).toBe('function');
+  });
+
+  it('validates input before a service sees it, and answers in the contract shape', async () => {
+    const core = testCore();
+    await expect(core.invoke('library:addFolder', { path: 42 })).rejects.toThrow();
+    await expect(core.invoke('library:addFolder', {})).rejects.toThrow();
+    await expect(core.invoke('photos:search', { text: 'x', limit: -1 })).rejects.toThrow();
+    await expect(core.invoke('nope' as never, {})).rejects.toThrow(/Unknown call/);
+
+    const library = tempDir();
+    await writeJpeg(join(library, 'harbour.jpg'));
+    await core.invoke('library:addFolder', { path: library });
+    const indexed = await core.invoke('library:index', {});
+    expect(calls['library:index'].output.parse(indexed)).toMatchObject({ added: 1 });
+    const found = await core.invoke('photos:search', { text: 'harbour' });
+    expect(calls['photos:search'].output.parse(found).total).toBe(1);
+    expect(calls['library:status'].output.parse(await core.invoke('library:status', undefined)).photos).toBe(1);
+  });
+
+  it('tells the UI what changed through the injected emit', async () => {
+    const events: string[] = [];
+    const core = testCore({ emit: (name) => events.push(name) });
+    const library = tempDir();
+    await writeJpeg(join(library, 'a.jpg'));
+    await core.invoke('library:index', { paths: [library] });
+    expect(events).toContain('index:progress');
+    expect(events.at(-1)).toBe('library:changed');
+  });
+});
