@@ -59,7 +59,7 @@ export function createCore(options: CoreOptions) {
   const metadata = new ExifToolAdapter({ maxProcs: Math.max(2, concurrency) });
   const images = new SharpAdapter({ limitInputPixels: options.limitInputPixels ?? defaultPixelLimit });
   const derivatives = new Derivatives(cacheDir, images, metadata);
-  const indexer = new Indexer({ db, photos, folders, indexErrors, metadata, derivatives, now, concurrency });
+  const indexer = new Indexer({ db, photos, folders, indexErrors, metadata, derivatives, logger, now, concurrency });
   const library = new LibraryService({ db, folders, photos, indexErrors, indexer, now });
   const search = new SearchService(new SearchRepository(db));
 
@@ -82,7 +82,6 @@ export function createCore(options: CoreOptions) {
         emit('index:progress', progress);
       }
     });
-    for (const error of result.errors) logger.warn(`index: ${error.path}: ${error.message}`);
     emit('library:changed', { folderIds: library.listFolders().map((folder) => folder.id) });
     return result;
   };

@@ -108,6 +108,25 @@ describe('indexing a folder', () => {
     expect(await core.index([library])).toMatchObject({ added: 1, moved: 0, unchanged: 1 });
   });
 
+  it('does not take a photo away from a library folder that is offline', async () => {
+    const backup = tempDir();
+    const laptop = tempDir();
+    const core = testCore();
+    const original = await writeJpeg(join(backup, 'IMG_0001.jpg'));
+    await core.index([backup]);
+    const captionedId = addCaption(core, original, 'Lighthouse in fog');
+    // The backup drive is unplugged; the same photo sits on the laptop too.
+    const unplugged = `${backup}-unplugged`;
+    await rename(backup, unplugged);
+    await writeFile(join(laptop, 'IMG_0001.jpg'), await readFile(join(unplugged, 'IMG_0001.jpg')));
+    const result = await core.index([laptop]);
+    await rename(unplugged, backup);
+
+    expect(result).toMatchObject({ added: 1, moved: 0 });
+    const [lighthouse] = core.search({ text: 'lighthouse', includeMissing: true, limit: 5, offset: 0 }).results;
+    expect(lighthouse).toMatchObject({ id: captionedId, path: original });
+  });
+
   it('does not mark anything missing when the whole folder is unreachable', async () => {
     const core = testCore();
     // A library folder that vanished altogether (an unmounted drive) reports, but keeps, its photos.

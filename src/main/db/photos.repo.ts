@@ -99,10 +99,14 @@ export class PhotosRepository {
       .all(folderId, pathPrefix, pathPrefix) as KnownPhoto[];
   }
 
-  withFingerprint(fingerprint: string): KnownPhoto[] {
+  /** Photos with this content, each with the path of its library folder. */
+  withFingerprint(fingerprint: string): (KnownPhoto & { folderPath: string })[] {
     return this.db
-      .prepare(`SELECT ${knownColumns} FROM photos WHERE fingerprint = ?`)
-      .all(fingerprint) as KnownPhoto[];
+      .prepare(
+        `SELECT p.id, p.path, p.size, p.mtime_ms AS mtimeMs, p.fingerprint, p.status, f.path AS folderPath
+         FROM photos p JOIN folders f ON f.id = p.folder_id WHERE p.fingerprint = ?`,
+      )
+      .all(fingerprint) as (KnownPhoto & { folderPath: string })[];
   }
 
   isFingerprintUsed(fingerprint: string): boolean {

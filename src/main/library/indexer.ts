@@ -7,6 +7,7 @@ import type { IndexErrorsRepository } from '../db/index-errors.repo';
 import type { FoldersRepository } from '../db/folders.repo';
 import type { KnownPhoto, PhotoRecord, PhotosRepository } from '../db/photos.repo';
 import type { Derivatives } from '../images/derivatives';
+import type { Logger } from '../logger';
 import type { ExifToolAdapter, PhotoMetadata } from '../metadata/exiftool.adapter';
 import { forEachConcurrently } from './concurrency';
 import { describeFileError } from './file-errors';
@@ -28,6 +29,7 @@ export interface IndexerDeps {
   indexErrors: IndexErrorsRepository;
   metadata: ExifToolAdapter;
   derivatives: Derivatives;
+  logger: Logger;
   now: () => Date;
   /** Files worked on at once: about one per core keeps sharp and ExifTool both busy. */
   concurrency: number;
@@ -64,7 +66,9 @@ export class Indexer {
       listing = await listPhotoFiles(path);
     } catch (error) {
       // The whole folder is unreachable (an unplugged drive, say): report it, mark nothing missing.
-      result.errors.push({ path, message: describeFileError(error, 'folder') });
+      const message = describeFileError(error, 'folder');
+      this.deps.logger.warn(`index: ${path}: ${message}`);
+      result.errors.push({ path, message });
       return;
     }
 
@@ -85,6 +89,7 @@ export class Indexer {
         if (pixelError) runErrors.push({ path: file, message: pixelError });
         else if (outcome !== 'unchanged') reindexed.add(file);
       } catch (error) {
+        this.deps.logger.warn(`index: ${file}: ${error instanceof Error ? error.message : String(error)}`);
         const message = !existsSync(file)
           ? 'The file disappeared while it was being indexed.'
           : error instanceof FileIndexError
@@ -144,6 +149,7 @@ export class Indexer {
         await derivatives.makeThumbnail(path, fingerprint, facts);
         hasThumbnail = true;
       } catch (error) {
+        this.deps.logger.warn(`thumbnail: ${path}: ${error instanceof Error ? error.message : String(error)}`);
         pixelError = describeImageError(error);
       }
     }
@@ -163,9 +169,10 @@ export class Indexer {
       const replaced = existing.fingerprint !== record.fingerprint ? existing.fingerprint : undefined;
       return { outcome: 'updated' as const, photoId: existing.id, replacedFingerprint: replaced };
     }
+    // A copy on a drive that is not mounted right now has not moved: it is just offline.
     const movedAway = photos
       .withFingerprint(record.fingerprint)
-      .find((photo) => photo.status === 'missing' || !existsSync(photo.path));
+      .find((photo) => existsSync(photo.folderPath) && (photo.status === 'missing' || !existsSync(photo.path)));
     if (movedAway) {
       photos.update(movedAway.id, record);
       return { outcome: 'moved' as const, photoId: movedAway.id, replacedFingerprint: undefined };
