@@ -1,0 +1,43 @@
+import { BrowserWindow, ipcMain } from 'electron';
+import type { IpcMainInvokeEvent } from 'electron';
+import { callNames, shellCallNames } from '../../shared/contract';
+import type { ShellCallName, ShellCallOutput } from '../../shared/contract';
+import type { Core } from '../core';
+import { pickFolder } from './dialogs';
+import { isOwnRendererUrl } from './renderer';
+
+// Channel names the preload (src/preload/index.ts) uses too.
+const callChannel = 'captionist:call:';
+const shellChannel = 'captionist:shell:';
+
+type ShellHandlers = {
+  [K in ShellCallName]: (window: BrowserWindow | null) => Promise<ShellCallOutput<K>>;
+};
+
+const shellHandlers: ShellHandlers = {
+  'dialog:pickFolder': pickFolder,
+};
+
+/** One handler per contract entry; the core validates every input against the contract itself. */
+export function registerIpc(core: Core): void {
+  for (const name of callNames) {
+    ipcMain.handle(callChannel + name, (event, input: unknown) => {
+      assertOwnRenderer(event);
+      return core.invoke(name, input);
+    });
+  }
+  for (const name of shellCallNames) {
+    ipcMain.handle(shellChannel + name, (event) => {
+      assertOwnRenderer(event);
+      return shellHandlers[name](BrowserWindow.fromWebContents(event.sender));
+    });
+  }
+}
+
+/** Only our own UI's top frame may call in, never an iframe or a page navigated elsewhere. */
+function assertOwnRenderer(event: IpcMainInvokeEvent): void {
+  const frame = event.senderFrame;
+  if (!frame || frame.parent || !isOwnRendererUrl(frame.url)) {
+    throw new Error('Captionist refused a call from an unknown page.');
+  }
+}

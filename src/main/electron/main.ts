@@ -1,0 +1,147 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { app, BrowserWindow, dialog, Menu, nativeTheme } from 'electron';
+import type { BaseWindow } from 'electron';
+import type { Emit } from '../../shared/contract';
+import { createCore } from '../core';
+import type { Core } from '../core';
+import { resolveDataDir } from '../data-dir';
+import { fileLogger } from '../logger';
+import type { Logger } from '../logger';
+import { pickFolder } from './dialogs';
+import { registerIpc } from './ipc';
+import { handleMediaProtocol, registerMediaScheme } from './media-protocol';
+import { buildAppMenu } from './menu';
+import { loadRenderer } from './renderer';
+import { applySecurityPolicy } from './security';
+import { loadWindowState, minWindowSize, saveWindowStateOnClose } from './window-state';
+
+const isMac = process.platform === 'darwin';
+
+// One process owns the library database; a second launch only brings the first one forward.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  registerMediaScheme();
+  app.on('window-all-closed', () => {
+    if (!isMac) app.quit();
+  });
+  app
+    .whenReady()
+    .then(start)
+    .catch((error: unknown) => {
+      dialog.showErrorBox('Captionist could not start', errorMessage(error));
+      app.exit(1);
+    });
+}
+
+async function start(): Promise<void> {
+  // The CLI's default too, and the same folder as Electron's userData for productName Captionist.
+  const dataDir = resolveDataDir({ env: process.env, platform: process.platform, homeDir: homedir() });
+  const logger = fileLogger(join(dataDir, 'captionist.log'));
+  const core = createCore({ dataDir, nativeBinding: nativeBindingPath(), emit: broadcast, logger });
+  closeCoreBeforeQuit(core, logger);
+
+  applySecurityPolicy();
+  handleMediaProtocol(core.derivatives);
+  registerIpc(core);
+  Menu.setApplicationMenu(
+    buildAppMenu(
+      {
+        addFolder: (window) => void addFolder(core, window).catch(reportError('Could not add the folder')),
+        reindexLibrary: () => void core.invoke('library:index', {}).catch(reportError('Could not re-index the library')),
+      },
+      { isMac, isPackaged: app.isPackaged },
+    ),
+  );
+
+  const showMainWindow = () => {
+    const [window] = BrowserWindow.getAllWindows();
+    if (!window) return void createMainWindow(dataDir, logger);
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  };
+  app.on('second-instance', showMainWindow);
+  app.on('activate', showMainWindow);
+  showMainWindow();
+}
+
+/**
+ * node_modules/better-sqlite3 is built for Node (the CLI and the tests use it); Electron loads
+ * its own ABI build, made by scripts/prepare-electron.js and shipped as an extra resource.
+ */
+function nativeBindingPath(): string {
+  return app.isPackaged
+    ? join(process.resourcesPath, 'native', 'better_sqlite3.node')
+    : join(app.getAppPath(), 'build', 'native', 'better_sqlite3.node');
+}
+
+const broadcast: Emit = (name, payload) => {
+  for (const window of BrowserWindow.getAllWindows()) {
+    if (!window.webContents.isDestroyed()) window.webContents.send('captionist:event', name, payload);
+  }
+};
+
+function createMainWindow(dataDir: string, logger: Logger): BrowserWindow {
+  const stateFile = join(dataDir, 'window-state.json');
+  const state = loadWindowState(stateFile);
+  const window = new BrowserWindow({
+    ...state.bounds,
+    minWidth: minWindowSize.width,
+    minHeight: minWindowSize.height,
+    show: false,
+    title: 'Captionist',
+    // Matches the UI's own background, so no white flash before the first paint in dark mode.
+    backgroundColor: nativeTheme.shouldUseDarkColors ? '#1b1b1d' : '#f6f6f7',
+    webPreferences: {
+      preload: join(import.meta.dirname, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+    },
+  });
+  saveWindowStateOnClose(window, stateFile);
+  window.once('ready-to-show', () => {
+    // maximize() also shows the window, so it waits for the first paint like show() does.
+    if (state.maximized) window.maximize();
+    window.show();
+  });
+  loadRenderer(window).catch((error: unknown) => {
+    logger.error(`renderer: ${errorMessage(error)}`);
+    dialog.showErrorBox('Captionist could not load its window', errorMessage(error));
+  });
+  return window;
+}
+
+async function addFolder(core: Core, window: BaseWindow | undefined): Promise<void> {
+  const path = await pickFolder(window);
+  if (!path) return;
+  await core.invoke('library:addFolder', { path });
+  await core.invoke('library:index', { paths: [path] });
+}
+
+/**
+ * ExifTool's child processes and the database must be closed before the process ends. Quitting
+ * waits for that once; app.exit() then ends the process without emitting will-quit again.
+ */
+function closeCoreBeforeQuit(core: Core, logger: Logger): void {
+  let closing = false;
+  app.on('will-quit', (event) => {
+    event.preventDefault();
+    if (closing) return;
+    closing = true;
+    core
+      .close()
+      .catch((error: unknown) => logger.error(`close: ${errorMessage(error)}`))
+      .finally(() => app.exit(0));
+  });
+}
+
+function reportError(title: string): (error: unknown) => void {
+  return (error) => dialog.showErrorBox(title, errorMessage(error));
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

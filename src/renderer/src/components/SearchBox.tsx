@@ -1,0 +1,20 @@
+interface SearchBoxProps {
+  value: string;
+  onChange(value: string): void;
+}
+
+/** type="search" gives the searchbox role and the platform's clear button and Escape-to-clear. */
+export function SearchBox({ value, onChange }: SearchBoxProps) {
+  return (
+    <input
+      type="search"
+      className="search"
+      aria-label="Search photos"
+      placeholder="Search captions, keywords, titles, file and folder names"
+      value={value}
+      onChange={(event) => onChange(event.target.value)}
+      spellCheck={false}
+      autoFocus
+    />
+  );
+}
