@@ -18,6 +18,8 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-non-null-assertion': 'off',
+      // Rest siblings are how an object drops the keys it does not pass on.
+      '@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true }],
       'no-restricted-imports': ['error', { paths: [electronOnlyInShell] }],
     },
   },

@@ -14,6 +14,22 @@ export const FolderSchema = z.object({
 });
 export type Folder = z.infer<typeof FolderSchema>;
 
+/** What a photo's own metadata says about how it was taken. */
+export interface CaptureFacts {
+  width: number | null;
+  height: number | null;
+  /** EXIF orientation, 1 to 8. */
+  orientation: number | null;
+  /** ISO 8601 wall-clock time, with an offset only when the camera recorded one. */
+  capturedAt: string | null;
+  cameraMake: string | null;
+  cameraModel: string | null;
+  lens: string | null;
+  gpsLatitude: number | null;
+  gpsLongitude: number | null;
+  gpsAltitude: number | null;
+}
+
 export const CaptionStatusSchema = z.enum(['draft', 'approved', 'written']);
 export type CaptionStatus = z.infer<typeof CaptionStatusSchema>;
 

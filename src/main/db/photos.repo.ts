@@ -1,8 +1,8 @@
 import type { Database } from 'better-sqlite3';
-import type { PhotoStatus } from '../../shared/domain';
+import type { CaptureFacts, PhotoStatus } from '../../shared/domain';
 
 /** Everything the indexer learns about a file; stored as one photo row. */
-export interface PhotoRecord {
+export interface PhotoRecord extends CaptureFacts {
   folderId: number;
   path: string;
   relPath: string;
@@ -13,16 +13,6 @@ export interface PhotoRecord {
   mtimeMs: number;
   fingerprint: string;
   hasThumbnail: boolean;
-  width: number | null;
-  height: number | null;
-  orientation: number | null;
-  capturedAt: string | null;
-  cameraMake: string | null;
-  cameraModel: string | null;
-  lens: string | null;
-  gpsLatitude: number | null;
-  gpsLongitude: number | null;
-  gpsAltitude: number | null;
   embeddedTitle: string | null;
   embeddedCaption: string | null;
   embeddedAltText: string | null;

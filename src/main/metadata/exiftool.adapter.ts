@@ -1,25 +1,16 @@
 import { BinaryField, ExifDate, ExifDateTime, ExifTool } from 'exiftool-vendored';
 import type { Tags } from 'exiftool-vendored';
+import type { CaptureFacts } from '../../shared/domain';
 
 /** Tags that hold a whole embedded JPEG, best first when sizes tie. */
 const previewTags = ['JpgFromRaw', 'PreviewImage', 'OtherImage', 'ThumbnailImage'] as const;
 export type PreviewTag = (typeof previewTags)[number];
 
 /** The facts Captionist keeps about a photo, read from its embedded metadata. */
-export interface PhotoMetadata {
+export interface PhotoMetadata extends CaptureFacts {
   /** ExifTool's name for what the bytes really are (JPEG, CR2, TXT ...), whatever the file is called. */
   fileType: string | null;
   mimeType: string | null;
-  width: number | null;
-  height: number | null;
-  orientation: number | null;
-  capturedAt: string | null;
-  cameraMake: string | null;
-  cameraModel: string | null;
-  lens: string | null;
-  gpsLatitude: number | null;
-  gpsLongitude: number | null;
-  gpsAltitude: number | null;
   title: string | null;
   caption: string | null;
   altText: string | null;
