@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import sharp from 'sharp';
-import { afterEach } from 'vitest';
+import { onTestFinished } from 'vitest';
 
 export const samplesDir = resolve(import.meta.dirname, '../../../shared/fixtures/exiftool-samples');
 
-/** A fresh temporary folder, removed after the current test. */
+/** A fresh temporary folder, removed when the current test finishes. */
 export function tempDir(prefix = 'captionist-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
 
