@@ -1,15 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import sharp from 'sharp';
 import { onTestFinished } from 'vitest';
 
-export const samplesDir = resolve(import.meta.dirname, '../../../shared/fixtures/exiftool-samples');
+/** Link-resolved, as the library stores folders (shared/ may be a link beside the checkout). */
+export const samplesDir = realpathSync(resolve(import.meta.dirname, '../../../shared/fixtures/exiftool-samples'));
 
 /** A fresh temporary folder, removed when the current test finishes. */
 export function tempDir(prefix = 'captionist-test-'): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), prefix)));
   onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
