@@ -57,6 +57,7 @@ export class PhotosRepository {
   private readonly byPathStatement;
 
   constructor(private readonly db: Database) {
+    // The INSERT is built from the UPDATE's column list, so the two cannot drift apart.
     const columns = recordColumns.split(',').map((pair) => pair.split('=').map((s) => s.trim()));
     this.insertStatement = db.prepare(
       `INSERT INTO photos (${columns.map(([column]) => column).join(', ')})

@@ -101,6 +101,7 @@ export class Indexer {
     });
 
     const listed = new Set(listing.files);
+    // Photos below a folder that could not be read are not known to be gone.
     const unreadableFolders = listing.errors.map((error) => error.path + sep);
     const gone = [...known.values()].filter(
       (photo) =>
