@@ -64,7 +64,7 @@ export function createCore(options: CoreOptions) {
   const search = new SearchService(new SearchRepository(db));
 
   const status = () => ({
-    folders: folders.list().length,
+    folders: folders.count(),
     ...photos.counts(),
     ...jobs.counts(),
     errors: indexErrors.count(),

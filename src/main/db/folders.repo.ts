@@ -41,6 +41,10 @@ export class FoldersRepository {
     return rows.map(toFolder);
   }
 
+  count(): number {
+    return this.db.prepare('SELECT count(*) FROM folders').pluck().get() as number;
+  }
+
   get(id: number): Folder | undefined {
     const row = this.db.prepare(`${selectFolders} WHERE f.id = ?`).get(id) as FolderRow | undefined;
     return row && toFolder(row);

@@ -84,15 +84,16 @@ export class Derivatives {
     known: PhotoMetadata | undefined,
     render: (input: ImageInput, orientation?: number) => Promise<T>,
   ): Promise<T> {
+    let metadata = known;
     if (pixelSourceFor(path) === 'file') {
       try {
         return await render(path);
       } catch (error) {
-        const previews = (known ?? (await this.metadata.readPhotoMetadata(path))).previews;
-        if (previews.length === 0) throw error;
+        metadata ??= await this.metadata.readPhotoMetadata(path);
+        if (metadata.previews.length === 0) throw error;
       }
     }
-    const metadata = known ?? (await this.metadata.readPhotoMetadata(path));
+    metadata ??= await this.metadata.readPhotoMetadata(path);
     const largestPreview = metadata.previews[0];
     if (!largestPreview) throw new Error('no embedded preview: binary data not found');
     const preview = await this.metadata.extractPreview(path, largestPreview.tag);
