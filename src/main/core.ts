@@ -19,6 +19,18 @@ import { fileLogger } from './logger';
 import type { Logger } from './logger';
 import { ExifToolAdapter } from './metadata/exiftool.adapter';
 import { SearchService } from './search/search.service';
+import { CaptionService } from './captions/caption.service';
+import { CaptionRunsRepository } from './db/caption-runs.repo';
+import { CaptionsRepository } from './db/captions.repo';
+import { ProvidersRepository } from './db/providers.repo';
+import { UserError } from './errors';
+import { HttpClient } from './providers/http';
+import type { ProviderDeps } from './providers/provider';
+import { ProviderRegistry } from './providers/provider-registry';
+import { defaultRetryPolicy } from './providers/retry';
+import type { RetryPolicy } from './providers/retry';
+import { environmentSecrets } from './secrets';
+import type { SecretStore } from './secrets';
 
 export interface CoreOptions {
   dataDir: string;
@@ -31,6 +43,12 @@ export interface CoreOptions {
   concurrency?: number;
   /** Largest image, in pixels, that sharp will decode (decompression-bomb guard). */
   limitInputPixels?: number;
+  /** Where API keys come from; environment variables unless the shell brings a keychain. */
+  secrets?: SecretStore;
+  /** Retries of failed provider calls (tests shorten the waits). */
+  retryPolicy?: Partial<RetryPolicy>;
+  /** Polling of asynchronous providers (tests shorten the waits). */
+  poll?: Partial<ProviderDeps['poll']>;
 }
 
 export type Handlers = {
@@ -62,6 +80,63 @@ export function createCore(options: CoreOptions) {
   const indexer = new Indexer({ db, photos, folders, indexErrors, metadata, derivatives, logger, now, concurrency });
   const library = new LibraryService({ db, folders, photos, indexErrors, indexer, now });
   const search = new SearchService(new SearchRepository(db));
+  const secrets = options.secrets ?? environmentSecrets(process.env);
+  const captions = new CaptionsRepository(db);
+  const http = new HttpClient();
+  const retryPolicy = { ...defaultRetryPolicy, ...options.retryPolicy };
+  const providers = new ProviderRegistry(
+    new ProvidersRepository(db),
+    secrets,
+    {
+      http,
+      // Never poll more often than every 2 s (WaveSpeed asks for that), nor give up within 30 minutes.
+      poll: { intervalMs: 2000, maxIntervalMs: 15_000, deadlineMs: 30 * 60_000, ...options.poll },
+      sleep: retryPolicy.sleep,
+    },
+    now,
+  );
+  const captioning = new CaptionService({
+    db,
+    photos,
+    folders,
+    captions,
+    runs: new CaptionRunsRepository(db),
+    jobs,
+    providers,
+    derivatives,
+    images,
+    metadata,
+    logger,
+    now,
+    retryPolicy,
+    leaseMs: 5 * 60_000,
+  });
+
+  const providerSummaries = () => {
+    const totals = captions.totalsByProvider();
+    return providers.list().map((config) => ({
+      ...config,
+      apiKeySource: secrets.describe(config),
+      ...(totals.get(config.name.toLowerCase()) ?? { captions: 0, inputTokens: 0, outputTokens: 0, costUsd: null }),
+    }));
+  };
+
+  const caption = async (
+    request: Parameters<CaptionService['run']>[0],
+    onProgress?: Parameters<CaptionService['run']>[1],
+  ) => {
+    let lastEmit = 0;
+    const result = await captioning.run(request, (progress) => {
+      onProgress?.(progress);
+      const time = now().getTime();
+      if (progress.currentPath === null || time - lastEmit >= 100) {
+        lastEmit = time;
+        emit('caption:progress', progress);
+      }
+    });
+    emit('library:changed', { folderIds: library.listFolders().map((folder) => folder.id) });
+    return result;
+  };
 
   const status = () => ({
     folders: folders.count(),
@@ -95,7 +170,29 @@ export function createCore(options: CoreOptions) {
     'library:listFolders': async () => library.listFolders(),
     'library:index': async ({ paths }) => index(paths),
     'library:status': async () => status(),
+    'library:setFolderCaptionOptions': async ({ folderId, options: captionOptions }) => {
+      const folder = library.setCaptionOptions(folderId, captionOptions);
+      emit('library:changed', { folderIds: [folder.id] });
+      return folder;
+    },
     'photos:search': async (query) => search.search(query),
+    'providers:list': async () => providerSummaries(),
+    'providers:save': async (settings) => providers.save(settings),
+    'providers:remove': async ({ name }) => {
+      providers.remove(name);
+      return null;
+    },
+    'providers:setApiKey': async ({ name, apiKey }) => {
+      if (!secrets.save) {
+        throw new UserError('Keys come from environment variables here: set the variable named by the provider\'s --api-key-env.');
+      }
+      const { config } = providers.configFor(name);
+      secrets.save(config.name, apiKey);
+      return null;
+    },
+    'providers:test': async ({ name }) => captioning.testProvider(name),
+    'captions:estimate': async (request) => captioning.estimate(request),
+    'captions:generate': async (request) => caption(request),
   };
 
   return {
@@ -106,6 +203,11 @@ export function createCore(options: CoreOptions) {
     index,
     status,
     search: (query: Parameters<Handlers['photos:search']>[0]) => search.search(query),
+    providers,
+    providerSummaries,
+    caption,
+    estimate: (request: Parameters<CaptionService['estimate']>[0]) => captioning.estimate(request),
+    testProvider: (name: string) => captioning.testProvider(name),
     /** Validates raw input from outside (IPC, HTTP) against the contract, then calls the handler. */
     async invoke<K extends CallName>(name: K, rawInput: unknown): Promise<CallOutput<K>> {
       const entry = calls[name];
@@ -115,6 +217,7 @@ export function createCore(options: CoreOptions) {
       return handler(input);
     },
     async close() {
+      await http.close();
       await metadata.end();
       db.close();
     },

@@ -1,5 +1,15 @@
 import { z } from 'zod';
 import {
+  CaptionOptionOverridesSchema,
+  CaptionProgressSchema,
+  CaptionRunResultSchema,
+  CostEstimateSchema,
+  ProviderConfigSchema,
+  ProviderSettingsSchema,
+  ProviderSummarySchema,
+  ProviderTestResultSchema,
+} from './captioning';
+import {
   FolderSchema,
   IndexProgressSchema,
   IndexResultSchema,
@@ -7,6 +17,15 @@ import {
   SearchQuerySchema,
   SearchResultsSchema,
 } from './domain';
+
+const captionRunInput = z.object({
+  provider: z.string().min(1),
+  /** Files or folders; the whole library when empty. */
+  paths: z.array(z.string().min(1)).default([]),
+  options: CaptionOptionOverridesSchema.default({}),
+  /** Caption again photos that already have a caption. */
+  force: z.boolean().default(false),
+});
 
 /**
  * Every call the UI can make into the core, as data: the preload exposes this table generically,
@@ -30,9 +49,41 @@ export const calls = {
     input: z.object({}),
     output: LibraryStatusSchema,
   },
+  'library:setFolderCaptionOptions': {
+    input: z.object({ folderId: z.number().int(), options: CaptionOptionOverridesSchema }),
+    output: FolderSchema,
+  },
   'photos:search': {
     input: SearchQuerySchema,
     output: SearchResultsSchema,
+  },
+  'providers:list': {
+    input: z.object({}),
+    output: z.array(ProviderSummarySchema),
+  },
+  'providers:save': {
+    input: ProviderSettingsSchema,
+    output: ProviderConfigSchema,
+  },
+  'providers:remove': {
+    input: z.object({ name: z.string().min(1) }),
+    output: z.null(),
+  },
+  'providers:setApiKey': {
+    input: z.object({ name: z.string().min(1), apiKey: z.string().trim().min(1).max(1000) }),
+    output: z.null(),
+  },
+  'providers:test': {
+    input: z.object({ name: z.string().min(1) }),
+    output: ProviderTestResultSchema,
+  },
+  'captions:estimate': {
+    input: captionRunInput,
+    output: CostEstimateSchema,
+  },
+  'captions:generate': {
+    input: captionRunInput,
+    output: CaptionRunResultSchema,
   },
 } as const;
 
@@ -48,6 +99,7 @@ export const shellCalls = {
 export const events = {
   'library:changed': z.object({ folderIds: z.array(z.number().int()) }),
   'index:progress': IndexProgressSchema,
+  'caption:progress': CaptionProgressSchema,
 } as const;
 
 export type CallName = keyof typeof calls;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CaptionOptionOverridesSchema } from './captioning';
 
 /** A folder the user added to the library; everything below it is indexed. */
 export const FolderSchema = z.object({
@@ -6,7 +7,8 @@ export const FolderSchema = z.object({
   path: z.string(),
   name: z.string(),
   autoCaption: z.boolean(),
-  captionContext: z.string().nullable(),
+  /** Caption options every run on this folder starts from. */
+  captionOptions: CaptionOptionOverridesSchema,
   addedAt: z.string(),
   lastIndexedAt: z.string().nullable(),
   photoCount: z.number().int(),

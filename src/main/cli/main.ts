@@ -1,7 +1,17 @@
 import { homedir } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
+import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
+import {
+  CaptionOptionOverridesSchema,
+  DetailLevelSchema,
+  ProviderTypeSchema,
+  providerTypes,
+} from '../../shared/captioning';
+import type { CaptionOptionOverrides, CaptionRunResult, CostEstimate, ProviderSummary } from '../../shared/captioning';
 import type { IndexResult, LibraryStatus, SearchResults } from '../../shared/domain';
+import { presetNames } from '../providers/presets';
 import { createCore } from '../core';
 import type { Core } from '../core';
 import { resolveDataDir } from '../data-dir';
@@ -11,16 +21,32 @@ import { progressBar } from './progress';
 const usage = `Usage: captionist <command> [options]
 
 Commands:
-  add-folder PATH       Add a folder of photos to the library
-  index [PATH...]       Index the given folders (every library folder when none)
-  status                Show counts of photos, captions, jobs and errors
-  search QUERY          Find photos by caption, keywords, title, file or folder name
+  add-folder PATH          Add a folder of photos to the library
+  index [PATH...]          Index the given folders (every library folder when none)
+  status                   Show counts of photos, captions, jobs and errors
+  search QUERY             Find photos by caption, keywords, title, file or folder name
+  provider add NAME --type TYPE [--preset P] [--base-url URL] [--model M]
+                           [--api-key-env VAR] [--concurrency N] [--image-size PX]
+                           [--timeout SECONDS] [--price-per-image USD]
+                           [--price-per-mtok-in USD] [--price-per-mtok-out USD] [--sync]
+                           Add (or replace) a caption provider. TYPE: ${providerTypes.join(', ')}
+                           Presets (openai-compatible): ${presetNames.join(', ')}
+  provider list            Show providers, where their keys come from, and totals spent
+  provider test NAME       Caption a built-in sample picture once, explaining any error
+  provider remove NAME     Forget a provider (its captions stay)
+  caption [PATH...] --provider NAME [--detail low|medium|high] [--focus F]
+                           [--language L] [--context C] [--template T] [--no-place]
+                           [--no-folder-name] [--force] [--estimate]
+                           Caption every photo (of the PATHs) that has no caption yet;
+                           --force captions again, --estimate only prints the cost
+  folder-options PATH [--detail L] [--focus F] [--language L] [--context C] [--clear]
+                           Set the caption options every run on a library folder starts from
 
 Options:
-  --home DIR            Library data folder (default: $CAPTIONIST_HOME, else the app-data folder)
-  --json                Print machine-readable JSON
-  --limit N, --offset N Page through search results (default 50, 0)
-  -h, --help            Show this help
+  --home DIR               Library data folder (default: $CAPTIONIST_HOME, else the app-data folder)
+  --json                   Print machine-readable JSON
+  --limit N, --offset N    Page through search results (default 50, 0)
+  -h, --help               Show this help
 
 Exit codes: 0 done (per-file errors included), 1 the run failed, 2 bad usage.`;
 
@@ -30,7 +56,32 @@ const options = {
   limit: { type: 'string' },
   offset: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
+  type: { type: 'string' },
+  preset: { type: 'string' },
+  'base-url': { type: 'string' },
+  model: { type: 'string' },
+  'api-key-env': { type: 'string' },
+  concurrency: { type: 'string' },
+  'image-size': { type: 'string' },
+  timeout: { type: 'string' },
+  'price-per-image': { type: 'string' },
+  'price-per-mtok-in': { type: 'string' },
+  'price-per-mtok-out': { type: 'string' },
+  sync: { type: 'boolean', default: false },
+  provider: { type: 'string' },
+  detail: { type: 'string' },
+  focus: { type: 'string' },
+  language: { type: 'string' },
+  context: { type: 'string' },
+  template: { type: 'string' },
+  'no-place': { type: 'boolean', default: false },
+  'no-folder-name': { type: 'boolean', default: false },
+  force: { type: 'boolean', default: false },
+  estimate: { type: 'boolean', default: false },
+  clear: { type: 'boolean', default: false },
 } satisfies ParseArgsConfig['options'];
+
+type Flags = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true; strict: true }>>['values'];
 
 class UsageError extends Error {}
 
@@ -67,8 +118,7 @@ export async function main(
       (core = createCore({
         dataDir: resolveDataDir({ flag: values.home, env, platform: process.platform, homeDir: homedir() }),
       }));
-    await run({ args, json: values.json, limit: values.limit, offset: values.offset, openCore, io });
-    return 0;
+    return (await run({ args, flags: values, json: values.json, openCore, io })) ?? 0;
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr.write(`captionist: ${error.message}\n\n${usage}\n`);
@@ -87,14 +137,14 @@ export async function main(
 
 interface CommandContext {
   args: string[];
+  flags: Flags;
   json: boolean;
-  limit: string | undefined;
-  offset: string | undefined;
   openCore: () => Core;
   io: Io;
 }
 
-const commands: Record<string, (context: CommandContext) => Promise<void>> = {
+/** A command returns its exit code, or nothing for 0. */
+const commands: Record<string, (context: CommandContext) => Promise<number | void>> = {
   async 'add-folder'({ args, json, openCore, io }) {
     if (args.length !== 1) throw new UsageError('add-folder takes exactly one PATH');
     const folder = await openCore().handlers['library:addFolder']({ path: args[0]! });
@@ -109,7 +159,13 @@ const commands: Record<string, (context: CommandContext) => Promise<void>> = {
     const bar = progressBar(io.stderr);
     let result: IndexResult;
     try {
-      result = await openCore().index(args, (progress) => bar.update(progress));
+      result = await openCore().index(args, (progress) =>
+        bar.update(
+          progress.phase === 'listing'
+            ? { done: 0, total: 0, message: `Listing ${progress.folder} ...` }
+            : { done: progress.done, total: progress.total },
+        ),
+      );
     } finally {
       bar.finish();
     }
@@ -122,25 +178,224 @@ const commands: Record<string, (context: CommandContext) => Promise<void>> = {
     io.stdout.write(json ? `${JSON.stringify(status)}\n` : describeStatus(status));
   },
 
-  async search({ args, json, limit, offset, openCore, io }) {
+  async search({ args, flags, json, openCore, io }) {
     if (!args.length) throw new UsageError('search needs a QUERY');
     const results = openCore().search({
       text: args.join(' '),
-      limit: wholeNumber('--limit', limit, 50, 1),
-      offset: wholeNumber('--offset', offset, 0, 0),
+      limit: wholeNumber('--limit', flags.limit, 50, 1, 1000),
+      offset: wholeNumber('--offset', flags.offset, 0, 0, 1000),
       includeMissing: false,
     });
     io.stdout.write(json ? `${JSON.stringify(results)}\n` : describeSearch(results));
   },
+
+  async provider(context) {
+    const [subcommand, ...args] = context.args;
+    const run = subcommand ? providerCommands[subcommand] : undefined;
+    if (!run) throw new UsageError('provider takes add, list, test or remove');
+    return run({ ...context, args });
+  },
+
+  async caption({ args, flags, json, openCore, io }) {
+    if (!flags.provider) throw new UsageError('caption needs --provider NAME (see "captionist provider list")');
+    const core = openCore();
+    const request = { provider: flags.provider, paths: args, options: captionOptionsFrom(flags), force: flags.force };
+    const estimate = core.estimate(request);
+    if (flags.estimate) {
+      io.stdout.write(json ? `${JSON.stringify(estimate)}\n` : `${describeEstimate(estimate)}\n`);
+      return;
+    }
+    if (!json) io.stderr.write(`${describeEstimate(estimate)}\n`);
+    const bar = progressBar(io.stderr);
+    const stop = new AbortController();
+    // Ctrl-C stops cleanly: photos in flight go back to the queue for the next run.
+    const interrupt = () => stop.abort();
+    process.once('SIGINT', interrupt);
+    let result: CaptionRunResult;
+    try {
+      result = await core.caption({ ...request, signal: stop.signal }, (progress) =>
+        bar.update({
+          done: progress.done + progress.failed,
+          total: progress.total,
+          note: [progress.failed ? `${progress.failed} failed` : '', progress.costUsd !== null ? `$${progress.costUsd.toFixed(4)}` : '']
+            .filter(Boolean)
+            .join(', '),
+        }),
+      );
+    } finally {
+      process.off('SIGINT', interrupt);
+      bar.finish();
+    }
+    io.stdout.write(json ? `${JSON.stringify(result)}\n` : describeCaptionRun(result));
+    return result.stoppedBecause || stop.signal.aborted ? 1 : 0;
+  },
+
+  async 'folder-options'({ args, flags, json, openCore, io }) {
+    if (args.length !== 1) throw new UsageError('folder-options takes exactly one library folder PATH');
+    const core = openCore();
+    const path = resolve(args[0]!);
+    const folder = core.library.listFolders().find((candidate) => candidate.path === path || candidate.path === realpathOrSelf(path));
+    if (!folder) throw new UserError(`${path} is not a library folder; add it with "captionist add-folder".`);
+    const options = flags.clear ? {} : { ...folder.captionOptions, ...captionOptionsFrom(flags) };
+    const updated = await core.invoke('library:setFolderCaptionOptions', { folderId: folder.id, options });
+    io.stdout.write(
+      json
+        ? `${JSON.stringify(updated)}\n`
+        : `Caption options for ${updated.path}: ${JSON.stringify(updated.captionOptions)}\n`,
+    );
+  },
 };
 
-function wholeNumber(flag: string, value: string | undefined, fallback: number, min: number): number {
+const providerCommands: Record<string, (context: CommandContext) => Promise<number | void>> = {
+  async add({ args, flags, json, openCore, io }) {
+    if (args.length !== 1) throw new UsageError('provider add takes exactly one NAME');
+    if (!flags.type) throw new UsageError(`provider add needs --type (${providerTypes.join(', ')})`);
+    const type = ProviderTypeSchema.safeParse(flags.type);
+    if (!type.success) throw new UsageError(`--type takes one of: ${providerTypes.join(', ')}`);
+    const seconds = wholeNumber('--timeout', flags.timeout, undefined, 1, 3600);
+    const perImageUsd = price('--price-per-image', flags['price-per-image']);
+    const perMillionInputTokensUsd = price('--price-per-mtok-in', flags['price-per-mtok-in']);
+    const perMillionOutputTokensUsd = price('--price-per-mtok-out', flags['price-per-mtok-out']);
+    const pricing = Object.fromEntries(
+      Object.entries({ perImageUsd, perMillionInputTokensUsd, perMillionOutputTokensUsd }).filter(([, value]) => value !== undefined),
+    );
+    const config = await openCore().invoke('providers:save', {
+      name: args[0]!,
+      type: type.data,
+      preset: flags.preset,
+      baseUrl: flags['base-url'],
+      model: flags.model,
+      apiKeyEnv: flags['api-key-env'],
+      concurrency: wholeNumber('--concurrency', flags.concurrency, undefined, 1, 64),
+      imageLongEdge: wholeNumber('--image-size', flags['image-size'], undefined, 256, 4096),
+      timeoutMs: seconds === undefined ? undefined : seconds * 1000,
+      syncMode: flags.sync || undefined,
+      pricing: Object.keys(pricing).length ? pricing : undefined,
+    });
+    io.stdout.write(
+      json
+        ? `${JSON.stringify(config)}\n`
+        : `Saved provider "${config.name}" (${config.type}${config.preset ? `, preset ${config.preset}` : ''}) at ${config.baseUrl}` +
+            `${config.model ? `, model ${config.model}` : ''}.\n` +
+            (config.apiKeyEnv ? `Its API key is read from the environment variable ${config.apiKeyEnv}.\n` : '') +
+            `Check it with "captionist provider test ${config.name}".\n`,
+    );
+  },
+
+  async list({ args, json, openCore, io }) {
+    if (args.length) throw new UsageError('provider list takes no arguments');
+    const providers = openCore().providerSummaries();
+    io.stdout.write(json ? `${JSON.stringify(providers)}\n` : describeProviders(providers));
+  },
+
+  async test({ args, json, openCore, io }) {
+    if (args.length !== 1) throw new UsageError('provider test takes exactly one NAME');
+    const result = await openCore().testProvider(args[0]!);
+    if (json) io.stdout.write(`${JSON.stringify(result)}\n`);
+    else if (result.ok) {
+      io.stdout.write(
+        `${result.provider} works (${result.model ?? 'default model'}, ${(result.latencyMs / 1000).toFixed(1)} s` +
+          `${result.costUsd !== null ? `, $${result.costUsd.toFixed(4)}` : ''}).\n` +
+          `  Caption:  ${result.caption.caption}\n  Alt text: ${result.caption.altText}\n` +
+          `  Keywords: ${result.caption.keywords.join(', ')}\n`,
+      );
+    } else {
+      io.stderr.write(`captionist: ${result.message}\n${result.hint}\n`);
+    }
+    return result.ok ? 0 : 1;
+  },
+
+  async remove({ args, openCore, io }) {
+    if (args.length !== 1) throw new UsageError('provider remove takes exactly one NAME');
+    await openCore().invoke('providers:remove', { name: args[0]! });
+    io.stdout.write(`Removed provider "${args[0]}". Its captions stay in the library.\n`);
+  },
+};
+
+function captionOptionsFrom(flags: Flags): CaptionOptionOverrides {
+  const detail = flags.detail === undefined ? undefined : DetailLevelSchema.safeParse(flags.detail);
+  if (detail && !detail.success) throw new UsageError('--detail takes low, medium or high');
+  const parsed = CaptionOptionOverridesSchema.safeParse({
+    detail: detail?.data,
+    focus: flags.focus,
+    language: flags.language,
+    context: flags.context,
+    promptTemplate: flags.template,
+    includePlace: flags['no-place'] ? false : undefined,
+    includeFolderName: flags['no-folder-name'] ? false : undefined,
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new UsageError(`--${issue?.path.join('.') ?? 'option'}: ${issue?.message}`);
+  }
+  return Object.fromEntries(Object.entries(parsed.data).filter(([, value]) => value !== undefined));
+}
+
+function realpathOrSelf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+function wholeNumber(flag: string, value: string | undefined, fallback: number, min: number, max: number): number;
+function wholeNumber(flag: string, value: string | undefined, fallback: undefined, min: number, max: number): number | undefined;
+function wholeNumber(flag: string, value: string | undefined, fallback: number | undefined, min: number, max: number) {
   if (value === undefined) return fallback;
   const number = Number(value);
-  if (!Number.isInteger(number) || number < min || number > 1000) {
-    throw new UsageError(`${flag} takes a whole number from ${min} to 1000`);
+  if (!Number.isInteger(number) || number < min || number > max) {
+    throw new UsageError(`${flag} takes a whole number from ${min} to ${max}`);
   }
   return number;
+}
+
+function price(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value.replace(/^\$/, ''));
+  if (!Number.isFinite(number) || number < 0) throw new UsageError(`${flag} takes a price in US dollars, such as 0.002`);
+  return number;
+}
+
+function usd(value: number | null): string {
+  return value === null ? 'unknown (no price set)' : `$${value.toFixed(value < 1 ? 4 : 2)}`;
+}
+
+function describeEstimate(estimate: CostEstimate): string {
+  return (
+    `${estimate.photos} photo${estimate.photos === 1 ? '' : 's'} to caption; estimated ` +
+    `${estimate.inputTokens.toLocaleString('en-US')} input and ${estimate.outputTokens.toLocaleString('en-US')} output tokens, ` +
+    `cost ${usd(estimate.costUsd)}.`
+  );
+}
+
+function describeCaptionRun(result: CaptionRunResult): string {
+  const lines = [
+    `Captioned ${result.captioned} of ${result.total} photo${result.total === 1 ? '' : 's'} with ${result.provider}` +
+      `${result.failed.length ? `, ${result.failed.length} failed` : ''}` +
+      `${result.skipped ? `, ${result.skipped} being captioned by another Captionist` : ''}. ` +
+      `Tokens: ${result.inputTokens} in, ${result.outputTokens} out. Cost: ${usd(result.costUsd)}.`,
+    ...result.failed.map((failure) => `  ${failure.path}: ${failure.message}`),
+  ];
+  if (result.stoppedBecause) {
+    lines.push(`Stopped: ${result.stoppedBecause}. The remaining photos stay queued; run the same command again to go on.`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function describeProviders(providers: ProviderSummary[]): string {
+  if (!providers.length) return 'No providers yet. Add one with "captionist provider add NAME --type ...".\n';
+  return providers
+    .map(
+      (provider) =>
+        `${provider.name}  ${provider.type}${provider.preset ? ` (${provider.preset})` : ''}  ${provider.baseUrl}` +
+        `${provider.model ? `  model ${provider.model}` : ''}\n` +
+        `    key: ${provider.apiKeySource ?? (provider.requiresApiKey ? 'none configured' : 'not needed')}; ` +
+        `concurrency ${provider.concurrency}; ${provider.captions} captions, ` +
+        `${provider.inputTokens} input and ${provider.outputTokens} output tokens, spent ${usd(provider.costUsd)}`,
+    )
+    .join('\n')
+    .concat('\n');
 }
 
 function describeIndex(result: IndexResult): string {

@@ -1,4 +1,6 @@
 import type { Database } from 'better-sqlite3';
+import { CaptionOptionOverridesSchema } from '../../shared/captioning';
+import type { CaptionOptionOverrides } from '../../shared/captioning';
 import type { Folder } from '../../shared/domain';
 
 interface FolderRow {
@@ -6,7 +8,7 @@ interface FolderRow {
   path: string;
   name: string;
   auto_caption: number;
-  caption_context: string | null;
+  caption_options: string;
   added_at: string;
   last_indexed_at: string | null;
   photo_count: number;
@@ -25,7 +27,7 @@ function toFolder(row: FolderRow): Folder {
     path: row.path,
     name: row.name,
     autoCaption: row.auto_caption === 1,
-    captionContext: row.caption_context,
+    captionOptions: CaptionOptionOverridesSchema.catch({}).parse(JSON.parse(row.caption_options)),
     addedAt: row.added_at,
     lastIndexedAt: row.last_indexed_at,
     photoCount: row.photo_count,
@@ -59,6 +61,10 @@ export class FoldersRepository {
 
   delete(id: number): void {
     this.db.prepare('DELETE FROM folders WHERE id = ?').run(id);
+  }
+
+  setCaptionOptions(id: number, options: CaptionOptionOverrides): void {
+    this.db.prepare('UPDATE folders SET caption_options = ? WHERE id = ?').run(JSON.stringify(options), id);
   }
 
   markIndexed(id: number, at: string): void {

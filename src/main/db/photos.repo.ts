@@ -41,6 +41,23 @@ const recordColumns = `
   embedded_keywords = @embeddedKeywords, indexed_at = @indexedAt,
   status = 'present', missing_since = NULL`;
 
+/** What captioning needs to know of a photo. */
+export interface CaptionTarget {
+  id: number;
+  path: string;
+  fileName: string;
+  fingerprint: string;
+  width: number | null;
+  height: number | null;
+  capturedAt: string | null;
+  status: PhotoStatus;
+  folderId: number;
+  folderName: string;
+}
+
+const captionTargetColumns = `p.id, p.path, p.file_name AS fileName, p.fingerprint, p.width, p.height,
+  p.captured_at AS capturedAt, p.status, p.folder_id AS folderId, f.name AS folderName`;
+
 const knownColumns = 'id, path, size, mtime_ms AS mtimeMs, fingerprint, status';
 
 function toParams(record: PhotoRecord) {
@@ -130,5 +147,29 @@ export class PhotosRepository {
          FROM photos`,
       )
       .get() as { photos: number; missing: number; captioned: number };
+  }
+
+  captionTarget(id: number): CaptionTarget | undefined {
+    return this.db
+      .prepare(`SELECT ${captionTargetColumns} FROM photos p JOIN folders f ON f.id = p.folder_id WHERE p.id = ?`)
+      .get(id) as CaptionTarget | undefined;
+  }
+
+  /**
+   * Present photos that are, or lie below, one of `scopes` (a file path, or a folder path ending
+   * in a separator), or the whole library when there are none; without a caption of ours unless
+   * `includeCaptioned`. In path order, so a run works through folders as the user sees them.
+   */
+  awaitingCaption(scopes: readonly string[], includeCaptioned: boolean): CaptionTarget[] {
+    const inScope = scopes.map(() => '(p.path = ? OR substr(p.path, 1, length(?)) = ?)').join(' OR ');
+    return this.db
+      .prepare(
+        `SELECT ${captionTargetColumns} FROM photos p JOIN folders f ON f.id = p.folder_id
+         WHERE p.status = 'present'
+           ${scopes.length ? `AND (${inScope})` : ''}
+           ${includeCaptioned ? '' : 'AND NOT EXISTS (SELECT 1 FROM captions c WHERE c.photo_id = p.id)'}
+         ORDER BY p.path`,
+      )
+      .all(...scopes.flatMap((scope) => [scope, scope, scope])) as CaptionTarget[];
   }
 }

@@ -1,8 +1,8 @@
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExifToolAdapter, PhotoMetadata } from '../metadata/exiftool.adapter';
 import { pixelSourceFor } from '../library/file-types';
-import type { ImageInput, SharpAdapter } from './sharp.adapter';
+import type { EncodedJpeg, ImageInput, SharpAdapter } from './sharp.adapter';
 
 export interface CaptionImageSize {
   longEdge: number;
@@ -59,6 +59,12 @@ export class Derivatives {
       await writeAtomically(target, image.data);
     }
     return target;
+  }
+
+  /** The caption-ready JPEG's bytes and size, made first if needed. */
+  async loadCaptionImage(path: string, fingerprint: string, size: CaptionImageSize): Promise<EncodedJpeg> {
+    const data = await readFile(await this.captionImage(path, fingerprint, size));
+    return { data, ...(await this.images.dimensions(data)) };
   }
 
   /** Deletes every cached derivative of these fingerprints. */

@@ -53,6 +53,17 @@ export class SharpAdapter {
     }
   }
 
+  /** A JPEG drawn from SVG: the built-in sample photo for testing providers. */
+  async rasterize(svg: string): Promise<EncodedJpeg> {
+    const { data, info } = await sharp(Buffer.from(svg)).jpeg({ quality: 85 }).toBuffer({ resolveWithObject: true });
+    return { data, width: info.width, height: info.height };
+  }
+
+  async dimensions(input: ImageInput): Promise<{ width: number; height: number }> {
+    const { width, height } = await sharp(input, { limitInputPixels: this.options.limitInputPixels }).metadata();
+    return { width, height };
+  }
+
   private fitted(input: ImageInput, longEdge: number, orientation: number | undefined): Sharp {
     const image = sharp(input, { limitInputPixels: this.options.limitInputPixels, sequentialRead: true });
     return applyOrientation(image, orientation)

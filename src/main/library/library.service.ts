@@ -5,6 +5,7 @@ import type { Folder, IndexProgress, IndexResult } from '../../shared/domain';
 import type { FoldersRepository } from '../db/folders.repo';
 import type { IndexErrorsRepository } from '../db/index-errors.repo';
 import type { PhotosRepository } from '../db/photos.repo';
+import type { CaptionOptionOverrides } from '../../shared/captioning';
 import { UserError } from '../errors';
 import type { Indexer, IndexTarget } from './indexer';
 
@@ -55,6 +56,14 @@ export class LibraryService {
       return newId;
     })();
     return folders.get(id)!;
+  }
+
+  /** Sets the caption options every run on this folder starts from. */
+  setCaptionOptions(folderId: number, options: CaptionOptionOverrides): Folder {
+    const { folders } = this.deps;
+    if (!folders.get(folderId)) throw new UserError(`No library folder with id ${folderId}.`);
+    folders.setCaptionOptions(folderId, options);
+    return folders.get(folderId)!;
   }
 
   /**

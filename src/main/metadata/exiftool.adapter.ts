@@ -47,6 +47,19 @@ export class ExifToolAdapter {
     return toPhotoMetadata(tags as Tags & Record<string, unknown>);
   }
 
+  /** Where the photo was taken, as IPTC/XMP location fields name it ("Pont Neuf, Paris, France"), or null. */
+  async readPlace(path: string): Promise<string | null> {
+    const tags = (await this.exiftool.read(path)) as Record<string, unknown>;
+    const parts = [
+      tags.Location ?? tags['Sub-location'],
+      tags.City,
+      tags.State ?? tags['Province-State'],
+      tags.Country ?? tags['Country-PrimaryLocationName'],
+    ].map(text);
+    const distinct = [...new Set(parts.filter((part): part is string => part !== null))];
+    return distinct.length ? distinct.join(', ') : null;
+  }
+
   extractPreview(path: string, tag: PreviewTag): Promise<Buffer> {
     return this.exiftool.extractBinaryTagToBuffer(tag, path);
   }

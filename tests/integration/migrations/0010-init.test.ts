@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/main/db/database';
 import { migrate } from '../../../src/main/db/migrate';
 import { init } from '../../../src/main/db/migrations/0010-init';
+import { migrations } from '../../../src/main/db/migrations';
 import { tempDir } from '../../helpers/files';
 
 function photoRow(folderId: number, fileName: string, extra: Record<string, unknown> = {}) {
@@ -34,11 +35,13 @@ function insertPhoto(db: Sqlite.Database, row: ReturnType<typeof photoRow>): num
 const matches = (db: Sqlite.Database, query: string) =>
   db.prepare('SELECT rowid FROM photo_search WHERE photo_search MATCH ? ORDER BY rowid').pluck().all(query);
 
+const latestVersion = migrations.at(-1)!.version;
+
 describe('migration 0010 init', () => {
   it('creates the schema on an empty database, with WAL and foreign keys on', () => {
     const file = join(tempDir(), 'library.db');
     const db = openDatabase(file);
-    expect(db.pragma('user_version', { simple: true })).toBe(10);
+    expect(db.pragma('user_version', { simple: true })).toBe(latestVersion);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'photo_search_%'`).pluck().all();
@@ -48,7 +51,7 @@ describe('migration 0010 init', () => {
     db.close();
     // Opening again migrates nothing and loses nothing.
     const reopened = openDatabase(file);
-    expect(reopened.pragma('user_version', { simple: true })).toBe(10);
+    expect(reopened.pragma('user_version', { simple: true })).toBe(latestVersion);
     reopened.close();
   });
 

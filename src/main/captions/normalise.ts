@@ -1,0 +1,182 @@
+import { CaptionFieldsSchema, captionLimits } from '../../shared/captioning';
+import type { CaptionFields } from '../../shared/captioning';
+
+/** What a provider answered, before validation (see providers/provider.ts). */
+export interface RawAnswer {
+  fields: Partial<Record<string, unknown>> | null;
+  text: string | null;
+}
+
+/**
+ * Validates and normalises a provider's answer into one caption version: trimmed, within the
+ * length limits, keywords deduplicated, alt text within the alt-text rules. Caption-only services
+ * answer with a caption alone; alt text and keywords are then derived from it. Null when the
+ * answer holds no usable caption.
+ */
+export function normaliseAnswer(answer: RawAnswer): CaptionFields | null {
+  const fields = answer.fields ?? {};
+  // JSON that failed to parse (an answer cut off mid-object) is not a caption.
+  const plainText = answer.fields || /^\s*(\{|```)/.test(answer.text ?? '') ? null : answer.text;
+  const caption = cleanText(pick(fields, 'caption', 'description', 'Caption') ?? plainText, captionLimits.caption);
+  if (!caption) return null;
+  const title = cleanText(pick(fields, 'title', 'headline'), captionLimits.title);
+  const keywordSource = fields.keywords ?? fields.tags ?? fields.Keywords;
+  const keywords = normaliseKeywords(keywordSource === undefined ? keywordsFromCaption(caption) : keywordSource);
+  const longDescription = cleanText(pick(fields, 'longDescription', 'long_description'), captionLimits.longDescription);
+  const altText = toAltText(pick(fields, 'altText', 'alt_text', 'alt') ?? caption) ?? toAltText(caption);
+  if (!altText) return null;
+  return CaptionFieldsSchema.parse({
+    title,
+    caption,
+    altText,
+    longDescription,
+    keywords: keywords.length ? keywords : normaliseKeywords(keywordsFromCaption(caption)),
+  });
+}
+
+function pick(fields: Partial<Record<string, unknown>>, ...names: string[]): string | null {
+  for (const name of names) {
+    const value = fields[name];
+    if (typeof value === 'string' && value.trim()) return value;
+  }
+  return null;
+}
+
+/** Trims, collapses whitespace, drops wrapping quotes and labels, and cuts at a word within `limit`. */
+export function cleanText(value: string | null, limit: number): string | null {
+  if (value === null) return null;
+  let text = value
+    .replace(/^```[a-z]*\s*|```\s*$/gi, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/^(caption|title|description)\s*:\s*/i, '')
+    .replace(/^["'“”‘’]+|["'“”‘’]+$/g, '')
+    .trim();
+  if (!text) return null;
+  if ([...text].length > limit) text = cutAtWord(text, limit);
+  return text;
+}
+
+function cutAtWord(text: string, limit: number): string {
+  // Count code points, not UTF-16 units, so an emoji is never split in half.
+  const characters = [...text].slice(0, limit);
+  const cut = characters.join('');
+  const space = cut.lastIndexOf(' ');
+  const sentenceEnd = Math.max(cut.lastIndexOf('. '), cut.lastIndexOf('! '), cut.lastIndexOf('? '));
+  if (sentenceEnd > cut.length * 0.5) return cut.slice(0, sentenceEnd + 1);
+  return (space > cut.length * 0.5 ? cut.slice(0, space) : cut)
+    .replace(/(\s+(a|an|the|and|or|of|with|in|on|at|to|by|for|from|near|along|while|under|over))+$/i, '')
+    .replace(/[\s,;:–-]+$/, '');
+}
+
+const leadIns =
+  /^(this|the|an?)?\s*(close-up|black and white|color|colour)?\s*(image|photo|photograph|picture|shot|snapshot)\s+(of|shows|showing|depicts|depicting|features|featuring|captures|capturing)\s+/i;
+
+/** Words that guess a person's gender, with neutral replacements. */
+const genderNeutral: Record<string, string> = {
+  man: 'person',
+  woman: 'person',
+  men: 'people',
+  women: 'people',
+  boy: 'child',
+  girl: 'child',
+  boys: 'children',
+  girls: 'children',
+  gentleman: 'person',
+  lady: 'person',
+  gentlemen: 'people',
+  ladies: 'people',
+  guy: 'person',
+  guys: 'people',
+  male: 'person',
+  female: 'person',
+  he: 'they',
+  she: 'they',
+  him: 'them',
+  his: 'their',
+  her: 'their',
+  hers: 'theirs',
+  himself: 'themself',
+  herself: 'themself',
+};
+
+/** Words that guess what someone feels. */
+const emotions = new Set(
+  'happy happily sad sadly angry angrily joyful joyfully cheerful cheerfully excited worried anxious scared frightened nervous lonely proud delighted upset depressed confident content contented pensive melancholic melancholy gloomy furious grumpy bored thrilled ecstatic'.split(
+    ' ',
+  ),
+);
+
+/**
+ * Brings any text within the alt-text rules: at most 120 characters, no "image of", no guessed
+ * gender or emotion, one sentence-cased line ending in a full stop.
+ */
+export function toAltText(value: string | null): string | null {
+  const cleaned = cleanText(value, captionLimits.caption);
+  if (!cleaned) return null;
+  let text = cleaned.replace(leadIns, '');
+  text = text.replace(/\b(they|he|she) (is|was|has)\b/gi, (_whole, _pronoun, verb: string) =>
+    `they ${{ is: 'are', was: 'were', has: 'have' }[verb.toLowerCase()]}`,
+  );
+  text = text.replace(/\b\p{L}+\b/gu, (word) => {
+    const neutral = genderNeutral[word.toLowerCase()];
+    if (neutral) return matchCase(word, neutral);
+    return emotions.has(word.toLowerCase()) ? '' : word;
+  });
+  text = text
+    .replace(/\s{2,}/g, ' ')
+    .replace(/\s+([,.;:!?])/g, '$1')
+    // "an excited woman" became "an person": fix the article before the word that now follows.
+    .replace(/\b(an?) (\p{L})/giu, (_whole, article: string, letter: string) =>
+      `${matchCase(article, /[aeiou]/i.test(letter) ? 'an' : 'a')} ${letter}`,
+    )
+    .trim();
+  // Room is kept for the full stop added below.
+  if ([...text].length > captionLimits.altText) text = cutAtWord(text, captionLimits.altText - 1);
+  text = text.replace(/[\s,;:–-]+$/, '');
+  if (!text) return null;
+  if (!/[.!?]$/.test(text)) text += '.';
+  return text.charAt(0).toLocaleUpperCase() + text.slice(1);
+}
+
+function matchCase(original: string, replacement: string): string {
+  return original.charAt(0) === original.charAt(0).toUpperCase() && original.charAt(0) !== original.charAt(0).toLowerCase()
+    ? replacement.charAt(0).toUpperCase() + replacement.slice(1)
+    : replacement;
+}
+
+/** Trims, drops hashtags and empties, limits length, and removes case-insensitive duplicates. */
+export function normaliseKeywords(value: unknown): string[] {
+  const list = Array.isArray(value) ? value : typeof value === 'string' ? value.split(/[,;\n]/) : [];
+  const seen = new Map<string, string>();
+  for (const item of list) {
+    if (typeof item !== 'string') continue;
+    const keyword = cleanText(item.trim().replace(/^#+/, ''), captionLimits.keyword);
+    if (keyword && !seen.has(keyword.toLocaleLowerCase())) seen.set(keyword.toLocaleLowerCase(), keyword);
+    if (seen.size === captionLimits.keywords) break;
+  }
+  return [...seen.values()];
+}
+
+const stopWords = new Set(
+  `a about above across after against along among an and another any are around as at away back be been before behind
+   being below beneath beside besides between beyond both but by can could during each either few for from front has have
+   having her here his how in inside into is it its itself just like many more most much near next nearby of off on onto
+   one or other out outside over own part partially possibly several side since so some such than that the their them then
+   there these they this those through to toward towards two under up upon very was were what when where which while who
+   whose with within without appears appear seems seen shows showing visible image photo photograph picture scene view
+   background foreground left right top bottom center centre large small various`.split(/\s+/),
+);
+
+/** Keywords drawn from a caption: its distinct content words, in order, without stop words or guesses about people. */
+export function keywordsFromCaption(caption: string): string[] {
+  const words = caption.toLocaleLowerCase().match(/\p{L}[\p{L}\p{M}'’-]*\p{L}|\p{L}/gu) ?? [];
+  const keywords: string[] = [];
+  for (const match of words) {
+    const word = match.replace(/['’]s$/, '');
+    if (word.length < 3 || stopWords.has(word) || emotions.has(word) || genderNeutral[word]) continue;
+    if (!keywords.includes(word)) keywords.push(word);
+    if (keywords.length === 12) break;
+  }
+  return keywords;
+}

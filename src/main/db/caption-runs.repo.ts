@@ -1,0 +1,49 @@
+import type { Database } from 'better-sqlite3';
+
+export interface CaptionRunTotals {
+  captioned: number;
+  failed: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number | null;
+}
+
+/** One `caption` run (or queue session) with its running totals, kept after it ends. */
+export class CaptionRunsRepository {
+  constructor(private readonly db: Database) {}
+
+  start(provider: string, options: object, total: number, at: string): number {
+    const result = this.db
+      .prepare('INSERT INTO caption_runs (provider, options, total, started_at) VALUES (?, ?, ?, ?)')
+      .run(provider, JSON.stringify(options), total, at);
+    return Number(result.lastInsertRowid);
+  }
+
+  recordCaptioned(runId: number, inputTokens: number | null, outputTokens: number | null, costUsd: number | null): void {
+    this.db
+      .prepare(
+        `UPDATE caption_runs SET captioned = captioned + 1, input_tokens = input_tokens + ?,
+           output_tokens = output_tokens + ?,
+           cost_usd = CASE WHEN ? IS NULL THEN cost_usd ELSE coalesce(cost_usd, 0) + ? END
+         WHERE id = ?`,
+      )
+      .run(inputTokens ?? 0, outputTokens ?? 0, costUsd, costUsd, runId);
+  }
+
+  recordFailed(runId: number): void {
+    this.db.prepare('UPDATE caption_runs SET failed = failed + 1 WHERE id = ?').run(runId);
+  }
+
+  finish(runId: number, at: string): void {
+    this.db.prepare('UPDATE caption_runs SET finished_at = ? WHERE id = ?').run(at, runId);
+  }
+
+  totals(runId: number): CaptionRunTotals {
+    return this.db
+      .prepare(
+        `SELECT captioned, failed, input_tokens AS inputTokens, output_tokens AS outputTokens, cost_usd AS costUsd
+         FROM caption_runs WHERE id = ?`,
+      )
+      .get(runId) as CaptionRunTotals;
+  }
+}

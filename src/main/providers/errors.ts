@@ -1,0 +1,139 @@
+/** Why a provider call failed, in the terms the queue acts on. */
+export type ProviderErrorKind =
+  | 'network'
+  | 'timeout'
+  | 'rate-limited'
+  | 'server'
+  | 'auth'
+  | 'credits'
+  | 'forbidden'
+  | 'bad-request'
+  | 'not-found'
+  | 'too-large'
+  | 'unprocessable'
+  | 'refused'
+  | 'invalid-response'
+  | 'task-failed'
+  | 'maybe-submitted';
+
+const retryableKinds: ReadonlySet<ProviderErrorKind> = new Set([
+  'network',
+  'timeout',
+  'rate-limited',
+  'server',
+  'invalid-response',
+]);
+
+export interface ProviderErrorDetails {
+  status?: number;
+  /** How long the provider asked us to wait (retry-after), uncapped. */
+  retryAfterMs?: number;
+  /** The provider's own words, secrets already removed; for the log and the message's tail. */
+  detail?: string;
+  /** False only when the request certainly never left (connection refused, host not found). */
+  mayHaveReachedServer?: boolean;
+}
+
+/** A failed provider call with a message a photographer understands. Never carries a secret. */
+export class ProviderError extends Error {
+  override name = 'ProviderError';
+  readonly retryable: boolean;
+  readonly status: number | undefined;
+  readonly retryAfterMs: number | undefined;
+  readonly detail: string | undefined;
+  readonly mayHaveReachedServer: boolean;
+
+  constructor(
+    readonly kind: ProviderErrorKind,
+    readonly provider: string,
+    summary: string,
+    details: ProviderErrorDetails = {},
+  ) {
+    super(details.detail ? `${summary} (${details.detail})` : summary);
+    this.retryable = retryableKinds.has(kind);
+    this.status = details.status;
+    this.retryAfterMs = details.retryAfterMs;
+    this.detail = details.detail;
+    this.mayHaveReachedServer = details.mayHaveReachedServer ?? true;
+  }
+}
+
+const quotaPattern = /insufficient[_ ]quota|quota|depleted|credit|balance|billing|payment|exhausted/i;
+const refusalPattern = /content[_ ]?(policy|filter|moderation)|safety|nsfw|refus/i;
+
+/**
+ * The error for an HTTP failure, classified by status and, where providers reuse a status for
+ * two things (OpenAI's 429 for an empty quota, Anthropic's 400 for low credit), by their words.
+ */
+export function httpError(
+  provider: string,
+  status: number,
+  options: { detail?: string; retryAfterMs?: number } = {},
+): ProviderError {
+  const { detail, retryAfterMs } = options;
+  const make = (kind: ProviderErrorKind, summary: string) =>
+    new ProviderError(kind, provider, summary, { status, detail, retryAfterMs });
+  if ((status === 429 || status === 400 || status === 403) && detail && quotaPattern.test(detail)) {
+    return make('credits', `${provider} credits exhausted: add credits or raise the quota, then retry`);
+  }
+  if (status === 400 && detail && refusalPattern.test(detail)) {
+    return make('refused', `${provider} declined to caption this photo under its content policy`);
+  }
+  switch (status) {
+    case 401:
+      return make('auth', `API key rejected by ${provider}: check that the key is correct and active`);
+    case 402:
+      return make('credits', `${provider} credits exhausted: add credits or raise the quota, then retry`);
+    case 403:
+      return make('forbidden', `${provider} refused access: the key or plan may not include this model or endpoint`);
+    case 404:
+      return make('not-found', `${provider} does not know this model or endpoint: check the model name and base URL`);
+    case 408:
+      return make('timeout', `${provider} timed out handling the request`);
+    case 409:
+      return make('server', `${provider} reported a conflict; the request can be retried`);
+    case 413:
+      return make('too-large', `The image was too large for ${provider}: lower the provider's image size limit`);
+    case 422:
+      return make('unprocessable', `${provider} could not process this request`);
+    case 429:
+      return make('rate-limited', `${provider} is rate limiting requests`);
+    case 529:
+      return make('server', `${provider} is overloaded`);
+  }
+  if (status >= 500) return make('server', `${provider} had a server error (HTTP ${status})`);
+  if (status >= 400) return make('bad-request', `${provider} rejected the request (HTTP ${status})`);
+  return make('invalid-response', `${provider} sent an unexpected answer (HTTP ${status})`);
+}
+
+const maxRetryAfterMs = 24 * 60 * 60 * 1000;
+
+/** Reads `retry-after-ms` or `retry-after` (seconds or an HTTP date), as milliseconds. */
+export function retryAfterFrom(get: (name: string) => string | null | undefined, now = Date.now()): number | undefined {
+  const milliseconds = Number.parseFloat(get('retry-after-ms') ?? '');
+  if (Number.isFinite(milliseconds) && milliseconds >= 0) return Math.min(milliseconds, maxRetryAfterMs);
+  const value = get('retry-after')?.trim();
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds * 1000, maxRetryAfterMs);
+  const date = Date.parse(value);
+  if (Number.isFinite(date)) return Math.min(Math.max(0, date - now), maxRetryAfterMs);
+  return undefined;
+}
+
+/** Removes each secret from text that came from outside, before it reaches a message or a log. */
+export function redact(text: string, secrets: readonly (string | null | undefined)[]): string {
+  let clean = text;
+  for (const secret of secrets) {
+    if (secret && secret.length >= 4) clean = clean.split(secret).join('[redacted]');
+  }
+  return clean;
+}
+
+/** A provider's own error text, shortened and cleaned for a message. */
+export function providerDetail(text: unknown, secrets: readonly (string | null | undefined)[]): string | undefined {
+  if (typeof text !== 'string') return undefined;
+  const oneLine = redact(text, secrets).replace(/\s+/g, ' ').trim();
+  if (!oneLine) return undefined;
+  return oneLine.length > 300 ? `${oneLine.slice(0, 299)}…` : oneLine;
+}

@@ -1,0 +1,130 @@
+import { EnvHttpProxyAgent, fetch } from 'undici';
+import type { RequestInit, Response } from 'undici';
+import { ProviderError, redact } from './errors';
+
+export interface HttpRequest {
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: RequestInit['body'];
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Removed from any text that leaves this module. */
+  secrets?: readonly (string | null | undefined)[];
+}
+
+export interface HttpResponse {
+  status: number;
+  header(name: string): string | null;
+  headerNames(): string[];
+  text: string;
+  /** The body parsed as JSON, or undefined when it is not JSON. */
+  json: unknown;
+}
+
+/** Failures that happen before a single byte of the request leaves the machine. */
+const neverSentCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/**
+ * The adapter for undici: one pooled agent for every provider (it honours HTTP(S)_PROXY and
+ * NO_PROXY), timeouts, and transport failures turned into ProviderErrors. HTTP statuses are left
+ * to each provider, since several report errors inside a 200.
+ */
+export class HttpClient {
+  private readonly agent = new EnvHttpProxyAgent({ keepAliveTimeout: 10_000, headersTimeout: 0, bodyTimeout: 0 });
+
+  /** undici's fetch on the shared agent; the OpenAI SDK takes this (mixing fetch implementations fails). */
+  readonly fetch = (input: string | URL, init?: RequestInit): Promise<Response> =>
+    fetch(input, { ...init, dispatcher: this.agent });
+
+  async request(provider: string, url: string, request: HttpRequest): Promise<HttpResponse> {
+    const timeout = AbortSignal.timeout(request.timeoutMs);
+    const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
+    try {
+      const response = await this.fetch(url, {
+        method: request.method ?? 'GET',
+        headers: request.headers,
+        body: request.body,
+        signal,
+      });
+      const text = await response.text();
+      return {
+        status: response.status,
+        header: (name) => response.headers.get(name),
+        headerNames: () => [...response.headers.keys()],
+        text,
+        json: parseJson(text),
+      };
+    } catch (error) {
+      if (request.signal?.aborted) throw error;
+      throw transportError(provider, url, request.timeoutMs, error, timeout.aborted, request.secrets ?? []);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+}
+
+export function transportError(
+  provider: string,
+  url: string,
+  timeoutMs: number,
+  error: unknown,
+  timedOut: boolean,
+  secrets: readonly (string | null | undefined)[],
+): ProviderError {
+  if (timedOut) {
+    return new ProviderError('timeout', provider, `${provider} did not answer within ${Math.round(timeoutMs / 1000)} s`);
+  }
+  const code = errorCode(error);
+  const host = safeHost(url);
+  return new ProviderError('network', provider, `Could not reach ${provider} at ${host}`, {
+    detail: redact(code ?? (error instanceof Error ? error.message : String(error)), secrets),
+    mayHaveReachedServer: !(code && neverSentCodes.has(code)),
+  });
+}
+
+function errorCode(error: unknown): string | undefined {
+  for (let current = error, depth = 0; current && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function safeHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'its configured address';
+  }
+}
+
+function parseJson(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads rate-limit headers however a provider spells them (x-ratelimit-*, x-rate-limit-*, ratelimit-*). */
+export function rateLimitFrom(response: HttpResponse): { limit: number | null; remaining: number | null; resetMs: number | null } {
+  const find = (suffix: string) => {
+    const name = response.headerNames().find((header) => {
+      const loose = header.toLowerCase().replace(/[^a-z]/g, '');
+      return loose.includes('ratelimit') && loose.endsWith(suffix);
+    });
+    const value = name ? Number.parseFloat(response.header(name) ?? '') : Number.NaN;
+    return Number.isFinite(value) ? value : null;
+  };
+  const reset = find('reset');
+  return {
+    limit: find('limit'),
+    remaining: find('remaining'),
+    // Seconds until reset, or (when it looks like one) a Unix time in seconds.
+    resetMs: reset === null ? null : reset > 1e9 ? Math.max(0, reset * 1000 - Date.now()) : reset * 1000,
+  };
+}

@@ -1,0 +1,140 @@
+import OpenAI from 'openai';
+import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
+import type { ProviderConfig } from '../../shared/captioning';
+import { parseStructuredAnswer } from '../captions/structured-answer';
+import { httpError, ProviderError, providerDetail, retryAfterFrom } from './errors';
+import { transportError } from './http';
+import { presetFor } from './presets';
+import type { CaptionProvider, CaptionRequest, ProviderAnswer, ProviderDeps } from './provider';
+
+/**
+ * Any server speaking OpenAI's chat/completions with images: Inference.net, OpenAI, Gemini,
+ * OpenRouter, Ollama, LM Studio, llama.cpp, vLLM. Asks for Structured Outputs and falls back to
+ * plain text, for good, on a server that rejects them.
+ */
+export class OpenAiCompatibleProvider implements CaptionProvider {
+  readonly type = 'openai-compatible';
+  readonly label: string;
+  readonly model: string;
+  private readonly client: OpenAI;
+  private readonly secrets: readonly (string | null)[];
+  private structuredOutputs: 'untried' | 'supported' | 'unsupported' = 'untried';
+  private answeredOnce = false;
+
+  constructor(
+    private readonly config: ProviderConfig,
+    apiKey: string | null,
+    deps: ProviderDeps,
+  ) {
+    const preset = config.preset ? presetFor(config.preset) : undefined;
+    this.label = preset?.label ?? config.name;
+    const model = config.model ?? preset?.model;
+    if (!model) throw new ProviderError('bad-request', this.label, `${this.label} needs a model name: set one with --model`);
+    this.model = model;
+    this.secrets = [apiKey];
+    this.client = new OpenAI({
+      // Local servers ignore the key but the SDK insists on one.
+      apiKey: apiKey || 'not-needed',
+      baseURL: config.baseUrl,
+      maxRetries: 0,
+      timeout: config.timeoutMs,
+      fetch: deps.http.fetch as unknown as typeof globalThis.fetch,
+    });
+  }
+
+  async caption(request: CaptionRequest): Promise<ProviderAnswer> {
+    const dataUrl = `data:image/jpeg;base64,${request.image.data.toString('base64')}`;
+    const body: ChatCompletionCreateParamsNonStreaming = {
+      model: this.model,
+      messages: [
+        { role: 'system', content: request.prompt.system },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: request.prompt.user },
+            { type: 'image_url', image_url: { url: dataUrl } },
+          ],
+        },
+      ],
+    };
+    if (this.structuredOutputs === 'unsupported') return this.complete(body, request);
+    try {
+      const answer = await this.complete(
+        {
+          ...body,
+          response_format: {
+            type: 'json_schema',
+            json_schema: { name: 'photo_caption', strict: true, schema: request.prompt.schema },
+          },
+        },
+        request,
+      );
+      this.structuredOutputs = 'supported';
+      return answer;
+    } catch (error) {
+      const rejectedFormat =
+        this.structuredOutputs === 'untried' &&
+        error instanceof ProviderError &&
+        (error.kind === 'bad-request' || error.kind === 'unprocessable');
+      if (!rejectedFormat) throw error;
+      const answer = await this.complete(body, request);
+      this.structuredOutputs = 'unsupported';
+      return answer;
+    }
+  }
+
+  private async complete(body: ChatCompletionCreateParamsNonStreaming, request: CaptionRequest): Promise<ProviderAnswer> {
+    // Local servers load the model on the first call, which can take minutes.
+    const timeout = this.answeredOnce ? this.config.timeoutMs : (this.config.firstTimeoutMs ?? this.config.timeoutMs);
+    let completion: ChatCompletion;
+    try {
+      completion = await this.client.chat.completions.create(body, { timeout, signal: request.signal });
+    } catch (error) {
+      throw this.translate(error, timeout, request.signal);
+    }
+    this.answeredOnce = true;
+    const choice = Array.isArray(completion?.choices) ? completion.choices[0] : undefined;
+    if (!choice?.message) {
+      throw new ProviderError('invalid-response', this.label, `${this.label} sent an answer Captionist could not read`);
+    }
+    if (choice.message.refusal || choice.finish_reason === 'content_filter') {
+      throw new ProviderError('refused', this.label, `${this.label} declined to caption this photo under its content policy`, {
+        detail: providerDetail(choice.message.refusal, this.secrets),
+      });
+    }
+    const text = (choice.message.content ?? '').trim();
+    if (!text) throw new ProviderError('invalid-response', this.label, `${this.label} answered with an empty caption`);
+    return {
+      fields: parseStructuredAnswer(text),
+      text,
+      model: completion.model || this.model,
+      usage: {
+        inputTokens: completion.usage?.prompt_tokens ?? null,
+        outputTokens: completion.usage?.completion_tokens ?? null,
+      },
+    };
+  }
+
+  private translate(error: unknown, timeoutMs: number, signal: AbortSignal | undefined): unknown {
+    if (signal?.aborted) return error;
+    if (error instanceof OpenAI.APIConnectionTimeoutError) {
+      return transportError(this.label, this.config.baseUrl, timeoutMs, error, true, this.secrets);
+    }
+    if (error instanceof OpenAI.APIConnectionError) {
+      return transportError(this.label, this.config.baseUrl, timeoutMs, error.cause ?? error, false, this.secrets);
+    }
+    if (error instanceof OpenAI.APIError && error.status !== undefined) {
+      const body = error.error as { message?: unknown; error?: { message?: unknown } } | undefined;
+      return httpError(this.label, error.status, {
+        detail: providerDetail(body?.message ?? body?.error?.message ?? error.message, this.secrets),
+        retryAfterMs: retryAfterFrom((name) => error.headers?.get(name)),
+      });
+    }
+    if (error instanceof SyntaxError) {
+      return new ProviderError('invalid-response', this.label, `${this.label} sent an answer Captionist could not read`, {
+        detail: providerDetail(error.message, this.secrets),
+      });
+    }
+    return error;
+  }
+}

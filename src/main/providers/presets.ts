@@ -1,0 +1,215 @@
+import type { ProviderConfig, ProviderSettings, ProviderType } from '../../shared/captioning';
+
+/** How a provider counts the tokens an image costs (see captions/cost.ts). */
+export type ImageTokenRule = 'inference-net' | 'openai-tiles' | 'anthropic' | 'none';
+
+export interface Preset {
+  /** The service's name in messages. */
+  label: string;
+  type: ProviderType;
+  baseUrl: string;
+  batchBaseUrl?: string;
+  model?: string;
+  apiKeyEnv?: string;
+  requiresApiKey: boolean;
+  concurrency: number;
+  imageLongEdge: number;
+  imageMaxBytes: number;
+  timeoutMs: number;
+  firstTimeoutMs?: number;
+  imageTokens: ImageTokenRule;
+}
+
+const cloud = { requiresApiKey: true, timeoutMs: 120_000 } as const;
+/** Local servers load a model on first use (minutes on a laptop) and run one request at a time. */
+const local = { requiresApiKey: false, timeoutMs: 300_000, firstTimeoutMs: 900_000, imageTokens: 'none' } as const;
+
+/** Ready-made settings for OpenAI-compatible servers, chosen with `--preset`. */
+export const openAiCompatiblePresets: Record<string, Preset> = {
+  'inference-net': {
+    ...cloud,
+    label: 'Inference.net',
+    type: 'openai-compatible',
+    baseUrl: 'https://api.inference.net/v1',
+    batchBaseUrl: 'https://batch.inference.net/v1',
+    model: 'google/gemma-3-27b-instruct/bf-16',
+    apiKeyEnv: 'INFERENCE_API_KEY',
+    concurrency: 8,
+    // The whole request must stay under 1 MB, and base64 adds a third.
+    imageLongEdge: 1024,
+    imageMaxBytes: 600_000,
+    imageTokens: 'inference-net',
+  },
+  openai: {
+    ...cloud,
+    label: 'OpenAI',
+    type: 'openai-compatible',
+    baseUrl: 'https://api.openai.com/v1',
+    batchBaseUrl: 'https://api.openai.com/v1',
+    model: 'gpt-4o-mini',
+    apiKeyEnv: 'OPENAI_API_KEY',
+    concurrency: 8,
+    imageLongEdge: 1536,
+    imageMaxBytes: 4_000_000,
+    imageTokens: 'openai-tiles',
+  },
+  gemini: {
+    ...cloud,
+    label: 'Gemini',
+    type: 'openai-compatible',
+    baseUrl: 'https://generativelanguage.googleapis.com/v1beta/openai',
+    model: 'gemini-2.5-flash',
+    apiKeyEnv: 'GEMINI_API_KEY',
+    concurrency: 4,
+    imageLongEdge: 1536,
+    imageMaxBytes: 4_000_000,
+    imageTokens: 'none',
+  },
+  openrouter: {
+    ...cloud,
+    label: 'OpenRouter',
+    type: 'openai-compatible',
+    baseUrl: 'https://openrouter.ai/api/v1',
+    model: 'openai/gpt-4o-mini',
+    apiKeyEnv: 'OPENROUTER_API_KEY',
+    concurrency: 4,
+    imageLongEdge: 1536,
+    imageMaxBytes: 4_000_000,
+    imageTokens: 'none',
+  },
+  ollama: {
+    ...local,
+    label: 'Ollama',
+    type: 'openai-compatible',
+    baseUrl: 'http://localhost:11434/v1',
+    model: 'llava',
+    concurrency: 1,
+    imageLongEdge: 1024,
+    imageMaxBytes: 2_000_000,
+  },
+  lmstudio: {
+    ...local,
+    label: 'LM Studio',
+    type: 'openai-compatible',
+    baseUrl: 'http://localhost:1234/v1',
+    model: 'qwen2.5-vl-7b-instruct',
+    concurrency: 1,
+    imageLongEdge: 1024,
+    imageMaxBytes: 2_000_000,
+  },
+  llamacpp: {
+    ...local,
+    label: 'llama.cpp server',
+    type: 'openai-compatible',
+    baseUrl: 'http://localhost:8080/v1',
+    // llama-server answers with whatever model it was started with.
+    model: 'default',
+    concurrency: 1,
+    imageLongEdge: 1024,
+    imageMaxBytes: 2_000_000,
+  },
+  vllm: {
+    ...local,
+    label: 'vLLM',
+    type: 'openai-compatible',
+    baseUrl: 'http://localhost:8000/v1',
+    model: 'Qwen/Qwen2.5-VL-7B-Instruct',
+    concurrency: 4,
+    imageLongEdge: 1024,
+    imageMaxBytes: 2_000_000,
+  },
+};
+
+/** The defaults for each provider type without a preset. */
+export const typeDefaults: Record<ProviderType, Preset> = {
+  'openai-compatible': openAiCompatiblePresets['inference-net']!,
+  wavespeed: {
+    ...cloud,
+    label: 'WaveSpeed',
+    type: 'wavespeed',
+    baseUrl: 'https://api.wavespeed.ai',
+    apiKeyEnv: 'WAVESPEED_API_KEY',
+    // New accounts may run two tasks at once.
+    concurrency: 2,
+    imageLongEdge: 1536,
+    imageMaxBytes: 4_000_000,
+    imageTokens: 'none',
+  },
+  apiverve: {
+    ...cloud,
+    label: 'APIVerve',
+    type: 'apiverve',
+    baseUrl: 'https://api.apiverve.com',
+    apiKeyEnv: 'APIVERVE_API_KEY',
+    concurrency: 4,
+    imageLongEdge: 1024,
+    // The service takes at most 5 MB.
+    imageMaxBytes: 4_000_000,
+    imageTokens: 'none',
+  },
+  modelslab: {
+    ...cloud,
+    label: 'ModelsLab',
+    type: 'modelslab',
+    baseUrl: 'https://modelslab.com',
+    apiKeyEnv: 'MODELSLAB_API_KEY',
+    concurrency: 4,
+    imageLongEdge: 1024,
+    // base64_to_url takes at most 5 MB of base64 text.
+    imageMaxBytes: 3_000_000,
+    imageTokens: 'none',
+  },
+  anthropic: {
+    ...cloud,
+    label: 'Anthropic',
+    type: 'anthropic',
+    baseUrl: 'https://api.anthropic.com',
+    model: 'claude-sonnet-4-5',
+    apiKeyEnv: 'ANTHROPIC_API_KEY',
+    concurrency: 4,
+    // The server shrinks anything above 1568 px, so sending more only costs upload time.
+    imageLongEdge: 1568,
+    imageMaxBytes: 3_500_000,
+    imageTokens: 'anthropic',
+  },
+};
+
+export function presetFor(name: string): Preset | undefined {
+  return Object.hasOwn(openAiCompatiblePresets, name) ? openAiCompatiblePresets[name] : undefined;
+}
+
+export const presetNames = Object.keys(openAiCompatiblePresets);
+
+/** A full provider config from what the user typed: preset or type defaults, then their overrides. */
+export function providerConfigFrom(input: ProviderSettings): ProviderConfig {
+  const preset = input.preset ? presetFor(input.preset) : undefined;
+  if (input.preset && !preset) {
+    throw new RangeError(`unknown preset "${input.preset}"; presets: ${presetNames.join(', ')}`);
+  }
+  if (preset && preset.type !== input.type) {
+    throw new RangeError(`preset "${input.preset}" is for --type ${preset.type}`);
+  }
+  const base = preset ?? typeDefaults[input.type];
+  const defined = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
+  return {
+    baseUrl: base.baseUrl,
+    batchBaseUrl: base.batchBaseUrl,
+    model: base.model,
+    apiKeyEnv: base.apiKeyEnv,
+    requiresApiKey: base.requiresApiKey,
+    concurrency: base.concurrency,
+    imageLongEdge: base.imageLongEdge,
+    imageMaxBytes: base.imageMaxBytes,
+    timeoutMs: base.timeoutMs,
+    firstTimeoutMs: base.firstTimeoutMs,
+    pricing: {},
+    ...defined,
+    name: input.name,
+    type: input.type,
+  };
+}
+
+/** The token rule for a configured provider: its preset's, or its type's. */
+export function imageTokenRuleFor(type: ProviderType, preset: string | undefined): ImageTokenRule {
+  return (preset ? presetFor(preset) : undefined)?.imageTokens ?? typeDefaults[type].imageTokens;
+}

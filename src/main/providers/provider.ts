@@ -1,0 +1,74 @@
+import type { CaptionFields, CaptionOptions, ProviderType } from '../../shared/captioning';
+import type { HttpClient } from './http';
+
+/** The caption-ready JPEG: upright, within the provider's limits, no metadata at all. */
+export interface CaptionImage {
+  data: Buffer;
+  width: number;
+  height: number;
+}
+
+/** Instructions built from the caption options (see captions/prompt.ts). */
+export interface CaptionPrompt {
+  /** For chat models: answer with JSON only, following `schema`. */
+  system: string;
+  /** The request itself: detail, focus, language, context. */
+  user: string;
+  /** Changes whenever the built-in wording changes, so stored captions say which prompt made them. */
+  version: string;
+  /** JSON Schema of the structured answer (caption, alt text, title, keywords). */
+  schema: Record<string, unknown>;
+}
+
+export interface CaptionRequest {
+  image: CaptionImage;
+  prompt: CaptionPrompt;
+  options: CaptionOptions;
+  /** A task id an earlier attempt stored: poll it instead of submitting (and paying) again. */
+  resumeTaskId?: string | null;
+  /** Called as soon as an asynchronous provider has a task id, before any polling; must persist it. */
+  onTaskId?: (taskId: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface TokenUsage {
+  inputTokens: number | null;
+  outputTokens: number | null;
+}
+
+/**
+ * What came back, before validation. Chat models answer with structured fields; caption-only
+ * services answer with one text, from which the caption service derives the rest.
+ */
+export interface ProviderAnswer {
+  fields: Partial<Record<keyof CaptionFields, unknown>> | null;
+  text: string | null;
+  model: string | null;
+  usage: TokenUsage;
+  /** Rate-limit headers of the last response, for the scheduler. */
+  rateLimit?: RateLimitInfo;
+}
+
+export interface RateLimitInfo {
+  limit: number | null;
+  remaining: number | null;
+  /** Milliseconds until the window resets. */
+  resetMs: number | null;
+}
+
+export interface CaptionProvider {
+  readonly type: ProviderType;
+  /** The name users know the service by, for messages: "Inference.net", "WaveSpeed". */
+  readonly label: string;
+  /** The model asked for, when the provider has a choice. */
+  readonly model: string | null;
+  caption(request: CaptionRequest): Promise<ProviderAnswer>;
+}
+
+/** What every provider implementation is built from, besides its config and key. */
+export interface ProviderDeps {
+  http: HttpClient;
+  /** How asynchronous tasks are polled: first wait, longest wait, and when to give up. */
+  poll: { intervalMs: number; maxIntervalMs: number; deadlineMs: number };
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+}

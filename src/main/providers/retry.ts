@@ -1,0 +1,60 @@
+import { ProviderError } from './errors';
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  /** First backoff; doubles per attempt. */
+  baseDelayMs: number;
+  /** No wait is ever longer, whatever retry-after says. */
+  maxDelayMs: number;
+  random: () => number;
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+export const defaultRetryPolicy: RetryPolicy = {
+  maxAttempts: 5,
+  baseDelayMs: 1000,
+  maxDelayMs: 60_000,
+  random: Math.random,
+  sleep: (ms, signal) =>
+    new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const timer = setTimeout(resolve, ms);
+      signal?.addEventListener('abort', () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      }, { once: true });
+    }),
+};
+
+/** How long to wait before attempt `attempt + 1`: the provider's retry-after if given, else exponential backoff; both capped and jittered. */
+export function retryDelay(error: ProviderError, attempt: number, policy: RetryPolicy): number {
+  if (error.retryAfterMs !== undefined) {
+    // A little jitter on top so many waiting jobs do not return in the same millisecond.
+    const jitter = Math.min(1000, error.retryAfterMs * 0.1) * policy.random();
+    return Math.min(policy.maxDelayMs, error.retryAfterMs + jitter);
+  }
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  return ceiling / 2 + (ceiling / 2) * policy.random();
+}
+
+/**
+ * Runs `call` until it succeeds, fails for good, or runs out of attempts. Ours, not the SDKs':
+ * every attempt is visible to the caller through `onRetry`.
+ */
+export async function withRetries<T>(
+  call: (attempt: number) => Promise<T>,
+  policy: RetryPolicy,
+  onRetry?: (error: ProviderError, delayMs: number, attempt: number) => void,
+  signal?: AbortSignal,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call(attempt);
+    } catch (error) {
+      if (!(error instanceof ProviderError) || !error.retryable || attempt >= policy.maxAttempts) throw error;
+      const delay = retryDelay(error, attempt, policy);
+      onRetry?.(error, delay, attempt);
+      await policy.sleep(delay, signal);
+    }
+  }
+}

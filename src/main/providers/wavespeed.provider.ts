@@ -1,0 +1,236 @@
+import { FormData } from 'undici';
+import type { ProviderConfig } from '../../shared/captioning';
+import { ProviderError, httpError, providerDetail, retryAfterFrom } from './errors';
+import type { HttpResponse } from './http';
+import type { CaptionProvider, CaptionRequest, ProviderAnswer, ProviderDeps } from './provider';
+
+export interface WaveSpeedSettings {
+  /** Ask for the caption in the submit's own answer; a slow task still falls back to polling. */
+  syncMode?: boolean;
+}
+
+interface Prediction {
+  id: string | null;
+  status: string | null;
+  outputs: unknown[];
+  error: unknown;
+}
+
+/** WaveSpeed's answer when sync mode gave up waiting: the task exists and goes on running. */
+const syncTimeoutCode = 5004;
+const creditsWords = /balance|credit|quota|top[ -]?up|recharge/i;
+
+/** The WaveSpeedAI image-captioner: upload the photo, submit a paid task, poll it for the caption. */
+export class WaveSpeedProvider implements CaptionProvider {
+  readonly type = 'wavespeed';
+  readonly label = 'WaveSpeed';
+  readonly model = 'wavespeed-ai/image-captioner';
+  private readonly baseUrl: string;
+  private readonly secrets: readonly (string | null)[];
+
+  constructor(
+    private readonly config: ProviderConfig,
+    private readonly apiKey: string | null,
+    private readonly deps: ProviderDeps,
+    private readonly settings: WaveSpeedSettings = {},
+  ) {
+    this.baseUrl = config.baseUrl.replace(/\/+$/, '');
+    this.secrets = [apiKey];
+  }
+
+  async caption(request: CaptionRequest): Promise<ProviderAnswer> {
+    const caption = request.resumeTaskId
+      ? await this.pollUntilSettled(request.resumeTaskId, 0, request.signal)
+      : await this.submitAndFollow(request);
+    return { fields: null, text: caption, model: this.model, usage: { inputTokens: null, outputTokens: null } };
+  }
+
+  private async submitAndFollow(request: CaptionRequest): Promise<string> {
+    const imageUrl = await this.upload(request);
+    const prediction = await this.submit(imageUrl, request);
+    // Stored before anything else can fail, so a retry polls this task instead of paying for another.
+    if (prediction.id) request.onTaskId?.(prediction.id);
+    const caption = await this.settledCaption(prediction, request.signal);
+    if (caption !== null) return caption;
+    if (!prediction.id) throw this.maybeSubmitted(`${this.label} accepted the photo but sent no task id to follow`);
+    return this.pollUntilSettled(prediction.id, this.deps.poll.intervalMs, request.signal);
+  }
+
+  private async upload(request: CaptionRequest): Promise<string> {
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(request.image.data)], { type: 'image/jpeg' }), 'photo.jpg');
+    const response = await this.deps.http.request(this.label, `${this.baseUrl}/api/v3/media/upload/binary`, {
+      method: 'POST',
+      headers: this.authHeaders(),
+      body: form,
+      timeoutMs: this.config.timeoutMs,
+      signal: request.signal,
+      secrets: this.secrets,
+    });
+    const link = this.dataFrom(response).download_url;
+    if (typeof link !== 'string' || !isHttpUrl(link)) {
+      throw new ProviderError('invalid-response', this.label, `${this.label} did not return a link for the uploaded photo`);
+    }
+    return link;
+  }
+
+  private async submit(imageUrl: string, request: CaptionRequest): Promise<Prediction> {
+    const { detail, focus } = request.options;
+    const body = {
+      image: imageUrl,
+      detail_level: detail,
+      ...(focus ? { focus } : {}),
+      ...(this.settings.syncMode ? { enable_sync_mode: true } : {}),
+    };
+    let response: HttpResponse;
+    try {
+      response = await this.deps.http.request(this.label, `${this.baseUrl}/api/v3/wavespeed-ai/image-captioner`, {
+        method: 'POST',
+        headers: { ...this.authHeaders(), 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        timeoutMs: this.config.timeoutMs,
+        signal: request.signal,
+        secrets: this.secrets,
+      });
+    } catch (error) {
+      if (mayHaveArrived(error)) {
+        throw this.maybeSubmitted(`${this.label} may have received the photo before the connection failed`);
+      }
+      throw error;
+    }
+    if (isSuccess(response.status) && !asRecord(response.json)) {
+      throw this.maybeSubmitted(`${this.label} took the photo but its answer could not be read`);
+    }
+    return predictionFrom(this.dataFrom(response, [syncTimeoutCode]));
+  }
+
+  /** Polls until the task settles or the deadline passes; a resumed task is checked at once. */
+  private async pollUntilSettled(taskId: string, firstWaitMs: number, signal?: AbortSignal): Promise<string> {
+    const { intervalMs, maxIntervalMs, deadlineMs } = this.deps.poll;
+    const deadline = Date.now() + deadlineMs;
+    for (let waitMs = firstWaitMs; ; waitMs = waitMs === 0 ? intervalMs : Math.min(waitMs * 1.5, maxIntervalMs)) {
+      const remainingMs = deadline - Date.now();
+      if (remainingMs <= 0) {
+        throw new ProviderError(
+          'timeout',
+          this.label,
+          `${this.label} has not finished the caption after ${Math.ceil(deadlineMs / 1000)} s; the task is kept, so a retry checks it again without paying twice`,
+        );
+      }
+      if (waitMs > 0) await this.deps.sleep(Math.min(waitMs, remainingMs), signal);
+      const caption = await this.settledCaption(await this.fetchPrediction(taskId, signal), signal);
+      if (caption !== null) return caption;
+    }
+  }
+
+  private async fetchPrediction(taskId: string, signal?: AbortSignal): Promise<Prediction> {
+    const url = `${this.baseUrl}/api/v3/predictions/${encodeURIComponent(taskId)}/result`;
+    const response = await this.deps.http.request(this.label, url, {
+      headers: this.authHeaders(),
+      timeoutMs: this.config.timeoutMs,
+      signal,
+      secrets: this.secrets,
+    });
+    return predictionFrom(this.dataFrom(response));
+  }
+
+  /** The caption of a finished task, null while it runs. */
+  private async settledCaption(prediction: Prediction, signal?: AbortSignal): Promise<string | null> {
+    if (prediction.status === 'failed') {
+      throw new ProviderError('task-failed', this.label, `${this.label} could not caption this photo`, {
+        detail: providerDetail(prediction.error, this.secrets),
+      });
+    }
+    if (prediction.status !== 'completed') return null;
+    const output = prediction.outputs[0];
+    const text = typeof output === 'string' && isHttpUrl(output.trim()) ? await this.download(output.trim(), signal) : output;
+    const caption = typeof text === 'string' ? text.trim() : '';
+    if (!caption) throw new ProviderError('invalid-response', this.label, `${this.label} finished the task without a caption`);
+    return caption;
+  }
+
+  /** Outputs may be stored as files; their links are public storage, so the key is not sent along. */
+  private async download(url: string, signal?: AbortSignal): Promise<string> {
+    const response = await this.deps.http.request(this.label, url, {
+      timeoutMs: this.config.timeoutMs,
+      signal,
+      secrets: this.secrets,
+    });
+    if (!isSuccess(response.status)) throw httpError(this.label, response.status);
+    return typeof response.json === 'string' ? response.json : response.text;
+  }
+
+  /** The envelope's `data`, after checking both the HTTP status and the envelope's own `code`. */
+  private dataFrom(response: HttpResponse, pendingCodes: readonly number[] = []): Record<string, unknown> {
+    const body = asRecord(response.json);
+    if (!isSuccess(response.status)) throw this.failure(response, body);
+    if (!body) {
+      throw new ProviderError('invalid-response', this.label, `${this.label} sent an answer that is not JSON (HTTP ${response.status})`);
+    }
+    const code = body.code === undefined ? 200 : Number(body.code);
+    if (code !== 200 && !pendingCodes.includes(code)) throw this.failure(response, body);
+    return asRecord(body.data) ?? {};
+  }
+
+  private failure(response: HttpResponse, body: Record<string, unknown> | null): ProviderError {
+    const detail = providerDetail(body?.message ?? body?.error, this.secrets);
+    const retryAfterMs = retryAfterFrom((name) => response.header(name));
+    const code = Number(body?.code);
+    const status = !isSuccess(response.status) ? response.status : code;
+    if (status >= 400 && status < 600) return httpError(this.label, status, { detail, retryAfterMs });
+    if (detail && creditsWords.test(detail)) return httpError(this.label, 402, { detail });
+    return new ProviderError('server', this.label, `${this.label} reported an error (code ${body?.code ?? 'missing'})`, {
+      detail,
+      retryAfterMs,
+    });
+  }
+
+  private maybeSubmitted(what: string): ProviderError {
+    return new ProviderError(
+      'maybe-submitted',
+      this.label,
+      `${what}; it was not resent automatically so it is not paid for twice. Check the task list on WaveSpeed, then caption the photo again if needed`,
+    );
+  }
+
+  private authHeaders(): Record<string, string> {
+    return this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {};
+  }
+}
+
+function predictionFrom(data: Record<string, unknown>): Prediction {
+  const id = typeof data.id === 'string' || typeof data.id === 'number' ? String(data.id) : idFromResultUrl(data.urls);
+  return {
+    id: id || null,
+    status: typeof data.status === 'string' ? data.status : null,
+    outputs: Array.isArray(data.outputs) ? data.outputs : [],
+    error: data.error,
+  };
+}
+
+/** Sync-mode timeouts are not documented in full: fall back to the id inside `urls.get`. */
+function idFromResultUrl(urls: unknown): string | null {
+  const get = asRecord(urls)?.get;
+  const match = typeof get === 'string' ? /\/predictions\/([^/]+)\/result/.exec(get) : null;
+  return match ? decodeURIComponent(match[1]!) : null;
+}
+
+/** A transport failure after which the server may hold the request: a timeout, or a connection lost after connecting. */
+function mayHaveArrived(error: unknown): boolean {
+  return (
+    error instanceof ProviderError &&
+    (error.kind === 'timeout' || (error.kind === 'network' && error.mayHaveReachedServer))
+  );
+}
+
+function isSuccess(status: number): boolean {
+  return status >= 200 && status < 300;
+}
+
+function isHttpUrl(text: string): boolean {
+  return /^https?:\/\/\S+$/i.test(text);
+}
+
+function asRecord(value: unknown): Record<string, unknown> | null {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+}

@@ -1,0 +1,179 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AnthropicProvider } from '../../../src/main/providers/anthropic.provider';
+import { ProviderError } from '../../../src/main/providers/errors';
+import { HttpClient } from '../../../src/main/providers/http';
+import type { CaptionRequest, ProviderDeps } from '../../../src/main/providers/provider';
+import type { ProviderConfig } from '../../../src/shared/captioning';
+import { closedPortUrl, jsonBody } from '../../helpers/loopback';
+import { defaultAnswer, servedModel, startAnthropicServer } from '../../provider-servers/anthropic.server';
+import type { AnthropicScenario } from '../../provider-servers/anthropic.server';
+
+const apiKey = 'sk-ant-api03-test-8d1f5c0a9e';
+const http = new HttpClient();
+const deps: ProviderDeps = {
+  http,
+  poll: { intervalMs: 20, maxIntervalMs: 50, deadlineMs: 2000 },
+  sleep: (ms, signal) => delay(ms, undefined, { signal }),
+};
+let jpeg: Buffer;
+
+beforeAll(async () => {
+  jpeg = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#336699' } }).jpeg().toBuffer();
+});
+afterAll(() => http.close());
+
+function config(baseUrl: string, overrides: Partial<ProviderConfig> = {}): ProviderConfig {
+  return {
+    name: 'claude',
+    type: 'anthropic',
+    baseUrl,
+    concurrency: 4,
+    imageLongEdge: 1024,
+    imageMaxBytes: 1_000_000,
+    timeoutMs: 5_000,
+    requiresApiKey: true,
+    pricing: {},
+    ...overrides,
+  };
+}
+
+const prompt = { system: 'Answer with JSON only.', user: 'Caption this photo.', version: 'test', schema: {} };
+
+function captionRequest(): CaptionRequest {
+  return {
+    image: { data: jpeg, width: 64, height: 48 },
+    prompt,
+    options: { detail: 'medium', includeFolderName: true, includePlace: true },
+  };
+}
+
+/** Runs one caption call against a server in `scenario` and returns the error it must end in. */
+async function failure(scenario: AnthropicScenario, key = apiKey): Promise<ProviderError> {
+  const server = await startAnthropicServer({ apiKey, scenario });
+  const error = await new AnthropicProvider(config(server.url), key, deps).caption(captionRequest()).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(ProviderError);
+  expect((error as ProviderError).message).not.toContain(key);
+  return error as ProviderError;
+}
+
+describe('Anthropic provider', () => {
+  it('sends the prompt and the exact JPEG as a base64 image block, and returns the parsed fields and usage', async () => {
+    const server = await startAnthropicServer({ apiKey });
+    const provider = new AnthropicProvider(config(server.url), apiKey, deps);
+    expect(provider.model).toBe('claude-sonnet-4-5');
+
+    const answer = await provider.caption(captionRequest());
+
+    expect(answer.fields).toEqual(defaultAnswer);
+    expect(JSON.parse(answer.text!)).toEqual(defaultAnswer);
+    expect(answer.model).toBe(servedModel);
+    expect(answer.usage).toEqual({ inputTokens: 1612, outputTokens: 87 });
+
+    expect(server.requests).toHaveLength(1);
+    const sent = server.requests[0]!;
+    expect(sent.path).toBe('/v1/messages');
+    expect(sent.headers['x-api-key']).toBe(apiKey);
+    expect(sent.headers['anthropic-version']).toBe('2023-06-01');
+    expect(sent.headers['content-type']).toBe('application/json');
+    expect(sent.headers.authorization).toBeUndefined();
+    const body = jsonBody(sent);
+    expect(body).toMatchObject({ model: 'claude-sonnet-4-5', max_tokens: 1024, system: prompt.system });
+    expect(body.messages).toEqual([
+      {
+        role: 'user',
+        content: [
+          { type: 'image', source: { type: 'base64', media_type: 'image/jpeg', data: jpeg.toString('base64') } },
+          { type: 'text', text: prompt.user },
+        ],
+      },
+    ]);
+  });
+
+  it("reads the requests window of Anthropic's rate-limit headers, whatever their casing", async () => {
+    const resetAt = new Date(Date.now() + 30_000);
+    const server = await startAnthropicServer({ apiKey, resetAt });
+    const { rateLimit } = await new AnthropicProvider(config(server.url), apiKey, deps).caption(captionRequest());
+    expect(rateLimit).toMatchObject({ limit: 50, remaining: 49 });
+    // The header carries whole seconds of an RFC 3339 time, and the clock moved on since.
+    expect(rateLimit!.resetMs).toBeGreaterThan(27_000);
+    expect(rateLimit!.resetMs).toBeLessThanOrEqual(30_000);
+  });
+
+  it('asks for the configured model', async () => {
+    const server = await startAnthropicServer({ apiKey });
+    const provider = new AnthropicProvider(config(server.url, { model: 'claude-haiku-4-5' }), apiKey, deps);
+    await provider.caption(captionRequest());
+    expect(provider.model).toBe('claude-haiku-4-5');
+    expect(jsonBody(server.requests[0]!).model).toBe('claude-haiku-4-5');
+  });
+
+  it('finds the JSON inside a ```json fence with a sentence before it', async () => {
+    const server = await startAnthropicServer({ apiKey, scenario: 'fenced-json' });
+    const answer = await new AnthropicProvider(config(server.url), apiKey, deps).caption(captionRequest());
+    expect(answer.fields).toEqual(defaultAnswer);
+    expect(answer.text).toMatch(/^Here is the caption:\n```json\n/);
+  });
+
+  it('passes a plain-text answer on as text, with no fields', async () => {
+    const server = await startAnthropicServer({ apiKey, scenario: 'plain-text' });
+    const answer = await new AnthropicProvider(config(server.url), apiKey, deps).caption(captionRequest());
+    expect(answer).toMatchObject({ fields: null, text: 'A flat field of steel blue.' });
+  });
+
+  it('reports a refusal as final, naming Anthropic', async () => {
+    const error = await failure('refusal');
+    expect(error).toMatchObject({ kind: 'refused', retryable: false });
+    expect(error.message).toMatch(/^Anthropic declined to caption this photo/);
+  });
+
+  it('reports a rejected key as an auth failure without repeating the key', async () => {
+    const error = await failure('success', 'sk-ant-wrong-5b7e1d');
+    expect(error).toMatchObject({ kind: 'auth', retryable: false, status: 401 });
+    expect(error.message).toMatch(/^API key rejected by Anthropic/);
+    expect(error.detail).toContain('[redacted]');
+  });
+
+  it('treats "credit balance is too low" as exhausted credits, for good', async () => {
+    const error = await failure('no-credits');
+    expect(error).toMatchObject({ kind: 'credits', retryable: false, status: 400 });
+    expect(error.message).toMatch(/^Anthropic credits exhausted/);
+  });
+
+  it('retries a 429 after the time retry-after gives', async () => {
+    const error = await failure('rate-limited');
+    expect(error).toMatchObject({ kind: 'rate-limited', retryable: true, status: 429, retryAfterMs: 12_000 });
+  });
+
+  it('retries api_error (500) and overloaded_error (529)', async () => {
+    expect(await failure('server-error')).toMatchObject({ kind: 'server', retryable: true, status: 500 });
+    const overloaded = await failure('overloaded');
+    expect(overloaded).toMatchObject({ kind: 'server', retryable: true, status: 529 });
+    expect(overloaded.message).toBe('Anthropic is overloaded (Overloaded)');
+  });
+
+  it('retries a 200 whose body is not JSON', async () => {
+    const error = await failure('malformed-json');
+    expect(error).toMatchObject({ kind: 'invalid-response', retryable: true, status: 200 });
+  });
+
+  it('gives up on a slow answer after the configured timeout', async () => {
+    const server = await startAnthropicServer({ apiKey, scenario: 'slow', delayMs: 3_000 });
+    const started = Date.now();
+    const provider = new AnthropicProvider(config(server.url, { timeoutMs: 1_000 }), apiKey, deps);
+    await expect(provider.caption(captionRequest())).rejects.toMatchObject({
+      kind: 'timeout',
+      retryable: true,
+      message: 'Anthropic did not answer within 1 s',
+    });
+    expect(Date.now() - started).toBeLessThan(1_900);
+  });
+
+  it('reports a refused connection as a retryable network error that never reached the server', async () => {
+    const provider = new AnthropicProvider(config(await closedPortUrl()), apiKey, deps);
+    const error = await provider.caption(captionRequest()).catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'network', retryable: true, mayHaveReachedServer: false });
+    expect((error as ProviderError).message).toMatch(/^Could not reach Anthropic at 127\.0\.0\.1:\d+/);
+  });
+});
