@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import { calls } from '../shared/contract';
 import type { CallName, CallOutput, Emit } from '../shared/contract';
-import type { IndexProgress } from '../shared/domain';
+import { SearchQuerySchema } from '../shared/domain';
+import type { IndexProgress, SearchQuery } from '../shared/domain';
 import { openDatabase } from './db/database';
 import { FoldersRepository } from './db/folders.repo';
 import { IndexErrorsRepository } from './db/index-errors.repo';
@@ -202,7 +203,7 @@ export function createCore(options: CoreOptions) {
     library,
     index,
     status,
-    search: (query: Parameters<Handlers['photos:search']>[0]) => search.search(query),
+    search: (query: SearchQuery) => search.search(SearchQuerySchema.parse(query)),
     providers,
     providerSummaries,
     caption,
@@ -212,7 +213,12 @@ export function createCore(options: CoreOptions) {
     async invoke<K extends CallName>(name: K, rawInput: unknown): Promise<CallOutput<K>> {
       const entry = calls[name];
       if (!entry) throw new Error(`Unknown call: ${String(name)}`);
-      const input = entry.input.parse(rawInput ?? {});
+      const parsed = entry.input.safeParse(rawInput ?? {});
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new UserError(`Invalid ${issue?.path.join('.') || 'input'}: ${issue?.message ?? 'not accepted'}`);
+      }
+      const input = parsed.data;
       const handler = handlers[name] as (input: unknown) => Promise<CallOutput<K>>;
       return handler(input);
     },

@@ -13,9 +13,12 @@ describe('the contract between UI and core', () => {
 
   it('validates input before a service sees it, and answers in the contract shape', async () => {
     const core = testCore();
-    await expect(core.invoke('library:addFolder', { path: 42 })).rejects.toThrow();
-    await expect(core.invoke('library:addFolder', {})).rejects.toThrow();
-    await expect(core.invoke('photos:search', { text: 'x', limit: -1 })).rejects.toThrow();
+    await expect(core.invoke('library:addFolder', { path: 42 })).rejects.toThrow(/^Invalid path: /);
+    await expect(core.invoke('library:addFolder', {})).rejects.toThrow(/^Invalid path: /);
+    await expect(core.invoke('photos:search', { text: 'x', limit: -1 })).rejects.toThrow(/^Invalid limit: /);
+    await expect(core.invoke('providers:save', { name: 'x', type: 'anthropic', baseUrl: 'ftp://x' })).rejects.toThrow(
+      'Invalid baseUrl: the base URL must be an http or https URL',
+    );
     await expect(core.invoke('nope' as never, {})).rejects.toThrow(/Unknown call/);
 
     const library = tempDir();

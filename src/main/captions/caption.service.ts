@@ -1,5 +1,5 @@
 import { realpathSync, statSync } from 'node:fs';
-import { resolve, sep } from 'node:path';
+import { basename, dirname, resolve, sep } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { CaptionOptionOverridesSchema, CaptionOptionsSchema } from '../../shared/captioning';
 import type {
@@ -237,7 +237,8 @@ export class CaptionService {
     const place = options.includePlace ? await deps.metadata.readPlace(target.path).catch(() => null) : null;
     const prompt = buildPrompt(options, {
       fileName: target.fileName,
-      folderName: target.folderName,
+      // The folder the photo sits in says more ("Lisbon trip") than the library folder above it.
+      folderName: basename(dirname(target.path)),
       place,
       capturedAt: target.capturedAt,
     });

@@ -52,11 +52,10 @@ export interface CaptionTarget {
   capturedAt: string | null;
   status: PhotoStatus;
   folderId: number;
-  folderName: string;
 }
 
 const captionTargetColumns = `p.id, p.path, p.file_name AS fileName, p.fingerprint, p.width, p.height,
-  p.captured_at AS capturedAt, p.status, p.folder_id AS folderId, f.name AS folderName`;
+  p.captured_at AS capturedAt, p.status, p.folder_id AS folderId`;
 
 const knownColumns = 'id, path, size, mtime_ms AS mtimeMs, fingerprint, status';
 
@@ -151,7 +150,7 @@ export class PhotosRepository {
 
   captionTarget(id: number): CaptionTarget | undefined {
     return this.db
-      .prepare(`SELECT ${captionTargetColumns} FROM photos p JOIN folders f ON f.id = p.folder_id WHERE p.id = ?`)
+      .prepare(`SELECT ${captionTargetColumns} FROM photos p WHERE p.id = ?`)
       .get(id) as CaptionTarget | undefined;
   }
 
@@ -164,7 +163,7 @@ export class PhotosRepository {
     const inScope = scopes.map(() => '(p.path = ? OR substr(p.path, 1, length(?)) = ?)').join(' OR ');
     return this.db
       .prepare(
-        `SELECT ${captionTargetColumns} FROM photos p JOIN folders f ON f.id = p.folder_id
+        `SELECT ${captionTargetColumns} FROM photos p
          WHERE p.status = 'present'
            ${scopes.length ? `AND (${inScope})` : ''}
            ${includeCaptioned ? '' : 'AND NOT EXISTS (SELECT 1 FROM captions c WHERE c.photo_id = p.id)'}

@@ -4,6 +4,7 @@ import { app, BrowserWindow, dialog, Menu, nativeTheme } from 'electron';
 import type { BaseWindow } from 'electron';
 import type { Emit } from '../../shared/contract';
 import { createCore } from '../core';
+import { safeStorageSecrets } from './secret-store';
 import type { Core } from '../core';
 import { resolveDataDir } from '../data-dir';
 import { fileLogger } from '../logger';
@@ -39,7 +40,13 @@ async function start(): Promise<void> {
   // The CLI's default too, and the same folder as Electron's userData for productName Captionist.
   const dataDir = resolveDataDir({ env: process.env, platform: process.platform, homeDir: homedir() });
   const logger = fileLogger(join(dataDir, 'captionist.log'));
-  const core = createCore({ dataDir, nativeBinding: nativeBindingPath(), emit: broadcast, logger });
+  const core = createCore({
+    dataDir,
+    nativeBinding: nativeBindingPath(),
+    emit: broadcast,
+    logger,
+    secrets: safeStorageSecrets(dataDir, process.env),
+  });
   closeCoreBeforeQuit(core, logger);
 
   applySecurityPolicy();
