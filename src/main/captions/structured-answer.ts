@@ -1,3 +1,5 @@
+import { asRecord } from '../providers/http';
+
 /**
  * The JSON object in a model's answer, tolerating what models wrap around it (code fences, a
  * sentence before or after). Null when there is none: the caller then treats the text as a caption.
@@ -8,7 +10,7 @@ export function parseStructuredAnswer(text: string): Record<string, unknown> | n
   if (start === -1 || end <= start) return null;
   try {
     const value: unknown = JSON.parse(text.slice(start, end + 1));
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+    return asRecord(value);
   } catch {
     return null;
   }

@@ -128,3 +128,12 @@ export function rateLimitFrom(response: HttpResponse): { limit: number | null; r
     resetMs: reset === null ? null : reset > 1e9 ? Math.max(0, reset * 1000 - Date.now()) : reset * 1000,
   };
 }
+
+export function isSuccess(status: number): boolean {
+  return status >= 200 && status < 300;
+}
+
+/** A JSON object, or null for anything else (arrays, text, nothing). */
+export function asRecord(value: unknown): Record<string, unknown> | null {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+}

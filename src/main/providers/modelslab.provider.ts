@@ -1,6 +1,8 @@
 import type { DetailLevel, ProviderConfig } from '../../shared/captioning';
 import { ProviderError, httpError, providerDetail, retryAfterFrom } from './errors';
+import { asRecord, isSuccess } from './http';
 import type { HttpResponse } from './http';
+import { mayHaveArrived, pollUntilSettled } from './async-task';
 import type { CaptionProvider, CaptionRequest, ProviderAnswer, ProviderDeps } from './provider';
 
 /** Which call an answer came from: an unexplained error means a bad request when submitting, a failed task when polling. */
@@ -83,24 +85,19 @@ export class ModelsLabProvider implements CaptionProvider {
   }
 
   /** Polls until the request settles or the deadline passes; a resumed request is checked at once. */
-  private async pollUntilSettled(taskId: string, firstWaitMs: number, signal?: AbortSignal): Promise<string> {
-    const { intervalMs, maxIntervalMs, deadlineMs } = this.deps.poll;
-    const deadline = Date.now() + deadlineMs;
-    for (let waitMs = firstWaitMs; ; waitMs = waitMs === 0 ? intervalMs : Math.min(waitMs * 1.5, maxIntervalMs)) {
-      const remainingMs = deadline - Date.now();
-      if (remainingMs <= 0) {
-        throw new ProviderError(
-          'timeout',
-          this.label,
-          `${this.label} has not finished the caption after ${Math.ceil(deadlineMs / 1000)} s; the request is kept, so a retry checks it again without paying twice`,
-        );
-      }
-      if (waitMs > 0) await this.deps.sleep(Math.min(waitMs, remainingMs), signal);
-      const response = await this.post(`/api/v6/image_editing/fetch/${encodeURIComponent(taskId)}`, {}, signal);
-      const answer = this.answerFrom(response, 'fetch');
-      // Anything but success is still running ("processing", or a state we do not know yet).
-      if (answer.status === 'success') return this.captionFrom(answer);
-    }
+  private pollUntilSettled(taskId: string, firstWaitMs: number, signal?: AbortSignal): Promise<string> {
+    return pollUntilSettled(
+      this.label,
+      this.deps,
+      firstWaitMs,
+      async () => {
+        const response = await this.post(`/api/v6/image_editing/fetch/${encodeURIComponent(taskId)}`, {}, signal);
+        const answer = this.answerFrom(response, 'fetch');
+        // Anything but success is still running ("processing", or a state we do not know yet).
+        return answer.status === 'success' ? this.captionFrom(answer) : null;
+      },
+      signal,
+    );
   }
 
   private captionFrom(answer: Record<string, unknown>): string {
@@ -164,20 +161,4 @@ function statusFromWords(text: string): number | undefined {
   if (badKeyWords.test(text)) return 401;
   if (rateLimitWords.test(text)) return 429;
   return undefined;
-}
-
-/** A transport failure after which the server may hold the request: a timeout, or a connection lost after connecting. */
-function mayHaveArrived(error: unknown): boolean {
-  return (
-    error instanceof ProviderError &&
-    (error.kind === 'timeout' || (error.kind === 'network' && error.mayHaveReachedServer))
-  );
-}
-
-function isSuccess(status: number): boolean {
-  return status >= 200 && status < 300;
-}
-
-function asRecord(value: unknown): Record<string, unknown> | null {
-  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
 }

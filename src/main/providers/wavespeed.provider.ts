@@ -1,7 +1,9 @@
 import { FormData } from 'undici';
 import type { ProviderConfig } from '../../shared/captioning';
 import { ProviderError, httpError, providerDetail, retryAfterFrom } from './errors';
+import { asRecord, isSuccess } from './http';
 import type { HttpResponse } from './http';
+import { mayHaveArrived, pollUntilSettled } from './async-task';
 import type { CaptionProvider, CaptionRequest, ProviderAnswer, ProviderDeps } from './provider';
 
 export interface WaveSpeedSettings {
@@ -105,22 +107,14 @@ export class WaveSpeedProvider implements CaptionProvider {
   }
 
   /** Polls until the task settles or the deadline passes; a resumed task is checked at once. */
-  private async pollUntilSettled(taskId: string, firstWaitMs: number, signal?: AbortSignal): Promise<string> {
-    const { intervalMs, maxIntervalMs, deadlineMs } = this.deps.poll;
-    const deadline = Date.now() + deadlineMs;
-    for (let waitMs = firstWaitMs; ; waitMs = waitMs === 0 ? intervalMs : Math.min(waitMs * 1.5, maxIntervalMs)) {
-      const remainingMs = deadline - Date.now();
-      if (remainingMs <= 0) {
-        throw new ProviderError(
-          'timeout',
-          this.label,
-          `${this.label} has not finished the caption after ${Math.ceil(deadlineMs / 1000)} s; the task is kept, so a retry checks it again without paying twice`,
-        );
-      }
-      if (waitMs > 0) await this.deps.sleep(Math.min(waitMs, remainingMs), signal);
-      const caption = await this.settledCaption(await this.fetchPrediction(taskId, signal), signal);
-      if (caption !== null) return caption;
-    }
+  private pollUntilSettled(taskId: string, firstWaitMs: number, signal?: AbortSignal): Promise<string> {
+    return pollUntilSettled(
+      this.label,
+      this.deps,
+      firstWaitMs,
+      async () => this.settledCaption(await this.fetchPrediction(taskId, signal), signal),
+      signal,
+    );
   }
 
   private async fetchPrediction(taskId: string, signal?: AbortSignal): Promise<Prediction> {
@@ -215,22 +209,8 @@ function idFromResultUrl(urls: unknown): string | null {
   return match ? decodeURIComponent(match[1]!) : null;
 }
 
-/** A transport failure after which the server may hold the request: a timeout, or a connection lost after connecting. */
-function mayHaveArrived(error: unknown): boolean {
-  return (
-    error instanceof ProviderError &&
-    (error.kind === 'timeout' || (error.kind === 'network' && error.mayHaveReachedServer))
-  );
-}
 
-function isSuccess(status: number): boolean {
-  return status >= 200 && status < 300;
-}
 
 function isHttpUrl(text: string): boolean {
   return /^https?:\/\/\S+$/i.test(text);
-}
-
-function asRecord(value: unknown): Record<string, unknown> | null {
-  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
 }
