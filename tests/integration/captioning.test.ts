@@ -129,7 +129,10 @@ describe('captioning', () => {
     expect(crimson.results[0]).toMatchObject({ title: 'A crimson field', captionStatus: 'draft' });
 
     const db = new Sqlite(join(core.dataDir, 'library.db'), { readonly: true });
-    const stored = db.prepare(`SELECT * FROM captions ORDER BY photo_id`).all() as Record<string, unknown>[];
+    // blue.jpg, then red.jpg: by path, since indexing in parallel numbers photos in any order.
+    const stored = db
+      .prepare(`SELECT c.* FROM captions c JOIN photos p ON p.id = c.photo_id ORDER BY p.path`)
+      .all() as Record<string, unknown>[];
     db.close();
     expect(stored[0]).toMatchObject({
       version: 1,

@@ -13,7 +13,8 @@ export interface RawAnswer {
  * answer with a caption alone; alt text and keywords are then derived from it. Null when the
  * answer holds no usable caption.
  */
-export function normaliseAnswer(answer: RawAnswer): CaptionFields | null {
+export function normaliseAnswer(answer: RawAnswer, language?: string): CaptionFields | null {
+  const english = isEnglish(language);
   const fields = answer.fields ?? {};
   // JSON that failed to parse (an answer cut off mid-object) is not a caption.
   const plainText = answer.fields || /^\s*(\{|```)/.test(answer.text ?? '') ? null : answer.text;
@@ -23,7 +24,7 @@ export function normaliseAnswer(answer: RawAnswer): CaptionFields | null {
   const keywordSource = fields.keywords ?? fields.tags ?? fields.Keywords;
   const keywords = normaliseKeywords(keywordSource === undefined ? keywordsFromCaption(caption) : keywordSource);
   const longDescription = cleanText(pick(fields, 'longDescription', 'long_description'), captionLimits.longDescription);
-  const altText = toAltText(pick(fields, 'altText', 'alt_text', 'alt') ?? caption) ?? toAltText(caption);
+  const altText = toAltText(pick(fields, 'altText', 'alt_text', 'alt') ?? caption, english) ?? toAltText(caption, english);
   if (!altText) return null;
   return CaptionFieldsSchema.parse({
     title,
@@ -49,18 +50,24 @@ export function cleanText(value: string | null, limit: number): string | null {
     .replace(/^```[a-z]*\s*|```\s*$/gi, '')
     .replace(/\s+/g, ' ')
     .trim()
-    .replace(/^(caption|title|description)\s*:\s*/i, '')
+    .replace(/^["'“”‘’]+|["'“”‘’]+$/g, '')
+    .replace(/^(caption|title|description|alt text)\s*:\s*/i, '')
     .replace(/^["'“”‘’]+|["'“”‘’]+$/g, '')
     .trim();
   if (!text) return null;
-  if ([...text].length > limit) text = cutAtWord(text, limit);
+  if (text.length > limit) text = cutAtWord(text, limit);
   return text;
 }
 
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** Cuts to at most `limit` UTF-16 units, at a sentence or word end, never inside a character. */
 function cutAtWord(text: string, limit: number): string {
-  // Count code points, not UTF-16 units, so an emoji is never split in half.
-  const characters = [...text].slice(0, limit);
-  const cut = characters.join('');
+  let cut = '';
+  for (const { segment } of graphemes.segment(text)) {
+    if (cut.length + segment.length > limit) break;
+    cut += segment;
+  }
   const space = cut.lastIndexOf(' ');
   const sentenceEnd = Math.max(cut.lastIndexOf('. '), cut.lastIndexOf('! '), cut.lastIndexOf('? '));
   if (sentenceEnd > cut.length * 0.5) return cut.slice(0, sentenceEnd + 1);
@@ -107,36 +114,59 @@ const emotions = new Set(
   ),
 );
 
+/** Marks where a word was removed, so only the article before it is corrected. */
+const removed = '\u0000';
+
 /**
- * Brings any text within the alt-text rules: at most 120 characters, no "image of", no guessed
- * gender or emotion, one sentence-cased line ending in a full stop.
+ * Brings any text within the alt-text rules: at most 120 characters, no "image of", one
+ * sentence-cased line ending in a full stop. In English, guessed gender and emotion words go too;
+ * other languages rely on the prompt, since these word lists would garble them.
  */
-export function toAltText(value: string | null): string | null {
+export function toAltText(value: string | null, english = true): string | null {
   const cleaned = cleanText(value, captionLimits.caption);
   if (!cleaned) return null;
   let text = cleaned.replace(leadIns, '');
-  text = text.replace(/\b(they|he|she) (is|was|has)\b/gi, (_whole, _pronoun, verb: string) =>
-    `they ${{ is: 'are', was: 'were', has: 'have' }[verb.toLowerCase()]}`,
-  );
-  text = text.replace(/\b\p{L}+\b/gu, (word) => {
-    const neutral = genderNeutral[word.toLowerCase()];
-    if (neutral) return matchCase(word, neutral);
-    return emotions.has(word.toLowerCase()) ? '' : word;
-  });
-  text = text
-    .replace(/\s{2,}/g, ' ')
-    .replace(/\s+([,.;:!?])/g, '$1')
-    // "an excited woman" became "an person": fix the article before the word that now follows.
-    .replace(/\b(an?) (\p{L})/giu, (_whole, article: string, letter: string) =>
-      `${matchCase(article, /[aeiou]/i.test(letter) ? 'an' : 'a')} ${letter}`,
-    )
-    .trim();
+  if (english) text = neutralise(text);
   // Room is kept for the full stop added below.
-  if ([...text].length > captionLimits.altText) text = cutAtWord(text, captionLimits.altText - 1);
+  if (text.length > captionLimits.altText) text = cutAtWord(text, captionLimits.altText - 1);
   text = text.replace(/[\s,;:–-]+$/, '');
-  if (!text) return null;
-  if (!/[.!?]$/.test(text)) text += '.';
+  if (!/[\p{L}\p{N}]/u.test(text)) return null;
+  if (!/[.!?。！？]$/.test(text)) text += '.';
   return text.charAt(0).toLocaleUpperCase() + text.slice(1);
+}
+
+function neutralise(text: string): string {
+  return (
+    text
+      .replace(/\b(he|she)['’]s\b/gi, (word) => matchCase(word, "they're"))
+      .replace(/\b(they|he|she) (is|was|has)\b/gi, (_whole, pronoun: string, verb: string) =>
+        `${matchCase(pronoun, 'they')} ${{ is: 'are', was: 'were', has: 'have' }[verb.toLowerCase()]}`,
+      )
+      // "her" as an object ("follows her.", "beside her and ...") is "them"; before a noun, "their".
+      .replace(/\bher\b(?=\s*(?:[.,;:!?)]|$|\s(?:and|or|as|while|in|on|at|with|to|from|by)\b))/gi, (word) =>
+        matchCase(word, 'them'),
+      )
+      .replace(/\b\p{L}+\b/gu, (word) => {
+        const neutral = genderNeutral[word.toLowerCase()];
+        if (neutral) return matchCase(word, neutral);
+        return emotions.has(word.toLowerCase()) ? removed : word;
+      })
+      // "a sad and angry man": the conjunction between removed words, or after one, goes too.
+      .replace(new RegExp(`${removed}\\s*(?:,|\\band\\b|\\bor\\b)\\s*(?=${removed})`, 'gi'), '')
+      .replace(new RegExp(`\\b(an?|the)\\s*${removed}\\s*(?:,|\\band\\b|\\bor\\b)\\s+`, 'gi'), `$1 ${removed} `)
+      // "an excited woman" became "an person": fix only the article before a removed word.
+      .replace(new RegExp(`\\b(an?)((?:\\s*${removed})+)\\s*(\\p{L})`, 'giu'), (_whole, article: string, _gap, letter: string) =>
+        `${matchCase(article, /[aeiou]/i.test(letter) ? 'an' : 'a')} ${letter}`,
+      )
+      .replaceAll(removed, '')
+      .replace(/\s{2,}/g, ' ')
+      .replace(/\s+([,.;:!?])/g, '$1')
+      .trim()
+  );
+}
+
+function isEnglish(language: string | undefined): boolean {
+  return !language || /^(en\b|en-|english)/i.test(language.trim());
 }
 
 function matchCase(original: string, replacement: string): string {

@@ -55,7 +55,9 @@ export function buildPrompt(options: CaptionOptions, facts: PromptFacts): Captio
     file: facts.fileName,
   };
   const user = options.promptTemplate
-    ? options.promptTemplate.replace(/\{(\w+)\}/g, (whole, name: string) => variables[name] ?? whole)
+    ? options.promptTemplate.replace(/\{(\w+)\}/g, (whole, name: string) =>
+        Object.hasOwn(variables, name) ? variables[name]! : whole,
+      )
     : builtInRequest(variables);
   const version = options.promptTemplate
     ? `custom-${createHash('sha256').update(options.promptTemplate).digest('hex').slice(0, 12)}`

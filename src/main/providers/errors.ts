@@ -58,7 +58,13 @@ export class ProviderError extends Error {
   }
 }
 
-const quotaPattern = /insufficient[_ ]quota|quota|depleted|credit|balance|billing|payment|exhausted/i;
+/**
+ * An account out of money or quota, as opposed to a passing rate limit. Rate-limit messages
+ * mention quotas and billing too ("Resource has been exhausted (e.g. check quota)"), so only
+ * phrases that mean an empty account count.
+ */
+const quotaPattern =
+  /insufficient[_ ]quota|exceeded your current quota|(credits?|tokens?|quota) (have|has) been (depleted|exhausted)|credit balance is too low|insufficient (credits?|balance|funds)|balance is insufficient|billing hard limit|out of credits|no credits left|payment required/i;
 const refusalPattern = /content[_ ]?(policy|filter|moderation)|safety|nsfw|refus/i;
 
 /**
@@ -73,7 +79,10 @@ export function httpError(
   const { detail, retryAfterMs } = options;
   const make = (kind: ProviderErrorKind, summary: string) =>
     new ProviderError(kind, provider, summary, { status, detail, retryAfterMs });
-  if ((status === 429 || status === 400 || status === 403) && detail && quotaPattern.test(detail)) {
+  // A 429 that says when to come back is a rate limit, however it is worded (Gemini's per-minute
+  // limit reads "You exceeded your current quota"); OpenAI's empty account sends no retry-after.
+  const rateLimitWithRetry = status === 429 && retryAfterMs !== undefined;
+  if ((status === 429 || status === 400 || status === 403) && !rateLimitWithRetry && detail && quotaPattern.test(detail)) {
     return make('credits', `${provider} credits exhausted: add credits or raise the quota, then retry`);
   }
   if (status === 400 && detail && refusalPattern.test(detail)) {

@@ -112,11 +112,15 @@ function parseJson(text: string): unknown {
 
 /** Reads rate-limit headers however a provider spells them (x-ratelimit-*, x-rate-limit-*, ratelimit-*). */
 export function rateLimitFrom(response: HttpResponse): { limit: number | null; remaining: number | null; resetMs: number | null } {
-  const find = (suffix: string) => {
-    const name = response.headerNames().find((header) => {
+  const find = (part: string) => {
+    // x-rate-limit-remaining, RateLimit-Remaining, or OpenAI's x-ratelimit-remaining-requests
+    // (the requests window, not the tokens one).
+    const names = response.headerNames().filter((header) => {
       const loose = header.toLowerCase().replace(/[^a-z]/g, '');
-      return loose.includes('ratelimit') && loose.endsWith(suffix);
+      const rest = loose.split('ratelimit')[1];
+      return rest !== undefined && rest.startsWith(part) && !rest.includes('token');
     });
+    const name = names.find((header) => !/request/i.test(header)) ?? names[0];
     const value = name ? Number.parseFloat(response.header(name) ?? '') : Number.NaN;
     return Number.isFinite(value) ? value : null;
   };

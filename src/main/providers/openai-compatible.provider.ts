@@ -3,7 +3,9 @@ import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'ope
 import type { ProviderConfig } from '../../shared/captioning';
 import { parseStructuredAnswer } from '../captions/structured-answer';
 import { httpError, ProviderError, providerDetail, retryAfterFrom } from './errors';
-import { transportError } from './http';
+import { Headers, Response } from 'undici';
+import { asRecord, transportError } from './http';
+import type { HttpClient } from './http';
 import { presetFor } from './presets';
 import type { CaptionProvider, CaptionRequest, ProviderAnswer, ProviderDeps } from './provider';
 
@@ -38,7 +40,7 @@ export class OpenAiCompatibleProvider implements CaptionProvider {
       baseURL: config.baseUrl,
       maxRetries: 0,
       timeout: config.timeoutMs,
-      fetch: deps.http.fetch as unknown as typeof globalThis.fetch,
+      fetch: errorBodiesAsOpenAi(deps.http.fetch) as unknown as typeof globalThis.fetch,
     });
   }
 
@@ -72,10 +74,13 @@ export class OpenAiCompatibleProvider implements CaptionProvider {
       this.structuredOutputs = 'supported';
       return answer;
     } catch (error) {
+      // Servers that do not know Structured Outputs say so in a 400 or 422 naming the parameter;
+      // any other 400 (an image too large, say) is not worth a second request.
       const rejectedFormat =
         this.structuredOutputs === 'untried' &&
         error instanceof ProviderError &&
-        (error.kind === 'bad-request' || error.kind === 'unprocessable');
+        (error.kind === 'bad-request' || error.kind === 'unprocessable') &&
+        /response_format|json_schema|json schema|structured|schema|grammar|format/i.test(error.detail ?? '');
       if (!rejectedFormat) throw error;
       const answer = await this.complete(body, request);
       this.structuredOutputs = 'unsupported';
@@ -86,11 +91,14 @@ export class OpenAiCompatibleProvider implements CaptionProvider {
   private async complete(body: ChatCompletionCreateParamsNonStreaming, request: CaptionRequest): Promise<ProviderAnswer> {
     // Local servers load the model on the first call, which can take minutes.
     const timeout = this.answeredOnce ? this.config.timeoutMs : (this.config.firstTimeoutMs ?? this.config.timeoutMs);
+    // The SDK's own timeout stops at the headers; ours covers a body that stalls too.
+    const deadline = AbortSignal.timeout(timeout);
+    const signal = request.signal ? AbortSignal.any([request.signal, deadline]) : deadline;
     let completion: ChatCompletion;
     try {
-      completion = await this.client.chat.completions.create(body, { timeout, signal: request.signal });
+      completion = await this.client.chat.completions.create(body, { timeout, signal });
     } catch (error) {
-      throw this.translate(error, timeout, request.signal);
+      throw this.translate(error, timeout, request.signal, deadline);
     }
     this.answeredOnce = true;
     const choice = Array.isArray(completion?.choices) ? completion.choices[0] : undefined;
@@ -115,18 +123,18 @@ export class OpenAiCompatibleProvider implements CaptionProvider {
     };
   }
 
-  private translate(error: unknown, timeoutMs: number, signal: AbortSignal | undefined): unknown {
+  private translate(error: unknown, timeoutMs: number, signal: AbortSignal | undefined, deadline: AbortSignal): unknown {
     if (signal?.aborted) return error;
-    if (error instanceof OpenAI.APIConnectionTimeoutError) {
+    if (deadline.aborted || error instanceof OpenAI.APIConnectionTimeoutError) {
       return transportError(this.label, this.config.baseUrl, timeoutMs, error, true, this.secrets);
     }
     if (error instanceof OpenAI.APIConnectionError) {
       return transportError(this.label, this.config.baseUrl, timeoutMs, error.cause ?? error, false, this.secrets);
     }
     if (error instanceof OpenAI.APIError && error.status !== undefined) {
-      const body = error.error as { message?: unknown; error?: { message?: unknown } } | undefined;
+      const body = error.error as { message?: unknown } | undefined;
       return httpError(this.label, error.status, {
-        detail: providerDetail(body?.message ?? body?.error?.message ?? error.message, this.secrets),
+        detail: providerDetail(body?.message ?? error.message, this.secrets),
         retryAfterMs: retryAfterFrom((name) => error.headers?.get(name)),
       });
     }
@@ -135,6 +143,45 @@ export class OpenAiCompatibleProvider implements CaptionProvider {
         detail: providerDetail(error.message, this.secrets),
       });
     }
+    // A connection lost while the body was arriving ("terminated"): the server had the request.
+    if (error instanceof Error && !(error instanceof ProviderError)) {
+      return transportError(this.label, this.config.baseUrl, timeoutMs, error, false, this.secrets);
+    }
     return error;
+  }
+}
+
+/**
+ * Servers that speak the protocol loosely put an error's words at the top level (vLLM:
+ * `{object:"error", message}`) or as a bare string (`{error:"model not found"}`). The SDK reads
+ * only `{error:{message}}`, so error bodies are reshaped into that before it sees them.
+ */
+function errorBodiesAsOpenAi(fetch: HttpClient['fetch']): HttpClient['fetch'] {
+  return async (input, init) => {
+    const response = await fetch(input, init);
+    if (response.ok) return response;
+    const text = await response.text();
+    const body = asRecord(safeJson(text));
+    const reshaped =
+      body && typeof body.error === 'string'
+        ? { error: { message: body.error } }
+        : body && body.error === undefined && typeof body.message === 'string'
+          ? { error: body }
+          : null;
+    const headers = new Headers(response.headers);
+    headers.delete('content-length');
+    return new Response(reshaped ? JSON.stringify(reshaped) : text, {
+      status: response.status,
+      statusText: response.statusText,
+      headers,
+    });
+  };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
   }
 }
