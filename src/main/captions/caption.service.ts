@@ -138,7 +138,7 @@ export class CaptionService {
     let skipped = 0;
     let stoppedBecause: string | null = null;
     let next = 0;
-    const inFlight = new Map<number, string>();
+    const inFlight = new Set<number>();
     const progress = (currentPath: string | null) => {
       const totals = deps.runs.totals(runId);
       onProgress?.({
@@ -151,7 +151,7 @@ export class CaptionService {
         costUsd: totals.costUsd,
       });
     };
-    const leaseRenewal = setInterval(() => deps.jobs.renewLease([...inFlight.keys()], this.leaseUntil()), deps.leaseMs / 3);
+    const leaseRenewal = setInterval(() => deps.jobs.renewLease([...inFlight], this.leaseUntil()), deps.leaseMs / 3);
     leaseRenewal.unref();
 
     const worker = async () => {
@@ -170,7 +170,7 @@ export class CaptionService {
           failed.push({ path: target?.path ?? `photo ${job.photoId}`, message });
           continue;
         }
-        inFlight.set(jobId, target.path);
+        inFlight.add(jobId);
         progress(target.path);
         try {
           const overrides = CaptionOptionOverridesSchema.catch({}).parse((JSON.parse(job.payload) as { options?: unknown }).options);
@@ -292,7 +292,7 @@ export class CaptionService {
 
   /** Folder defaults first, then what this run asked for. */
   private optionsFor(target: CaptionTarget, overrides: CaptionOptionOverrides) {
-    const folderDefaults = this.deps.folders.get(target.folderId)?.captionOptions ?? {};
+    const folderDefaults = this.deps.folders.captionOptions(target.folderId);
     const defined = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined));
     return CaptionOptionsSchema.parse({ ...folderDefaults, ...defined });
   }

@@ -21,13 +21,18 @@ const selectFolders = `
     (SELECT count(*) FROM photos p WHERE p.folder_id = f.id AND p.status = 'missing') AS missing_count
   FROM folders f`;
 
+/** Stored options that no longer validate (an older version's, say) fall back to none. */
+function parseCaptionOptions(json: string): CaptionOptionOverrides {
+  return CaptionOptionOverridesSchema.catch({}).parse(JSON.parse(json));
+}
+
 function toFolder(row: FolderRow): Folder {
   return {
     id: row.id,
     path: row.path,
     name: row.name,
     autoCaption: row.auto_caption === 1,
-    captionOptions: CaptionOptionOverridesSchema.catch({}).parse(JSON.parse(row.caption_options)),
+    captionOptions: parseCaptionOptions(row.caption_options),
     addedAt: row.added_at,
     lastIndexedAt: row.last_indexed_at,
     photoCount: row.photo_count,
@@ -61,6 +66,12 @@ export class FoldersRepository {
 
   delete(id: number): void {
     this.db.prepare('DELETE FROM folders WHERE id = ?').run(id);
+  }
+
+  /** The folder's caption defaults alone: cheap enough to read once per photo of a run. */
+  captionOptions(id: number): CaptionOptionOverrides {
+    const json = this.db.prepare('SELECT caption_options FROM folders WHERE id = ?').pluck().get(id) as string | undefined;
+    return json === undefined ? {} : parseCaptionOptions(json);
   }
 
   setCaptionOptions(id: number, options: CaptionOptionOverrides): void {
