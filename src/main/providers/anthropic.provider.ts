@@ -1,6 +1,7 @@
 import type { ProviderConfig } from '../../shared/captioning';
 import { parseStructuredAnswer } from '../captions/structured-answer';
 import { httpError, ProviderError, providerDetail, retryAfterFrom } from './errors';
+import { asRecord, isSuccess } from './http';
 import type { HttpResponse } from './http';
 import type { CaptionProvider, CaptionRequest, ProviderAnswer, ProviderDeps, RateLimitInfo } from './provider';
 
@@ -60,9 +61,9 @@ export class AnthropicProvider implements CaptionProvider {
       signal: request.signal,
       secrets: this.secrets,
     });
-    const message = response.json && typeof response.json === 'object' ? (response.json as AnthropicMessage) : undefined;
+    const message = (asRecord(response.json) ?? undefined) as AnthropicMessage | undefined;
 
-    if (response.status < 200 || response.status >= 300) {
+    if (!isSuccess(response.status)) {
       throw httpError(this.label, response.status, {
         detail: providerDetail(message ? message.error?.message : response.text, this.secrets),
         retryAfterMs: retryAfterFrom(response.header),

@@ -1,7 +1,8 @@
 import { FormData } from 'undici';
 import type { ProviderConfig } from '../../shared/captioning';
 import { httpError, ProviderError, providerDetail, retryAfterFrom } from './errors';
-import { rateLimitFrom } from './http';
+import { asRecord, isSuccess, rateLimitFrom } from './http';
+import { captionOnlyAnswer } from './provider';
 import type { CaptionProvider, CaptionRequest, ProviderAnswer, ProviderDeps } from './provider';
 
 interface ApiVerveEnvelope {
@@ -42,11 +43,11 @@ export class ApiVerveProvider implements CaptionProvider {
       secrets: this.secrets,
     });
     const rateLimit = rateLimitFrom(response);
-    const envelope = response.json && typeof response.json === 'object' ? (response.json as ApiVerveEnvelope) : undefined;
+    const envelope = (asRecord(response.json) ?? undefined) as ApiVerveEnvelope | undefined;
     const problem = typeof envelope?.error === 'string' ? envelope.error : envelope ? undefined : response.text;
     const detail = providerDetail(problem, this.secrets);
 
-    const ok = response.status >= 200 && response.status < 300;
+    const ok = isSuccess(response.status);
     if (!ok || envelope?.status === 'error') {
       const depleted = depletedPattern.test(problem ?? '');
       if (ok && !depleted) {
@@ -74,6 +75,6 @@ export class ApiVerveProvider implements CaptionProvider {
         status: response.status,
       });
     }
-    return { fields: null, text: caption, model: null, usage: { inputTokens: null, outputTokens: null }, rateLimit };
+    return { ...captionOnlyAnswer(caption, null), rateLimit };
   }
 }

@@ -1,4 +1,6 @@
 import { ProviderError } from './errors';
+import { asRecord, isSuccess } from './http';
+import type { HttpResponse } from './http';
 import type { ProviderDeps } from './provider';
 
 /**
@@ -30,10 +32,46 @@ export async function pollUntilSettled<T>(
   }
 }
 
+/**
+ * Sends a paid submit exactly once. Whatever leaves its fate unknown (a timeout, a connection
+ * lost after connecting, a success whose answer cannot be read) becomes a final maybe-submitted error.
+ */
+export async function submitPaidTask(
+  label: string,
+  whereToCheck: string,
+  send: () => Promise<HttpResponse>,
+): Promise<HttpResponse> {
+  let response: HttpResponse;
+  try {
+    response = await send();
+  } catch (error) {
+    if (mayHaveArrived(error)) {
+      throw maybeSubmittedError(label, `${label} may have received the photo before the connection failed`, whereToCheck);
+    }
+    throw error;
+  }
+  if (isSuccess(response.status) && !asRecord(response.json)) {
+    throw maybeSubmittedError(label, `${label} took the photo but its answer could not be read`, whereToCheck);
+  }
+  return response;
+}
+
 /** A transport failure after which the server may hold the request: a timeout, or a connection lost after connecting. */
-export function mayHaveArrived(error: unknown): boolean {
+function mayHaveArrived(error: unknown): boolean {
   return (
     error instanceof ProviderError &&
     (error.kind === 'timeout' || (error.kind === 'network' && error.mayHaveReachedServer))
+  );
+}
+
+/**
+ * A paid submit whose fate is unknown: final, so the queue never resends it by itself.
+ * `whereToCheck` names the provider's own record of tasks ("the task list on WaveSpeed").
+ */
+export function maybeSubmittedError(label: string, what: string, whereToCheck: string): ProviderError {
+  return new ProviderError(
+    'maybe-submitted',
+    label,
+    `${what}; it was not resent automatically so it is not paid for twice. Check ${whereToCheck}, then caption the photo again if needed`,
   );
 }

@@ -141,3 +141,7 @@ export function isSuccess(status: number): boolean {
 export function asRecord(value: unknown): Record<string, unknown> | null {
   return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
 }
+
+export function isHttpUrl(text: string): boolean {
+  return /^https?:\/\/\S+$/i.test(text);
+}

@@ -1,12 +1,16 @@
 import type { DetailLevel, ProviderConfig } from '../../shared/captioning';
 import { ProviderError, httpError, providerDetail, retryAfterFrom } from './errors';
-import { asRecord, isSuccess } from './http';
+import { asRecord, isHttpUrl, isSuccess } from './http';
 import type { HttpResponse } from './http';
-import { mayHaveArrived, pollUntilSettled } from './async-task';
+import { maybeSubmittedError, pollUntilSettled, submitPaidTask } from './async-task';
+import { captionOnlyAnswer } from './provider';
 import type { CaptionProvider, CaptionRequest, ProviderAnswer, ProviderDeps } from './provider';
 
 /** Which call an answer came from: an unexplained error means a bad request when submitting, a failed task when polling. */
 type Stage = 'upload' | 'caption' | 'fetch';
+
+/** Where a photographer can see whether a submit whose answer was lost created a request. */
+const whereToCheckRequests = 'the request history on ModelsLab';
 
 const captionLengths: Record<DetailLevel, 'short' | 'normal' | 'long'> = { low: 'short', medium: 'normal', high: 'long' };
 
@@ -36,7 +40,7 @@ export class ModelsLabProvider implements CaptionProvider {
     const caption = request.resumeTaskId
       ? await this.pollUntilSettled(request.resumeTaskId, 0, request.signal)
       : await this.submitAndFollow(request);
-    return { fields: null, text: caption, model: this.model, usage: { inputTokens: null, outputTokens: null } };
+    return captionOnlyAnswer(caption, this.model);
   }
 
   private async submitAndFollow(request: CaptionRequest): Promise<string> {
@@ -44,7 +48,7 @@ export class ModelsLabProvider implements CaptionProvider {
     const answer = await this.submit(imageLink, request);
     if (answer.status !== 'processing') return this.captionFrom(answer);
     const taskId = typeof answer.id === 'string' || typeof answer.id === 'number' ? String(answer.id) : '';
-    if (!taskId) throw this.maybeSubmitted(`${this.label} is working on the photo but sent no request id to follow`);
+    if (!taskId) throw maybeSubmittedError(this.label, `${this.label} is working on the photo but sent no request id to follow`, whereToCheckRequests);
     request.onTaskId?.(taskId);
     const etaSeconds = Number(answer.eta);
     const etaMs = etaSeconds > 0 ? etaSeconds * 1000 : 0;
@@ -59,28 +63,19 @@ export class ModelsLabProvider implements CaptionProvider {
     // The answer's shape is not documented: take the first link in any of the places seen in the wild.
     const data = asRecord(answer.data);
     const candidates = [Array.isArray(answer.output) ? answer.output[0] : undefined, answer.link, answer.url, data?.url, data?.link];
-    const link = candidates.find((value): value is string => typeof value === 'string' && /^https?:\/\/\S+$/i.test(value));
+    const link = candidates.find((value): value is string => typeof value === 'string' && isHttpUrl(value));
     if (!link) throw new ProviderError('invalid-response', this.label, `${this.label} did not return a link for the uploaded photo`);
     return link;
   }
 
   private async submit(imageLink: string, request: CaptionRequest): Promise<Record<string, unknown>> {
-    let response: HttpResponse;
-    try {
-      response = await this.post('/api/v6/image_editing/caption', {
+    const response = await submitPaidTask(this.label, whereToCheckRequests, () =>
+      this.post('/api/v6/image_editing/caption', {
         init_image: imageLink,
         length: captionLengths[request.options.detail],
         base64: false,
-      }, request.signal);
-    } catch (error) {
-      if (mayHaveArrived(error)) {
-        throw this.maybeSubmitted(`${this.label} may have received the photo before the connection failed`);
-      }
-      throw error;
-    }
-    if (isSuccess(response.status) && !asRecord(response.json)) {
-      throw this.maybeSubmitted(`${this.label} took the photo but its answer could not be read`);
-    }
+      }, request.signal),
+    );
     return this.answerFrom(response, 'caption');
   }
 
@@ -147,13 +142,6 @@ export class ModelsLabProvider implements CaptionProvider {
     return httpError(this.label, 400, { detail });
   }
 
-  private maybeSubmitted(what: string): ProviderError {
-    return new ProviderError(
-      'maybe-submitted',
-      this.label,
-      `${what}; it was not resent automatically so it is not paid for twice. Check the request history on ModelsLab, then caption the photo again if needed`,
-    );
-  }
 }
 
 function statusFromWords(text: string): number | undefined {

@@ -49,6 +49,11 @@ export interface ProviderAnswer {
   rateLimit?: RateLimitInfo;
 }
 
+/** The answer of a service that returns one caption text and reports no tokens. */
+export function captionOnlyAnswer(caption: string, model: string | null): ProviderAnswer {
+  return { fields: null, text: caption, model, usage: { inputTokens: null, outputTokens: null } };
+}
+
 export interface RateLimitInfo {
   limit: number | null;
   remaining: number | null;

@@ -1,9 +1,10 @@
 import { FormData } from 'undici';
 import type { ProviderConfig } from '../../shared/captioning';
 import { ProviderError, httpError, providerDetail, retryAfterFrom } from './errors';
-import { asRecord, isSuccess } from './http';
+import { asRecord, isHttpUrl, isSuccess } from './http';
 import type { HttpResponse } from './http';
-import { mayHaveArrived, pollUntilSettled } from './async-task';
+import { maybeSubmittedError, pollUntilSettled, submitPaidTask } from './async-task';
+import { captionOnlyAnswer } from './provider';
 import type { CaptionProvider, CaptionRequest, ProviderAnswer, ProviderDeps } from './provider';
 
 export interface WaveSpeedSettings {
@@ -17,6 +18,9 @@ interface Prediction {
   outputs: unknown[];
   error: unknown;
 }
+
+/** Where a photographer can see whether a submit whose answer was lost created a task. */
+const whereToCheckTasks = 'the task list on WaveSpeed';
 
 /** WaveSpeed's answer when sync mode gave up waiting: the task exists and goes on running. */
 const syncTimeoutCode = 5004;
@@ -44,7 +48,7 @@ export class WaveSpeedProvider implements CaptionProvider {
     const caption = request.resumeTaskId
       ? await this.pollUntilSettled(request.resumeTaskId, 0, request.signal)
       : await this.submitAndFollow(request);
-    return { fields: null, text: caption, model: this.model, usage: { inputTokens: null, outputTokens: null } };
+    return captionOnlyAnswer(caption, this.model);
   }
 
   private async submitAndFollow(request: CaptionRequest): Promise<string> {
@@ -54,7 +58,7 @@ export class WaveSpeedProvider implements CaptionProvider {
     if (prediction.id) request.onTaskId?.(prediction.id);
     const caption = await this.settledCaption(prediction, request.signal);
     if (caption !== null) return caption;
-    if (!prediction.id) throw this.maybeSubmitted(`${this.label} accepted the photo but sent no task id to follow`);
+    if (!prediction.id) throw maybeSubmittedError(this.label, `${this.label} accepted the photo but sent no task id to follow`, whereToCheckTasks);
     return this.pollUntilSettled(prediction.id, this.deps.poll.intervalMs, request.signal);
   }
 
@@ -84,25 +88,16 @@ export class WaveSpeedProvider implements CaptionProvider {
       ...(focus ? { focus } : {}),
       ...(this.settings.syncMode ? { enable_sync_mode: true } : {}),
     };
-    let response: HttpResponse;
-    try {
-      response = await this.deps.http.request(this.label, `${this.baseUrl}/api/v3/wavespeed-ai/image-captioner`, {
+    const response = await submitPaidTask(this.label, whereToCheckTasks, () =>
+      this.deps.http.request(this.label, `${this.baseUrl}/api/v3/wavespeed-ai/image-captioner`, {
         method: 'POST',
         headers: { ...this.authHeaders(), 'content-type': 'application/json' },
         body: JSON.stringify(body),
         timeoutMs: this.config.timeoutMs,
         signal: request.signal,
         secrets: this.secrets,
-      });
-    } catch (error) {
-      if (mayHaveArrived(error)) {
-        throw this.maybeSubmitted(`${this.label} may have received the photo before the connection failed`);
-      }
-      throw error;
-    }
-    if (isSuccess(response.status) && !asRecord(response.json)) {
-      throw this.maybeSubmitted(`${this.label} took the photo but its answer could not be read`);
-    }
+      }),
+    );
     return predictionFrom(this.dataFrom(response, [syncTimeoutCode]));
   }
 
@@ -179,13 +174,6 @@ export class WaveSpeedProvider implements CaptionProvider {
     });
   }
 
-  private maybeSubmitted(what: string): ProviderError {
-    return new ProviderError(
-      'maybe-submitted',
-      this.label,
-      `${what}; it was not resent automatically so it is not paid for twice. Check the task list on WaveSpeed, then caption the photo again if needed`,
-    );
-  }
 
   private authHeaders(): Record<string, string> {
     return this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {};
@@ -207,10 +195,4 @@ function idFromResultUrl(urls: unknown): string | null {
   const get = asRecord(urls)?.get;
   const match = typeof get === 'string' ? /\/predictions\/([^/]+)\/result/.exec(get) : null;
   return match ? decodeURIComponent(match[1]!) : null;
-}
-
-
-
-function isHttpUrl(text: string): boolean {
-  return /^https?:\/\/\S+$/i.test(text);
 }
