@@ -1,42 +1,22 @@
-import { setTimeout as delay } from 'node:timers/promises';
-import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { AnthropicProvider } from '../../../src/main/providers/anthropic.provider';
-import { ProviderError } from '../../../src/main/providers/errors';
-import { HttpClient } from '../../../src/main/providers/http';
-import type { CaptionRequest, ProviderDeps } from '../../../src/main/providers/provider';
+import type { ProviderError } from '../../../src/main/providers/errors';
+import type { CaptionRequest } from '../../../src/main/providers/provider';
 import type { ProviderConfig } from '../../../src/shared/captioning';
 import { closedPortUrl, jsonBody } from '../../helpers/loopback';
+import { providerFailure, testJpeg, testProviderConfig, testProviderDeps } from '../../helpers/providers';
 import { defaultAnswer, servedModel, startAnthropicServer } from '../../provider-servers/anthropic.server';
 import type { AnthropicScenario } from '../../provider-servers/anthropic.server';
 
 const apiKey = 'sk-ant-api03-test-8d1f5c0a9e';
-const http = new HttpClient();
-const deps: ProviderDeps = {
-  http,
-  poll: { intervalMs: 20, maxIntervalMs: 50, deadlineMs: 2000 },
-  sleep: (ms, signal) => delay(ms, undefined, { signal }),
-};
 let jpeg: Buffer;
 
 beforeAll(async () => {
-  jpeg = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#336699' } }).jpeg().toBuffer();
+  jpeg = await testJpeg();
 });
-afterAll(() => http.close());
 
 function config(baseUrl: string, overrides: Partial<ProviderConfig> = {}): ProviderConfig {
-  return {
-    name: 'claude',
-    type: 'anthropic',
-    baseUrl,
-    concurrency: 4,
-    imageLongEdge: 1024,
-    imageMaxBytes: 1_000_000,
-    timeoutMs: 5_000,
-    requiresApiKey: true,
-    pricing: {},
-    ...overrides,
-  };
+  return testProviderConfig('anthropic', baseUrl, { name: 'claude', ...overrides });
 }
 
 const prompt = { system: 'Answer with JSON only.', user: 'Caption this photo.', version: 'test', schema: {} };
@@ -52,16 +32,13 @@ function captionRequest(): CaptionRequest {
 /** Runs one caption call against a server in `scenario` and returns the error it must end in. */
 async function failure(scenario: AnthropicScenario, key = apiKey): Promise<ProviderError> {
   const server = await startAnthropicServer({ apiKey, scenario });
-  const error = await new AnthropicProvider(config(server.url), key, deps).caption(captionRequest()).catch((e: unknown) => e);
-  expect(error).toBeInstanceOf(ProviderError);
-  expect((error as ProviderError).message).not.toContain(key);
-  return error as ProviderError;
+  return providerFailure(new AnthropicProvider(config(server.url), key, testProviderDeps()).caption(captionRequest()), key);
 }
 
 describe('Anthropic provider', () => {
   it('sends the prompt and the exact JPEG as a base64 image block, and returns the parsed fields and usage', async () => {
     const server = await startAnthropicServer({ apiKey });
-    const provider = new AnthropicProvider(config(server.url), apiKey, deps);
+    const provider = new AnthropicProvider(config(server.url), apiKey, testProviderDeps());
     expect(provider.model).toBe('claude-sonnet-4-5');
 
     const answer = await provider.caption(captionRequest());
@@ -94,7 +71,7 @@ describe('Anthropic provider', () => {
   it("reads the requests window of Anthropic's rate-limit headers, whatever their casing", async () => {
     const resetAt = new Date(Date.now() + 30_000);
     const server = await startAnthropicServer({ apiKey, resetAt });
-    const { rateLimit } = await new AnthropicProvider(config(server.url), apiKey, deps).caption(captionRequest());
+    const { rateLimit } = await new AnthropicProvider(config(server.url), apiKey, testProviderDeps()).caption(captionRequest());
     expect(rateLimit).toMatchObject({ limit: 50, remaining: 49 });
     // The header carries whole seconds of an RFC 3339 time, and the clock moved on since.
     expect(rateLimit!.resetMs).toBeGreaterThan(27_000);
@@ -103,7 +80,7 @@ describe('Anthropic provider', () => {
 
   it('asks for the configured model', async () => {
     const server = await startAnthropicServer({ apiKey });
-    const provider = new AnthropicProvider(config(server.url, { model: 'claude-haiku-4-5' }), apiKey, deps);
+    const provider = new AnthropicProvider(config(server.url, { model: 'claude-haiku-4-5' }), apiKey, testProviderDeps());
     await provider.caption(captionRequest());
     expect(provider.model).toBe('claude-haiku-4-5');
     expect(jsonBody(server.requests[0]!).model).toBe('claude-haiku-4-5');
@@ -111,14 +88,14 @@ describe('Anthropic provider', () => {
 
   it('finds the JSON inside a ```json fence with a sentence before it', async () => {
     const server = await startAnthropicServer({ apiKey, scenario: 'fenced-json' });
-    const answer = await new AnthropicProvider(config(server.url), apiKey, deps).caption(captionRequest());
+    const answer = await new AnthropicProvider(config(server.url), apiKey, testProviderDeps()).caption(captionRequest());
     expect(answer.fields).toEqual(defaultAnswer);
     expect(answer.text).toMatch(/^Here is the caption:\n```json\n/);
   });
 
   it('passes a plain-text answer on as text, with no fields', async () => {
     const server = await startAnthropicServer({ apiKey, scenario: 'plain-text' });
-    const answer = await new AnthropicProvider(config(server.url), apiKey, deps).caption(captionRequest());
+    const answer = await new AnthropicProvider(config(server.url), apiKey, testProviderDeps()).caption(captionRequest());
     expect(answer).toMatchObject({ fields: null, text: 'A flat field of steel blue.' });
   });
 
@@ -161,7 +138,7 @@ describe('Anthropic provider', () => {
   it('gives up on a slow answer after the configured timeout', async () => {
     const server = await startAnthropicServer({ apiKey, scenario: 'slow', delayMs: 3_000 });
     const started = Date.now();
-    const provider = new AnthropicProvider(config(server.url, { timeoutMs: 1_000 }), apiKey, deps);
+    const provider = new AnthropicProvider(config(server.url, { timeoutMs: 1_000 }), apiKey, testProviderDeps());
     await expect(provider.caption(captionRequest())).rejects.toMatchObject({
       kind: 'timeout',
       retryable: true,
@@ -171,7 +148,7 @@ describe('Anthropic provider', () => {
   });
 
   it('reports a refused connection as a retryable network error that never reached the server', async () => {
-    const provider = new AnthropicProvider(config(await closedPortUrl()), apiKey, deps);
+    const provider = new AnthropicProvider(config(await closedPortUrl()), apiKey, testProviderDeps());
     const error = await provider.caption(captionRequest()).catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: 'network', retryable: true, mayHaveReachedServer: false });
     expect((error as ProviderError).message).toMatch(/^Could not reach Anthropic at 127\.0\.0\.1:\d+/);

@@ -1,41 +1,22 @@
-import { setTimeout as delay } from 'node:timers/promises';
-import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ApiVerveProvider } from '../../../src/main/providers/apiverve.provider';
-import { ProviderError } from '../../../src/main/providers/errors';
-import { HttpClient } from '../../../src/main/providers/http';
-import type { CaptionRequest, ProviderDeps } from '../../../src/main/providers/provider';
+import type { ProviderError } from '../../../src/main/providers/errors';
+import type { CaptionRequest } from '../../../src/main/providers/provider';
 import type { ProviderConfig } from '../../../src/shared/captioning';
 import { closedPortUrl } from '../../helpers/loopback';
+import { providerFailure, testJpeg, testProviderConfig, testProviderDeps } from '../../helpers/providers';
 import { multipartImage, startApiVerveServer } from '../../provider-servers/apiverve.server';
 import type { ApiVerveScenario } from '../../provider-servers/apiverve.server';
 
 const apiKey = 'av-test-4f9c2e71b0d8';
-const http = new HttpClient();
-const deps: ProviderDeps = {
-  http,
-  poll: { intervalMs: 20, maxIntervalMs: 50, deadlineMs: 2000 },
-  sleep: (ms, signal) => delay(ms, undefined, { signal }),
-};
 let jpeg: Buffer;
 
 beforeAll(async () => {
-  jpeg = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#336699' } }).jpeg().toBuffer();
+  jpeg = await testJpeg();
 });
-afterAll(() => http.close());
 
 function config(baseUrl: string, timeoutMs = 5_000): ProviderConfig {
-  return {
-    name: 'apiverve',
-    type: 'apiverve',
-    baseUrl,
-    concurrency: 4,
-    imageLongEdge: 1024,
-    imageMaxBytes: 1_000_000,
-    timeoutMs,
-    requiresApiKey: true,
-    pricing: {},
-  };
+  return testProviderConfig('apiverve', baseUrl, { timeoutMs });
 }
 
 function captionRequest(): CaptionRequest {
@@ -49,16 +30,13 @@ function captionRequest(): CaptionRequest {
 /** Runs one caption call against a server in `scenario` and returns the error it must end in. */
 async function failure(scenario: ApiVerveScenario, key = apiKey): Promise<ProviderError> {
   const server = await startApiVerveServer({ apiKey, scenario });
-  const error = await new ApiVerveProvider(config(server.url), key, deps).caption(captionRequest()).catch((e: unknown) => e);
-  expect(error).toBeInstanceOf(ProviderError);
-  expect((error as ProviderError).message).not.toContain(key);
-  return error as ProviderError;
+  return providerFailure(new ApiVerveProvider(config(server.url), key, testProviderDeps()).caption(captionRequest()), key);
 }
 
 describe('APIVerve provider', () => {
   it('uploads the JPEG as the multipart field "image" and returns the caption with its rate limits', async () => {
     const server = await startApiVerveServer({ apiKey, caption: '  A blue square on a plain background  ' });
-    const provider = new ApiVerveProvider(config(`${server.url}/`), apiKey, deps);
+    const provider = new ApiVerveProvider(config(`${server.url}/`), apiKey, testProviderDeps());
 
     const answer = await provider.caption(captionRequest());
 
@@ -110,7 +88,7 @@ describe('APIVerve provider', () => {
 
   it('retries a 429 without retry-after when the rate-limit window resets', async () => {
     const server = await startApiVerveServer({ apiKey, scenario: 'rate-limited', retryAfterSeconds: null });
-    await expect(new ApiVerveProvider(config(server.url), apiKey, deps).caption(captionRequest())).rejects.toMatchObject({
+    await expect(new ApiVerveProvider(config(server.url), apiKey, testProviderDeps()).caption(captionRequest())).rejects.toMatchObject({
       kind: 'rate-limited',
       retryable: true,
       retryAfterMs: 42_000,
@@ -138,7 +116,7 @@ describe('APIVerve provider', () => {
 
   it('rejects an empty caption', async () => {
     const server = await startApiVerveServer({ apiKey, caption: '   ' });
-    await expect(new ApiVerveProvider(config(server.url), apiKey, deps).caption(captionRequest())).rejects.toMatchObject({
+    await expect(new ApiVerveProvider(config(server.url), apiKey, testProviderDeps()).caption(captionRequest())).rejects.toMatchObject({
       kind: 'invalid-response',
       message: 'APIVerve answered with an empty caption',
     });
@@ -147,7 +125,7 @@ describe('APIVerve provider', () => {
   it('gives up on a slow answer after the configured timeout', async () => {
     const server = await startApiVerveServer({ apiKey, scenario: 'slow', delayMs: 3_000 });
     const started = Date.now();
-    await expect(new ApiVerveProvider(config(server.url, 1_000), apiKey, deps).caption(captionRequest())).rejects.toMatchObject({
+    await expect(new ApiVerveProvider(config(server.url, 1_000), apiKey, testProviderDeps()).caption(captionRequest())).rejects.toMatchObject({
       kind: 'timeout',
       retryable: true,
       message: 'APIVerve did not answer within 1 s',
@@ -156,7 +134,7 @@ describe('APIVerve provider', () => {
   });
 
   it('reports a refused connection as a retryable network error that never reached the server', async () => {
-    const error = await new ApiVerveProvider(config(await closedPortUrl()), apiKey, deps).caption(captionRequest()).catch((e: unknown) => e);
+    const error = await new ApiVerveProvider(config(await closedPortUrl()), apiKey, testProviderDeps()).caption(captionRequest()).catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: 'network', retryable: true, mayHaveReachedServer: false });
     expect((error as ProviderError).message).toMatch(/^Could not reach APIVerve at 127\.0\.0\.1:\d+/);
   });

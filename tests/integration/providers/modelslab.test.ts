@@ -1,13 +1,11 @@
-import { setTimeout as delay } from 'node:timers/promises';
-import sharp from 'sharp';
-import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { ProviderError } from '../../../src/main/providers/errors';
-import { HttpClient } from '../../../src/main/providers/http';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ProviderError } from '../../../src/main/providers/errors';
 import { ModelsLabProvider } from '../../../src/main/providers/modelslab.provider';
 import type { CaptionRequest } from '../../../src/main/providers/provider';
 import { CaptionOptionsSchema } from '../../../src/shared/captioning';
-import type { CaptionOptionsInput, ProviderConfig } from '../../../src/shared/captioning';
+import type { CaptionOptionsInput } from '../../../src/shared/captioning';
 import { closedPortUrl, jsonBody } from '../../helpers/loopback';
+import { providerFailure, testJpeg, testProviderConfig, testProviderDeps } from '../../helpers/providers';
 import { startModelsLabServer } from '../../provider-servers/modelslab.server';
 import type { ModelsLabServerOptions } from '../../provider-servers/modelslab.server';
 
@@ -15,28 +13,15 @@ const apiKey = 'ml-key-5c9e17aa03f2d4';
 let jpeg: Buffer;
 
 beforeAll(async () => {
-  jpeg = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#336699' } }).jpeg().toBuffer();
+  jpeg = await testJpeg();
 });
 
 function modelsLab(baseUrl: string, options: { key?: string; timeoutMs?: number; deadlineMs?: number } = {}): ModelsLabProvider {
-  const http = new HttpClient();
-  onTestFinished(() => http.close());
-  const config: ProviderConfig = {
-    name: 'modelslab',
-    type: 'modelslab',
-    baseUrl,
-    concurrency: 4,
-    imageLongEdge: 1024,
-    imageMaxBytes: 1_000_000,
-    timeoutMs: options.timeoutMs ?? 1000,
-    requiresApiKey: true,
-    pricing: {},
-  };
-  return new ModelsLabProvider(config, options.key ?? apiKey, {
-    http,
-    poll: { intervalMs: 20, maxIntervalMs: 60, deadlineMs: options.deadlineMs ?? 1000 },
-    sleep: (ms, signal) => delay(ms, undefined, { signal }),
-  });
+  return new ModelsLabProvider(
+    testProviderConfig('modelslab', baseUrl, { timeoutMs: options.timeoutMs ?? 1000 }),
+    options.key ?? apiKey,
+    testProviderDeps({ maxIntervalMs: 60, deadlineMs: options.deadlineMs ?? 1000 }),
+  );
 }
 
 function captionRequest(options: CaptionOptionsInput = {}, extra: Partial<CaptionRequest> = {}): CaptionRequest {
@@ -49,15 +34,8 @@ function captionRequest(options: CaptionOptionsInput = {}, extra: Partial<Captio
 }
 
 /** The ProviderError a caption fails with, checked to carry no API key anywhere. */
-async function captionFailure(provider: ModelsLabProvider, request: CaptionRequest, key = apiKey): Promise<ProviderError> {
-  const error: unknown = await provider.caption(request).then(
-    () => new Error('the caption succeeded'),
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  const providerError = error as ProviderError;
-  expect(`${providerError.message} ${providerError.detail ?? ''} ${providerError.stack ?? ''}`).not.toContain(key);
-  return providerError;
+function captionFailure(provider: ModelsLabProvider, request: CaptionRequest, key = apiKey): Promise<ProviderError> {
+  return providerFailure(provider.caption(request), key);
 }
 
 async function serve(options: Partial<ModelsLabServerOptions> = {}) {

@@ -1,15 +1,13 @@
-import { setTimeout as delay } from 'node:timers/promises';
-import sharp from 'sharp';
-import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildPrompt, captionSchema } from '../../../src/main/captions/prompt';
 import { ProviderError } from '../../../src/main/providers/errors';
-import { HttpClient } from '../../../src/main/providers/http';
 import { OpenAiCompatibleProvider } from '../../../src/main/providers/openai-compatible.provider';
 import { providerConfigFrom } from '../../../src/main/providers/presets';
 import type { CaptionRequest } from '../../../src/main/providers/provider';
 import { CaptionOptionsSchema } from '../../../src/shared/captioning';
 import type { ProviderSettings } from '../../../src/shared/captioning';
 import { closedPortUrl, jsonBody, loopbackServer, sendJson } from '../../helpers/loopback';
+import { testJpeg, testProviderDeps } from '../../helpers/providers';
 import type { RecordedRequest } from '../../helpers/loopback';
 import { defaultAnswer, proseAnswer, startOpenAiServer, usage } from '../../provider-servers/openai-compatible.server';
 import type { OpenAiScenario, OpenAiServerOptions } from '../../provider-servers/openai-compatible.server';
@@ -21,15 +19,13 @@ const prompt = buildPrompt(options, { fileName: 'a.jpg', folderName: null, place
 let jpeg: Buffer;
 
 beforeAll(async () => {
-  jpeg = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#336699' } }).jpeg().toBuffer();
+  jpeg = await testJpeg();
 });
 
 type Overrides = Partial<Pick<ProviderSettings, 'timeoutMs' | 'firstTimeoutMs' | 'model'>>;
 
 /** The provider as `captionist providers add --preset ...` configures it, pointed at the loopback server; its HttpClient closes when the test ends. */
 function provider(baseUrl: string, key: string | null = apiKey, overrides: Overrides = {}, preset = 'inference-net'): OpenAiCompatibleProvider {
-  const http = new HttpClient();
-  onTestFinished(() => http.close());
   const config = providerConfigFrom({
     name: preset === 'inference-net' ? 'inference' : preset,
     type: 'openai-compatible',
@@ -38,11 +34,7 @@ function provider(baseUrl: string, key: string | null = apiKey, overrides: Overr
     timeoutMs: 1_000,
     ...overrides,
   });
-  return new OpenAiCompatibleProvider(config, key, {
-    http,
-    poll: { intervalMs: 20, maxIntervalMs: 50, deadlineMs: 2000 },
-    sleep: (ms, signal) => delay(ms, undefined, { signal }),
-  });
+  return new OpenAiCompatibleProvider(config, key, testProviderDeps());
 }
 
 function ollama(baseUrl: string, overrides: Overrides = {}): OpenAiCompatibleProvider {

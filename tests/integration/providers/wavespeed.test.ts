@@ -1,13 +1,11 @@
-import { setTimeout as delay } from 'node:timers/promises';
-import sharp from 'sharp';
-import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { ProviderError } from '../../../src/main/providers/errors';
-import { HttpClient } from '../../../src/main/providers/http';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ProviderError } from '../../../src/main/providers/errors';
 import type { CaptionRequest } from '../../../src/main/providers/provider';
 import { WaveSpeedProvider } from '../../../src/main/providers/wavespeed.provider';
 import { CaptionOptionsSchema } from '../../../src/shared/captioning';
-import type { CaptionOptionsInput, ProviderConfig } from '../../../src/shared/captioning';
+import type { CaptionOptionsInput } from '../../../src/shared/captioning';
 import { closedPortUrl, jsonBody } from '../../helpers/loopback';
+import { providerFailure, testJpeg, testProviderConfig, testProviderDeps } from '../../helpers/providers';
 import { startWaveSpeedServer } from '../../provider-servers/wavespeed.server';
 import type { WaveSpeedServerOptions } from '../../provider-servers/wavespeed.server';
 
@@ -15,34 +13,17 @@ const apiKey = 'ws-live-7f3a9c21d4e8b6';
 let jpeg: Buffer;
 
 beforeAll(async () => {
-  jpeg = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#336699' } }).jpeg().toBuffer();
+  jpeg = await testJpeg();
 });
 
 function waveSpeed(
   baseUrl: string,
   options: { key?: string; timeoutMs?: number; deadlineMs?: number; syncMode?: boolean } = {},
 ): WaveSpeedProvider {
-  const http = new HttpClient();
-  onTestFinished(() => http.close());
-  const config: ProviderConfig = {
-    name: 'wavespeed',
-    type: 'wavespeed',
-    baseUrl,
-    concurrency: 2,
-    imageLongEdge: 1024,
-    imageMaxBytes: 1_000_000,
-    timeoutMs: options.timeoutMs ?? 1000,
-    requiresApiKey: true,
-    pricing: {},
-  };
   return new WaveSpeedProvider(
-    config,
+    testProviderConfig('wavespeed', baseUrl, { concurrency: 2, timeoutMs: options.timeoutMs ?? 1000 }),
     options.key ?? apiKey,
-    {
-      http,
-      poll: { intervalMs: 20, maxIntervalMs: 60, deadlineMs: options.deadlineMs ?? 1000 },
-      sleep: (ms, signal) => delay(ms, undefined, { signal }),
-    },
+    testProviderDeps({ maxIntervalMs: 60, deadlineMs: options.deadlineMs ?? 1000 }),
     { syncMode: options.syncMode },
   );
 }
@@ -57,15 +38,8 @@ function captionRequest(options: CaptionOptionsInput = {}, extra: Partial<Captio
 }
 
 /** The ProviderError a caption fails with, checked to carry no API key anywhere. */
-async function captionFailure(provider: WaveSpeedProvider, request: CaptionRequest, key = apiKey): Promise<ProviderError> {
-  const error: unknown = await provider.caption(request).then(
-    () => new Error('the caption succeeded'),
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  const providerError = error as ProviderError;
-  expect(`${providerError.message} ${providerError.detail ?? ''} ${providerError.stack ?? ''}`).not.toContain(key);
-  return providerError;
+function captionFailure(provider: WaveSpeedProvider, request: CaptionRequest, key = apiKey): Promise<ProviderError> {
+  return providerFailure(provider.caption(request), key);
 }
 
 async function serve(options: Partial<WaveSpeedServerOptions> = {}) {
