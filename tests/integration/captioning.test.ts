@@ -209,6 +209,11 @@ describe('captioning', () => {
     expect(prompt).toContain('taken at Lisbon, Portugal');
     const system = (jsonBody(server.requests[0]!) as { messages: { content: string }[] }).messages[0]!.content;
     expect(system).toContain('Write every field in Portuguese.');
+    // The English word lists are not applied to a caption asked for in another language.
+    const db = new Sqlite(join(core.dataDir, 'library.db'), { readonly: true });
+    const altText = db.prepare('SELECT alt_text FROM captions').pluck().get();
+    db.close();
+    expect(altText).toBe('A smiling woman stands before a crimson wall.');
   });
 
   it('retries rate limits and server errors, honouring retry-after, without failing the photo', async () => {

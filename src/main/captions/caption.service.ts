@@ -8,6 +8,7 @@ import type {
   CaptionProgress,
   CaptionRunResult,
   CostEstimate,
+  DetailLevel,
   ProviderConfig,
   ProviderTestResult,
 } from '../../shared/captioning';
@@ -24,6 +25,8 @@ import { describeImageError } from '../library/image-errors';
 import type { Logger } from '../logger';
 import type { ExifToolAdapter } from '../metadata/exiftool.adapter';
 import { ProviderError } from '../providers/errors';
+import { imageTokenRuleFor } from '../providers/presets';
+import type { TokenUsage } from '../providers/provider';
 import type { ProviderRegistry } from '../providers/provider-registry';
 import { withRetries } from '../providers/retry';
 import type { RetryPolicy } from '../providers/retry';
@@ -83,10 +86,8 @@ export class CaptionService {
     const started = performance.now();
     try {
       const answer = await provider.caption({ image, prompt, options });
-      const caption = normaliseAnswer(answer);
+      const caption = normaliseAnswer(answer, options.language);
       if (!caption) throw new ProviderError('invalid-response', provider.label, `${provider.label} answered without a usable caption`);
-      const imageTokens = this.deps.providers.configFor(config.name).imageTokens;
-      const expected = expectedTokens(imageTokens, image, options.detail);
       return {
         ok: true,
         provider: config.name,
@@ -95,11 +96,7 @@ export class CaptionService {
         latencyMs: Math.round(performance.now() - started),
         inputTokens: answer.usage.inputTokens,
         outputTokens: answer.usage.outputTokens,
-        costUsd: captionCost(
-          config.pricing,
-          answer.usage.inputTokens ?? expected.inputTokens,
-          answer.usage.outputTokens ?? expected.outputTokens,
-        ),
+        costUsd: answerCost(config, answer.usage, image, options.detail),
       };
     } catch (error) {
       if (!(error instanceof ProviderError)) throw error;
@@ -253,7 +250,7 @@ export class CaptionService {
           onTaskId: (taskId) => deps.jobs.setRemoteTaskId(jobId, taskId, this.timestamp()),
           signal,
         });
-        const fields: CaptionFields | null = normaliseAnswer(answer);
+        const fields: CaptionFields | null = normaliseAnswer(answer, options.language);
         if (!fields) {
           throw new ProviderError('invalid-response', provider.label, `${provider.label} answered without a usable caption`);
         }
@@ -264,12 +261,7 @@ export class CaptionService {
         deps.logger.warn(`caption ${target.path}: attempt ${attempt} failed (${error.message}); retrying in ${Math.round(delayMs)} ms`),
       signal,
     );
-    const expected = expectedTokens(deps.providers.configFor(config.name).imageTokens, image, options.detail);
-    const costUsd = captionCost(
-      config.pricing,
-      answer.usage.inputTokens ?? expected.inputTokens,
-      answer.usage.outputTokens ?? expected.outputTokens,
-    );
+    const costUsd = answerCost(config, answer.usage, image, options.detail);
     deps.db.transaction(() => {
       deps.captions.insertGenerated({
         photoId: target.id,
@@ -308,6 +300,17 @@ export class CaptionService {
   private leaseUntil(): string {
     return new Date(this.deps.now().getTime() + this.deps.leaseMs).toISOString();
   }
+}
+
+/** What a caption cost: by the tokens the provider reported, else by the tokens expected for the image sent. */
+function answerCost(
+  config: ProviderConfig,
+  usage: TokenUsage,
+  image: { width: number; height: number },
+  detail: DetailLevel,
+): number | null {
+  const expected = expectedTokens(imageTokenRuleFor(config.type, config.preset), image, detail);
+  return captionCost(config.pricing, usage.inputTokens ?? expected.inputTokens, usage.outputTokens ?? expected.outputTokens);
 }
 
 const localHosts = /^(localhost|127\.|\[::1\]|0\.0\.0\.0)/;
