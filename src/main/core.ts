@@ -126,14 +126,10 @@ export function createCore(options: CoreOptions) {
     request: Parameters<CaptionService['run']>[0],
     onProgress?: Parameters<CaptionService['run']>[1],
   ) => {
-    let lastEmit = 0;
+    const due = pulse(now);
     const result = await captioning.run(request, (progress) => {
       onProgress?.(progress);
-      const time = now().getTime();
-      if (progress.currentPath === null || time - lastEmit >= 100) {
-        lastEmit = time;
-        emit('caption:progress', progress);
-      }
+      if (due(progress.done + progress.failed === progress.total)) emit('caption:progress', progress);
     });
     emit('library:changed', { folderIds: library.listFolders().map((folder) => folder.id) });
     return result;
@@ -148,15 +144,10 @@ export function createCore(options: CoreOptions) {
   });
 
   const index = async (paths: readonly string[], onProgress?: (progress: IndexProgress) => void) => {
-    let lastEmit = 0;
+    const due = pulse(now);
     const result = await library.index(paths, (progress) => {
       onProgress?.(progress);
-      // The UI needs a steady pulse, not one message per file of a 100,000-photo run.
-      const time = now().getTime();
-      if (progress.phase !== 'indexing' || time - lastEmit >= 100) {
-        lastEmit = time;
-        emit('index:progress', progress);
-      }
+      if (due(progress.phase !== 'indexing')) emit('index:progress', progress);
     });
     emit('library:changed', { folderIds: library.listFolders().map((folder) => folder.id) });
     return result;
@@ -227,5 +218,19 @@ export function createCore(options: CoreOptions) {
       await metadata.end();
       db.close();
     },
+  };
+}
+
+/**
+ * Lets a progress event through at most every 100 ms, and always when it marks a change of phase
+ * or the end: the UI needs a steady pulse, not one message per file of a 100,000-photo run.
+ */
+function pulse(now: () => Date): (always: boolean) => boolean {
+  let last = 0;
+  return (always) => {
+    const time = now().getTime();
+    if (!always && time - last < 100) return false;
+    last = time;
+    return true;
   };
 }
