@@ -6,6 +6,7 @@ import { calls } from '../shared/contract';
 import type { CallName, CallOutput, Emit } from '../shared/contract';
 import { SearchQuerySchema } from '../shared/domain';
 import type { IndexProgress, SearchQuery } from '../shared/domain';
+import type { CaptionOptionOverrides, CaptionProgress } from '../shared/captioning';
 import { openDatabase } from './db/database';
 import { FoldersRepository } from './db/folders.repo';
 import { IndexErrorsRepository } from './db/index-errors.repo';
@@ -16,6 +17,8 @@ import { Derivatives } from './images/derivatives';
 import { SharpAdapter } from './images/sharp.adapter';
 import { Indexer } from './library/indexer';
 import { LibraryService } from './library/library.service';
+import { LibraryWatcher } from './library/library-watcher';
+import type { LibraryWatcherOptions } from './library/library-watcher';
 import { fileLogger } from './logger';
 import type { Logger } from './logger';
 import { ExifToolAdapter } from './metadata/exiftool.adapter';
@@ -30,6 +33,11 @@ import type { ProviderDeps } from './providers/provider';
 import { ProviderRegistry } from './providers/provider-registry';
 import { defaultRetryPolicy } from './providers/retry';
 import type { RetryPolicy } from './providers/retry';
+import { QueueService } from './queue/queue.service';
+import { BatchService } from './captions/batch.service';
+import type { BatchOptions } from './captions/batch.service';
+import { CaptionSteps } from './captions/caption-steps';
+import { CaptionBatchesRepository } from './db/caption-batches.repo';
 import { environmentSecrets } from './secrets';
 import type { SecretStore } from './secrets';
 
@@ -50,6 +58,18 @@ export interface CoreOptions {
   retryPolicy?: Partial<RetryPolicy>;
   /** Polling of asynchronous providers (tests shorten the waits). */
   poll?: Partial<ProviderDeps['poll']>;
+  /** Batch API polling and limits (tests poll every few milliseconds). */
+  batch?: Partial<BatchOptions>;
+  /** Folder watching (tests shorten the waits). */
+  watch?: Partial<LibraryWatcherOptions>;
+}
+
+export interface WatchRequest {
+  /** Library folders to watch; every one when unset. */
+  folderIds?: number[];
+  /** Caption new photos with this provider (a `captionist watch` session) instead of their folder's auto-caption. */
+  caption?: { provider: string; options: CaptionOptionOverrides; runId: number };
+  onNotice?: (message: string) => void;
 }
 
 export type Handlers = {
@@ -96,12 +116,13 @@ export function createCore(options: CoreOptions) {
     },
     now,
   );
+  const runs = new CaptionRunsRepository(db);
   const captioning = new CaptionService({
     db,
     photos,
     folders,
     captions,
-    runs: new CaptionRunsRepository(db),
+    runs,
     jobs,
     providers,
     derivatives,
@@ -109,9 +130,33 @@ export function createCore(options: CoreOptions) {
     metadata,
     logger,
     now,
-    retryPolicy,
-    leaseMs: 5 * 60_000,
   });
+  const batches = new BatchService({
+    db,
+    jobs,
+    batches: new CaptionBatchesRepository(db),
+    providers,
+    steps: new CaptionSteps({ db, photos, folders, captions, runs, jobs, providers, derivatives, metadata, now }),
+    logger,
+    now,
+    retryPolicy,
+    workDir: join(options.dataDir, 'batches'),
+    options: options.batch,
+  });
+  const queue = new QueueService({
+    batches,
+    jobs,
+    runs,
+    handlers: [captioning.jobHandler],
+    logger,
+    now,
+    retryPolicy,
+    // Renewed every 20 s; a crashed process's jobs are taken back at once when its pid is gone.
+    leaseMs: 60_000,
+  });
+  let closed = false;
+  const queueProgress = throttle(() => emit('queue:progress', queue.status()), 500);
+  queue.subscribe(queueProgress);
 
   const providerSummaries = () => {
     const totals = captions.totalsByProvider();
@@ -122,26 +167,49 @@ export function createCore(options: CoreOptions) {
     }));
   };
 
+  /**
+   * Queues a run and waits for it: until its photos are done, or its provider cannot go on without
+   * the user (a rejected key, a spent budget), or `signal` stops the queue. An unreachable provider
+   * only makes it wait. Photos not done stay queued.
+   */
   const caption = async (
-    request: Parameters<CaptionService['run']>[0],
-    onProgress?: Parameters<CaptionService['run']>[1],
+    request: Parameters<CaptionService['queueRun']>[0],
+    onProgress?: (progress: CaptionProgress) => void,
+    signal?: AbortSignal,
   ) => {
+    // A missing key or provider is refused before anything is queued.
+    providers.open(request.provider);
+    if (request.viaBatch) batches.assertSupported(request.provider);
+    const run = captioning.queueRun(request);
+    queue.start();
+    queue.wake();
     const due = pulse(now);
-    const result = await captioning.run(request, (progress) => {
+    const report = () => {
+      const lane = queue.lane('caption', run.provider) ?? { state: 'idle' as const, message: null };
+      const progress = captioning.runProgress(run.runId, run.provider, lane);
       onProgress?.(progress);
       if (due(progress.done + progress.failed === progress.total)) emit('caption:progress', progress);
-    });
+    };
+    const stoppedBecause = await queue.waitForRun(run.runId, run.provider, report, signal);
+    if (closed) throw new UserError('Captionist closed before the run finished; its photos stay queued.');
+    // Stopped by the user (Ctrl-C): photos in flight go back to the queue, remote tasks kept.
+    if (signal?.aborted) await queue.stop();
     emit('library:changed', { folderIds: library.listFolders().map((folder) => folder.id) });
-    return result;
+    return captioning.finishRun(run.runId, run.total, stoppedBecause);
   };
 
-  const status = () => ({
-    folders: folders.count(),
-    ...photos.counts(),
-    ...jobs.counts(),
-    errors: indexErrors.count(),
-    errorList: indexErrors.list(1000),
-  });
+  const status = () => {
+    const jobCounts = jobs.counts();
+    return {
+      folders: folders.count(),
+      ...photos.counts(),
+      queued: jobCounts.queued + jobCounts.paused,
+      running: jobCounts.running,
+      failed: jobCounts.failed,
+      errors: indexErrors.count(),
+      errorList: indexErrors.list(1000),
+    };
+  };
 
   const index = async (paths: readonly string[], onProgress?: (progress: IndexProgress) => void) => {
     const due = pulse(now);
@@ -153,9 +221,45 @@ export function createCore(options: CoreOptions) {
     return result;
   };
 
+  let watcher: LibraryWatcher | null = null;
+  /**
+   * Watches library folders: new and changed photos are indexed once completely written, and the
+   * uncaptioned ones queued for the session's provider, else for their folder's auto-caption provider.
+   */
+  const startWatching = async (request: WatchRequest = {}) => {
+    if (watcher) throw new Error('Already watching');
+    const wanted = request.folderIds && new Set(request.folderIds);
+    watcher = new LibraryWatcher(
+      {
+        listFolders: () => library.listFolders().filter((folder) => !wanted || wanted.has(folder.id)),
+        indexer,
+        logger,
+        now,
+        onIndexed: ({ folderId, photoIds }) => {
+          const provider = request.caption?.provider ?? folders.get(folderId)?.autoCaptionProvider;
+          // Changed files come here too (a keyword added in Lightroom): only uncaptioned ones are queued.
+          const uncaptioned = provider ? photos.withoutCaption(photoIds) : [];
+          if (!provider || !uncaptioned.length) return;
+          captioning.queuePhotos(provider, uncaptioned, request.caption?.options ?? {}, false, request.caption?.runId);
+          queue.wake();
+        },
+        onNotice: (message) => {
+          logger.warn(`watch: ${message}`);
+          request.onNotice?.(message);
+          emit('watch:notice', { message });
+        },
+        onChanged: (folderIds) => emit('library:changed', { folderIds }),
+      },
+      options.watch,
+    );
+    await watcher.start();
+  };
+
   const handlers: Handlers = {
     'library:addFolder': async ({ path }) => {
       const folder = library.addFolder(path);
+      // A watcher takes up the new folder (and drops any it absorbed).
+      await watcher?.start();
       emit('library:changed', { folderIds: [folder.id] });
       return folder;
     },
@@ -167,9 +271,19 @@ export function createCore(options: CoreOptions) {
       emit('library:changed', { folderIds: [folder.id] });
       return folder;
     },
+    'library:setFolderAutoCaption': async ({ folderId, provider }) => {
+      const folder = library.setAutoCaption(folderId, provider === null ? null : providers.configFor(provider).config.name);
+      emit('library:changed', { folderIds: [folder.id] });
+      return folder;
+    },
     'photos:search': async (query) => search.search(query),
     'providers:list': async () => providerSummaries(),
-    'providers:save': async (settings) => providers.save(settings),
+    'providers:save': async (settings) => {
+      const config = providers.save(settings);
+      // A new key, limit or budget may be what a stopped or out-of-budget lane was waiting for.
+      queue.retryStopped(config.name);
+      return config;
+    },
     'providers:remove': async ({ name }) => {
       providers.remove(name);
       return null;
@@ -185,6 +299,19 @@ export function createCore(options: CoreOptions) {
     'providers:test': async ({ name }) => captioning.testProvider(name),
     'captions:estimate': async (request) => captioning.estimate(request),
     'captions:generate': async (request) => caption(request),
+    'queue:status': async () => queue.status(),
+    'queue:list': async ({ paths, states, limit }) => queue.list(paths, states, limit),
+    'queue:pause': async ({ paths }) => {
+      queue.pause(paths);
+      return queue.status();
+    },
+    'queue:resume': async ({ paths }) => {
+      queue.resume(paths);
+      return queue.status();
+    },
+    'queue:retry': async ({ paths }) => ({ count: queue.retryFailed(paths) }),
+    'queue:cancel': async ({ paths }) => ({ count: queue.cancel(paths) }),
+    'queue:prioritize': async ({ photoIds }) => ({ count: queue.prioritize(photoIds) }),
   };
 
   return {
@@ -198,6 +325,29 @@ export function createCore(options: CoreOptions) {
     providers,
     providerSummaries,
     caption,
+    /** Starts a run without waiting for it: the queue works through it. */
+    queueCaptions: (request: Parameters<CaptionService['queueRun']>[0]) => {
+      providers.open(request.provider);
+      const run = captioning.queueRun(request);
+      queue.start();
+      queue.wake();
+      return run;
+    },
+    runProgress: (runId: number, provider: string) =>
+      captioning.runProgress(runId, provider, queue.lane('caption', provider) ?? { state: 'idle', message: null }),
+    finishRun: (runId: number, requested: number, stoppedBecause: string | null) =>
+      captioning.finishRun(runId, requested, stoppedBecause),
+    startWatching,
+    /** What the desktop app runs while it is open: the queue from where it stopped, and folder watching. */
+    async startBackgroundWork() {
+      queue.start();
+      await startWatching();
+    },
+    async stopWatching() {
+      await watcher?.close();
+      watcher = null;
+    },
+    queue,
     estimate: (request: Parameters<CaptionService['estimate']>[0]) => captioning.estimate(request),
     testProvider: (name: string) => captioning.testProvider(name),
     /** Validates raw input from outside (IPC, HTTP) against the contract, then calls the handler. */
@@ -214,11 +364,44 @@ export function createCore(options: CoreOptions) {
       return handler(input);
     },
     async close() {
+      if (closed) return;
+      closed = true;
+      await watcher?.close();
+      await queue.stop();
+      queueProgress.cancel();
       await http.close();
       await metadata.end();
       db.close();
     },
   };
+}
+
+/**
+ * Runs `fn` at most once per `ms`, always once more after the last call, so the final state is
+ * never lost.
+ */
+function throttle(fn: () => void, ms: number): { (): void; cancel(): void } {
+  let last = 0;
+  let timer: NodeJS.Timeout | null = null;
+  const throttled = () => {
+    const wait = last + ms - Date.now();
+    if (wait <= 0) {
+      last = Date.now();
+      fn();
+    } else if (!timer) {
+      timer = setTimeout(() => {
+        timer = null;
+        last = Date.now();
+        fn();
+      }, wait);
+      timer.unref();
+    }
+  };
+  throttled.cancel = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+  };
+  return throttled;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LaneStateSchema } from './queue';
 
 export const providerTypes = ['openai-compatible', 'wavespeed', 'apiverve', 'modelslab', 'anthropic'] as const;
 export const ProviderTypeSchema = z.enum(providerTypes);
@@ -73,6 +74,8 @@ const providerFields = {
   /** WaveSpeed only: wait for the caption in the submit call instead of polling. */
   syncMode: z.boolean().optional(),
   pricing: PricingSchema,
+  /** Spending cap in USD over everything captioned with this provider; the queue stops short of it. */
+  budgetUsd: z.number().positive().max(1_000_000).optional(),
 };
 
 /** A provider as the user configured it. Never holds an API key: only where to find one. */
@@ -121,7 +124,6 @@ export const CaptionRunResultSchema = z.object({
   provider: z.string(),
   total: z.number().int(),
   captioned: z.number().int(),
-  skipped: z.number().int(),
   failed: z.array(z.object({ path: z.string(), message: z.string() })),
   inputTokens: z.number().int(),
   outputTokens: z.number().int(),
@@ -138,8 +140,10 @@ export const CaptionProgressSchema = z.object({
   done: z.number().int(),
   failed: z.number().int(),
   total: z.number().int(),
-  currentPath: z.string().nullable(),
   costUsd: z.number().nullable(),
+  /** What the provider's lane is doing (running, offline, rate-limited ...), and why in words. */
+  providerState: LaneStateSchema,
+  providerMessage: z.string().nullable(),
 });
 export type CaptionProgress = z.infer<typeof CaptionProgressSchema>;
 

@@ -17,6 +17,7 @@ import {
   SearchQuerySchema,
   SearchResultsSchema,
 } from './domain';
+import { JobStateSchema, QueueJobSchema, QueueScopeSchema, QueueStatusSchema } from './queue';
 
 const captionRunInput = z.object({
   provider: z.string().min(1),
@@ -25,6 +26,8 @@ const captionRunInput = z.object({
   options: CaptionOptionOverridesSchema.default({}),
   /** Caption again photos that already have a caption. */
   force: z.boolean().default(false),
+  /** Send the photos through the provider's Batch API: cheaper, and done within a day. */
+  viaBatch: z.boolean().default(false),
 });
 
 /**
@@ -51,6 +54,10 @@ export const calls = {
   },
   'library:setFolderCaptionOptions': {
     input: z.object({ folderId: z.number().int(), options: CaptionOptionOverridesSchema }),
+    output: FolderSchema,
+  },
+  'library:setFolderAutoCaption': {
+    input: z.object({ folderId: z.number().int(), provider: z.string().min(1).nullable() }),
     output: FolderSchema,
   },
   'photos:search': {
@@ -85,6 +92,37 @@ export const calls = {
     input: captionRunInput,
     output: CaptionRunResultSchema,
   },
+  'queue:status': {
+    input: z.object({}),
+    output: QueueStatusSchema,
+  },
+  'queue:list': {
+    input: QueueScopeSchema.extend({
+      states: z.array(JobStateSchema).default([]),
+      limit: z.number().int().min(1).max(10_000).default(500),
+    }),
+    output: z.array(QueueJobSchema),
+  },
+  'queue:pause': {
+    input: QueueScopeSchema,
+    output: QueueStatusSchema,
+  },
+  'queue:resume': {
+    input: QueueScopeSchema,
+    output: QueueStatusSchema,
+  },
+  'queue:retry': {
+    input: QueueScopeSchema,
+    output: z.object({ count: z.number().int() }),
+  },
+  'queue:cancel': {
+    input: QueueScopeSchema,
+    output: z.object({ count: z.number().int() }),
+  },
+  'queue:prioritize': {
+    input: z.object({ photoIds: z.array(z.number().int()).max(10_000) }),
+    output: z.object({ count: z.number().int() }),
+  },
 } as const;
 
 /** Calls only a desktop shell can answer (native dialogs); the core has no handler for them. */
@@ -100,6 +138,9 @@ export const events = {
   'library:changed': z.object({ folderIds: z.array(z.number().int()) }),
   'index:progress': IndexProgressSchema,
   'caption:progress': CaptionProgressSchema,
+  'queue:progress': QueueStatusSchema,
+  /** Something about watching the photographer should know (polling instead of events, a drive gone). */
+  'watch:notice': z.object({ message: z.string() }),
 } as const;
 
 export type CallName = keyof typeof calls;

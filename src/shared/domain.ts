@@ -6,7 +6,8 @@ export const FolderSchema = z.object({
   id: z.number().int(),
   path: z.string(),
   name: z.string(),
-  autoCaption: z.boolean(),
+  /** The provider that captions new photos as they arrive, or null when auto-caption is off. */
+  autoCaptionProvider: z.string().nullable(),
   /** Caption options every run on this folder starts from. */
   captionOptions: CaptionOptionOverridesSchema,
   addedAt: z.string(),
@@ -87,7 +88,9 @@ export const LibraryStatusSchema = z.object({
   photos: z.number().int(),
   missing: z.number().int(),
   captioned: z.number().int(),
+  /** Jobs waiting their turn (paused and retrying ones included), running, and failed. */
   queued: z.number().int(),
+  running: z.number().int(),
   failed: z.number().int(),
   /** Files whose last indexing ended in an error (see `errorList`). */
   errors: z.number().int(),

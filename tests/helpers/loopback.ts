@@ -21,9 +21,9 @@ export interface LoopbackServer {
 
 /**
  * A real HTTP server on 127.0.0.1 speaking whatever protocol `route` implements; it records every
- * request and closes when the test ends.
+ * request and closes when the test ends. `port` brings a server up where one was down.
  */
-export async function loopbackServer(route: Route): Promise<LoopbackServer> {
+export async function loopbackServer(route: Route, port = 0): Promise<LoopbackServer> {
   const requests: RecordedRequest[] = [];
   const server = createServer((incoming, response) => {
     const chunks: Buffer[] = [];
@@ -42,7 +42,7 @@ export async function loopbackServer(route: Route): Promise<LoopbackServer> {
       });
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const close = () =>
     new Promise<void>((resolve) => {
       server.closeAllConnections();

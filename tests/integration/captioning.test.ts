@@ -289,7 +289,7 @@ describe('captioning', () => {
 
     // The run is stopped while the task is still processing (Ctrl-C, or the app quitting).
     const stop = new AbortController();
-    const interrupted = core.caption({ provider: 'ws', paths: [red], options: {}, force: false, signal: stop.signal });
+    const interrupted = core.caption({ provider: 'ws', paths: [red], options: {}, force: false }, undefined, stop.signal);
     while (server.counts.polls < 1) await delay(10);
     stop.abort();
     expect(await interrupted).toMatchObject({ captioned: 0, failed: [] });

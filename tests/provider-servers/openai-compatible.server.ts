@@ -81,7 +81,7 @@ export const proseAnswer = 'A flat field of steel blue fills the frame, with no 
 const completionsPath = '/v1/chat/completions';
 
 /** OpenAI's error shape, which OpenRouter, Inference.net, Gemini and Ollama's /v1 share. */
-const failure = (message: string, type: string, code: string | number | null = null, param: string | null = null) => ({
+export const failure = (message: string, type: string, code: string | number | null = null, param: string | null = null) => ({
   error: { message, type, param, code },
 });
 
@@ -221,8 +221,13 @@ function userParts(body: Record<string, unknown>): Record<string, unknown>[] | u
 
 /** What OpenAI (or Inference.net's limits) would reject in a request carrying one JPEG; null when well formed. */
 function problemWithBody(request: RecordedRequest, body: Record<string, unknown>): { message: string; param: string | null } | null {
+  if (!request.headers['content-type']?.startsWith('application/json')) return { message: 'Content-Type must be application/json', param: null };
+  return problemWithCompletionBody(body);
+}
+
+/** The same checks for a chat/completions body wherever it comes from (a request, a Batch API line). */
+export function problemWithCompletionBody(body: Record<string, unknown>): { message: string; param: string | null } | null {
   const problem = (message: string, param: string | null = null) => ({ message, param });
-  if (!request.headers['content-type']?.startsWith('application/json')) return problem('Content-Type must be application/json');
   if (typeof body.model !== 'string' || !body.model) return problem('you must provide a model parameter', 'model');
   if (!Array.isArray(body.messages) || body.messages.length === 0) return problem("Missing required parameter: 'messages'.", 'messages');
   const system = (body.messages as { role?: unknown; content?: unknown }[])[0]!;

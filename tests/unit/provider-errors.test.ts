@@ -4,7 +4,7 @@ import { httpError, ProviderError, providerDetail, redact, retryAfterFrom } from
 import type { HttpResponse } from '../../src/main/providers/http';
 import { rateLimitFrom } from '../../src/main/providers/http';
 import type { RetryPolicy } from '../../src/main/providers/retry';
-import { defaultRetryPolicy, retryDelay, withRetries } from '../../src/main/providers/retry';
+import { defaultRetryPolicy, retryDelay } from '../../src/main/providers/retry';
 
 describe('httpError', () => {
   const byStatus: [number, ProviderErrorKind, boolean][] = [
@@ -164,6 +164,16 @@ describe('rateLimitFrom', () => {
     });
   });
 
+  it("reads OpenAI's reset durations (6m0s, 1.5s, 20ms) and ignores what is neither number nor duration", () => {
+    const reset = (value: string) => rateLimitFrom(response({ 'x-ratelimit-reset-requests': value })).resetMs;
+    expect(reset('6m0s')).toBe(360_000);
+    expect(reset('1.5s')).toBe(1500);
+    expect(reset('20ms')).toBe(20);
+    expect(reset('1h2m3s')).toBe(3_723_000);
+    expect(reset('soon')).toBeNull();
+    expect(reset('5 minutes')).toBeNull();
+  });
+
   it("reads OpenAI's requests window, not its tokens window", () => {
     const limits = rateLimitFrom(
       response({
@@ -251,94 +261,6 @@ describe('retryDelay', () => {
   it('caps retry-after at maxDelayMs', () => {
     expect(retryDelay(serverError(3_600_000), 1, policy({ random: () => 0 }))).toBe(10_000);
     expect(retryDelay(serverError(9_999), 1, policy({ random: () => 1 }))).toBe(10_000);
-  });
-});
-
-describe('withRetries', () => {
-  it('retries retryable errors and returns the first success', async () => {
-    const retry = policy();
-    const attempts: number[] = [];
-    const onRetry = vi.fn();
-    const result = await withRetries(
-      async (attempt) => {
-        attempts.push(attempt);
-        if (attempt < 3) throw httpError('Acme', 503);
-        return 'caption';
-      },
-      retry,
-      onRetry,
-    );
-    expect(result).toBe('caption');
-    expect(attempts).toEqual([1, 2, 3]);
-    expect(retry.sleeps).toEqual([500, 1000]);
-    expect(onRetry).toHaveBeenCalledTimes(2);
-    expect(onRetry).toHaveBeenNthCalledWith(1, expect.objectContaining({ kind: 'server' }), 500, 1);
-    expect(onRetry).toHaveBeenNthCalledWith(2, expect.objectContaining({ kind: 'server' }), 1000, 2);
-  });
-
-  it('waits as long as retry-after says, capped', async () => {
-    const retry = policy();
-    let calls = 0;
-    await withRetries(async () => {
-      calls++;
-      if (calls === 1) throw httpError('Acme', 429, { retryAfterMs: 3000 });
-      if (calls === 2) throw httpError('Acme', 429, { retryAfterMs: 3_600_000 });
-      return 'ok';
-    }, retry);
-    expect(retry.sleeps).toEqual([3000, 10_000]);
-  });
-
-  it('stops at once on an error that is not retryable', async () => {
-    for (const error of [httpError('Acme', 401), httpError('Acme', 402), httpError('Acme', 429, { detail: 'insufficient_quota' })]) {
-      const retry = policy();
-      const call = vi.fn(async () => {
-        throw error;
-      });
-      await expect(withRetries(call, retry)).rejects.toBe(error);
-      expect(call).toHaveBeenCalledTimes(1);
-      expect(retry.sleeps).toEqual([]);
-    }
-  });
-
-  it('does not retry errors that are not ProviderErrors', async () => {
-    const retry = policy();
-    const bug = new TypeError('undefined is not a function');
-    const call = vi.fn(async () => {
-      throw bug;
-    });
-    await expect(withRetries(call, retry)).rejects.toBe(bug);
-    expect(call).toHaveBeenCalledTimes(1);
-  });
-
-  it('gives up after maxAttempts with the last error', async () => {
-    const retry = policy({ maxAttempts: 3 });
-    const errors: ProviderError[] = [];
-    const call = vi.fn(async () => {
-      const error = httpError('Acme', 500);
-      errors.push(error);
-      throw error;
-    });
-    await expect(withRetries(call, retry)).rejects.toSatisfy((error) => error === errors[2]);
-    expect(call).toHaveBeenCalledTimes(3);
-    expect(retry.sleeps).toEqual([500, 1000]);
-  });
-
-  it('passes the abort signal to sleep and stops when it rejects', async () => {
-    const controller = new AbortController();
-    const signals: (AbortSignal | undefined)[] = [];
-    const retry = policy({
-      sleep: async (_ms, signal) => {
-        signals.push(signal);
-        controller.abort(new Error('cancelled'));
-        throw signal?.reason;
-      },
-    });
-    const call = vi.fn(async () => {
-      throw httpError('Acme', 503);
-    });
-    await expect(withRetries(call, retry, undefined, controller.signal)).rejects.toThrow('cancelled');
-    expect(signals).toEqual([controller.signal]);
-    expect(call).toHaveBeenCalledTimes(1);
   });
 });
 

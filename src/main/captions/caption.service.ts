@@ -1,38 +1,31 @@
-import { realpathSync, statSync } from 'node:fs';
-import { basename, dirname, resolve, sep } from 'node:path';
 import type { Database } from 'better-sqlite3';
-import { CaptionOptionOverridesSchema, CaptionOptionsSchema } from '../../shared/captioning';
+import { CaptionOptionsSchema } from '../../shared/captioning';
 import type {
-  CaptionFields,
   CaptionOptionOverrides,
   CaptionProgress,
   CaptionRunResult,
   CostEstimate,
-  DetailLevel,
   ProviderConfig,
   ProviderTestResult,
 } from '../../shared/captioning';
 import type { CaptionRunsRepository } from '../db/caption-runs.repo';
 import type { CaptionsRepository } from '../db/captions.repo';
 import type { FoldersRepository } from '../db/folders.repo';
-import type { JobsRepository } from '../db/jobs.repo';
+import type { ClaimedJob, JobsRepository } from '../db/jobs.repo';
+import type { LaneState } from '../../shared/queue';
 import type { CaptionTarget, PhotosRepository } from '../db/photos.repo';
-import { UserError } from '../errors';
 import type { Derivatives } from '../images/derivatives';
 import type { SharpAdapter } from '../images/sharp.adapter';
-import { describeFileError } from '../library/file-errors';
-import { describeImageError } from '../library/image-errors';
+import { scopeFor } from '../library/scope';
 import type { Logger } from '../logger';
 import type { ExifToolAdapter } from '../metadata/exiftool.adapter';
 import { ProviderError } from '../providers/errors';
-import { imageTokenRuleFor } from '../providers/presets';
-import type { TokenUsage } from '../providers/provider';
 import type { ProviderRegistry } from '../providers/provider-registry';
-import { withRetries } from '../providers/retry';
-import type { RetryPolicy } from '../providers/retry';
+import type { JobContext, JobHandler, JobOutcome } from '../queue/scheduler';
 import { captionCost, expectedTokens, hasPrice, sentSize } from './cost';
 import { normaliseAnswer } from './normalise';
 import { buildPrompt } from './prompt';
+import { answerCost, CaptionSteps, describeCaptionError } from './caption-steps';
 import { samplePhotoSvg } from './sample-photo';
 
 export interface CaptionServiceDeps {
@@ -48,9 +41,6 @@ export interface CaptionServiceDeps {
   metadata: ExifToolAdapter;
   logger: Logger;
   now: () => Date;
-  retryPolicy: RetryPolicy;
-  /** How long a running job is ours before another process may take it over. */
-  leaseMs: number;
 }
 
 export interface CaptionRunRequest {
@@ -60,19 +50,21 @@ export interface CaptionRunRequest {
   options: CaptionOptionOverrides;
   /** Caption again photos that already have a caption of ours. */
   force: boolean;
-  signal?: AbortSignal;
+  /** Send the run through the provider's Batch API (cheaper, slower). */
+  viaBatch?: boolean;
 }
 
-/** Failures that concern every photo alike: going on would only repeat them (and may cost money). */
-const runStoppingKinds = new Set(['auth', 'credits', 'forbidden', 'not-found', 'network', 'rate-limited']);
-
 /**
- * Captions photos: picks those awaiting a caption, queues one job per photo, and works through
- * them with the provider's concurrency. Each job sends the caption-ready JPEG, validates the answer
- * and stores it as a new caption version with its provider, model, prompt, tokens and cost.
+ * Captions photos: picks those awaiting a caption and queues one job per photo; as the queue's
+ * handler for caption jobs it sends the caption-ready JPEG, validates the answer and stores it as
+ * a new caption version with its provider, model, prompt, tokens and cost.
  */
 export class CaptionService {
-  constructor(private readonly deps: CaptionServiceDeps) {}
+  private readonly steps: CaptionSteps;
+
+  constructor(private readonly deps: CaptionServiceDeps) {
+    this.steps = new CaptionSteps(deps);
+  }
 
   /**
    * One real call on the built-in sample picture, without retries: the answer, or what went
@@ -106,14 +98,14 @@ export class CaptionService {
   }
 
   /** What a run would cost, from the photos' sizes and the provider's token formula and prices. */
-  estimate(request: Omit<CaptionRunRequest, 'signal'>): CostEstimate {
+  estimate(request: CaptionRunRequest): CostEstimate {
     const { config, imageTokens } = this.deps.providers.configFor(request.provider);
     const targets = this.targets(request.paths, request.force);
     let inputTokens = 0;
     let outputTokens = 0;
     let costUsd: number | null = hasPrice(config.pricing) ? 0 : null;
     for (const target of targets) {
-      const options = this.optionsFor(target, request.options);
+      const options = this.steps.optionsFor(target, request.options);
       const size = sentSize(target.width, target.height, config.imageLongEdge);
       const expected = expectedTokens(imageTokens, size, options.detail);
       inputTokens += expected.inputTokens;
@@ -123,91 +115,70 @@ export class CaptionService {
     return { photos: targets.length, inputTokens, outputTokens, costUsd };
   }
 
-  async run(request: CaptionRunRequest, onProgress?: (progress: CaptionProgress) => void): Promise<CaptionRunResult> {
-    const { deps } = this;
-    const { config, provider } = deps.providers.open(request.provider);
+  /**
+   * Starts a run: picks the photos awaiting a caption and queues one job per photo (a photo that
+   * already has an unfinished job keeps it, handed to this run). The queue does the work.
+   */
+  queueRun(request: CaptionRunRequest): { runId: number; provider: string; total: number } {
+    const { config } = this.deps.providers.configFor(request.provider);
     const targets = this.targets(request.paths, request.force);
-    const startedAt = this.timestamp();
-    const runId = deps.runs.start(config.name, request.options, targets.length, startedAt);
-    const jobIds = deps.jobs.enqueue('caption', config.name, targets.map((target) => target.id), { options: request.options }, startedAt);
+    return { ...this.queuePhotos(config.name, targets.map((target) => target.id), request.options, request.viaBatch), total: targets.length };
+  }
 
-    const failed: { path: string; message: string }[] = [];
-    let skipped = 0;
-    let stoppedBecause: string | null = null;
-    let next = 0;
-    const inFlight = new Set<number>();
-    const progress = (currentPath: string | null) => {
-      const totals = deps.runs.totals(runId);
-      onProgress?.({
-        runId,
-        provider: config.name,
-        done: totals.captioned,
-        failed: totals.failed,
-        total: jobIds.length,
-        currentPath,
-        costUsd: totals.costUsd,
-      });
-    };
-    const leaseRenewal = setInterval(() => deps.jobs.renewLease([...inFlight], this.leaseUntil()), deps.leaseMs / 3);
-    leaseRenewal.unref();
+  /** Queues these photos for `provider` as a new run, or as part of `runId` (a watch session's). */
+  queuePhotos(provider: string, photoIds: readonly number[], options: CaptionOptionOverrides, viaBatch = false, runId?: number) {
+    const at = this.timestamp();
+    const id = this.deps.db.transaction(() => {
+      const id = runId ?? this.deps.runs.start(provider, options, 0, at);
+      this.deps.jobs.enqueue('caption', provider, photoIds, { options }, { runId: id, at, viaBatch });
+      this.deps.runs.addToTotal(id, photoIds.length);
+      return id;
+    })();
+    return { runId: id, provider };
+  }
 
-    const worker = async () => {
-      while (next < jobIds.length && !stoppedBecause && !request.signal?.aborted) {
-        const jobId = jobIds[next++]!;
-        const job = deps.jobs.claim(jobId, this.timestamp(), this.leaseUntil());
-        if (!job) {
-          skipped++;
-          continue;
-        }
-        const target = deps.photos.captionTarget(job.photoId);
-        if (!target || target.status === 'missing') {
-          const message = 'The file is missing; index its folder again once it is back.';
-          deps.jobs.fail(jobId, message, false, this.timestamp());
-          deps.runs.recordFailed(runId);
-          failed.push({ path: target?.path ?? `photo ${job.photoId}`, message });
-          continue;
-        }
-        inFlight.add(jobId);
-        progress(target.path);
-        try {
-          const overrides = CaptionOptionOverridesSchema.catch({}).parse((JSON.parse(job.payload) as { options?: unknown }).options);
-          await this.captionOne(jobId, runId, target, overrides, config, provider, request.signal);
-        } catch (error) {
-          if (request.signal?.aborted) {
-            deps.jobs.release(jobId, this.timestamp());
-          } else if (error instanceof ProviderError && runStoppingKinds.has(error.kind)) {
-            // The photo is not to blame: it goes back to the queue for the next run.
-            deps.jobs.release(jobId, this.timestamp());
-            stoppedBecause ??= error.message;
-          } else {
-            const message = describeCaptionError(error);
-            deps.logger.error(`caption ${target.path}: ${message}`);
-            const keepTask = error instanceof ProviderError && error.retryable && error.kind !== 'invalid-response';
-            deps.jobs.fail(jobId, message, keepTask, this.timestamp());
-            deps.runs.recordFailed(runId);
-            failed.push({ path: target.path, message });
-          }
-        } finally {
-          inFlight.delete(jobId);
-          progress(null);
-        }
-      }
-    };
+  /** The queue's handler for caption jobs. */
+  readonly jobHandler: JobHandler = {
+    kind: 'caption',
+    concurrency: (provider) => this.configOrNull(provider)?.concurrency ?? 1,
+    blockedBecause: (provider, inFlight) => this.budgetReached(provider, inFlight),
+    reachable: (provider, signal) => this.deps.providers.reachable(provider ?? '', signal),
+    run: (job, context) => this.captionJob(job, context),
+    describeError: describeCaptionError,
+  };
 
-    try {
-      await Promise.all(Array.from({ length: Math.min(config.concurrency, Math.max(1, jobIds.length)) }, worker));
-    } finally {
-      clearInterval(leaseRenewal);
-      deps.runs.finish(runId, this.timestamp());
-    }
-    if (stoppedBecause) deps.logger.warn(`caption run ${runId} stopped: ${stoppedBecause}`);
-    const totals = deps.runs.totals(runId);
+  /** How a run stands, for progress. */
+  runProgress(runId: number, provider: string, lane: { state: LaneState; message: string | null }): CaptionProgress {
+    const counts = this.deps.jobs.runCounts(runId);
     return {
       runId,
-      provider: config.name,
-      total: jobIds.length,
-      captioned: totals.captioned,
-      skipped,
+      provider,
+      done: counts.done,
+      failed: counts.failed,
+      total: counts.total,
+      costUsd: this.deps.runs.totals(runId).costUsd,
+      providerState: lane.state,
+      providerMessage: lane.message,
+    };
+  }
+
+  /** Closes a run and sums it up; `stoppedBecause` says why it ended with photos still queued. */
+  finishRun(runId: number, requested: number, stoppedBecause: string | null): CaptionRunResult {
+    const { deps } = this;
+    const counts = deps.jobs.runCounts(runId);
+    const failed = deps.jobs.list([], ['failed', 'cancelled'], 10_000, runId).map((job) => ({
+      path: job.path,
+      message: job.lastError ?? 'Cancelled.',
+    }));
+    deps.runs.finish(runId, counts.failed, this.timestamp());
+    if (stoppedBecause) deps.logger.warn(`caption run ${runId} stopped: ${stoppedBecause}`);
+    const totals = deps.runs.totals(runId);
+    const run = deps.runs.get(runId);
+    return {
+      runId,
+      provider: run.provider,
+      total: requested,
+      captioned: counts.done,
       failed,
       inputTokens: totals.inputTokens,
       outputTokens: totals.outputTokens,
@@ -216,77 +187,42 @@ export class CaptionService {
     };
   }
 
-  private async captionOne(
-    jobId: number,
-    runId: number,
-    target: CaptionTarget,
-    overrides: CaptionOptionOverrides,
-    config: ProviderConfig,
-    provider: ReturnType<ProviderRegistry['open']>['provider'],
-    signal: AbortSignal | undefined,
-  ): Promise<void> {
-    const { deps } = this;
-    const options = this.optionsFor(target, overrides);
-    const image = await deps.derivatives.loadCaptionImage(target.path, target.fingerprint, {
-      longEdge: config.imageLongEdge,
-      maxBytes: config.imageMaxBytes,
+  private async captionJob(job: ClaimedJob, context: JobContext): Promise<JobOutcome> {
+    const prepared = await this.steps.prepare(job);
+    const { client } = prepared;
+    const answer = await client.caption({
+      image: prepared.image,
+      prompt: prepared.prompt,
+      options: prepared.options,
+      resumeTaskId: job.remoteTaskId,
+      onTaskId: (taskId) => this.deps.jobs.setRemoteTaskId(job.id, taskId, this.timestamp()),
+      signal: context.signal,
     });
-    const place = options.includePlace ? await deps.metadata.readPlace(target.path).catch(() => null) : null;
-    const prompt = buildPrompt(options, {
-      fileName: target.fileName,
-      // The folder the photo sits in says more ("Lisbon trip") than the library folder above it.
-      folderName: basename(dirname(target.path)),
-      place,
-      capturedAt: target.capturedAt,
-    });
-    const { answer, fields } = await withRetries(
-      async () => {
-        const answer = await provider.caption({
-          image,
-          prompt,
-          options,
-          // Re-read on every attempt: an asynchronous provider may have named its task meanwhile.
-          resumeTaskId: deps.jobs.remoteTaskId(jobId),
-          onTaskId: (taskId) => deps.jobs.setRemoteTaskId(jobId, taskId, this.timestamp()),
-          signal,
-        });
-        const fields: CaptionFields | null = normaliseAnswer(answer, options.language);
-        if (!fields) {
-          throw new ProviderError('invalid-response', provider.label, `${provider.label} answered without a usable caption`);
-        }
-        return { answer, fields };
-      },
-      deps.retryPolicy,
-      (error, delayMs, attempt) =>
-        deps.logger.warn(`caption ${target.path}: attempt ${attempt} failed (${error.message}); retrying in ${Math.round(delayMs)} ms`),
-      signal,
-    );
-    const costUsd = answerCost(config, answer.usage, image, options.detail);
-    deps.db.transaction(() => {
-      deps.captions.insertGenerated({
-        photoId: target.id,
-        runId,
-        fields,
-        provider: config.name,
-        model: answer.model ?? provider.model,
-        prompt: prompt.user,
-        promptVersion: prompt.version,
-        options,
-        inputTokens: answer.usage.inputTokens,
-        outputTokens: answer.usage.outputTokens,
-        costUsd,
-        createdAt: this.timestamp(),
-      });
-      deps.jobs.complete(jobId, this.timestamp());
-      deps.runs.recordCaptioned(runId, answer.usage.inputTokens, answer.usage.outputTokens, costUsd);
-    })();
+    this.steps.store(job.id, { config: prepared.config, label: client.label, model: client.model }, prepared.sent, answer, context.complete);
+    return { rateLimit: answer.rateLimit };
   }
 
-  /** Folder defaults first, then what this run asked for. */
-  private optionsFor(target: CaptionTarget, overrides: CaptionOptionOverrides) {
-    const folderDefaults = this.deps.folders.captionOptions(target.folderId);
-    const defined = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined));
-    return CaptionOptionsSchema.parse({ ...folderDefaults, ...defined });
+  /**
+   * Why no further job may start: what was spent with the provider plus what the jobs in flight
+   * and one more are expected to cost would pass its budget.
+   */
+  private budgetReached(provider: string | null, inFlight: number): string | null {
+    const config = this.configOrNull(provider);
+    if (!config?.budgetUsd) return null;
+    const spent = this.deps.captions.costForProvider(config.name);
+    const { imageTokens } = this.deps.providers.configFor(config.name);
+    const expected = expectedTokens(imageTokens, sentSize(3, 2, config.imageLongEdge), 'medium');
+    const perPhoto = captionCost(config.pricing, expected.inputTokens, expected.outputTokens) ?? 0;
+    if (spent + (inFlight + 1) * perPhoto <= config.budgetUsd) return null;
+    return `Budget reached: ${usd(spent)} of ${usd(config.budgetUsd)} spent with ${config.name}. Raise it with "provider add ${config.name} ... --budget USD" to go on.`;
+  }
+
+  private configOrNull(provider: string | null): ProviderConfig | null {
+    try {
+      return this.deps.providers.configFor(provider ?? '').config;
+    } catch {
+      return null;
+    }
   }
 
   private targets(paths: readonly string[], force: boolean): CaptionTarget[] {
@@ -297,20 +233,6 @@ export class CaptionService {
     return this.deps.now().toISOString();
   }
 
-  private leaseUntil(): string {
-    return new Date(this.deps.now().getTime() + this.deps.leaseMs).toISOString();
-  }
-}
-
-/** What a caption cost: by the tokens the provider reported, else by the tokens expected for the image sent. */
-function answerCost(
-  config: ProviderConfig,
-  usage: TokenUsage,
-  image: { width: number; height: number },
-  detail: DetailLevel,
-): number | null {
-  const expected = expectedTokens(imageTokenRuleFor(config.type, config.preset), image, detail);
-  return captionCost(config.pricing, usage.inputTokens ?? expected.inputTokens, usage.outputTokens ?? expected.outputTokens);
 }
 
 const localHosts = /^(localhost|127\.|\[::1\]|0\.0\.0\.0)/;
@@ -357,22 +279,6 @@ function hintFor(error: ProviderError, config: ProviderConfig): string {
   }
 }
 
-/** A file as itself, a folder as the prefix of everything below it; link-resolved as the library stores paths. */
-function scopeFor(path: string): string {
-  const absolute = resolve(path);
-  let real: string;
-  try {
-    real = realpathSync(absolute);
-  } catch {
-    throw new UserError(`Not found: ${absolute}`);
-  }
-  return statSync(real).isDirectory() ? (real.endsWith(sep) ? real : real + sep) : real;
-}
-
-function describeCaptionError(error: unknown): string {
-  if (error instanceof ProviderError) return error.message;
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'ENOENT') return 'The file is gone since it was last indexed; index its folder again.';
-  if (code && /^E[A-Z]+$/.test(code)) return describeFileError(error, 'file');
-  return describeImageError(error, 'so it could not be sent for captioning');
+function usd(value: number): string {
+  return `$${value.toFixed(2)}`;
 }

@@ -16,7 +16,10 @@ import { createCore } from '../core';
 import type { Core } from '../core';
 import { resolveDataDir } from '../data-dir';
 import { UserError } from '../errors';
-import { progressBar } from './progress';
+import { price, UsageError, wholeNumber } from './args';
+import { laneNotices, progressBar } from './progress';
+import { queueCommand, watchCommand } from './queue.commands';
+import { stopOnSignals } from './signals';
 
 const usage = `Usage: captionist <command> [options]
 
@@ -29,6 +32,7 @@ Commands:
                            [--api-key-env VAR] [--concurrency N] [--image-size PX]
                            [--timeout SECONDS] [--price-per-image USD]
                            [--price-per-mtok-in USD] [--price-per-mtok-out USD] [--sync]
+                           [--budget USD]
                            Add (or replace) a caption provider. TYPE: ${providerTypes.join(', ')}
                            Presets (openai-compatible): ${presetNames.join(', ')}
   provider list            Show providers, where their keys come from, and totals spent
@@ -36,9 +40,18 @@ Commands:
   provider remove NAME     Forget a provider (its captions stay)
   caption [PATH...] --provider NAME [--detail low|medium|high] [--focus F]
                            [--language L] [--context C] [--template T] [--no-place]
-                           [--no-folder-name] [--force] [--estimate]
+                           [--no-folder-name] [--force] [--estimate] [--batch]
                            Caption every photo (of the PATHs) that has no caption yet;
-                           --force captions again, --estimate only prints the cost
+                           --force captions again, --estimate only prints the cost,
+                           --batch goes through the provider's Batch API (cheaper, within 24 h)
+  watch [PATH...] --provider NAME [caption options as for caption]
+                           Index the PATHs (adding them to the library), caption every photo
+                           there that has none, then watch for new photos and caption them as
+                           they arrive, until Ctrl-C
+  queue [PATH...]          List the jobs in the queue (of the PATHs), with counts, rate and ETA
+  queue pause|resume|retry|cancel [PATH...]
+                           Pause or resume the queue (for the PATHs, or everything), queue failed
+                           jobs again, or cancel jobs that have not started
   folder-options PATH [--detail L] [--focus F] [--language L] [--context C] [--clear]
                            Set the caption options every run on a library folder starts from
 
@@ -67,6 +80,7 @@ const options = {
   'price-per-image': { type: 'string' },
   'price-per-mtok-in': { type: 'string' },
   'price-per-mtok-out': { type: 'string' },
+  budget: { type: 'string' },
   sync: { type: 'boolean', default: false },
   provider: { type: 'string' },
   detail: { type: 'string' },
@@ -78,14 +92,13 @@ const options = {
   'no-folder-name': { type: 'boolean', default: false },
   force: { type: 'boolean', default: false },
   estimate: { type: 'boolean', default: false },
+  batch: { type: 'boolean', default: false },
   clear: { type: 'boolean', default: false },
 } satisfies ParseArgsConfig['options'];
 
-type Flags = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true; strict: true }>>['values'];
+export type Flags = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true; strict: true }>>['values'];
 
-class UsageError extends Error {}
-
-interface Io {
+export interface Io {
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
 }
@@ -135,7 +148,7 @@ export async function main(
   }
 }
 
-interface CommandContext {
+export interface CommandContext {
   args: string[];
   flags: Flags;
   json: boolean;
@@ -199,7 +212,13 @@ const commands: Record<string, (context: CommandContext) => Promise<number | voi
   async caption({ args, flags, json, openCore, io }) {
     if (!flags.provider) throw new UsageError('caption needs --provider NAME (see "captionist provider list")');
     const core = openCore();
-    const request = { provider: flags.provider, paths: args, options: captionOptionsFrom(flags), force: flags.force };
+    const request = {
+      provider: flags.provider,
+      paths: args,
+      options: captionOptionsFrom(flags),
+      force: flags.force,
+      viaBatch: flags.batch,
+    };
     const estimate = core.estimate(request);
     if (flags.estimate) {
       io.stdout.write(json ? `${JSON.stringify(estimate)}\n` : `${describeEstimate(estimate)}\n`);
@@ -207,28 +226,35 @@ const commands: Record<string, (context: CommandContext) => Promise<number | voi
     }
     if (!json) io.stderr.write(`${describeEstimate(estimate)}\n`);
     const bar = progressBar(io.stderr);
-    const stop = new AbortController();
-    // Ctrl-C stops cleanly: photos in flight go back to the queue for the next run.
-    const interrupt = () => stop.abort();
-    process.once('SIGINT', interrupt);
+    const notice = laneNotices((line) => bar.log(line));
+    const stop = stopOnSignals();
     let result: CaptionRunResult;
     try {
-      result = await core.caption({ ...request, signal: stop.signal }, (progress) =>
-        bar.update({
-          done: progress.done + progress.failed,
-          total: progress.total,
-          note: [progress.failed ? `${progress.failed} failed` : '', progress.costUsd !== null ? `$${progress.costUsd.toFixed(4)}` : '']
-            .filter(Boolean)
-            .join(', '),
-        }),
+      result = await core.caption(
+        request,
+        (progress) => {
+          if (!json) notice(progress.provider, progress.providerState, progress.providerMessage);
+          bar.update({
+            done: progress.done + progress.failed,
+            total: progress.total,
+            note: [progress.failed ? `${progress.failed} failed` : '', progress.costUsd !== null ? `$${progress.costUsd.toFixed(4)}` : '']
+              .filter(Boolean)
+              .join(', '),
+          });
+        },
+        stop.signal,
       );
     } finally {
-      process.off('SIGINT', interrupt);
+      stop.dispose();
       bar.finish();
     }
     io.stdout.write(json ? `${JSON.stringify(result)}\n` : describeCaptionRun(result));
     return result.stoppedBecause || stop.signal.aborted ? 1 : 0;
   },
+
+  queue: queueCommand,
+
+  watch: (context) => watchCommand(context, captionOptionsFrom(context.flags)),
 
   async 'folder-options'({ args, flags, json, openCore, io }) {
     if (args.length !== 1) throw new UsageError('folder-options takes exactly one library folder PATH');
@@ -271,6 +297,7 @@ const providerCommands: Record<string, (context: CommandContext) => Promise<numb
       timeoutMs: seconds === undefined ? undefined : seconds * 1000,
       syncMode: flags.sync || undefined,
       pricing: Object.keys(pricing).length ? pricing : undefined,
+      budgetUsd: price('--budget', flags.budget) || undefined,
     });
     io.stdout.write(
       json
@@ -339,24 +366,6 @@ function realpathOrSelf(path: string): string {
   }
 }
 
-function wholeNumber(flag: string, value: string | undefined, fallback: number, min: number, max: number): number;
-function wholeNumber(flag: string, value: string | undefined, fallback: undefined, min: number, max: number): number | undefined;
-function wholeNumber(flag: string, value: string | undefined, fallback: number | undefined, min: number, max: number) {
-  if (value === undefined) return fallback;
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < min || number > max) {
-    throw new UsageError(`${flag} takes a whole number from ${min} to ${max}`);
-  }
-  return number;
-}
-
-function price(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const number = Number(value.replace(/^\$/, ''));
-  if (!Number.isFinite(number) || number < 0) throw new UsageError(`${flag} takes a price in US dollars, such as 0.002`);
-  return number;
-}
-
 function usd(value: number | null): string {
   return value === null ? 'unknown (no price set)' : `$${value.toFixed(value < 1 ? 4 : 2)}`;
 }
@@ -373,7 +382,7 @@ function describeCaptionRun(result: CaptionRunResult): string {
   const lines = [
     `Captioned ${result.captioned} of ${result.total} photo${result.total === 1 ? '' : 's'} with ${result.provider}` +
       `${result.failed.length ? `, ${result.failed.length} failed` : ''}` +
-      `${result.skipped ? `, ${result.skipped} being captioned by another Captionist` : ''}. ` +
+      '. ' +
       `Tokens: ${result.inputTokens} in, ${result.outputTokens} out. Cost: ${usd(result.costUsd)}.`,
     ...result.failed.map((failure) => `  ${failure.path}: ${failure.message}`),
   ];
@@ -392,7 +401,8 @@ function describeProviders(providers: ProviderSummary[]): string {
         `${provider.model ? `  model ${provider.model}` : ''}\n` +
         `    key: ${provider.apiKeySource ?? (provider.requiresApiKey ? 'none configured' : 'not needed')}; ` +
         `concurrency ${provider.concurrency}; ${provider.captions} captions, ` +
-        `${provider.inputTokens} input and ${provider.outputTokens} output tokens, spent ${usd(provider.costUsd)}`,
+        `${provider.inputTokens} input and ${provider.outputTokens} output tokens, spent ${usd(provider.costUsd)}` +
+        `${provider.budgetUsd ? ` of a $${provider.budgetUsd.toFixed(2)} budget` : ''}`,
     )
     .join('\n')
     .concat('\n');
@@ -414,6 +424,7 @@ function describeStatus(status: LibraryStatus): string {
       `Photos:    ${status.photos}${status.missing ? ` (and ${status.missing} missing)` : ''}`,
       `Captioned: ${status.captioned}`,
       `Queued:    ${status.queued}`,
+      `Running:   ${status.running}`,
       `Failed:    ${status.failed}`,
       `Errors:    ${status.errors}`,
       ...status.errorList.slice(0, 20).map((error) => `  ${error.path}: ${error.message}`),

@@ -1,3 +1,5 @@
+import type { LaneState } from '../../shared/queue';
+
 export interface BarState {
   done: number;
   total: number;
@@ -30,6 +32,13 @@ export function progressBar(stream: NodeJS.WriteStream, unit = 'photos') {
       stream.write(`\r\x1b[2K${label.slice(0, (stream.columns || 100) - 1)}`);
       drawn = true;
     },
+    /** Prints a line of its own above the bar (a notice), on a terminal or not. */
+    log(line: string) {
+      if (drawn) stream.write('\r\x1b[2K');
+      drawn = false;
+      lastDraw = 0;
+      stream.write(`${line}\n`);
+    },
     finish() {
       if (drawn) stream.write('\r\x1b[2K');
     },
@@ -40,4 +49,35 @@ function formatDuration(seconds: number): string {
   if (seconds < 60) return `${Math.ceil(seconds)} s`;
   if (seconds < 3600) return `${Math.ceil(seconds / 60)} min`;
   return `${Math.floor(seconds / 3600)} h ${Math.ceil((seconds % 3600) / 60)} min`;
+}
+
+/** What a provider's lane is doing, as a notice line; null while it simply works. */
+export function describeLane(provider: string, state: LaneState, message: string | null): string | null {
+  switch (state) {
+    case 'offline':
+      return `${provider} is unreachable (${message ?? 'no answer'}); waiting for it, photos stay queued.`;
+    case 'rate-limited':
+      return `${provider} asked to slow down (${message ?? 'rate limit'}); waiting, then going on more gently.`;
+    case 'out-of-budget':
+    case 'stopped':
+      return message ?? `${provider} stopped.`;
+    case 'paused':
+      return 'The queue is paused ("captionist queue resume" goes on).';
+    case 'running':
+    case 'idle':
+      return null;
+  }
+}
+
+/** Calls `print` with a notice each time a lane's state changes (and once when it recovers). */
+export function laneNotices(print: (line: string) => void) {
+  const last = new Map<string, LaneState>();
+  return (provider: string, state: LaneState, message: string | null) => {
+    const previous = last.get(provider);
+    if (previous === state || (state === 'idle' && previous === 'running') || (state === 'running' && previous === 'idle')) return;
+    last.set(provider, state);
+    const notice = describeLane(provider, state, message);
+    if (notice) print(notice);
+    else if (previous && previous !== 'running' && previous !== 'idle') print(`${provider} is working again.`);
+  };
 }

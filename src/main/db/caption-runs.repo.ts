@@ -30,12 +30,17 @@ export class CaptionRunsRepository {
       .run(inputTokens ?? 0, outputTokens ?? 0, costUsd, costUsd, runId);
   }
 
-  recordFailed(runId: number): void {
-    this.db.prepare('UPDATE caption_runs SET failed = failed + 1 WHERE id = ?').run(runId);
+  /** A run that grows as photos arrive (a watch session). */
+  addToTotal(runId: number, photos: number): void {
+    this.db.prepare('UPDATE caption_runs SET total = total + ? WHERE id = ?').run(photos, runId);
   }
 
-  finish(runId: number, at: string): void {
-    this.db.prepare('UPDATE caption_runs SET finished_at = ? WHERE id = ?').run(at, runId);
+  finish(runId: number, failed: number, at: string): void {
+    this.db.prepare('UPDATE caption_runs SET failed = ?, finished_at = ? WHERE id = ?').run(failed, at, runId);
+  }
+
+  get(runId: number): { provider: string; total: number } {
+    return this.db.prepare('SELECT provider, total FROM caption_runs WHERE id = ?').get(runId) as { provider: string; total: number };
   }
 
   totals(runId: number): CaptionRunTotals {

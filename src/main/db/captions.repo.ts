@@ -67,4 +67,12 @@ export class CaptionsRepository {
       .all() as (ProviderTotals & { provider: string })[];
     return new Map(rows.map(({ provider, ...totals }) => [provider.toLowerCase(), totals]));
   }
+
+  /** What captions by this provider have cost so far, in USD: what its budget is checked against. */
+  costForProvider(provider: string): number {
+    return this.db
+      .prepare('SELECT coalesce(sum(cost_usd), 0) FROM captions WHERE provider = ?')
+      .pluck()
+      .get(provider) as number;
+  }
 }

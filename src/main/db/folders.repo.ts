@@ -7,7 +7,7 @@ interface FolderRow {
   id: number;
   path: string;
   name: string;
-  auto_caption: number;
+  auto_caption_provider: string | null;
   caption_options: string;
   added_at: string;
   last_indexed_at: string | null;
@@ -31,7 +31,7 @@ function toFolder(row: FolderRow): Folder {
     id: row.id,
     path: row.path,
     name: row.name,
-    autoCaption: row.auto_caption === 1,
+    autoCaptionProvider: row.auto_caption_provider,
     captionOptions: parseCaptionOptions(row.caption_options),
     addedAt: row.added_at,
     lastIndexedAt: row.last_indexed_at,
@@ -76,6 +76,10 @@ export class FoldersRepository {
 
   setCaptionOptions(id: number, options: CaptionOptionOverrides): void {
     this.db.prepare('UPDATE folders SET caption_options = ? WHERE id = ?').run(JSON.stringify(options), id);
+  }
+
+  setAutoCaptionProvider(id: number, provider: string | null): void {
+    this.db.prepare('UPDATE folders SET auto_caption_provider = ? WHERE id = ?').run(provider, id);
   }
 
   markIndexed(id: number, at: string): void {

@@ -1,80 +1,190 @@
 import type { Database } from 'better-sqlite3';
-
-export type JobKind = 'caption';
+import type { JobKind, JobState, QueueCounts, QueueJob } from '../../shared/queue';
 
 export interface ClaimedJob {
   id: number;
+  kind: JobKind;
   photoId: number;
+  provider: string | null;
+  runId: number | null;
   payload: string;
   attempts: number;
   remoteTaskId: string | null;
 }
 
+/** A kind and provider with jobs waiting; the scheduler runs one lane per pair. */
+export interface DueLane {
+  kind: JobKind;
+  provider: string | null;
+  viaBatch: boolean;
+}
+
+export interface EnqueueOptions {
+  runId: number | null;
+  at: string;
+  viaBatch?: boolean;
+  priority?: number;
+}
+
 /** States in which a job still has work ahead of it. */
-const active = `state IN ('queued', 'running', 'waiting')`;
+const unfinished = `state IN ('queued', 'running', 'waiting-for-retry')`;
+const waiting = `state IN ('queued', 'waiting-for-retry')`;
+
+/**
+ * True when a pause covers the job's photo: '' pauses everything, a folder path ending in the
+ * separator everything below it, any other path that one file.
+ */
+const pausedSql = (photoPath: string) =>
+  `EXISTS (SELECT 1 FROM queue_pauses q WHERE q.scope = '' OR q.scope = ${photoPath}
+     OR (substr(q.scope, -1) IN ('/', '\\') AND substr(${photoPath}, 1, length(q.scope)) = q.scope))`;
+
+/** Jobs whose photo lies in one of the scopes (folder prefixes ending in the separator, or files). */
+function scopeCondition(scopes: readonly string[]): { sql: string; params: string[] } {
+  if (!scopes.length) return { sql: '1', params: [] };
+  return {
+    sql: `(${scopes.map(() => '(p.path = ? OR substr(p.path, 1, length(?)) = ?)').join(' OR ')})`,
+    params: scopes.flatMap((scope) => [scope, scope, scope]),
+  };
+}
+
+interface JobRow {
+  id: number;
+  kind: JobKind;
+  provider: string | null;
+  path: string;
+  state: JobState;
+  paused: number;
+  via_batch: number;
+  priority: number;
+  attempts: number;
+  next_run_at: string | null;
+  last_error: string | null;
+  updated_at: string;
+}
 
 export class JobsRepository {
   constructor(private readonly db: Database) {}
 
-  counts(): { queued: number; failed: number } {
-    return this.db
-      .prepare(
-        `SELECT
-           count(*) FILTER (WHERE ${active}) AS queued,
-           count(*) FILTER (WHERE state = 'failed') AS failed
-         FROM jobs`,
-      )
-      .get() as { queued: number; failed: number };
-  }
-
   /**
-   * One job per photo, kind and provider: a photo with an unfinished job keeps it (and any remote
-   * task it holds), a failed one is queued again, and only a photo with neither gets a new job.
-   * Returns the ids of every job now due for these photos.
+   * One unfinished job per photo, kind and provider. A photo with an unfinished job keeps it (and
+   * any remote task it holds), handed to this run; a failed or cancelled
+   * one is queued again afresh; only a photo with neither gets a new job. Returns the job ids.
    */
-  enqueue(kind: JobKind, provider: string, photoIds: readonly number[], payload: object, at: string): number[] {
+  enqueue(kind: JobKind, provider: string | null, photoIds: readonly number[], payload: object, options: EnqueueOptions): number[] {
     const find = this.db.prepare(
-      `SELECT id, state FROM jobs WHERE kind = ? AND provider = ? AND photo_id = ?
-         AND (${active} OR state = 'failed') ORDER BY id DESC LIMIT 1`,
+      `SELECT id, state FROM jobs WHERE kind = ? AND provider IS ? AND photo_id = ?
+         AND (${unfinished} OR state IN ('failed', 'cancelled')) ORDER BY id DESC LIMIT 1`,
+    );
+    // A running job joins this run too (its result will count here); only a waiting one takes the new options.
+    const adopt = this.db.prepare(
+      `UPDATE jobs SET run_id = @runId, updated_at = @at,
+         payload = CASE WHEN ${waiting} THEN @payload ELSE payload END,
+         via_batch = CASE WHEN ${waiting} THEN @viaBatch ELSE via_batch END,
+         priority = max(priority, @priority)
+       WHERE id = @id AND batch_id IS NULL`,
     );
     const requeue = this.db.prepare(
-      `UPDATE jobs SET state = 'queued', payload = ?, next_run_at = NULL, updated_at = ? WHERE id = ?`,
+      `UPDATE jobs SET state = 'queued', run_id = @runId, payload = @payload, via_batch = @viaBatch, priority = @priority,
+         attempts = 0, next_run_at = NULL, last_error = NULL, remote_task_id = NULL, batch_id = NULL,
+         finished_at = NULL, updated_at = @at
+       WHERE id = @id`,
     );
     const insert = this.db.prepare(
-      `INSERT INTO jobs (kind, photo_id, provider, payload, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO jobs (kind, photo_id, provider, run_id, payload, via_batch, priority, created_at, updated_at)
+       VALUES (@kind, @photoId, @provider, @runId, @payload, @viaBatch, @priority, @at, @at)`,
     );
-    const json = JSON.stringify(payload);
+    const values = {
+      runId: options.runId,
+      payload: JSON.stringify(payload),
+      viaBatch: options.viaBatch ? 1 : 0,
+      priority: options.priority ?? 0,
+      at: options.at,
+    };
     return this.db.transaction(() =>
       photoIds.map((photoId) => {
-        const existing = find.get(kind, provider, photoId) as { id: number; state: string } | undefined;
-        if (existing?.state === 'failed') requeue.run(json, at, existing.id);
+        const existing = find.get(kind, provider, photoId) as { id: number; state: JobState } | undefined;
+        if (existing?.state === 'failed' || existing?.state === 'cancelled') requeue.run({ ...values, id: existing.id });
+        else if (existing) adopt.run({ ...values, id: existing.id });
         if (existing) return existing.id;
-        return Number(insert.run(kind, photoId, provider, json, at, at).lastInsertRowid);
+        return Number(insert.run({ ...values, kind, photoId, provider }).lastInsertRowid);
       }),
     )();
   }
 
-  /**
-   * Takes a job for this process until `leaseUntil`, if it is due: queued, waiting, or running
-   * under a lease that expired (its process died). Undefined when another process holds it.
-   */
-  claim(id: number, now: string, leaseUntil: string): ClaimedJob | undefined {
-    return this.db
-      .prepare(
-        `UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_expires_at = @leaseUntil, updated_at = @now
-         WHERE id = @id AND (
-           (state IN ('queued', 'waiting') AND (next_run_at IS NULL OR next_run_at <= @now))
-           OR (state = 'running' AND lease_expires_at < @now))
-         RETURNING id, photo_id AS photoId, payload, attempts, remote_task_id AS remoteTaskId`,
-      )
-      .get({ id, now, leaseUntil }) as ClaimedJob | undefined;
+  /** Every kind and provider with a job waiting, now or later (paused or not: claiming skips paused jobs). */
+  dueLanes(): DueLane[] {
+    return (
+      this.db
+        .prepare(`SELECT DISTINCT kind, provider, via_batch AS viaBatch FROM jobs WHERE ${waiting}`)
+        .all() as { kind: JobKind; provider: string | null; viaBatch: number }[]
+    ).map((lane) => ({ ...lane, viaBatch: lane.viaBatch === 1 }));
   }
 
-  renewLease(ids: readonly number[], leaseUntil: string): void {
-    const statement = this.db.prepare(`UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND state = 'running'`);
+  /**
+   * Takes the lane's most urgent due job (highest priority, then oldest) for `owner` until
+   * `leaseUntil`. Undefined when none is due.
+   */
+  claimNext(lane: DueLane, owner: string, now: string, leaseUntil: string): ClaimedJob | undefined {
+    return this.db
+      .prepare(
+        `UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = @owner,
+           lease_expires_at = @leaseUntil, updated_at = @now
+         WHERE id = (
+           SELECT j.id FROM jobs j JOIN photos p ON p.id = j.photo_id
+           WHERE j.kind = @kind AND j.provider IS @provider AND j.via_batch = @viaBatch AND j.${waiting}
+             AND (j.next_run_at IS NULL OR j.next_run_at <= @now) AND NOT ${pausedSql('p.path')}
+           ORDER BY j.priority DESC, j.id LIMIT 1)
+         RETURNING id, kind, photo_id AS photoId, provider, run_id AS runId, payload, attempts, remote_task_id AS remoteTaskId`,
+      )
+      .get({ kind: lane.kind, provider: lane.provider, viaBatch: lane.viaBatch ? 1 : 0, owner, now, leaseUntil }) as
+      | ClaimedJob
+      | undefined;
+  }
+
+  /** When the lane's next waiting job falls due, if none is due now. */
+  nextDueAt(lane: DueLane): string | null {
+    return (
+      (this.db
+        .prepare(
+          `SELECT min(next_run_at) FROM jobs WHERE kind = ? AND provider IS ? AND via_batch = ? AND ${waiting}`,
+        )
+        .pluck()
+        .get(lane.kind, lane.provider, lane.viaBatch ? 1 : 0) as string | null) ?? null
+    );
+  }
+
+  renewLeases(owner: string, leaseUntil: string): void {
+    this.db
+      .prepare(`UPDATE jobs SET lease_expires_at = ? WHERE state = 'running' AND lease_owner = ? AND batch_id IS NULL`)
+      .run(leaseUntil, owner);
+  }
+
+  /**
+   * Puts back in the queue the running jobs of processes that died (a crash, SIGKILL, power
+   * loss): those whose lease ran out, and those whose owner `isDead` says is gone. Their attempt
+   * is given back: the crash was not the photo's fault. Jobs inside a Batch API submission are
+   * left to the batch. Returns how many came back.
+   */
+  recoverAbandoned(now: string, isDead: (owner: string) => boolean): number {
+    const running = this.db
+      .prepare(`SELECT id, lease_owner AS owner, lease_expires_at AS leaseExpiresAt FROM jobs WHERE state = 'running' AND batch_id IS NULL`)
+      .all() as { id: number; owner: string | null; leaseExpiresAt: string | null }[];
+    const abandoned = running.filter(
+      (job) => job.owner === null || job.leaseExpiresAt === null || job.leaseExpiresAt < now || isDead(job.owner),
+    );
+    const release = this.db.prepare(
+      `UPDATE jobs SET state = 'queued', attempts = max(attempts - 1, 0), lease_owner = NULL, lease_expires_at = NULL,
+         updated_at = ? WHERE id = ? AND state = 'running'`,
+    );
     this.db.transaction(() => {
-      for (const id of ids) statement.run(leaseUntil, id);
+      for (const job of abandoned) release.run(now, job.id);
     })();
+    return abandoned.length;
+  }
+
+  /** The run a job counts for now (a later run may have taken it over while it ran). */
+  runId(id: number): number | null {
+    return (this.db.prepare('SELECT run_id FROM jobs WHERE id = ?').pluck().get(id) as number | null) ?? null;
   }
 
   /** Written the moment a provider names its task, so a restart polls it instead of paying again. */
@@ -88,8 +198,11 @@ export class JobsRepository {
 
   complete(id: number, at: string): void {
     this.db
-      .prepare(`UPDATE jobs SET state = 'done', last_error = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ?`)
-      .run(at, id);
+      .prepare(
+        `UPDATE jobs SET state = 'done', last_error = NULL, lease_owner = NULL, lease_expires_at = NULL,
+           updated_at = @at, finished_at = @at WHERE id = @id`,
+      )
+      .run({ id, at });
   }
 
   /**
@@ -99,17 +212,253 @@ export class JobsRepository {
   fail(id: number, message: string, keepRemoteTask: boolean, at: string): void {
     this.db
       .prepare(
-        `UPDATE jobs SET state = 'failed', last_error = ?, lease_expires_at = NULL, updated_at = ?,
-           remote_task_id = CASE WHEN ? THEN remote_task_id END
-         WHERE id = ?`,
+        `UPDATE jobs SET state = 'failed', last_error = @message, lease_owner = NULL, lease_expires_at = NULL,
+           updated_at = @at, finished_at = @at, remote_task_id = CASE WHEN @keep THEN remote_task_id END
+         WHERE id = @id`,
       )
-      .run(message, at, keepRemoteTask ? 1 : 0, id);
+      .run({ id, message, keep: keepRemoteTask ? 1 : 0, at });
   }
 
-  /** Hands a running job back to the queue untouched (the run was stopped). */
-  release(id: number, at: string): void {
+  /** A transient failure: the job tries again at `nextRunAt`, its attempt counted. */
+  retryLater(id: number, message: string, nextRunAt: string, at: string): void {
     this.db
-      .prepare(`UPDATE jobs SET state = 'queued', lease_expires_at = NULL, updated_at = ? WHERE id = ? AND state = 'running'`)
-      .run(at, id);
+      .prepare(
+        `UPDATE jobs SET state = 'waiting-for-retry', last_error = ?, next_run_at = ?, lease_owner = NULL,
+           lease_expires_at = NULL, updated_at = ? WHERE id = ?`,
+      )
+      .run(message, nextRunAt, at, id);
+  }
+
+  /**
+   * Hands a running job back to the queue with its attempt given back: the run was stopped, the
+   * network is down or the service asked us to slow down, none of which is the photo's fault.
+   */
+  release(id: number, at: string, nextRunAt: string | null = null): void {
+    this.db
+      .prepare(
+        `UPDATE jobs SET state = CASE WHEN attempts > 1 THEN 'waiting-for-retry' ELSE 'queued' END,
+           attempts = max(attempts - 1, 0), next_run_at = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
+         WHERE id = ? AND state = 'running'`,
+      )
+      .run(nextRunAt, at, id);
+  }
+
+  state(id: number): JobState | undefined {
+    return this.db.prepare('SELECT state FROM jobs WHERE id = ?').pluck().get(id) as JobState | undefined;
+  }
+
+  counts(scopes: readonly string[] = []): QueueCounts {
+    const scope = scopeCondition(scopes);
+    const row = this.db
+      .prepare(
+        `SELECT
+           count(*) FILTER (WHERE j.${waiting} AND NOT paused) AS queued,
+           count(*) FILTER (WHERE j.state = 'running') AS running,
+           count(*) FILTER (WHERE j.state = 'waiting-for-retry' AND NOT paused) AS waitingForRetry,
+           count(*) FILTER (WHERE j.${waiting} AND paused) AS paused,
+           count(*) FILTER (WHERE j.state = 'done') AS done,
+           count(*) FILTER (WHERE j.state = 'failed') AS failed,
+           count(*) FILTER (WHERE j.state = 'cancelled') AS cancelled
+         FROM (SELECT j.state, ${pausedSql('p.path')} AS paused FROM jobs j JOIN photos p ON p.id = j.photo_id
+               WHERE ${scope.sql}) j`,
+      )
+      .get(...scope.params) as Record<keyof QueueCounts, number | null>;
+    return Object.fromEntries(Object.entries(row).map(([key, value]) => [key, value ?? 0])) as QueueCounts;
+  }
+
+  /** How a run's jobs stand. */
+  runCounts(runId: number): { total: number; done: number; failed: number; unfinished: number } {
+    return this.db
+      .prepare(
+        `SELECT count(*) AS total,
+           count(*) FILTER (WHERE state = 'done') AS done,
+           count(*) FILTER (WHERE state IN ('failed', 'cancelled')) AS failed,
+           count(*) FILTER (WHERE ${unfinished}) AS unfinished
+         FROM jobs WHERE run_id = ?`,
+      )
+      .get(runId) as { total: number; done: number; failed: number; unfinished: number };
+  }
+
+  /** Jobs finished since `since`: the recent rate behind the queue's ETA. */
+  finishedSince(since: string): number {
+    return this.db.prepare(`SELECT count(*) FROM jobs WHERE state = 'done' AND finished_at >= ?`).pluck().get(since) as number;
+  }
+
+  /** Runs that still have work queued: the spending the progress shows. */
+  activeRunIds(): number[] {
+    return this.db
+      .prepare(`SELECT DISTINCT run_id FROM jobs WHERE ${unfinished} AND run_id IS NOT NULL`)
+      .pluck()
+      .all() as number[];
+  }
+
+  list(scopes: readonly string[], states: readonly JobState[], limit: number, runId?: number): QueueJob[] {
+    const scope = scopeCondition(scopes);
+    const stateFilter =
+      (states.length ? `AND j.state IN (${states.map(() => '?').join(', ')})` : '') +
+      (runId === undefined ? '' : ` AND j.run_id = ${Number(runId)}`);
+    const rows = this.db
+      .prepare(
+        `SELECT j.id, j.kind, j.provider, p.path, j.state, ${pausedSql('p.path')} AS paused, j.via_batch, j.priority,
+           j.attempts, j.next_run_at, j.last_error, j.updated_at
+         FROM jobs j JOIN photos p ON p.id = j.photo_id
+         WHERE ${scope.sql} ${stateFilter}
+         ORDER BY CASE j.state WHEN 'running' THEN 0 WHEN 'waiting-for-retry' THEN 1 WHEN 'queued' THEN 2
+           WHEN 'failed' THEN 3 ELSE 4 END, j.priority DESC, j.id
+         LIMIT ?`,
+      )
+      .all(...scope.params, ...states, limit) as JobRow[];
+    return rows.map((row) => ({
+      id: row.id,
+      kind: row.kind,
+      provider: row.provider,
+      path: row.path,
+      state: row.state,
+      paused: row.paused === 1 && (row.state === 'queued' || row.state === 'waiting-for-retry'),
+      viaBatch: row.via_batch === 1,
+      priority: row.priority,
+      attempts: row.attempts,
+      nextRunAt: row.next_run_at,
+      lastError: row.last_error,
+      updatedAt: row.updated_at,
+    }));
+  }
+
+  /** Pauses the scope ('' for everything); jobs already running finish. */
+  pause(scope: string, at: string): void {
+    this.db.prepare('INSERT OR IGNORE INTO queue_pauses (scope, paused_at) VALUES (?, ?)').run(scope, at);
+  }
+
+  /** Lifts the pauses at or below the scope ('' lifts them all). Returns how many were lifted. */
+  resume(scope: string): number {
+    if (scope === '') return this.db.prepare('DELETE FROM queue_pauses').run().changes;
+    return this.db
+      .prepare('DELETE FROM queue_pauses WHERE scope = ? OR substr(scope, 1, length(?)) = ?')
+      .run(scope, scope, scope).changes;
+  }
+
+  pausedScopes(): string[] {
+    return this.db.prepare('SELECT scope FROM queue_pauses ORDER BY scope').pluck().all() as string[];
+  }
+
+  /** Queues the failed jobs of the scopes again, from their first attempt. */
+  retryFailed(scopes: readonly string[], at: string): number {
+    const scope = scopeCondition(scopes);
+    return this.db
+      .prepare(
+        `UPDATE jobs SET state = 'queued', attempts = 0, next_run_at = NULL, last_error = NULL, finished_at = NULL,
+           updated_at = ?
+         WHERE state = 'failed' AND photo_id IN (SELECT p.id FROM photos p WHERE ${scope.sql})`,
+      )
+      .run(at, ...scope.params).changes;
+  }
+
+  /**
+   * Cancels the scopes' jobs that have not started; running ones finish (or are cancelled by the
+   * caller's abort). Jobs inside a submitted batch stay with it.
+   */
+  cancel(scopes: readonly string[], at: string): number {
+    const scope = scopeCondition(scopes);
+    return this.db
+      .prepare(
+        `UPDATE jobs SET state = 'cancelled', next_run_at = NULL, updated_at = ?, finished_at = ?
+         WHERE ${waiting} AND batch_id IS NULL AND photo_id IN (SELECT p.id FROM photos p WHERE ${scope.sql})`,
+      )
+      .run(at, at, ...scope.params).changes;
+  }
+
+  /** Moves these photos' waiting jobs ahead of the rest (what the user is looking at). */
+  prioritize(photoIds: readonly number[], priority: number, at: string): number {
+    const statement = this.db.prepare(
+      `UPDATE jobs SET priority = ?, updated_at = ? WHERE photo_id = ? AND ${waiting}`,
+    );
+    return this.db.transaction(() => photoIds.reduce((changed, id) => changed + statement.run(priority, at, id).changes, 0))();
+  }
+
+  /**
+   * Takes up to `limit` of the provider's due Batch API caption jobs (highest priority, then
+   * oldest; paused ones skipped) into local batch `batchId`, in one statement: leased to 'batch',
+   * not to a process, so they stay with the batch across restarts.
+   */
+  claimForBatch(provider: string, batchId: number, limit: number, now: string): ClaimedJob[] {
+    return this.db
+      .prepare(
+        `UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = 'batch', lease_expires_at = NULL,
+           batch_id = @batchId, updated_at = @now
+         WHERE id IN (
+           SELECT j.id FROM jobs j JOIN photos p ON p.id = j.photo_id
+           WHERE j.kind = 'caption' AND j.provider IS @provider AND j.via_batch = 1 AND j.${waiting}
+             AND (j.next_run_at IS NULL OR j.next_run_at <= @now) AND NOT ${pausedSql('p.path')}
+           ORDER BY j.priority DESC, j.id LIMIT @limit)
+         RETURNING id, kind, photo_id AS photoId, provider, run_id AS runId, payload, attempts, remote_task_id AS remoteTaskId`,
+      )
+      .all({ provider, batchId, limit, now }) as ClaimedJob[];
+  }
+
+  /** The jobs still waiting for a batch's answer. */
+  inBatch(batchId: number): ClaimedJob[] {
+    return this.db
+      .prepare(
+        `SELECT id, kind, photo_id AS photoId, provider, run_id AS runId, payload, attempts, remote_task_id AS remoteTaskId
+         FROM jobs WHERE batch_id = ? AND state = 'running' ORDER BY id`,
+      )
+      .all(batchId) as ClaimedJob[];
+  }
+
+  /**
+   * Marks a batch's job done, if it still waits for that batch; false when it does not (another
+   * process imported the line first), so the caller's transaction can roll its caption back. A
+   * job leaves its batch as it ends (caption_batch_requests keeps which batch answered it).
+   */
+  completeFromBatch(id: number, batchId: number, at: string): boolean {
+    return (
+      this.db
+        .prepare(
+          `UPDATE jobs SET state = 'done', last_error = NULL, lease_owner = NULL, batch_id = NULL, updated_at = @at,
+             finished_at = @at
+           WHERE id = @id AND batch_id = @batchId AND state = 'running'`,
+        )
+        .run({ id, batchId, at }).changes === 1
+    );
+  }
+
+  /**
+   * Takes a job out of its batch and back into the queue (the Batch API lane, as before), to wait
+   * until `nextRunAt` if given. Its attempt is given back unless `countAttempt` (the batch expired
+   * or was never created, the service was busy: not the photo's fault).
+   */
+  returnFromBatch(
+    id: number,
+    batchId: number,
+    at: string,
+    options: { countAttempt?: boolean; message?: string; nextRunAt?: string } = {},
+  ): void {
+    this.db
+      .prepare(
+        `UPDATE jobs SET attempts = CASE WHEN @count THEN attempts ELSE max(attempts - 1, 0) END,
+           state = CASE WHEN @count OR attempts > 1 THEN 'waiting-for-retry' ELSE 'queued' END,
+           next_run_at = @nextRunAt, last_error = coalesce(@message, last_error), batch_id = NULL, lease_owner = NULL,
+           updated_at = @at
+         WHERE id = @id AND batch_id = @batchId AND state = 'running'`,
+      )
+      .run({
+        id,
+        batchId,
+        at,
+        count: options.countAttempt ? 1 : 0,
+        message: options.message ?? null,
+        nextRunAt: options.nextRunAt ?? null,
+      });
+  }
+
+  /** Ends a batch's job as failed or cancelled, if it still waits for that batch. */
+  endInBatch(id: number, batchId: number, state: 'failed' | 'cancelled', message: string, at: string): void {
+    this.db
+      .prepare(
+        `UPDATE jobs SET state = @state, last_error = @message, lease_owner = NULL, batch_id = NULL, updated_at = @at,
+           finished_at = @at
+         WHERE id = @id AND batch_id = @batchId AND state = 'running'`,
+      )
+      .run({ id, batchId, state, message, at });
   }
 }

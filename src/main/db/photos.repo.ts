@@ -171,4 +171,12 @@ export class PhotosRepository {
       )
       .all(...scopes.flatMap((scope) => [scope, scope, scope])) as CaptionTarget[];
   }
+
+  /** Those of these photos that are present and have no caption of ours yet. */
+  withoutCaption(photoIds: readonly number[]): number[] {
+    const statement = this.db.prepare(
+      `SELECT id FROM photos p WHERE id = ? AND status = 'present' AND NOT EXISTS (SELECT 1 FROM captions c WHERE c.photo_id = p.id)`,
+    );
+    return photoIds.filter((id) => statement.get(id) !== undefined);
+  }
 }

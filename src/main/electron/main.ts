@@ -52,6 +52,7 @@ async function start(): Promise<void> {
   applySecurityPolicy();
   handleMediaProtocol(core.derivatives);
   registerIpc(core);
+  void core.startBackgroundWork().catch(reportError('Could not watch the library folders'));
   Menu.setApplicationMenu(
     buildAppMenu(
       {

@@ -24,12 +24,29 @@ const systemNames = new Set([
   '@eadir', '#recycle', '$recycle.bin', 'system volume information', 'thumbs.db', 'desktop.ini', 'lost+found',
 ]);
 
+/**
+ * Names of files still being written or never meant to stay: download and copy parts, editor
+ * backups, ExifTool's rewrite in progress (`photo.jpg_exiftool_tmp`), Office/Adobe lock files
+ * (`~$...`) and the `.tmp` scratch copies that Photoshop, Lightroom and sync tools save through.
+ * Hidden ones (`.~lock...`, rsync's `.photo.jpg.XXXXXX`) are already skipped as hidden.
+ */
+const temporaryName = /(?:\.(?:tmp|temp|part|partial|crdownload|download|lrtmp)|_exiftool_tmp|~)$|^~\$|^photoshop temp/i;
+
 export function pixelSourceFor(path: string): PixelSource | undefined {
   return pixelSourceByExtension.get(extname(path).slice(1).toLowerCase());
 }
 
 export function isPhotoFileType(fileType: string): boolean {
   return photoFileTypes.has(fileType);
+}
+
+export function isTemporaryName(name: string): boolean {
+  return temporaryName.test(name);
+}
+
+/** A file the scanner indexes: a photo's extension, and no sign of being a temporary copy. */
+export function isPhotoFileName(name: string): boolean {
+  return pixelSourceFor(name) !== undefined && !isTemporaryName(name);
 }
 
 /** Hidden (dot) entries and operating-system or NAS clutter are never scanned. */

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, relative, sep } from 'node:path';
 import type { Database } from 'better-sqlite3';
@@ -14,7 +14,7 @@ import { describeFileError } from './file-errors';
 import { isPhotoFileType } from './file-types';
 import { fingerprintFile } from './fingerprint';
 import { describeImageError } from './image-errors';
-import { listPhotoFiles } from './walker';
+import { isSkippedPath, listPhotoFiles } from './walker';
 
 export interface IndexTarget {
   folder: Folder;
@@ -37,6 +37,56 @@ export interface IndexerDeps {
 
 type FileOutcome = 'added' | 'updated' | 'unchanged' | 'moved';
 
+/** An index result that also names the photos added, changed or moved: those a caption may be due for. */
+export interface IndexedChanges extends IndexResult {
+  photoIds: number[];
+}
+
+/** What one run gathers as it goes. */
+interface IndexRun {
+  result: IndexResult;
+  /** Errors still to be recorded in the index errors (the result gets them once they are). */
+  errors: FileError[];
+  /** Files that indexed cleanly, so lose any standing error. */
+  reindexed: Set<string>;
+  /** Photos found under a new path, so not missing from their old one. */
+  moved: Set<number>;
+  /** Photos added, changed or moved. */
+  indexedIds: Set<number>;
+}
+
+function newRun(): IndexRun {
+  return {
+    result: { added: 0, updated: 0, unchanged: 0, missing: 0, moved: 0, errors: [] },
+    errors: [],
+    reindexed: new Set(),
+    moved: new Set(),
+    indexedIds: new Set(),
+  };
+}
+
+/** Known to be gone: not there at all. A path that cannot be read right now (EIO, EACCES) is not. */
+function isGone(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false }) === undefined;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOTDIR';
+  }
+}
+
+function isReadableDirectory(path: string): boolean {
+  try {
+    accessSync(path, constants.R_OK | constants.X_OK);
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function isInside(path: string, folder: string): boolean {
+  return path === folder || path.startsWith(folder.endsWith(sep) ? folder : folder + sep);
+}
+
 class FileIndexError extends Error {}
 
 /**
@@ -49,14 +99,70 @@ export class Indexer {
   constructor(private readonly deps: IndexerDeps) {}
 
   async index(targets: readonly IndexTarget[], onProgress: (progress: IndexProgress) => void = () => {}) {
-    const result: IndexResult = { added: 0, updated: 0, unchanged: 0, missing: 0, moved: 0, errors: [] };
-    for (const target of targets) await this.indexTarget(target, result, onProgress);
-    return result;
+    const run = newRun();
+    for (const target of targets) await this.indexTarget(target, run, onProgress);
+    return run.result;
   }
 
-  private async indexTarget(target: IndexTarget, result: IndexResult, onProgress: (p: IndexProgress) => void) {
+  /** Indexes one whole folder like `index`, also saying which photos were added, changed or moved. */
+  async indexFolder(folder: Folder): Promise<IndexedChanges> {
+    const run = newRun();
+    await this.indexTarget({ folder, path: folder.path }, run, () => {});
+    return { ...run.result, photoIds: [...run.indexedIds] };
+  }
+
+  /**
+   * Indexes just these files of a library folder (a watcher's news), with the same rules as a
+   * full run: unchanged files skipped, renamed or moved ones recognised by fingerprint, bad ones
+   * recorded in the index errors. Paths that are gone, skipped by the scanner or outside the
+   * folder are passed over; marking photos missing is `markMissing`'s job.
+   */
+  async indexFiles(folder: Folder, paths: readonly string[]): Promise<IndexedChanges> {
+    const run = newRun();
+    const files = [...new Set(paths)].filter((path) => !isSkippedPath(folder.path, path) && isInside(path, folder.path));
+    await forEachConcurrently(files, this.deps.concurrency, async (file) => {
+      if (existsSync(file)) await this.indexListedFile(folder, file, undefined, run);
+    });
+    const at = this.deps.now().toISOString();
+    const { indexErrors } = this.deps;
+    this.deps.db.transaction(() => {
+      for (const file of run.reindexed) indexErrors.clear(file);
+      for (const error of run.errors) indexErrors.record(folder.id, error, at);
+    })();
+    run.result.errors.push(...run.errors);
+    return { ...run.result, photoIds: [...run.indexedIds] };
+  }
+
+  /**
+   * Marks missing the photos at `paths` that are gone from disk, and everything below those of
+   * them that were folders; their captions are kept for when they come back. Nothing is marked
+   * while the library folder as a whole is unreachable (an unplugged drive is not a deletion).
+   * Returns how many photos went missing.
+   */
+  markMissing(folder: Folder, paths: readonly string[]): number {
+    const { photos, indexErrors, db } = this.deps;
+    if (!isReadableDirectory(folder.path)) return 0;
+    const gone = new Map<number, KnownPhoto>();
+    const goneErrors: string[] = [];
+    for (const path of new Set(paths)) {
+      if (!isInside(path, folder.path) || path === folder.path || !isGone(path)) continue;
+      const below = path + sep;
+      for (const photo of [photos.findByPath(path), ...photos.knownUnder(folder.id, below)]) {
+        if (photo?.status === 'present') gone.set(photo.id, photo);
+      }
+      goneErrors.push(path, ...indexErrors.pathsUnder(folder.id, below));
+    }
+    db.transaction(() => {
+      photos.markMissing([...gone.keys()], this.deps.now().toISOString());
+      for (const path of goneErrors) indexErrors.clear(path);
+    })();
+    return gone.size;
+  }
+
+  private async indexTarget(target: IndexTarget, run: IndexRun, onProgress: (p: IndexProgress) => void) {
     const { folder, path } = target;
     const { photos, indexErrors, folders, now } = this.deps;
+    const { result } = run;
     const report = (phase: IndexProgress['phase'], done: number, total: number, currentPath: string | null) =>
       onProgress({ folder: folder.path, phase, done, total, currentPath });
 
@@ -74,29 +180,12 @@ export class Indexer {
 
     const prefix = path.endsWith(sep) ? path : path + sep;
     const known = new Map(photos.knownUnder(folder.id, prefix).map((photo) => [photo.path, photo]));
-    const runErrors: FileError[] = [...listing.errors];
-    const reindexed = new Set<string>();
-    const movedHere = new Set<number>();
+    const targetRun: IndexRun = { ...newRun(), result, indexedIds: run.indexedIds, errors: [...listing.errors] };
     let done = 0;
     report('indexing', 0, listing.files.length, null);
 
     await forEachConcurrently(listing.files, this.deps.concurrency, async (file) => {
-      try {
-        const { outcome, photoId, pixelError } = await this.indexFile(folder, file, known.get(file));
-        result[outcome] += 1;
-        if (outcome === 'moved') movedHere.add(photoId);
-        // The photo is indexed and searchable even when only its picture could not be read.
-        if (pixelError) runErrors.push({ path: file, message: pixelError });
-        else if (outcome !== 'unchanged') reindexed.add(file);
-      } catch (error) {
-        this.deps.logger.warn(`index: ${file}: ${error instanceof Error ? error.message : String(error)}`);
-        const message = !existsSync(file)
-          ? 'The file disappeared while it was being indexed.'
-          : error instanceof FileIndexError
-            ? error.message
-            : describeFileError(error, 'file');
-        runErrors.push({ path: file, message });
-      }
+      await this.indexListedFile(folder, file, known.get(file), targetRun);
       report('indexing', ++done, listing.files.length, file);
     });
 
@@ -106,7 +195,7 @@ export class Indexer {
     const gone = [...known.values()].filter(
       (photo) =>
         !listed.has(photo.path) &&
-        !movedHere.has(photo.id) &&
+        !targetRun.moved.has(photo.id) &&
         !unreadableFolders.some((dir) => photo.path.startsWith(dir)),
     );
     const at = now().toISOString();
@@ -119,13 +208,34 @@ export class Indexer {
     this.deps.db.transaction(() => {
       // An unchanged file keeps its standing error; one that indexed cleanly or went away loses it.
       for (const recorded of indexErrors.pathsUnder(folder.id, prefix)) {
-        if (!listed.has(recorded) || reindexed.has(recorded)) indexErrors.clear(recorded);
+        if (!listed.has(recorded) || targetRun.reindexed.has(recorded)) indexErrors.clear(recorded);
       }
-      for (const error of runErrors) indexErrors.record(folder.id, error, at);
+      for (const error of targetRun.errors) indexErrors.record(folder.id, error, at);
       folders.markIndexed(folder.id, at);
     })();
-    result.errors.push(...runErrors);
+    result.errors.push(...targetRun.errors);
     report('done', done, listing.files.length, null);
+  }
+
+  /** Indexes one file into `run`; a failure becomes one of the run's errors, never an exception. */
+  private async indexListedFile(folder: Folder, file: string, known: KnownPhoto | undefined, run: IndexRun) {
+    try {
+      const { outcome, photoId, pixelError } = await this.indexFile(folder, file, known);
+      run.result[outcome] += 1;
+      if (outcome === 'moved') run.moved.add(photoId);
+      if (outcome !== 'unchanged') run.indexedIds.add(photoId);
+      // The photo is indexed and searchable even when only its picture could not be read.
+      if (pixelError) run.errors.push({ path: file, message: pixelError });
+      else if (outcome !== 'unchanged') run.reindexed.add(file);
+    } catch (error) {
+      this.deps.logger.warn(`index: ${file}: ${error instanceof Error ? error.message : String(error)}`);
+      const message = !existsSync(file)
+        ? 'The file disappeared while it was being indexed.'
+        : error instanceof FileIndexError
+          ? error.message
+          : describeFileError(error, 'file');
+      run.errors.push({ path: file, message });
+    }
   }
 
   private async indexFile(
@@ -163,8 +273,10 @@ export class Indexer {
     return { outcome, photoId, pixelError };
   }
 
-  private store(record: PhotoRecord, existing: KnownPhoto | undefined) {
+  private store(record: PhotoRecord, known: KnownPhoto | undefined) {
     const { photos } = this.deps;
+    // Looked up again inside the transaction: a watcher and a full run may meet on one new file.
+    const existing = known ?? photos.findByPath(record.path);
     if (existing) {
       photos.update(existing.id, record);
       const replaced = existing.fingerprint !== record.fingerprint ? existing.fingerprint : undefined;

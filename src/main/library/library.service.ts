@@ -66,6 +66,14 @@ export class LibraryService {
     return folders.get(folderId)!;
   }
 
+  /** Turns auto-caption on for a folder (with the provider new photos go to) or off (null). */
+  setAutoCaption(folderId: number, provider: string | null): Folder {
+    const { folders } = this.deps;
+    if (!folders.get(folderId)) throw new UserError(`No library folder with id ${folderId}.`);
+    folders.setAutoCaptionProvider(folderId, provider);
+    return folders.get(folderId)!;
+  }
+
   /**
    * Indexes the given paths (every library folder when none). A path outside the library is
    * added as a new library folder first; a path inside one indexes just that part.
@@ -75,6 +83,14 @@ export class LibraryService {
       ? paths.map((path) => this.targetFor(path))
       : this.deps.folders.list().map((folder) => ({ folder, path: folder.path }));
     return this.deps.indexer.index(targets, onProgress);
+  }
+
+  /** The library folders holding these paths (every folder when none). */
+  foldersFor(paths: readonly string[]): Folder[] {
+    const folders = this.deps.folders.list();
+    if (!paths.length) return folders;
+    const real = paths.map(existingDirectory);
+    return folders.filter((folder) => real.some((path) => isInside(path, folder.path) || isInside(folder.path, path)));
   }
 
   private targetFor(path: string): IndexTarget {

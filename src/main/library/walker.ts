@@ -1,9 +1,9 @@
 import { readdir, stat } from 'node:fs/promises';
 import type { Dirent, Stats } from 'node:fs';
-import { join } from 'node:path';
+import { basename, isAbsolute, join, relative, sep } from 'node:path';
 import type { FileError } from '../../shared/domain';
 import { describeFileError } from './file-errors';
-import { isSkippedName, pixelSourceFor } from './file-types';
+import { isPhotoFileName, isSkippedName } from './file-types';
 
 export interface PhotoListing {
   files: string[];
@@ -35,7 +35,7 @@ export async function listPhotoFiles(root: string): Promise<PhotoListing> {
     for (const entry of entries) {
       if (isSkippedName(entry.name)) continue;
       const path = join(dir, entry.name);
-      const looksLikePhoto = pixelSourceFor(entry.name) !== undefined;
+      const looksLikePhoto = isPhotoFileName(entry.name);
       if (!entry.isDirectory() && !entry.isSymbolicLink() && !(entry.isFile() && looksLikePhoto)) continue;
       let stats: Stats;
       try {
@@ -60,4 +60,18 @@ export async function listPhotoFiles(root: string): Promise<PhotoListing> {
   }
   files.sort();
   return { files, errors };
+}
+
+/**
+ * The same rules for one path below `root`, for a file watcher that asks path by path: hidden and
+ * system entries anywhere below the root, and files that are not photos (or are temporary copies
+ * of one). Directories and links are let through on their name alone, as the walker follows
+ * them; `stats` (when the caller has them) tells a file from a directory. The root and anything
+ * outside it are never skipped: a library folder may itself live under a hidden folder.
+ */
+export function isSkippedPath(root: string, path: string, stats?: Stats): boolean {
+  const below = relative(root, path);
+  if (below === '' || below === '..' || below.startsWith('..' + sep) || isAbsolute(below)) return false;
+  if (below.split(sep).some(isSkippedName)) return true;
+  return stats !== undefined && stats.isFile() && !isPhotoFileName(basename(path));
 }

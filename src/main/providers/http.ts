@@ -121,7 +121,7 @@ export function rateLimitFrom(response: HttpResponse): { limit: number | null; r
       return rest !== undefined && rest.startsWith(part) && !rest.includes('token');
     });
     const name = names.find((header) => !/request/i.test(header)) ?? names[0];
-    const value = name ? Number.parseFloat(response.header(name) ?? '') : Number.NaN;
+    const value = name ? secondsFrom(response.header(name) ?? '') : Number.NaN;
     return Number.isFinite(value) ? value : null;
   };
   const reset = find('reset');
@@ -131,6 +131,16 @@ export function rateLimitFrom(response: HttpResponse): { limit: number | null; r
     // Seconds until reset, or (when it looks like one) a Unix time in seconds.
     resetMs: reset === null ? null : reset > 1e9 ? Math.max(0, reset * 1000 - Date.now()) : reset * 1000,
   };
+}
+
+/** A plain number, or a duration as OpenAI writes its resets ("6m0s", "1.5s", "20ms", "1h2m"), in seconds. */
+function secondsFrom(text: string): number {
+  const trimmed = text.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed);
+  const parts = [...trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)];
+  if (!parts.length || parts.map((part) => part[0]).join('') !== trimmed) return Number.NaN;
+  const unit = { h: 3600, m: 60, s: 1, ms: 0.001 } as const;
+  return parts.reduce((sum, part) => sum + Number(part[1]) * unit[part[2] as keyof typeof unit], 0);
 }
 
 export function isSuccess(status: number): boolean {

@@ -6,6 +6,7 @@ import { httpError, ProviderError, providerDetail, retryAfterFrom } from './erro
 import { Headers, Response } from 'undici';
 import { asRecord, transportError } from './http';
 import type { HttpClient } from './http';
+import { batchBaseUrlFor, OpenAiBatchApi } from './openai-batch';
 import { presetFor } from './presets';
 import type { CaptionProvider, CaptionRequest, ProviderAnswer, ProviderDeps } from './provider';
 
@@ -18,6 +19,8 @@ export class OpenAiCompatibleProvider implements CaptionProvider {
   readonly type = 'openai-compatible';
   readonly label: string;
   readonly model: string;
+  /** The service's Batch API, when it has one (see batchBaseUrlFor). */
+  readonly batch: OpenAiBatchApi | null;
   private readonly client: OpenAI;
   private readonly secrets: readonly (string | null)[];
   private structuredOutputs: 'untried' | 'supported' | 'unsupported' = 'untried';
@@ -42,35 +45,15 @@ export class OpenAiCompatibleProvider implements CaptionProvider {
       timeout: config.timeoutMs,
       fetch: errorBodiesAsOpenAi(deps.http.fetch) as unknown as typeof globalThis.fetch,
     });
+    const batchBaseUrl = batchBaseUrlFor(config);
+    this.batch = batchBaseUrl ? new OpenAiBatchApi(this.label, batchBaseUrl, apiKey, deps.http, config.timeoutMs) : null;
   }
 
   async caption(request: CaptionRequest): Promise<ProviderAnswer> {
-    const dataUrl = `data:image/jpeg;base64,${request.image.data.toString('base64')}`;
-    const body: ChatCompletionCreateParamsNonStreaming = {
-      model: this.model,
-      messages: [
-        { role: 'system', content: request.prompt.system },
-        {
-          role: 'user',
-          content: [
-            { type: 'text', text: request.prompt.user },
-            { type: 'image_url', image_url: { url: dataUrl } },
-          ],
-        },
-      ],
-    };
+    const body = chatCompletionBody(this.model, request, false);
     if (this.structuredOutputs === 'unsupported') return this.complete(body, request);
     try {
-      const answer = await this.complete(
-        {
-          ...body,
-          response_format: {
-            type: 'json_schema',
-            json_schema: { name: 'photo_caption', strict: true, schema: request.prompt.schema },
-          },
-        },
-        request,
-      );
+      const answer = await this.complete(chatCompletionBody(this.model, request, true), request);
       this.structuredOutputs = 'supported';
       return answer;
     } catch (error) {
@@ -101,7 +84,24 @@ export class OpenAiCompatibleProvider implements CaptionProvider {
       throw this.translate(error, timeout, request.signal, deadline);
     }
     this.answeredOnce = true;
-    const choice = Array.isArray(completion?.choices) ? completion.choices[0] : undefined;
+    return this.answerFrom(completion);
+  }
+
+  /**
+   * The body of one Batch API line for this photo: what `caption` would send first (Structured
+   * Outputs, unless this server already showed it rejects them).
+   */
+  batchRequestBody(request: Pick<CaptionRequest, 'image' | 'prompt'>): ChatCompletionCreateParamsNonStreaming {
+    return chatCompletionBody(this.model, request, this.structuredOutputs !== 'unsupported');
+  }
+
+  /**
+   * Reads a chat completion (from a direct answer or a batch output line) as `caption` does:
+   * refusals, content filters, empty and unreadable answers become ProviderErrors.
+   */
+  answerFrom(completion: unknown): ProviderAnswer {
+    const { choices, model, usage } = (asRecord(completion) ?? {}) as Partial<ChatCompletion>;
+    const choice = Array.isArray(choices) ? choices[0] : undefined;
     if (!choice?.message) {
       throw new ProviderError('invalid-response', this.label, `${this.label} sent an answer Captionist could not read`);
     }
@@ -115,10 +115,10 @@ export class OpenAiCompatibleProvider implements CaptionProvider {
     return {
       fields: parseStructuredAnswer(text),
       text,
-      model: completion.model || this.model,
+      model: (typeof model === 'string' && model) || this.model,
       usage: {
-        inputTokens: completion.usage?.prompt_tokens ?? null,
-        outputTokens: completion.usage?.completion_tokens ?? null,
+        inputTokens: usage?.prompt_tokens ?? null,
+        outputTokens: usage?.completion_tokens ?? null,
       },
     };
   }
@@ -149,6 +149,38 @@ export class OpenAiCompatibleProvider implements CaptionProvider {
     }
     return error;
   }
+}
+
+/**
+ * The chat/completions request for one photo, the same for a direct call and a Batch API line:
+ * the system prompt, the request text and the JPEG as a data URL (Inference.net takes no links),
+ * and with `structured` the strict JSON schema of the answer.
+ */
+function chatCompletionBody(
+  model: string,
+  request: Pick<CaptionRequest, 'image' | 'prompt'>,
+  structured: boolean,
+): ChatCompletionCreateParamsNonStreaming {
+  const dataUrl = `data:image/jpeg;base64,${request.image.data.toString('base64')}`;
+  return {
+    model,
+    messages: [
+      { role: 'system', content: request.prompt.system },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: request.prompt.user },
+          { type: 'image_url', image_url: { url: dataUrl } },
+        ],
+      },
+    ],
+    ...(structured && {
+      response_format: {
+        type: 'json_schema',
+        json_schema: { name: 'photo_caption', strict: true, schema: request.prompt.schema },
+      },
+    }),
+  };
 }
 
 /**

@@ -56,6 +56,20 @@ export class ProviderRegistry {
     return { config, imageTokens: imageTokenRuleFor(config.type, config.preset) };
   }
 
+  /**
+   * Whether the provider's server answers at all: any HTTP status counts, only a failure to
+   * connect or a timeout does not. The queue asks this while it waits for the network.
+   */
+  async reachable(name: string, signal?: AbortSignal): Promise<boolean> {
+    const { config } = this.configFor(name);
+    try {
+      await this.deps.http.request(typeDefaults[config.type].label, config.baseUrl, { timeoutMs: probeTimeoutMs, signal });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** The provider's client, ready to call; a UserError when its key is missing. */
   open(name: string): { config: ProviderConfig; provider: CaptionProvider } {
     const { config } = this.configFor(name);
@@ -78,6 +92,9 @@ export class ProviderRegistry {
     return { config, provider };
   }
 }
+
+/** How long the offline probe waits for any answer. */
+const probeTimeoutMs = 10_000;
 
 function unknownProvider(name: string): string {
   return `No provider named "${name}". Add one with "captionist provider add ${name} --type ...", or see "captionist provider list".`;

@@ -1,4 +1,4 @@
-import { ProviderError } from './errors';
+import type { ProviderError } from './errors';
 
 export interface RetryPolicy {
   maxAttempts: number;
@@ -35,26 +35,4 @@ export function retryDelay(error: ProviderError, attempt: number, policy: RetryP
   }
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   return ceiling / 2 + (ceiling / 2) * policy.random();
-}
-
-/**
- * Runs `call` until it succeeds, fails for good, or runs out of attempts. Ours, not the SDKs':
- * every attempt is visible to the caller through `onRetry`.
- */
-export async function withRetries<T>(
-  call: (attempt: number) => Promise<T>,
-  policy: RetryPolicy,
-  onRetry?: (error: ProviderError, delayMs: number, attempt: number) => void,
-  signal?: AbortSignal,
-): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call(attempt);
-    } catch (error) {
-      if (!(error instanceof ProviderError) || !error.retryable || attempt >= policy.maxAttempts) throw error;
-      const delay = retryDelay(error, attempt, policy);
-      onRetry?.(error, delay, attempt);
-      await policy.sleep(delay, signal);
-    }
-  }
 }

@@ -1,0 +1,620 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, open, rm } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { setImmediate } from 'node:timers/promises';
+import type { Database } from 'better-sqlite3';
+import type { ProviderConfig } from '../../shared/captioning';
+import type { LaneState, LaneStatus } from '../../shared/queue';
+import type { CaptionBatch, CaptionBatchesRepository, CaptionBatchRequest } from '../db/caption-batches.repo';
+import type { ClaimedJob, JobsRepository } from '../db/jobs.repo';
+import { UserError } from '../errors';
+import type { Logger } from '../logger';
+import { ProviderError } from '../providers/errors';
+import { batchBaseUrlFor, batchEndpoint, batchFileLimits, isFinalStatus } from '../providers/openai-batch';
+import type { BatchResultLine, OpenAiBatchApi, RemoteBatch } from '../providers/openai-batch';
+import { OpenAiCompatibleProvider } from '../providers/openai-compatible.provider';
+import type { ProviderRegistry } from '../providers/provider-registry';
+import { retryDelay } from '../providers/retry';
+import type { RetryPolicy } from '../providers/retry';
+import { processIsGone } from '../queue/queue.service';
+import { describeCaptionError } from './caption-steps';
+import type { CaptionSteps, SentCaption } from './caption-steps';
+
+export interface BatchOptions {
+  /** How often a submitted batch is polled. */
+  pollIntervalMs: number;
+  /** Photos in one batch at most. */
+  maxPhotos: number;
+  /** Lines and bytes of one batch file at most (the Batch API's limits). */
+  maxLines: number;
+  maxFileBytes: number;
+}
+
+export const defaultBatchOptions: BatchOptions = {
+  pollIntervalMs: 60_000,
+  maxPhotos: 5000,
+  maxLines: batchFileLimits.maxLines,
+  maxFileBytes: batchFileLimits.maxBytes,
+};
+
+export interface BatchServiceDeps {
+  db: Database;
+  jobs: JobsRepository;
+  batches: CaptionBatchesRepository;
+  providers: ProviderRegistry;
+  steps: CaptionSteps;
+  logger: Logger;
+  now: () => Date;
+  retryPolicy: RetryPolicy;
+  /** Where batch files are built before upload. */
+  workDir: string;
+  options?: Partial<BatchOptions>;
+  /** Names this process on the batches it prepares; another process leaves them alone while it lives. */
+  owner?: string;
+  isOwnerDead?(owner: string): boolean;
+}
+
+/** Failures only the user can fix: the lane stops until they act, the photos stay queued. */
+const laneStoppingKinds = new Set(['auth', 'credits', 'forbidden', 'not-found']);
+/** Failures that mean this batch file can never be sent as it is. */
+const fileRejectedKinds = new Set(['bad-request', 'unprocessable', 'too-large']);
+/** How often the service looks for Batch API jobs it was not told about (another process queued them). */
+const heartbeatMs = 5000;
+
+/** Thrown inside an import transaction when another process stored the line first. */
+class AlreadyImported extends Error {}
+
+interface BatchLane {
+  state: LaneState;
+  message: string | null;
+  /** When an offline or rate-limited lane next tries. */
+  until: number | null;
+  failures: number;
+}
+
+interface OpenBatchProvider {
+  config: ProviderConfig;
+  client: OpenAiCompatibleProvider;
+  api: OpenAiBatchApi;
+}
+
+/**
+ * Runs the queue's Batch API caption jobs (via_batch = 1), which the scheduler leaves alone: per
+ * provider it gathers the waiting jobs into a JSONL file, uploads it, creates a batch, polls it,
+ * and imports each answer as the direct path would have stored it. Every remote id is stored the
+ * moment it is known, so a restart polls instead of sending again; a batch whose create call may
+ * have reached the service is looked up by its metadata before anything is resent. Outages and
+ * server errors only delay it; a rejected key stops it until the user acts, photos still queued.
+ */
+export class BatchService {
+  private readonly options: BatchOptions;
+  private readonly owner: string;
+  private readonly lanes = new Map<string, BatchLane>();
+  /** What the service last said about each submitted batch, for the progress message. */
+  private readonly remote = new Map<number, RemoteBatch>();
+  private readonly nextPollAt = new Map<number, number>();
+  private running = false;
+  private controller = new AbortController();
+  private timer: NodeJS.Timeout | null = null;
+  private timerAt = Infinity;
+  private ticking: Promise<void> | null = null;
+  private tickAgain = false;
+  private tickStartedAt = 0;
+  private onChange: () => void = () => {};
+
+  constructor(private readonly deps: BatchServiceDeps) {
+    this.options = { ...defaultBatchOptions, ...deps.options };
+    this.owner = deps.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  }
+
+  /** Resumes every unfinished batch and submits waiting jobs; `onChange` hears of every step. */
+  start(onChange: () => void = () => {}): void {
+    if (this.running) return;
+    this.running = true;
+    this.onChange = onChange;
+    this.controller = new AbortController();
+    this.wake();
+  }
+
+  /** Stops polling; a batch being prepared gives its photos back to the queue. Resolves when idle. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.controller.abort();
+    await this.ticking;
+    // A batch we were preparing is anyone's to recover now, this process included after a restart.
+    this.deps.batches.disown(this.owner);
+  }
+
+  /** Looks for work now: Batch API jobs were queued, a setting changed. */
+  wake(): void {
+    this.schedule(0);
+  }
+
+  /** Lets lanes stopped by an error (a rejected key) try again, e.g. after the user fixed it. */
+  retryStopped(provider?: string): void {
+    for (const [name, lane] of this.lanes) {
+      if (lane.state !== 'stopped' || (provider !== undefined && name.toLowerCase() !== provider.toLowerCase())) continue;
+      this.setState(lane, 'idle', null);
+    }
+    this.wake();
+  }
+
+  /** Refuses a Batch API run for a provider without a Batch API we can use. */
+  assertSupported(providerName: string): void {
+    const { config } = this.deps.providers.configFor(providerName);
+    if (batchBaseUrlFor(config)) return;
+    throw new UserError(
+      config.type === 'openai-compatible'
+        ? `Provider "${config.name}" has no batch base URL, so it cannot caption through a Batch API: set one (the inference-net and openai presets have it), or run without --batch.`
+        : `Provider "${config.name}" (${config.type}) has no Batch API: only OpenAI-compatible providers with a batch base URL can caption with --batch.`,
+    );
+  }
+
+  /** One lane per provider with Batch API work, for the queue's status. */
+  laneStatuses(): LaneStatus[] {
+    const active = this.deps.batches.active();
+    return [...this.lanes].map(([provider, lane]) => {
+      const mine = active.filter((batch) => batch.provider === provider);
+      const photos = mine.reduce((sum, batch) => sum + batch.requestCount, 0);
+      const busy = mine.length > 0 && lane.state === 'idle';
+      return {
+        kind: 'caption' as const,
+        provider,
+        state: busy ? 'running' : lane.state,
+        message: lane.message ?? (mine.length ? mine.map((batch) => this.describe(batch)).join('; ') : null),
+        // Nothing moves while the lane is stopped: a run waiting on it may end.
+        inFlight: lane.state === 'stopped' ? 0 : photos,
+        concurrency: this.options.maxPhotos,
+        configuredConcurrency: this.options.maxPhotos,
+        until: lane.until === null ? null : new Date(lane.until).toISOString(),
+      };
+    });
+  }
+
+  private describe(batch: CaptionBatch): string {
+    const remote = this.remote.get(batch.id);
+    const status = remote?.status ?? batch.remoteStatus ?? batch.state;
+    const done = remote?.completed ?? batch.completedCount;
+    const failed = remote?.failed ?? batch.failedCount;
+    return `Batch ${batch.id} of ${batch.requestCount} photos: ${status} (${done} done${failed ? `, ${failed} failed` : ''})`;
+  }
+
+  private schedule(delayMs: number): void {
+    if (!this.running) return;
+    const at = Date.now() + delayMs;
+    if (this.timer && this.timerAt <= at) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.runTick();
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  /** One tick at a time; a wake during a tick runs another right after. */
+  private runTick(): void {
+    if (this.ticking) {
+      this.tickAgain = true;
+      return;
+    }
+    this.ticking = this.tick()
+      .catch((error: unknown) => this.deps.logger.error(`batch: ${(error as Error).stack ?? String(error)}`))
+      .finally(() => {
+        this.ticking = null;
+        this.onChange();
+        if (this.tickAgain) {
+          this.tickAgain = false;
+          this.schedule(0);
+        } else {
+          this.schedule(this.nextTickDelay());
+        }
+      });
+  }
+
+  private nextTickDelay(): number {
+    const now = this.deps.now().getTime();
+    const times = [now + heartbeatMs, ...this.nextPollAt.values()];
+    for (const lane of this.lanes.values()) if (lane.until !== null) times.push(lane.until);
+    for (const due of this.deps.jobs.dueLanes()) {
+      if (!due.viaBatch) continue;
+      // A job that fell due while the tick ran is taken at once; one the tick saw due but could
+      // not claim (paused) waits for the heartbeat rather than spin.
+      const next = Date.parse(this.deps.jobs.nextDueAt(due) ?? '');
+      if (next > this.tickStartedAt) times.push(next);
+    }
+    return Math.max(10, Math.min(...times) - now);
+  }
+
+  private async tick(): Promise<void> {
+    const { jobs, batches } = this.deps;
+    this.tickStartedAt = this.deps.now().getTime();
+    const active = batches.active();
+    const providers = new Set(active.map((batch) => batch.provider));
+    for (const due of jobs.dueLanes()) if (due.viaBatch && due.kind === 'caption' && due.provider) providers.add(due.provider);
+    // Lanes with nothing left go quiet, except a stopped one, whose message the user still needs.
+    for (const [name, lane] of this.lanes) if (!providers.has(name) && lane.state !== 'stopped') this.lanes.delete(name);
+    for (const provider of providers) {
+      if (!this.running) return;
+      await this.tickProvider(provider, active.filter((batch) => batch.provider === provider));
+    }
+  }
+
+  private async tickProvider(provider: string, active: CaptionBatch[]): Promise<void> {
+    const lane = this.laneFor(provider);
+    const now = this.deps.now().getTime();
+    if (lane.state === 'stopped' || (lane.until !== null && lane.until > now)) return;
+    const signal = this.controller.signal;
+    try {
+      const opened = this.open(provider);
+      for (const batch of active) {
+        if (batch.state === 'preparing') await this.resumePreparing(batch, opened, signal);
+        else if ((this.nextPollAt.get(batch.id) ?? 0) <= now) await this.poll(batch, opened, signal);
+      }
+      // One file at a time per provider: a batch another live process is preparing counts too.
+      const preparing = this.deps.batches.active().some((batch) => batch.provider === provider && batch.state === 'preparing');
+      if (!preparing) await this.submitWaiting(provider, opened, signal);
+      // Got through: a lane that was waiting for the service is back.
+      lane.failures = 0;
+      if (lane.state === 'offline' || lane.state === 'rate-limited') this.setState(lane, 'idle', null);
+    } catch (error) {
+      if (signal.aborted) return;
+      this.laneFailed(provider, lane, error);
+    }
+  }
+
+  /** The provider's client and Batch API; a lane-stopping ProviderError when there is none. */
+  private open(provider: string): OpenBatchProvider {
+    let opened;
+    try {
+      opened = this.deps.providers.open(provider);
+    } catch (error) {
+      if (error instanceof UserError) throw new ProviderError('auth', provider, error.message);
+      throw error;
+    }
+    const client = opened.provider;
+    if (!(client instanceof OpenAiCompatibleProvider) || !client.batch) {
+      throw new ProviderError(
+        'not-found',
+        client.label,
+        `${client.label} has no Batch API Captionist can use: set its batch base URL, or caption these photos without --batch`,
+      );
+    }
+    return { config: opened.config, client, api: client.batch };
+  }
+
+
+  /** Claims the provider's due Batch API jobs into a new batch, writes its file and sends it. */
+  private async submitWaiting(provider: string, opened: OpenBatchProvider, signal: AbortSignal): Promise<void> {
+    const { db, jobs, batches } = this.deps;
+    const at = this.timestamp();
+    let claimed: ClaimedJob[] = [];
+    const batchId = db.transaction(() => {
+      const id = batches.create(provider, this.owner, randomUUID().slice(0, 8), at);
+      claimed = jobs.claimForBatch(provider, id, this.options.maxPhotos, at);
+      if (claimed.length) return id;
+      batches.delete(id);
+      return null;
+    })();
+    if (batchId === null) return;
+    this.onChange();
+    const path = this.fileFor(batchId);
+    try {
+      const requests = await this.writeFile(batchId, claimed, opened, path, signal);
+      if (!requests) return;
+      batches.addRequests(batchId, requests, this.timestamp());
+      this.deps.logger.info(`batch: ${provider} batch ${batchId}: ${requests.length} photo(s) written to ${path}`);
+    } catch (error) {
+      // Nothing was sent: the photos go back to the queue as they were.
+      this.abandon(batchId, 'cancelled', 'Stopped before it was sent.');
+      throw error;
+    }
+    await this.send(batches.get(batchId)!, opened, signal);
+  }
+
+  /**
+   * Writes one JSONL line per photo, within the file's limits; photos that do not fit go back to
+   * the queue for the next batch, photos that cannot be read fail. Null when no line was written.
+   */
+  private async writeFile(
+    batchId: number,
+    claimed: readonly ClaimedJob[],
+    opened: OpenBatchProvider,
+    path: string,
+    signal: AbortSignal,
+  ): Promise<CaptionBatchRequest[] | null> {
+    const { jobs, steps } = this.deps;
+    await mkdir(this.deps.workDir, { recursive: true });
+    const file = await open(path, 'w');
+    const requests: CaptionBatchRequest[] = [];
+    let bytes = 0;
+    let full = false;
+    try {
+      for (const job of claimed) {
+        signal.throwIfAborted();
+        if (full || requests.length >= this.options.maxLines) {
+          jobs.returnFromBatch(job.id, batchId, this.timestamp());
+          continue;
+        }
+        let prepared;
+        try {
+          prepared = await steps.prepare(job);
+        } catch (error) {
+          // A missing key concerns every photo: the whole batch goes back.
+          if (error instanceof ProviderError) throw error;
+          jobs.endInBatch(job.id, batchId, 'failed', describeCaptionError(error), this.timestamp());
+          continue;
+        }
+        const customId = `job-${job.id}-${job.attempts}`;
+        const line = `${JSON.stringify({
+          custom_id: customId,
+          method: 'POST',
+          url: batchEndpoint,
+          body: opened.client.batchRequestBody(prepared),
+        })}\n`;
+        const size = Buffer.byteLength(line);
+        if (bytes + size > this.options.maxFileBytes) {
+          if (requests.length) {
+            full = true;
+            jobs.returnFromBatch(job.id, batchId, this.timestamp());
+          } else {
+            jobs.endInBatch(job.id, batchId, 'failed', 'The photo is too large for a batch file; lower the provider\'s image size limit.', this.timestamp());
+          }
+          continue;
+        }
+        await file.write(line);
+        bytes += size;
+        requests.push({ customId, jobId: job.id, line: requests.length + 1, sent: JSON.stringify(prepared.sent) });
+      }
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    if (requests.length) return requests;
+    this.abandon(batchId, 'cancelled', 'No photo could be sent.');
+    return null;
+  }
+
+  /**
+   * Uploads a written file and creates its batch, storing the file id and then the batch id as
+   * soon as each is known. A rejected file fails its photos; a rejected key gives them back.
+   */
+  private async send(batch: CaptionBatch, opened: OpenBatchProvider, signal: AbortSignal): Promise<void> {
+    const { batches } = this.deps;
+    const path = this.fileFor(batch.id);
+    try {
+      let inputFileId = batch.inputFileId;
+      if (!inputFileId) {
+        inputFileId = await opened.api.uploadInputFile(path, signal);
+        batches.setInputFile(batch.id, inputFileId, this.timestamp());
+      }
+      const remote = await opened.api.createBatch(inputFileId, batch.clientRef, signal);
+      this.submitted(batch, remote);
+    } catch (error) {
+      if (signal.aborted || !(error instanceof ProviderError)) throw error;
+      if (fileRejectedKinds.has(error.kind)) {
+        this.deps.logger.error(`batch: ${batch.provider} batch ${batch.id} rejected: ${error.message}`);
+        this.abandon(batch.id, 'failed', error.message, error.message);
+        return;
+      }
+      // A refusal (401, 402, 403) means nothing was created: the photos wait in the queue.
+      if (laneStoppingKinds.has(error.kind)) this.abandon(batch.id, 'cancelled', error.message);
+      throw error;
+    }
+  }
+
+  private submitted(batch: CaptionBatch, remote: RemoteBatch): void {
+    this.deps.batches.setSubmitted(batch.id, remote.id, remote.status, this.timestamp());
+    this.remote.set(batch.id, remote);
+    this.nextPollAt.set(batch.id, this.deps.now().getTime() + this.options.pollIntervalMs);
+    this.deps.logger.info(`batch: ${batch.provider} batch ${batch.id} submitted as ${remote.id}`);
+    void rm(this.fileFor(batch.id), { force: true });
+    this.onChange();
+  }
+
+  /**
+   * A batch left 'preparing' by a process that stopped or crashed. Once its file was uploaded the
+   * create call may have reached the service: it is looked for by its metadata first, and created
+   * only when certainly absent. A complete file not yet uploaded is sent; anything less goes back.
+   */
+  private async resumePreparing(batch: CaptionBatch, opened: OpenBatchProvider, signal: AbortSignal): Promise<void> {
+    const isDead = this.deps.isOwnerDead ?? processIsGone;
+    if (batch.owner && batch.owner !== this.owner && !isDead(batch.owner)) return;
+    if (batch.inputFileId) {
+      const since = Math.floor(Date.parse(batch.createdAt) / 1000) - 300;
+      const found = await opened.api.findBatch(batch.clientRef, since, signal);
+      if (found) {
+        this.deps.logger.info(`batch: ${batch.provider} batch ${batch.id} was created as ${found.id}; polling it`);
+        this.submitted(batch, found);
+        this.nextPollAt.set(batch.id, 0);
+        return;
+      }
+      return this.send(batch, opened, signal);
+    }
+    if (batch.requestCount > 0 && existsSync(this.fileFor(batch.id))) return this.send(batch, opened, signal);
+    this.abandon(batch.id, 'cancelled', 'Stopped before it was sent.');
+  }
+
+  /** Gives a batch's remaining photos back to the queue (or fails them with `failWith`) and closes it. */
+  private abandon(batchId: number, state: 'failed' | 'cancelled', reason: string, failWith?: string): void {
+    const { db, jobs, batches } = this.deps;
+    const at = this.timestamp();
+    db.transaction(() => {
+      for (const job of jobs.inBatch(batchId)) {
+        if (failWith) jobs.endInBatch(job.id, batchId, 'failed', failWith, at);
+        else jobs.returnFromBatch(job.id, batchId, at);
+      }
+      batches.finish(batchId, state, reason, at);
+    })();
+    void rm(this.fileFor(batchId), { force: true });
+    this.onChange();
+  }
+
+
+  private async poll(batch: CaptionBatch, opened: OpenBatchProvider, signal: AbortSignal): Promise<void> {
+    const remote = await opened.api.getBatch(batch.remoteBatchId!, signal);
+    const changed = this.remote.get(batch.id)?.status !== remote.status || this.remote.get(batch.id)?.completed !== remote.completed;
+    this.remote.set(batch.id, remote);
+    this.deps.batches.setRemoteStatus(batch.id, remote, this.timestamp());
+    if (changed) this.onChange();
+    if (!isFinalStatus(remote.status)) {
+      this.nextPollAt.set(batch.id, this.deps.now().getTime() + this.options.pollIntervalMs);
+      return;
+    }
+    const lines: BatchResultLine[] = [];
+    if (remote.outputFileId) lines.push(...(await opened.api.resultLines(remote.outputFileId, signal)));
+    if (remote.errorFileId) lines.push(...(await opened.api.resultLines(remote.errorFileId, signal)));
+    await this.importResults(batch, remote, lines, opened);
+  }
+
+  /**
+   * Stores each answered line as the direct path would; settles each failed line by its status;
+   * then deals with the photos no line answered: an expired or completed batch gives them back to
+   * the queue, a failed one fails those its errors name and retries the rest, a batch cancelled
+   * at the service cancels them. Safe to repeat: a job no longer in the batch is skipped.
+   */
+  private async importResults(
+    batch: CaptionBatch,
+    remote: RemoteBatch,
+    lines: readonly BatchResultLine[],
+    opened: OpenBatchProvider,
+  ): Promise<void> {
+    const { jobs, batches, steps, logger } = this.deps;
+    const label = opened.client.label;
+    let stopMessage: string | null = null;
+    const waiting = new Map(jobs.inBatch(batch.id).map((job) => [job.id, job.attempts]));
+    for (const [index, line] of lines.entries()) {
+      // Thousands of lines: let the UI breathe now and then.
+      if (index % 200 === 199) await setImmediate();
+      const request = batches.request(batch.id, line.customId);
+      // Not ours, or a line the service wrote for a request it never ran: handled below.
+      if (!request || line.error?.code === 'batch_expired' || line.error?.code === 'batch_cancelled') continue;
+      const attempts = waiting.get(request.jobId);
+      if (attempts === undefined) continue;
+      let error: ProviderError;
+      if (line.statusCode === 200) {
+        try {
+          const sent = JSON.parse(request.sent) as SentCaption;
+          const answer = opened.client.answerFrom(line.body);
+          steps.store(request.jobId, { config: opened.config, label, model: opened.client.model }, sent, answer, () => {
+            if (!jobs.completeFromBatch(request.jobId, batch.id, this.timestamp())) throw new AlreadyImported();
+          });
+          continue;
+        } catch (thrown) {
+          if (thrown instanceof AlreadyImported) continue;
+          if (!(thrown instanceof ProviderError)) throw thrown;
+          error = thrown;
+        }
+      } else {
+        error = opened.api.lineError(line);
+      }
+      if (laneStoppingKinds.has(error.kind)) stopMessage = error.message;
+      this.settleFailedLine(request.jobId, batch.id, attempts, error);
+    }
+    const unanswered = jobs.inBatch(batch.id);
+    const at = this.timestamp();
+    const batchError = remote.errors[0]?.message;
+    for (const job of unanswered) {
+      if (remote.status === 'cancelled') {
+        jobs.endInBatch(job.id, batch.id, 'cancelled', `The batch was cancelled at ${label}.`, at);
+      } else if (remote.status === 'failed') {
+        const line = batches.lineOf(batch.id, job.id);
+        const ownError = remote.errors.find((item) => item.line !== null && item.line === line)?.message;
+        const message = `${label} refused the batch: ${ownError ?? batchError ?? 'no reason given'}`;
+        if (ownError) jobs.endInBatch(job.id, batch.id, 'failed', message, at);
+        else this.settleFailedLine(job.id, batch.id, job.attempts, new ProviderError('server', label, message));
+      } else {
+        jobs.returnFromBatch(job.id, batch.id, at, { message: remote.status === 'expired' ? `The ${label} batch expired before this photo's turn.` : undefined });
+      }
+    }
+    const state = remote.status === 'failed' ? 'failed' : remote.status === 'cancelled' ? 'cancelled' : 'done';
+    batches.finish(batch.id, state, remote.status === 'expired' ? `Expired with ${unanswered.length} photo(s) unanswered` : (batchError ?? null), at);
+    this.remote.delete(batch.id);
+    this.nextPollAt.delete(batch.id);
+    logger.info(`batch: ${batch.provider} batch ${batch.id} ${remote.status}; ${lines.length} line(s) imported, ${unanswered.length} unanswered`);
+    if (stopMessage) this.setState(this.laneFor(batch.provider), 'stopped', stopMessage);
+    this.onChange();
+  }
+
+  /** A line that failed: back to the queue when the service was busy or erred, else the photo fails. */
+  private settleFailedLine(jobId: number, batchId: number, attempts: number, error: ProviderError): void {
+    const { jobs, retryPolicy, now, logger } = this.deps;
+    const at = this.timestamp();
+    if (laneStoppingKinds.has(error.kind)) {
+      jobs.returnFromBatch(jobId, batchId, at, { message: error.message });
+    } else if (error.kind === 'rate-limited') {
+      const delay = retryDelay(error, attempts, retryPolicy);
+      jobs.returnFromBatch(jobId, batchId, at, { message: error.message, nextRunAt: new Date(now().getTime() + delay).toISOString() });
+    } else if (error.retryable && attempts < retryPolicy.maxAttempts) {
+      const delay = retryDelay(error, attempts, retryPolicy);
+      jobs.returnFromBatch(jobId, batchId, at, {
+        countAttempt: true,
+        message: error.message,
+        nextRunAt: new Date(now().getTime() + delay).toISOString(),
+      });
+    } else {
+      logger.warn(`batch: job ${jobId} failed: ${error.message}`);
+      jobs.endInBatch(jobId, batchId, 'failed', error.message, at);
+    }
+  }
+
+
+  private laneFailed(provider: string, lane: BatchLane, error: unknown): void {
+    const now = this.deps.now().getTime();
+    if (!(error instanceof ProviderError)) {
+      this.deps.logger.error(`batch: ${provider}: ${(error as Error).stack ?? String(error)}`);
+      lane.until = now + this.backoff(lane);
+      this.setState(lane, 'offline', `Batch work for ${provider} failed: ${describeCaptionError(error)}`);
+      return;
+    }
+    if (laneStoppingKinds.has(error.kind)) {
+      if (lane.state !== 'stopped') this.deps.logger.warn(`batch: ${provider} stopped: ${error.message}`);
+      lane.until = null;
+      this.setState(lane, 'stopped', error.message);
+    } else if (error.kind === 'rate-limited') {
+      lane.until = now + retryDelay(error, ++lane.failures, this.deps.retryPolicy);
+      this.setState(lane, 'rate-limited', error.message);
+    } else {
+      // The network, a timeout, a 5xx: nothing is lost, the same step is tried again later.
+      lane.until = now + this.backoff(lane);
+      if (lane.state !== 'offline') this.deps.logger.warn(`batch: ${provider} unreachable, trying again: ${error.message}`);
+      this.setState(lane, 'offline', error.message);
+    }
+    this.onChange();
+  }
+
+  /** From the policy's first delay, doubling, up to its cap. */
+  private backoff(lane: BatchLane): number {
+    const { baseDelayMs, maxDelayMs, random } = this.deps.retryPolicy;
+    const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** lane.failures++);
+    return ceiling / 2 + (ceiling / 2) * random();
+  }
+
+  private laneFor(provider: string): BatchLane {
+    let lane = this.lanes.get(provider);
+    if (!lane) {
+      lane = { state: 'idle', message: null, until: null, failures: 0 };
+      this.lanes.set(provider, lane);
+    }
+    return lane;
+  }
+
+  private setState(lane: BatchLane, state: LaneState, message: string | null): void {
+    lane.state = state;
+    lane.message = message;
+    if (state !== 'offline' && state !== 'rate-limited') lane.until = null;
+  }
+
+  private fileFor(batchId: number): string {
+    return join(this.deps.workDir, `batch-${batchId}.jsonl`);
+  }
+
+  private timestamp(): string {
+    return this.deps.now().toISOString();
+  }
+}

@@ -1,0 +1,179 @@
+import { basename, dirname } from 'node:path';
+import type { Database } from 'better-sqlite3';
+import { CaptionOptionOverridesSchema, CaptionOptionsSchema } from '../../shared/captioning';
+import type { CaptionOptionOverrides, CaptionOptions, DetailLevel, ProviderConfig } from '../../shared/captioning';
+import type { CaptionRunsRepository } from '../db/caption-runs.repo';
+import type { CaptionsRepository } from '../db/captions.repo';
+import type { FoldersRepository } from '../db/folders.repo';
+import type { ClaimedJob, JobsRepository } from '../db/jobs.repo';
+import type { CaptionTarget, PhotosRepository } from '../db/photos.repo';
+import { UserError } from '../errors';
+import type { Derivatives } from '../images/derivatives';
+import { describeFileError } from '../library/file-errors';
+import { describeImageError } from '../library/image-errors';
+import type { ExifToolAdapter } from '../metadata/exiftool.adapter';
+import { ProviderError } from '../providers/errors';
+import { imageTokenRuleFor } from '../providers/presets';
+import type { CaptionImage, CaptionPrompt, CaptionProvider, ProviderAnswer, TokenUsage } from '../providers/provider';
+import type { ProviderRegistry } from '../providers/provider-registry';
+import { captionCost, expectedTokens } from './cost';
+import { normaliseAnswer } from './normalise';
+import { buildPrompt } from './prompt';
+
+export interface CaptionStepsDeps {
+  db: Database;
+  photos: PhotosRepository;
+  folders: FoldersRepository;
+  captions: CaptionsRepository;
+  runs: CaptionRunsRepository;
+  jobs: JobsRepository;
+  providers: ProviderRegistry;
+  derivatives: Derivatives;
+  metadata: ExifToolAdapter;
+  now: () => Date;
+}
+
+/**
+ * What was asked for one photo, kept (as JSON, for the Batch API) until the answer is stored:
+ * the caption version records the prompt and options it was made with, and the image size
+ * prices an answer that reports no tokens.
+ */
+export interface SentCaption {
+  photoId: number;
+  options: CaptionOptions;
+  prompt: { user: string; version: string };
+  image: { width: number; height: number };
+}
+
+/** A caption job ready to send: the provider's client and the request it takes. */
+export interface PreparedCaption {
+  config: ProviderConfig;
+  client: CaptionProvider;
+  image: CaptionImage;
+  prompt: CaptionPrompt;
+  options: CaptionOptions;
+  sent: SentCaption;
+}
+
+/**
+ * The two halves of captioning one photo, shared by the direct path (one request per photo) and
+ * the Batch API path (thousands of requests in one file, answered hours later): preparing the
+ * request from the job, and storing the provider's answer as a caption version.
+ */
+export class CaptionSteps {
+  constructor(private readonly deps: CaptionStepsDeps) {}
+
+  /**
+   * The caption-ready JPEG and the prompt for a job's photo, with the options of its folder and
+   * run. A missing key or provider is an 'auth' ProviderError: it concerns every photo alike.
+   */
+  async prepare(job: ClaimedJob): Promise<PreparedCaption> {
+    const { deps } = this;
+    const provider = job.provider ?? '';
+    const target = deps.photos.captionTarget(job.photoId);
+    if (!target || target.status === 'missing') {
+      throw new UserError('The file is missing; index its folder again once it is back.');
+    }
+    let opened;
+    try {
+      opened = deps.providers.open(provider);
+    } catch (error) {
+      if (error instanceof UserError) throw new ProviderError('auth', provider, error.message);
+      throw error;
+    }
+    const { config, provider: client } = opened;
+    const overrides = CaptionOptionOverridesSchema.catch({}).parse((JSON.parse(job.payload) as { options?: unknown }).options);
+    const options = this.optionsFor(target, overrides);
+    const image = await deps.derivatives.loadCaptionImage(target.path, target.fingerprint, {
+      longEdge: config.imageLongEdge,
+      maxBytes: config.imageMaxBytes,
+    });
+    const place = options.includePlace ? await deps.metadata.readPlace(target.path).catch(() => null) : null;
+    const prompt = buildPrompt(options, {
+      fileName: target.fileName,
+      // The folder the photo sits in says more ("Lisbon trip") than the library folder above it.
+      folderName: basename(dirname(target.path)),
+      place,
+      capturedAt: target.capturedAt,
+    });
+    return {
+      config,
+      client,
+      image,
+      prompt,
+      options,
+      sent: {
+        photoId: target.id,
+        options,
+        prompt: { user: prompt.user, version: prompt.version },
+        image: { width: image.width, height: image.height },
+      },
+    };
+  }
+
+  /**
+   * Validates the answer and stores it as a new caption version; `complete` marks the job done in
+   * the same transaction (and may throw to roll the caption back), and the job's run is credited
+   * with the tokens and cost.
+   */
+  store(
+    jobId: number,
+    provider: { config: ProviderConfig; label: string; model: string | null },
+    sent: SentCaption,
+    answer: ProviderAnswer,
+    complete: () => void,
+  ): void {
+    const { deps } = this;
+    const { config, label } = provider;
+    const fields = normaliseAnswer(answer, sent.options.language);
+    if (!fields) throw new ProviderError('invalid-response', label, `${label} answered without a usable caption`);
+    const costUsd = answerCost(config, answer.usage, sent.image, sent.options.detail);
+    const at = deps.now().toISOString();
+    deps.db.transaction(() => {
+      const runId = deps.jobs.runId(jobId);
+      deps.captions.insertGenerated({
+        photoId: sent.photoId,
+        runId,
+        fields,
+        provider: config.name,
+        model: answer.model ?? provider.model,
+        prompt: sent.prompt.user,
+        promptVersion: sent.prompt.version,
+        options: sent.options,
+        inputTokens: answer.usage.inputTokens,
+        outputTokens: answer.usage.outputTokens,
+        costUsd,
+        createdAt: at,
+      });
+      complete();
+      if (runId !== null) deps.runs.recordCaptioned(runId, answer.usage.inputTokens, answer.usage.outputTokens, costUsd);
+    })();
+  }
+
+  /** Folder defaults first, then what the run asked for. */
+  optionsFor(target: CaptionTarget, overrides: CaptionOptionOverrides): CaptionOptions {
+    const folderDefaults = this.deps.folders.captionOptions(target.folderId);
+    const defined = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined));
+    return CaptionOptionsSchema.parse({ ...folderDefaults, ...defined });
+  }
+}
+
+/** What a caption cost: by the tokens the provider reported, else by the tokens expected for the image sent. */
+export function answerCost(
+  config: ProviderConfig,
+  usage: TokenUsage,
+  image: { width: number; height: number },
+  detail: DetailLevel,
+): number | null {
+  const expected = expectedTokens(imageTokenRuleFor(config.type, config.preset), image, detail);
+  return captionCost(config.pricing, usage.inputTokens ?? expected.inputTokens, usage.outputTokens ?? expected.outputTokens);
+}
+
+/** A failure that is not a ProviderError (a missing or unreadable file), in the user's words. */
+export function describeCaptionError(error: unknown): string {
+  if (error instanceof ProviderError || error instanceof UserError) return error.message;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return 'The file is gone since it was last indexed; index its folder again.';
+  if (code && /^E[A-Z]+$/.test(code)) return describeFileError(error, 'file');
+  return describeImageError(error, 'so it could not be sent for captioning');
+}

@@ -1,0 +1,138 @@
+import type { CaptionOptionOverrides } from '../../shared/captioning';
+import type { QueueJob, QueueStatus } from '../../shared/queue';
+import { UsageError, wholeNumber } from './args';
+import type { CommandContext } from './main';
+import { laneNotices, progressBar } from './progress';
+import { stopOnSignals } from './signals';
+
+const queueSubcommands = ['pause', 'resume', 'retry', 'cancel'] as const;
+
+/** `queue [--json]` lists jobs; `queue pause|resume|retry|cancel [PATH...]` acts on them. */
+export async function queueCommand({ args, flags, json, openCore, io }: CommandContext): Promise<number | void> {
+  const [subcommand, ...paths] = args;
+  const core = openCore();
+  if (subcommand === undefined || subcommand === 'list') {
+    const status = await core.invoke('queue:status', {});
+    const jobs = await core.invoke('queue:list', { paths, limit: wholeNumber('--limit', flags.limit, 100, 1, 10_000) });
+    io.stdout.write(json ? `${JSON.stringify({ ...status, jobs })}\n` : describeQueue(status, jobs));
+    return;
+  }
+  if (!(queueSubcommands as readonly string[]).includes(subcommand)) {
+    throw new UsageError(`queue takes ${queueSubcommands.join(', ')} (or nothing, to list jobs)`);
+  }
+  const what = paths.length ? paths.join(', ') : 'the whole queue';
+  let line: string;
+  let output: object;
+  switch (subcommand as (typeof queueSubcommands)[number]) {
+    case 'pause':
+      output = await core.invoke('queue:pause', { paths });
+      line = `Paused ${what}. Jobs already running finish; "captionist queue resume" goes on.`;
+      break;
+    case 'resume':
+      output = await core.invoke('queue:resume', { paths });
+      line = `Resumed ${what}.`;
+      break;
+    case 'retry': {
+      output = await core.invoke('queue:retry', { paths });
+      line = `Queued ${(output as { count: number }).count} failed job(s) again.`;
+      break;
+    }
+    case 'cancel': {
+      output = await core.invoke('queue:cancel', { paths });
+      line = `Cancelled ${(output as { count: number }).count} job(s) that had not started.`;
+      break;
+    }
+  }
+  io.stdout.write(json ? `${JSON.stringify(output)}\n` : `${line}\n`);
+}
+
+function describeQueue(status: QueueStatus, jobs: QueueJob[]): string {
+  const { counts } = status;
+  const lines = [
+    `Queued: ${counts.queued}  running: ${counts.running}  waiting to retry: ${counts.waitingForRetry}  ` +
+      `paused: ${counts.paused}  done: ${counts.done}  failed: ${counts.failed}  cancelled: ${counts.cancelled}`,
+  ];
+  if (status.globallyPaused) lines.push('The whole queue is paused.');
+  if (status.pausedScopes.length) lines.push(`Paused: ${status.pausedScopes.join(', ')}`);
+  if (status.perMinute > 0) {
+    lines.push(
+      `${status.perMinute} per minute` +
+        (status.etaSeconds ? `, about ${Math.ceil(status.etaSeconds / 60)} min left` : '') +
+        (status.costUsd !== null ? `, $${status.costUsd.toFixed(4)} spent on queued runs` : ''),
+    );
+  }
+  for (const job of jobs) {
+    const state = job.paused ? 'paused' : job.state;
+    const detail = [
+      job.provider ? `${job.kind} with ${job.provider}` : job.kind,
+      job.viaBatch ? 'via batch' : '',
+      job.attempts > 1 ? `attempt ${job.attempts}` : '',
+      job.state === 'waiting-for-retry' && job.nextRunAt ? `next try ${job.nextRunAt}` : '',
+      job.lastError ?? '',
+    ].filter(Boolean);
+    lines.push(`${state.padEnd(17)} ${job.path}  (${detail.join('; ')})`);
+  }
+  if (!jobs.length) lines.push('No jobs.');
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * `watch [PATH...] --provider NAME`: indexes the PATHs (adding them to the library), queues every
+ * photo there without a caption, then watches them and queues new photos as they arrive, working
+ * through the queue until SIGINT or SIGTERM. Jobs in flight at the stop go back to the queue.
+ */
+export async function watchCommand(
+  { args, flags, json, openCore, io }: CommandContext,
+  options: CaptionOptionOverrides,
+): Promise<number | void> {
+  if (!flags.provider) throw new UsageError('watch needs --provider NAME (see "captionist provider list")');
+  const core = openCore();
+  const stop = stopOnSignals();
+  const bar = progressBar(io.stderr);
+  const say = (line: string) => (json ? undefined : bar.log(line));
+  try {
+    const indexed = await core.index(args, (progress) =>
+      bar.update(
+        progress.phase === 'listing'
+          ? { done: 0, total: 0, message: `Listing ${progress.folder} ...` }
+          : { done: progress.done, total: progress.total },
+      ),
+    );
+    say(`Indexed: ${indexed.added} new, ${indexed.updated} changed, ${indexed.moved} moved, ${indexed.missing} missing, ${indexed.errors.length} errors.`);
+    const folders = core.library.foldersFor(args);
+    const run = core.queueCaptions({ provider: flags.provider, paths: args, options, force: false });
+    await core.startWatching({
+      folderIds: folders.map((folder) => folder.id),
+      caption: { provider: run.provider, options, runId: run.runId },
+      onNotice: say,
+    });
+    say(
+      `Watching ${folders.map((folder) => folder.path).join(', ')}; captioning with ${run.provider} ` +
+        `(${run.total} photo${run.total === 1 ? '' : 's'} queued now). Ctrl-C stops; unfinished photos stay queued.`,
+    );
+    const notice = laneNotices(say);
+    const report = () => {
+      const progress = core.runProgress(run.runId, run.provider);
+      notice(progress.provider, progress.providerState, progress.providerMessage);
+      bar.update({
+        done: progress.done + progress.failed,
+        total: progress.total,
+        note: [progress.failed ? `${progress.failed} failed` : '', progress.costUsd !== null ? `$${progress.costUsd.toFixed(4)}` : '']
+          .filter(Boolean)
+          .join(', '),
+      });
+    };
+    const unsubscribe = core.queue.subscribe(report);
+    await new Promise((done) => stop.signal.addEventListener('abort', done, { once: true }));
+    unsubscribe();
+    bar.finish();
+    say('Stopping: photos in flight go back to the queue ...');
+    await core.stopWatching();
+    await core.queue.stop();
+    const result = core.finishRun(run.runId, core.runProgress(run.runId, run.provider).total, null);
+    io.stdout.write(json ? `${JSON.stringify(result)}\n` : `Captioned ${result.captioned} photo(s) with ${result.provider} while watching; ${result.failed.length} failed.\n`);
+  } finally {
+    stop.dispose();
+    bar.finish();
+  }
+}

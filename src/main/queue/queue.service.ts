@@ -1,0 +1,219 @@
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { JobState, LaneStatus, QueueJob, QueueStatus } from '../../shared/queue';
+import type { CaptionRunsRepository } from '../db/caption-runs.repo';
+import { scopeFor } from '../library/scope';
+import { QueueScheduler } from './scheduler';
+import type { SchedulerDeps } from './scheduler';
+
+/** Lanes that run outside the scheduler (the Batch API's), started, stopped and reported with it. */
+export interface ExtraLanes {
+  start(onChange: () => void): void;
+  stop(): Promise<void>;
+  wake(): void;
+  retryStopped(provider?: string): void;
+  laneStatuses(): LaneStatus[];
+}
+
+export type QueueServiceDeps = Omit<SchedulerDeps, 'onChange' | 'owner' | 'isOwnerDead'> & {
+  runs: CaptionRunsRepository;
+  batches?: ExtraLanes;
+};
+
+/** The window behind the queue's rate and ETA. */
+const rateWindowMs = 5 * 60_000;
+
+/** How often a waiting run looks at the database for work other processes finished. */
+const runPollMs = 1000;
+
+/**
+ * The persistent queue as the rest of the core sees it: its scheduler, what it is doing, and the
+ * user's commands (pause, resume, retry, cancel, prioritise), each for a set of files and folders or
+ * for everything.
+ */
+export class QueueService {
+  readonly scheduler: QueueScheduler;
+  private readonly listeners = new Set<() => void>();
+  /** Ends every waitForRun when the queue stops. */
+  private readonly waiters = new Set<() => void>();
+
+  constructor(private readonly deps: QueueServiceDeps) {
+    this.scheduler = new QueueScheduler({
+      ...deps,
+      owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+      isOwnerDead: processIsGone,
+      onChange: () => {
+        for (const listener of this.listeners) listener();
+      },
+    });
+  }
+
+  /** Calls `listener` whenever a job settles or a lane changes state; returns the unsubscribe. */
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  start(): void {
+    this.scheduler.start();
+    this.deps.batches?.start(() => this.notify());
+  }
+
+  /** Wakes the scheduler after jobs were queued or settings changed. */
+  wake(): void {
+    this.scheduler.wake();
+    this.deps.batches?.wake();
+  }
+
+  async stop(): Promise<void> {
+    for (const finish of this.waiters) finish();
+    await Promise.all([this.scheduler.stop(), this.deps.batches?.stop()]);
+  }
+
+  /** Lets lanes stopped by an error (a rejected key) try again, e.g. after the user fixed it. */
+  retryStopped(provider?: string): void {
+    this.scheduler.retryStopped(provider);
+    this.deps.batches?.retryStopped(provider);
+  }
+
+  /** Every lane: the scheduler's, then the Batch API's. */
+  laneStatuses(): LaneStatus[] {
+    return [...this.scheduler.laneStatuses(), ...(this.deps.batches?.laneStatuses() ?? [])];
+  }
+
+  status(): QueueStatus {
+    const { jobs, runs, now } = this.deps;
+    const counts = jobs.counts();
+    const time = now().getTime();
+    const perMinute = jobs.finishedSince(new Date(time - rateWindowMs).toISOString()) / (rateWindowMs / 60_000);
+    const remaining = counts.queued + counts.running + counts.waitingForRetry;
+    const costs = jobs.activeRunIds().map((runId) => runs.totals(runId).costUsd);
+    const pausedScopes = jobs.pausedScopes();
+    const globallyPaused = pausedScopes.includes('');
+    return {
+      counts,
+      perMinute: Math.round(perMinute * 10) / 10,
+      etaSeconds: remaining === 0 ? 0 : perMinute > 0 ? Math.round((remaining / perMinute) * 60) : null,
+      costUsd: costs.some((cost) => cost !== null) ? costs.reduce<number>((sum, cost) => sum + (cost ?? 0), 0) : null,
+      globallyPaused,
+      pausedScopes: pausedScopes.filter((scope) => scope !== ''),
+      lanes: this.laneStatuses()
+        .map((lane) => (globallyPaused && lane.inFlight === 0 ? { ...lane, state: 'paused' as const, message: 'The queue is paused.' } : lane)),
+    };
+  }
+
+  /** The provider's lane; of its direct and Batch API lanes, one that needs the user comes first, then a busy one. */
+  lane(kind: LaneStatus['kind'], provider: string | null): LaneStatus | undefined {
+    const lanes = this.laneStatuses().filter(
+      (lane) => lane.kind === kind && lane.provider?.toLowerCase() === provider?.toLowerCase(),
+    );
+    return (
+      lanes.find((lane) => lane.state === 'stopped' || lane.state === 'out-of-budget') ??
+      lanes.find((lane) => lane.state !== 'idle') ??
+      lanes[0]
+    );
+  }
+
+  list(paths: readonly string[], states: readonly JobState[], limit: number): QueueJob[] {
+    return this.deps.jobs.list(paths.map(scopeFor), states, limit);
+  }
+
+  /** Pauses the paths (everything when none): their jobs stay queued, jobs already running finish. */
+  pause(paths: readonly string[]): void {
+    const at = this.deps.now().toISOString();
+    for (const scope of scopesOrEverything(paths)) this.deps.jobs.pause(scope, at);
+    this.changed();
+  }
+
+  /** Lifts pauses at or below the paths (every pause when none). */
+  resume(paths: readonly string[]): number {
+    let lifted = 0;
+    for (const scope of scopesOrEverything(paths)) lifted += this.deps.jobs.resume(scope);
+    // A lane stopped by an error the user may have fixed meanwhile gets another chance.
+    this.retryStopped();
+    this.changed();
+    return lifted;
+  }
+
+  retryFailed(paths: readonly string[]): number {
+    const count = this.deps.jobs.retryFailed(paths.map(scopeFor), this.deps.now().toISOString());
+    this.changed();
+    return count;
+  }
+
+  cancel(paths: readonly string[]): number {
+    const count = this.deps.jobs.cancel(paths.map(scopeFor), this.deps.now().toISOString());
+    this.changed();
+    return count;
+  }
+
+  /** Puts these photos' waiting jobs first: what the user is looking at. */
+  prioritize(photoIds: readonly number[]): number {
+    const count = this.deps.jobs.prioritize(photoIds, 100, this.deps.now().toISOString());
+    this.changed();
+    return count;
+  }
+
+  /**
+   * Resolves with null when the run has no unfinished job left, or with the reason when its
+   * provider's lane cannot go on without the user (stopped by an error, out of budget). A pause
+   * or an outage only waits. Calls `onChange` as it goes.
+   */
+  waitForRun(runId: number, provider: string, onChange: () => void, signal?: AbortSignal): Promise<string | null> {
+    return new Promise((resolve) => {
+      let done = false;
+      const check = () => {
+        if (done) return;
+        onChange();
+        if (signal?.aborted) return finish(null);
+        if (this.deps.jobs.runCounts(runId).unfinished === 0) return finish(null);
+        const lane = this.lane('caption', provider);
+        if (lane && lane.inFlight === 0 && (lane.state === 'stopped' || lane.state === 'out-of-budget')) finish(lane.message);
+      };
+      const unsubscribe = this.subscribe(check);
+      const timer = setInterval(check, runPollMs);
+      const onAbort = () => finish(null);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const stopped = () => finish(null);
+      this.waiters.add(stopped);
+      const finish = (reason: string | null) => {
+        done = true;
+        this.waiters.delete(stopped);
+        unsubscribe();
+        clearInterval(timer);
+        signal?.removeEventListener('abort', onAbort);
+        resolve(reason);
+      };
+      check();
+    });
+  }
+
+  private changed(): void {
+    this.wake();
+    this.notify();
+  }
+
+  private notify(): void {
+    for (const listener of this.listeners) listener();
+  }
+}
+
+function scopesOrEverything(paths: readonly string[]): string[] {
+  return paths.length ? paths.map(scopeFor) : [''];
+}
+
+/**
+ * Whether the process that wrote a lease owner ("host:pid:nonce") has ended. Only a process on
+ * this machine can be checked; any other is taken to be alive until its lease runs out.
+ */
+export function processIsGone(owner: string): boolean {
+  const [host, pidText] = owner.split(':');
+  const pid = Number(pidText);
+  if (host !== hostname() || !Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}

@@ -1,0 +1,410 @@
+import type { JobKind, LaneState, LaneStatus } from '../../shared/queue';
+import { JobKindSchema } from '../../shared/queue';
+import type { ClaimedJob, DueLane, JobsRepository } from '../db/jobs.repo';
+import type { Logger } from '../logger';
+import { ProviderError } from '../providers/errors';
+import type { RateLimitInfo } from '../providers/provider';
+import { retryDelay } from '../providers/retry';
+import type { RetryPolicy } from '../providers/retry';
+
+export interface JobContext {
+  signal: AbortSignal;
+  /** Marks the job done; call it inside the transaction that stores the job's result. */
+  complete(): void;
+}
+
+export interface JobOutcome {
+  /** The service's rate-limit headers, so the lane can slow down before it is told to. */
+  rateLimit?: RateLimitInfo;
+}
+
+/** Runs the jobs of one kind. Registered once at start-up; the scheduler refuses a missing or doubled kind. */
+export interface JobHandler {
+  kind: JobKind;
+  /** How many of the lane's jobs may run at once, as configured. */
+  concurrency(provider: string | null): number;
+  /** Why the lane may not start another job now (its budget is spent), or null. */
+  blockedBecause?(provider: string | null, inFlight: number): string | null;
+  run(job: ClaimedJob, context: JobContext): Promise<JobOutcome>;
+  /** Whether the service answers at all: asked, with backoff, while the lane waits for the network. */
+  reachable?(provider: string | null, signal: AbortSignal): Promise<boolean>;
+  /** A failure that is not a ProviderError (a missing or unreadable file), in the user's words. */
+  describeError(error: unknown): string;
+}
+
+export interface SchedulerDeps {
+  jobs: JobsRepository;
+  handlers: readonly JobHandler[];
+  logger: Logger;
+  now: () => Date;
+  retryPolicy: RetryPolicy;
+  /** How long a running job stays ours without renewal before another process may take it. */
+  leaseMs: number;
+  /** Names this process in the jobs it runs. */
+  owner: string;
+  /** Whether the process named by a lease owner is gone (it crashed or was killed). */
+  isOwnerDead(owner: string): boolean;
+  /** Called whenever a job settles or a lane changes state. */
+  onChange(): void;
+}
+
+/** Failures only the user can fix: going on would repeat them for every photo (and may cost money). */
+const laneStoppingKinds = new Set(['auth', 'credits', 'forbidden', 'not-found']);
+
+/** How often the scheduler looks for work it was not told about. */
+const heartbeatMs = 5000;
+
+/** Successes in a row after which a throttled lane may run one more job at once. */
+const successesPerStep = 10;
+
+class Lane {
+  state: LaneState = 'idle';
+  message: string | null = null;
+  /** When an offline or rate-limited lane next tries. */
+  until: number | null = null;
+  probing = false;
+  probeController: AbortController | null = null;
+  offlineProbes = 0;
+  rateLimitHits = 0;
+  successesInRow = 0;
+  limit: number;
+  readonly inFlight = new Map<number, AbortController>();
+
+  constructor(
+    readonly due: DueLane,
+    readonly handler: JobHandler,
+    public configured: number,
+  ) {
+    this.limit = configured;
+  }
+
+  status(): LaneStatus {
+    return {
+      kind: this.due.kind,
+      provider: this.due.provider,
+      state: this.state,
+      message: this.message,
+      inFlight: this.inFlight.size,
+      concurrency: this.limit,
+      configuredConcurrency: this.configured,
+      until: this.until === null ? null : new Date(this.until).toISOString(),
+    };
+  }
+}
+
+const laneKey = (lane: DueLane) => `${lane.kind}\u0000${lane.provider ?? ''}\u0000${lane.viaBatch ? 1 : 0}`;
+
+/**
+ * Works through the persistent queue: one lane per job kind and provider, each running up to its
+ * concurrency. A lane whose service is unreachable stops taking jobs and probes with backoff
+ * until it answers; one that is told to slow down (429, exhausted rate-limit window) waits and
+ * halves its concurrency, then earns it back; one whose key or credits fail stops until the user
+ * acts. In none of these cases does a photo fail or use up an attempt. Other failures are retried
+ * with backoff up to the policy's attempts, then the job fails with its reason.
+ */
+export class QueueScheduler {
+  private readonly handlers: ReadonlyMap<JobKind, JobHandler>;
+  private readonly lanes = new Map<string, Lane>();
+  private wakeTimer: NodeJS.Timeout | null = null;
+  private wakeAt = Infinity;
+  private leaseTimer: NodeJS.Timeout | null = null;
+  private running = false;
+  private readonly settled = new Set<Promise<void>>();
+
+  constructor(private readonly deps: SchedulerDeps) {
+    const handlers = new Map<JobKind, JobHandler>();
+    for (const handler of deps.handlers) {
+      if (handlers.has(handler.kind)) throw new Error(`Two handlers for job kind "${handler.kind}"`);
+      handlers.set(handler.kind, handler);
+    }
+    const missing = JobKindSchema.options.filter((kind) => !handlers.has(kind));
+    if (missing.length) throw new Error(`No handler for job kind ${missing.map((kind) => `"${kind}"`).join(', ')}`);
+    this.handlers = handlers;
+  }
+
+  get started(): boolean {
+    return this.running;
+  }
+
+  /** Takes back the jobs of processes that died, then starts working. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    const recovered = this.deps.jobs.recoverAbandoned(this.timestamp(), this.deps.isOwnerDead);
+    if (recovered) this.deps.logger.info(`queue: resumed ${recovered} job(s) left running by a process that ended`);
+    this.leaseTimer = setInterval(() => {
+      this.deps.jobs.renewLeases(this.deps.owner, this.leaseUntil());
+      // Another process on this library may have died meanwhile.
+      if (this.deps.jobs.recoverAbandoned(this.timestamp(), this.deps.isOwnerDead)) this.wake();
+    }, this.deps.leaseMs / 3);
+    this.leaseTimer.unref();
+    this.wake();
+  }
+
+  /**
+   * Stops taking jobs. Running jobs are aborted and handed back to the queue untouched (an
+   * asynchronous provider's task id stays, so the next start polls it instead of paying again).
+   */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    if (this.leaseTimer) clearInterval(this.leaseTimer);
+    this.wakeTimer = this.leaseTimer = null;
+    for (const lane of this.lanes.values()) {
+      lane.probeController?.abort();
+      for (const controller of lane.inFlight.values()) controller.abort();
+    }
+    await Promise.allSettled([...this.settled]);
+  }
+
+  /** Looks for work now: after jobs were queued, a pause lifted, a setting changed. */
+  wake(): void {
+    if (!this.running) return;
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer = null;
+    queueMicrotask(() => this.pump());
+  }
+
+  /** Lets lanes stopped by an error (a rejected key) try again, e.g. after the user fixed it. */
+  retryStopped(provider?: string): void {
+    for (const lane of this.lanes.values()) {
+      if (lane.state !== 'stopped' || (provider !== undefined && lane.due.provider?.toLowerCase() !== provider.toLowerCase())) continue;
+      lane.state = 'idle';
+      lane.message = null;
+    }
+    this.wake();
+  }
+
+  laneStatuses(): LaneStatus[] {
+    return [...this.lanes.values()].map((lane) => lane.status());
+  }
+
+  /** The lane's stop message, when an error only the user can fix stopped it. */
+  stoppedBecause(kind: JobKind, provider: string | null): string | null {
+    for (const lane of this.lanes.values()) {
+      if (lane.due.kind === kind && lane.due.provider?.toLowerCase() === provider?.toLowerCase() && lane.state === 'stopped') {
+        return lane.message;
+      }
+    }
+    return null;
+  }
+
+  /** Finds the lanes with work and fills each. */
+  private pump(): void {
+    if (!this.running) return;
+    for (const due of this.deps.jobs.dueLanes()) {
+      if (!this.lanes.has(laneKey(due)) && !due.viaBatch) this.lanes.set(laneKey(due), this.newLane(due));
+    }
+    for (const lane of this.lanes.values()) this.refill(lane);
+    if (!this.lanes.size) this.scheduleWake(this.deps.now().getTime() + heartbeatMs);
+  }
+
+  /** Fills one lane (after one of its jobs settled, say) and sets the timer for its next look. */
+  private refill(lane: Lane): void {
+    if (!this.running) return;
+    const now = this.deps.now().getTime();
+    // Look again at least every few seconds: another process may queue, pause or resume jobs.
+    const wakeAt = Math.min(this.fill(lane, now) ?? Infinity, now + heartbeatMs);
+    this.deps.onChange();
+    this.scheduleWake(wakeAt);
+  }
+
+  /** Sets the one timer to `at`, unless it already fires sooner. Never spins: 50 ms at least. */
+  private scheduleWake(at: number): void {
+    if (!this.running || (this.wakeTimer && this.wakeAt <= at)) return;
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeAt = at;
+    this.wakeTimer = setTimeout(() => {
+      this.wakeTimer = null;
+      this.pump();
+    }, Math.max(50, at - this.deps.now().getTime()));
+    this.wakeTimer.unref();
+  }
+
+  /** Starts what the lane may start now; returns when it should be looked at again, if ever. */
+  private fill(lane: Lane, now: number): number | null {
+    if (lane.state === 'stopped') return null;
+    if (lane.state === 'offline') {
+      if (lane.until !== null && lane.until > now) return lane.until;
+      if (!lane.probing) this.probe(lane);
+      return null;
+    }
+    if (lane.state === 'rate-limited' && lane.until !== null && lane.until > now) return lane.until;
+    lane.configured = lane.handler.concurrency(lane.due.provider);
+    lane.limit = Math.min(lane.limit, lane.configured);
+    let blocked: string | null = null;
+    while (lane.inFlight.size < lane.limit) {
+      // Asked before every job, so jobs started together cannot overshoot a budget between them.
+      blocked = lane.handler.blockedBecause?.(lane.due.provider, lane.inFlight.size) ?? null;
+      if (blocked) break;
+      const job = this.deps.jobs.claimNext(lane.due, this.deps.owner, new Date(now).toISOString(), this.leaseUntil());
+      if (!job) break;
+      this.execute(lane, job);
+    }
+    if (blocked && lane.inFlight.size === 0) {
+      this.setState(lane, 'out-of-budget', blocked);
+      // Settings may change (a higher budget): look again now and then.
+      return now + 30_000;
+    }
+    if (lane.inFlight.size > 0) {
+      this.setState(lane, 'running', null);
+      return null;
+    }
+    this.setState(lane, 'idle', null);
+    const nextDue = this.deps.jobs.nextDueAt(lane.due);
+    return nextDue === null ? null : Date.parse(nextDue);
+  }
+
+  private execute(lane: Lane, job: ClaimedJob): void {
+    const controller = new AbortController();
+    lane.inFlight.set(job.id, controller);
+    let completed = false;
+    const context: JobContext = {
+      signal: controller.signal,
+      complete: () => {
+        this.deps.jobs.complete(job.id, this.timestamp());
+        completed = true;
+      },
+    };
+    const settled = lane.handler
+      .run(job, context)
+      .then(
+        (outcome) => {
+          if (!completed) context.complete();
+          this.succeeded(lane, outcome);
+        },
+        (error: unknown) => {
+          if (controller.signal.aborted) this.deps.jobs.release(job.id, this.timestamp());
+          else this.failed(lane, job, error);
+        },
+      )
+      .catch((error: unknown) => this.deps.logger.error(`queue: job ${job.id}: ${(error as Error).message}`))
+      .finally(() => {
+        lane.inFlight.delete(job.id);
+        this.settled.delete(settled);
+        this.refill(lane);
+      });
+    this.settled.add(settled);
+  }
+
+  private succeeded(lane: Lane, outcome: JobOutcome): void {
+    // A job that got through while its lane thought the service gone proves it back.
+    if (lane.state === 'offline') this.setState(lane, 'idle', null);
+    lane.offlineProbes = 0;
+    lane.rateLimitHits = 0;
+    if (++lane.successesInRow >= successesPerStep && lane.limit < lane.configured) {
+      lane.limit++;
+      lane.successesInRow = 0;
+    }
+    const { remaining, resetMs } = outcome.rateLimit ?? {};
+    if (remaining === 0 && resetMs) {
+      // The window is used up: wait for it rather than collect a 429 per photo.
+      this.slowDown(lane, resetMs, 'the service\'s request limit for this period is used up');
+    } else if (remaining !== null && remaining !== undefined && remaining < lane.limit) {
+      lane.limit = Math.max(1, remaining);
+    }
+  }
+
+  private failed(lane: Lane, job: ClaimedJob, error: unknown): void {
+    const { jobs, logger } = this.deps;
+    const at = this.timestamp();
+    if (!(error instanceof ProviderError)) {
+      const message = lane.handler.describeError(error);
+      logger.error(`queue: ${job.kind} job ${job.id}: ${message}`);
+      jobs.fail(job.id, message, false, at);
+      return;
+    }
+    if (error.kind === 'network') {
+      jobs.release(job.id, at);
+      this.goOffline(lane, error.message);
+    } else if (error.kind === 'rate-limited') {
+      const delay = retryDelay(error, ++lane.rateLimitHits, this.deps.retryPolicy);
+      lane.limit = Math.max(1, Math.floor(lane.limit / 2));
+      lane.successesInRow = 0;
+      this.slowDown(lane, delay, error.message);
+      jobs.release(job.id, at, new Date(lane.until!).toISOString());
+    } else if (laneStoppingKinds.has(error.kind)) {
+      jobs.release(job.id, at);
+      if (lane.state !== 'stopped') logger.warn(`queue: ${lane.due.provider ?? job.kind} stopped: ${error.message}`);
+      this.setState(lane, 'stopped', error.message);
+    } else if (error.retryable && job.attempts < this.deps.retryPolicy.maxAttempts) {
+      const delay = retryDelay(error, job.attempts, this.deps.retryPolicy);
+      logger.warn(`queue: job ${job.id} attempt ${job.attempts} failed (${error.message}); retrying in ${Math.round(delay)} ms`);
+      jobs.retryLater(job.id, error.message, new Date(this.deps.now().getTime() + delay).toISOString(), at);
+    } else {
+      logger.error(`queue: job ${job.id} failed: ${error.message}`);
+      // A task that may yet finish is kept, so retrying the job polls it instead of paying again.
+      jobs.fail(job.id, error.message, error.retryable && error.kind !== 'invalid-response', at);
+    }
+  }
+
+  private goOffline(lane: Lane, message: string): void {
+    if (lane.state === 'offline') return;
+    this.deps.logger.warn(`queue: ${lane.due.provider ?? lane.due.kind} unreachable, waiting for it: ${message}`);
+    lane.until = this.deps.now().getTime() + this.probeDelay(lane);
+    this.setState(lane, 'offline', message);
+  }
+
+  private slowDown(lane: Lane, delayMs: number, message: string): void {
+    const until = this.deps.now().getTime() + delayMs;
+    lane.until = Math.max(lane.until ?? 0, until);
+    this.setState(lane, 'rate-limited', message);
+  }
+
+  /** Asks whether the service answers again; the lane runs as soon as it does. */
+  private probe(lane: Lane): void {
+    lane.probing = true;
+    const controller = new AbortController();
+    lane.probeController = controller;
+    const reachable = lane.handler.reachable
+      ? lane.handler.reachable(lane.due.provider, controller.signal).catch(() => false)
+      : Promise.resolve(true);
+    const settled = reachable
+      .then((answers) => {
+        if (answers) {
+          this.deps.logger.info(`queue: ${lane.due.provider ?? lane.due.kind} reachable again`);
+          lane.offlineProbes = 0;
+          lane.until = null;
+          this.setState(lane, 'idle', null);
+        } else {
+          lane.offlineProbes++;
+          lane.until = this.deps.now().getTime() + this.probeDelay(lane);
+          this.deps.onChange();
+        }
+      })
+      .finally(() => {
+        lane.probing = false;
+        lane.probeController = null;
+        this.settled.delete(settled);
+        this.refill(lane);
+      });
+    this.settled.add(settled);
+  }
+
+  /** Backoff between probes: from the policy's first delay, doubling, up to its cap. */
+  private probeDelay(lane: Lane): number {
+    const { baseDelayMs, maxDelayMs, random } = this.deps.retryPolicy;
+    const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** lane.offlineProbes);
+    return ceiling / 2 + (ceiling / 2) * random();
+  }
+
+  private setState(lane: Lane, state: LaneState, message: string | null): void {
+    lane.state = state;
+    lane.message = message;
+    if (state !== 'offline' && state !== 'rate-limited') lane.until = null;
+  }
+
+  private newLane(due: DueLane): Lane {
+    const handler = this.handlers.get(due.kind)!;
+    return new Lane(due, handler, handler.concurrency(due.provider));
+  }
+
+  private timestamp(): string {
+    return this.deps.now().toISOString();
+  }
+
+  private leaseUntil(): string {
+    return new Date(this.deps.now().getTime() + this.deps.leaseMs).toISOString();
+  }
+}

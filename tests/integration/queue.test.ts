@@ -1,0 +1,221 @@
+import { execFileSync } from 'node:child_process';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import Sqlite from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import type { Core } from '../../src/main/core';
+import { processIsGone } from '../../src/main/queue/queue.service';
+import { environmentSecrets } from '../../src/main/secrets';
+import { testCore } from '../helpers/core';
+import { tempDir, writeJpeg } from '../helpers/files';
+import { closedPortUrl } from '../helpers/loopback';
+import { visionServer } from '../helpers/vision-server';
+
+const apiKey = 'sk-queue-3c9d2e1f';
+const quickRetries = { baseDelayMs: 20, maxDelayMs: 200, maxAttempts: 3 };
+
+async function photos(count: number, folder = 'Shoot', root = tempDir('captionist-photos-')) {
+  const paths: string[] = [];
+  for (let i = 0; i < count; i++) paths.push(await writeJpeg(join(root, folder, `IMG_${1000 + i}.jpg`), { seed: 3 + i * 7 + folder.length }));
+  return { root, folder: join(root, folder), paths };
+}
+
+function queueCore(dataDir?: string): Core {
+  return testCore({ ...(dataDir ? { dataDir } : {}), secrets: environmentSecrets({ QUEUE_TEST_KEY: apiKey }), retryPolicy: quickRetries });
+}
+
+async function addProvider(core: Core, url: string, extra: Record<string, unknown> = {}) {
+  await core.invoke('providers:save', {
+    name: 'vision',
+    type: 'openai-compatible',
+    baseUrl: `${url}/v1`,
+    model: 'vision-test',
+    apiKeyEnv: 'QUEUE_TEST_KEY',
+    concurrency: 2,
+    ...extra,
+  });
+}
+
+async function until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await delay(10);
+  }
+}
+
+const captionAll = (core: Core) => core.caption({ provider: 'vision', paths: [], options: {}, force: false });
+
+function captionCounts(core: Core): number[] {
+  const db = new Sqlite(join(core.dataDir, 'library.db'), { readonly: true });
+  try {
+    return db.prepare('SELECT count(c.id) FROM photos p LEFT JOIN captions c ON c.photo_id = p.id GROUP BY p.id ORDER BY p.id').pluck().all() as number[];
+  } finally {
+    db.close();
+  }
+}
+
+describe('the durable queue', () => {
+  it('waits while the provider is unreachable, then captions every photo exactly once when it is back', async () => {
+    const { root } = await photos(5);
+    const down = await closedPortUrl();
+    const core = queueCore();
+    await core.index([root]);
+    await addProvider(core, down);
+
+    const run = captionAll(core);
+    await until(() => core.queue.lane('caption', 'vision')?.state === 'offline', 'the lane to go offline');
+    // Several probes go by; nothing fails and no attempt is used up.
+    await delay(400);
+    expect(core.queue.status().counts).toMatchObject({ failed: 0, done: 0, running: 0 });
+    expect((await core.invoke('queue:list', {})).every((job) => job.attempts === 0 && job.lastError === null)).toBe(true);
+
+    const server = await visionServer({ apiKey, port: Number(new URL(down).port), latencyMs: 20 });
+    const result = await run;
+
+    expect(result).toMatchObject({ total: 5, captioned: 5, failed: [], stoppedBecause: null });
+    expect(server.captioned).toHaveLength(5);
+    expect(new Set(server.captioned).size).toBe(5);
+    expect(captionCounts(core)).toEqual([1, 1, 1, 1, 1]);
+  });
+
+  it('rides out a flood of 429s without failing a photo, slowing down as told', async () => {
+    const { root } = await photos(6);
+    const server = await visionServer({
+      apiKey,
+      latencyMs: 10,
+      // The first dozen requests are refused: far more than the three attempts a photo has.
+      before: (index) =>
+        index < 12
+          ? { status: 429, body: { error: { message: 'Rate limit reached for requests per min', code: 'rate_limit_exceeded' } }, headers: { 'retry-after-ms': '30' } }
+          : null,
+    });
+    const core = queueCore();
+    await core.index([root]);
+    await addProvider(core, server.url, { concurrency: 4 });
+
+    const result = await captionAll(core);
+
+    expect(result).toMatchObject({ total: 6, captioned: 6, failed: [] });
+    expect(server.received).toBe(12 + 6);
+    expect(new Set(server.captioned).size).toBe(6);
+    expect(core.queue.status().counts).toMatchObject({ done: 6, failed: 0 });
+  });
+
+  it('pauses and resumes a folder, cancels and retries, and lists jobs with their state', async () => {
+    const root = tempDir('captionist-photos-');
+    const beach = await photos(2, 'Beach', root);
+    const city = await photos(2, 'City', root);
+    const server = await visionServer({ apiKey, latencyMs: 5 });
+    const core = queueCore();
+    await core.index([root]);
+    await addProvider(core, server.url);
+
+    await core.invoke('queue:pause', { paths: [beach.folder] });
+    const run = captionAll(core);
+    await until(() => core.queue.status().counts.done === 2, 'the city photos');
+    await delay(100);
+    const waiting = await core.invoke('queue:list', { states: ['queued'] });
+    expect(waiting.map((job) => [job.path, job.paused])).toEqual(beach.paths.map((path) => [path, true]));
+    expect(core.queue.status()).toMatchObject({ counts: { paused: 2, done: 2 }, pausedScopes: [`${beach.folder}/`] });
+    expect(server.captioned).toHaveLength(2);
+
+    await core.invoke('queue:resume', { paths: [root] });
+    expect(await run).toMatchObject({ total: 4, captioned: 4 });
+
+    // Everything paused: new jobs wait; cancelling a folder takes its jobs out of the queue.
+    await core.invoke('queue:pause', {});
+    const again = core.caption({ provider: 'vision', paths: [], options: {}, force: true });
+    await until(() => core.queue.status().counts.paused === 4, 'four paused jobs');
+    expect(await core.invoke('queue:cancel', { paths: [city.folder] })).toEqual({ count: 2 });
+    await core.invoke('queue:resume', {});
+    const result = await again;
+    expect(result.captioned).toBe(2);
+    expect(result.failed.map((failure) => failure.path).sort()).toEqual(city.paths);
+    expect(core.queue.status().counts).toMatchObject({ cancelled: 2, done: 6 });
+
+    // Retry brings cancelled or failed jobs back? Only failed ones: cancelled stay cancelled.
+    expect(await core.invoke('queue:retry', {})).toEqual({ count: 0 });
+  });
+
+  it('retries a failed photo on request and runs what the user looks at first', async () => {
+    const { root, paths } = await photos(4);
+    let refuse = true;
+    const server = await visionServer({
+      apiKey,
+      before: (index) => (refuse && index === 0 ? { status: 400, body: { error: { message: 'Invalid image', code: 'invalid_image' } } } : null),
+    });
+    const core = queueCore();
+    await core.index([root]);
+    await addProvider(core, server.url, { concurrency: 1 });
+    const ids = (await core.invoke('photos:search', {})).results.map((photo) => [photo.path, photo.id] as const);
+    const idOf = new Map(ids);
+
+    // Paused, the queue holds the run; the last photo is put first, as a grid scrolled to it would.
+    await core.invoke('queue:pause', {});
+    const run = captionAll(core);
+    await until(() => core.queue.status().counts.paused === 4, 'the queued run');
+    expect(await core.invoke('queue:prioritize', { photoIds: [idOf.get(paths[3]!)!] })).toEqual({ count: 1 });
+    await core.invoke('queue:resume', {});
+    const result = await run;
+
+    expect(result.captioned).toBe(3);
+    expect(result.failed).toEqual([{ path: paths[3], message: expect.stringMatching(/Invalid image/) }]);
+    refuse = false;
+    expect(await core.invoke('queue:retry', { paths: [paths[3]!] })).toEqual({ count: 1 });
+    await until(() => core.queue.status().counts.done === 4, 'the retried photo');
+    expect(captionCounts(core)).toEqual([1, 1, 1, 1]);
+  });
+
+  it('stops spending at the budget, and goes on when it is raised', async () => {
+    const { root } = await photos(5);
+    const server = await visionServer({ apiKey, latencyMs: 5 });
+    const core = queueCore();
+    await core.index([root]);
+    await addProvider(core, server.url, { pricing: { perImageUsd: 0.01 }, budgetUsd: 0.025 });
+
+    const result = await captionAll(core);
+
+    expect(result.captioned).toBe(2);
+    expect(result.costUsd).toBeCloseTo(0.02);
+    expect(result.stoppedBecause).toMatch(/^Budget reached: \$0\.02 of \$0\.03 spent with vision/);
+    expect(core.queue.lane('caption', 'vision')?.state).toBe('out-of-budget');
+    expect(core.status()).toMatchObject({ queued: 3, failed: 0 });
+
+    await addProvider(core, server.url, { pricing: { perImageUsd: 0.01 }, budgetUsd: 1 });
+    expect(await captionAll(core)).toMatchObject({ captioned: 3, stoppedBecause: null });
+    expect(server.captioned).toHaveLength(5);
+  });
+
+  it('takes back at start the jobs a dead process left running, and leaves a live one\'s alone', async () => {
+    const { root } = await photos(2);
+    const server = await visionServer({ apiKey });
+    const core = queueCore();
+    await core.index([root]);
+    await addProvider(core, server.url);
+    await core.invoke('queue:pause', {});
+    const closedBeforeTheEnd = expect(captionAll(core)).rejects.toThrow(/closed before the run finished/);
+    await until(() => core.queue.status().counts.paused === 2, 'the queued run');
+    await core.close();
+    await closedBeforeTheEnd;
+
+    // A process that has exited, and one that is alive (this test's parent), each "hold" a job.
+    const deadPid = Number(execFileSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']));
+    expect(processIsGone(`${hostname()}:${deadPid}:x`)).toBe(true);
+    expect(processIsGone(`${hostname()}:${process.ppid}:x`)).toBe(false);
+    const db = new Sqlite(join(core.dataDir, 'library.db'));
+    const future = new Date(Date.now() + 3_600_000).toISOString();
+    db.prepare(`UPDATE jobs SET state = 'running', attempts = 1, lease_owner = ?, lease_expires_at = ? WHERE id = 1`).run(`${hostname()}:${deadPid}:x`, future);
+    db.prepare(`UPDATE jobs SET state = 'running', attempts = 1, lease_owner = ?, lease_expires_at = ? WHERE id = 2`).run(`${hostname()}:${process.ppid}:y`, future);
+    db.close();
+
+    const restarted = queueCore(core.dataDir);
+    await restarted.invoke('queue:resume', {});
+    restarted.queue.start();
+    await until(() => restarted.queue.status().counts.done === 1, 'the dead process\'s job');
+    await delay(100);
+    expect(restarted.queue.status().counts).toMatchObject({ done: 1, running: 1 });
+    expect(server.captioned).toHaveLength(1);
+  });
+});
