@@ -142,6 +142,7 @@ export function createCore(options: CoreOptions) {
     retryPolicy,
     workDir: join(options.dataDir, 'batches'),
     options: options.batch,
+    budget: captioning,
   });
   const queue = new QueueService({
     batches,

@@ -160,6 +160,20 @@ describe('captioning through the Batch API', () => {
     expect(jobs).toEqual(Array(3).fill({ state: 'done', batch_id: null }));
   });
 
+  it('sends no more photos than the budget allows, and stops the run at the cap', async () => {
+    const { root } = await library(['#d01010', '#1030d0', '#10a030']);
+    const server = await startBatchServer({ apiKey, answer: colourAnswer });
+    const core = testCore(coreOptions(tempDir('captionist-home-')));
+    await core.index([root]);
+    await addVisionProvider(core, server, { pricing: { perImageUsd: 0.01 }, budgetUsd: 0.025 });
+
+    const result = await core.caption(run);
+
+    expect(server.uploads.map((upload) => upload.lines.length)).toEqual([2]);
+    expect(result).toMatchObject({ captioned: 2, failed: [], stoppedBecause: expect.stringMatching(/^Budget reached: \$0\.02 of \$0\.03/) });
+    expect(core.status()).toMatchObject({ queued: 1, failed: 0 });
+  });
+
   it('after a restart polls the batch it had submitted, without uploading or creating again', async () => {
     const { root } = await library(['#d01010', '#1030d0', '#10a030']);
     const server = await startBatchServer({ apiKey, answer: colourAnswer });

@@ -51,6 +51,8 @@ export interface BatchServiceDeps {
   /** Where batch files are built before upload. */
   workDir: string;
   options?: Partial<BatchOptions>;
+  /** How many more photos the provider's budget allows, and what to say when it allows none. */
+  budget?: { affordablePhotos(provider: string): number; budgetMessage(provider: string): string };
   /** Names this process on the batches it prepares; another process leaves them alone while it lives. */
   owner?: string;
   isOwnerDead?(owner: string): boolean;
@@ -293,10 +295,19 @@ export class BatchService {
   private async submitWaiting(provider: string, opened: OpenBatchProvider, signal: AbortSignal): Promise<void> {
     const { db, jobs, batches } = this.deps;
     const at = this.timestamp();
+    const affordable = this.deps.budget?.affordablePhotos(provider) ?? Infinity;
+    if (affordable <= 0) {
+      if (jobs.dueForBatch(provider, at)) this.setState(this.laneFor(provider), 'out-of-budget', this.deps.budget!.budgetMessage(provider));
+      return;
+    }
+    const lane = this.laneFor(provider);
+    if (lane.state === 'out-of-budget') this.setState(lane, 'idle', null);
+    // Nothing is written while nothing is due (paused photos, say): the heartbeat comes often.
+    if (!jobs.dueForBatch(provider, at)) return;
     let claimed: ClaimedJob[] = [];
     const batchId = db.transaction(() => {
       const id = batches.create(provider, this.owner, randomUUID().slice(0, 8), at);
-      claimed = jobs.claimForBatch(provider, id, this.options.maxPhotos, at);
+      claimed = jobs.claimForBatch(provider, id, Math.min(this.options.maxPhotos, affordable), at);
       if (claimed.length) return id;
       batches.delete(id);
       return null;

@@ -141,7 +141,7 @@ export class CaptionService {
   readonly jobHandler: JobHandler = {
     kind: 'caption',
     concurrency: (provider) => this.configOrNull(provider)?.concurrency ?? 1,
-    blockedBecause: (provider, inFlight) => this.budgetReached(provider, inFlight),
+    blockedBecause: (provider) => (this.affordablePhotos(provider ?? '') > 0 ? null : this.budgetMessage(provider ?? '')),
     reachable: (provider, signal) => this.deps.providers.reachable(provider ?? '', signal),
     run: (job, context) => this.captionJob(job, context),
     describeError: describeCaptionError,
@@ -203,18 +203,37 @@ export class CaptionService {
   }
 
   /**
-   * Why no further job may start: what was spent with the provider plus what the jobs in flight
-   * and one more are expected to cost would pass its budget.
+   * How many more photos the provider's budget allows: what is left of it, divided by what a photo
+   * is expected to cost, less the jobs already running (sent, or about to be, and not yet paid).
+   * Infinite without a budget or a price.
    */
-  private budgetReached(provider: string | null, inFlight: number): string | null {
+  affordablePhotos(provider: string): number {
     const config = this.configOrNull(provider);
-    if (!config?.budgetUsd) return null;
+    if (!config?.budgetUsd) return Infinity;
+    const perPhoto = this.expectedCostPerPhoto(config);
+    if (perPhoto <= 0) return Infinity;
+    const left = config.budgetUsd - this.deps.captions.costForProvider(config.name);
+    // The small epsilon keeps 0.03 / 0.01 from coming out as 2.9999.
+    return Math.floor(left / perPhoto + 1e-9) - this.deps.jobs.runningCount('caption', config.name);
+  }
+
+  /** What the user sees when the budget stops a provider. */
+  budgetMessage(provider: string): string {
+    const config = this.configOrNull(provider);
+    if (!config?.budgetUsd) return `${provider} has no budget set.`;
     const spent = this.deps.captions.costForProvider(config.name);
+    const committed = this.deps.jobs.runningCount('caption', config.name) * this.expectedCostPerPhoto(config);
+    return (
+      `Budget reached: ${usd(spent + committed)} of ${usd(config.budgetUsd)} spent` +
+      `${committed > 0 ? ' or committed to photos in flight' : ''} with ${config.name}. ` +
+      `Raise it with "provider add ${config.name} ... --budget USD" to go on.`
+    );
+  }
+
+  private expectedCostPerPhoto(config: ProviderConfig): number {
     const { imageTokens } = this.deps.providers.configFor(config.name);
     const expected = expectedTokens(imageTokens, sentSize(3, 2, config.imageLongEdge), 'medium');
-    const perPhoto = captionCost(config.pricing, expected.inputTokens, expected.outputTokens) ?? 0;
-    if (spent + (inFlight + 1) * perPhoto <= config.budgetUsd) return null;
-    return `Budget reached: ${usd(spent)} of ${usd(config.budgetUsd)} spent with ${config.name}. Raise it with "provider add ${config.name} ... --budget USD" to go on.`;
+    return captionCost(config.pricing, expected.inputTokens, expected.outputTokens) ?? 0;
   }
 
   private configOrNull(provider: string | null): ProviderConfig | null {

@@ -28,7 +28,7 @@ Commands:
   index [PATH...]          Index the given folders (every library folder when none)
   status                   Show counts of photos, captions, jobs and errors
   search QUERY             Find photos by caption, keywords, title, file or folder name
-  provider add NAME --type TYPE [--preset P] [--base-url URL] [--model M]
+  provider add NAME --type TYPE [--preset P] [--base-url URL] [--batch-base-url URL] [--model M]
                            [--api-key-env VAR] [--concurrency N] [--image-size PX]
                            [--timeout SECONDS] [--price-per-image USD]
                            [--price-per-mtok-in USD] [--price-per-mtok-out USD] [--sync]
@@ -72,6 +72,7 @@ const options = {
   type: { type: 'string' },
   preset: { type: 'string' },
   'base-url': { type: 'string' },
+  'batch-base-url': { type: 'string' },
   model: { type: 'string' },
   'api-key-env': { type: 'string' },
   concurrency: { type: 'string' },
@@ -290,6 +291,7 @@ const providerCommands: Record<string, (context: CommandContext) => Promise<numb
       type: type.data,
       preset: flags.preset,
       baseUrl: flags['base-url'],
+      batchBaseUrl: flags['batch-base-url'],
       model: flags.model,
       apiKeyEnv: flags['api-key-env'],
       concurrency: wholeNumber('--concurrency', flags.concurrency, undefined, 1, 64),

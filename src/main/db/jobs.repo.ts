@@ -182,6 +182,14 @@ export class JobsRepository {
     return abandoned.length;
   }
 
+  /** Jobs of this kind and provider running now, directly or inside a batch. */
+  runningCount(kind: JobKind, provider: string): number {
+    return this.db
+      .prepare(`SELECT count(*) FROM jobs WHERE kind = ? AND provider = ? AND state = 'running'`)
+      .pluck()
+      .get(kind, provider) as number;
+  }
+
   /** The run a job counts for now (a later run may have taken it over while it ran). */
   runId(id: number): number | null {
     return (this.db.prepare('SELECT run_id FROM jobs WHERE id = ?').pluck().get(id) as number | null) ?? null;
@@ -380,6 +388,19 @@ export class JobsRepository {
    * oldest; paused ones skipped) into local batch `batchId`, in one statement: leased to 'batch',
    * not to a process, so they stay with the batch across restarts.
    */
+  /** Whether any of the provider's Batch API jobs is due and not paused. */
+  dueForBatch(provider: string, now: string): boolean {
+    return (
+      this.db
+        .prepare(
+          `SELECT 1 FROM jobs j JOIN photos p ON p.id = j.photo_id
+           WHERE j.kind = 'caption' AND j.provider IS ? AND j.via_batch = 1 AND j.${waiting}
+             AND (j.next_run_at IS NULL OR j.next_run_at <= ?) AND NOT ${pausedSql('p.path')} LIMIT 1`,
+        )
+        .get(provider, now) !== undefined
+    );
+  }
+
   claimForBatch(provider: string, batchId: number, limit: number, now: string): ClaimedJob[] {
     return this.db
       .prepare(

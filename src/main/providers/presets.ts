@@ -193,7 +193,8 @@ export function providerConfigFrom(input: ProviderSettings): ProviderConfig {
   const defined = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
   return {
     baseUrl: base.baseUrl,
-    batchBaseUrl: base.batchBaseUrl,
+    // A service's batch host goes with its own base URL, never with a server the user pointed elsewhere.
+    batchBaseUrl: input.baseUrl === undefined || input.baseUrl === base.baseUrl ? base.batchBaseUrl : undefined,
     model: base.model,
     apiKeyEnv: base.apiKeyEnv,
     requiresApiKey: base.requiresApiKey,

@@ -24,7 +24,7 @@ export interface JobHandler {
   /** How many of the lane's jobs may run at once, as configured. */
   concurrency(provider: string | null): number;
   /** Why the lane may not start another job now (its budget is spent), or null. */
-  blockedBecause?(provider: string | null, inFlight: number): string | null;
+  blockedBecause?(provider: string | null): string | null;
   run(job: ClaimedJob, context: JobContext): Promise<JobOutcome>;
   /** Whether the service answers at all: asked, with backoff, while the lane waits for the network. */
   reachable?(provider: string | null, signal: AbortSignal): Promise<boolean>;
@@ -236,7 +236,7 @@ export class QueueScheduler {
     let blocked: string | null = null;
     while (lane.inFlight.size < lane.limit) {
       // Asked before every job, so jobs started together cannot overshoot a budget between them.
-      blocked = lane.handler.blockedBecause?.(lane.due.provider, lane.inFlight.size) ?? null;
+      blocked = lane.handler.blockedBecause?.(lane.due.provider) ?? null;
       if (blocked) break;
       const job = this.deps.jobs.claimNext(lane.due, this.deps.owner, new Date(now).toISOString(), this.leaseUntil());
       if (!job) break;
