@@ -182,16 +182,18 @@ export function createCore(options: CoreOptions) {
     providers.open(request.provider);
     if (request.viaBatch) batches.assertSupported(request.provider);
     const run = captioning.queueRun(request);
+    // A new run is the user trying again: a lane stopped by an error gets another chance.
+    queue.retryStopped(run.provider);
     queue.start();
     queue.wake();
     const due = pulse(now);
     const report = () => {
-      const lane = queue.lane('caption', run.provider) ?? { state: 'idle' as const, message: null };
+      const lane = queue.lane('caption', run.provider, request.viaBatch) ?? { state: 'idle' as const, message: null };
       const progress = captioning.runProgress(run.runId, run.provider, lane);
       onProgress?.(progress);
       if (due(progress.done + progress.failed === progress.total)) emit('caption:progress', progress);
     };
-    const stoppedBecause = await queue.waitForRun(run.runId, run.provider, report, signal);
+    const stoppedBecause = await queue.waitForRun(run.runId, run.provider, request.viaBatch ?? false, report, signal);
     if (closed) throw new UserError('Captionist closed before the run finished; its photos stay queued.');
     // Stopped by the user (Ctrl-C): photos in flight go back to the queue, remote tasks kept.
     if (signal?.aborted) await queue.stop();
@@ -204,7 +206,7 @@ export function createCore(options: CoreOptions) {
     return {
       folders: folders.count(),
       ...photos.counts(),
-      queued: jobCounts.queued + jobCounts.paused,
+      queued: jobCounts.queued + jobCounts.waitingForRetry + jobCounts.paused,
       running: jobCounts.running,
       failed: jobCounts.failed,
       errors: indexErrors.count(),
@@ -295,6 +297,8 @@ export function createCore(options: CoreOptions) {
       }
       const { config } = providers.configFor(name);
       secrets.save(config.name, apiKey);
+      // A new key is what a lane stopped by a rejected one was waiting for.
+      queue.retryStopped(config.name);
       return null;
     },
     'providers:test': async ({ name }) => captioning.testProvider(name),
@@ -330,6 +334,7 @@ export function createCore(options: CoreOptions) {
     queueCaptions: (request: Parameters<CaptionService['queueRun']>[0]) => {
       providers.open(request.provider);
       const run = captioning.queueRun(request);
+      queue.retryStopped(run.provider);
       queue.start();
       queue.wake();
       return run;

@@ -34,6 +34,8 @@ export type LaneState = z.infer<typeof LaneStateSchema>;
 export const LaneStatusSchema = z.object({
   kind: JobKindSchema,
   provider: z.string().nullable(),
+  /** The provider's Batch API lane, beside its direct one. */
+  viaBatch: z.boolean(),
   state: LaneStateSchema,
   /** Why it is not running, in words for the user. */
   message: z.string().nullable(),

@@ -30,7 +30,7 @@ function queueOf(count: number) {
   }
   const jobs = new JobsRepository(db);
   jobs.enqueue('caption', 'svc', ids, {}, { runId: null, at: new Date().toISOString() });
-  return jobs;
+  return { jobs, db };
 }
 
 /** The scheduler over a handler whose `run` the test writes; no network, no files. */
@@ -71,7 +71,7 @@ async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void
 
 describe('the queue scheduler', () => {
   it('refuses a job kind with no handler, or with two', () => {
-    const jobs = queueOf(0);
+    const { jobs } = queueOf(0);
     const base = { jobs, logger: silent, now: () => new Date(), retryPolicy: defaultRetryPolicy, leaseMs: 1000, owner: 'o', isOwnerDead: () => false, onChange: () => {} };
     expect(() => new QueueScheduler({ ...base, handlers: [] })).toThrow('No handler for job kind "caption"');
     const handler = { kind: 'caption' as const, concurrency: () => 1, run: async () => ({}), describeError: String };
@@ -79,7 +79,7 @@ describe('the queue scheduler', () => {
   });
 
   it('waits out a rate-limit window the headers say is used up, instead of collecting 429s', async () => {
-    const jobs = queueOf(3);
+    const { jobs } = queueOf(3);
     const started: number[] = [];
     const scheduler = schedulerFor(
       jobs,
@@ -97,7 +97,7 @@ describe('the queue scheduler', () => {
   });
 
   it('halves its concurrency at each 429 and earns it back one job at a time', async () => {
-    const jobs = queueOf(60);
+    const { jobs } = queueOf(60);
     let refusals = 2;
     const limits: number[] = [];
     const scheduler = schedulerFor(jobs, async () => {
@@ -118,8 +118,20 @@ describe('the queue scheduler', () => {
     expect(jobs.counts()).toMatchObject({ done: 60, failed: 0 });
   });
 
+  it('drops its result when another process took the job over after its lease ran out', async () => {
+    const { jobs, db } = queueOf(1);
+    const scheduler = schedulerFor(jobs, async (job) => {
+      // The process slept past its lease; another one recovered the job and is running it now.
+      db.prepare(`UPDATE jobs SET lease_owner = 'other:2:b' WHERE id = ?`).run(job.id);
+      return {};
+    });
+    scheduler.start();
+    await until(() => scheduler.laneStatuses()[0]?.inFlight === 0 && scheduler.laneStatuses()[0]?.state === 'idle');
+    expect(db.prepare('SELECT state, lease_owner FROM jobs').get()).toEqual({ state: 'running', lease_owner: 'other:2:b' });
+  });
+
   it('retries a transient failure with backoff, then fails the job with its reason once attempts run out', async () => {
-    const jobs = queueOf(2);
+    const { jobs } = queueOf(2);
     const attempts = new Map<number, number>();
     const scheduler = schedulerFor(jobs, async (job) => {
       attempts.set(job.id, job.attempts);

@@ -167,6 +167,7 @@ export class BatchService {
       return {
         kind: 'caption' as const,
         provider,
+        viaBatch: true,
         state: busy ? 'running' : lane.state,
         message: lane.message ?? (mine.length ? mine.map((batch) => this.describe(batch)).join('; ') : null),
         // Nothing moves while the lane is stopped: a run waiting on it may end.
@@ -221,13 +222,14 @@ export class BatchService {
 
   private nextTickDelay(): number {
     const now = this.deps.now().getTime();
-    const times = [now + heartbeatMs, ...this.nextPollAt.values()];
-    for (const lane of this.lanes.values()) if (lane.until !== null) times.push(lane.until);
+    // A poll time already past was due at the tick just run: polled then, or its lane is waiting.
+    const times = [now + heartbeatMs, ...[...this.nextPollAt.values()].filter((at) => at > now)];
+    for (const lane of this.lanes.values()) if (lane.until !== null && lane.until > now) times.push(lane.until);
     for (const due of this.deps.jobs.dueLanes()) {
       if (!due.viaBatch) continue;
       // A job that fell due while the tick ran is taken at once; one the tick saw due but could
       // not claim (paused) waits for the heartbeat rather than spin.
-      const next = Date.parse(this.deps.jobs.nextDueAt(due) ?? '');
+      const next = Date.parse(this.deps.jobs.nextDueAt(due, this.timestamp()) ?? '');
       if (next > this.tickStartedAt) times.push(next);
     }
     return Math.max(10, Math.min(...times) - now);
@@ -237,6 +239,8 @@ export class BatchService {
     const { jobs, batches } = this.deps;
     this.tickStartedAt = this.deps.now().getTime();
     const active = batches.active();
+    // A batch another process finished is no longer ours to poll.
+    for (const id of this.nextPollAt.keys()) if (!active.some((batch) => batch.id === id)) this.nextPollAt.delete(id);
     const providers = new Set(active.map((batch) => batch.provider));
     for (const due of jobs.dueLanes()) if (due.viaBatch && due.kind === 'caption' && due.provider) providers.add(due.provider);
     // Lanes with nothing left go quiet, except a stopped one, whose message the user still needs.

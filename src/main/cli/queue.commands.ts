@@ -123,7 +123,8 @@ export async function watchCommand(
       });
     };
     const unsubscribe = core.queue.subscribe(report);
-    await new Promise((done) => stop.signal.addEventListener('abort', done, { once: true }));
+    // Ctrl-C may have come while indexing: then stop at once.
+    if (!stop.signal.aborted) await new Promise((done) => stop.signal.addEventListener('abort', done, { once: true }));
     unsubscribe();
     bar.finish();
     say('Stopping: photos in flight go back to the queue ...');

@@ -1,4 +1,5 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
+import { statementCache } from './statements';
 
 export interface CaptionRunTotals {
   captioned: number;
@@ -10,18 +11,20 @@ export interface CaptionRunTotals {
 
 /** One `caption` run (or queue session) with its running totals, kept after it ends. */
 export class CaptionRunsRepository {
-  constructor(private readonly db: Database) {}
+  private readonly sql: (sql: string) => Statement;
+
+  constructor(private readonly db: Database) {
+    this.sql = statementCache(db);
+  }
 
   start(provider: string, options: object, total: number, at: string): number {
-    const result = this.db
-      .prepare('INSERT INTO caption_runs (provider, options, total, started_at) VALUES (?, ?, ?, ?)')
+    const result = this.sql('INSERT INTO caption_runs (provider, options, total, started_at) VALUES (?, ?, ?, ?)')
       .run(provider, JSON.stringify(options), total, at);
     return Number(result.lastInsertRowid);
   }
 
   recordCaptioned(runId: number, inputTokens: number | null, outputTokens: number | null, costUsd: number | null): void {
-    this.db
-      .prepare(
+    this.sql(
         `UPDATE caption_runs SET captioned = captioned + 1, input_tokens = input_tokens + ?,
            output_tokens = output_tokens + ?,
            cost_usd = CASE WHEN ? IS NULL THEN cost_usd ELSE coalesce(cost_usd, 0) + ? END
@@ -32,20 +35,19 @@ export class CaptionRunsRepository {
 
   /** A run that grows as photos arrive (a watch session). */
   addToTotal(runId: number, photos: number): void {
-    this.db.prepare('UPDATE caption_runs SET total = total + ? WHERE id = ?').run(photos, runId);
+    this.sql('UPDATE caption_runs SET total = total + ? WHERE id = ?').run(photos, runId);
   }
 
   finish(runId: number, failed: number, at: string): void {
-    this.db.prepare('UPDATE caption_runs SET failed = ?, finished_at = ? WHERE id = ?').run(failed, at, runId);
+    this.sql('UPDATE caption_runs SET failed = ?, finished_at = ? WHERE id = ?').run(failed, at, runId);
   }
 
   get(runId: number): { provider: string; total: number } {
-    return this.db.prepare('SELECT provider, total FROM caption_runs WHERE id = ?').get(runId) as { provider: string; total: number };
+    return this.sql('SELECT provider, total FROM caption_runs WHERE id = ?').get(runId) as { provider: string; total: number };
   }
 
   totals(runId: number): CaptionRunTotals {
-    return this.db
-      .prepare(
+    return this.sql(
         `SELECT captioned, failed, input_tokens AS inputTokens, output_tokens AS outputTokens, cost_usd AS costUsd
          FROM caption_runs WHERE id = ?`,
       )

@@ -1,4 +1,5 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
+import { statementCache } from './statements';
 import type { CaptionFields, CaptionOptions } from '../../shared/captioning';
 
 export interface GeneratedCaption {
@@ -25,12 +26,15 @@ export interface ProviderTotals {
 }
 
 export class CaptionsRepository {
-  constructor(private readonly db: Database) {}
+  private readonly sql: (sql: string) => Statement;
+
+  constructor(private readonly db: Database) {
+    this.sql = statementCache(db);
+  }
 
   /** Stores a new version; earlier versions stay as the photo's history. */
   insertGenerated(caption: GeneratedCaption): number {
-    const result = this.db
-      .prepare(
+    const result = this.sql(
         `INSERT INTO captions (photo_id, version, source, title, caption, alt_text, long_description, keywords,
            provider, model, prompt, prompt_version, options, input_tokens, output_tokens, cost_usd, run_id, created_at)
          VALUES (@photoId, (SELECT coalesce(max(version), 0) + 1 FROM captions WHERE photo_id = @photoId), 'generated',
@@ -48,8 +52,7 @@ export class CaptionsRepository {
 
   /** The newest version's text, or undefined when the photo has no caption of ours. */
   latest(photoId: number): (CaptionFields & { version: number; provider: string | null; model: string | null }) | undefined {
-    const row = this.db
-      .prepare(
+    const row = this.sql(
         `SELECT version, title, caption, alt_text AS altText, long_description AS longDescription, keywords, provider, model
          FROM captions WHERE photo_id = ? ORDER BY version DESC LIMIT 1`,
       )
@@ -58,8 +61,7 @@ export class CaptionsRepository {
   }
 
   totalsByProvider(): Map<string, ProviderTotals> {
-    const rows = this.db
-      .prepare(
+    const rows = this.sql(
         `SELECT provider, count(*) AS captions, coalesce(sum(input_tokens), 0) AS inputTokens,
            coalesce(sum(output_tokens), 0) AS outputTokens, sum(cost_usd) AS costUsd
          FROM captions WHERE provider IS NOT NULL GROUP BY provider COLLATE NOCASE`,
@@ -70,8 +72,7 @@ export class CaptionsRepository {
 
   /** What captions by this provider have cost so far, in USD: what its budget is checked against. */
   costForProvider(provider: string): number {
-    return this.db
-      .prepare('SELECT coalesce(sum(cost_usd), 0) FROM captions WHERE provider = ?')
+    return this.sql('SELECT coalesce(sum(cost_usd), 0) FROM captions WHERE provider = ?')
       .pluck()
       .get(provider) as number;
   }

@@ -1,4 +1,5 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
+import { statementCache } from './statements';
 import { CaptionOptionOverridesSchema } from '../../shared/captioning';
 import type { CaptionOptionOverrides } from '../../shared/captioning';
 import type { Folder } from '../../shared/domain';
@@ -41,48 +42,51 @@ function toFolder(row: FolderRow): Folder {
 }
 
 export class FoldersRepository {
-  constructor(private readonly db: Database) {}
+  private readonly sql: (sql: string) => Statement;
+
+  constructor(private readonly db: Database) {
+    this.sql = statementCache(db);
+  }
 
   list(): Folder[] {
-    const rows = this.db.prepare(`${selectFolders} ORDER BY f.path`).all() as FolderRow[];
+    const rows = this.sql(`${selectFolders} ORDER BY f.path`).all() as FolderRow[];
     return rows.map(toFolder);
   }
 
   count(): number {
-    return this.db.prepare('SELECT count(*) FROM folders').pluck().get() as number;
+    return this.sql('SELECT count(*) FROM folders').pluck().get() as number;
   }
 
   get(id: number): Folder | undefined {
-    const row = this.db.prepare(`${selectFolders} WHERE f.id = ?`).get(id) as FolderRow | undefined;
+    const row = this.sql(`${selectFolders} WHERE f.id = ?`).get(id) as FolderRow | undefined;
     return row && toFolder(row);
   }
 
   insert(path: string, name: string, addedAt: string): number {
-    const result = this.db
-      .prepare('INSERT INTO folders (path, name, added_at) VALUES (?, ?, ?)')
+    const result = this.sql('INSERT INTO folders (path, name, added_at) VALUES (?, ?, ?)')
       .run(path, name, addedAt);
     return Number(result.lastInsertRowid);
   }
 
   delete(id: number): void {
-    this.db.prepare('DELETE FROM folders WHERE id = ?').run(id);
+    this.sql('DELETE FROM folders WHERE id = ?').run(id);
   }
 
   /** The folder's caption defaults alone: cheap enough to read once per photo of a run. */
   captionOptions(id: number): CaptionOptionOverrides {
-    const json = this.db.prepare('SELECT caption_options FROM folders WHERE id = ?').pluck().get(id) as string | undefined;
+    const json = this.sql('SELECT caption_options FROM folders WHERE id = ?').pluck().get(id) as string | undefined;
     return json === undefined ? {} : parseCaptionOptions(json);
   }
 
   setCaptionOptions(id: number, options: CaptionOptionOverrides): void {
-    this.db.prepare('UPDATE folders SET caption_options = ? WHERE id = ?').run(JSON.stringify(options), id);
+    this.sql('UPDATE folders SET caption_options = ? WHERE id = ?').run(JSON.stringify(options), id);
   }
 
   setAutoCaptionProvider(id: number, provider: string | null): void {
-    this.db.prepare('UPDATE folders SET auto_caption_provider = ? WHERE id = ?').run(provider, id);
+    this.sql('UPDATE folders SET auto_caption_provider = ? WHERE id = ?').run(provider, id);
   }
 
   markIndexed(id: number, at: string): void {
-    this.db.prepare('UPDATE folders SET last_indexed_at = ? WHERE id = ?').run(at, id);
+    this.sql('UPDATE folders SET last_indexed_at = ? WHERE id = ?').run(at, id);
   }
 }

@@ -1,4 +1,5 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
+import { statementCache } from './statements';
 import type { JobKind, JobState, QueueCounts, QueueJob } from '../../shared/queue';
 
 export interface ClaimedJob {
@@ -63,7 +64,11 @@ interface JobRow {
 }
 
 export class JobsRepository {
-  constructor(private readonly db: Database) {}
+  private readonly sql: (sql: string) => Statement;
+
+  constructor(private readonly db: Database) {
+    this.sql = statementCache(db);
+  }
 
   /**
    * One unfinished job per photo, kind and provider. A photo with an unfinished job keeps it (and
@@ -71,25 +76,27 @@ export class JobsRepository {
    * one is queued again afresh; only a photo with neither gets a new job. Returns the job ids.
    */
   enqueue(kind: JobKind, provider: string | null, photoIds: readonly number[], payload: object, options: EnqueueOptions): number[] {
-    const find = this.db.prepare(
+    const find = this.sql(
       `SELECT id, state FROM jobs WHERE kind = ? AND provider IS ? AND photo_id = ?
          AND (${unfinished} OR state IN ('failed', 'cancelled')) ORDER BY id DESC LIMIT 1`,
     );
     // A running job joins this run too (its result will count here); only a waiting one takes the new options.
-    const adopt = this.db.prepare(
+    const adopt = this.sql(
       `UPDATE jobs SET run_id = @runId, updated_at = @at,
          payload = CASE WHEN ${waiting} THEN @payload ELSE payload END,
          via_batch = CASE WHEN ${waiting} THEN @viaBatch ELSE via_batch END,
          priority = max(priority, @priority)
        WHERE id = @id AND batch_id IS NULL`,
     );
-    const requeue = this.db.prepare(
+    const requeue = this.sql(
       `UPDATE jobs SET state = 'queued', run_id = @runId, payload = @payload, via_batch = @viaBatch, priority = @priority,
-         attempts = 0, next_run_at = NULL, last_error = NULL, remote_task_id = NULL, batch_id = NULL,
+         attempts = 0, next_run_at = NULL, last_error = NULL, batch_id = NULL,
+         -- A failed job kept its task only when the task may yet finish: polling it costs nothing.
+         remote_task_id = CASE WHEN state = 'failed' THEN remote_task_id END,
          finished_at = NULL, updated_at = @at
        WHERE id = @id`,
     );
-    const insert = this.db.prepare(
+    const insert = this.sql(
       `INSERT INTO jobs (kind, photo_id, provider, run_id, payload, via_batch, priority, created_at, updated_at)
        VALUES (@kind, @photoId, @provider, @runId, @payload, @viaBatch, @priority, @at, @at)`,
     );
@@ -114,8 +121,8 @@ export class JobsRepository {
   /** Every kind and provider with a job waiting, now or later (paused or not: claiming skips paused jobs). */
   dueLanes(): DueLane[] {
     return (
-      this.db
-        .prepare(`SELECT DISTINCT kind, provider, via_batch AS viaBatch FROM jobs WHERE ${waiting}`)
+      this
+        .sql(`SELECT DISTINCT kind, provider, via_batch AS viaBatch FROM jobs WHERE ${waiting}`)
         .all() as { kind: JobKind; provider: string | null; viaBatch: number }[]
     ).map((lane) => ({ ...lane, viaBatch: lane.viaBatch === 1 }));
   }
@@ -125,8 +132,8 @@ export class JobsRepository {
    * `leaseUntil`. Undefined when none is due.
    */
   claimNext(lane: DueLane, owner: string, now: string, leaseUntil: string): ClaimedJob | undefined {
-    return this.db
-      .prepare(
+    return this
+      .sql(
         `UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = @owner,
            lease_expires_at = @leaseUntil, updated_at = @now
          WHERE id = (
@@ -141,22 +148,40 @@ export class JobsRepository {
       | undefined;
   }
 
-  /** When the lane's next waiting job falls due, if none is due now. */
-  nextDueAt(lane: DueLane): string | null {
+  /** The photos of the next `limit` jobs a direct lane would claim, in the order it would claim them. */
+  nextDue(kind: JobKind, provider: string, limit: number, now: string): { path: string; fingerprint: string }[] {
+    return this
+      .sql(
+        `SELECT p.path, p.fingerprint FROM jobs j JOIN photos p ON p.id = j.photo_id
+         WHERE j.kind = ? AND j.provider IS ? AND j.via_batch = 0 AND j.${waiting}
+           AND (j.next_run_at IS NULL OR j.next_run_at <= ?) AND NOT ${pausedSql('p.path')}
+         ORDER BY j.priority DESC, j.id LIMIT ?`,
+      )
+      .all(kind, provider, now, limit) as { path: string; fingerprint: string }[];
+  }
+
+  /**
+   * When the lane's next waiting job falls due, if later than `now`. Jobs due already but not
+   * claimed are paused: the scheduler's heartbeat notices when they are resumed.
+   */
+  nextDueAt(lane: DueLane, now: string): string | null {
     return (
-      (this.db
-        .prepare(
-          `SELECT min(next_run_at) FROM jobs WHERE kind = ? AND provider IS ? AND via_batch = ? AND ${waiting}`,
+      (this
+        .sql(
+          `SELECT min(next_run_at) FROM jobs
+           WHERE kind = ? AND provider IS ? AND via_batch = ? AND ${waiting} AND next_run_at > ?`,
         )
         .pluck()
-        .get(lane.kind, lane.provider, lane.viaBatch ? 1 : 0) as string | null) ?? null
+        .get(lane.kind, lane.provider, lane.viaBatch ? 1 : 0, now) as string | null) ?? null
     );
   }
 
-  renewLeases(owner: string, leaseUntil: string): void {
-    this.db
-      .prepare(`UPDATE jobs SET lease_expires_at = ? WHERE state = 'running' AND lease_owner = ? AND batch_id IS NULL`)
-      .run(leaseUntil, owner);
+  /** Extends the lease on the jobs this process is running now (and only those). */
+  renewLeases(owner: string, ids: readonly number[], leaseUntil: string): void {
+    const renew = this.sql(`UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND state = 'running' AND lease_owner = ?`);
+    this.db.transaction(() => {
+      for (const id of ids) renew.run(leaseUntil, id, owner);
+    })();
   }
 
   /**
@@ -166,13 +191,13 @@ export class JobsRepository {
    * left to the batch. Returns how many came back.
    */
   recoverAbandoned(now: string, isDead: (owner: string) => boolean): number {
-    const running = this.db
-      .prepare(`SELECT id, lease_owner AS owner, lease_expires_at AS leaseExpiresAt FROM jobs WHERE state = 'running' AND batch_id IS NULL`)
+    const running = this
+      .sql(`SELECT id, lease_owner AS owner, lease_expires_at AS leaseExpiresAt FROM jobs WHERE state = 'running' AND batch_id IS NULL`)
       .all() as { id: number; owner: string | null; leaseExpiresAt: string | null }[];
     const abandoned = running.filter(
       (job) => job.owner === null || job.leaseExpiresAt === null || job.leaseExpiresAt < now || isDead(job.owner),
     );
-    const release = this.db.prepare(
+    const release = this.sql(
       `UPDATE jobs SET state = 'queued', attempts = max(attempts - 1, 0), lease_owner = NULL, lease_expires_at = NULL,
          updated_at = ? WHERE id = ? AND state = 'running'`,
     );
@@ -184,100 +209,116 @@ export class JobsRepository {
 
   /** Jobs of this kind and provider running now, directly or inside a batch. */
   runningCount(kind: JobKind, provider: string): number {
-    return this.db
-      .prepare(`SELECT count(*) FROM jobs WHERE kind = ? AND provider = ? AND state = 'running'`)
+    return this
+      .sql(`SELECT count(*) FROM jobs WHERE kind = ? AND provider = ? AND state = 'running'`)
       .pluck()
       .get(kind, provider) as number;
   }
 
   /** The run a job counts for now (a later run may have taken it over while it ran). */
   runId(id: number): number | null {
-    return (this.db.prepare('SELECT run_id FROM jobs WHERE id = ?').pluck().get(id) as number | null) ?? null;
+    return (this.sql('SELECT run_id FROM jobs WHERE id = ?').pluck().get(id) as number | null) ?? null;
   }
 
   /** Written the moment a provider names its task, so a restart polls it instead of paying again. */
   setRemoteTaskId(id: number, taskId: string, at: string): void {
-    this.db.prepare('UPDATE jobs SET remote_task_id = ?, updated_at = ? WHERE id = ?').run(taskId, at, id);
+    this.sql('UPDATE jobs SET remote_task_id = ?, updated_at = ? WHERE id = ?').run(taskId, at, id);
   }
 
   remoteTaskId(id: number): string | null {
-    return (this.db.prepare('SELECT remote_task_id FROM jobs WHERE id = ?').pluck().get(id) as string | null) ?? null;
+    return (this.sql('SELECT remote_task_id FROM jobs WHERE id = ?').pluck().get(id) as string | null) ?? null;
   }
 
-  complete(id: number, at: string): void {
-    this.db
-      .prepare(
+  /**
+   * Marks a running job of `owner` done. False when the job is no longer ours (our lease ran out
+   * while the process slept and another process took the job over): the caller must not keep
+   * its result, or the photo would be captioned (and paid for) twice.
+   */
+  complete(id: number, owner: string, at: string): boolean {
+    return (
+      this.sql(
         `UPDATE jobs SET state = 'done', last_error = NULL, lease_owner = NULL, lease_expires_at = NULL,
-           updated_at = @at, finished_at = @at WHERE id = @id`,
-      )
-      .run({ id, at });
+           updated_at = @at, finished_at = @at WHERE id = @id AND state = 'running' AND lease_owner = @owner`,
+      ).run({ id, owner, at }).changes === 1
+    );
   }
 
   /**
    * Ends a job in failure. A remote task it still holds is kept only when the task may yet
    * finish (the failure was transient); otherwise a retry starts afresh.
    */
-  fail(id: number, message: string, keepRemoteTask: boolean, at: string): void {
-    this.db
-      .prepare(
+  fail(id: number, owner: string, message: string, keepRemoteTask: boolean, at: string): void {
+    this
+      .sql(
         `UPDATE jobs SET state = 'failed', last_error = @message, lease_owner = NULL, lease_expires_at = NULL,
            updated_at = @at, finished_at = @at, remote_task_id = CASE WHEN @keep THEN remote_task_id END
-         WHERE id = @id`,
+         WHERE id = @id AND state = 'running' AND lease_owner = @owner`,
       )
-      .run({ id, message, keep: keepRemoteTask ? 1 : 0, at });
+      .run({ id, owner, message, keep: keepRemoteTask ? 1 : 0, at });
   }
 
   /** A transient failure: the job tries again at `nextRunAt`, its attempt counted. */
-  retryLater(id: number, message: string, nextRunAt: string, at: string): void {
-    this.db
-      .prepare(
+  retryLater(id: number, owner: string, message: string, nextRunAt: string, at: string): void {
+    this
+      .sql(
         `UPDATE jobs SET state = 'waiting-for-retry', last_error = ?, next_run_at = ?, lease_owner = NULL,
-           lease_expires_at = NULL, updated_at = ? WHERE id = ?`,
+           lease_expires_at = NULL, updated_at = ? WHERE id = ? AND state = 'running' AND lease_owner = ?`,
       )
-      .run(message, nextRunAt, at, id);
+      .run(message, nextRunAt, at, id, owner);
   }
 
   /**
    * Hands a running job back to the queue with its attempt given back: the run was stopped, the
    * network is down or the service asked us to slow down, none of which is the photo's fault.
    */
-  release(id: number, at: string, nextRunAt: string | null = null): void {
-    this.db
-      .prepare(
+  release(id: number, owner: string, at: string, nextRunAt: string | null = null): void {
+    this
+      .sql(
         `UPDATE jobs SET state = CASE WHEN attempts > 1 THEN 'waiting-for-retry' ELSE 'queued' END,
            attempts = max(attempts - 1, 0), next_run_at = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
-         WHERE id = ? AND state = 'running'`,
+         WHERE id = ? AND state = 'running' AND lease_owner = ?`,
       )
-      .run(nextRunAt, at, id);
+      .run(nextRunAt, at, id, owner);
   }
 
   state(id: number): JobState | undefined {
-    return this.db.prepare('SELECT state FROM jobs WHERE id = ?').pluck().get(id) as JobState | undefined;
+    return this.sql('SELECT state FROM jobs WHERE id = ?').pluck().get(id) as JobState | undefined;
   }
 
   counts(scopes: readonly string[] = []): QueueCounts {
     const scope = scopeCondition(scopes);
-    const row = this.db
-      .prepare(
-        `SELECT
-           count(*) FILTER (WHERE j.${waiting} AND NOT paused) AS queued,
-           count(*) FILTER (WHERE j.state = 'running') AS running,
-           count(*) FILTER (WHERE j.state = 'waiting-for-retry' AND NOT paused) AS waitingForRetry,
-           count(*) FILTER (WHERE j.${waiting} AND paused) AS paused,
-           count(*) FILTER (WHERE j.state = 'done') AS done,
-           count(*) FILTER (WHERE j.state = 'failed') AS failed,
-           count(*) FILTER (WHERE j.state = 'cancelled') AS cancelled
-         FROM (SELECT j.state, ${pausedSql('p.path')} AS paused FROM jobs j JOIN photos p ON p.id = j.photo_id
-               WHERE ${scope.sql}) j`,
-      )
-      .get(...scope.params) as Record<keyof QueueCounts, number | null>;
-    return Object.fromEntries(Object.entries(row).map(([key, value]) => [key, value ?? 0])) as QueueCounts;
+    const byState = new Map(
+      (
+        this.sql(
+          scopes.length
+            ? `SELECT j.state, count(*) AS n FROM jobs j JOIN photos p ON p.id = j.photo_id WHERE ${scope.sql} GROUP BY j.state`
+            : 'SELECT state, count(*) AS n FROM jobs GROUP BY state',
+        ).all(...scope.params) as { state: JobState; n: number }[]
+      ).map((row) => [row.state, row.n]),
+    );
+    // Only waiting jobs can be paused, and only when a pause exists: usually nothing to count.
+    const paused = this.pausedScopes().length
+      ? (this.sql(
+          `SELECT count(*) FILTER (WHERE j.state = 'queued') AS queued, count(*) FILTER (WHERE j.state = 'waiting-for-retry') AS retrying
+           FROM jobs j JOIN photos p ON p.id = j.photo_id WHERE j.${waiting} AND ${pausedSql('p.path')} AND ${scope.sql}`,
+        ).get(...scope.params) as { queued: number; retrying: number })
+      : { queued: 0, retrying: 0 };
+    const count = (state: JobState) => byState.get(state) ?? 0;
+    return {
+      queued: count('queued') - paused.queued,
+      running: count('running'),
+      waitingForRetry: count('waiting-for-retry') - paused.retrying,
+      paused: paused.queued + paused.retrying,
+      done: count('done'),
+      failed: count('failed'),
+      cancelled: count('cancelled'),
+    };
   }
 
   /** How a run's jobs stand. */
   runCounts(runId: number): { total: number; done: number; failed: number; unfinished: number } {
-    return this.db
-      .prepare(
+    return this
+      .sql(
         `SELECT count(*) AS total,
            count(*) FILTER (WHERE state = 'done') AS done,
            count(*) FILTER (WHERE state IN ('failed', 'cancelled')) AS failed,
@@ -289,13 +330,13 @@ export class JobsRepository {
 
   /** Jobs finished since `since`: the recent rate behind the queue's ETA. */
   finishedSince(since: string): number {
-    return this.db.prepare(`SELECT count(*) FROM jobs WHERE state = 'done' AND finished_at >= ?`).pluck().get(since) as number;
+    return this.sql(`SELECT count(*) FROM jobs WHERE state = 'done' AND finished_at >= ?`).pluck().get(since) as number;
   }
 
   /** Runs that still have work queued: the spending the progress shows. */
   activeRunIds(): number[] {
-    return this.db
-      .prepare(`SELECT DISTINCT run_id FROM jobs WHERE ${unfinished} AND run_id IS NOT NULL`)
+    return this
+      .sql(`SELECT DISTINCT run_id FROM jobs WHERE ${unfinished} AND run_id IS NOT NULL`)
       .pluck()
       .all() as number[];
   }
@@ -304,9 +345,9 @@ export class JobsRepository {
     const scope = scopeCondition(scopes);
     const stateFilter =
       (states.length ? `AND j.state IN (${states.map(() => '?').join(', ')})` : '') +
-      (runId === undefined ? '' : ` AND j.run_id = ${Number(runId)}`);
-    const rows = this.db
-      .prepare(
+      (runId === undefined ? '' : ' AND j.run_id = ?');
+    const rows = this
+      .sql(
         `SELECT j.id, j.kind, j.provider, p.path, j.state, ${pausedSql('p.path')} AS paused, j.via_batch, j.priority,
            j.attempts, j.next_run_at, j.last_error, j.updated_at
          FROM jobs j JOIN photos p ON p.id = j.photo_id
@@ -315,7 +356,7 @@ export class JobsRepository {
            WHEN 'failed' THEN 3 ELSE 4 END, j.priority DESC, j.id
          LIMIT ?`,
       )
-      .all(...scope.params, ...states, limit) as JobRow[];
+      .all(...scope.params, ...states, ...(runId === undefined ? [] : [runId]), limit) as JobRow[];
     return rows.map((row) => ({
       id: row.id,
       kind: row.kind,
@@ -334,26 +375,26 @@ export class JobsRepository {
 
   /** Pauses the scope ('' for everything); jobs already running finish. */
   pause(scope: string, at: string): void {
-    this.db.prepare('INSERT OR IGNORE INTO queue_pauses (scope, paused_at) VALUES (?, ?)').run(scope, at);
+    this.sql('INSERT OR IGNORE INTO queue_pauses (scope, paused_at) VALUES (?, ?)').run(scope, at);
   }
 
   /** Lifts the pauses at or below the scope ('' lifts them all). Returns how many were lifted. */
   resume(scope: string): number {
-    if (scope === '') return this.db.prepare('DELETE FROM queue_pauses').run().changes;
-    return this.db
-      .prepare('DELETE FROM queue_pauses WHERE scope = ? OR substr(scope, 1, length(?)) = ?')
+    if (scope === '') return this.sql('DELETE FROM queue_pauses').run().changes;
+    return this
+      .sql('DELETE FROM queue_pauses WHERE scope = ? OR substr(scope, 1, length(?)) = ?')
       .run(scope, scope, scope).changes;
   }
 
   pausedScopes(): string[] {
-    return this.db.prepare('SELECT scope FROM queue_pauses ORDER BY scope').pluck().all() as string[];
+    return this.sql('SELECT scope FROM queue_pauses ORDER BY scope').pluck().all() as string[];
   }
 
   /** Queues the failed jobs of the scopes again, from their first attempt. */
   retryFailed(scopes: readonly string[], at: string): number {
     const scope = scopeCondition(scopes);
-    return this.db
-      .prepare(
+    return this
+      .sql(
         `UPDATE jobs SET state = 'queued', attempts = 0, next_run_at = NULL, last_error = NULL, finished_at = NULL,
            updated_at = ?
          WHERE state = 'failed' AND photo_id IN (SELECT p.id FROM photos p WHERE ${scope.sql})`,
@@ -367,8 +408,8 @@ export class JobsRepository {
    */
   cancel(scopes: readonly string[], at: string): number {
     const scope = scopeCondition(scopes);
-    return this.db
-      .prepare(
+    return this
+      .sql(
         `UPDATE jobs SET state = 'cancelled', next_run_at = NULL, updated_at = ?, finished_at = ?
          WHERE ${waiting} AND batch_id IS NULL AND photo_id IN (SELECT p.id FROM photos p WHERE ${scope.sql})`,
       )
@@ -377,7 +418,7 @@ export class JobsRepository {
 
   /** Moves these photos' waiting jobs ahead of the rest (what the user is looking at). */
   prioritize(photoIds: readonly number[], priority: number, at: string): number {
-    const statement = this.db.prepare(
+    const statement = this.sql(
       `UPDATE jobs SET priority = ?, updated_at = ? WHERE photo_id = ? AND ${waiting}`,
     );
     return this.db.transaction(() => photoIds.reduce((changed, id) => changed + statement.run(priority, at, id).changes, 0))();
@@ -391,8 +432,8 @@ export class JobsRepository {
   /** Whether any of the provider's Batch API jobs is due and not paused. */
   dueForBatch(provider: string, now: string): boolean {
     return (
-      this.db
-        .prepare(
+      this
+        .sql(
           `SELECT 1 FROM jobs j JOIN photos p ON p.id = j.photo_id
            WHERE j.kind = 'caption' AND j.provider IS ? AND j.via_batch = 1 AND j.${waiting}
              AND (j.next_run_at IS NULL OR j.next_run_at <= ?) AND NOT ${pausedSql('p.path')} LIMIT 1`,
@@ -402,8 +443,8 @@ export class JobsRepository {
   }
 
   claimForBatch(provider: string, batchId: number, limit: number, now: string): ClaimedJob[] {
-    return this.db
-      .prepare(
+    return this
+      .sql(
         `UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = 'batch', lease_expires_at = NULL,
            batch_id = @batchId, updated_at = @now
          WHERE id IN (
@@ -418,8 +459,8 @@ export class JobsRepository {
 
   /** The jobs still waiting for a batch's answer. */
   inBatch(batchId: number): ClaimedJob[] {
-    return this.db
-      .prepare(
+    return this
+      .sql(
         `SELECT id, kind, photo_id AS photoId, provider, run_id AS runId, payload, attempts, remote_task_id AS remoteTaskId
          FROM jobs WHERE batch_id = ? AND state = 'running' ORDER BY id`,
       )
@@ -433,8 +474,8 @@ export class JobsRepository {
    */
   completeFromBatch(id: number, batchId: number, at: string): boolean {
     return (
-      this.db
-        .prepare(
+      this
+        .sql(
           `UPDATE jobs SET state = 'done', last_error = NULL, lease_owner = NULL, batch_id = NULL, updated_at = @at,
              finished_at = @at
            WHERE id = @id AND batch_id = @batchId AND state = 'running'`,
@@ -454,8 +495,8 @@ export class JobsRepository {
     at: string,
     options: { countAttempt?: boolean; message?: string; nextRunAt?: string } = {},
   ): void {
-    this.db
-      .prepare(
+    this
+      .sql(
         `UPDATE jobs SET attempts = CASE WHEN @count THEN attempts ELSE max(attempts - 1, 0) END,
            state = CASE WHEN @count OR attempts > 1 THEN 'waiting-for-retry' ELSE 'queued' END,
            next_run_at = @nextRunAt, last_error = coalesce(@message, last_error), batch_id = NULL, lease_owner = NULL,
@@ -474,8 +515,8 @@ export class JobsRepository {
 
   /** Ends a batch's job as failed or cancelled, if it still waits for that batch. */
   endInBatch(id: number, batchId: number, state: 'failed' | 'cancelled', message: string, at: string): void {
-    this.db
-      .prepare(
+    this
+      .sql(
         `UPDATE jobs SET state = @state, last_error = @message, lease_owner = NULL, batch_id = NULL, updated_at = @at,
            finished_at = @at
          WHERE id = @id AND batch_id = @batchId AND state = 'running'`,

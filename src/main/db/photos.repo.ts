@@ -1,4 +1,5 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
+import { statementCache } from './statements';
 import type { CaptureFacts, PhotoStatus } from '../../shared/domain';
 
 /** Everything the indexer learns about a file; stored as one photo row. */
@@ -71,8 +72,10 @@ export class PhotosRepository {
   private readonly insertStatement;
   private readonly updateStatement;
   private readonly byPathStatement;
+  private readonly sql: (sql: string) => Statement;
 
   constructor(private readonly db: Database) {
+    this.sql = statementCache(db);
     // The INSERT is built from the UPDATE's column list, so the two cannot drift apart.
     const columns = recordColumns.split(',').map((pair) => pair.split('=').map((s) => s.trim()));
     this.insertStatement = db.prepare(
@@ -98,8 +101,7 @@ export class PhotosRepository {
 
   /** Photos of a folder at or below `pathPrefix` (the folder path, or a subfolder ending in a separator). */
   knownUnder(folderId: number, pathPrefix: string): KnownPhoto[] {
-    return this.db
-      .prepare(
+    return this.sql(
         `SELECT ${knownColumns} FROM photos
          WHERE folder_id = ? AND substr(path, 1, length(?)) = ?`,
       )
@@ -108,8 +110,7 @@ export class PhotosRepository {
 
   /** Photos with this content, each with the path of its library folder. */
   withFingerprint(fingerprint: string): (KnownPhoto & { folderPath: string })[] {
-    return this.db
-      .prepare(
+    return this.sql(
         `SELECT p.id, p.path, p.size, p.mtime_ms AS mtimeMs, p.fingerprint, p.status, f.path AS folderPath
          FROM photos p JOIN folders f ON f.id = p.folder_id WHERE p.fingerprint = ?`,
       )
@@ -117,11 +118,11 @@ export class PhotosRepository {
   }
 
   isFingerprintUsed(fingerprint: string): boolean {
-    return this.db.prepare('SELECT 1 FROM photos WHERE fingerprint = ? LIMIT 1').get(fingerprint) !== undefined;
+    return this.sql('SELECT 1 FROM photos WHERE fingerprint = ? LIMIT 1').get(fingerprint) !== undefined;
   }
 
   markMissing(ids: readonly number[], at: string): void {
-    const statement = this.db.prepare(
+    const statement = this.sql(
       `UPDATE photos SET status = 'missing', missing_since = ? WHERE id = ? AND status = 'present'`,
     );
     this.db.transaction(() => {
@@ -131,14 +132,12 @@ export class PhotosRepository {
 
   /** Hands every photo of one folder to another (a parent folder added later absorbs it). */
   reparent(fromFolderId: number, toFolderId: number, relPathPrefix: string): void {
-    this.db
-      .prepare('UPDATE photos SET folder_id = ?, rel_path = ? || rel_path WHERE folder_id = ?')
+    this.sql('UPDATE photos SET folder_id = ?, rel_path = ? || rel_path WHERE folder_id = ?')
       .run(toFolderId, relPathPrefix, fromFolderId);
   }
 
   counts(): { photos: number; missing: number; captioned: number } {
-    return this.db
-      .prepare(
+    return this.sql(
         `SELECT
            count(*) FILTER (WHERE status = 'present') AS photos,
            count(*) FILTER (WHERE status = 'missing') AS missing,
@@ -149,8 +148,7 @@ export class PhotosRepository {
   }
 
   captionTarget(id: number): CaptionTarget | undefined {
-    return this.db
-      .prepare(`SELECT ${captionTargetColumns} FROM photos p WHERE p.id = ?`)
+    return this.sql(`SELECT ${captionTargetColumns} FROM photos p WHERE p.id = ?`)
       .get(id) as CaptionTarget | undefined;
   }
 
@@ -161,8 +159,7 @@ export class PhotosRepository {
    */
   awaitingCaption(scopes: readonly string[], includeCaptioned: boolean): CaptionTarget[] {
     const inScope = scopes.map(() => '(p.path = ? OR substr(p.path, 1, length(?)) = ?)').join(' OR ');
-    return this.db
-      .prepare(
+    return this.sql(
         `SELECT ${captionTargetColumns} FROM photos p
          WHERE p.status = 'present'
            ${scopes.length ? `AND (${inScope})` : ''}
@@ -174,7 +171,7 @@ export class PhotosRepository {
 
   /** Those of these photos that are present and have no caption of ours yet. */
   withoutCaption(photoIds: readonly number[]): number[] {
-    const statement = this.db.prepare(
+    const statement = this.sql(
       `SELECT id FROM photos p WHERE id = ? AND status = 'present' AND NOT EXISTS (SELECT 1 FROM captions c WHERE c.photo_id = p.id)`,
     );
     return photoIds.filter((id) => statement.get(id) !== undefined);

@@ -20,6 +20,9 @@ const fingerprintPattern = /^[0-9a-f]{32}$/;
  * read through their embedded JPEG preview.
  */
 export class Derivatives {
+  /** Caption-ready copies being made now, by target file. */
+  private readonly making = new Map<string, Promise<void>>();
+
   constructor(
     private readonly cacheDir: string,
     private readonly images: SharpAdapter,
@@ -49,15 +52,23 @@ export class Derivatives {
     await writeAtomically(this.thumbnailPath(fingerprint), thumbnail.data);
   }
 
-  /** The caption-ready JPEG for a photo, made on first request and then served from the cache. */
+  /**
+   * The caption-ready JPEG for a photo, made on first request and then served from the cache. Two
+   * requests for the same one at once (the queue preparing ahead, then the job itself) make it once.
+   */
   async captionImage(path: string, fingerprint: string, size = defaultCaptionImageSize): Promise<string> {
     const target = this.captionImagePath(fingerprint, size);
-    if (!(await exists(target))) {
-      const image = await this.fromPixels(path, undefined, (input, orientation) =>
+    if (await exists(target)) return target;
+    let making = this.making.get(target);
+    if (!making) {
+      making = this.fromPixels(path, undefined, (input, orientation) =>
         this.images.captionReady(input, size.longEdge, size.maxBytes, orientation),
-      );
-      await writeAtomically(target, image.data);
+      )
+        .then((image) => writeAtomically(target, image.data))
+        .finally(() => this.making.delete(target));
+      this.making.set(target, making);
     }
+    await making;
     return target;
   }
 

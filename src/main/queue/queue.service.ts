@@ -102,15 +102,10 @@ export class QueueService {
     };
   }
 
-  /** The provider's lane; of its direct and Batch API lanes, one that needs the user comes first, then a busy one. */
-  lane(kind: LaneStatus['kind'], provider: string | null): LaneStatus | undefined {
-    const lanes = this.laneStatuses().filter(
-      (lane) => lane.kind === kind && lane.provider?.toLowerCase() === provider?.toLowerCase(),
-    );
-    return (
-      lanes.find((lane) => lane.state === 'stopped' || lane.state === 'out-of-budget') ??
-      lanes.find((lane) => lane.state !== 'idle') ??
-      lanes[0]
+  /** The provider's direct lane, or its Batch API lane. */
+  lane(kind: LaneStatus['kind'], provider: string | null, viaBatch = false): LaneStatus | undefined {
+    return this.laneStatuses().find(
+      (lane) => lane.kind === kind && lane.viaBatch === viaBatch && lane.provider?.toLowerCase() === provider?.toLowerCase(),
     );
   }
 
@@ -159,7 +154,7 @@ export class QueueService {
    * provider's lane cannot go on without the user (stopped by an error, out of budget). A pause
    * or an outage only waits. Calls `onChange` as it goes.
    */
-  waitForRun(runId: number, provider: string, onChange: () => void, signal?: AbortSignal): Promise<string | null> {
+  waitForRun(runId: number, provider: string, viaBatch: boolean, onChange: () => void, signal?: AbortSignal): Promise<string | null> {
     return new Promise((resolve) => {
       let done = false;
       const check = () => {
@@ -167,7 +162,7 @@ export class QueueService {
         onChange();
         if (signal?.aborted) return finish(null);
         if (this.deps.jobs.runCounts(runId).unfinished === 0) return finish(null);
-        const lane = this.lane('caption', provider);
+        const lane = this.lane('caption', provider, viaBatch);
         if (lane && lane.inFlight === 0 && (lane.state === 'stopped' || lane.state === 'out-of-budget')) finish(lane.message);
       };
       const unsubscribe = this.subscribe(check);

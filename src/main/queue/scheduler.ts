@@ -82,6 +82,7 @@ class Lane {
     return {
       kind: this.due.kind,
       provider: this.due.provider,
+      viaBatch: false,
       state: this.state,
       message: this.message,
       inFlight: this.inFlight.size,
@@ -89,6 +90,16 @@ class Lane {
       configuredConcurrency: this.configured,
       until: this.until === null ? null : new Date(this.until).toISOString(),
     };
+  }
+}
+
+/**
+ * The job is no longer ours: our lease ran out (the process was suspended, say) and another
+ * process took it over. Its result is dropped, so the photo is not captioned twice.
+ */
+class LeaseLost extends Error {
+  constructor(jobId: number) {
+    super(`job ${jobId} was taken over by another process after our lease ran out; our result is dropped`);
   }
 }
 
@@ -133,7 +144,8 @@ export class QueueScheduler {
     const recovered = this.deps.jobs.recoverAbandoned(this.timestamp(), this.deps.isOwnerDead);
     if (recovered) this.deps.logger.info(`queue: resumed ${recovered} job(s) left running by a process that ended`);
     this.leaseTimer = setInterval(() => {
-      this.deps.jobs.renewLeases(this.deps.owner, this.leaseUntil());
+      const running = [...this.lanes.values()].flatMap((lane) => [...lane.inFlight.keys()]);
+      this.deps.jobs.renewLeases(this.deps.owner, running, this.leaseUntil());
       // Another process on this library may have died meanwhile.
       if (this.deps.jobs.recoverAbandoned(this.timestamp(), this.deps.isOwnerDead)) this.wake();
     }, this.deps.leaseMs / 3);
@@ -252,7 +264,7 @@ export class QueueScheduler {
       return null;
     }
     this.setState(lane, 'idle', null);
-    const nextDue = this.deps.jobs.nextDueAt(lane.due);
+    const nextDue = this.deps.jobs.nextDueAt(lane.due, new Date(now).toISOString());
     return nextDue === null ? null : Date.parse(nextDue);
   }
 
@@ -263,7 +275,7 @@ export class QueueScheduler {
     const context: JobContext = {
       signal: controller.signal,
       complete: () => {
-        this.deps.jobs.complete(job.id, this.timestamp());
+        if (!this.deps.jobs.complete(job.id, this.deps.owner, this.timestamp())) throw new LeaseLost(job.id);
         completed = true;
       },
     };
@@ -275,7 +287,7 @@ export class QueueScheduler {
           this.succeeded(lane, outcome);
         },
         (error: unknown) => {
-          if (controller.signal.aborted) this.deps.jobs.release(job.id, this.timestamp());
+          if (controller.signal.aborted) this.deps.jobs.release(job.id, this.deps.owner, this.timestamp());
           else this.failed(lane, job, error);
         },
       )
@@ -307,35 +319,39 @@ export class QueueScheduler {
   }
 
   private failed(lane: Lane, job: ClaimedJob, error: unknown): void {
-    const { jobs, logger } = this.deps;
+    const { jobs, logger, owner } = this.deps;
     const at = this.timestamp();
+    if (error instanceof LeaseLost) {
+      logger.warn(`queue: ${error.message}`);
+      return;
+    }
     if (!(error instanceof ProviderError)) {
       const message = lane.handler.describeError(error);
       logger.error(`queue: ${job.kind} job ${job.id}: ${message}`);
-      jobs.fail(job.id, message, false, at);
+      jobs.fail(job.id, owner, message, false, at);
       return;
     }
     if (error.kind === 'network') {
-      jobs.release(job.id, at);
+      jobs.release(job.id, owner, at);
       this.goOffline(lane, error.message);
     } else if (error.kind === 'rate-limited') {
       const delay = retryDelay(error, ++lane.rateLimitHits, this.deps.retryPolicy);
       lane.limit = Math.max(1, Math.floor(lane.limit / 2));
       lane.successesInRow = 0;
       this.slowDown(lane, delay, error.message);
-      jobs.release(job.id, at, new Date(lane.until!).toISOString());
+      jobs.release(job.id, owner, at, new Date(lane.until!).toISOString());
     } else if (laneStoppingKinds.has(error.kind)) {
-      jobs.release(job.id, at);
+      jobs.release(job.id, owner, at);
       if (lane.state !== 'stopped') logger.warn(`queue: ${lane.due.provider ?? job.kind} stopped: ${error.message}`);
       this.setState(lane, 'stopped', error.message);
     } else if (error.retryable && job.attempts < this.deps.retryPolicy.maxAttempts) {
       const delay = retryDelay(error, job.attempts, this.deps.retryPolicy);
       logger.warn(`queue: job ${job.id} attempt ${job.attempts} failed (${error.message}); retrying in ${Math.round(delay)} ms`);
-      jobs.retryLater(job.id, error.message, new Date(this.deps.now().getTime() + delay).toISOString(), at);
+      jobs.retryLater(job.id, owner, error.message, new Date(this.deps.now().getTime() + delay).toISOString(), at);
     } else {
       logger.error(`queue: job ${job.id} failed: ${error.message}`);
       // A task that may yet finish is kept, so retrying the job polls it instead of paying again.
-      jobs.fail(job.id, error.message, error.retryable && error.kind !== 'invalid-response', at);
+      jobs.fail(job.id, owner, error.message, error.retryable && error.kind !== 'invalid-response', at);
     }
   }
 

@@ -1,0 +1,18 @@
+import type { Database, Statement } from 'better-sqlite3';
+
+/**
+ * Prepares each SQL text once: compiling a statement costs more than running a small one, and
+ * the queue runs the same few statements for every photo. Only for fixed SQL texts (values go in
+ * parameters), so the cache stays small.
+ */
+export function statementCache(db: Database): (sql: string) => Statement {
+  const statements = new Map<string, Statement>();
+  return (sql) => {
+    let statement = statements.get(sql);
+    if (!statement) {
+      statement = db.prepare(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
+  };
+}
