@@ -1,5 +1,6 @@
 import type { Migration } from '../migrate';
 import { init } from './0010-init';
 import { providers } from './0020-providers';
+import { writeBack } from './0050-write-back';
 
-export const migrations: readonly Migration[] = [init, providers];
+export const migrations: readonly Migration[] = [init, providers, writeBack];
