@@ -19,6 +19,11 @@ import { LibraryService } from './library/library.service';
 import { fileLogger } from './logger';
 import type { Logger } from './logger';
 import { ExifToolAdapter } from './metadata/exiftool.adapter';
+import { writeExifToolConfig } from './metadata/captionist-namespace';
+import { MetadataExporter } from './metadata/export';
+import { MetadataWriter } from './metadata/write.service';
+import { MetadataWritesRepository } from './db/metadata-writes.repo';
+import type { ExportRequest, RevertRequest, WriteProgress, WriteRequest } from '../shared/metadata';
 import { SearchService } from './search/search.service';
 import { CaptionService } from './captions/caption.service';
 import { CaptionRunsRepository } from './db/caption-runs.repo';
@@ -75,7 +80,12 @@ export function createCore(options: CoreOptions) {
   const photos = new PhotosRepository(db);
   const indexErrors = new IndexErrorsRepository(db);
   const jobs = new JobsRepository(db);
-  const metadata = new ExifToolAdapter({ maxProcs: Math.max(2, concurrency) });
+  const exiftoolProcesses = Math.max(2, concurrency);
+  const metadata = new ExifToolAdapter({
+    maxProcs: exiftoolProcesses,
+    // Captionist's XMP namespace, known to every process of the one pool.
+    configFile: writeExifToolConfig(join(options.dataDir, 'exiftool')),
+  });
   const images = new SharpAdapter({ limitInputPixels: options.limitInputPixels ?? defaultPixelLimit });
   const derivatives = new Derivatives(cacheDir, images, metadata);
   const indexer = new Indexer({ db, photos, folders, indexErrors, metadata, derivatives, logger, now, concurrency });
@@ -112,6 +122,26 @@ export function createCore(options: CoreOptions) {
     retryPolicy,
     leaseMs: 5 * 60_000,
   });
+
+  const metadataWrites = new MetadataWritesRepository(db);
+  const metadataWriter = new MetadataWriter({ writes: metadataWrites, metadata, logger, now, concurrency: exiftoolProcesses });
+  const exporter = new MetadataExporter({ writes: metadataWrites, metadata, concurrency: exiftoolProcesses });
+
+  const writeMetadata = async (request: WriteRequest, onProgress?: (progress: WriteProgress) => void) => {
+    const due = pulse(now);
+    const result = await metadataWriter.write(request, (progress) => {
+      onProgress?.(progress);
+      if (due(progress.done === progress.total)) emit('metadata:progress', progress);
+    });
+    if (result.written && !result.dryRun) emit('library:changed', { folderIds: library.listFolders().map((folder) => folder.id) });
+    return result;
+  };
+
+  const revertMetadata = async (request: RevertRequest) => {
+    const result = await metadataWriter.revert(request);
+    if (result.reverted) emit('library:changed', { folderIds: library.listFolders().map((folder) => folder.id) });
+    return result;
+  };
 
   const providerSummaries = () => {
     const totals = captions.totalsByProvider();
@@ -185,6 +215,9 @@ export function createCore(options: CoreOptions) {
     'providers:test': async ({ name }) => captioning.testProvider(name),
     'captions:estimate': async (request) => captioning.estimate(request),
     'captions:generate': async (request) => caption(request),
+    'metadata:write': async (request) => writeMetadata(request),
+    'metadata:revert': async (request) => revertMetadata(request),
+    'metadata:export': async (request) => exporter.export(request),
   };
 
   return {
@@ -200,6 +233,11 @@ export function createCore(options: CoreOptions) {
     caption,
     estimate: (request: Parameters<CaptionService['estimate']>[0]) => captioning.estimate(request),
     testProvider: (name: string) => captioning.testProvider(name),
+    writeMetadata,
+    revertMetadata,
+    exportMetadata: (request: ExportRequest) => exporter.export(request),
+    /** Per-photo write-back, the unit a `writeMetadata` queue job runs. */
+    metadataWriter,
     /** Validates raw input from outside (IPC, HTTP) against the contract, then calls the handler. */
     async invoke<K extends CallName>(name: K, rawInput: unknown): Promise<CallOutput<K>> {
       const entry = calls[name];

@@ -17,6 +17,15 @@ import {
   SearchQuerySchema,
   SearchResultsSchema,
 } from './domain';
+import {
+  ExportRequestSchema,
+  ExportResultSchema,
+  RevertRequestSchema,
+  RevertRunResultSchema,
+  WriteProgressSchema,
+  WriteRequestSchema,
+  WriteRunResultSchema,
+} from './metadata';
 
 const captionRunInput = z.object({
   provider: z.string().min(1),
@@ -85,6 +94,18 @@ export const calls = {
     input: captionRunInput,
     output: CaptionRunResultSchema,
   },
+  'metadata:write': {
+    input: WriteRequestSchema,
+    output: WriteRunResultSchema,
+  },
+  'metadata:revert': {
+    input: RevertRequestSchema,
+    output: RevertRunResultSchema,
+  },
+  'metadata:export': {
+    input: ExportRequestSchema,
+    output: ExportResultSchema,
+  },
 } as const;
 
 /** Calls only a desktop shell can answer (native dialogs); the core has no handler for them. */
@@ -100,6 +121,7 @@ export const events = {
   'library:changed': z.object({ folderIds: z.array(z.number().int()) }),
   'index:progress': IndexProgressSchema,
   'caption:progress': CaptionProgressSchema,
+  'metadata:progress': WriteProgressSchema,
 } as const;
 
 export type CallName = keyof typeof calls;
