@@ -179,16 +179,15 @@ export class MetadataWritesRepository {
     return row && toWrite(row);
   }
 
-  /** What Captionist's newest live write put into `targetPath`. */
-  lastWritten(photoId: number, targetPath: string): TagWrites | undefined {
-    const written = this.db
+  /** What Captionist's newest live write put into `targetPath`, and what was there before it. */
+  lastWritten(photoId: number, targetPath: string): { written: TagWrites; previous: TagWrites } | undefined {
+    const row = this.db
       .prepare(
-        `SELECT written FROM metadata_writes WHERE photo_id = ? AND target_path = ? AND reverted_at IS NULL
+        `SELECT written, previous FROM metadata_writes WHERE photo_id = ? AND target_path = ? AND reverted_at IS NULL
          ORDER BY id DESC LIMIT 1`,
       )
-      .pluck()
-      .get(photoId, targetPath) as string | undefined;
-    return written === undefined ? undefined : (JSON.parse(written) as TagWrites);
+      .get(photoId, targetPath) as { written: string; previous: string } | undefined;
+    return row && { written: JSON.parse(row.written) as TagWrites, previous: JSON.parse(row.previous) as TagWrites };
   }
 
   /** Photos in scope with a write that can be reverted, in path order. */

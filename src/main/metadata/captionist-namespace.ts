@@ -7,6 +7,7 @@ export const captionistNamespace = { prefix: 'captionist', uri: 'http://ns.capti
 /**
  * ExifTool learns a namespace from a user-defined tag table in a config file loaded with
  * `-config`. Tag names carry a prefix so that, read without a group, they never shadow EXIF:Model.
+ * The same file turns off MWG's strict mode (see below).
  */
 const config = `# Written by Captionist: the XMP namespace it records caption provenance in.
 %Image::ExifTool::UserDefined = (
@@ -25,6 +26,10 @@ const config = `# Written by Captionist: the XMP namespace it records caption pr
     date => { Name => 'CaptionistDate', Writable => 'date', Groups => { 2 => 'Time' } },
     reviewed => { Name => 'CaptionistReviewed', Writable => 'boolean' },
 );
+# Read IPTC wherever a file keeps it (a FotoStation or Photo Mechanic trailer too), also after a
+# read with -use MWG has loaded MWG's strict mode into this process: ExifTool writes into every
+# IPTC block, so what it writes over must be seen first, and the same by every process of the pool.
+$Image::ExifTool::MWG::strict = 0;
 1;
 `;
 

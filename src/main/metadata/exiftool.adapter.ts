@@ -50,14 +50,18 @@ export class ExifToolAdapter {
    */
   async readTags(path: string, tags: readonly string[]): Promise<TagValues> {
     const raw = (await this.exiftool.readRaw(path, {
-      readArgs: ['-G1', '-fast', '-api', 'StructFormat=JSONQ', ...tags.map((name) => `-${name}`)],
+      // Not -fast: FotoStation and Photo Mechanic keep IIM in a trailer at the end of the file.
+      readArgs: ['-G1', '-api', 'StructFormat=JSONQ', ...tags.map((name) => `-${name}`)],
       useMWG: false,
     })) as Record<string, unknown>;
     const error = raw['ExifTool:Error'] ?? raw.Error;
     if (error) throw new Error(String(error));
     const values: TagValues = {};
-    for (const [name, value] of Object.entries(raw)) {
-      if (!name.includes(':') || name.startsWith('ExifTool:') || name.startsWith('System:') || name.startsWith('File:')) continue;
+    for (const [group, value] of Object.entries(raw)) {
+      if (!group.includes(':') || /^(ExifTool|System|File):/.test(group)) continue;
+      // A second IIM block (IPTC2, a FotoStation trailer) answers for IPTC when it is the only one.
+      const name = group.replace(/^IPTC\d+:/, 'IPTC:');
+      if (name !== group && name in raw) continue;
       if (Array.isArray(value)) values[name] = value.map(String);
       else if (value !== null && value !== undefined && typeof value !== 'object') values[name] = String(value);
     }

@@ -1,4 +1,4 @@
-import type { FieldChange, FieldPolicies, TextField } from '../../shared/metadata';
+import type { FieldChange, FieldPolicies, FieldPolicy, TextField } from '../../shared/metadata';
 
 /** Tag values as ExifTool reads them, keyed by family-1 group and name ("XMP-dc:Title"). */
 export type TagValue = string | string[];
@@ -96,8 +96,11 @@ export interface PlanInput {
   current: TagValues;
   kind: TargetKind;
   policies: FieldPolicies;
-  /** What Captionist's last write put in this target: text of ours is replaced, not protected. */
-  ours?: TagWrites;
+  /**
+   * Captionist's last write into this target: what it wrote and what was there before. Text of
+   * ours is not protected by the skip policy, and append starts again from the text before it.
+   */
+  ours?: { written: TagWrites; previous: TagWrites };
   /** The photo's extension, recorded in a sidecar Captionist creates (Lightroom's convention). */
   sidecarFor?: string;
 }
@@ -130,15 +133,14 @@ export function planWrite(input: PlanInput): WritePlan {
     if (!wanted) continue;
     const mapping = textFieldTags[field];
     const before = existingText(field, current, kind);
-    const oursBefore = typeof ours?.[mapping.xmp] === 'string' && ours[mapping.xmp] === before;
-    let after: string;
-    let action: FieldChange['action'];
-    if (before === null) [after, action] = [wanted, 'set'];
-    else if (before === wanted) [after, action] = [before, 'unchanged'];
-    else if (oursBefore || policies[field] === 'replace') [after, action] = [wanted, 'replace'];
-    else if (policies[field] === 'skip') [after, action] = [before, 'kept'];
-    else if (before.includes(wanted)) [after, action] = [before, 'unchanged'];
-    else [after, action] = [`${before}${appendSeparator[field]}${wanted}`, 'append'];
+    let [after, action] = decide(field, before, wanted, policies[field]);
+    if (before !== null && ours?.written[mapping.xmp] === before) {
+      // The file shows what Captionist wrote last time: decide again from what was there before it.
+      const base = existingText(field, withoutNulls(ours.previous), kind);
+      [after, action] = decide(field, base, wanted, policies[field] === 'skip' ? 'replace' : policies[field]);
+      if (after === before) action = 'unchanged';
+      else if (action !== 'append') action = 'replace';
+    }
     changes.push({ field, action, before, after });
     if (action === 'unchanged' || action === 'kept') continue;
     tags[mapping.xmp] = after;
@@ -194,6 +196,19 @@ export function planWrite(input: PlanInput): WritePlan {
     tags[tag.sidecarForExtension] = input.sidecarFor;
   }
   return { tags, changes };
+}
+
+function decide(field: TextField, before: string | null, wanted: string, policy: FieldPolicy): [string, FieldChange['action']] {
+  if (before === null) return [wanted, 'set'];
+  if (before === wanted) return [before, 'unchanged'];
+  if (policy === 'replace') return [wanted, 'replace'];
+  if (policy === 'skip') return [before, 'kept'];
+  if (before.includes(wanted)) return [before, 'unchanged'];
+  return [`${before}${appendSeparator[field]}${wanted}`, 'append'];
+}
+
+function withoutNulls(tags: TagWrites): TagValues {
+  return Object.fromEntries(Object.entries(tags).filter((entry): entry is [string, TagValue] => entry[1] !== null));
 }
 
 const appendSeparator: Record<TextField, string> = {

@@ -1,6 +1,6 @@
 import { constants } from 'node:fs';
 import { access, stat, unlink } from 'node:fs/promises';
-import { basename, dirname, extname } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import { RevertRequestSchema, WriteOptionsSchema, WriteRequestSchema } from '../../shared/metadata';
 import type {
   PhotoRevertResult,
@@ -42,7 +42,24 @@ class WriteFailure extends Error {}
  * `writePhoto` is the unit a queue job runs; `write` runs a batch over the pool.
  */
 export class MetadataWriter {
+  /** Writes in flight per folder and base name: IMG_1.CR2 and IMG_1.NEF may reach for one IMG_1.xmp. */
+  private readonly namesakes = new Map<string, Promise<unknown>>();
+
   constructor(private readonly deps: MetadataWriterDeps) {}
+
+  /** Runs `work` after every earlier write of a photo with the same folder and base name. */
+  private async oneAtATime<T>(photoPath: string, work: () => Promise<T>): Promise<T> {
+    const key = join(dirname(photoPath), basename(photoPath, extname(photoPath))).toLowerCase();
+    const previous = this.namesakes.get(key) ?? Promise.resolve();
+    const current = previous.then(work, work);
+    const settled = current.catch(() => undefined);
+    this.namesakes.set(key, settled);
+    try {
+      return await current;
+    } finally {
+      if (this.namesakes.get(key) === settled) this.namesakes.delete(key);
+    }
+  }
 
   /** Writes the newest caption of one photo (the job of kind `writeMetadata`). */
   async writePhoto(photoId: number, options: WriteOptionsInput = {}): Promise<PhotoWriteResult> {
@@ -83,7 +100,11 @@ export class MetadataWriter {
     };
   }
 
-  private async writeCandidate(candidate: WriteCandidate, options: WriteOptions): Promise<PhotoWriteResult> {
+  private writeCandidate(candidate: WriteCandidate, options: WriteOptions): Promise<PhotoWriteResult> {
+    return this.oneAtATime(candidate.path, () => this.writeOne(candidate, options));
+  }
+
+  private async writeOne(candidate: WriteCandidate, options: WriteOptions): Promise<PhotoWriteResult> {
     const result: PhotoWriteResult = {
       photoId: candidate.photoId,
       path: candidate.path,
@@ -196,7 +217,7 @@ export class MetadataWriter {
       photos.map((photo) => ({ photo, index: next++ })),
       this.deps.concurrency,
       async ({ photo, index }) => {
-        results[index] = (await this.revertPhoto(photo.photoId))!;
+        results[index] = (await this.oneAtATime(photo.path, () => this.revertPhoto(photo.photoId)))!;
       },
     );
     return {
