@@ -17,6 +17,7 @@ import type { Core } from '../core';
 import { resolveDataDir } from '../data-dir';
 import { UserError } from '../errors';
 import { progressBar } from './progress';
+import { writeCommands, writeUsage } from './write.commands';
 
 const usage = `Usage: captionist <command> [options]
 
@@ -41,6 +42,7 @@ Commands:
                            --force captions again, --estimate only prints the cost
   folder-options PATH [--detail L] [--focus F] [--language L] [--context C] [--clear]
                            Set the caption options every run on a library folder starts from
+${writeUsage}
 
 Options:
   --home DIR               Library data folder (default: $CAPTIONIST_HOME, else the app-data folder)
@@ -79,6 +81,13 @@ const options = {
   force: { type: 'boolean', default: false },
   estimate: { type: 'boolean', default: false },
   clear: { type: 'boolean', default: false },
+  'dry-run': { type: 'boolean', default: false },
+  policy: { type: 'string' },
+  sidecar: { type: 'string' },
+  'sidecar-name': { type: 'string' },
+  'approved-only': { type: 'boolean', default: false },
+  format: { type: 'string' },
+  out: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
 type Flags = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true; strict: true }>>['values'];
@@ -244,6 +253,8 @@ const commands: Record<string, (context: CommandContext) => Promise<number | voi
         : `Caption options for ${updated.path}: ${JSON.stringify(updated.captionOptions)}\n`,
     );
   },
+
+  ...writeCommands,
 };
 
 const providerCommands: Record<string, (context: CommandContext) => Promise<number | void>> = {
