@@ -48,10 +48,11 @@ export class ExifToolAdapter {
    * The given tags (family-1 group names such as "XMP-dc:Title", or "IPTC:all"), keyed as
    * requested, every value as text (so a title "1.50" stays "1.50") or a list of texts.
    */
-  async readTags(path: string, tags: readonly string[]): Promise<TagValues> {
+  async readTags(path: string, tags: readonly string[], options: { standardLocationsOnly?: boolean } = {}): Promise<TagValues> {
     const raw = (await this.exiftool.readRaw(path, {
-      // Not -fast: FotoStation and Photo Mechanic keep IIM in a trailer at the end of the file.
-      readArgs: ['-G1', '-api', 'StructFormat=JSONQ', ...tags.map((name) => `-${name}`)],
+      // -fast stops before the image data; only where nothing can be in a trailer (FotoStation and
+      // Photo Mechanic keep IIM at the end of the file) is that enough.
+      readArgs: [...(options.standardLocationsOnly ? ['-fast'] : []), '-G1', '-api', 'StructFormat=JSONQ', ...tags.map((name) => `-${name}`)],
       useMWG: false,
     })) as Record<string, unknown>;
     const error = raw['ExifTool:Error'] ?? raw.Error;

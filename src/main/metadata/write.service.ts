@@ -144,7 +144,8 @@ export class MetadataWriter {
       if (options.dryRun) return { ...result, status: 'would-write' };
 
       result.warnings = await this.deps.metadata.writeTags(target, plan.tags);
-      const readBack = await this.deps.metadata.readTags(target, names);
+      // What was just written sits where ExifTool puts new metadata, before the image data.
+      const readBack = await this.deps.metadata.readTags(target, names, { standardLocationsOnly: true });
       const mismatches = readBackMismatches(plan.tags, readBack);
       const previous: TagWrites = Object.fromEntries(names.map((name) => [name, current[name] ?? null]));
       this.deps.writes.recordWrite(
