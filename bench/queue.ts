@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -50,9 +50,11 @@ async function startServer(): Promise<{ url: string; stop(): void }> {
   return { url: `http://127.0.0.1:${port}/v1`, stop: () => child.kill() };
 }
 
-/** Distinct 3000 x 2000 JPEGs (6 MP, about what a phone or a downsized export holds). */
+/** Distinct 3000 x 2000 JPEGs (6 MP, about what a phone or a downsized export holds), made once and reused. */
 async function makePhotos(dir: string): Promise<string[]> {
   mkdirSync(dir, { recursive: true });
+  const existing = readdirSync(dir).filter((name) => name.endsWith('.jpg')).sort();
+  if (existing.length === photoCount) return existing.map((name) => join(dir, name));
   const base = await sharp({
     create: { width: 3000, height: 2000, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 120, sigma: 18 } },
   })
@@ -63,8 +65,9 @@ async function makePhotos(dir: string): Promise<string[]> {
     const row = (i * 37) % 1990;
     base.fill((i * 7) % 256, row * 3000 * 3, (row + 4) * 3000 * 3);
     const file = join(dir, `IMG_${String(i).padStart(4, '0')}.jpg`);
-    await sharp(base, { raw: { width: 3000, height: 2000, channels: 3 } }).jpeg({ quality: 90 }).toFile(file);
     files.push(file);
+    if (existsSync(file)) continue;
+    await sharp(base, { raw: { width: 3000, height: 2000, channels: 3 } }).jpeg({ quality: 90 }).toFile(file);
   }
   return files;
 }

@@ -22,6 +22,11 @@ import type { LibraryWatcherOptions } from './library/library-watcher';
 import { fileLogger } from './logger';
 import type { Logger } from './logger';
 import { ExifToolAdapter } from './metadata/exiftool.adapter';
+import { writeExifToolConfig } from './metadata/captionist-namespace';
+import { MetadataExporter } from './metadata/export';
+import { MetadataWriter } from './metadata/write.service';
+import { MetadataWritesRepository } from './db/metadata-writes.repo';
+import type { ExportRequest, RevertRequest, WriteProgress, WriteRequest } from '../shared/metadata';
 import { SearchService } from './search/search.service';
 import { CaptionService } from './captions/caption.service';
 import { CaptionRunsRepository } from './db/caption-runs.repo';
@@ -34,6 +39,7 @@ import { ProviderRegistry } from './providers/provider-registry';
 import { defaultRetryPolicy } from './providers/retry';
 import type { RetryPolicy } from './providers/retry';
 import { QueueService } from './queue/queue.service';
+import { writeMetadataJobHandler } from './metadata/write-job';
 import { BatchService } from './captions/batch.service';
 import type { BatchOptions } from './captions/batch.service';
 import { CaptionSteps } from './captions/caption-steps';
@@ -95,7 +101,12 @@ export function createCore(options: CoreOptions) {
   const photos = new PhotosRepository(db);
   const indexErrors = new IndexErrorsRepository(db);
   const jobs = new JobsRepository(db);
-  const metadata = new ExifToolAdapter({ maxProcs: Math.max(2, concurrency) });
+  const exiftoolProcesses = Math.max(2, concurrency);
+  const metadata = new ExifToolAdapter({
+    maxProcs: exiftoolProcesses,
+    // Captionist's XMP namespace, known to every process of the one pool.
+    configFile: writeExifToolConfig(join(options.dataDir, 'exiftool')),
+  });
   const images = new SharpAdapter({ limitInputPixels: options.limitInputPixels ?? defaultPixelLimit });
   const derivatives = new Derivatives(cacheDir, images, metadata);
   const indexer = new Indexer({ db, photos, folders, indexErrors, metadata, derivatives, logger, now, concurrency });
@@ -144,11 +155,15 @@ export function createCore(options: CoreOptions) {
     options: options.batch,
     budget: captioning,
   });
+  const metadataWrites = new MetadataWritesRepository(db);
+  const metadataWriter = new MetadataWriter({ writes: metadataWrites, metadata, logger, now, concurrency: exiftoolProcesses });
+  const exporter = new MetadataExporter({ writes: metadataWrites, metadata, concurrency: exiftoolProcesses });
+
   const queue = new QueueService({
     batches,
     jobs,
     runs,
-    handlers: [captioning.jobHandler],
+    handlers: [captioning.jobHandler, writeMetadataJobHandler(metadataWriter, exiftoolProcesses)],
     logger,
     now,
     retryPolicy,
@@ -158,6 +173,22 @@ export function createCore(options: CoreOptions) {
   let closed = false;
   const queueProgress = throttle(() => emit('queue:progress', queue.status()), 500);
   queue.subscribe(queueProgress);
+
+  const writeMetadata = async (request: WriteRequest, onProgress?: (progress: WriteProgress) => void) => {
+    const due = pulse(now);
+    const result = await metadataWriter.write(request, (progress) => {
+      onProgress?.(progress);
+      if (due(progress.done === progress.total)) emit('metadata:progress', progress);
+    });
+    if (result.written && !result.dryRun) emit('library:changed', { folderIds: library.listFolders().map((folder) => folder.id) });
+    return result;
+  };
+
+  const revertMetadata = async (request: RevertRequest) => {
+    const result = await metadataWriter.revert(request);
+    if (result.reverted) emit('library:changed', { folderIds: library.listFolders().map((folder) => folder.id) });
+    return result;
+  };
 
   const providerSummaries = () => {
     const totals = captions.totalsByProvider();
@@ -317,6 +348,16 @@ export function createCore(options: CoreOptions) {
     'queue:retry': async ({ paths }) => ({ count: queue.retryFailed(paths) }),
     'queue:cancel': async ({ paths }) => ({ count: queue.cancel(paths) }),
     'queue:prioritize': async ({ photoIds }) => ({ count: queue.prioritize(photoIds) }),
+    'metadata:write': async (request) => writeMetadata(request),
+    'metadata:queueWrite': async (request) => {
+      const photoIds = metadataWriter.candidates(request).map((candidate) => candidate.photoId);
+      jobs.enqueue('writeMetadata', null, photoIds, { options: request }, { runId: null, at: now().toISOString() });
+      queue.start();
+      queue.wake();
+      return { count: photoIds.length };
+    },
+    'metadata:revert': async (request) => revertMetadata(request),
+    'metadata:export': async (request) => exporter.export(request),
   };
 
   return {
@@ -356,6 +397,11 @@ export function createCore(options: CoreOptions) {
     queue,
     estimate: (request: Parameters<CaptionService['estimate']>[0]) => captioning.estimate(request),
     testProvider: (name: string) => captioning.testProvider(name),
+    writeMetadata,
+    revertMetadata,
+    exportMetadata: (request: ExportRequest) => exporter.export(request),
+    /** Per-photo write-back, the unit a `writeMetadata` queue job runs. */
+    metadataWriter,
     /** Validates raw input from outside (IPC, HTTP) against the contract, then calls the handler. */
     async invoke<K extends CallName>(name: K, rawInput: unknown): Promise<CallOutput<K>> {
       const entry = calls[name];

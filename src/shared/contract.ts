@@ -18,6 +18,15 @@ import {
   SearchResultsSchema,
 } from './domain';
 import { JobStateSchema, QueueJobSchema, QueueScopeSchema, QueueStatusSchema } from './queue';
+import {
+  ExportRequestSchema,
+  ExportResultSchema,
+  RevertRequestSchema,
+  RevertRunResultSchema,
+  WriteProgressSchema,
+  WriteRequestSchema,
+  WriteRunResultSchema,
+} from './metadata';
 
 const captionRunInput = z.object({
   provider: z.string().min(1),
@@ -123,6 +132,23 @@ export const calls = {
     input: z.object({ photoIds: z.array(z.number().int()).max(10_000) }),
     output: z.object({ count: z.number().int() }),
   },
+  'metadata:write': {
+    input: WriteRequestSchema,
+    output: WriteRunResultSchema,
+  },
+  /** Queues the write-back instead of doing it now: the queue works through it, surviving restarts. */
+  'metadata:queueWrite': {
+    input: WriteRequestSchema,
+    output: z.object({ count: z.number().int() }),
+  },
+  'metadata:revert': {
+    input: RevertRequestSchema,
+    output: RevertRunResultSchema,
+  },
+  'metadata:export': {
+    input: ExportRequestSchema,
+    output: ExportResultSchema,
+  },
 } as const;
 
 /** Calls only a desktop shell can answer (native dialogs); the core has no handler for them. */
@@ -141,6 +167,7 @@ export const events = {
   'queue:progress': QueueStatusSchema,
   /** Something about watching the photographer should know (polling instead of events, a drive gone). */
   'watch:notice': z.object({ message: z.string() }),
+  'metadata:progress': WriteProgressSchema,
 } as const;
 
 export type CallName = keyof typeof calls;

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import Sqlite from 'better-sqlite3';
+import { ExifTool } from 'exiftool-vendored';
 import { describe, expect, it } from 'vitest';
 import type { Core } from '../../src/main/core';
 import { processIsGone } from '../../src/main/queue/queue.service';
@@ -186,6 +187,30 @@ describe('the durable queue', () => {
     await addProvider(core, server.url, { pricing: { perImageUsd: 0.01 }, budgetUsd: 1 });
     expect(await captionAll(core)).toMatchObject({ captioned: 3, stoppedBecause: null });
     expect(server.captioned).toHaveLength(5);
+  });
+
+  it('writes captions back into the photos as queued writeMetadata jobs', async () => {
+    const { root, paths } = await photos(2);
+    const server = await visionServer({ apiKey });
+    const core = queueCore();
+    await core.index([root]);
+    await addProvider(core, server.url);
+    await captionAll(core);
+
+    expect(await core.invoke('metadata:queueWrite', {})).toEqual({ count: 2 });
+    await until(() => core.queue.status().counts.done === 4, 'the two writes');
+
+    expect(core.queue.status().counts).toMatchObject({ failed: 0 });
+    const exiftool = new ExifTool({ maxProcs: 1 });
+    try {
+      for (const path of paths) {
+        const tags = (await exiftool.read(path)) as { Description?: string };
+        expect(tags.Description).toMatch(/^A quiet study in colour, number \w{6}\.$/);
+      }
+    } finally {
+      await exiftool.end();
+    }
+    expect((await core.invoke('queue:list', { states: ['done'] })).filter((job) => job.kind === 'writeMetadata')).toHaveLength(2);
   });
 
   it('takes back at start the jobs a dead process left running, and leaves a live one\'s alone', async () => {

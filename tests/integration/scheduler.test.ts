@@ -46,9 +46,11 @@ function schedulerFor(jobs: JobsRepository, run: (job: ClaimedJob) => Promise<Jo
     reachable: async () => true,
     describeError: (error) => String(error),
   };
+  // Every kind needs a handler; these tests queue caption jobs only.
+  const unused: JobHandler = { kind: 'writeMetadata', concurrency: () => 1, run: () => Promise.reject(new Error('not queued')), describeError: String };
   const scheduler = new QueueScheduler({
     jobs,
-    handlers: [handler],
+    handlers: [handler, unused],
     logger: silent,
     now: () => new Date(),
     retryPolicy: { ...defaultRetryPolicy, baseDelayMs: 10, maxDelayMs: 100, random: () => 0.5 },
@@ -76,6 +78,7 @@ describe('the queue scheduler', () => {
     expect(() => new QueueScheduler({ ...base, handlers: [] })).toThrow('No handler for job kind "caption"');
     const handler = { kind: 'caption' as const, concurrency: () => 1, run: async () => ({}), describeError: String };
     expect(() => new QueueScheduler({ ...base, handlers: [handler, handler] })).toThrow('Two handlers for job kind "caption"');
+    expect(() => new QueueScheduler({ ...base, handlers: [handler] })).toThrow('No handler for job kind "writeMetadata"');
   });
 
   it('waits out a rate-limit window the headers say is used up, instead of collecting 429s', async () => {

@@ -16,7 +16,7 @@ import type { LaneState } from '../../shared/queue';
 import type { CaptionTarget, PhotosRepository } from '../db/photos.repo';
 import type { Derivatives } from '../images/derivatives';
 import type { SharpAdapter } from '../images/sharp.adapter';
-import { scopeFor } from '../library/scope';
+import { pathScope } from '../library/path-scope';
 import type { Logger } from '../logger';
 import type { ExifToolAdapter } from '../metadata/exiftool.adapter';
 import { ProviderError } from '../providers/errors';
@@ -282,7 +282,7 @@ export class CaptionService {
   }
 
   private targets(paths: readonly string[], force: boolean): CaptionTarget[] {
-    return this.deps.photos.awaitingCaption(paths.map(scopeFor), force);
+    return this.deps.photos.awaitingCaption(paths.map(pathScope), force);
   }
 
   private timestamp(): string {

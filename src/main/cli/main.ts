@@ -20,6 +20,7 @@ import { price, UsageError, wholeNumber } from './args';
 import { laneNotices, progressBar } from './progress';
 import { queueCommand, watchCommand } from './queue.commands';
 import { stopOnSignals } from './signals';
+import { writeCommands, writeUsage } from './write.commands';
 
 const usage = `Usage: captionist <command> [options]
 
@@ -54,6 +55,7 @@ Commands:
                            jobs again, or cancel jobs that have not started
   folder-options PATH [--detail L] [--focus F] [--language L] [--context C] [--clear]
                            Set the caption options every run on a library folder starts from
+${writeUsage}
 
 Options:
   --home DIR               Library data folder (default: $CAPTIONIST_HOME, else the app-data folder)
@@ -95,6 +97,13 @@ const options = {
   estimate: { type: 'boolean', default: false },
   batch: { type: 'boolean', default: false },
   clear: { type: 'boolean', default: false },
+  'dry-run': { type: 'boolean', default: false },
+  policy: { type: 'string' },
+  sidecar: { type: 'string' },
+  'sidecar-name': { type: 'string' },
+  'approved-only': { type: 'boolean', default: false },
+  format: { type: 'string' },
+  out: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
 export type Flags = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true; strict: true }>>['values'];
@@ -271,6 +280,8 @@ const commands: Record<string, (context: CommandContext) => Promise<number | voi
         : `Caption options for ${updated.path}: ${JSON.stringify(updated.captionOptions)}\n`,
     );
   },
+
+  ...writeCommands,
 };
 
 const providerCommands: Record<string, (context: CommandContext) => Promise<number | void>> = {

@@ -1,6 +1,8 @@
-import { BinaryField, ExifDate, ExifDateTime, ExifTool } from 'exiftool-vendored';
-import type { Tags } from 'exiftool-vendored';
+import { BinaryField, DefaultExiftoolArgs, ExifDate, ExifDateTime, ExifTool } from 'exiftool-vendored';
+import type { Tags, WriteTags } from 'exiftool-vendored';
 import type { CaptureFacts } from '../../shared/domain';
+import { isCameraBoilerplate } from './field-mapping';
+import type { TagValues, TagWrites } from './field-mapping';
 
 /** Tags that hold a whole embedded JPEG, best first when sizes tie. */
 const previewTags = ['JpgFromRaw', 'PreviewImage', 'OtherImage', 'ThumbnailImage'] as const;
@@ -19,13 +21,12 @@ export interface PhotoMetadata extends CaptureFacts {
   previews: { tag: PreviewTag; bytes: number }[];
 }
 
-/** Texts cameras stamp into ImageDescription that no photographer wrote. */
-const cameraBoilerplate = /^(olympus digital camera|sony dsc|digital camera|exif_jpeg_\d+|default|camera|minolta digital camera|sanyo digital camera|kodak digital still camera|ims|lg electronics|samsung digital cam(era)?)$/i;
-
 export interface ExifToolAdapterOptions {
   maxProcs: number;
   /** Raised above ExifTool's default for slow network drives. */
   taskTimeoutMillis?: number;
+  /** An ExifTool config file (user-defined XMP namespaces), loaded by every process of the pool. */
+  configFile?: string;
 }
 
 /** The one gateway to exiftool-vendored: a single shared pool of ExifTool processes. */
@@ -38,7 +39,49 @@ export class ExifToolAdapter {
       taskTimeoutMillis: options.taskTimeoutMillis ?? 60_000,
       // Our callers decide about retries; a corrupt file should fail once, fast.
       taskRetries: 0,
+      // -config must come before every other argument ExifTool starts with.
+      ...(options.configFile ? { exiftoolArgs: ['-config', options.configFile, ...DefaultExiftoolArgs] } : {}),
     });
+  }
+
+  /**
+   * The given tags (family-1 group names such as "XMP-dc:Title", or "IPTC:all"), keyed as
+   * requested, every value as text (so a title "1.50" stays "1.50") or a list of texts.
+   */
+  async readTags(path: string, tags: readonly string[], options: { standardLocationsOnly?: boolean } = {}): Promise<TagValues> {
+    const raw = (await this.exiftool.readRaw(path, {
+      // -fast stops before the image data; only where nothing can be in a trailer (FotoStation and
+      // Photo Mechanic keep IIM at the end of the file) is that enough.
+      readArgs: [...(options.standardLocationsOnly ? ['-fast'] : []), '-G1', '-api', 'StructFormat=JSONQ', ...tags.map((name) => `-${name}`)],
+      useMWG: false,
+    })) as Record<string, unknown>;
+    const error = raw['ExifTool:Error'] ?? raw.Error;
+    if (error) throw new Error(String(error));
+    const values: TagValues = {};
+    for (const [group, value] of Object.entries(raw)) {
+      if (!group.includes(':') || /^(ExifTool|System|File):/.test(group)) continue;
+      // A second IIM block (IPTC2, a FotoStation trailer) answers for IPTC when it is the only one.
+      const name = group.replace(/^IPTC\d+:/, 'IPTC:');
+      if (name !== group && name in raw) continue;
+      if (Array.isArray(value)) values[name] = value.map(String);
+      else if (value !== null && value !== undefined && typeof value !== 'object') values[name] = String(value);
+    }
+    return values;
+  }
+
+  /**
+   * One write of every tag, MWG composites off so each copy is exactly the one named. ExifTool
+   * writes a temporary file beside the target and renames it over the original
+   * (`-overwrite_original`, never `_in_place`), so a failed write leaves the original intact and
+   * no FILE_original copy is left behind. A target that does not exist (a new sidecar) is created.
+   * Resolves with ExifTool's warnings; rejects when ExifTool reports an error or wrote nothing.
+   */
+  async writeTags(path: string, tags: TagWrites): Promise<string[]> {
+    const result = await this.exiftool.write(path, tags as WriteTags, { useMWG: false, writeArgs: ['-overwrite_original'] });
+    if (result.created + result.updated === 0) {
+      throw new Error(result.warnings?.join('; ') || 'ExifTool changed nothing.');
+    }
+    return result.warnings ?? [];
   }
 
   async readPhotoMetadata(path: string): Promise<PhotoMetadata> {
@@ -104,7 +147,7 @@ function text(value: unknown): string | null {
 
 function caption(value: unknown): string | null {
   const trimmed = text(value);
-  return trimmed && !cameraBoilerplate.test(trimmed) ? trimmed : null;
+  return trimmed && !isCameraBoilerplate(trimmed) ? trimmed : null;
 }
 
 function keywords(value: unknown): string[] {

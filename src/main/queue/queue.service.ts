@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { JobState, LaneStatus, QueueJob, QueueStatus } from '../../shared/queue';
 import type { CaptionRunsRepository } from '../db/caption-runs.repo';
-import { scopeFor } from '../library/scope';
+import { pathScope } from '../library/path-scope';
 import { QueueScheduler } from './scheduler';
 import type { SchedulerDeps } from './scheduler';
 
@@ -110,7 +110,7 @@ export class QueueService {
   }
 
   list(paths: readonly string[], states: readonly JobState[], limit: number): QueueJob[] {
-    return this.deps.jobs.list(paths.map(scopeFor), states, limit);
+    return this.deps.jobs.list(paths.map(pathScope), states, limit);
   }
 
   /** Pauses the paths (everything when none): their jobs stay queued, jobs already running finish. */
@@ -131,13 +131,13 @@ export class QueueService {
   }
 
   retryFailed(paths: readonly string[]): number {
-    const count = this.deps.jobs.retryFailed(paths.map(scopeFor), this.deps.now().toISOString());
+    const count = this.deps.jobs.retryFailed(paths.map(pathScope), this.deps.now().toISOString());
     this.changed();
     return count;
   }
 
   cancel(paths: readonly string[]): number {
-    const count = this.deps.jobs.cancel(paths.map(scopeFor), this.deps.now().toISOString());
+    const count = this.deps.jobs.cancel(paths.map(pathScope), this.deps.now().toISOString());
     this.changed();
     return count;
   }
@@ -194,7 +194,7 @@ export class QueueService {
 }
 
 function scopesOrEverything(paths: readonly string[]): string[] {
-  return paths.length ? paths.map(scopeFor) : [''];
+  return paths.length ? paths.map(pathScope) : [''];
 }
 
 /**

@@ -2,5 +2,6 @@ import type { Migration } from '../migrate';
 import { init } from './0010-init';
 import { providers } from './0020-providers';
 import { queue } from './0030-queue';
+import { writeBack } from './0050-write-back';
 
-export const migrations: readonly Migration[] = [init, providers, queue];
+export const migrations: readonly Migration[] = [init, providers, queue, writeBack];

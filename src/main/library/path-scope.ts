@@ -3,10 +3,10 @@ import { resolve, sep } from 'node:path';
 import { UserError } from '../errors';
 
 /**
- * What a path the user named covers, as the library stores paths (absolute, links resolved): a
- * file itself, or a folder as the prefix of everything below it (ending in the separator).
+ * A path the user named, as the library's queries scope by it: a file as itself, a folder as the
+ * prefix of everything below it; link-resolved as the library stores paths.
  */
-export function scopeFor(path: string): string {
+export function pathScope(path: string): string {
   const absolute = resolve(path);
   let real: string;
   try {

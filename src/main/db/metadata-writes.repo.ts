@@ -1,0 +1,224 @@
+import type { Database } from 'better-sqlite3';
+import type { CaptionStatus, PhotoStatus } from '../../shared/domain';
+import type { FieldChange } from '../../shared/metadata';
+import type { TagWrites } from '../metadata/field-mapping';
+
+/** A photo with the newest version of its caption: what a write puts into the file. */
+export interface WriteCandidate {
+  photoId: number;
+  path: string;
+  fileName: string;
+  fileType: string;
+  relPath: string;
+  folderName: string;
+  size: number;
+  mtimeMs: number;
+  fingerprint: string;
+  photoStatus: PhotoStatus;
+  captionId: number;
+  captionVersion: number;
+  captionStatus: CaptionStatus;
+  source: 'generated' | 'edited';
+  title: string | null;
+  caption: string | null;
+  altText: string | null;
+  longDescription: string | null;
+  keywords: string[];
+  provider: string | null;
+  model: string | null;
+  createdAt: string;
+}
+
+export interface WriteRecord {
+  photoId: number;
+  captionId: number;
+  captionVersion: number;
+  previousCaptionStatus: CaptionStatus;
+  targetPath: string;
+  targetKind: 'embedded' | 'sidecar';
+  createdTarget: boolean;
+  hadIim: boolean;
+  previous: TagWrites;
+  written: TagWrites;
+  changes: FieldChange[];
+  writtenAt: string;
+}
+
+export interface StoredWrite extends WriteRecord {
+  id: number;
+  path: string;
+}
+
+/** What the library records of a photo's file once Captionist has rewritten it. */
+export interface RewrittenFile {
+  size: number;
+  mtimeMs: number;
+  fingerprint: string;
+  title: string | null;
+  caption: string | null;
+  altText: string | null;
+  keywords: string[];
+}
+
+const candidateColumns = `
+  p.id AS photoId, p.path, p.file_name AS fileName, p.file_type AS fileType, p.rel_path AS relPath,
+  f.name AS folderName, p.size, p.mtime_ms AS mtimeMs, p.fingerprint, p.status AS photoStatus,
+  c.id AS captionId, c.version AS captionVersion, c.status AS captionStatus, c.source, c.title, c.caption,
+  c.alt_text AS altText, c.long_description AS longDescription, c.keywords, c.provider, c.model,
+  c.created_at AS createdAt`;
+
+const candidateFrom = `
+  FROM photos p
+  JOIN folders f ON f.id = p.folder_id
+  JOIN captions c ON c.id = (SELECT id FROM captions WHERE photo_id = p.id ORDER BY version DESC LIMIT 1)`;
+
+const writeColumns = `
+  w.id, w.photo_id AS photoId, p.path, w.caption_id AS captionId, w.caption_version AS captionVersion,
+  w.previous_caption_status AS previousCaptionStatus, w.target_path AS targetPath, w.target_kind AS targetKind,
+  w.created_target AS createdTarget, w.had_iim AS hadIim, w.previous, w.written, w.changes, w.written_at AS writtenAt`;
+
+type CandidateRow = Omit<WriteCandidate, 'keywords'> & { keywords: string };
+type WriteRow = Omit<StoredWrite, 'previous' | 'written' | 'changes' | 'createdTarget' | 'hadIim'> & {
+  previous: string;
+  written: string;
+  changes: string;
+  createdTarget: number;
+  hadIim: number;
+};
+
+const toCandidate = (row: CandidateRow): WriteCandidate => ({ ...row, keywords: JSON.parse(row.keywords) as string[] });
+const toWrite = (row: WriteRow): StoredWrite => ({
+  ...row,
+  createdTarget: row.createdTarget === 1,
+  hadIim: row.hadIim === 1,
+  previous: JSON.parse(row.previous) as TagWrites,
+  written: JSON.parse(row.written) as TagWrites,
+  changes: JSON.parse(row.changes) as FieldChange[],
+});
+
+/** A file path, or everything below a folder path that ends in a separator; all when there are none. */
+function inScope(scopes: readonly string[]): { sql: string; params: string[] } {
+  if (!scopes.length) return { sql: '', params: [] };
+  return {
+    sql: `AND (${scopes.map(() => '(p.path = ? OR substr(p.path, 1, length(?)) = ?)').join(' OR ')})`,
+    params: scopes.flatMap((scope) => [scope, scope, scope]),
+  };
+}
+
+/** Write-back's records and the photo and caption facts a write changes. */
+export class MetadataWritesRepository {
+  constructor(private readonly db: Database) {}
+
+  candidate(photoId: number): WriteCandidate | undefined {
+    const row = this.db.prepare(`SELECT ${candidateColumns} ${candidateFrom} WHERE p.id = ?`).get(photoId) as CandidateRow | undefined;
+    return row && toCandidate(row);
+  }
+
+  /**
+   * Present photos in scope whose newest caption is not written yet (all captioned ones with
+   * `includeWritten`), only approved ones with `approvedOnly`; in path order.
+   */
+  candidates(scopes: readonly string[], options: { approvedOnly: boolean; includeWritten: boolean }): WriteCandidate[] {
+    const scope = inScope(scopes);
+    const statuses = options.approvedOnly ? ['approved'] : options.includeWritten ? ['draft', 'approved', 'written'] : ['draft', 'approved'];
+    const rows = this.db
+      .prepare(
+        `SELECT ${candidateColumns} ${candidateFrom}
+         WHERE p.status = 'present' AND c.status IN (${statuses.map(() => '?').join(', ')}) ${scope.sql}
+         ORDER BY p.path`,
+      )
+      .all(...statuses, ...scope.params) as CandidateRow[];
+    return rows.map(toCandidate);
+  }
+
+  /** Every photo in scope with a caption of ours, whatever its status (for export). */
+  captioned(scopes: readonly string[]): WriteCandidate[] {
+    const scope = inScope(scopes);
+    const rows = this.db
+      .prepare(`SELECT ${candidateColumns} ${candidateFrom} WHERE 1 = 1 ${scope.sql} ORDER BY p.path`)
+      .all(...scope.params) as CandidateRow[];
+    return rows.map(toCandidate);
+  }
+
+  /**
+   * Records a write, marks the caption written and, when the photo file itself was rewritten,
+   * stores its new size, time, fingerprint and embedded text, so the indexer sees no change and
+   * the next write no foreign edit. One transaction.
+   */
+  recordWrite(record: WriteRecord, options: { markWritten: boolean; rewrittenFile: RewrittenFile | null }): number {
+    return this.db.transaction(() => {
+      const result = this.db
+        .prepare(
+          `INSERT INTO metadata_writes (photo_id, caption_id, caption_version, previous_caption_status, target_path,
+             target_kind, created_target, had_iim, previous, written, changes, written_at)
+           VALUES (@photoId, @captionId, @captionVersion, @previousCaptionStatus, @targetPath, @targetKind,
+             @createdTarget, @hadIim, @previous, @written, @changes, @writtenAt)`,
+        )
+        .run({
+          ...record,
+          createdTarget: record.createdTarget ? 1 : 0,
+          hadIim: record.hadIim ? 1 : 0,
+          previous: JSON.stringify(record.previous),
+          written: JSON.stringify(record.written),
+          changes: JSON.stringify(record.changes),
+        });
+      if (options.markWritten) this.db.prepare(`UPDATE captions SET status = 'written' WHERE id = ?`).run(record.captionId);
+      if (options.rewrittenFile) this.updateFile(record.photoId, options.rewrittenFile);
+      return Number(result.lastInsertRowid);
+    })();
+  }
+
+  /** The newest write of a photo not reverted yet. */
+  latestWrite(photoId: number): StoredWrite | undefined {
+    const row = this.db
+      .prepare(
+        `SELECT ${writeColumns} FROM metadata_writes w JOIN photos p ON p.id = w.photo_id
+         WHERE w.photo_id = ? AND w.reverted_at IS NULL ORDER BY w.id DESC LIMIT 1`,
+      )
+      .get(photoId) as WriteRow | undefined;
+    return row && toWrite(row);
+  }
+
+  /** What Captionist's newest live write put into `targetPath`, and what was there before it. */
+  lastWritten(photoId: number, targetPath: string): { written: TagWrites; previous: TagWrites } | undefined {
+    const row = this.db
+      .prepare(
+        `SELECT written, previous FROM metadata_writes WHERE photo_id = ? AND target_path = ? AND reverted_at IS NULL
+         ORDER BY id DESC LIMIT 1`,
+      )
+      .get(photoId, targetPath) as { written: string; previous: string } | undefined;
+    return row && { written: JSON.parse(row.written) as TagWrites, previous: JSON.parse(row.previous) as TagWrites };
+  }
+
+  /** Photos in scope with a write that can be reverted, in path order. */
+  revertable(scopes: readonly string[]): { photoId: number; path: string }[] {
+    const scope = inScope(scopes);
+    return this.db
+      .prepare(
+        `SELECT DISTINCT p.id AS photoId, p.path FROM metadata_writes w JOIN photos p ON p.id = w.photo_id
+         WHERE w.reverted_at IS NULL ${scope.sql} ORDER BY p.path`,
+      )
+      .all(...scope.params) as { photoId: number; path: string }[];
+  }
+
+  /** Marks a write reverted and gives its caption back the status it had before. */
+  recordRevert(write: StoredWrite, at: string, rewrittenFile: RewrittenFile | null): void {
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE metadata_writes SET reverted_at = ? WHERE id = ?').run(at, write.id);
+      this.db
+        .prepare(`UPDATE captions SET status = ? WHERE id = ? AND status = 'written'`)
+        .run(write.previousCaptionStatus, write.captionId);
+      if (rewrittenFile) this.updateFile(write.photoId, rewrittenFile);
+    })();
+  }
+
+  private updateFile(photoId: number, file: RewrittenFile): void {
+    this.db
+      .prepare(
+        `UPDATE photos SET size = @size, mtime_ms = @mtimeMs, fingerprint = @fingerprint, embedded_title = @title,
+           embedded_caption = @caption, embedded_alt_text = @altText, embedded_keywords = @keywords
+         WHERE id = @id`,
+      )
+      .run({ ...file, keywords: JSON.stringify(file.keywords), id: photoId });
+  }
+}

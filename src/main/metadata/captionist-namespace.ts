@@ -1,0 +1,55 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Captionist's own XMP namespace: who made a caption, with what, when, and whether a person reviewed it. */
+export const captionistNamespace = { prefix: 'captionist', uri: 'http://ns.captionist.app/xmp/1.0/' } as const;
+
+/**
+ * ExifTool learns a namespace from a user-defined tag table in a config file loaded with
+ * `-config`. Tag names carry a prefix so that, read without a group, they never shadow EXIF:Model.
+ * The same file turns off MWG's strict mode (see below).
+ */
+const config = `# Written by Captionist: the XMP namespace it records caption provenance in.
+%Image::ExifTool::UserDefined = (
+    'Image::ExifTool::XMP::Main' => {
+        ${captionistNamespace.prefix} => {
+            SubDirectory => { TagTable => 'Image::ExifTool::UserDefined::captionist' },
+        },
+    },
+);
+%Image::ExifTool::UserDefined::captionist = (
+    GROUPS => { 0 => 'XMP', 1 => 'XMP-${captionistNamespace.prefix}', 2 => 'Image' },
+    NAMESPACE => { '${captionistNamespace.prefix}' => '${captionistNamespace.uri}' },
+    WRITABLE => 'string',
+    provider => { Name => 'CaptionistProvider' },
+    model => { Name => 'CaptionistModel' },
+    date => { Name => 'CaptionistDate', Writable => 'date', Groups => { 2 => 'Time' } },
+    reviewed => { Name => 'CaptionistReviewed', Writable => 'boolean' },
+);
+# Read IPTC wherever a file keeps it (a FotoStation or Photo Mechanic trailer too), also after a
+# read with -use MWG has loaded MWG's strict mode into this process: ExifTool writes into every
+# IPTC block, so what it writes over must be seen first, and the same by every process of the pool.
+$Image::ExifTool::MWG::strict = 0;
+1;
+`;
+
+/**
+ * Puts the config file in `dir` (once; replaced atomically, so a second Captionist starting at
+ * the same moment never loads half a file) and returns its path.
+ */
+export function writeExifToolConfig(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, 'captionist.exiftool-config');
+  let existing: string | null;
+  try {
+    existing = readFileSync(path, 'utf8');
+  } catch {
+    existing = null;
+  }
+  if (existing !== config) {
+    const temporary = `${path}.${process.pid}.tmp`;
+    writeFileSync(temporary, config);
+    renameSync(temporary, path);
+  }
+  return path;
+}
