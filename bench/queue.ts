@@ -18,7 +18,7 @@ import { forEachConcurrently } from '../src/main/library/concurrency';
 const { values } = parseArgs({
   options: {
     photos: { type: 'string', default: '500' },
-    latency: { type: 'string', default: '250' },
+    latency: { type: 'string', default: '1000' },
     concurrency: { type: 'string', default: '8' },
     rounds: { type: 'string', default: '2' },
   },
