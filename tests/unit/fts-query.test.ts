@@ -33,8 +33,11 @@ describe('toFtsQuery', () => {
       asked.push(prefix);
       return ['universite', 'university'];
     };
-    expect(toFtsQuery('Universit', complete)).toBe('("Universit"* OR "universite" OR "university")');
+    expect(toFtsQuery('Universit', complete)).toBe('("universite" OR "university")');
     expect(asked).toEqual(['universit']);
+    // Too many completions, or none: a prefix of the stemmed words.
+    expect(toFtsQuery('univ', () => null)).toBe('"univ"*');
+    expect(toFtsQuery('univ', () => [])).toBe('"univ"*');
     expect(foldWord('Université')).toBe('universite');
   });
 

@@ -10,13 +10,14 @@ import {
   providerTypes,
 } from '../../shared/captioning';
 import type { CaptionOptionOverrides, CaptionRunResult, CostEstimate, ProviderSummary } from '../../shared/captioning';
-import type { IndexResult, LibraryStatus, SearchResults } from '../../shared/domain';
+import type { IndexResult, LibraryStatus } from '../../shared/domain';
 import { presetNames } from '../providers/presets';
 import { createCore } from '../core';
 import type { Core } from '../core';
 import { resolveDataDir } from '../data-dir';
 import { UserError } from '../errors';
 import { progressBar } from './progress';
+import { albumsCommand, searchCommand, searchOptions, searchUsage } from './search.command';
 
 const usage = `Usage: captionist <command> [options]
 
@@ -24,7 +25,7 @@ Commands:
   add-folder PATH          Add a folder of photos to the library
   index [PATH...]          Index the given folders (every library folder when none)
   status                   Show counts of photos, captions, jobs and errors
-  search QUERY             Find photos by caption, keywords, title, file or folder name
+${searchUsage}
   provider add NAME --type TYPE [--preset P] [--base-url URL] [--model M]
                            [--api-key-env VAR] [--concurrency N] [--image-size PX]
                            [--timeout SECONDS] [--price-per-image USD]
@@ -79,6 +80,7 @@ const options = {
   force: { type: 'boolean', default: false },
   estimate: { type: 'boolean', default: false },
   clear: { type: 'boolean', default: false },
+  ...searchOptions,
 } satisfies ParseArgsConfig['options'];
 
 type Flags = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true; strict: true }>>['values'];
@@ -178,16 +180,8 @@ const commands: Record<string, (context: CommandContext) => Promise<number | voi
     io.stdout.write(json ? `${JSON.stringify(status)}\n` : describeStatus(status));
   },
 
-  async search({ args, flags, json, openCore, io }) {
-    if (!args.length) throw new UsageError('search needs a QUERY');
-    const results = openCore().search({
-      text: args.join(' '),
-      limit: wholeNumber('--limit', flags.limit, 50, 1, 1000),
-      offset: wholeNumber('--offset', flags.offset, 0, 0, 1000),
-      includeMissing: false,
-    });
-    io.stdout.write(json ? `${JSON.stringify(results)}\n` : describeSearch(results));
-  },
+  search: searchCommand,
+  albums: albumsCommand,
 
   async provider(context) {
     const [subcommand, ...args] = context.args;
@@ -419,12 +413,4 @@ function describeStatus(status: LibraryStatus): string {
       ...status.errorList.slice(0, 20).map((error) => `  ${error.path}: ${error.message}`),
     ].join('\n') + '\n'
   );
-}
-
-function describeSearch(results: SearchResults): string {
-  const lines = [`${results.total} photo${results.total === 1 ? '' : 's'} found.`];
-  for (const photo of results.results) {
-    lines.push(photo.caption ? `${photo.path}\n    ${photo.caption}` : photo.path);
-  }
-  return `${lines.join('\n')}\n`;
 }

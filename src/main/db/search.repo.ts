@@ -46,14 +46,19 @@ export interface DirCount {
 
 export type PhotoCriteria = Omit<PhotoSearch, 'sort' | 'limit' | 'offset'>;
 
-/**
- * Relevance is exact bm25 over the newest `rankWindow` matches; matches beyond them follow,
- * newest first. Ranking costs about a microsecond a photo, so a word in 100,000 captions would
- * otherwise cost 100 ms on each keystroke, to order photos that match it equally well.
- */
-export const rankWindow = 10_000;
-/** Totals that need each photo's row are counted up to this, then reported as "at least". */
-export const countLimit = 10_000;
+export interface SearchLimits {
+  /**
+   * Relevance is exact bm25 over the newest `rankWindow` matches (by when they were indexed);
+   * the other matches follow, newest first. Ranking costs about a microsecond a photo, so a word
+   * in 100,000 captions would otherwise cost 100 ms on each keystroke, to order photos that
+   * match it about equally well.
+   */
+  rankWindow: number;
+  /** Totals that need each photo's row read are counted up to this, then reported as "at least". */
+  countLimit: number;
+}
+
+export const defaultSearchLimits: SearchLimits = { rankWindow: 10_000, countLimit: 10_000 };
 /** Above this many text matches, a date-sorted search walks the date index instead. */
 const dateIndexThreshold = 5_000;
 
@@ -184,7 +189,10 @@ function rowConditions(filters: RowFilters, exclude: string | null): Where {
 }
 
 export class SearchRepository {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly limits: SearchLimits = defaultSearchLimits,
+  ) {}
 
   search(query: PhotoSearch): { total: number; totalIsExact: boolean; results: (PhotoSummary & { snippet: Snippet | null })[] } {
     const { total, totalIsExact } = this.count(query);
@@ -202,7 +210,7 @@ export class SearchRepository {
   /** Matching photos per folder that holds any (directly, not in subfolders). */
   countsByDir(criteria: PhotoCriteria): DirCount[] {
     const where = rowConditions(criteria.filters, criteria.exclude);
-    const { from, sql, params } = this.source(criteria, where);
+    const { from, sql, params } = this.source(criteria, where, true);
     return this.db
       .prepare(`SELECT p.dir AS dir, p.folder_id AS folderId, count(*) AS photos ${from} ${sql} GROUP BY p.dir`)
       .all(...params) as DirCount[];
@@ -230,10 +238,15 @@ export class SearchRepository {
       .all(prefix, `${prefix}\u{10FFFF}`, limit) as string[];
   }
 
-  private source(criteria: PhotoCriteria, where: Where): { from: string; sql: string; params: (string | number)[] } {
+  /** FROM and WHERE for the criteria; `readsPhotos` joins the photo row even when no filter needs it. */
+  private source(criteria: PhotoCriteria, where: Where, readsPhotos = false): { from: string; sql: string; params: (string | number)[] } {
     const join = where.needsCaption ? currentCaption : '';
     if (criteria.match === null) {
       return { from: `FROM photos p ${join}`, sql: where.sql ? `WHERE ${where.sql}` : '', params: where.params };
+    }
+    if (!where.sql && !readsPhotos) {
+      // Everything is said inside the index: no photo needs to be read to know it matches.
+      return { from: 'FROM photo_search', sql: 'WHERE photo_search MATCH ?', params: [criteria.match] };
     }
     return {
       from: `FROM photo_search JOIN photos p ON p.id = photo_search.rowid ${join}`,
@@ -253,8 +266,10 @@ export class SearchRepository {
     const counted = this.db
       .prepare(`SELECT count(*) FROM (SELECT 1 ${from} ${sql} LIMIT ?)`)
       .pluck()
-      .get(...params, countLimit + 1) as number;
-    return counted > countLimit ? { total: countLimit, totalIsExact: false } : { total: counted, totalIsExact: true };
+      .get(...params, this.limits.countLimit + 1) as number;
+    return counted > this.limits.countLimit
+      ? { total: this.limits.countLimit, totalIsExact: false }
+      : { total: counted, totalIsExact: true };
   }
 
   private pageIds(query: PhotoSearch): number[] {
@@ -265,7 +280,11 @@ export class SearchRepository {
 
     const sort = query.text === null ? 'date' : query.sort;
     if (query.match === null || (sort === 'date' && !this.manyMatches(query.match))) {
-      return ids(`SELECT p.id ${from} ${sql} ORDER BY p.captured_at DESC, p.id DESC LIMIT ? OFFSET ?`, query.limit, query.offset);
+      const byDate = this.source(query, where, true);
+      return this.db
+        .prepare(`SELECT p.id ${byDate.from} ${byDate.sql} ORDER BY p.captured_at DESC, p.id DESC LIMIT ? OFFSET ?`)
+        .pluck()
+        .all(...byDate.params, query.limit, query.offset) as number[];
     }
     if (sort === 'date') {
       // Many matches: walk photos newest first and keep those in the (materialised) match list.
@@ -279,11 +298,12 @@ export class SearchRepository {
         .pluck()
         .all(query.match, ...where.params, query.limit, query.offset) as number[];
     }
+    const { rankWindow } = this.limits;
     let ranked: number[] = [];
     if (query.offset < rankWindow) {
       const wanted = Math.min(query.limit, rankWindow - query.offset);
       ranked = ids(
-        `SELECT id FROM (SELECT p.id AS id, photo_search.rank AS score ${from} ${sql}
+        `SELECT id FROM (SELECT photo_search.rowid AS id, photo_search.rank AS score ${from} ${sql}
            ORDER BY photo_search.rowid DESC LIMIT ?)
          ORDER BY score, id DESC LIMIT ? OFFSET ?`,
         rankWindow,
@@ -295,7 +315,7 @@ export class SearchRepository {
     }
     // The page reaches past the ranked window: the other matches follow, newest first.
     const rest = ids(
-      `SELECT p.id ${from} ${sql} ORDER BY photo_search.rowid DESC LIMIT ? OFFSET ?`,
+      `SELECT photo_search.rowid ${from} ${sql} ORDER BY photo_search.rowid DESC LIMIT ? OFFSET ?`,
       query.limit - ranked.length,
       Math.max(rankWindow, query.offset),
     );
@@ -318,13 +338,18 @@ export class SearchRepository {
       .all(idList) as SummaryRow[];
     const snippets = new Map<number, string>();
     if (match !== null) {
-      const marked = this.db
+      // One lookup per photo: FTS5 seeks straight to a rowid, but walks every match for an IN list.
+      // The CAST matters: beside MATCH, FTS5 ignores a rowid bound as a JavaScript number (a real).
+      const snippet = this.db
         .prepare(
-          `SELECT rowid AS id, snippet(photo_search, -1, ?, ?, '…', 16) AS text FROM photo_search
-           WHERE photo_search MATCH ? AND rowid IN (SELECT value FROM json_each(?))`,
+          `SELECT snippet(photo_search, -1, ?, ?, '…', 16) FROM photo_search
+           WHERE photo_search MATCH ? AND rowid = CAST(? AS INTEGER)`,
         )
-        .all(matchStart, matchEnd, match, idList) as { id: number; text: string }[];
-      for (const { id, text } of marked) snippets.set(id, text);
+        .pluck();
+      for (const id of ids) {
+        const text = snippet.get(matchStart, matchEnd, match, id) as string | undefined;
+        if (text !== undefined) snippets.set(id, text);
+      }
     }
     const byId = new Map(rows.map((row) => [row.id, row]));
     return ids.flatMap((id) => {

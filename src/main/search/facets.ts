@@ -1,7 +1,8 @@
 /**
  * Filters as FTS5 expressions over the hidden `facets` column that migration 0040 fills: a
  * library folder is `zf<id>`, a folder `zd<hex of its path>`, a missing file `zmissing`, a
- * capture day `zy<yyyy> zm<yyyymm> zt<yyyymmdd>`. Inside the index these filters cost an
+ * capture day `zy<yyyy> zm<yyyymm> zt<yyyymmdd>`, a caption of ours `zcaptioned zc<status>`, its
+ * provider `zp<hex of the lower-case name>`. Inside the index these filters cost an
  * intersection of lists, not a lookup per matching photo.
  */
 
@@ -13,10 +14,21 @@ export function libraryFolderFacet(folderId: number): string {
 
 /** `dirs` are folder paths as stored in `photos.dir` (ending in a separator). */
 export function dirsFacet(dirs: readonly string[]): string {
-  return column(dirs.map((dir) => `zd${Buffer.from(dir, 'utf8').toString('hex').toUpperCase()}`).join(' OR '));
+  return column(dirs.map((dir) => `zd${hex(dir)}`).join(' OR '));
 }
 
+const hex = (text: string) => Buffer.from(text, 'utf8').toString('hex').toUpperCase();
+
 export const missingFacet = column('zmissing');
+export const captionedFacet = column('zcaptioned');
+
+export function captionStatusFacet(status: string): string {
+  return column(`zc${status}`);
+}
+
+export function providerFacet(provider: string): string {
+  return column(`zp${hex(provider.toLowerCase())}`);
+}
 
 /** A day as `yyyy-mm-dd`, in UTC arithmetic (capture dates carry no time zone here). */
 type Day = { year: number; month: number; day: number };

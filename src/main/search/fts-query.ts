@@ -127,8 +127,11 @@ export function parseQuery(text: string): QueryNode | null {
   return { kind: 'and', include: words.map((word) => ({ kind: 'phrase', words: [word], prefix: false })), exclude: [] };
 }
 
-/** Whole words a half-typed word may become, from the library's own vocabulary. */
-export type CompleteWord = (prefix: string) => string[];
+/**
+ * Every whole word of the library a half-typed word may become, or null when there are too many
+ * to list (or none): the word is then matched as a prefix of the stemmed words.
+ */
+export type CompleteWord = (prefix: string) => string[] | null;
 
 /** Folds a word the way the index does (lower case, accents removed), to look it up. */
 export function foldWord(word: string): string {
@@ -141,13 +144,14 @@ const quote = (words: readonly string[]) => `"${words.join(' ')}"`;
  * The FTS5 expression for a parsed query: what must match (`match`, null when the query only
  * excludes) and, for a query that only excludes, what must not (`exclude`).
  *
- * A word being typed matches as a prefix of the stemmed words, and also, through `complete`,
- * every whole word of the library it can become: stems can be shorter than what was typed
- * ("universit" types towards "university", indexed as "univers").
+ * A word being typed matches every whole word of the library it can become, looked up by
+ * `complete`, or else as a prefix of the stemmed words. Both sides of a match are stemmed, and a
+ * stem can be shorter than what was typed ("universit" types towards "university", indexed as
+ * "univers"), so a prefix alone would miss it.
  */
 export function toFtsExpression(
   tree: QueryNode,
-  complete: CompleteWord = () => [],
+  complete: CompleteWord = () => null,
 ): { match: string | null; exclude: string | null } {
   const write = (node: QueryNode): string | null => {
     switch (node.kind) {
@@ -155,8 +159,9 @@ export function toFtsExpression(
         if (!node.prefix) return quote(node.words);
         const prefix = `${quote(node.words)}*`;
         if (node.words.length > 1) return prefix;
-        const whole = complete(foldWord(node.words[0]!)).filter((word) => /^[\p{L}\p{N}\p{M}]+$/u.test(word));
-        return whole.length ? `(${[prefix, ...whole.map((word) => quote([word]))].join(' OR ')})` : prefix;
+        const whole = complete(foldWord(node.words[0]!))?.filter((word) => /^[\p{L}\p{N}\p{M}]+$/u.test(word));
+        if (!whole?.length) return prefix;
+        return whole.length === 1 ? quote(whole) : `(${whole.map((word) => quote([word])).join(' OR ')})`;
       }
       case 'or': {
         const options = node.options.map(write).filter((option): option is string => option !== null);

@@ -2,7 +2,16 @@ import { resolve, sep } from 'node:path';
 import type { z } from 'zod';
 import type { FolderCount, SearchCriteriaSchema, SearchQuerySchema, SearchResults } from '../../shared/domain';
 import type { PhotoCriteria, RowFilters, SearchRepository } from '../db/search.repo';
-import { dateRangeFacet, dayOf, dirsFacet, libraryFolderFacet, missingFacet } from './facets';
+import {
+  captionedFacet,
+  captionStatusFacet,
+  dateRangeFacet,
+  dayOf,
+  dirsFacet,
+  libraryFolderFacet,
+  missingFacet,
+  providerFacet,
+} from './facets';
 import { parseQuery, toFtsExpression } from './fts-query';
 
 type Criteria = z.output<typeof SearchCriteriaSchema>;
@@ -10,7 +19,7 @@ type Query = z.output<typeof SearchQuerySchema>;
 
 /** Every column a user's words are looked for in (not `facets`). */
 const textColumns = '{title keywords caption alt_text file_name folder}';
-/** A half-typed word this long or longer is also completed from the library's vocabulary. */
+/** A half-typed word this long or longer is completed from the library's vocabulary (shorter ones have prefix indexes). */
 const minCompletedPrefix = 4;
 /** Whole words a half-typed word may stand for, at most. */
 const maxCompletions = 32;
@@ -72,9 +81,11 @@ export class SearchService {
     const tree = parseQuery(criteria.text);
     if (!tree && criteria.text.trim() !== '') return null;
     const expression = tree
-      ? toFtsExpression(tree, (prefix) =>
-          prefix.length >= minCompletedPrefix ? this.repo.wordsStartingWith(prefix, maxCompletions) : [],
-        )
+      ? toFtsExpression(tree, (prefix) => {
+          if (prefix.length < minCompletedPrefix) return null;
+          const words = this.repo.wordsStartingWith(prefix, maxCompletions + 1);
+          return words.length > maxCompletions ? null : words;
+        })
       : { match: null, exclude: null };
     const text = expression.match === null ? null : `${textColumns} : (${expression.match})`;
     const exclude = expression.exclude === null ? null : `${textColumns} : (${expression.exclude})`;
@@ -128,10 +139,22 @@ export class SearchService {
       if (range === null) return null;
       positive.push(range);
     }
+    if (filters.captionStatus !== undefined) positive.push(captionStatusFacet(filters.captionStatus));
+    if (filters.provider !== undefined) positive.push(providerFacet(filters.provider));
+    if (filters.hasCaption === true) positive.push(captionedFacet);
+    if (filters.missing === 'only') positive.push(missingFacet);
+    const excluded = [
+      ...(filters.hasCaption === false ? [captionedFacet] : []),
+      ...(filters.missing === 'exclude' ? [missingFacet] : []),
+    ];
     let match = positive.length === 1 ? positive[0]! : `(${positive.join(') AND (')})`;
-    if (filters.missing === 'exclude') match = `(${match}) NOT ${missingFacet}`;
-    if (filters.missing === 'only') match = `(${match}) AND ${missingFacet}`;
-    return { match, text, exclude, filters: { ...filters, missing: 'include' } };
+    if (excluded.length) match = `(${match}) NOT (${excluded.join(' OR ')})`;
+    return {
+      match,
+      text,
+      exclude,
+      filters: { ...filters, captionStatus: undefined, provider: undefined, hasCaption: undefined, missing: 'include' },
+    };
   }
 }
 
