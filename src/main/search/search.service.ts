@@ -128,7 +128,9 @@ export class SearchService {
 
     // Words to look up: filters with a facet become part of the index lookup.
     if (criteria.folderId !== undefined) positive.push(libraryFolderFacet(criteria.folderId));
-    if (pathPrefix !== undefined) {
+    const libraryFolder = pathPrefix === undefined ? undefined : this.repo.libraryFolders().find((folder) => folderPrefix(folder.path) === pathPrefix);
+    if (libraryFolder) positive.push(libraryFolderFacet(libraryFolder.id));
+    else if (pathPrefix !== undefined) {
       const dirs = this.repo.dirsUnder(pathPrefix, maxFolderFacets + 1);
       if (!dirs.length) return null;
       if (dirs.length <= maxFolderFacets) positive.push(dirsFacet(dirs));
@@ -160,7 +162,6 @@ export class SearchService {
 
 function isUnfiltered(criteria: Criteria): boolean {
   const { text, sort, includeMissing, onlyMissing, ...filters } = criteria;
-  void sort;
   return text.trim() === '' && !includeMissing && !onlyMissing && Object.values(filters).every((value) => value === undefined);
 }
 
