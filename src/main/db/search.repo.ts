@@ -70,7 +70,7 @@ export interface SearchLimits {
   countLimit: number;
 }
 
-export const defaultSearchLimits: SearchLimits = { rankWindow: 5_000, countLimit: 10_000 };
+export const defaultSearchLimits: SearchLimits = { rankWindow: 2_000, countLimit: 10_000 };
 /** Above this many text matches, a date-sorted search walks the date index instead. */
 const dateIndexThreshold = 5_000;
 
