@@ -223,6 +223,17 @@ export class SearchRepository {
   /** Matching photos per folder that holds any (directly, not in subfolders). */
   countsByDir(criteria: PhotoCriteria): DirCount[] {
     const where = rowConditions(criteria.filters, criteria.exclude);
+    if (criteria.match !== null && !where.sql) {
+      // Said inside the index: each match is then looked up in the narrow photo → folder map.
+      return this.db
+        .prepare(
+          `SELECT d.dir AS dir, d.folder_id AS folderId, o.photos AS photos FROM (
+             SELECT dir_id, count(*) AS photos FROM photo_search JOIN photo_dir_of ON photo_id = photo_search.rowid
+             WHERE photo_search MATCH ? GROUP BY dir_id
+           ) o JOIN photo_dirs d ON d.id = o.dir_id`,
+        )
+        .all(criteria.match) as DirCount[];
+    }
     const { from, sql, params } = this.source(criteria, where, true);
     return this.db
       .prepare(`SELECT p.dir AS dir, p.folder_id AS folderId, count(*) AS photos ${from} ${sql} GROUP BY p.dir`)

@@ -34,8 +34,15 @@ const addCaption = (db: Sqlite.Database, photoId: number, version: number, capti
       .run(photoId, version, caption, JSON.stringify(keywords)).lastInsertRowid,
   );
 
+/** The photo counts of each folder, with the photos the photo → folder map puts there. */
 const dirCounts = (db: Sqlite.Database) =>
-  db.prepare('SELECT dir, folder_id AS folderId, present, missing FROM photo_dirs ORDER BY dir').all();
+  db
+    .prepare(
+      `SELECT dir, folder_id AS folderId, present, missing,
+         (SELECT group_concat(photo_id) FROM photo_dir_of WHERE dir_id = d.id) AS photoIds
+       FROM photo_dirs d ORDER BY dir`,
+    )
+    .all();
 
 describe('migration 0040 search', () => {
   it('rebuilds the index of existing photos with stemming, and keeps their captions', () => {
@@ -70,8 +77,8 @@ describe('migration 0040 search', () => {
     // The unstemmed vocabulary completes half-typed words.
     expect(db.prepare(`SELECT term FROM photo_words_vocab WHERE term >= 'univ' AND term < 'univz'`).pluck().all()).toEqual(['university']);
     expect(dirCounts(db)).toEqual([
-      { dir: '/photos/2024/', folderId: 1, present: 0, missing: 1 },
-      { dir: '/photos/2024/Zürich/', folderId: 1, present: 1, missing: 0 },
+      { dir: '/photos/2024/', folderId: 1, present: 0, missing: 1, photoIds: String(other) },
+      { dir: '/photos/2024/Zürich/', folderId: 1, present: 1, missing: 0, photoIds: String(dogs) },
     ]);
     db.close();
   });
@@ -104,19 +111,20 @@ describe('migration 0040 search', () => {
     db.prepare(`UPDATE photos SET path = '/photos/tame/renamed.jpg', rel_path = 'tame/renamed.jpg', file_name = 'renamed.jpg' WHERE id = ?`).run(fox);
     expect(matches(db, 'renamed')).toEqual([fox]);
     expect(matches(db, 'fox')).toEqual([fox]);
-    expect(dirCounts(db)).toEqual([{ dir: '/photos/tame/', folderId: 1, present: 1, missing: 0 }]);
+    expect(dirCounts(db)).toEqual([{ dir: '/photos/tame/', folderId: 1, present: 1, missing: 0, photoIds: String(fox) }]);
 
     db.prepare(`UPDATE photos SET status = 'missing' WHERE id = ?`).run(fox);
     expect(matches(db, 'facets : (zmissing)')).toEqual([fox]);
-    expect(dirCounts(db)).toEqual([{ dir: '/photos/tame/', folderId: 1, present: 0, missing: 1 }]);
+    expect(dirCounts(db)).toEqual([{ dir: '/photos/tame/', folderId: 1, present: 0, missing: 1, photoIds: String(fox) }]);
     db.prepare(`UPDATE photos SET folder_id = 2, status = 'present' WHERE id = ?`).run(fox);
     expect(matches(db, 'facets : (zf2)')).toEqual([fox]);
-    expect(dirCounts(db)).toEqual([{ dir: '/photos/tame/', folderId: 2, present: 1, missing: 0 }]);
+    expect(dirCounts(db)).toEqual([{ dir: '/photos/tame/', folderId: 2, present: 1, missing: 0, photoIds: String(fox) }]);
 
     db.prepare('DELETE FROM photos WHERE id = ?').run(fox);
     expect(matches(db, 'wildlife')).toEqual([]);
     expect(db.prepare('SELECT count(*) FROM photo_words').pluck().get()).toBe(0);
     expect(dirCounts(db)).toEqual([]);
+    expect(db.prepare('SELECT count(*) FROM photo_dir_of').pluck().get()).toBe(0);
     db.close();
   });
 });
