@@ -4,14 +4,15 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import { calls } from '../shared/contract';
 import type { CallName, CallOutput, Emit } from '../shared/contract';
-import { SearchQuerySchema } from '../shared/domain';
-import type { IndexProgress, SearchQuery } from '../shared/domain';
+import { SearchCriteriaSchema, SearchQuerySchema } from '../shared/domain';
+import type { IndexProgress, SearchCriteria, SearchQuery } from '../shared/domain';
 import type { CaptionOptionOverrides, CaptionProgress } from '../shared/captioning';
 import { openDatabase } from './db/database';
 import { FoldersRepository } from './db/folders.repo';
 import { IndexErrorsRepository } from './db/index-errors.repo';
 import { JobsRepository } from './db/jobs.repo';
 import { PhotosRepository } from './db/photos.repo';
+import { SavedSearchesRepository } from './db/saved-searches.repo';
 import { SearchRepository } from './db/search.repo';
 import { Derivatives } from './images/derivatives';
 import { SharpAdapter } from './images/sharp.adapter';
@@ -27,6 +28,7 @@ import { MetadataExporter } from './metadata/export';
 import { MetadataWriter } from './metadata/write.service';
 import { MetadataWritesRepository } from './db/metadata-writes.repo';
 import type { ExportRequest, RevertRequest, WriteProgress, WriteRequest } from '../shared/metadata';
+import { SavedSearchesService } from './search/saved-searches.service';
 import { SearchService } from './search/search.service';
 import { CaptionService } from './captions/caption.service';
 import { CaptionRunsRepository } from './db/caption-runs.repo';
@@ -112,6 +114,7 @@ export function createCore(options: CoreOptions) {
   const indexer = new Indexer({ db, photos, folders, indexErrors, metadata, derivatives, logger, now, concurrency });
   const library = new LibraryService({ db, folders, photos, indexErrors, indexer, now });
   const search = new SearchService(new SearchRepository(db));
+  const savedSearches = new SavedSearchesService(new SavedSearchesRepository(db), search, now);
   const secrets = options.secrets ?? environmentSecrets(process.env);
   const captions = new CaptionsRepository(db);
   const http = new HttpClient();
@@ -311,6 +314,15 @@ export function createCore(options: CoreOptions) {
       return folder;
     },
     'photos:search': async (query) => search.search(query),
+    'search:folderCounts': async (criteria) => search.folderCounts(criteria),
+    'search:listSaved': async () => savedSearches.list(),
+    'search:save': async ({ name, criteria }) => savedSearches.save(name, criteria),
+    'search:renameSaved': async ({ id, name }) => savedSearches.rename(id, name),
+    'search:deleteSaved': async ({ id }) => {
+      savedSearches.delete(id);
+      return null;
+    },
+    'search:runSaved': async ({ id, ...page }) => savedSearches.run(id, page),
     'providers:list': async () => providerSummaries(),
     'providers:save': async (settings) => {
       const config = providers.save(settings);
@@ -368,6 +380,8 @@ export function createCore(options: CoreOptions) {
     index,
     status,
     search: (query: SearchQuery) => search.search(SearchQuerySchema.parse(query)),
+    folderCounts: (criteria: SearchCriteria) => search.folderCounts(SearchCriteriaSchema.parse(criteria)),
+    savedSearches,
     providers,
     providerSummaries,
     caption,

@@ -10,10 +10,14 @@ import {
   ProviderTestResultSchema,
 } from './captioning';
 import {
+  FolderCountSchema,
   FolderSchema,
   IndexProgressSchema,
   IndexResultSchema,
   LibraryStatusSchema,
+  SavedSearchNameSchema,
+  SavedSearchSchema,
+  SearchCriteriaSchema,
   SearchQuerySchema,
   SearchResultsSchema,
 } from './domain';
@@ -71,6 +75,34 @@ export const calls = {
   },
   'photos:search': {
     input: SearchQuerySchema,
+    output: SearchResultsSchema,
+  },
+  'search:folderCounts': {
+    input: SearchCriteriaSchema,
+    output: z.array(FolderCountSchema),
+  },
+  'search:listSaved': {
+    input: z.object({}),
+    output: z.array(SavedSearchSchema),
+  },
+  'search:save': {
+    input: z.object({ name: SavedSearchNameSchema, criteria: SearchCriteriaSchema }),
+    output: SavedSearchSchema,
+  },
+  'search:renameSaved': {
+    input: z.object({ id: z.number().int(), name: SavedSearchNameSchema }),
+    output: SavedSearchSchema,
+  },
+  'search:deleteSaved': {
+    input: z.object({ id: z.number().int() }),
+    output: z.null(),
+  },
+  'search:runSaved': {
+    input: z.object({
+      id: z.number().int(),
+      limit: SearchQuerySchema.shape.limit,
+      offset: SearchQuerySchema.shape.offset,
+    }),
     output: SearchResultsSchema,
   },
   'providers:list': {

@@ -1,33 +1,78 @@
 import Sqlite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { toFtsQuery } from '../../src/main/search/fts-query';
+import { foldWord, parseQuery, toFtsExpression, toFtsQuery } from '../../src/main/search/fts-query';
 
 describe('toFtsQuery', () => {
-  it('quotes every term and makes the last one a prefix', () => {
-    expect(toFtsQuery('red fox')).toBe('"red" "fox"*');
-    expect(toFtsQuery('  café  ')).toBe('"café"*');
+  it('quotes every term and makes the word being typed a prefix', () => {
+    expect(toFtsQuery('red fox')).toBe('("red" AND "fox"*)');
+    expect(toFtsQuery('red fox ')).toBe('("red" AND "fox")');
+    expect(toFtsQuery('  café')).toBe('"café"*');
   });
 
-  it('returns null when nothing searchable is left', () => {
+  it('reads phrases, OR, groups, NOT and -word', () => {
+    expect(toFtsQuery('"golden hour" beach ')).toBe('("golden hour" AND "beach")');
+    expect(toFtsQuery('"golden ho')).toBe('"golden ho"*');
+    expect(toFtsQuery('fox OR wolf ')).toBe('("fox" OR "wolf")');
+    expect(toFtsQuery('(fox OR wolf) snow ')).toBe('(("fox" OR "wolf") AND "snow")');
+    expect(toFtsQuery('fox -snow ')).toBe('("fox" NOT ("snow"))');
+    expect(toFtsQuery('fox NOT snow -"red sky" ')).toBe('("fox" NOT ("snow" OR "red sky"))');
+    expect(toFtsQuery('fox AND snow ')).toBe('("fox" AND "snow")');
+    // Lower-case operators are words.
+    expect(toFtsQuery('salt and pepper ')).toBe('("salt" AND "and" AND "pepper")');
+    // Words joined by punctuation stay together, as a phrase.
+    expect(toFtsQuery('IMG_1234')).toBe('"IMG 1234"*');
+  });
+
+  it('says what a query that only excludes must not match', () => {
+    expect(toFtsExpression(parseQuery('-fox -"red sky" ')!)).toEqual({ match: null, exclude: '"fox" OR "red sky"' });
+  });
+
+  it('completes the word being typed from the library vocabulary', () => {
+    const asked: string[] = [];
+    const complete = (prefix: string) => {
+      asked.push(prefix);
+      return ['universite', 'university'];
+    };
+    expect(toFtsQuery('Universit', complete)).toBe('("universite" OR "university")');
+    expect(asked).toEqual(['universit']);
+    // Too many completions, or none: a prefix of the stemmed words.
+    expect(toFtsQuery('univ', () => null)).toBe('"univ"*');
+    expect(toFtsQuery('univ', () => [])).toBe('"univ"*');
+    expect(foldWord('Université')).toBe('universite');
+  });
+
+  it('returns null when nothing searchable is left, and reads operators alone as words', () => {
     expect(toFtsQuery('')).toBeNull();
     expect(toFtsQuery('"(*)" -- ;')).toBeNull();
+    expect(toFtsQuery('🦊')).toBeNull();
+    expect(toFtsQuery('AND OR NOT')).toBe('("and" AND "or" AND "not")');
   });
 
   it('never produces an expression FTS5 rejects, whatever is typed', () => {
     const db = new Sqlite(':memory:');
-    db.exec(`CREATE VIRTUAL TABLE t USING fts5(body, tokenize = 'unicode61 remove_diacritics 2')`);
+    db.exec(`CREATE VIRTUAL TABLE t USING fts5(body, tokenize = 'porter unicode61 remove_diacritics 2')`);
     db.prepare('INSERT INTO t(body) VALUES (?)').run('A red fox at the café, NEAR the river');
     const hostile = [
-      '"unbalanced', '(((', 'fox)', 'NEAR(fox river)', 'fox AND', 'OR', 'NOT fox', '-fox', 'body:fox',
-      "'; DROP TABLE t; --", '*', '^fox', 'fox*', '"" ""', 'a'.repeat(20_000), '狐狸 🦊 fox',
-      Array.from({ length: 500 }, (_, i) => `w${i}`).join(' '),
+      '"unbalanced', '"', '(((', ')))', 'fox)', '(fox', 'NEAR(fox river)', 'NEAR(', 'fox AND', 'OR', 'NOT fox', '-fox', '-',
+      '*', 'body:fox', "'; DROP TABLE t; --", '^fox', 'fox*', '"" ""', 'AND OR NOT', 'fox OR OR wolf', '( OR )',
+      '-(fox)', 'NOT', 'a'.repeat(20_000), '狐狸 🦊 fox', '東京タワー', 'x'.repeat(100_000),
+      Array.from({ length: 500 }, (_, i) => `w${i}`).join(' '), '"a" "b" OR -"c" (d OR (e -f)) "g',
     ];
     for (const text of hostile) {
-      const match = toFtsQuery(text);
-      if (match === null) continue;
-      expect(() => db.prepare('SELECT count(*) FROM t WHERE t MATCH ?').get(match)).not.toThrow();
+      const tree = parseQuery(text);
+      if (!tree) continue;
+      const { match, exclude } = toFtsExpression(tree, () => ['foxes']);
+      for (const expression of [match, exclude]) {
+        if (expression === null) continue;
+        expect(() => db.prepare('SELECT count(*) FROM t WHERE t MATCH ?').get(expression), text.slice(0, 40)).not.toThrow();
+      }
     }
     expect(db.prepare('SELECT count(*) AS n FROM t WHERE t MATCH ?').get(toFtsQuery('cafe fo'))).toEqual({ n: 1 });
     db.close();
+  });
+
+  it('reads at most 64 words', () => {
+    const match = toFtsQuery(Array.from({ length: 500 }, (_, i) => `w${i}`).join(' '))!;
+    expect(match.match(/"/g)).toHaveLength(128);
   });
 });

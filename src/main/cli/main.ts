@@ -10,7 +10,7 @@ import {
   providerTypes,
 } from '../../shared/captioning';
 import type { CaptionOptionOverrides, CaptionRunResult, CostEstimate, ProviderSummary } from '../../shared/captioning';
-import type { IndexResult, LibraryStatus, SearchResults } from '../../shared/domain';
+import type { IndexResult, LibraryStatus } from '../../shared/domain';
 import { presetNames } from '../providers/presets';
 import { createCore } from '../core';
 import type { Core } from '../core';
@@ -19,6 +19,7 @@ import { UserError } from '../errors';
 import { price, UsageError, wholeNumber } from './args';
 import { laneNotices, progressBar } from './progress';
 import { queueCommand, watchCommand } from './queue.commands';
+import { albumsCommand, searchCommand, searchOptions, searchUsage } from './search.command';
 import { stopOnSignals } from './signals';
 import { writeCommands, writeUsage } from './write.commands';
 
@@ -28,7 +29,7 @@ Commands:
   add-folder PATH          Add a folder of photos to the library
   index [PATH...]          Index the given folders (every library folder when none)
   status                   Show counts of photos, captions, jobs and errors
-  search QUERY             Find photos by caption, keywords, title, file or folder name
+${searchUsage}
   provider add NAME --type TYPE [--preset P] [--base-url URL] [--batch-base-url URL] [--model M]
                            [--api-key-env VAR] [--concurrency N] [--image-size PX]
                            [--timeout SECONDS] [--price-per-image USD]
@@ -104,6 +105,7 @@ const options = {
   'approved-only': { type: 'boolean', default: false },
   format: { type: 'string' },
   out: { type: 'string' },
+  ...searchOptions,
 } satisfies ParseArgsConfig['options'];
 
 export type Flags = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true; strict: true }>>['values'];
@@ -201,16 +203,8 @@ const commands: Record<string, (context: CommandContext) => Promise<number | voi
     io.stdout.write(json ? `${JSON.stringify(status)}\n` : describeStatus(status));
   },
 
-  async search({ args, flags, json, openCore, io }) {
-    if (!args.length) throw new UsageError('search needs a QUERY');
-    const results = openCore().search({
-      text: args.join(' '),
-      limit: wholeNumber('--limit', flags.limit, 50, 1, 1000),
-      offset: wholeNumber('--offset', flags.offset, 0, 0, 1000),
-      includeMissing: false,
-    });
-    io.stdout.write(json ? `${JSON.stringify(results)}\n` : describeSearch(results));
-  },
+  search: searchCommand,
+  albums: albumsCommand,
 
   async provider(context) {
     const [subcommand, ...args] = context.args;
@@ -443,12 +437,4 @@ function describeStatus(status: LibraryStatus): string {
       ...status.errorList.slice(0, 20).map((error) => `  ${error.path}: ${error.message}`),
     ].join('\n') + '\n'
   );
-}
-
-function describeSearch(results: SearchResults): string {
-  const lines = [`${results.total} photo${results.total === 1 ? '' : 's'} found.`];
-  for (const photo of results.results) {
-    lines.push(photo.caption ? `${photo.path}\n    ${photo.caption}` : photo.path);
-  }
-  return `${lines.join('\n')}\n`;
 }

@@ -1,12 +1,192 @@
 /**
- * Turns whatever a user types into an FTS5 MATCH expression that cannot be a syntax error:
- * only runs of letters and digits survive, each becomes a quoted string, and the last one is a
- * prefix so results follow the typing. Returns null when nothing searchable is left.
+ * What a user types, parsed into a small tree and written back as FTS5 expressions that cannot
+ * be a syntax error: only runs of letters and digits reach FTS5, always inside double quotes.
+ *
+ * The syntax a photographer may use (anything else is read as words):
+ * - words: all must match (`red fox`); `AND` between them changes nothing;
+ * - `OR` between words or groups: either may match (`fox OR wolf`);
+ * - `-word`, `-"a phrase"` or `NOT word`: must not match;
+ * - `"a phrase"`: the words in this order;
+ * - `( ... )`: a group (`(fox OR wolf) snow`); an unbalanced parenthesis is ignored;
+ * - the last word, while it is being typed (no space after it), matches as a prefix.
  */
-export function toFtsQuery(text: string): string | null {
-  const terms = text.normalize('NFC').match(/[\p{L}\p{N}\p{M}]+/gu);
-  if (!terms) return null;
-  const quoted = terms.slice(0, 64).map((term) => `"${term}"`);
-  quoted[quoted.length - 1] += '*';
-  return quoted.join(' ');
+
+export type QueryNode =
+  | { kind: 'phrase'; words: string[]; prefix: boolean }
+  | { kind: 'and'; include: QueryNode[]; exclude: QueryNode[] }
+  | { kind: 'or'; options: QueryNode[] };
+
+/** Words beyond this are ignored: nobody types more, and FTS5 work grows with every term. */
+export const maxQueryWords = 64;
+/** Characters of a query that are read at all; a pasted book does not get parsed whole. */
+const maxQueryLength = 4000;
+
+type Token =
+  | { kind: 'words'; words: string[]; quoted: boolean; closed: boolean; negated: boolean; raw: string }
+  | { kind: 'open' | 'close' | 'or' | 'and' | 'not' };
+
+/** Letters, digits and combining marks: what unicode61 keeps as parts of a token. */
+const wordPattern = /[\p{L}\p{N}\p{M}]+/gu;
+
+function wordsOf(text: string): string[] {
+  return text.match(wordPattern) ?? [];
+}
+
+function tokenize(text: string): { tokens: Token[]; typing: boolean } {
+  const tokens: Token[] = [];
+  // A space after the last character means the last word is finished.
+  const typing = !/\s$/u.test(text);
+  const pattern = /(-?)"([^"]*)("?)|([()])|(-?)([^\s()"]+)/gu;
+  for (const match of text.matchAll(pattern)) {
+    const [, phraseMinus, phrase, closing, paren, wordMinus, word] = match;
+    if (paren) tokens.push({ kind: paren === '(' ? 'open' : 'close' });
+    else if (phrase !== undefined) {
+      tokens.push({ kind: 'words', words: wordsOf(phrase), quoted: true, closed: closing === '"', negated: phraseMinus === '-', raw: phrase });
+    } else if (word !== undefined) {
+      if (word === 'OR' || word === '|') tokens.push({ kind: 'or' });
+      else if (word === 'AND' || word === '&') tokens.push({ kind: 'and' });
+      else if (word === 'NOT') tokens.push({ kind: 'not' });
+      else tokens.push({ kind: 'words', words: wordsOf(word), quoted: false, closed: true, negated: wordMinus === '-', raw: word });
+    }
+  }
+  return { tokens, typing };
+}
+
+/**
+ * Parses a query; null when nothing searchable is in it. Operators that have nothing to work on
+ * (`AND OR NOT` alone) are taken as the words they spell.
+ */
+export function parseQuery(text: string): QueryNode | null {
+  const input = text.normalize('NFC').slice(0, maxQueryLength);
+  const { tokens, typing } = tokenize(input);
+  let budget = maxQueryWords;
+  let position = 0;
+  const last = tokens.length - 1;
+
+  const phraseFrom = (token: Extract<Token, { kind: 'words' }>, index: number): QueryNode | null => {
+    const words = token.words.slice(0, budget);
+    if (!words.length) return null;
+    budget -= words.length;
+    // The word under the cursor: the last token, not closed by a space or a quote.
+    const prefix = typing && index === last && !(token.quoted && token.closed) && words.length === token.words.length;
+    return { kind: 'phrase', words, prefix };
+  };
+
+  const parseOr = (depth: number): QueryNode | null => {
+    const options: QueryNode[] = [];
+    for (;;) {
+      const group = parseAnd(depth);
+      if (group) options.push(group);
+      if (position < tokens.length && tokens[position]!.kind === 'or') {
+        position++;
+        continue;
+      }
+      break;
+    }
+    if (options.length <= 1) return options[0] ?? null;
+    return { kind: 'or', options };
+  };
+
+  const parseAnd = (depth: number): QueryNode | null => {
+    const include: QueryNode[] = [];
+    const exclude: QueryNode[] = [];
+    let negateNext = false;
+    while (position < tokens.length) {
+      const token = tokens[position]!;
+      if (token.kind === 'or') break;
+      if (token.kind === 'close') {
+        position++;
+        if (depth > 0) break;
+        continue; // a stray closing parenthesis
+      }
+      position++;
+      if (token.kind === 'and') continue;
+      if (token.kind === 'not') {
+        negateNext = true;
+        continue;
+      }
+      let node: QueryNode | null = null;
+      let negated = negateNext;
+      if (token.kind === 'words') {
+        node = phraseFrom(token, position - 1);
+        negated ||= token.negated;
+      } else if (token.kind === 'open') node = parseOr(depth + 1);
+      negateNext = false;
+      if (node) (negated ? exclude : include).push(node);
+    }
+    if (!include.length && !exclude.length) return null;
+    if (include.length === 1 && !exclude.length) return include[0]!;
+    return { kind: 'and', include, exclude };
+  };
+
+  const tree = parseOr(0);
+  if (tree) return tree;
+  // Only operators (or only unusable characters): read the operator words as words.
+  const words = tokens.flatMap((token) => (token.kind === 'and' || token.kind === 'or' || token.kind === 'not' ? [token.kind] : []));
+  if (!words.length) return null;
+  return { kind: 'and', include: words.map((word) => ({ kind: 'phrase', words: [word], prefix: false })), exclude: [] };
+}
+
+/**
+ * Every whole word of the library a half-typed word may become, or null when there are too many
+ * to list (or none): the word is then matched as a prefix of the stemmed words.
+ */
+export type CompleteWord = (prefix: string) => string[] | null;
+
+/** Folds a word the way the index does (lower case, accents removed), to look it up. */
+export function foldWord(word: string): string {
+  return word.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+const quote = (words: readonly string[]) => `"${words.join(' ')}"`;
+
+/**
+ * The FTS5 expression for a parsed query: what must match (`match`, null when the query only
+ * excludes) and, for a query that only excludes, what must not (`exclude`).
+ *
+ * A word being typed matches every whole word of the library it can become, looked up by
+ * `complete`, or else as a prefix of the stemmed words. Both sides of a match are stemmed, and a
+ * stem can be shorter than what was typed ("universit" types towards "university", indexed as
+ * "univers"), so a prefix alone would miss it.
+ */
+export function toFtsExpression(
+  tree: QueryNode,
+  complete: CompleteWord = () => null,
+): { match: string | null; exclude: string | null } {
+  const write = (node: QueryNode): string | null => {
+    switch (node.kind) {
+      case 'phrase': {
+        if (!node.prefix) return quote(node.words);
+        const prefix = `${quote(node.words)}*`;
+        if (node.words.length > 1) return prefix;
+        const whole = complete(foldWord(node.words[0]!))?.filter((word) => /^[\p{L}\p{N}\p{M}]+$/u.test(word));
+        if (!whole?.length) return prefix;
+        return whole.length === 1 ? quote(whole) : `(${whole.map((word) => quote([word])).join(' OR ')})`;
+      }
+      case 'or': {
+        const options = node.options.map(write).filter((option): option is string => option !== null);
+        if (!options.length) return null;
+        return options.length === 1 ? options[0]! : `(${options.join(' OR ')})`;
+      }
+      case 'and': {
+        const include = node.include.map(write).filter((part): part is string => part !== null);
+        // FTS5 cannot say "not this" on its own; a group with nothing to keep is dropped.
+        if (!include.length) return null;
+        const exclude = node.exclude.map(write).filter((part): part is string => part !== null);
+        const kept = include.length === 1 ? include[0]! : `(${include.join(' AND ')})`;
+        return exclude.length ? `(${kept} NOT (${exclude.join(' OR ')}))` : kept;
+      }
+    }
+  };
+  if (tree.kind === 'and' && !tree.include.length) {
+    const exclude = tree.exclude.map(write).filter((part): part is string => part !== null);
+    return { match: null, exclude: exclude.length ? exclude.join(' OR ') : null };
+  }
+  return { match: write(tree), exclude: null };
+}
+
+/** Turns whatever a user types into an FTS5 MATCH expression; null when nothing searchable is left. */
+export function toFtsQuery(text: string, complete?: CompleteWord): string | null {
+  const tree = parseQuery(text);
+  return tree ? toFtsExpression(tree, complete).match : null;
 }

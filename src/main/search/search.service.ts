@@ -1,23 +1,197 @@
+import { resolve, sep } from 'node:path';
 import type { z } from 'zod';
-import type { SearchQuerySchema, SearchResults } from '../../shared/domain';
-import type { SearchRepository } from '../db/search.repo';
-import { toFtsQuery } from './fts-query';
+import type { FolderCount, SearchCriteriaSchema, SearchQuerySchema, SearchResults } from '../../shared/domain';
+import type { PhotoCriteria, RowFilters, SearchRepository } from '../db/search.repo';
+import {
+  captionedFacet,
+  captionStatusFacet,
+  dateRangeFacet,
+  dayOf,
+  dirsFacet,
+  libraryFolderFacet,
+  missingFacet,
+  providerFacet,
+} from './facets';
+import { parseQuery, toFtsExpression } from './fts-query';
+
+type Criteria = z.output<typeof SearchCriteriaSchema>;
+type Query = z.output<typeof SearchQuerySchema>;
+
+/** Every column a user's words are looked for in (not `facets`). */
+const textColumns = '{title keywords caption alt_text file_name folder}';
+/** A half-typed word this long or longer is completed from the library's vocabulary (shorter ones have prefix indexes). */
+const minCompletedPrefix = 4;
+/** Whole words a half-typed word may stand for, at most. */
+const maxCompletions = 32;
+/** A folder with more subfolders than this is filtered photo by photo, not inside the index. */
+const maxFolderFacets = 200;
+/** Capture dates outside these years are not searched for (nothing was photographed earlier). */
+const earliestYear = 1800;
+const latestYear = 2199;
+
+const empty: SearchResults = { total: 0, totalIsExact: true, results: [] };
+
+const pad = (value: number, width: number) => String(value).padStart(width, '0');
 
 export class SearchService {
   constructor(private readonly repo: SearchRepository) {}
 
-  search(query: z.output<typeof SearchQuerySchema>): SearchResults {
-    const match = toFtsQuery(query.text);
-    if (match === null && query.text.trim() !== '') {
-      // Only punctuation was typed: nothing can match, and listing everything would surprise.
-      return { total: 0, results: [] };
-    }
-    return this.repo.search({
-      match,
-      folderId: query.folderId,
-      includeMissing: query.includeMissing,
-      limit: query.limit,
-      offset: query.offset,
-    });
+  search(query: Query): SearchResults {
+    const criteria = this.criteria(query);
+    if (!criteria) return empty;
+    return this.repo.search({ ...criteria, sort: query.sort, limit: query.limit, offset: query.offset });
   }
+
+  /**
+   * Matching photos per folder: every folder with matches, and every folder between it and its
+   * library folder, with the photos directly in it and the total with its subfolders.
+   */
+  folderCounts(criteria: Criteria): FolderCount[] {
+    const unfiltered = isUnfiltered(criteria);
+    const photoCriteria = unfiltered ? null : this.criteria(criteria);
+    if (!unfiltered && !photoCriteria) return [];
+    const dirs = photoCriteria ? this.repo.countsByDir(photoCriteria) : this.repo.allCountsByDir();
+    const roots = new Map(this.repo.libraryFolders().map((folder) => [folder.id, folder.path]));
+    const counts = new Map<string, FolderCount>();
+    const entry = (path: string, folderId: number) => {
+      let count = counts.get(path);
+      if (!count) counts.set(path, (count = { folderId, path, photos: 0, total: 0 }));
+      return count;
+    };
+    for (const { dir, folderId, photos } of dirs) {
+      const root = roots.get(folderId);
+      if (root === undefined) continue;
+      const separator = dir.at(-1)!;
+      const rootDir = root.endsWith(separator) ? root : root + separator;
+      entry(withoutSeparator(dir), folderId).photos += photos;
+      // Walk up from the folder to its library folder, adding to each one's total.
+      for (let path = dir; path.length >= rootDir.length; path = path.slice(0, path.lastIndexOf(separator, path.length - 2) + 1)) {
+        entry(withoutSeparator(path), folderId).total += photos;
+        if (path.length === rootDir.length) break;
+      }
+    }
+    return [...counts.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+
+  /**
+   * Turns criteria into what the repository runs, or null when nothing can match (only
+   * punctuation typed, a folder outside the library, a date range that ends before it starts).
+   */
+  private criteria(criteria: Criteria): PhotoCriteria | null {
+    const tree = parseQuery(criteria.text);
+    if (!tree && criteria.text.trim() !== '') return null;
+    const expression = tree
+      ? toFtsExpression(tree, (prefix) => {
+          if (prefix.length < minCompletedPrefix) return null;
+          const words = this.repo.wordsStartingWith(prefix, maxCompletions + 1);
+          return words.length > maxCompletions ? null : words;
+        })
+      : { match: null, exclude: null };
+    const text = expression.match === null ? null : `${textColumns} : (${expression.match})`;
+    const exclude = expression.exclude === null ? null : `${textColumns} : (${expression.exclude})`;
+
+    const keywordWords = criteria.keyword?.match(/[\p{L}\p{N}\p{M}]+/gu);
+    const keyword = keywordWords ? `keywords : ("${keywordWords.slice(0, 64).join(' ')}")` : null;
+
+    const filters: RowFilters = {
+      camera: criteria.camera,
+      lens: criteria.lens,
+      hasCaption: criteria.hasCaption,
+      captionStatus: criteria.captionStatus,
+      provider: criteria.provider,
+      keyword: criteria.keyword,
+      orientation: criteria.orientation,
+      fileType: criteria.fileType,
+      missing: criteria.onlyMissing ? 'only' : criteria.includeMissing ? 'include' : 'exclude',
+    };
+    const from = criteria.from === undefined ? undefined : clampDay(dayOf(criteria.from, false));
+    const to = criteria.to === undefined ? undefined : clampDay(dayOf(criteria.to, true));
+    if (from && to && compareDays(from, to) > 0) return null;
+    const pathPrefix = criteria.folder === undefined ? undefined : folderPrefix(criteria.folder);
+
+    const positive = [text, keyword].filter((part): part is string => part !== null);
+    if (!positive.length) {
+      // No words to look up: the photo table's own indexes serve the filters best.
+      return {
+        match: null,
+        text: null,
+        exclude,
+        filters: {
+          ...filters,
+          folderId: criteria.folderId,
+          pathPrefix,
+          capturedFrom: from && isoDay(from),
+          capturedBefore: to && isoDay(nextDay(to)),
+        },
+      };
+    }
+
+    // Words to look up: filters with a facet become part of the index lookup.
+    if (criteria.folderId !== undefined) positive.push(libraryFolderFacet(criteria.folderId));
+    const libraryFolder = pathPrefix === undefined ? undefined : this.repo.libraryFolders().find((folder) => folderPrefix(folder.path) === pathPrefix);
+    if (libraryFolder) positive.push(libraryFolderFacet(libraryFolder.id));
+    else if (pathPrefix !== undefined) {
+      const dirs = this.repo.dirsUnder(pathPrefix, maxFolderFacets + 1);
+      if (!dirs.length) return null;
+      if (dirs.length <= maxFolderFacets) positive.push(dirsFacet(dirs));
+      else filters.pathPrefix = pathPrefix;
+    }
+    if (from || to) {
+      const range = dateRangeFacet(from ?? { year: earliestYear, month: 1, day: 1 }, to ?? { year: latestYear, month: 12, day: 31 });
+      if (range === null) return null;
+      positive.push(range);
+    }
+    if (filters.captionStatus !== undefined) positive.push(captionStatusFacet(filters.captionStatus));
+    if (filters.provider !== undefined) positive.push(providerFacet(filters.provider));
+    if (filters.hasCaption === true) positive.push(captionedFacet);
+    if (filters.missing === 'only') positive.push(missingFacet);
+    const excluded = [
+      ...(filters.hasCaption === false ? [captionedFacet] : []),
+      ...(filters.missing === 'exclude' ? [missingFacet] : []),
+    ];
+    let match = positive.length === 1 ? positive[0]! : `(${positive.join(') AND (')})`;
+    if (excluded.length) match = `(${match}) NOT (${excluded.join(' OR ')})`;
+    return {
+      match,
+      text,
+      exclude,
+      filters: { ...filters, captionStatus: undefined, provider: undefined, hasCaption: undefined, missing: 'include' },
+    };
+  }
+}
+
+function isUnfiltered(criteria: Criteria): boolean {
+  const { text, sort, includeMissing, onlyMissing, ...filters } = criteria;
+  return text.trim() === '' && !includeMissing && !onlyMissing && Object.values(filters).every((value) => value === undefined);
+}
+
+/** A folder path as the photos below it begin: absolute, with one separator at the end. */
+function folderPrefix(folder: string): string {
+  const absolute = resolve(folder);
+  return absolute.endsWith(sep) ? absolute : absolute + sep;
+}
+
+function withoutSeparator(dir: string): string {
+  return dir.length > 1 ? dir.slice(0, -1) : dir;
+}
+
+type Day = ReturnType<typeof dayOf>;
+
+function compareDays(a: Day, b: Day): number {
+  return a.year - b.year || a.month - b.month || a.day - b.day;
+}
+
+function clampDay(day: Day): Day {
+  if (day.year < earliestYear) return { year: earliestYear, month: 1, day: 1 };
+  if (day.year > latestYear) return { year: latestYear, month: 12, day: 31 };
+  return day;
+}
+
+function nextDay(day: Day): Day {
+  const next = new Date(Date.UTC(day.year, day.month - 1, day.day + 1));
+  return { year: next.getUTCFullYear(), month: next.getUTCMonth() + 1, day: next.getUTCDate() };
+}
+
+function isoDay(day: Day): string {
+  return `${pad(day.year, 4)}-${pad(day.month, 2)}-${pad(day.day, 2)}`;
 }

@@ -2,6 +2,7 @@ import type { Migration } from '../migrate';
 import { init } from './0010-init';
 import { providers } from './0020-providers';
 import { queue } from './0030-queue';
+import { search } from './0040-search';
 import { writeBack } from './0050-write-back';
 
-export const migrations: readonly Migration[] = [init, providers, queue, writeBack];
+export const migrations: readonly Migration[] = [init, providers, queue, search, writeBack];

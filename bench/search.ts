@@ -1,0 +1,133 @@
+import Sqlite from 'better-sqlite3';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createCore } from '../src/main/core';
+import { openDatabase } from '../src/main/db/database';
+import type { SearchCriteria, SearchQuery } from '../src/shared/domain';
+import { generateLibrary, libraryRoot } from './search-library';
+
+/**
+ * Search latency at a million photos: Captionist's search (the core's `search`, input validation
+ * included) for typical queries, beside the bare better-sqlite3 FTS5 MATCH for the same words on
+ * the same index. The library is generated once and kept (see search-library.ts); `--rebuild`
+ * builds it again and reports the index build rate.
+ */
+const { values } = parseArgs({
+  options: {
+    photos: { type: 'string', default: '1000000' },
+    rounds: { type: 'string', default: '200' },
+    dir: { type: 'string' },
+    rebuild: { type: 'boolean', default: false },
+  },
+});
+const photoCount = Number(values.photos);
+const rounds = Number(values.rounds);
+const dataDir = values.dir ?? join(tmpdir(), 'captionist-bench', `search-${photoCount}`);
+const dbFile = join(dataDir, 'library.db');
+
+if (values.rebuild || !existsSync(dbFile)) {
+  rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+  const db = openDatabase(dbFile);
+  process.stdout.write(`Building a library of ${photoCount.toLocaleString('en-US')} photos in ${dataDir} ...\n`);
+  const seconds = generateLibrary(db, {
+    photos: photoCount,
+    folders: 12,
+    onProgress: (done) => {
+      if (done % 100_000 === 0) process.stdout.write(`  ${done.toLocaleString('en-US')}\n`);
+    },
+  });
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  const captions = db.prepare('SELECT count(*) FROM captions').pluck().get() as number;
+  db.close();
+  process.stdout.write(
+    `Index build: ${photoCount.toLocaleString('en-US')} photos and ${captions.toLocaleString('en-US')} captions written ` +
+      `through the search triggers in ${seconds.toFixed(1)} s = ${Math.round(photoCount / seconds).toLocaleString('en-US')} photos/s\n`,
+  );
+}
+
+const core = createCore({ dataDir, concurrency: 2 });
+const bare = new Sqlite(dbFile, { readonly: true });
+
+const oneWord = ['beach', 'dog', 'sunset', 'lighthouse', 'glacier', 'fox', 'cathedral', 'harbour', 'puffin', 'market',
+  'kyoto', 'snow', 'wedding', 'europe', 'reflections', 'aurora', 'croissant', 'vineyard', 'fog', 'penguin'];
+const twoWords = ['dog beach', 'fox snow', 'lighthouse sunset', 'market lisbon', 'bride cathedral', 'glacier iceland',
+  'surfer waves', 'cat balcony', 'ferry fjord', 'owl forest'];
+const prefixes = ['ligh', 'cathe', 'puf', 'glac', 'harb', 'sunfl', 'rey', 'vine', 'moun', 'bicy'];
+const phrases = ['"golden hour"', '"sandy beach"', '"frozen lake"', '"old town"', '"busy market"', '"stormy sky"',
+  '"snow-capped peaks"', '"blue hour"', '"fishing boat"', '"long shadows"'];
+const years = ['2008', '2012', '2015', '2019', '2023'];
+
+interface Case {
+  name: string;
+  run: (round: number) => unknown;
+  /** The bare FTS5 query for the same words, when there is one to compare with. */
+  bare?: (round: number) => unknown;
+}
+
+const page = { limit: 50, offset: 0 };
+const search = (query: SearchQuery) => core.search({ ...page, ...query });
+const counts = (criteria: SearchCriteria) => core.folderCounts(criteria);
+const bareRanked = bare.prepare('SELECT rowid FROM photo_search WHERE photo_search MATCH ? ORDER BY rank LIMIT 50');
+const bareMatch = (words: string) => bareRanked.all(words);
+const at = <T>(list: readonly T[], round: number) => list[round % list.length]!;
+
+const cases: Case[] = [
+  { name: 'one word', run: (i) => search({ text: `${at(oneWord, i)} ` }), bare: (i) => bareMatch(at(oneWord, i)) },
+  { name: 'two words', run: (i) => search({ text: `${at(twoWords, i)} ` }), bare: (i) => bareMatch(at(twoWords, i)) },
+  { name: 'prefix (as you type)', run: (i) => search({ text: at(prefixes, i) }), bare: (i) => bareMatch(`${at(prefixes, i)}*`) },
+  { name: 'phrase', run: (i) => search({ text: at(phrases, i) }), bare: (i) => bareMatch(at(phrases, i)) },
+  {
+    name: 'one word, library folder',
+    run: (i) => search({ text: `${at(oneWord, i)} `, folder: `${libraryRoot}/Archive ${String((i % 12) + 1).padStart(2, '0')}` }),
+  },
+  {
+    name: 'one word, year folder',
+    run: (i) => search({ text: `${at(oneWord, i)} `, folder: `${libraryRoot}/Archive ${String((i % 12) + 1).padStart(2, '0')}/${at(years, i)}` }),
+  },
+  { name: 'one word, one year', run: (i) => search({ text: `${at(oneWord, i)} `, from: at(years, i), to: at(years, i) }) },
+  { name: 'one word, 18 months', run: (i) => search({ text: `${at(oneWord, i)} `, from: `${at(years, i)}-07-15`, to: `${Number(at(years, i)) + 1}-12` }) },
+  { name: 'one word, by date', run: (i) => search({ text: `${at(oneWord, i)} `, sort: 'date' }) },
+  { name: 'one word, draft captions', run: (i) => search({ text: `${at(oneWord, i)} `, captionStatus: 'draft' }) },
+  { name: 'no text, newest first', run: (i) => search({ text: '', offset: (i % 10) * 50 }) },
+  { name: 'folder counts, whole library', run: () => counts({}) },
+  { name: 'folder counts, one word', run: (i) => counts({ text: `${at(oneWord, i)} ` }) },
+  { name: 'folder counts, rare word', run: (i) => counts({ text: `${at(['puffin', 'croissant', 'penguin', 'aurora'], i)} ` }) },
+];
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+function measure(run: (round: number) => unknown): { p50: number; p95: number; p99: number } {
+  for (let i = 0; i < 20; i++) run(i); // warm the page cache and the statement caches
+  const times: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const started = process.hrtime.bigint();
+    run(i);
+    times.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 50), p95: percentile(times, 95), p99: percentile(times, 99) };
+}
+
+const sqliteVersion = bare.prepare('SELECT sqlite_version()').pluck().get() as string;
+process.stdout.write(
+  `\n${new Date().toISOString().slice(0, 10)}, ${cpus().length} x ${cpus()[0]?.model.trim()}, ` +
+    `${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, SQLite ${sqliteVersion}, ` +
+    `${photoCount.toLocaleString('en-US')} photos, ${rounds} queries per row, 50 results a page\n\n`,
+);
+process.stdout.write('| query | p50 ms | p95 ms | p99 ms | bare FTS5 p50 / p95 ms | p95 ratio |\n| --- | ---: | ---: | ---: | ---: | ---: |\n');
+const ms = (value: number) => value.toFixed(1);
+for (const test of cases) {
+  const ours = measure(test.run);
+  const theirs = test.bare ? measure(test.bare) : null;
+  process.stdout.write(
+    `| ${test.name} | ${ms(ours.p50)} | ${ms(ours.p95)} | ${ms(ours.p99)} | ` +
+      `${theirs ? `${ms(theirs.p50)} / ${ms(theirs.p95)}` : ''} | ${theirs ? (ours.p95 / theirs.p95).toFixed(2) : ''} |\n`,
+  );
+}
+bare.close();
+await core.close();

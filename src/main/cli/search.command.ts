@@ -1,0 +1,189 @@
+import { SearchCriteriaSchema } from '../../shared/domain';
+import type { SavedSearch, SearchCriteria, SearchResults } from '../../shared/domain';
+import type { Core } from '../core';
+import { UserError } from '../errors';
+
+/** The flags of `captionist search` and `captionist albums`, as parsed by the CLI. */
+export interface SearchFlags {
+  folder?: string;
+  from?: string;
+  to?: string;
+  camera?: string;
+  lens?: string;
+  keyword?: string;
+  status?: string;
+  provider?: string;
+  captioned?: boolean;
+  uncaptioned?: boolean;
+  orientation?: string;
+  'file-type'?: string;
+  missing?: boolean;
+  'only-missing'?: boolean;
+  sort?: string;
+  limit?: string;
+  offset?: string;
+  save?: string;
+  album?: string;
+}
+
+export const searchOptions = {
+  folder: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  camera: { type: 'string' },
+  lens: { type: 'string' },
+  keyword: { type: 'string' },
+  status: { type: 'string' },
+  captioned: { type: 'boolean', default: false },
+  uncaptioned: { type: 'boolean', default: false },
+  orientation: { type: 'string' },
+  'file-type': { type: 'string' },
+  missing: { type: 'boolean', default: false },
+  'only-missing': { type: 'boolean', default: false },
+  sort: { type: 'string' },
+  save: { type: 'string' },
+  album: { type: 'string' },
+} as const;
+
+export const searchUsage = `  search [QUERY] [--folder F] [--from D] [--to D] [--camera C] [--lens L] [--keyword K]
+         [--status draft|approved|written] [--provider P] [--captioned | --uncaptioned]
+         [--orientation landscape|portrait|square] [--file-type T] [--missing | --only-missing]
+         [--sort relevance|date] [--limit N] [--offset N] [--save NAME | --album NAME]
+                           Find photos: "a phrase", OR, -word or NOT word, (groups); the last
+                           word matches as you type. D is 2024, 2024-06 or 2024-06-15.
+                           --save NAME keeps the search as a smart album, --album NAME runs one
+  albums                   List smart albums (saved searches)
+  albums rename NAME NEW   Rename a smart album
+  albums delete NAME       Delete a smart album (no photo is touched)`;
+
+interface Io {
+  stdout: NodeJS.WriteStream;
+}
+
+interface SearchContext {
+  args: string[];
+  flags: SearchFlags;
+  json: boolean;
+  openCore: () => Core;
+  io: Io;
+}
+
+/** `captionist search`: runs a search, saves it as a smart album, or runs a smart album. */
+export async function searchCommand({ args, flags, json, openCore, io }: SearchContext): Promise<void> {
+  const page = {
+    limit: pageNumber('--limit', flags.limit, 50, 1, 1000),
+    offset: pageNumber('--offset', flags.offset, 0, 0, 1_000_000),
+  };
+  if (flags.album !== undefined) {
+    if (args.length || flags.save !== undefined) throw new UserError('--album runs a saved search as it is; give no QUERY or --save with it');
+    const core = openCore();
+    const album = core.savedSearches.find(flags.album);
+    const results = await core.invoke('search:runSaved', { id: album.id, ...page });
+    io.stdout.write(json ? `${JSON.stringify(results)}\n` : describeResults(results, album.criteria.sort, io.stdout.isTTY));
+    return;
+  }
+  const criteria = criteriaFrom(args, flags);
+  if (!criteria.text?.trim() && Object.keys(criteria).length === 1) {
+    throw new UserError('search needs a QUERY or a filter (see "captionist --help")');
+  }
+  const core = openCore();
+  if (flags.save !== undefined) {
+    const saved = await core.invoke('search:save', { name: flags.save, criteria });
+    io.stdout.write(json ? `${JSON.stringify(saved)}\n` : `Saved the smart album "${saved.name}". Open it with "captionist search --album '${saved.name}'".\n`);
+    return;
+  }
+  const results = await core.invoke('photos:search', { ...criteria, ...page });
+  io.stdout.write(json ? `${JSON.stringify(results)}\n` : describeResults(results, criteria.sort ?? 'relevance', io.stdout.isTTY));
+}
+
+/** `captionist albums [rename NAME NEW | delete NAME]`. */
+export async function albumsCommand({ args, json, openCore, io }: SearchContext): Promise<void> {
+  const [subcommand, ...rest] = args;
+  const core = openCore();
+  if (subcommand === undefined) {
+    const albums = await core.invoke('search:listSaved', {});
+    io.stdout.write(json ? `${JSON.stringify(albums)}\n` : describeAlbums(albums));
+  } else if (subcommand === 'rename' && rest.length === 2) {
+    const renamed = await core.invoke('search:renameSaved', { id: core.savedSearches.find(rest[0]!).id, name: rest[1]! });
+    io.stdout.write(json ? `${JSON.stringify(renamed)}\n` : `Renamed the smart album to "${renamed.name}".\n`);
+  } else if (subcommand === 'delete' && rest.length === 1) {
+    const album = core.savedSearches.find(rest[0]!);
+    await core.invoke('search:deleteSaved', { id: album.id });
+    io.stdout.write(json ? 'null\n' : `Deleted the smart album "${album.name}"; its photos are untouched.\n`);
+  } else {
+    throw new UserError('albums takes no arguments, "rename NAME NEW" or "delete NAME"');
+  }
+}
+
+/** Criteria from the command line, checked here so a bad flag names itself. */
+function criteriaFrom(args: string[], flags: SearchFlags): SearchCriteria {
+  if (flags.captioned && flags.uncaptioned) throw new UserError('--captioned and --uncaptioned exclude each other');
+  if (flags.missing && flags['only-missing']) throw new UserError('--missing and --only-missing exclude each other');
+  const raw = {
+    text: args.join(' '),
+    folder: flags.folder,
+    from: flags.from,
+    to: flags.to,
+    camera: flags.camera,
+    lens: flags.lens,
+    keyword: flags.keyword,
+    captionStatus: flags.status,
+    provider: flags.provider,
+    hasCaption: flags.captioned ? true : flags.uncaptioned ? false : undefined,
+    orientation: flags.orientation,
+    fileType: flags['file-type'],
+    includeMissing: flags.missing || undefined,
+    onlyMissing: flags['only-missing'] || undefined,
+    sort: flags.sort,
+  };
+  const parsed = SearchCriteriaSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = String(issue?.path[0] ?? 'option');
+    const flag = { captionStatus: 'status', fileType: 'file-type', text: 'QUERY' }[field] ?? field;
+    throw new UserError(`${flag === 'QUERY' ? 'QUERY' : `--${flag}`}: ${issue?.message ?? 'not accepted'}`);
+  }
+  // Only what was given, so a saved album keeps no noise and "nothing given" is recognisable.
+  return Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined)) as SearchCriteria;
+}
+
+function pageNumber(flag: string, value: string | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < min || number > max) {
+    throw new UserError(`${flag} takes a whole number from ${min} to ${max}`);
+  }
+  return number;
+}
+
+function describeResults(results: SearchResults, sort: string, terminal: boolean): string {
+  const count = `${results.total.toLocaleString('en-US')}${results.totalIsExact ? '' : '+'}`;
+  const lines = [`${count} photo${results.total === 1 && results.totalIsExact ? '' : 's'} found.`];
+  if (results.results.length && results.total > results.results.length) {
+    lines[0] += ` Showing ${results.results.length}${sort === 'date' ? ', newest first' : ''}.`;
+  }
+  for (const photo of results.results) {
+    const facts = [photo.capturedAt?.slice(0, 10), photo.captionStatus, photo.status === 'missing' ? 'missing' : undefined];
+    lines.push(`${photo.path}${facts.some(Boolean) ? `  (${facts.filter(Boolean).join(', ')})` : ''}`);
+    const text = photo.snippet
+      ? photo.snippet.map((part) => (part.match && terminal ? `\u001b[1m${part.text}\u001b[22m` : part.text)).join('')
+      : photo.caption;
+    if (text) lines.push(`    ${text.replace(/\s+/g, ' ')}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function describeAlbums(albums: SavedSearch[]): string {
+  if (!albums.length) return 'No smart albums yet. Save a search with "captionist search QUERY --save NAME".\n';
+  return albums.map((album) => `${album.name}  ${describeCriteria(album.criteria)}`).join('\n').concat('\n');
+}
+
+function describeCriteria(criteria: SavedSearch['criteria']): string {
+  const { text, sort, includeMissing, onlyMissing, ...filters } = criteria;
+  const parts = [text.trim() ? `"${text.trim()}"` : 'all photos'];
+  for (const [name, value] of Object.entries(filters)) if (value !== undefined) parts.push(`${name}: ${String(value)}`);
+  if (includeMissing) parts.push('with missing files');
+  if (onlyMissing) parts.push('only missing files');
+  if (sort === 'date') parts.push('newest first');
+  return parts.join(', ');
+}

@@ -1,0 +1,292 @@
+import Sqlite from 'better-sqlite3';
+import { rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Core } from '../../src/main/core';
+import { openDatabase } from '../../src/main/db/database';
+import { SearchRepository } from '../../src/main/db/search.repo';
+import { SearchService } from '../../src/main/search/search.service';
+import { SearchQuerySchema } from '../../src/shared/domain';
+import type { SearchQuery } from '../../src/shared/domain';
+import { testCore } from '../helpers/core';
+import { tempDir, writeJpeg } from '../helpers/files';
+
+interface CaptionRow {
+  caption: string;
+  title?: string;
+  keywords?: string[];
+  provider?: string;
+  status?: 'draft' | 'approved' | 'written';
+}
+
+/** Adds a caption version the way a caption run stores it, through a second connection. */
+function addCaption(core: Core, path: string, row: CaptionRow): void {
+  const db = new Sqlite(join(core.dataDir, 'library.db'));
+  const photoId = db.prepare('SELECT id FROM photos WHERE path = ?').pluck().get(path);
+  db.prepare(
+    `INSERT INTO captions (photo_id, version, source, title, caption, keywords, provider, model, status, created_at)
+     VALUES (?, (SELECT coalesce(max(version), 0) + 1 FROM captions WHERE photo_id = ?), 'generated', ?, ?, ?, ?, 'm', ?, 'now')`,
+  ).run(photoId, photoId, row.title ?? null, row.caption, JSON.stringify(row.keywords ?? []), row.provider ?? null, row.status ?? 'draft');
+  db.close();
+}
+
+const exifDate = (iso: string) => iso.replace(/-/g, ':').replace('T', ' ');
+
+/** A small library of real JPEGs with metadata, indexed, some captioned. */
+async function library() {
+  const root = tempDir();
+  const core = testCore();
+  const photo = async (relPath: string, options: { caption?: string; date?: string; model?: string; lens?: string; width?: number; height?: number; seed?: number }) =>
+    writeJpeg(join(root, relPath), {
+      width: options.width ?? 320,
+      height: options.height ?? 240,
+      seed: options.seed,
+      exif: {
+        IFD0: {
+          ...(options.caption ? { ImageDescription: options.caption } : {}),
+          ...(options.model ? { Make: options.model.split(' ')[0]!, Model: options.model } : {}),
+        },
+        IFD2: {
+          ...(options.date ? { DateTimeOriginal: exifDate(options.date) } : {}),
+          ...(options.lens ? { LensModel: options.lens } : {}),
+        },
+      },
+    });
+  const paths = {
+    glacier: await photo('Iceland/2019/glacier.jpg', { caption: 'Icebergs drifting at sunrise', date: '2019-06-15T06:00:00', model: 'Canon EOS R5', lens: 'RF24-105mm F4 L', seed: 1 }),
+    puffins: await photo('Iceland/2019/IMG_0002.jpg', { date: '2019-07-01T12:00:00', model: 'NIKON Z 6', seed: 2 }),
+    cafe: await photo('Paris/café.jpg', { caption: 'Un café à Montmartre', date: '2021-03-03T09:30:00', width: 240, height: 320, seed: 3 }),
+    tram: await photo('Berlin/strassenbahn.jpg', { date: '2022-01-10T17:00:00', seed: 4 }),
+    dogs: await photo('dogs.jpg', { date: '2020-08-01T18:00:00', seed: 5 }),
+    bird: await photo('bird.jpg', { caption: 'A small garden', date: '2018-05-05T08:00:00', seed: 6 }),
+  };
+  await core.index([root]);
+  addCaption(core, paths.puffins, { caption: 'Two puffins on a cliff', title: 'Puffins', keywords: ['puffin', 'Bird'], provider: 'Local', status: 'draft' });
+  addCaption(core, paths.tram, { caption: 'Die Straßenbahn fährt an der Universität vorbei', provider: 'local', status: 'written' });
+  addCaption(core, paths.dogs, { caption: 'Dogs running on the beach', keywords: ['dog'], provider: 'inference', status: 'approved' });
+  return { core, root, paths };
+}
+
+const search = (core: Core, query: SearchQuery) => core.search({ limit: 100, ...query });
+const names = (core: Core, query: SearchQuery) => search(core, query).results.map((photo) => basename(photo.path));
+
+describe('search', () => {
+  it('stems English, folds accents, and keeps other languages whole and as-you-type', async () => {
+    const { core } = await library();
+    expect(names(core, { text: 'dog ' })).toEqual(['dogs.jpg']);
+    expect(names(core, { text: 'run ' })).toEqual(['dogs.jpg']);
+    expect(names(core, { text: 'puffin ' })).toEqual(['IMG_0002.jpg']);
+    expect(names(core, { text: 'cafe ' })).toEqual(['café.jpg']);
+    expect(names(core, { text: 'CAFÉ ' })).toEqual(['café.jpg']);
+    expect(names(core, { text: 'straßenbahn ' })).toEqual(['strassenbahn.jpg']);
+    expect(names(core, { text: 'Universität ' })).toEqual(['strassenbahn.jpg']);
+    // As you type: the last word, with no space after it, is a prefix, however it stems.
+    for (const typed of ['Un', 'Univ', 'Universit', 'universita', 'Straßenb', 'fähr']) {
+      expect(names(core, { text: `Berlin ${typed}` }), typed).toEqual(['strassenbahn.jpg']);
+    }
+    expect(names(core, { text: 'ice' }).sort()).toEqual(['IMG_0002.jpg', 'glacier.jpg']);
+    expect(names(core, { text: 'icebe' })).toEqual(['glacier.jpg']);
+    // Folder names are searchable too.
+    expect(names(core, { text: 'iceland ' }).sort()).toEqual(['IMG_0002.jpg', 'glacier.jpg']);
+  });
+
+  it('reads phrases, OR, NOT and -word', async () => {
+    const { core } = await library();
+    expect(names(core, { text: '"on the beach"' })).toEqual(['dogs.jpg']);
+    expect(names(core, { text: '"the on beach"' })).toEqual([]);
+    expect(names(core, { text: 'puffins OR icebergs ' }).sort()).toEqual(['IMG_0002.jpg', 'glacier.jpg']);
+    expect(names(core, { text: 'iceland -puffin ' })).toEqual(['glacier.jpg']);
+    expect(names(core, { text: 'iceland NOT "on a cliff" ' })).toEqual(['glacier.jpg']);
+    expect(names(core, { text: '(puffin OR dog) cliff ' })).toEqual(['IMG_0002.jpg']);
+    // Only exclusions: everything else.
+    expect(names(core, { text: '-iceland ' }).sort()).toEqual(['bird.jpg', 'café.jpg', 'dogs.jpg', 'strassenbahn.jpg']);
+  });
+
+  it('ranks titles and keywords above captions, and captions above file names', async () => {
+    const { core } = await library();
+    // "bird" is a keyword of the puffins and only the file name of bird.jpg.
+    expect(names(core, { text: 'bird ' })).toEqual(['IMG_0002.jpg', 'bird.jpg']);
+    expect(names(core, { text: 'bird ', sort: 'date' })).toEqual(['IMG_0002.jpg', 'bird.jpg']);
+  });
+
+  it('highlights what matched in a snippet, as marked text rather than markup', async () => {
+    const { core } = await library();
+    const [puffins] = search(core, { text: 'puffin cliff ' }).results;
+    expect(puffins!.snippet!.filter((part) => part.match).map((part) => part.text.toLowerCase())).toEqual(
+      expect.arrayContaining(['puffins', 'cliff']),
+    );
+    const shown = puffins!.snippet!.map((part) => part.text).join('');
+    expect(shown).toContain('Two puffins on a cliff');
+    expect(['\u0002', '\u0003', '<'].some((mark) => shown.includes(mark))).toBe(false);
+    expect(search(core, { text: '' }).results[0]!.snippet).toBeNull();
+    // Each photo gets its own snippet.
+    const snippets = search(core, { text: 'puffins OR dogs ' }).results.map((photo) => [
+      basename(photo.path),
+      photo.snippet!.filter((part) => part.match).map((part) => part.text.toLowerCase()),
+    ]);
+    expect(Object.fromEntries(snippets)).toEqual({ 'IMG_0002.jpg': ['puffins'], 'dogs.jpg': ['dog'] }); // its keyword
+  });
+
+  it('combines text with every filter', async () => {
+    const { core, root, paths } = await library();
+    expect(names(core, { folder: join(root, 'Iceland') }).sort()).toEqual(['IMG_0002.jpg', 'glacier.jpg']);
+    expect(names(core, { text: 'sunrise ', folder: join(root, 'Iceland', '2019') })).toEqual(['glacier.jpg']);
+    expect(names(core, { text: 'sunrise ', folder: join(root, 'Paris') })).toEqual([]);
+    expect(names(core, { text: 'sunrise ', folder: join(root, 'Nowhere') })).toEqual([]);
+    expect(names(core, { folder: join(root, 'Nowhere') })).toEqual([]);
+    expect(names(core, { folder: join(root, 'Ice') })).toEqual([]); // a folder, not a path prefix
+    const folderId = core.library.listFolders()[0]!.id;
+    expect(names(core, { text: 'iceland ', folderId }).length).toBe(2);
+    expect(names(core, { text: 'iceland ', folderId: folderId + 99 })).toEqual([]);
+
+    expect(names(core, { from: '2019', to: '2019' })).toEqual(['IMG_0002.jpg', 'glacier.jpg']);
+    expect(names(core, { text: 'iceland ', from: '2019-06-15', to: '2019-06-15' })).toEqual(['glacier.jpg']);
+    expect(names(core, { text: 'iceland ', from: '2019-06-16' })).toEqual(['IMG_0002.jpg']);
+    expect(names(core, { from: '2021-03', to: '2022' })).toEqual(['strassenbahn.jpg', 'café.jpg']);
+    expect(names(core, { text: 'iceland ', from: '2020', to: '2019' })).toEqual([]);
+
+    expect(names(core, { camera: 'r5' })).toEqual(['glacier.jpg']);
+    expect(names(core, { text: 'iceland ', camera: 'nikon' })).toEqual(['IMG_0002.jpg']);
+    expect(names(core, { lens: '24-105' })).toEqual(['glacier.jpg']);
+    expect(names(core, { keyword: 'bird' })).toEqual(['IMG_0002.jpg']);
+    expect(names(core, { text: 'iceland ', keyword: 'BIRD' })).toEqual(['IMG_0002.jpg']);
+    expect(names(core, { keyword: 'bir' })).toEqual([]);
+    for (const text of ['', 'iceland OR dog OR berlin ']) {
+      expect(names(core, { text, captionStatus: 'draft' })).toEqual(['IMG_0002.jpg']);
+      expect(names(core, { text, captionStatus: 'written' })).toEqual(['strassenbahn.jpg']);
+      expect(names(core, { text, provider: 'LOCAL' }).sort()).toEqual(['IMG_0002.jpg', 'strassenbahn.jpg']);
+      expect(names(core, { text, provider: 'local', captionStatus: 'approved' })).toEqual([]);
+      expect(names(core, { text, hasCaption: true }).sort()).toEqual(['IMG_0002.jpg', 'dogs.jpg', 'strassenbahn.jpg']);
+    }
+    expect(names(core, { text: 'iceland ', hasCaption: false })).toEqual(['glacier.jpg']);
+    expect(names(core, { orientation: 'portrait' })).toEqual(['café.jpg']);
+    expect(names(core, { text: 'paris ', orientation: 'landscape' })).toEqual([]);
+    expect(names(core, { fileType: 'jpeg' }).length).toBe(6);
+    expect(names(core, { fileType: 'JPG' }).length).toBe(6);
+    expect(names(core, { fileType: 'nef' })).toEqual([]);
+
+    // Missing files are left out unless asked for.
+    await rm(paths.glacier);
+    await core.index([]);
+    expect(names(core, { text: 'icebergs ' })).toEqual([]);
+    expect(names(core, { text: 'icebergs ', includeMissing: true })).toEqual(['glacier.jpg']);
+    expect(names(core, { onlyMissing: true })).toEqual(['glacier.jpg']);
+    expect(names(core, { text: 'iceland ', onlyMissing: true })).toEqual(['glacier.jpg']);
+  });
+
+  it('sorts by date, pages without gaps or repeats, and counts every match', async () => {
+    const { core } = await library();
+    expect(names(core, { text: '' })).toEqual(['strassenbahn.jpg', 'café.jpg', 'dogs.jpg', 'IMG_0002.jpg', 'glacier.jpg', 'bird.jpg']);
+    const pages = [0, 2, 4].map((offset) => search(core, { text: '', limit: 2, offset }));
+    expect(pages.flatMap((page) => page.results.map((photo) => basename(photo.path)))).toEqual(names(core, { text: '' }));
+    expect(pages.map((page) => [page.total, page.totalIsExact])).toEqual([[6, true], [6, true], [6, true]]);
+    expect(search(core, { text: 'iceland ', limit: 1 }).total).toBe(2);
+  });
+
+  it('survives whatever is typed', async () => {
+    const { core } = await library();
+    const hostile = [
+      '"', '"unbalanced', '(((', ')))', 'AND OR NOT', '-', '*', 'NEAR(', 'NEAR(a b)', "'; DROP TABLE photos; --",
+      'x'.repeat(100_000), '🦊🐶', '東京タワー', 'iceland:', '{title}: x', 'title : x', '^x', 'a OR', 'OR b',
+      '\u0002\u0003', '%', '_', '\\',
+    ];
+    for (const text of hostile) {
+      await expect(core.invoke('photos:search', { text }), text.slice(0, 20)).resolves.toMatchObject({ results: expect.any(Array) });
+      await expect(core.invoke('search:folderCounts', { text }), text.slice(0, 20)).resolves.toEqual(expect.any(Array));
+      const value = text.slice(0, 200);
+      for (const filter of [{ camera: value }, { keyword: value }, { lens: value }, { provider: value }, { fileType: value.slice(0, 32) }]) {
+        if (!text.trim()) continue;
+        await expect(core.invoke('photos:search', { text: 'iceland ', ...filter })).resolves.toMatchObject({ total: expect.any(Number) });
+      }
+    }
+    expect(search(core, { text: "'; DROP TABLE photos; --" }).total).toBe(0);
+    expect(search(core, { text: '' }).total).toBe(6);
+    for (const from of ['2019-02-30', '2019-13', 'yesterday', '19-01-01']) {
+      await expect(core.invoke('photos:search', { text: 'x', from })).rejects.toThrow(/^Invalid from: /);
+    }
+    // An empty text with filters lists what the filters keep.
+    expect(names(core, { text: '   ', camera: 'canon' })).toEqual(['glacier.jpg']);
+  });
+
+  it('counts matches per folder, with each folder\'s subfolders', async () => {
+    const { core, root } = await library();
+    const counts = await core.invoke('search:folderCounts', {});
+    const folderId = core.library.listFolders()[0]!.id;
+    expect(counts).toEqual([
+      { folderId, path: root, photos: 2, total: 6 },
+      { folderId, path: join(root, 'Berlin'), photos: 1, total: 1 },
+      { folderId, path: join(root, 'Iceland'), photos: 0, total: 2 },
+      { folderId, path: join(root, 'Iceland', '2019'), photos: 2, total: 2 },
+      { folderId, path: join(root, 'Paris'), photos: 1, total: 1 },
+    ]);
+    expect(await core.invoke('search:folderCounts', { text: 'puffin OR dog ' })).toEqual([
+      { folderId, path: root, photos: 1, total: 2 },
+      { folderId, path: join(root, 'Iceland'), photos: 0, total: 1 },
+      { folderId, path: join(root, 'Iceland', '2019'), photos: 1, total: 1 },
+    ]);
+    expect(await core.invoke('search:folderCounts', { from: '2022' })).toEqual([
+      { folderId, path: root, photos: 0, total: 1 },
+      { folderId, path: join(root, 'Berlin'), photos: 1, total: 1 },
+    ]);
+  });
+
+  it('saves, lists, renames, runs and deletes smart albums', async () => {
+    const { core, root } = await library();
+    const saved = await core.invoke('search:save', { name: 'Iceland 2019', criteria: { text: 'iceland ', from: '2019', to: '2019' } });
+    expect(saved).toMatchObject({ name: 'Iceland 2019', criteria: { text: 'iceland ', from: '2019', to: '2019', sort: 'relevance' } });
+    expect((await core.invoke('search:runSaved', { id: saved.id })).total).toBe(2);
+
+    // Saving under the same name (any case) replaces the criteria.
+    const replaced = await core.invoke('search:save', { name: 'iceland 2019', criteria: { text: 'puffin ' } });
+    expect(replaced.id).toBe(saved.id);
+    expect((await core.invoke('search:runSaved', { id: saved.id })).results.map((photo) => basename(photo.path))).toEqual(['IMG_0002.jpg']);
+
+    // A smart album follows the library.
+    await writeJpeg(join(root, 'Iceland', 'more puffins.jpg'), { seed: 9 });
+    await core.index([]);
+    expect((await core.invoke('search:runSaved', { id: saved.id })).total).toBe(2);
+
+    const other = await core.invoke('search:save', { name: 'Drafts', criteria: { captionStatus: 'draft' } });
+    await expect(core.invoke('search:renameSaved', { id: other.id, name: 'ICELAND 2019' })).rejects.toThrow(/already a saved search/);
+    expect(await core.invoke('search:renameSaved', { id: other.id, name: 'To review' })).toMatchObject({ name: 'To review' });
+    expect((await core.invoke('search:listSaved', {})).map((album) => album.name)).toEqual(['Iceland 2019', 'To review']);
+
+    expect(await core.invoke('search:deleteSaved', { id: saved.id })).toBeNull();
+    await expect(core.invoke('search:deleteSaved', { id: saved.id })).rejects.toThrow(/no saved search/);
+    await expect(core.invoke('search:runSaved', { id: saved.id })).rejects.toThrow(/no saved search/);
+    await expect(core.invoke('search:save', { name: '  ', criteria: {} })).rejects.toThrow(/^Invalid name/);
+    expect((await core.invoke('search:listSaved', {})).map((album) => album.name)).toEqual(['To review']);
+  });
+});
+
+describe('search beyond its ranking window and count limit', () => {
+  it('ranks the newest matches, then lists the rest newest first, and says when a total is a lower bound', () => {
+    const db = openDatabase(join(tempDir(), 'library.db'));
+    db.prepare(`INSERT INTO folders (path, name, added_at) VALUES ('/photos', 'photos', 'now')`).run();
+    const insert = db.prepare(
+      `INSERT INTO photos (folder_id, path, rel_path, file_name, file_type, size, mtime_ms, fingerprint, camera_model,
+         embedded_title, embedded_caption, indexed_at)
+       VALUES (1, ?, ?, ?, 'JPEG', 1, 1, ?, ?, ?, ?, 'now')`,
+    );
+    // Ten photos of foxes; the even ones also have "fox" in their title and rank first.
+    for (let i = 1; i <= 10; i++) {
+      const name = `p${i}.jpg`;
+      insert.run(`/photos/${name}`, name, name, String(i).padStart(32, '0'), i <= 3 ? 'R5' : 'Z6', i % 2 ? null : 'Fox', `A fox, number ${i}`);
+    }
+    const service = new SearchService(new SearchRepository(db, { rankWindow: 4, countLimit: 5 }));
+    const ids = (query: SearchQuery) => service.search(SearchQuerySchema.parse(query)).results.map((photo) => photo.id);
+
+    // The window holds the 4 newest matches (10, 9, 8, 7): ranked, titled first; then 6, 5 ... 1.
+    const everything = ids({ text: 'fox ', limit: 100 });
+    expect(everything).toEqual([10, 8, 9, 7, 6, 5, 4, 3, 2, 1]);
+    const paged = [0, 3, 6, 9].flatMap((offset) => ids({ text: 'fox ', limit: 3, offset }));
+    expect(paged).toEqual(everything);
+
+    // Totals are counted up to the limit, then reported as a lower bound.
+    expect(service.search(SearchQuerySchema.parse({ text: 'fox ' }))).toMatchObject({ total: 5, totalIsExact: false });
+    expect(service.search(SearchQuerySchema.parse({ text: 'fox number 2 ' }))).toMatchObject({ total: 1, totalIsExact: true });
+    expect(service.search(SearchQuerySchema.parse({ text: 'fox ', camera: 'z6' }))).toMatchObject({ total: 5, totalIsExact: false });
+    expect(service.search(SearchQuerySchema.parse({ text: 'fox ', camera: 'r5' }))).toMatchObject({ total: 3, totalIsExact: true });
+    db.close();
+  });
+});
