@@ -110,7 +110,7 @@ describe('search', () => {
   });
 
   it('highlights what matched in a snippet, as marked text rather than markup', async () => {
-    const { core } = await library();
+    const { core, root, paths } = await library();
     const [puffins] = search(core, { text: 'puffin cliff ' }).results;
     expect(puffins!.snippet!.filter((part) => part.match).map((part) => part.text.toLowerCase())).toEqual(
       expect.arrayContaining(['puffins', 'cliff']),
@@ -124,7 +124,17 @@ describe('search', () => {
       basename(photo.path),
       photo.snippet!.filter((part) => part.match).map((part) => part.text.toLowerCase()),
     ]);
-    expect(Object.fromEntries(snippets)).toEqual({ 'IMG_0002.jpg': ['puffins'], 'dogs.jpg': ['dog'] }); // its keyword
+    expect(Object.fromEntries(snippets)).toEqual({ 'IMG_0002.jpg': ['puffins'], 'dogs.jpg': ['dogs'] });
+
+    // From the caption first, never from the hidden filter tokens, cut around the first match.
+    const words = Array.from({ length: 40 }, (_, i) => `word${i}`);
+    addCaption(core, paths.glacier, { caption: `${words.slice(0, 20).join(' ')} lagoon ${words.slice(20).join(' ')}`, title: 'Lagoon' });
+    const [glacier] = search(core, { text: 'lagoon ', from: '2019', folder: join(root, 'Iceland') }).results;
+    expect(glacier!.snippet).toEqual([
+      { text: '… word16 word17 word18 word19 ', match: false },
+      { text: 'lagoon', match: true },
+      { text: ' word20 word21 word22 word23 word24 word25 word26 word27 word28 word29 word30 …', match: false },
+    ]);
   });
 
   it('combines text with every filter', async () => {

@@ -139,6 +139,33 @@ function toSnippet(marked: string): Snippet {
   return parts;
 }
 
+/** The text columns of photo_search (by position), in the order a snippet is taken from them. */
+const snippetColumns = [2 /* caption */, 0 /* title */, 3 /* alt_text */, 1 /* keywords */, 5 /* folder */, 4 /* file_name */];
+/** Words a snippet shows, from a few before the first match on. */
+const snippetWords = 16;
+const wordsBeforeMatch = 4;
+
+/** A highlighted column cut down to the words around its first match, with … where it was cut. */
+function trimSnippet(parts: Snippet): Snippet {
+  const pieces = parts.flatMap((part) =>
+    part.text.split(/(\s+)/u).filter(Boolean).map((text) => ({ text, match: part.match && /\S/u.test(text) })),
+  );
+  const words = pieces.flatMap((piece, index) => (/\S/u.test(piece.text) ? [index] : []));
+  const firstMatch = Math.max(0, words.findIndex((index) => pieces[index]!.match));
+  const first = Math.max(0, firstMatch - wordsBeforeMatch);
+  const last = Math.min(words.length - 1, first + snippetWords - 1);
+  const kept = pieces.slice(words[first], words[last]! + 1);
+  if (first > 0) kept.unshift({ text: '… ', match: false });
+  if (last < words.length - 1) kept.push({ text: ' …', match: false });
+  const merged: Snippet = [];
+  for (const piece of kept) {
+    const previous = merged.at(-1);
+    if (previous && previous.match === piece.match) previous.text += piece.text;
+    else merged.push({ ...piece });
+  }
+  return merged;
+}
+
 interface Where {
   sql: string;
   params: (string | number)[];
@@ -210,7 +237,7 @@ export class SearchRepository {
   search(query: PhotoSearch): SearchResults {
     const { total, totalIsExact } = this.count(query);
     const ids = total === 0 ? [] : this.pageIds(query);
-    return { total, totalIsExact, results: this.hydrate(ids, query.text) };
+    return { total, totalIsExact, results: this.hydrate(ids, query.text === null ? null : query.match) };
   }
 
   /** Present photos per folder, from the counts the triggers keep. */
@@ -355,27 +382,33 @@ export class SearchRepository {
     const rows = this.db
       .prepare(`SELECT ${summaryColumns} FROM photos p ${currentCaption} WHERE p.id IN (SELECT value FROM json_each(?))`)
       .all(idList) as SummaryRow[];
-    const snippets = new Map<number, string>();
+    const snippets = new Map<number, Snippet>();
     if (match !== null) {
-      // One pass over the matches between the page's lowest and highest rowid, with snippets made
-      // only for the page (the unary + keeps the IN list from becoming one FTS5 lookup per photo,
-      // each costing as much as the pass). The CASTs matter: beside MATCH, FTS5 ignores a rowid
-      // bound as a JavaScript number (a real).
+      // Each text column highlighted, the first with a match (caption first) cut to a snippet:
+      // FTS5's own snippet() could pick the hidden facets column, which the match also reaches.
+      // One pass over the matches between the page's lowest and highest rowid, highlighting only
+      // the page (the unary + keeps the IN list from becoming one FTS5 lookup per photo, each
+      // costing as much as the pass). The CASTs matter: beside MATCH, FTS5 ignores a rowid bound
+      // as a JavaScript number (a real).
+      const highlights = snippetColumns.map((column) => `highlight(photo_search, ${column}, char(2), char(3))`).join(', ');
       const marked = this.db
         .prepare(
-          `SELECT rowid AS id, snippet(photo_search, -1, ?, ?, '…', 16) AS text FROM photo_search
+          `SELECT rowid, ${highlights} FROM photo_search
            WHERE photo_search MATCH ? AND rowid >= CAST(? AS INTEGER) AND rowid <= CAST(? AS INTEGER)
              AND +rowid IN (SELECT value FROM json_each(?))`,
         )
-        .all(matchStart, matchEnd, match, Math.min(...ids), Math.max(...ids), idList) as { id: number; text: string }[];
-      for (const { id, text } of marked) snippets.set(id, text);
+        .raw()
+        .all(match, Math.min(...ids), Math.max(...ids), idList) as [number, ...(string | null)[]][];
+      for (const [id, ...columns] of marked) {
+        const best = columns.find((text) => text?.includes(matchStart));
+        if (best) snippets.set(id, trimSnippet(toSnippet(best)));
+      }
     }
     const byId = new Map(rows.map((row) => [row.id, row]));
     return ids.flatMap((id) => {
       const row = byId.get(id);
       if (!row) return [];
-      const snippet = snippets.get(id);
-      return [{ ...toSummary(row), snippet: snippet === undefined ? null : toSnippet(snippet) }];
+      return [{ ...toSummary(row), snippet: snippets.get(id) ?? null }];
     });
   }
 }
