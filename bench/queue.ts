@@ -8,6 +8,8 @@ import sharp from 'sharp';
 import { fetch } from 'undici';
 import { createCore } from '../src/main/core';
 import { forEachConcurrently } from '../src/main/library/concurrency';
+import { measure, median } from './measure';
+import type { Sample } from './measure';
 
 /**
  * Queue throughput: Captionist captions N photos through the persistent queue against a provider
@@ -28,19 +30,6 @@ const latencyMs = Number(values.latency);
 const concurrency = Number(values.concurrency);
 const rounds = Number(values.rounds);
 const ideal = concurrency / (latencyMs / 1000);
-
-interface Sample {
-  seconds: number;
-  cpuSeconds: number;
-}
-
-async function measure(work: () => Promise<void>): Promise<Sample> {
-  const cpuBefore = process.cpuUsage();
-  const started = process.hrtime.bigint();
-  await work();
-  const cpu = process.cpuUsage(cpuBefore);
-  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
-}
 
 async function startServer(): Promise<{ url: string; stop(): void }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'latency-server.ts'), String(latencyMs)], {
@@ -125,8 +114,6 @@ async function captionistRun(url: string, photosDir: string): Promise<Sample> {
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
-
-const median = (numbers: number[]) => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)]!;
 
 async function main() {
   const photosDir = join(tmpdir(), 'captionist-bench', `queue-${photoCount}`);

@@ -9,6 +9,8 @@ import { createCore } from '../src/main/core';
 import { forEachConcurrently } from '../src/main/library/concurrency';
 import { thumbnailLongEdge } from '../src/main/images/derivatives';
 import { cameraJpegs } from './photos';
+import { measure, median } from './measure';
+import type { Sample } from './measure';
 
 /**
  * Indexing throughput: Captionist's full index (metadata, fingerprint, thumbnail, database) against
@@ -25,20 +27,6 @@ const { values } = parseArgs({
 const photoCount = Number(values.photos);
 const rounds = Number(values.rounds);
 const concurrency = 2;
-
-interface Sample {
-  seconds: number;
-  cpuSeconds: number;
-}
-
-async function measure(work: () => Promise<void>): Promise<Sample> {
-  const cpuBefore = process.cpuUsage();
-  const started = process.hrtime.bigint();
-  await work();
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const cpu = process.cpuUsage(cpuBefore);
-  return { seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
-}
 
 async function bareLoop(files: string[], outDir: string): Promise<Sample> {
   const exiftool = new ExifTool({ maxProcs: concurrency });
@@ -77,8 +65,6 @@ async function captionistIndex(files: string[], dir: string, warmUp: string): Pr
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
-
-const median = (numbers: number[]) => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)]!;
 
 async function main() {
   console.error(`Preparing ${photoCount} 24-megapixel JPEGs in ${values.dir} ...`);

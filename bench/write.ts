@@ -12,6 +12,7 @@ import { writeExifToolConfig } from '../src/main/metadata/captionist-namespace';
 import { planWrite } from '../src/main/metadata/field-mapping';
 import type { CaptionToWrite } from '../src/main/metadata/field-mapping';
 import { cameraJpegs } from './photos';
+import { median } from './measure';
 
 /**
  * Write-back throughput: Captionist's whole write path (read the file's metadata, apply the
@@ -43,8 +44,6 @@ const caption: CaptionToWrite = {
   createdAt: '2026-11-21T09:30:00.000Z',
   reviewed: false,
 };
-
-const median = (numbers: number[]) => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)]!;
 
 /**
  * Fresh copies of the photos (writes change them), plus two more in `warm/` that each side writes

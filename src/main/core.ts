@@ -44,7 +44,6 @@ import { QueueService } from './queue/queue.service';
 import { writeMetadataJobHandler } from './metadata/write-job';
 import { BatchService } from './captions/batch.service';
 import type { BatchOptions } from './captions/batch.service';
-import { CaptionSteps } from './captions/caption-steps';
 import { CaptionBatchesRepository } from './db/caption-batches.repo';
 import { environmentSecrets } from './secrets';
 import type { SecretStore } from './secrets';
@@ -150,7 +149,7 @@ export function createCore(options: CoreOptions) {
     jobs,
     batches: new CaptionBatchesRepository(db),
     providers,
-    steps: new CaptionSteps({ db, photos, folders, captions, runs, jobs, providers, derivatives, metadata, now }),
+    steps: captioning.steps,
     logger,
     now,
     retryPolicy,

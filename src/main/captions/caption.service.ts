@@ -1,4 +1,3 @@
-import type { Database } from 'better-sqlite3';
 import { CaptionOptionsSchema } from '../../shared/captioning';
 import type {
   CaptionOptionOverrides,
@@ -8,39 +7,24 @@ import type {
   ProviderConfig,
   ProviderTestResult,
 } from '../../shared/captioning';
-import type { CaptionRunsRepository } from '../db/caption-runs.repo';
-import type { CaptionsRepository } from '../db/captions.repo';
-import type { FoldersRepository } from '../db/folders.repo';
-import type { ClaimedJob, JobsRepository } from '../db/jobs.repo';
+import type { ClaimedJob } from '../db/jobs.repo';
 import type { LaneState } from '../../shared/queue';
-import type { CaptionTarget, PhotosRepository } from '../db/photos.repo';
-import type { Derivatives } from '../images/derivatives';
+import type { CaptionTarget } from '../db/photos.repo';
 import type { SharpAdapter } from '../images/sharp.adapter';
 import { pathScope } from '../library/path-scope';
 import type { Logger } from '../logger';
-import type { ExifToolAdapter } from '../metadata/exiftool.adapter';
 import { ProviderError } from '../providers/errors';
-import type { ProviderRegistry } from '../providers/provider-registry';
 import type { JobContext, JobHandler, JobOutcome } from '../queue/scheduler';
 import { captionCost, expectedTokens, hasPrice, sentSize } from './cost';
 import { normaliseAnswer } from './normalise';
 import { buildPrompt } from './prompt';
 import { answerCost, CaptionSteps, describeCaptionError } from './caption-steps';
+import type { CaptionStepsDeps } from './caption-steps';
 import { samplePhotoSvg } from './sample-photo';
 
-export interface CaptionServiceDeps {
-  db: Database;
-  photos: PhotosRepository;
-  folders: FoldersRepository;
-  captions: CaptionsRepository;
-  runs: CaptionRunsRepository;
-  jobs: JobsRepository;
-  providers: ProviderRegistry;
-  derivatives: Derivatives;
+export interface CaptionServiceDeps extends CaptionStepsDeps {
   images: SharpAdapter;
-  metadata: ExifToolAdapter;
   logger: Logger;
-  now: () => Date;
 }
 
 export interface CaptionRunRequest {
@@ -66,7 +50,8 @@ export class CaptionService {
   /** Fingerprints whose caption-ready copy is being made ahead of its job. */
   private readonly preparing = new Set<string>();
 
-  private readonly steps: CaptionSteps;
+  /** Preparing a photo's request and storing its answer; the Batch API path uses the same steps. */
+  readonly steps: CaptionSteps;
 
   constructor(private readonly deps: CaptionServiceDeps) {
     this.steps = new CaptionSteps(deps);

@@ -17,7 +17,7 @@ import type { Core } from '../core';
 import { resolveDataDir } from '../data-dir';
 import { UserError } from '../errors';
 import { price, UsageError, wholeNumber } from './args';
-import { laneNotices, progressBar } from './progress';
+import { captionRunReporter, progressBar } from './progress';
 import { queueCommand, watchCommand } from './queue.commands';
 import { albumsCommand, searchCommand, searchOptions, searchUsage } from './search.command';
 import { stopOnSignals } from './signals';
@@ -230,22 +230,13 @@ const commands: Record<string, (context: CommandContext) => Promise<number | voi
     }
     if (!json) io.stderr.write(`${describeEstimate(estimate)}\n`);
     const bar = progressBar(io.stderr);
-    const notice = laneNotices((line) => bar.log(line));
+    const report = captionRunReporter(bar, json ? null : (line) => bar.log(line));
     const stop = stopOnSignals();
     let result: CaptionRunResult;
     try {
       result = await core.caption(
         request,
-        (progress) => {
-          if (!json) notice(progress.provider, progress.providerState, progress.providerMessage);
-          bar.update({
-            done: progress.done + progress.failed,
-            total: progress.total,
-            note: [progress.failed ? `${progress.failed} failed` : '', progress.costUsd !== null ? `$${progress.costUsd.toFixed(4)}` : '']
-              .filter(Boolean)
-              .join(', '),
-          });
-        },
+        report,
         stop.signal,
       );
     } finally {

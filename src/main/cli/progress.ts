@@ -1,3 +1,4 @@
+import type { CaptionProgress } from '../../shared/captioning';
 import type { LaneState } from '../../shared/queue';
 
 export interface BarState {
@@ -79,5 +80,20 @@ export function laneNotices(print: (line: string) => void) {
     const notice = describeLane(provider, state, message);
     if (notice) print(notice);
     else if (previous && previous !== 'running' && previous !== 'idle') print(`${provider} is working again.`);
+  };
+}
+
+/** Shows a caption run's progress on the bar, with a notice line whenever its provider's state changes. */
+export function captionRunReporter(bar: ReturnType<typeof progressBar>, print: ((line: string) => void) | null) {
+  const notice = print ? laneNotices(print) : null;
+  return (progress: CaptionProgress) => {
+    notice?.(progress.provider, progress.providerState, progress.providerMessage);
+    bar.update({
+      done: progress.done + progress.failed,
+      total: progress.total,
+      note: [progress.failed ? `${progress.failed} failed` : '', progress.costUsd !== null ? `$${progress.costUsd.toFixed(4)}` : '']
+        .filter(Boolean)
+        .join(', '),
+    });
   };
 }

@@ -2,7 +2,7 @@ import type { CaptionOptionOverrides } from '../../shared/captioning';
 import type { QueueJob, QueueStatus } from '../../shared/queue';
 import { UsageError, wholeNumber } from './args';
 import type { CommandContext } from './main';
-import { laneNotices, progressBar } from './progress';
+import { captionRunReporter, progressBar } from './progress';
 import { stopOnSignals } from './signals';
 
 const queueSubcommands = ['pause', 'resume', 'retry', 'cancel'] as const;
@@ -110,18 +110,8 @@ export async function watchCommand(
       `Watching ${folders.map((folder) => folder.path).join(', ')}; captioning with ${run.provider} ` +
         `(${run.total} photo${run.total === 1 ? '' : 's'} queued now). Ctrl-C stops; unfinished photos stay queued.`,
     );
-    const notice = laneNotices(say);
-    const report = () => {
-      const progress = core.runProgress(run.runId, run.provider);
-      notice(progress.provider, progress.providerState, progress.providerMessage);
-      bar.update({
-        done: progress.done + progress.failed,
-        total: progress.total,
-        note: [progress.failed ? `${progress.failed} failed` : '', progress.costUsd !== null ? `$${progress.costUsd.toFixed(4)}` : '']
-          .filter(Boolean)
-          .join(', '),
-      });
-    };
+    const show = captionRunReporter(bar, say);
+    const report = () => show(core.runProgress(run.runId, run.provider));
     const unsubscribe = core.queue.subscribe(report);
     // Ctrl-C may have come while indexing: then stop at once.
     if (!stop.signal.aborted) await new Promise((done) => stop.signal.addEventListener('abort', done, { once: true }));
