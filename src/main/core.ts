@@ -299,6 +299,9 @@ export function createCore(options: CoreOptions) {
       emit('library:changed', { folderIds: [folder.id] });
       return folder;
     },
+    'library:removeFolder': async () => {
+      throw new UserError('Not built yet.');
+    },
     'library:listFolders': async () => library.listFolders(),
     'library:index': async ({ paths }) => index(paths),
     'library:status': async () => status(),
@@ -313,6 +316,9 @@ export function createCore(options: CoreOptions) {
       return folder;
     },
     'photos:search': async (query) => search.search(query),
+    'photos:get': async () => {
+      throw new UserError('Not built yet.');
+    },
     'search:folderCounts': async (criteria) => search.folderCounts(criteria),
     'search:listSaved': async () => savedSearches.list(),
     'search:save': async ({ name, criteria }) => savedSearches.save(name, criteria),
@@ -346,6 +352,21 @@ export function createCore(options: CoreOptions) {
     'providers:test': async ({ name }) => captioning.testProvider(name),
     'captions:estimate': async (request) => captioning.estimate(request),
     'captions:generate': async (request) => caption(request),
+    'captions:queue': async () => {
+      throw new UserError('Not built yet.');
+    },
+    'captions:edit': async () => {
+      throw new UserError('Not built yet.');
+    },
+    'captions:approve': async () => {
+      throw new UserError('Not built yet.');
+    },
+    'settings:get': async () => {
+      throw new UserError('Not built yet.');
+    },
+    'settings:save': async () => {
+      throw new UserError('Not built yet.');
+    },
     'queue:status': async () => queue.status(),
     'queue:list': async ({ paths, states, limit }) => queue.list(paths, states, limit),
     'queue:pause': async ({ paths }) => {

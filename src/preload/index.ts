@@ -36,6 +36,10 @@ const api: CaptionistApi = {
   thumbnailUrl(fingerprint) {
     return `captionist-media://thumb/${encodeURIComponent(fingerprint)}`;
   },
+  previewUrl(fingerprint) {
+    return `captionist-media://preview/${encodeURIComponent(fingerprint)}`;
+  },
+  hasNativeDialogs: true,
 };
 
 contextBridge.exposeInMainWorld('api', api);

@@ -21,6 +21,8 @@ import {
   SearchQuerySchema,
   SearchResultsSchema,
 } from './domain';
+import { CaptionEditSchema, PhotoDetailSchema } from './review';
+import { AppSettingsPatchSchema, AppSettingsSchema } from './settings';
 import { JobStateSchema, QueueJobSchema, QueueScopeSchema, QueueStatusSchema } from './queue';
 import {
   ExportRequestSchema,
@@ -53,6 +55,11 @@ export const calls = {
     input: z.object({ path: z.string().min(1) }),
     output: FolderSchema,
   },
+  /** Takes a folder out of the library (its photos, captions and jobs with it); the files are never touched. */
+  'library:removeFolder': {
+    input: z.object({ folderId: z.number().int() }),
+    output: z.null(),
+  },
   'library:listFolders': {
     input: z.object({}),
     output: z.array(FolderSchema),
@@ -76,6 +83,10 @@ export const calls = {
   'photos:search': {
     input: SearchQuerySchema,
     output: SearchResultsSchema,
+  },
+  'photos:get': {
+    input: z.object({ id: z.number().int() }),
+    output: PhotoDetailSchema,
   },
   'search:folderCounts': {
     input: SearchCriteriaSchema,
@@ -132,6 +143,29 @@ export const calls = {
   'captions:generate': {
     input: captionRunInput,
     output: CaptionRunResultSchema,
+  },
+  /** Queues a run and answers at once; `caption:progress` and `queue:progress` report on it. */
+  'captions:queue': {
+    input: captionRunInput,
+    output: z.object({ runId: z.number().int(), provider: z.string(), total: z.number().int() }),
+  },
+  /** A person's edit becomes the photo's newest caption version, approved. */
+  'captions:edit': {
+    input: z.object({ photoId: z.number().int(), fields: CaptionEditSchema }),
+    output: PhotoDetailSchema,
+  },
+  /** Marks the newest caption of each photo approved (or back to draft); photos without one are skipped. */
+  'captions:approve': {
+    input: z.object({ photoIds: z.array(z.number().int()).min(1).max(10_000), approved: z.boolean().default(true) }),
+    output: z.object({ count: z.number().int() }),
+  },
+  'settings:get': {
+    input: z.object({}),
+    output: AppSettingsSchema,
+  },
+  'settings:save': {
+    input: AppSettingsPatchSchema,
+    output: AppSettingsSchema,
   },
   'queue:status': {
     input: z.object({}),
@@ -223,4 +257,8 @@ export interface CaptionistApi {
   on<K extends EventName>(name: K, listener: (payload: EventPayload<K>) => void): () => void;
   /** URL of a photo's grid thumbnail, served from the derivative cache only. */
   thumbnailUrl(fingerprint: string): string;
+  /** URL of a larger copy for the inspector (the caption-ready JPEG, made on demand). */
+  previewUrl(fingerprint: string): string;
+  /** False in a browser (`captionist serve`): no native dialogs, so the UI asks for paths itself. */
+  readonly hasNativeDialogs: boolean;
 }

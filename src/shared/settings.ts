@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { CaptionOptionOverridesSchema } from './captioning';
+import { WriteOptionsSchema } from './metadata';
+
+const WriteDefaultsSchema = WriteOptionsSchema.omit({ dryRun: true });
+
+/** The app's own settings; API keys are never among them (see providers:setApiKey). */
+export const AppSettingsSchema = z.object({
+  /** The provider the UI offers first for captioning; null until one is chosen. */
+  defaultProvider: z.string().nullable().default(null),
+  /** Library-wide caption options (language, detail, prompt ...); a folder's and a run's own override them. */
+  captionDefaults: CaptionOptionOverridesSchema.default({}),
+  /** How write-back treats text already in the files, and where it writes. */
+  write: WriteDefaultsSchema.default({
+    policies: { caption: 'skip', title: 'skip', altText: 'skip', longDescription: 'skip' },
+    sidecar: 'auto',
+    sidecarNaming: 'auto',
+  }),
+  /** Set once the first-run flow is finished or skipped. */
+  onboarded: z.boolean().default(false),
+});
+export type AppSettings = z.infer<typeof AppSettingsSchema>;
+
+/** A change to some settings; what it leaves out stays as it was. */
+export const AppSettingsPatchSchema = z.object({
+  defaultProvider: z.string().min(1).nullable().optional(),
+  captionDefaults: CaptionOptionOverridesSchema.optional(),
+  write: WriteDefaultsSchema.optional(),
+  onboarded: z.boolean().optional(),
+});
+export type AppSettingsPatch = z.input<typeof AppSettingsPatchSchema>;
