@@ -71,6 +71,9 @@ export interface CoreOptions {
   watch?: Partial<LibraryWatcherOptions>;
 }
 
+/** What a media URL can name: a grid thumbnail or the inspector's larger preview. */
+export type MediaKind = 'thumb' | 'preview';
+
 export interface WatchRequest {
   /** Library folders to watch; every one when unset. */
   folderIds?: number[];
@@ -396,6 +399,20 @@ export function createCore(options: CoreOptions) {
     dataDir: options.dataDir,
     handlers,
     derivatives,
+    /**
+     * The cached file behind a media URL, or null when there is none: a thumbnail as indexing made
+     * it, or a preview (the caption-ready copy) made now from a photo that is still there.
+     */
+    async mediaFile(kind: MediaKind, fingerprint: string): Promise<string | null> {
+      if (!Derivatives.isFingerprint(fingerprint)) return null;
+      if (kind === 'thumb') return (await derivatives.hasThumbnail(fingerprint)) ? derivatives.thumbnailPath(fingerprint) : null;
+      const photo = photos.withFingerprint(fingerprint).find((candidate) => candidate.status === 'present');
+      if (!photo) return null;
+      return derivatives.captionImage(photo.path, fingerprint).catch((error: unknown) => {
+        logger.warn(`preview of ${photo.path}: ${error instanceof Error ? error.message : String(error)}`);
+        return null;
+      });
+    },
     library,
     index,
     status,

@@ -50,7 +50,7 @@ async function start(): Promise<void> {
   closeCoreBeforeQuit(core, logger);
 
   applySecurityPolicy();
-  handleMediaProtocol(core.derivatives);
+  handleMediaProtocol(core);
   registerIpc(core);
   void core.startBackgroundWork().catch(reportError('Could not watch the library folders'));
   Menu.setApplicationMenu(

@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { net, protocol } from 'electron';
-import { Derivatives } from '../images/derivatives';
+import type { Core, MediaKind } from '../core';
 
 /** Serves cached derivatives to the renderer, which may not read file:// URLs itself. */
 export const mediaScheme = 'captionist-media';
@@ -12,19 +12,21 @@ export function registerMediaScheme(): void {
   ]);
 }
 
+const mediaKinds: readonly string[] = ['thumb', 'preview'] satisfies MediaKind[];
+
 /**
- * `captionist-media://thumb/<fingerprint>` maps to one file in the thumbnail cache. The
- * fingerprint must be 32 hex digits, so no URL can name any other file.
+ * `captionist-media://thumb/<fingerprint>` and `captionist-media://preview/<fingerprint>` map to
+ * one file in the derivative cache. The core accepts only 32 hex digits as a fingerprint, so no
+ * URL can name any other file.
  */
-export function handleMediaProtocol(derivatives: Derivatives): void {
+export function handleMediaProtocol(core: Core): void {
   protocol.handle(mediaScheme, async (request) => {
     const url = new URL(request.url);
+    if (request.method !== 'GET' || !mediaKinds.includes(url.hostname)) return notFound();
     // No decoding: a fingerprint has nothing to decode, and an encoded path is simply not one.
-    const fingerprint = url.pathname.slice(1);
-    if (request.method !== 'GET' || url.hostname !== 'thumb' || !Derivatives.isFingerprint(fingerprint)) {
-      return notFound();
-    }
-    const file = pathToFileURL(derivatives.thumbnailPath(fingerprint)).toString();
+    const path = await core.mediaFile(url.hostname as MediaKind, url.pathname.slice(1));
+    if (!path) return notFound();
+    const file = pathToFileURL(path).toString();
     // A thumbnail not made yet (or pruned) is a plain 404, not an error page.
     const response = await net.fetch(file).catch(() => undefined);
     return response?.ok ? response : notFound();

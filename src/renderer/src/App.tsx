@@ -4,6 +4,7 @@ import { PhotoGrid } from './components/PhotoGrid';
 import { SearchBox } from './components/SearchBox';
 import { Sidebar } from './components/Sidebar';
 import { StatusLine } from './components/StatusLine';
+import { errorText } from './errors';
 
 const searchDelayMs = 150;
 const pageSize = 200;
@@ -99,10 +100,4 @@ export function App() {
 function emptyText(text: string, folderCount: number): string {
   if (folderCount === 0) return 'No photos yet. Add a folder to index its photos.';
   return text.trim() ? `No photos match “${text.trim()}”.` : 'No photos in this folder yet.';
-}
-
-/** The message worth showing, without Electron's "Error invoking remote method …" wrapper. */
-function errorText(reason: unknown): string {
-  const message = reason instanceof Error ? reason.message : String(reason);
-  return message.replace(/^Error invoking remote method '[^']*': (?:\w*Error: )?/, '');
 }
