@@ -225,7 +225,22 @@ export const shellCalls = {
   },
 } as const;
 
-/** Everything the core tells the UI without being asked. */
+/**
+ * Menu items of the desktop shell. The UI binds the same keys itself (a browser has no app menu),
+ * so the menu only shows the shortcut and sends the command when the item is clicked.
+ */
+export const AppCommandSchema = z.enum([
+  'addFolder',
+  'focusSearch',
+  'openSettings',
+  'captionSelection',
+  'approveSelection',
+  'writeSelection',
+  'showQueue',
+]);
+export type AppCommand = z.infer<typeof AppCommandSchema>;
+
+/** Everything the core (or, for `app:command`, the desktop shell) tells the UI without being asked. */
 export const events = {
   'library:changed': z.object({ folderIds: z.array(z.number().int()) }),
   'index:progress': IndexProgressSchema,
@@ -234,6 +249,7 @@ export const events = {
   /** Something about watching the photographer should know (polling instead of events, a drive gone). */
   'watch:notice': z.object({ message: z.string() }),
   'metadata:progress': WriteProgressSchema,
+  'app:command': z.object({ command: AppCommandSchema }),
 } as const;
 
 export type CallName = keyof typeof calls;

@@ -56,7 +56,15 @@ async function start(): Promise<void> {
   Menu.setApplicationMenu(
     buildAppMenu(
       {
-        addFolder: (window) => void addFolder(core, window).catch(reportError('Could not add the folder')),
+        command: (window, command) => {
+          const contents = window instanceof BrowserWindow ? window.webContents : BrowserWindow.getFocusedWindow()?.webContents;
+          // With no window open (macOS), adding a folder still works without the UI.
+          if (!contents || contents.isDestroyed()) {
+            if (command === 'addFolder') void addFolder(core, undefined).catch(reportError('Could not add the folder'));
+            return;
+          }
+          contents.send('captionist:event', 'app:command', { command });
+        },
         reindexLibrary: () => void core.invoke('library:index', {}).catch(reportError('Could not re-index the library')),
       },
       { isMac, isPackaged: app.isPackaged },

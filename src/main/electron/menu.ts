@@ -1,9 +1,24 @@
 import { Menu } from 'electron';
 import type { BaseWindow, MenuItemConstructorOptions } from 'electron';
+import type { AppCommand } from '../../shared/contract';
 
 export interface MenuActions {
-  addFolder(window: BaseWindow | undefined): void;
+  /** Hands a command to the UI of the window the menu was used in. */
+  command(window: BaseWindow | undefined, command: AppCommand): void;
   reindexLibrary(): void;
+}
+
+/**
+ * The UI binds the same shortcuts itself (it also runs in a browser), so these items only show
+ * them: registering them here too would swallow the keys before the page sees them.
+ */
+function commandItem(
+  actions: MenuActions,
+  label: string,
+  command: AppCommand,
+  accelerator: string,
+): MenuItemConstructorOptions {
+  return { label, accelerator, registerAccelerator: false, click: (_item, window) => actions.command(window, command) };
 }
 
 export function buildAppMenu(actions: MenuActions, options: { isMac: boolean; isPackaged: boolean }): Menu {
@@ -13,14 +28,28 @@ export function buildAppMenu(actions: MenuActions, options: { isMac: boolean; is
     {
       label: 'File',
       submenu: [
-        { label: 'Add Folder…', accelerator: 'CmdOrCtrl+O', click: (_item, window) => actions.addFolder(window) },
+        commandItem(actions, 'Add Folder…', 'addFolder', 'CmdOrCtrl+O'),
         // CmdOrCtrl+R stays free for the conventional reload.
         { label: 'Re-index Library', accelerator: 'CmdOrCtrl+Shift+R', click: () => actions.reindexLibrary() },
+        { type: 'separator' },
+        commandItem(actions, isMac ? 'Settings…' : 'Preferences…', 'openSettings', 'CmdOrCtrl+,'),
         { type: 'separator' },
         isMac ? { role: 'close' } : { role: 'quit' },
       ],
     },
     { role: 'editMenu' },
+    {
+      label: 'Photos',
+      submenu: [
+        commandItem(actions, 'Find', 'focusSearch', 'CmdOrCtrl+F'),
+        { type: 'separator' },
+        commandItem(actions, 'Caption Selection…', 'captionSelection', 'CmdOrCtrl+Shift+C'),
+        commandItem(actions, 'Approve Selection', 'approveSelection', 'CmdOrCtrl+Shift+A'),
+        commandItem(actions, 'Write Metadata of Selection', 'writeSelection', 'CmdOrCtrl+Shift+W'),
+        { type: 'separator' },
+        commandItem(actions, 'Show Queue', 'showQueue', 'CmdOrCtrl+Shift+Q'),
+      ],
+    },
     {
       label: 'View',
       submenu: [
