@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import type { z } from 'zod';
 import { calls } from '../shared/contract';
 import type { CallName, CallOutput, Emit } from '../shared/contract';
@@ -31,8 +31,12 @@ import type { ExportRequest, RevertRequest, WriteProgress, WriteRequest } from '
 import { SavedSearchesService } from './search/saved-searches.service';
 import { SearchService } from './search/search.service';
 import { CaptionService } from './captions/caption.service';
+import type { CaptionRunRequest } from './captions/caption.service';
 import { CaptionRunsRepository } from './db/caption-runs.repo';
 import { CaptionsRepository } from './db/captions.repo';
+import { ReviewService } from './captions/review.service';
+import { SettingsRepository } from './db/settings.repo';
+import { SettingsService } from './settings.service';
 import { ProvidersRepository } from './db/providers.repo';
 import { UserError } from './errors';
 import { HttpClient } from './providers/http';
@@ -133,6 +137,12 @@ export function createCore(options: CoreOptions) {
     now,
   );
   const runs = new CaptionRunsRepository(db);
+  const settings = new SettingsService({
+    db,
+    settings: new SettingsRepository(db),
+    providerName: (name) => providers.configFor(name).config.name,
+  });
+  const review = new ReviewService({ db, photos, captions, now });
   const captioning = new CaptionService({
     db,
     photos,
@@ -144,6 +154,7 @@ export function createCore(options: CoreOptions) {
     derivatives,
     images,
     metadata,
+    libraryCaptionDefaults: () => settings.captionDefaults(),
     logger,
     now,
   });
@@ -204,17 +215,8 @@ export function createCore(options: CoreOptions) {
     }));
   };
 
-  /**
-   * Queues a run and waits for it: until its photos are done, or its provider cannot go on without
-   * the user (a rejected key, a spent budget), or `signal` stops the queue. An unreachable provider
-   * only makes it wait. Photos not done stay queued.
-   */
-  const caption = async (
-    request: Parameters<CaptionService['queueRun']>[0],
-    onProgress?: (progress: CaptionProgress) => void,
-    signal?: AbortSignal,
-  ) => {
-    // A missing key or provider is refused before anything is queued.
+  /** Queues a run; the queue works through it. A missing key or provider is refused before anything is queued. */
+  const queueRun = (request: CaptionRunRequest) => {
     providers.open(request.provider);
     if (request.viaBatch) batches.assertSupported(request.provider);
     const run = captioning.queueRun(request);
@@ -222,19 +224,46 @@ export function createCore(options: CoreOptions) {
     queue.retryStopped(run.provider);
     queue.start();
     queue.wake();
+    return run;
+  };
+
+  /**
+   * Follows a queued run, reporting its progress, until its photos are done, or its provider cannot
+   * go on without the user (a rejected key, a spent budget), or `signal` stops the queue. An
+   * unreachable provider only makes it wait. Photos not done stay queued.
+   */
+  const followRun = async (
+    run: ReturnType<typeof queueRun>,
+    viaBatch: boolean,
+    onProgress?: (progress: CaptionProgress) => void,
+    signal?: AbortSignal,
+  ) => {
     const due = pulse(now);
     const report = () => {
-      const lane = queue.lane('caption', run.provider, request.viaBatch) ?? { state: 'idle' as const, message: null };
+      const lane = queue.lane('caption', run.provider, viaBatch) ?? { state: 'idle' as const, message: null };
       const progress = captioning.runProgress(run.runId, run.provider, lane);
       onProgress?.(progress);
       if (due(progress.done + progress.failed === progress.total)) emit('caption:progress', progress);
     };
-    const stoppedBecause = await queue.waitForRun(run.runId, run.provider, request.viaBatch ?? false, report, signal);
+    const stoppedBecause = await queue.waitForRun(run.runId, run.provider, viaBatch, report, signal);
     if (closed) throw new UserError('Captionist closed before the run finished; its photos stay queued.');
     // Stopped by the user (Ctrl-C): photos in flight go back to the queue, remote tasks kept.
     if (signal?.aborted) await queue.stop();
     emit('library:changed', { folderIds: library.listFolders().map((folder) => folder.id) });
     return captioning.finishRun(run.runId, run.total, stoppedBecause);
+  };
+
+  /** Queues a run and waits for it (see followRun). */
+  const caption = async (request: CaptionRunRequest, onProgress?: (progress: CaptionProgress) => void, signal?: AbortSignal) =>
+    followRun(queueRun(request), request.viaBatch ?? false, onProgress, signal);
+
+  /** Queues a run and answers at once; `caption:progress` events follow it until it ends. */
+  const queueCaptions = (request: CaptionRunRequest) => {
+    const run = queueRun(request);
+    followRun(run, request.viaBatch ?? false).catch((error: unknown) => {
+      if (!closed) logger.error(`caption run ${run.runId}: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    return run;
   };
 
   const status = () => {
@@ -261,6 +290,8 @@ export function createCore(options: CoreOptions) {
   };
 
   let watcher: LibraryWatcher | null = null;
+  /** Folders being taken out of the library: no longer watched. */
+  const removing = new Set<number>();
   /**
    * Watches library folders: new and changed photos are indexed once completely written, and the
    * uncaptioned ones queued for the session's provider, else for their folder's auto-caption provider.
@@ -270,7 +301,8 @@ export function createCore(options: CoreOptions) {
     const wanted = request.folderIds && new Set(request.folderIds);
     watcher = new LibraryWatcher(
       {
-        listFolders: () => library.listFolders().filter((folder) => !wanted || wanted.has(folder.id)),
+        listFolders: () =>
+          library.listFolders().filter((folder) => (!wanted || wanted.has(folder.id)) && !removing.has(folder.id)),
         indexer,
         logger,
         now,
@@ -302,8 +334,22 @@ export function createCore(options: CoreOptions) {
       emit('library:changed', { folderIds: [folder.id] });
       return folder;
     },
-    'library:removeFolder': async () => {
-      throw new UserError('Not built yet.');
+    'library:removeFolder': async ({ folderId }) => {
+      if (!folders.get(folderId)) throw new UserError(`No library folder with id ${folderId}.`);
+      // Stop watching it first, so no new photo is indexed into a folder being removed.
+      removing.add(folderId);
+      let folder;
+      try {
+        await watcher?.start();
+        folder = await library.removeFolder(folderId);
+      } finally {
+        removing.delete(folderId);
+      }
+      // Pauses of the folder or anything in it have nothing left to pause.
+      jobs.resume(folder.path.endsWith(sep) ? folder.path : folder.path + sep);
+      queue.wake();
+      emit('library:changed', { folderIds: [folderId] });
+      return null;
     },
     'library:listFolders': async () => library.listFolders(),
     'library:index': async ({ paths }) => index(paths),
@@ -319,9 +365,7 @@ export function createCore(options: CoreOptions) {
       return folder;
     },
     'photos:search': async (query) => search.search(query),
-    'photos:get': async () => {
-      throw new UserError('Not built yet.');
-    },
+    'photos:get': async ({ id }) => review.get(id),
     'search:folderCounts': async (criteria) => search.folderCounts(criteria),
     'search:listSaved': async () => savedSearches.list(),
     'search:save': async ({ name, criteria }) => savedSearches.save(name, criteria),
@@ -355,21 +399,19 @@ export function createCore(options: CoreOptions) {
     'providers:test': async ({ name }) => captioning.testProvider(name),
     'captions:estimate': async (request) => captioning.estimate(request),
     'captions:generate': async (request) => caption(request),
-    'captions:queue': async () => {
-      throw new UserError('Not built yet.');
+    'captions:queue': async (request) => queueCaptions(request),
+    'captions:edit': async ({ photoId, fields }) => {
+      const { detail, folderId } = review.edit(photoId, fields);
+      emit('library:changed', { folderIds: [folderId] });
+      return detail;
     },
-    'captions:edit': async () => {
-      throw new UserError('Not built yet.');
+    'captions:approve': async ({ photoIds, approved }) => {
+      const { count, folderIds } = review.approve(photoIds, approved);
+      if (count) emit('library:changed', { folderIds });
+      return { count };
     },
-    'captions:approve': async () => {
-      throw new UserError('Not built yet.');
-    },
-    'settings:get': async () => {
-      throw new UserError('Not built yet.');
-    },
-    'settings:save': async () => {
-      throw new UserError('Not built yet.');
-    },
+    'settings:get': async () => settings.get(),
+    'settings:save': async (patch) => settings.save(patch),
     'queue:status': async () => queue.status(),
     'queue:list': async ({ paths, states, limit }) => queue.list(paths, states, limit),
     'queue:pause': async ({ paths }) => {
@@ -422,15 +464,8 @@ export function createCore(options: CoreOptions) {
     providers,
     providerSummaries,
     caption,
-    /** Starts a run without waiting for it: the queue works through it. */
-    queueCaptions: (request: Parameters<CaptionService['queueRun']>[0]) => {
-      providers.open(request.provider);
-      const run = captioning.queueRun(request);
-      queue.retryStopped(run.provider);
-      queue.start();
-      queue.wake();
-      return run;
-    },
+    /** Starts a run without waiting for it: the queue works through it (the CLI follows it itself). */
+    queueCaptions: queueRun,
     runProgress: (runId: number, provider: string) =>
       captioning.runProgress(runId, provider, queue.lane('caption', provider) ?? { state: 'idle', message: null }),
     finishRun: (runId: number, requested: number, stoppedBecause: string | null) =>

@@ -30,6 +30,8 @@ export interface CaptionStepsDeps {
   providers: ProviderRegistry;
   derivatives: Derivatives;
   metadata: ExifToolAdapter;
+  /** The library's caption defaults (from the app's settings), under every folder's own. */
+  libraryCaptionDefaults: () => CaptionOptionOverrides;
   now: () => Date;
 }
 
@@ -150,12 +152,18 @@ export class CaptionSteps {
     })();
   }
 
-  /** Folder defaults first, then what the run asked for. */
+  /** What the run asked for wins over the folder's defaults, those over the library's, those over the built-in ones. */
   optionsFor(target: CaptionTarget, overrides: CaptionOptionOverrides): CaptionOptions {
-    const folderDefaults = this.deps.folders.captionOptions(target.folderId);
-    const defined = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined));
-    return CaptionOptionsSchema.parse({ ...folderDefaults, ...defined });
+    return CaptionOptionsSchema.parse({
+      ...definedOnly(this.deps.libraryCaptionDefaults()),
+      ...definedOnly(this.deps.folders.captionOptions(target.folderId)),
+      ...definedOnly(overrides),
+    });
   }
+}
+
+function definedOnly(options: CaptionOptionOverrides): CaptionOptionOverrides {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
 }
 
 /** What a caption cost: by the tokens the provider reported, else by the tokens expected for the image sent. */

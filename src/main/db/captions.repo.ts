@@ -1,6 +1,9 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { statementCache } from './statements';
+import { CaptionOptionOverridesSchema } from '../../shared/captioning';
 import type { CaptionFields, CaptionOptions } from '../../shared/captioning';
+import type { CaptionStatus } from '../../shared/domain';
+import type { CaptionVersion } from '../../shared/review';
 
 export interface GeneratedCaption {
   photoId: number;
@@ -15,6 +18,51 @@ export interface GeneratedCaption {
   outputTokens: number | null;
   costUsd: number | null;
   createdAt: string;
+}
+
+interface VersionRow {
+  id: number;
+  version: number;
+  source: CaptionVersion['source'];
+  status: CaptionStatus;
+  provider: string | null;
+  model: string | null;
+  options: string;
+  title: string | null;
+  caption: string | null;
+  alt_text: string | null;
+  long_description: string | null;
+  keywords: string;
+  cost_usd: number | null;
+  created_at: string;
+}
+
+/** Stored options that no longer validate (an older version's) show as none. */
+function parseOptions(json: string): CaptionVersion['options'] {
+  try {
+    return CaptionOptionOverridesSchema.catch({}).parse(JSON.parse(json));
+  } catch {
+    return {};
+  }
+}
+
+function toVersion(row: VersionRow): CaptionVersion {
+  return {
+    id: row.id,
+    version: row.version,
+    source: row.source,
+    status: row.status,
+    provider: row.provider,
+    model: row.model,
+    options: parseOptions(row.options),
+    title: row.title,
+    caption: row.caption ?? '',
+    altText: row.alt_text,
+    longDescription: row.long_description,
+    keywords: JSON.parse(row.keywords) as string[],
+    costUsd: row.cost_usd,
+    createdAt: row.created_at,
+  };
 }
 
 export interface ProviderTotals {
@@ -58,6 +106,44 @@ export class CaptionsRepository {
       )
       .get(photoId) as (Omit<CaptionFields, 'keywords'> & { keywords: string; version: number; provider: string | null; model: string | null }) | undefined;
     return row && { ...row, keywords: JSON.parse(row.keywords) as string[] };
+  }
+
+  /** A person's edit as a new version, approved: what they wrote is what they want. */
+  insertEdited(photoId: number, fields: CaptionFields, createdAt: string): number {
+    const result = this.sql(
+        `INSERT INTO captions (photo_id, version, source, title, caption, alt_text, long_description, keywords, status, created_at)
+         VALUES (@photoId, (SELECT coalesce(max(version), 0) + 1 FROM captions WHERE photo_id = @photoId), 'edited',
+           @title, @caption, @altText, @longDescription, @keywords, 'approved', @createdAt)`,
+      )
+      .run({ photoId, ...fields, keywords: JSON.stringify(fields.keywords), createdAt });
+    return Number(result.lastInsertRowid);
+  }
+
+  /** Every version of a photo's caption, newest first. */
+  versions(photoId: number): CaptionVersion[] {
+    const rows = this.sql(
+        `SELECT id, version, source, status, provider, model, options, title, caption, alt_text, long_description,
+           keywords, cost_usd, created_at
+         FROM captions WHERE photo_id = ? ORDER BY version DESC`,
+      )
+      .all(photoId) as VersionRow[];
+    return rows.map(toVersion);
+  }
+
+  /**
+   * Moves the newest version of each photo from status `from` to `to`, in one statement;
+   * photos without a caption, or whose newest version is in another status, are left alone.
+   * Returns the library folders of the photos that changed.
+   */
+  setNewestStatus(photoIds: readonly number[], from: CaptionStatus, to: CaptionStatus): { count: number; folderIds: number[] } {
+    // The ids travel as one JSON array: a single statement for any number, under SQLite's limit on parameters.
+    const changed = this.sql(
+        `UPDATE captions SET status = ?
+         WHERE status = ? AND id IN (SELECT current_caption_id FROM photos WHERE id IN (SELECT value FROM json_each(?)))
+         RETURNING (SELECT folder_id FROM photos WHERE photos.id = captions.photo_id) AS folderId`,
+      )
+      .all(to, from, JSON.stringify(photoIds)) as { folderId: number }[];
+    return { count: changed.length, folderIds: [...new Set(changed.map((row) => row.folderId))] };
   }
 
   totalsByProvider(): Map<string, ProviderTotals> {

@@ -225,6 +225,11 @@ export class JobsRepository {
     this.sql('UPDATE jobs SET remote_task_id = ?, updated_at = ? WHERE id = ?').run(taskId, at, id);
   }
 
+  /** False once the job is gone: removed with its photo when its folder left the library. */
+  exists(id: number): boolean {
+    return this.sql('SELECT 1 FROM jobs WHERE id = ?').get(id) !== undefined;
+  }
+
   remoteTaskId(id: number): string | null {
     return (this.sql('SELECT remote_task_id FROM jobs WHERE id = ?').pluck().get(id) as string | null) ?? null;
   }

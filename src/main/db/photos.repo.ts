@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { statementCache } from './statements';
-import type { CaptureFacts, PhotoStatus } from '../../shared/domain';
+import type { CaptionStatus, CaptureFacts, PhotoStatus } from '../../shared/domain';
 
 /** Everything the indexer learns about a file; stored as one photo row. */
 export interface PhotoRecord extends CaptureFacts {
@@ -57,6 +57,110 @@ export interface CaptionTarget {
 
 const captionTargetColumns = `p.id, p.path, p.file_name AS fileName, p.fingerprint, p.width, p.height,
   p.captured_at AS capturedAt, p.status, p.folder_id AS folderId`;
+
+/** A photo as the inspector shows it, before its caption history is added. */
+export interface PhotoDetailRow {
+  id: number;
+  folderId: number;
+  path: string;
+  fileName: string;
+  fileType: string;
+  fingerprint: string;
+  hasThumbnail: boolean;
+  width: number | null;
+  height: number | null;
+  capturedAt: string | null;
+  status: PhotoStatus;
+  fileSize: number;
+  orientation: number | null;
+  cameraMake: string | null;
+  cameraModel: string | null;
+  lens: string | null;
+  gpsLatitude: number | null;
+  gpsLongitude: number | null;
+  embedded: { title: string | null; caption: string | null; altText: string | null; keywords: string[] };
+  /** The newest caption version of ours, when there is one. */
+  current: {
+    title: string | null;
+    caption: string | null;
+    altText: string | null;
+    longDescription: string | null;
+    keywords: string[];
+    status: CaptionStatus;
+  } | null;
+}
+
+interface DetailRow {
+  id: number;
+  folder_id: number;
+  path: string;
+  file_name: string;
+  file_type: string;
+  fingerprint: string;
+  has_thumbnail: number;
+  width: number | null;
+  height: number | null;
+  captured_at: string | null;
+  status: PhotoStatus;
+  size: number;
+  orientation: number | null;
+  camera_make: string | null;
+  camera_model: string | null;
+  lens: string | null;
+  gps_latitude: number | null;
+  gps_longitude: number | null;
+  embedded_title: string | null;
+  embedded_caption: string | null;
+  embedded_alt_text: string | null;
+  embedded_keywords: string;
+  caption_id: number | null;
+  caption_title: string | null;
+  caption_text: string | null;
+  caption_alt_text: string | null;
+  caption_long_description: string | null;
+  caption_keywords: string | null;
+  caption_status: CaptionStatus | null;
+}
+
+function toDetail(row: DetailRow): PhotoDetailRow {
+  return {
+    id: row.id,
+    folderId: row.folder_id,
+    path: row.path,
+    fileName: row.file_name,
+    fileType: row.file_type,
+    fingerprint: row.fingerprint,
+    hasThumbnail: row.has_thumbnail === 1,
+    width: row.width,
+    height: row.height,
+    capturedAt: row.captured_at,
+    status: row.status,
+    fileSize: row.size,
+    orientation: row.orientation,
+    cameraMake: row.camera_make,
+    cameraModel: row.camera_model,
+    lens: row.lens,
+    gpsLatitude: row.gps_latitude,
+    gpsLongitude: row.gps_longitude,
+    embedded: {
+      title: row.embedded_title,
+      caption: row.embedded_caption,
+      altText: row.embedded_alt_text,
+      keywords: JSON.parse(row.embedded_keywords) as string[],
+    },
+    current:
+      row.caption_id === null
+        ? null
+        : {
+            title: row.caption_title,
+            caption: row.caption_text,
+            altText: row.caption_alt_text,
+            longDescription: row.caption_long_description,
+            keywords: JSON.parse(row.caption_keywords ?? '[]') as string[],
+            status: row.caption_status!,
+          },
+  };
+}
 
 const knownColumns = 'id, path, size, mtime_ms AS mtimeMs, fingerprint, status';
 
@@ -130,6 +234,15 @@ export class PhotosRepository {
     })();
   }
 
+  /**
+   * Takes up to `limit` photos of a folder out of the library, their captions, jobs and write
+   * records with them (by cascade); returns how many went. The files are not touched.
+   */
+  deleteSomeInFolder(folderId: number, limit: number): number {
+    return this.sql('DELETE FROM photos WHERE id IN (SELECT id FROM photos WHERE folder_id = ? LIMIT ?)')
+      .run(folderId, limit).changes;
+  }
+
   /** Hands every photo of one folder to another (a parent folder added later absorbs it). */
   reparent(fromFolderId: number, toFolderId: number, relPathPrefix: string): void {
     this.sql('UPDATE photos SET folder_id = ?, rel_path = ? || rel_path WHERE folder_id = ?')
@@ -145,6 +258,21 @@ export class PhotosRepository {
          FROM photos`,
       )
       .get() as { photos: number; missing: number; captioned: number };
+  }
+
+  /** The photo with its newest caption (`photos.current_caption_id`, as search reads it). */
+  detail(id: number): PhotoDetailRow | undefined {
+    const row = this.sql(
+        `SELECT p.id, p.folder_id, p.path, p.file_name, p.file_type, p.fingerprint, p.has_thumbnail, p.width, p.height,
+           p.captured_at, p.status, p.size, p.orientation, p.camera_make, p.camera_model, p.lens, p.gps_latitude,
+           p.gps_longitude, p.embedded_title, p.embedded_caption, p.embedded_alt_text, p.embedded_keywords,
+           c.id AS caption_id, c.title AS caption_title, c.caption AS caption_text, c.alt_text AS caption_alt_text,
+           c.long_description AS caption_long_description, c.keywords AS caption_keywords, c.status AS caption_status
+         FROM photos p LEFT JOIN captions c ON c.id = p.current_caption_id
+         WHERE p.id = ?`,
+      )
+      .get(id) as DetailRow | undefined;
+    return row && toDetail(row);
   }
 
   captionTarget(id: number): CaptionTarget | undefined {

@@ -1,4 +1,5 @@
 import { realpathSync, statSync } from 'node:fs';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { basename, relative, resolve, sep } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type { Folder, IndexProgress, IndexResult } from '../../shared/domain';
@@ -17,6 +18,9 @@ export interface LibraryServiceDeps {
   indexer: Indexer;
   now: () => Date;
 }
+
+/** Photos taken out of the library per transaction when a folder is removed, so nothing waits long on the database. */
+const photosRemovedAtOnce = 2_000;
 
 function isInside(child: string, parent: string): boolean {
   return child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
@@ -56,6 +60,27 @@ export class LibraryService {
       return newId;
     })();
     return folders.get(id)!;
+  }
+
+  /**
+   * Takes a folder out of the library: its photos, their captions and jobs, and its index errors.
+   * The files on disk are never touched. Large folders go in slices, each its own transaction, so
+   * other work gets the database in between; the folder row goes last, so an interrupted removal
+   * leaves a smaller folder that can be removed again.
+   */
+  async removeFolder(folderId: number): Promise<Folder> {
+    const { folders, photos, db } = this.deps;
+    const folder = folders.get(folderId);
+    if (!folder) throw new UserError(`No library folder with id ${folderId}.`);
+    while (db.transaction(() => photos.deleteSomeInFolder(folderId, photosRemovedAtOnce))() === photosRemovedAtOnce) {
+      await nextTurn();
+    }
+    db.transaction(() => {
+      // Photos indexed into the folder meanwhile (a watcher's last event) go too.
+      photos.deleteSomeInFolder(folderId, Number.MAX_SAFE_INTEGER);
+      folders.delete(folderId);
+    })();
+    return folder;
   }
 
   /** Sets the caption options every run on this folder starts from. */

@@ -275,7 +275,10 @@ export class QueueScheduler {
     const context: JobContext = {
       signal: controller.signal,
       complete: () => {
-        if (!this.deps.jobs.complete(job.id, this.deps.owner, this.timestamp())) throw new LeaseLost(job.id);
+        // A job removed with its photo (its folder left the library) has nothing left to record.
+        if (!this.deps.jobs.complete(job.id, this.deps.owner, this.timestamp()) && this.deps.jobs.exists(job.id)) {
+          throw new LeaseLost(job.id);
+        }
         completed = true;
       },
     };
@@ -288,6 +291,8 @@ export class QueueScheduler {
         },
         (error: unknown) => {
           if (controller.signal.aborted) this.deps.jobs.release(job.id, this.deps.owner, this.timestamp());
+          // Its photo left the library while it ran: nothing failed that anyone still cares about.
+          else if (!this.deps.jobs.exists(job.id)) this.deps.logger.info(`queue: job ${job.id} ended: its photo left the library`);
           else this.failed(lane, job, error);
         },
       )

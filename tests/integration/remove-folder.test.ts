@@ -1,0 +1,134 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { EventName } from '../../src/shared/contract';
+import { environmentSecrets } from '../../src/main/secrets';
+import type { Core } from '../../src/main/core';
+import { testCore } from '../helpers/core';
+import { tempDir, writeJpeg } from '../helpers/files';
+import { memoryLogger, waitFor } from '../helpers/library';
+import { visionServer } from '../helpers/vision-server';
+
+const apiKey = 'sk-remove-2b7d4f1a';
+
+function removalCore(latencyMs = 0) {
+  const logger = memoryLogger();
+  const changed: number[][] = [];
+  const events: EventName[] = [];
+  const core = testCore({
+    logger,
+    secrets: environmentSecrets({ REMOVE_KEY: apiKey }),
+    watch: {
+      batchDelayMs: 50,
+      maxBatchDelayMs: 1000,
+      watch: { stabilityThresholdMs: 100, stabilityPollMs: 25, pollIntervalMs: 100 },
+    },
+    emit: (name, payload) => {
+      events.push(name);
+      if (name === 'library:changed') changed.push((payload as { folderIds: number[] }).folderIds);
+    },
+  });
+  const vision = async () => {
+    const server = await visionServer({ apiKey, latencyMs });
+    await core.invoke('providers:save', {
+      name: 'vision',
+      type: 'openai-compatible',
+      preset: 'inference-net',
+      baseUrl: `${server.url}/v1`,
+      apiKeyEnv: 'REMOVE_KEY',
+      concurrency: 2,
+    });
+    return server;
+  };
+  return { core, logger, changed, events, vision };
+}
+
+async function twoFolders(core: Core) {
+  const root = tempDir('captionist-photos-');
+  const keep = join(root, 'keep');
+  const drop = join(root, 'drop');
+  const files = await Promise.all([
+    writeJpeg(join(keep, 'harbour.jpg'), { seed: 2 }),
+    writeJpeg(join(drop, 'meadow.jpg'), { seed: 3 }),
+    writeJpeg(join(drop, 'nested', 'orchard.jpg'), { seed: 4 }),
+    writeJpeg(join(drop, 'nested', 'vineyard.jpg'), { seed: 5 }),
+  ]);
+  await core.invoke('library:index', { paths: [keep, drop] });
+  const folders = await core.invoke('library:listFolders', {});
+  return {
+    keep: folders.find((folder) => folder.path === keep)!,
+    drop: folders.find((folder) => folder.path === drop)!,
+    dropFiles: files.slice(1),
+  };
+}
+
+const sha1 = (path: string) => createHash('sha1').update(readFileSync(path)).digest('hex');
+
+describe('removing a folder from the library', () => {
+  it('takes its photos, captions and jobs out of the library and the search, and leaves the files alone', async () => {
+    const { core, changed, vision } = removalCore();
+    await vision();
+    const { keep, drop, dropFiles } = await twoFolders(core);
+    await core.caption({ provider: 'vision', paths: [dropFiles[0]!, join(keep.path, 'harbour.jpg')], options: {}, force: false });
+    await core.invoke('queue:pause', { paths: [drop.path] });
+    // The rest of the folder waits in the paused queue.
+    await core.invoke('captions:queue', { provider: 'vision', paths: [drop.path] });
+    expect((await core.invoke('queue:list', { paths: [drop.path], states: ['queued'] })).length).toBe(2);
+    const before = dropFiles.map(sha1);
+
+    changed.length = 0;
+    expect(await core.invoke('library:removeFolder', { folderId: drop.id })).toBeNull();
+    expect(changed).toContainEqual([drop.id]);
+
+    expect((await core.invoke('library:listFolders', {})).map((folder) => folder.id)).toEqual([keep.id]);
+    expect(dropFiles.map(sha1)).toEqual(before);
+    const everything = await core.invoke('photos:search', { text: '', includeMissing: true });
+    expect(everything.results.map((hit) => hit.fileName)).toEqual(['harbour.jpg']);
+    expect((await core.invoke('photos:search', { text: 'orchard OR meadow OR study' })).results.map((hit) => hit.fileName)).toEqual([
+      'harbour.jpg',
+    ]);
+    expect((await core.invoke('search:folderCounts', { text: '' })).map((count) => count.folderId)).toEqual([keep.id]);
+    expect(await core.invoke('library:status', {})).toMatchObject({ folders: 1, photos: 1, captioned: 1, queued: 0 });
+    expect(await core.invoke('queue:list', { states: [] })).toHaveLength(1);
+    // Its pause went with it.
+    expect((await core.invoke('queue:status', {})).pausedScopes).toEqual([]);
+
+    await expect(core.invoke('library:removeFolder', { folderId: drop.id })).rejects.toThrow(`No library folder with id ${drop.id}.`);
+    await expect(core.invoke('library:removeFolder', { folderId: 'drop' })).rejects.toThrow(/^Invalid folderId: /);
+
+    // Added again, it is indexed afresh from the untouched files.
+    await core.invoke('library:index', { paths: [drop.path] });
+    expect(await core.invoke('library:status', {})).toMatchObject({ folders: 2, photos: 4, captioned: 1 });
+  });
+
+  it('lets running caption jobs of the folder end quietly while the queue goes on', async () => {
+    const { core, logger, vision } = removalCore(400);
+    const server = await vision();
+    const { keep, drop } = await twoFolders(core);
+    await core.invoke('captions:queue', { provider: 'vision', paths: [drop.path] });
+    await waitFor('a caption request of the folder', () => server.received >= 2);
+
+    await core.invoke('library:removeFolder', { folderId: drop.id });
+    await waitFor('the requests in flight to end', () => server.inFlight === 0 && core.queue.status().counts.running === 0);
+    const kept = await core.caption({ provider: 'vision', paths: [keep.path], options: {}, force: false });
+    expect(kept).toMatchObject({ captioned: 1, failed: [] });
+    expect(logger.lines.filter((line) => line.startsWith('ERROR'))).toEqual([]);
+    expect(logger.lines.some((line) => /ended: its photo left the library/.test(line))).toBe(true);
+    expect(await core.invoke('library:status', {})).toMatchObject({ photos: 1, captioned: 1, failed: 0 });
+  });
+
+  it('stops watching the folder it removed', async () => {
+    const { core } = removalCore();
+    const { keep, drop } = await twoFolders(core);
+    await core.startWatching();
+
+    await core.invoke('library:removeFolder', { folderId: drop.id });
+    await writeJpeg(join(drop.path, 'late.jpg'), { seed: 8 });
+    await writeJpeg(join(keep.path, 'later.jpg'), { seed: 9 });
+    await waitFor('the kept folder to index its new photo', () => core.status().photos === 2);
+    const everything = await core.invoke('photos:search', { text: '', includeMissing: true });
+    expect(everything.results.map((hit) => hit.fileName).sort()).toEqual(['harbour.jpg', 'later.jpg']);
+    expect((await core.invoke('library:listFolders', {})).map((folder) => folder.id)).toEqual([keep.id]);
+  });
+});
