@@ -79,7 +79,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
     if (url.pathname.startsWith('/api/')) {
       if (!check.tokenValid(request, url)) return sendJson(response, 401, { error: 'Missing or wrong access token.' });
-      const name = url.pathname.match(/^\/api\/call\/([^/]+)$/)?.[1];
+      const name = decodedSegment(url.pathname.match(/^\/api\/call\/([^/]+)$/)?.[1]);
       if (name === undefined || !callNames.includes(name as CallName)) return sendJson(response, 404, { error: 'No such call.' });
       if (request.method !== 'POST') return sendJson(response, 405, { error: 'Calls are POSTed.' }, { Allow: 'POST' });
       if (!check.originAllowed(request)) return sendJson(response, 403, { error: 'Cross-origin calls are refused.' });
@@ -167,6 +167,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       });
     },
   };
+}
+
+/** A path segment decoded (fetch may send `library%3Astatus`), or undefined when it cannot be. */
+function decodedSegment(segment: string | undefined): string | undefined {
+  try {
+    return segment === undefined ? undefined : decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
 }
 
 function send(client: WebSocket, message: string): void {

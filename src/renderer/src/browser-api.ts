@@ -1,5 +1,5 @@
 import { callNames, eventNames, shellCallNames } from '../../shared/contract';
-import type { CaptionistApi, CallName, EventName } from '../../shared/contract';
+import type { CaptionistApi, EventName } from '../../shared/contract';
 
 const tokenKey = 'captionist:token';
 
@@ -62,7 +62,7 @@ export function browserApi(): CaptionistApi {
     async invoke(name, input) {
       if (!callNames.includes(name)) throw new Error(`Unknown call: ${String(name)}`);
       if (!token) throw new Error(noToken);
-      const response = await fetch(`/api/call/${encodeURIComponent(name as CallName)}`, {
+      const response = await fetch(`/api/call/${name}`, {
         method: 'POST',
         headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
         body: JSON.stringify(input ?? {}),
