@@ -48,6 +48,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
+  // Normally stopped by the last test already.
   if (serve && serve.exitCode === null) {
     const exited = new Promise((done) => serve.once('exit', done));
     serve.kill('SIGTERM');
@@ -125,5 +126,12 @@ describe('captionist serve in a browser', () => {
     });
     expect(refused).toMatchObject({ status: 401, error: expect.stringContaining('#token=') });
     expect(await page.getByRole('img').count()).toBe(0);
+  });
+
+  it('stops cleanly on SIGTERM', async () => {
+    const exited = new Promise<number | null>((done) => serve.once('exit', done));
+    serve.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(stderr).toContain('Stopping');
   });
 });

@@ -135,6 +135,11 @@ describe('captionist serve, over HTTP', () => {
     expect(status.headers['access-control-allow-origin']).toBeUndefined();
   });
 
+  it('says how to build the UI when it is missing', async () => {
+    const core = testCore();
+    await expect(startServer({ core, events: new EventHub(), uiDir: tempDir() })).rejects.toThrow(/npm run build:web/);
+  });
+
   it('reports an unexpected error by its message only, never its stack', async () => {
     const events = new EventHub();
     const core = testCore({ emit: events.emit });
