@@ -71,33 +71,32 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
 
   const handleRequest = async (request: IncomingMessage, response: ServerResponse) => {
-    const check = access;
-    const hostAllowed = check.hostAllowed(request);
+    const hostAllowed = access.hostAllowed(request);
     setSecurityHeaders(response, hostAllowed ? request.headers.host! : null);
     if (!hostAllowed) return sendJson(response, 421, { error: 'Unknown host; open the address captionist serve printed.' });
     const url = new URL(request.url ?? '/', 'http://localhost');
 
     if (url.pathname.startsWith('/api/')) {
-      if (!check.tokenValid(request, url)) return sendJson(response, 401, { error: 'Missing or wrong access token.' });
+      if (!access.tokenValid(request, url)) return sendJson(response, 401, { error: 'Missing or wrong access token.' });
       const name = decodedSegment(url.pathname.match(/^\/api\/call\/([^/]+)$/)?.[1]);
       if (name === undefined || !callNames.includes(name as CallName)) return sendJson(response, 404, { error: 'No such call.' });
       if (request.method !== 'POST') return sendJson(response, 405, { error: 'Calls are POSTed.' }, { Allow: 'POST' });
-      if (!check.originAllowed(request)) return sendJson(response, 403, { error: 'Cross-origin calls are refused.' });
+      if (!access.originAllowed(request)) return sendJson(response, 403, { error: 'Cross-origin calls are refused.' });
       return answerCall(request, response, name as CallName);
     }
 
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       return sendJson(response, 405, { error: 'Method not allowed.' }, { Allow: 'GET, HEAD' });
     }
-    const media = url.pathname.match(mediaPath);
     if (url.pathname.startsWith('/media/')) {
-      if (!check.tokenValid(request, url)) return sendJson(response, 401, { error: 'Missing or wrong access token.' });
+      const media = url.pathname.match(mediaPath);
+      if (!access.tokenValid(request, url)) return sendJson(response, 401, { error: 'Missing or wrong access token.' });
       // No decoding: a fingerprint is 32 hex digits, and the core refuses anything else.
       const file = media && (await options.core.mediaFile(media[1] as MediaKind, media[2]!));
       if (!file) return sendJson(response, 404, { error: 'Not found.' });
       // A fingerprint names the file's content, so its thumbnail never changes; previews are
       // remade when their size settings change, so those are checked again after an hour.
-      const cacheControl = media![1] === 'thumb' ? 'private, max-age=31536000, immutable' : 'private, max-age=3600';
+      const cacheControl = media?.[1] === 'thumb' ? 'private, max-age=31536000, immutable' : 'private, max-age=3600';
       return sendFile(response, file, request.method === 'HEAD', cacheControl);
     }
 
@@ -128,16 +127,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
 
   http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const check = access;
     const url = new URL(request.url ?? '/', 'http://localhost');
     const refusal =
       url.pathname !== '/api/events'
         ? '404 Not Found'
-        : !check.hostAllowed(request)
+        : !access.hostAllowed(request)
           ? '421 Misdirected Request'
-          : !check.tokenValid(request, url)
+          : !access.tokenValid(request, url)
             ? '401 Unauthorized'
-            : !check.originAllowed(request)
+            : !access.originAllowed(request)
               ? '403 Forbidden'
               : null;
     if (refusal) {
