@@ -13,12 +13,13 @@ import type { CaptionOptionOverrides, CaptionRunResult, CostEstimate, ProviderSu
 import type { IndexResult, LibraryStatus } from '../../shared/domain';
 import { presetNames } from '../providers/presets';
 import { createCore } from '../core';
-import type { Core } from '../core';
+import type { Core, CoreOptions } from '../core';
 import { resolveDataDir } from '../data-dir';
 import { UserError } from '../errors';
 import { price, UsageError, wholeNumber } from './args';
 import { captionRunReporter, progressBar } from './progress';
 import { queueCommand, watchCommand } from './queue.commands';
+import { serveCommand, serveUsage } from './serve.command';
 import { albumsCommand, searchCommand, searchOptions, searchUsage } from './search.command';
 import { stopOnSignals } from './signals';
 import { writeCommands, writeUsage } from './write.commands';
@@ -57,6 +58,7 @@ ${searchUsage}
   folder-options PATH [--detail L] [--focus F] [--language L] [--context C] [--clear]
                            Set the caption options every run on a library folder starts from
 ${writeUsage}
+${serveUsage}
 
 Options:
   --home DIR               Library data folder (default: $CAPTIONIST_HOME, else the app-data folder)
@@ -105,6 +107,7 @@ const options = {
   'approved-only': { type: 'boolean', default: false },
   format: { type: 'string' },
   out: { type: 'string' },
+  port: { type: 'string' },
   ...searchOptions,
 } satisfies ParseArgsConfig['options'];
 
@@ -139,9 +142,10 @@ export async function main(
   try {
     const run = commands[command];
     if (!run) throw new UsageError(`unknown command "${command}"`);
-    const openCore = () =>
+    const openCore = (extra: Pick<CoreOptions, 'emit'> = {}) =>
       (core = createCore({
         dataDir: resolveDataDir({ flag: values.home, env, platform: process.platform, homeDir: homedir() }),
+        ...extra,
       }));
     return (await run({ args, flags: values, json: values.json, openCore, io })) ?? 0;
   } catch (error) {
@@ -164,7 +168,8 @@ export interface CommandContext {
   args: string[];
   flags: Flags;
   json: boolean;
-  openCore: () => Core;
+  /** `serve` passes the emit its server forwards to pages. */
+  openCore: (extra?: Pick<CoreOptions, 'emit'>) => Core;
   io: Io;
 }
 
@@ -265,6 +270,8 @@ const commands: Record<string, (context: CommandContext) => Promise<number | voi
         : `Caption options for ${updated.path}: ${JSON.stringify(updated.captionOptions)}\n`,
     );
   },
+
+  serve: serveCommand,
 
   ...writeCommands,
 };

@@ -1,0 +1,242 @@
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import type { WebSocket } from 'ws';
+import { callNames } from '../../shared/contract';
+import type { CallName } from '../../shared/contract';
+import type { Core, MediaKind } from '../core';
+import { UserError } from '../errors';
+import { AccessCheck, newAccessToken } from './access';
+import type { EventHub } from './event-hub';
+import { fileUnder, sendFile } from './static-files';
+
+export interface ServerOptions {
+  core: Pick<Core, 'invoke' | 'mediaFile'>;
+  /** The hub the core emits into; every event goes to every connected page. */
+  events: EventHub;
+  /** The built UI (out/renderer). */
+  uiDir: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Given by tests; a fresh random one otherwise. */
+  token?: string;
+  /** Where unexpected errors are reported (their messages only go to the page). */
+  onError?: (error: unknown) => void;
+}
+
+export interface RunningServer {
+  port: number;
+  token: string;
+  /** The address to open: the token rides in the fragment, which browsers never send anywhere. */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** API bodies are small JSON inputs; anything larger is a mistake or an attack. */
+export const maxBodyBytes = 1024 * 1024;
+
+/** A client that falls this far behind (a frozen tab) is dropped; it reconnects when it wakes. */
+const maxBufferedEventBytes = 8 * 1024 * 1024;
+
+const mediaPath = /^\/media\/(thumb|preview)\/([^/]+)$/;
+
+/** Starts the loopback HTTP and WebSocket bridge between a browser page and the core. */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  if (!existsSync(join(options.uiDir, 'index.html'))) {
+    throw new UserError(`The web UI is not built (no ${join(options.uiDir, 'index.html')}). Run "npm run build:web" first.`);
+  }
+  const token = options.token ?? newAccessToken();
+  const http = createServer();
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: 1024 });
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new UserError(`Port ${options.port} is in use; choose another with --port, or leave it out to take a free one.`) : error),
+    );
+    http.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const address = http.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  // Requests are handled only from here on, once the port (part of every allowed Host) is known.
+  const access = new AccessCheck(token, port);
+
+  http.on('request', (request, response) => {
+    handleRequest(request, response).catch((error: unknown) => {
+      options.onError?.(error);
+      if (!response.headersSent) sendJson(response, 500, { error: 'Internal error' });
+      else response.destroy();
+    });
+  });
+
+  const handleRequest = async (request: IncomingMessage, response: ServerResponse) => {
+    const hostAllowed = access.hostAllowed(request);
+    setSecurityHeaders(response, hostAllowed ? request.headers.host! : null);
+    if (!hostAllowed) return sendJson(response, 421, { error: 'Unknown host; open the address captionist serve printed.' });
+    const url = new URL(request.url ?? '/', 'http://localhost');
+
+    if (url.pathname.startsWith('/api/')) {
+      if (!access.tokenValid(request, url)) return sendJson(response, 401, { error: 'Missing or wrong access token.' });
+      const name = decodedSegment(url.pathname.match(/^\/api\/call\/([^/]+)$/)?.[1]);
+      if (name === undefined || !callNames.includes(name as CallName)) return sendJson(response, 404, { error: 'No such call.' });
+      if (request.method !== 'POST') return sendJson(response, 405, { error: 'Calls are POSTed.' }, { Allow: 'POST' });
+      if (!access.originAllowed(request)) return sendJson(response, 403, { error: 'Cross-origin calls are refused.' });
+      return answerCall(request, response, name as CallName);
+    }
+
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      return sendJson(response, 405, { error: 'Method not allowed.' }, { Allow: 'GET, HEAD' });
+    }
+    if (url.pathname.startsWith('/media/')) {
+      const media = url.pathname.match(mediaPath);
+      if (!access.tokenValid(request, url)) return sendJson(response, 401, { error: 'Missing or wrong access token.' });
+      // No decoding: a fingerprint is 32 hex digits, and the core refuses anything else.
+      const file = media && (await options.core.mediaFile(media[1] as MediaKind, media[2]!));
+      if (!file) return sendJson(response, 404, { error: 'Not found.' });
+      // A fingerprint names the file's content, so its thumbnail never changes; previews are
+      // remade when their size settings change, so those are checked again after an hour.
+      const cacheControl = media?.[1] === 'thumb' ? 'private, max-age=31536000, immutable' : 'private, max-age=3600';
+      return sendFile(response, file, request.method === 'HEAD', cacheControl);
+    }
+
+    const file = fileUnder(options.uiDir, url.pathname);
+    if (!file) return sendJson(response, 404, { error: 'Not found.' });
+    // Vite names assets by content hash; index.html must be checked each time to find new ones.
+    const cacheControl = url.pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
+    return sendFile(response, file, request.method === 'HEAD', cacheControl);
+  };
+
+  const answerCall = async (request: IncomingMessage, response: ServerResponse, name: CallName) => {
+    const body = await readBody(request);
+    if (body === 'too large') return sendJson(response, 413, { error: `A call's input may be at most ${maxBodyBytes} bytes.` });
+    let input: unknown;
+    try {
+      input = body.length ? JSON.parse(body.toString('utf8')) : {};
+    } catch {
+      return sendJson(response, 400, { error: 'The input is not valid JSON.' });
+    }
+    try {
+      sendJson(response, 200, (await options.core.invoke(name, input)) ?? null);
+    } catch (error) {
+      if (error instanceof UserError) return sendJson(response, 400, { error: error.message });
+      options.onError?.(error);
+      // The message helps the photographer; the stack stays in this process.
+      sendJson(response, 500, { error: error instanceof Error ? error.message : String(error) });
+    }
+  };
+
+  http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const refusal =
+      url.pathname !== '/api/events'
+        ? '404 Not Found'
+        : !access.hostAllowed(request)
+          ? '421 Misdirected Request'
+          : !access.tokenValid(request, url)
+            ? '401 Unauthorized'
+            : !access.originAllowed(request)
+              ? '403 Forbidden'
+              : null;
+    if (refusal) {
+      socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
+    sockets.handleUpgrade(request, socket, head, (client) => sockets.emit('connection', client));
+  });
+
+  const unsubscribe = options.events.subscribe((event) => {
+    const message = JSON.stringify(event);
+    for (const client of sockets.clients) send(client, message);
+  });
+
+
+  return {
+    port,
+    token,
+    url: `http://127.0.0.1:${port}/#token=${token}`,
+    async close() {
+      unsubscribe();
+      for (const client of sockets.clients) client.terminate();
+      sockets.close();
+      await new Promise<void>((resolve) => {
+        http.close(() => resolve());
+        http.closeAllConnections();
+      });
+    },
+  };
+}
+
+/** A path segment decoded (fetch may send `library%3Astatus`), or undefined when it cannot be. */
+function decodedSegment(segment: string | undefined): string | undefined {
+  try {
+    return segment === undefined ? undefined : decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
+function send(client: WebSocket, message: string): void {
+  if (client.readyState !== client.OPEN) return;
+  if (client.bufferedAmount > maxBufferedEventBytes) client.terminate();
+  else client.send(message);
+}
+
+/** The body, or 'too large' as soon as it passes the limit (the rest is not read into memory). */
+async function readBody(request: IncomingMessage): Promise<Buffer | 'too large'> {
+  const declared = Number(request.headers['content-length'] ?? 0);
+  if (declared > maxBodyBytes) {
+    // Discarded unread, so the client sees the 413 rather than a reset connection.
+    request.resume();
+    return 'too large';
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBodyBytes) {
+      request.resume();
+      return 'too large';
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown, headers: OutgoingHttpHeaders = {}): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+    // A refused oversized body is not read: close instead of draining it.
+    ...(status === 413 ? { Connection: 'close' } : {}),
+    ...headers,
+  });
+  response.end(text);
+}
+
+/**
+ * The desktop app's policy (src/main/electron/security.ts) for a page served over HTTP: its own
+ * origin for everything, plus the event socket on the same host and port. No CORS headers: no
+ * other origin may read anything here.
+ */
+function setSecurityHeaders(response: ServerResponse, host: string | null): void {
+  const policy = [
+    `default-src 'self'`,
+    `img-src 'self' data:`,
+    `style-src 'self' 'unsafe-inline'`,
+    `script-src 'self'`,
+    `connect-src 'self'${host ? ` ws://${host}` : ''}`,
+    `object-src 'none'`,
+    `base-uri 'none'`,
+    `form-action 'none'`,
+    `frame-ancestors 'none'`,
+  ].join('; ');
+  response.setHeader('Content-Security-Policy', policy);
+  response.setHeader('X-Content-Type-Options', 'nosniff');
+  response.setHeader('Referrer-Policy', 'no-referrer');
+  response.setHeader('X-Frame-Options', 'DENY');
+  response.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+  response.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+}

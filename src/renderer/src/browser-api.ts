@@ -1,0 +1,99 @@
+import { callNames, eventNames, shellCallNames } from '../../shared/contract';
+import type { CaptionistApi, EventName } from '../../shared/contract';
+
+const tokenKey = 'captionist:token';
+
+/** Waits between reconnection attempts after the event socket drops: doubling, capped. */
+const firstRetryMs = 500;
+const maxRetryMs = 10_000;
+
+/**
+ * The token `captionist serve` put in the address's fragment: kept for this tab only (a reload
+ * keeps working, a closed tab forgets it) and taken out of the address bar, so it is not
+ * bookmarked, shared or left on screen.
+ */
+function takeAccessToken(): string | null {
+  const fromAddress = new URLSearchParams(window.location.hash.slice(1)).get('token');
+  if (fromAddress) {
+    window.sessionStorage.setItem(tokenKey, fromAddress);
+    window.history.replaceState(null, '', window.location.pathname + window.location.search);
+    return fromAddress;
+  }
+  return window.sessionStorage.getItem(tokenKey);
+}
+
+const noToken =
+  'This page has no access token. Open the full address that "captionist serve" printed (it ends with #token=...).';
+
+/**
+ * `window.api` for a page served by `captionist serve`: calls are POSTed to the loopback server,
+ * events arrive over one WebSocket, and media come from its /media URLs.
+ */
+export function browserApi(): CaptionistApi {
+  const token = takeAccessToken();
+  const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
+  let connecting = false;
+  let retryMs = firstRetryMs;
+
+  const connect = () => {
+    if (!token) return;
+    const url = new URL('/api/events', window.location.href);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    url.searchParams.set('token', token);
+    const socket = new WebSocket(url);
+    socket.onopen = () => {
+      retryMs = firstRetryMs;
+    };
+    socket.onmessage = (message) => {
+      const event = JSON.parse(String(message.data)) as { name: EventName; payload: unknown };
+      for (const listener of listeners.get(event.name) ?? []) listener(event.payload);
+    };
+    // The server restarted or the machine slept: try again, more slowly each time.
+    socket.onclose = () => {
+      window.setTimeout(connect, retryMs);
+      retryMs = Math.min(retryMs * 2, maxRetryMs);
+    };
+  };
+
+  const mediaUrl = (kind: 'thumb' | 'preview', fingerprint: string) =>
+    `/media/${kind}/${encodeURIComponent(fingerprint)}?token=${encodeURIComponent(token ?? '')}`;
+
+  return {
+    async invoke(name, input) {
+      if (!callNames.includes(name)) throw new Error(`Unknown call: ${String(name)}`);
+      if (!token) throw new Error(noToken);
+      const response = await fetch(`/api/call/${name}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(input ?? {}),
+      });
+      const body = (await response.json().catch(() => null)) as { error?: string } | null;
+      if (response.status === 401) throw new Error(`${noToken} The token of an earlier "captionist serve" no longer works.`);
+      if (!response.ok) throw new Error(body?.error ?? `Captionist answered ${response.status} ${response.statusText}`);
+      return body as never;
+    },
+    shell(name) {
+      if (!shellCallNames.includes(name)) return Promise.reject(new Error(`Unknown shell call: ${String(name)}`));
+      return Promise.reject(new Error('Folder pickers exist only in the desktop app: type or paste the folder\'s path instead.'));
+    },
+    on(name, listener) {
+      if (!eventNames.includes(name)) throw new Error(`Unknown event: ${String(name)}`);
+      // One socket for every subscription, opened with the first.
+      if (!connecting) {
+        connecting = true;
+        connect();
+      }
+      const forName = listeners.get(name) ?? new Set();
+      listeners.set(name, forName);
+      // A fresh function per subscription, so each unsubscribe removes exactly its own.
+      const subscription = (payload: unknown) => (listener as (payload: unknown) => void)(payload);
+      forName.add(subscription);
+      return () => {
+        forName.delete(subscription);
+      };
+    },
+    thumbnailUrl: (fingerprint) => mediaUrl('thumb', fingerprint),
+    previewUrl: (fingerprint) => mediaUrl('preview', fingerprint),
+    hasNativeDialogs: false,
+  };
+}

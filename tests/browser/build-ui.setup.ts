@@ -1,0 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+
+/** The browser tests serve the built UI: build it once per run (about a second, renderer only). */
+export default function buildUi(): void {
+  execFileSync(process.execPath, [resolve(import.meta.dirname, '../../scripts/build-web.js')], { stdio: 'inherit' });
+}
