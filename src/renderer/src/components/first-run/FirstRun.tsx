@@ -62,8 +62,12 @@ export function FirstRun({ onPickFolder, onDone }: FirstRunProps) {
     return () => dialog?.removeEventListener('cancel', keepOpen);
   }, []);
 
-  // Each step starts with its heading focused, so a screen reader announces where the user is.
+  // Each later step starts with its heading focused, so a screen reader announces where the user is;
+  // the first one leaves focus where the dialog put it (the first choice).
+  const shownStep = useRef(step);
   useEffect(() => {
+    if (shownStep.current === step) return;
+    shownStep.current = step;
     headingRef.current?.focus();
   }, [step]);
 
