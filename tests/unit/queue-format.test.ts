@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import {
+  countEntries,
+  formatBytes,
+  formatEta,
+  formatUsd,
+  isQueueIdle,
+  laneStateText,
+  queueProgress,
+  trackRun,
+} from '../../src/renderer/src/components/queue/queue-format';
+import type { CaptionProgress } from '../../src/shared/captioning';
+import type { QueueCounts, QueueStatus } from '../../src/shared/queue';
+
+const counts = (changes: Partial<QueueCounts> = {}): QueueCounts => ({
+  queued: 0,
+  running: 0,
+  waitingForRetry: 0,
+  paused: 0,
+  done: 0,
+  failed: 0,
+  cancelled: 0,
+  ...changes,
+});
+
+const status = (changes: Partial<QueueCounts>): QueueStatus => ({
+  counts: counts(changes),
+  perMinute: 0,
+  etaSeconds: null,
+  costUsd: null,
+  globallyPaused: false,
+  pausedScopes: [],
+  lanes: [],
+});
+
+const run = (runId: number, done: number, failed: number, total: number): CaptionProgress => ({
+  runId,
+  provider: 'inf',
+  done,
+  failed,
+  total,
+  costUsd: null,
+  providerState: 'running',
+  providerMessage: null,
+});
+
+describe('queue formatting', () => {
+  it('writes money with cents, and small sums to a hundredth of a cent', () => {
+    expect(formatUsd(null)).toBe('no price set');
+    expect(formatUsd(0)).toBe('$0.00');
+    expect(formatUsd(12.345)).toBe('$12.35');
+    expect(formatUsd(0.0042)).toBe('$0.0042');
+  });
+
+  it('writes sizes in binary units', () => {
+    expect(formatBytes(512)).toBe('512 B');
+    expect(formatBytes(1536)).toBe('1.5 KB');
+    expect(formatBytes(25 * 1024 * 1024)).toBe('25 MB');
+  });
+
+  it('writes the time left in minutes and hours', () => {
+    expect(formatEta(null)).toBeNull();
+    expect(formatEta(-1)).toBeNull();
+    expect(formatEta(30)).toBe('less than a minute');
+    expect(formatEta(600)).toBe('about 10 min');
+    expect(formatEta(3600)).toBe('about 1 h');
+    expect(formatEta(4800)).toBe('about 1 h 20 min');
+  });
+
+  it('lists the counts that are not zero, in reading order', () => {
+    expect(countEntries(counts({ failed: 2, queued: 5 }))).toEqual([
+      { label: 'Queued', value: 5 },
+      { label: 'Failed', value: 2 },
+    ]);
+  });
+
+  it('names each lane state in words', () => {
+    expect(laneStateText('out-of-budget')).toBe('Out of budget');
+    expect(laneStateText('rate-limited')).toBe('Rate-limited');
+  });
+});
+
+describe('queue progress', () => {
+  it('is idle when nothing waits or runs, paused jobs included', () => {
+    expect(isQueueIdle(status({ done: 10, failed: 1 }))).toBe(true);
+    expect(isQueueIdle(status({ paused: 1 }))).toBe(false);
+  });
+
+  it('adds up the active runs', () => {
+    expect(queueProgress(status({ queued: 99 }), [run(1, 3, 1, 10), run(2, 0, 0, 5)])).toEqual({ finished: 4, total: 15 });
+  });
+
+  it('falls back to the counts without run progress, and shows nothing when idle', () => {
+    expect(queueProgress(status({ queued: 3, running: 1, done: 5, failed: 1 }), [])).toEqual({ finished: 6, total: 10 });
+    expect(queueProgress(status({ done: 5 }), [])).toBeNull();
+  });
+
+  it('keeps the newest progress of each unfinished run', () => {
+    let runs = trackRun([], run(1, 1, 0, 3));
+    runs = trackRun(runs, run(2, 0, 0, 2));
+    runs = trackRun(runs, run(1, 2, 0, 3));
+    expect(runs).toEqual([run(2, 0, 0, 2), run(1, 2, 0, 3)]);
+    expect(trackRun(runs, run(1, 2, 1, 3))).toEqual([run(2, 0, 0, 2)]);
+  });
+});
