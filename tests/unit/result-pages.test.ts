@@ -28,6 +28,19 @@ describe('result pages', () => {
     expect(pages.pagesToFetch(0, 10)).toEqual([0]);
   });
 
+  it('keeps the old results of a replaced search on screen until the new one answers', () => {
+    const pages = new ResultPages<string>(2);
+    pages.accept(pages.generation, 0, { total: 4, totalIsExact: true, results: ['a', 'b'] });
+    pages.accept(pages.generation, 1, { total: 4, totalIsExact: true, results: ['c', 'd'] });
+    pages.reset();
+    expect(pages.answered).toBe(false);
+    expect(pages.at(2)).toBe('c');
+    expect(pages.pagesToFetch(0, 1)).toEqual([0]);
+    pages.accept(pages.generation, 0, { total: 1, totalIsExact: true, results: ['x'] });
+    expect(pages.count).toBe(1);
+    expect(pages.loaded()).toEqual(['x']);
+  });
+
   it('keeps showing old pages after invalidate until fresh ones arrive', () => {
     const pages = new ResultPages<string>(2);
     pages.accept(pages.generation, 0, { total: 4, totalIsExact: true, results: ['a', 'b'] });

@@ -111,7 +111,6 @@ function LibraryFolder({ folder, tree, searching, scope, onScope, progress, onSe
   const children = tree?.children ?? [];
   const current = scope.kind === 'folder' && scope.folderId === folder.id;
   const meta: string[] = [];
-  if (folder.missingCount > 0) meta.push(`${plural(folder.missingCount, 'file')} missing`);
   meta.push(folder.lastIndexedAt ? `Indexed ${timeAgo(folder.lastIndexedAt, new Date())}` : 'Not indexed yet');
   if (folder.autoCaptionProvider) meta.push(`Auto-caption: ${folder.autoCaptionProvider}`);
   return (
@@ -142,7 +141,10 @@ function LibraryFolder({ folder, tree, searching, scope, onScope, progress, onSe
           <span className="folder-meta">{indexProgressText(progress)}</span>
         </div>
       ) : (
-        <div className={`folder-meta${folder.missingCount > 0 ? ' has-missing' : ''}`}>{meta.join(' · ')}</div>
+        <div className="folder-meta">
+          {folder.missingCount > 0 && <span className="has-missing">{plural(folder.missingCount, 'file')} missing · </span>}
+          {meta.join(' · ')}
+        </div>
       )}
       {expanded && children.length > 0 && (
         <SubfolderList nodes={children} scope={scope} onScope={onScope} searching={searching} />

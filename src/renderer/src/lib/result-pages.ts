@@ -11,7 +11,8 @@ interface StoredPage<T> {
  * Each request carries the generation it was made in; an answer from an older generation (a
  * search since replaced) is dropped. `invalidate()` starts a new generation but keeps the old
  * pages on screen until their fresh copies arrive, so a live reload loses neither scroll
- * position nor what is shown; `reset()` forgets everything for a new search.
+ * position nor what is shown. `reset()` starts a new search: the old results stay on screen
+ * until its first answer arrives and then all go, so typing does not make the grid flash empty.
  */
 export class ResultPages<T> {
   private pages = new Map<number, StoredPage<T>>();
@@ -20,6 +21,7 @@ export class ResultPages<T> {
   private knownTotal = 0;
   private totalExact = true;
   private totalGeneration = -1;
+  private dropOldPagesOnAnswer = false;
 
   constructor(readonly pageSize: number) {}
 
@@ -43,12 +45,10 @@ export class ResultPages<T> {
   }
 
   reset(): void {
-    this.pages.clear();
     this.requested.clear();
     this.currentGeneration++;
-    this.knownTotal = 0;
-    this.totalExact = true;
     this.totalGeneration = -1;
+    this.dropOldPagesOnAnswer = true;
   }
 
   invalidate(): void {
@@ -82,7 +82,7 @@ export class ResultPages<T> {
    */
   pagesToFetch(first: number, last: number): number[] {
     let end = Math.min(last, this.knownTotal - 1);
-    if (!this.answered) end = Math.max(end, 0);
+    if (!this.answered) end = Math.max(end, first);
     else if (!this.totalExact && last >= this.knownTotal - 1) end = this.knownTotal;
     const wanted: number[] = [];
     if (end < first) return wanted;
@@ -106,6 +106,10 @@ export class ResultPages<T> {
   /** Stores an answer; returns false (and changes nothing) when it belongs to an older generation. */
   accept(generation: number, page: number, answer: Pick<SearchResults, 'total' | 'totalIsExact'> & { results: readonly T[] }): boolean {
     if (generation !== this.currentGeneration) return false;
+    if (this.dropOldPagesOnAnswer) {
+      this.pages.clear();
+      this.dropOldPagesOnAnswer = false;
+    }
     this.pages.set(page, { generation, items: answer.results });
     const offset = page * this.pageSize;
     const end = offset + answer.results.length;
