@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import type { Folder, IndexProgress, SavedSearch } from '../../../shared/domain';
-import type { FolderNode } from '../lib/folder-tree';
+import { libraryFolderTree, type FolderNode } from '../lib/folder-tree';
 import { indexProgressText, plural, timeAgo } from '../lib/format';
 import type { SearchScope } from '../lib/search-criteria';
 import { Icon } from './Icon';
@@ -8,7 +8,7 @@ import { Icon } from './Icon';
 interface SidebarProps {
   folders: readonly Folder[];
   /** Matching photos per folder for the current search, as a tree per library folder. */
-  trees: ReadonlyMap<number, FolderNode>;
+  trees: ReadonlyMap<number, readonly FolderNode[]>;
   /** True while a search or filter narrows the counts: show matches instead of folder totals. */
   searching: boolean;
   scope: SearchScope;
@@ -30,7 +30,7 @@ interface SidebarProps {
 export function Sidebar(props: SidebarProps) {
   const { folders, trees, searching, scope, onScope, indexing } = props;
   const allPhotos = folders.reduce((sum, folder) => sum + folder.photoCount, 0);
-  const allMatches = [...trees.values()].reduce((sum, tree) => sum + tree.total, 0);
+  const allMatches = folders.reduce((sum, folder) => sum + libraryFolderTree(folder.path, trees.get(folder.id)).total, 0);
   return (
     <nav className="sidebar" aria-label="Library">
       <div className="sidebar-scroll">
@@ -98,7 +98,7 @@ function Count({ value }: { value: number }) {
 
 interface LibraryFolderProps {
   folder: Folder;
-  tree: FolderNode | undefined;
+  tree: readonly FolderNode[] | undefined;
   searching: boolean;
   scope: SearchScope;
   onScope(scope: SearchScope): void;
@@ -108,7 +108,7 @@ interface LibraryFolderProps {
 
 function LibraryFolder({ folder, tree, searching, scope, onScope, progress, onSettings }: LibraryFolderProps) {
   const [expanded, setExpanded] = useState(false);
-  const children = tree?.children ?? [];
+  const { children, total } = libraryFolderTree(folder.path, tree);
   const current = scope.kind === 'folder' && scope.folderId === folder.id;
   const meta: string[] = [];
   meta.push(folder.lastIndexedAt ? `Indexed ${timeAgo(folder.lastIndexedAt, new Date())}` : 'Not indexed yet');
@@ -125,7 +125,7 @@ function LibraryFolder({ folder, tree, searching, scope, onScope, progress, onSe
           onClick={() => onScope({ kind: 'folder', folderId: folder.id })}
         >
           <span className="folder-name">{folder.name}</span>
-          <Count value={searching ? (tree?.total ?? 0) : folder.photoCount} />
+          <Count value={searching ? total : folder.photoCount} />
         </button>
         <button type="button" className="icon-only subtle" aria-label={`Folder settings for ${folder.name}`} title="Folder settings" onClick={onSettings}>
           <Icon name="gear" />

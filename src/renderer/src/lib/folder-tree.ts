@@ -25,10 +25,10 @@ export function baseName(path: string): string {
 
 /**
  * Folder counts as a tree per library folder (keyed by its id), children by name. The core lists
- * every folder between a library folder and one with matches, so each entry's parent folder is
- * either listed too or it is a library folder's root.
+ * every folder between a library folder and one with matches, so normally each library folder has
+ * one root; should the root itself be missing, its listed subfolders stand in as the top level.
  */
-export function folderTrees(counts: readonly FolderCount[]): Map<number, FolderNode> {
+export function folderTrees(counts: readonly FolderCount[]): Map<number, FolderNode[]> {
   const nodes = new Map<string, FolderNode>();
   for (const count of counts) {
     nodes.set(`${count.folderId}:${count.path}`, {
@@ -40,16 +40,22 @@ export function folderTrees(counts: readonly FolderCount[]): Map<number, FolderN
       children: [],
     });
   }
-  const roots = new Map<number, FolderNode>();
+  const tops = new Map<number, FolderNode[]>();
   for (const node of nodes.values()) {
     const parent = nodes.get(`${node.folderId}:${parentPath(node.path)}`);
     if (parent) parent.children.push(node);
-    else {
-      // The shortest path of a library folder is its root.
-      const known = roots.get(node.folderId);
-      if (!known || node.path.length < known.path.length) roots.set(node.folderId, node);
-    }
+    else tops.set(node.folderId, [...(tops.get(node.folderId) ?? []), node]);
   }
-  for (const node of nodes.values()) node.children.sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
-  return roots;
+  const byName = (a: FolderNode, b: FolderNode) => a.name.localeCompare(b.name, undefined, { numeric: true });
+  for (const node of nodes.values()) node.children.sort(byName);
+  for (const list of tops.values()) list.sort(byName);
+  return tops;
+}
+
+/** A library folder's subfolders and its matching-photo total, from its top-level nodes. */
+export function libraryFolderTree(folderPath: string, tops: readonly FolderNode[] | undefined): { children: FolderNode[]; total: number } {
+  if (!tops || tops.length === 0) return { children: [], total: 0 };
+  const root = tops.length === 1 && tops[0]!.path === folderPath ? tops[0]! : null;
+  if (root) return { children: root.children, total: root.total };
+  return { children: [...tops], total: tops.reduce((sum, node) => sum + node.total, 0) };
 }
