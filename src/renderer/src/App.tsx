@@ -1,103 +1,630 @@
-import { useCallback, useEffect, useState } from 'react';
-import type { Folder, IndexProgress, SearchResults } from '../../shared/domain';
-import { PhotoGrid } from './components/PhotoGrid';
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import type { CaptionProgress, ProviderSummary } from '../../shared/captioning';
+import type { Folder, FolderCount, IndexProgress, SavedSearch, SearchCriteria, SearchHit } from '../../shared/domain';
+import type { WriteProgress } from '../../shared/metadata';
+import type { QueueStatus } from '../../shared/queue';
+import type { AppSettings } from '../../shared/settings';
+import { CaptionDialog } from './components/CaptionDialog';
+import { ExportDialog } from './components/ExportDialog';
+import { FilterPanel } from './components/FilterPanel';
+import { FirstRun } from './components/first-run/FirstRun';
+import { FolderSettingsDialog } from './components/FolderSettingsDialog';
+import { Icon } from './components/Icon';
+import { Inspector } from './components/inspector/Inspector';
+import { ConfirmDialog, TextPromptDialog } from './components/Modal';
+import { PhotoGrid, type CellClick } from './components/PhotoGrid';
+import { QueuePanel } from './components/queue/QueuePanel';
 import { SearchBox } from './components/SearchBox';
+import { SelectionBar } from './components/SelectionBar';
+import { SettingsDialog } from './components/settings/SettingsDialog';
 import { Sidebar } from './components/Sidebar';
-import { StatusLine } from './components/StatusLine';
+import { StatusLine, type ActivityMessage } from './components/StatusLine';
 import { errorText } from './errors';
+import { useDebouncedValue } from './hooks/use-debounced-value';
+import { usePhotoResults } from './hooks/use-photo-results';
+import { folderTrees } from './lib/folder-tree';
+import { captionProgressText, indexProgressText, plural, queueText } from './lib/format';
+import {
+  activeFilterCount,
+  countText,
+  criteriaFrom,
+  initialSearch,
+  isFiltered,
+  searchStateFrom,
+  type SearchScope,
+  type SearchState,
+} from './lib/search-criteria';
+import { emptySelection, refreshItems, selectAll, selectOnly, selectRange, toggle, type Selection } from './lib/selection';
 
 const searchDelayMs = 150;
-const pageSize = 200;
+/** Indexing reports a change per batch of files: reload at most this often. */
+const reloadDelayMs = 300;
+/** The most photo ids one approve call takes. */
+const approveChunk = 10_000;
+
+type DialogState =
+  | { kind: 'addFolder'; resolve?: (path: string | null) => void }
+  | { kind: 'folderSettings'; folder: Folder }
+  | { kind: 'removeFolder'; folder: Folder }
+  | { kind: 'saveSearch' }
+  | { kind: 'renameAlbum'; album: SavedSearch }
+  | { kind: 'deleteAlbum'; album: SavedSearch }
+  | { kind: 'caption' }
+  | { kind: 'export' };
 
 export function App() {
-  const [folders, setFolders] = useState<Folder[]>([]);
-  const [folderId, setFolderId] = useState<number | undefined>();
-  const [text, setText] = useState('');
-  const [results, setResults] = useState<SearchResults | undefined>();
-  const [selectedId, setSelectedId] = useState<number | undefined>();
-  const [progress, setProgress] = useState<IndexProgress | undefined>();
-  const [error, setError] = useState<string | undefined>();
-  // Bumped on every 'library:changed' so the folder list and the results reload.
+  const [settings, setSettings] = useState<AppSettings | null>(null);
+  const [providers, setProviders] = useState<ProviderSummary[]>([]);
+  const [folders, setFolders] = useState<Folder[] | null>(null);
+  const [albums, setAlbums] = useState<SavedSearch[]>([]);
+  const [folderCounts, setFolderCounts] = useState<FolderCount[]>([]);
+  const [search, setSearch] = useState<SearchState>(initialSearch);
+  const [activeAlbumId, setActiveAlbumId] = useState<number | null>(null);
+  const [filtersOpen, setFiltersOpen] = useState(false);
+  const [selection, setSelection] = useState<Selection<SearchHit>>(emptySelection);
+  const [focusedIndex, setFocusedIndex] = useState(0);
+  const [openPhotoId, setOpenPhotoId] = useState<number | null>(null);
+  const [dialog, setDialog] = useState<DialogState | null>(null);
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const [firstRunDone, setFirstRunDone] = useState(false);
+  const [indexing, setIndexing] = useState<ReadonlyMap<string, IndexProgress>>(new Map());
+  const [captionRuns, setCaptionRuns] = useState<ReadonlyMap<number, CaptionProgress>>(new Map());
+  const [queueStatus, setQueueStatus] = useState<QueueStatus | null>(null);
+  const [writeProgress, setWriteProgress] = useState<WriteProgress | null>(null);
+  const [message, setMessage] = useState<ActivityMessage | undefined>();
+  const [busy, setBusy] = useState(false);
+  // Bumped (at most every reloadDelayMs) when the library changes: folders, counts and pages reload.
   const [libraryVersion, setLibraryVersion] = useState(0);
+  const reloadTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
-  const showError = useCallback((reason: unknown) => setError(errorText(reason)), []);
+  const info = useCallback((text: string) => setMessage({ text, tone: 'info' }), []);
+  const showError = useCallback((reason: unknown) => setMessage({ text: errorText(reason), tone: 'error' }), []);
+  const scheduleReload = useCallback(() => {
+    if (reloadTimer.current !== undefined) return;
+    reloadTimer.current = setTimeout(() => {
+      reloadTimer.current = undefined;
+      setLibraryVersion((version) => version + 1);
+    }, reloadDelayMs);
+  }, []);
+  useEffect(() => () => clearTimeout(reloadTimer.current), []);
 
-  useEffect(() => window.api.on('library:changed', () => setLibraryVersion((version) => version + 1)), []);
-  useEffect(() => window.api.on('index:progress', setProgress), []);
+  const loadSettings = useCallback(() => {
+    window.api.invoke('settings:get', {}).then(setSettings, showError);
+    window.api.invoke('providers:list', {}).then(setProviders, showError);
+  }, [showError]);
+  const loadAlbums = useCallback(() => {
+    window.api.invoke('search:listSaved', {}).then(setAlbums, showError);
+  }, [showError]);
+  useEffect(() => {
+    loadSettings();
+    loadAlbums();
+  }, [loadSettings, loadAlbums]);
 
   useEffect(() => {
     let current = true;
-    window.api.invoke('library:listFolders', {}).then((list) => {
-      if (current) setFolders(list);
-    }, showError);
+    window.api.invoke('library:listFolders', {}).then((list) => current && setFolders(list), showError);
     return () => {
       current = false;
     };
   }, [libraryVersion, showError]);
 
-  // Search as the user types, once typing pauses; a stale answer never replaces a newer one.
+  // Live updates from the core.
+  useEffect(() => {
+    const stops = [
+      window.api.on('library:changed', scheduleReload),
+      window.api.on('index:progress', (progress) => {
+        setIndexing((old) => new Map(old).set(progress.folder, progress));
+        if (progress.phase === 'done') scheduleReload();
+      }),
+      window.api.on('caption:progress', (progress) => {
+        setCaptionRuns((old) => new Map(old).set(progress.runId, progress));
+        if (progress.done + progress.failed >= progress.total) {
+          const failed = progress.failed > 0 ? `, ${plural(progress.failed, 'photo')} failed` : '';
+          setMessage({ text: `Captioned ${plural(progress.done, 'photo')} with ${progress.provider}${failed}.`, tone: 'info' });
+          scheduleReload();
+        }
+      }),
+      window.api.on('queue:progress', setQueueStatus),
+      window.api.on('metadata:progress', (progress) => {
+        setWriteProgress(progress);
+        if (progress.done >= progress.total) scheduleReload();
+      }),
+      window.api.on('watch:notice', ({ message: text }) => setMessage({ text, tone: 'info' })),
+    ];
+    return () => stops.forEach((stop) => stop());
+  }, [scheduleReload]);
+
+  // Search as the user types, once typing pauses.
+  const criteriaKey = JSON.stringify(criteriaFrom(search));
+  const settledKey = useDebouncedValue(criteriaKey, searchDelayMs);
+  const settled = useMemo(() => JSON.parse(settledKey) as SearchCriteria, [settledKey]);
+  const results = usePhotoResults(settled, libraryVersion);
+  const { pages } = results;
+  const count = pages.count;
+
+  useEffect(() => setFocusedIndex(0), [settledKey]);
+  useEffect(() => {
+    if (results.error) showError(results.error);
+  }, [results.error, showError]);
+
+  // Counts per folder for the same search, everywhere in the library.
+  const countsKey = useMemo(() => {
+    const { folder, folderId, sort, ...rest } = settled;
+    void folder;
+    void folderId;
+    void sort;
+    return JSON.stringify(rest);
+  }, [settled]);
   useEffect(() => {
     let current = true;
-    const timer = setTimeout(() => {
-      window.api.invoke('photos:search', { text, folderId, limit: pageSize }).then((found) => {
-        if (!current) return;
-        setResults(found);
-        setError(undefined);
-      }, showError);
-    }, searchDelayMs);
+    window.api
+      .invoke('search:folderCounts', JSON.parse(countsKey) as SearchCriteria)
+      .then((counts) => current && setFolderCounts(counts), showError);
     return () => {
       current = false;
-      clearTimeout(timer);
     };
-  }, [text, folderId, libraryVersion, showError]);
+  }, [countsKey, libraryVersion, showError]);
+  const trees = useMemo(() => folderTrees(folderCounts), [folderCounts]);
+
+  // Keep what the selection holds of each photo current as fresh pages arrive.
+  useEffect(() => {
+    if (selection.items.size === 0) return;
+    setSelection((old) => refreshItems(old, pages.loaded().map((hit) => [hit.id, hit] as const)));
+  }, [results.revision]);
+
+  // The count is kept until the new search answers, so it does not flicker while typing.
+  const countRef = useRef('');
+  if (pages.answered) {
+    countRef.current = countText(count, pages.countIsExact, { text: settled.text ?? '', filters: search.filters });
+  }
+
+  const updateSearch = (change: Partial<SearchState>) => {
+    setSearch((old) => ({ ...old, ...change }));
+    setActiveAlbumId(null);
+  };
+
+  const itemsBetween = (first: number, last: number) => pages.loadedBetween(first, last).map((hit) => [hit.id, hit] as const);
+
+  const onCellClick = (index: number, photo: SearchHit, how: CellClick) => {
+    setSelection((old) => {
+      if (how.range) return selectRange(old, index, itemsBetween, how.toggle);
+      if (how.toggle) return toggle(old, index, photo.id, photo);
+      return selectOnly(index, photo.id, photo);
+    });
+  };
+
+  const onKeyboardMove = (index: number, extend: boolean) => {
+    const from = focusedIndex;
+    setFocusedIndex(index);
+    if (!extend) return;
+    setSelection((old) => selectRange(old.anchor === null ? { ...old, anchor: from } : old, index, itemsBetween));
+  };
+
+  const onToggle = (index: number) => {
+    const photo = pages.at(index);
+    if (photo) setSelection((old) => toggle(old, index, photo.id, photo));
+  };
+
+  const openAt = (index: number) => {
+    const photo = pages.at(index);
+    if (photo) setOpenPhotoId(photo.id);
+  };
+
+  const closeInspector = () => {
+    setOpenPhotoId(null);
+    // Back to the photo that was open, so keyboard users keep their place.
+    requestAnimationFrame(() => document.querySelector<HTMLElement>('.photo-grid [tabindex="0"]')?.focus());
+  };
+
+  const selected = [...selection.items.values()];
+
+  const addAndIndex = async (path: string): Promise<string | void> => {
+    let folder: Folder;
+    try {
+      folder = await window.api.invoke('library:addFolder', { path });
+    } catch (reason) {
+      return errorText(reason);
+    }
+    setDialog(null);
+    setFolders((old) => (old ? [...old.filter((known) => known.id !== folder.id), folder] : [folder]));
+    info(`Added ${folder.name}; indexing its photos…`);
+    try {
+      const indexed = await window.api.invoke('library:index', { paths: [folder.path] });
+      const errors = indexed.errors.length > 0 ? `; ${plural(indexed.errors.length, 'file')} could not be read` : '';
+      info(`Indexed ${folder.name}: ${plural(indexed.added, 'new photo')}${errors}.`);
+    } catch (reason) {
+      showError(reason);
+    } finally {
+      scheduleReload();
+    }
+  };
 
   const addFolder = async () => {
+    if (!window.api.hasNativeDialogs) {
+      setDialog({ kind: 'addFolder' });
+      return;
+    }
     try {
       const path = await window.api.shell('dialog:pickFolder');
-      if (!path) return;
-      const folder = await window.api.invoke('library:addFolder', { path });
-      setFolderId(folder.id);
-      const indexed = await window.api.invoke('library:index', { paths: [path] });
-      if (indexed.errors.length > 0) {
-        setError(`${indexed.errors.length.toLocaleString()} files in ${folder.name} could not be read.`);
-      }
+      if (path) await addAndIndex(path).then((problem) => problem && showError(problem));
     } catch (reason) {
       showError(reason);
     }
   };
 
-  const photos = results?.results ?? [];
-  const selected = photos.find((photo) => photo.id === selectedId);
+  /** For the first-run flow: the native picker, or in a browser the same path dialog. */
+  const pickFolder = (): Promise<string | null> => {
+    if (window.api.hasNativeDialogs) return window.api.shell('dialog:pickFolder');
+    return new Promise((resolve) => setDialog({ kind: 'addFolder', resolve }));
+  };
+
+  const runBulk = async (action: () => Promise<string>) => {
+    setBusy(true);
+    try {
+      info(await action());
+    } catch (reason) {
+      showError(reason);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const approveSelected = () =>
+    runBulk(async () => {
+      const ids = selected.map((photo) => photo.id);
+      let approved = 0;
+      for (let start = 0; start < ids.length; start += approveChunk) {
+        approved += (await window.api.invoke('captions:approve', { photoIds: ids.slice(start, start + approveChunk), approved: true })).count;
+      }
+      scheduleReload();
+      const skipped = ids.length - approved;
+      return `Approved ${plural(approved, 'caption')}${skipped > 0 ? `; ${plural(skipped, 'photo')} had no caption to approve` : ''}.`;
+    });
+
+  const writeSelected = () =>
+    runBulk(async () => {
+      const write = settings?.write ?? {};
+      const queued = await window.api.invoke('metadata:queueWrite', { ...write, paths: selected.map((photo) => photo.path) });
+      return `Queued ${plural(queued.count, 'photo')} for writing metadata.`;
+    });
+
+  const scopeTo = (scope: SearchScope) => updateSearch({ scope });
+  const showFirstRun = settings !== null && !settings.onboarded && folders !== null && folders.length === 0 && !firstRunDone;
+  const indexingNow = [...indexing.values()].find((progress) => progress.phase !== 'done');
+  const activity: string[] = [];
+  for (const run of captionRuns.values()) if (run.done + run.failed < run.total) activity.push(captionProgressText(run));
+  if (writeProgress && writeProgress.done < writeProgress.total) {
+    activity.push(`Writing metadata: ${writeProgress.done.toLocaleString('en-US')} of ${writeProgress.total.toLocaleString('en-US')}`);
+  }
+  const queueLine = queueStatus && queueText(queueStatus);
+  if (queueLine && activity.length === 0) activity.push(queueLine);
+
+  const filterCount = activeFilterCount(search.filters);
+  const libraryEmpty = folders !== null && folders.length === 0;
 
   return (
-    <div className="app">
+    <div className={`app${openPhotoId !== null ? ' with-inspector' : ''}`} onKeyDown={(event) => focusSearchShortcut(event)}>
       <Sidebar
-        folders={folders}
-        selectedId={folderId}
-        onSelect={setFolderId}
+        folders={folders ?? []}
+        trees={trees}
+        searching={isFiltered(search)}
+        scope={search.scope}
+        onScope={scopeTo}
+        indexing={indexing}
         onAddFolder={() => void addFolder()}
+        onFolderSettings={(folder) => setDialog({ kind: 'folderSettings', folder })}
+        albums={albums}
+        activeAlbumId={activeAlbumId}
+        onOpenAlbum={(album) => {
+          setSearch(searchStateFrom(album.criteria));
+          setActiveAlbumId(album.id);
+        }}
+        onRenameAlbum={(album) => setDialog({ kind: 'renameAlbum', album })}
+        onDeleteAlbum={(album) => setDialog({ kind: 'deleteAlbum', album })}
+        onSaveSearch={() => setDialog({ kind: 'saveSearch' })}
+        footer={<QueuePanel />}
       />
       <main className="content">
         <header className="toolbar">
-          <SearchBox value={text} onChange={setText} />
+          <SearchBox value={search.text} onChange={(text) => updateSearch({ text })} />
+          <button
+            type="button"
+            className={`toolbar-button${filterCount > 0 ? ' active' : ''}`}
+            aria-expanded={filtersOpen}
+            aria-controls="filter-panel"
+            onClick={() => setFiltersOpen(!filtersOpen)}
+          >
+            <Icon name="filter" />
+            Filters
+            {filterCount > 0 && (
+              <span className="pill">
+                {filterCount}
+                <span className="visually-hidden"> active</span>
+              </span>
+            )}
+          </button>
+          <label className="sort">
+            <span>Sort by</span>
+            <select value={search.sort} onChange={(event) => updateSearch({ sort: event.target.value as SearchState['sort'] })}>
+              <option value="relevance">Relevance</option>
+              <option value="date">Date taken</option>
+            </select>
+          </label>
+          <button type="button" className="toolbar-button push-left" onClick={() => setSettingsOpen(true)}>
+            <Icon name="gear" />
+            Settings
+          </button>
         </header>
-        {results && photos.length === 0 ? (
-          <p className="empty">{emptyText(text, folders.length)}</p>
-        ) : (
-          <PhotoGrid photos={photos} selectedId={selectedId} onSelect={(photo) => setSelectedId(photo.id)} />
+        {filtersOpen && (
+          <FilterPanel id="filter-panel" filters={search.filters} providers={providers} onChange={(filters) => updateSearch({ filters })} />
         )}
+        {selection.items.size > 0 && (
+          <SelectionBar
+            count={selection.items.size}
+            busy={busy}
+            onCaption={() => setDialog({ kind: 'caption' })}
+            onApprove={() => void approveSelected()}
+            onWrite={() => void writeSelected()}
+            onExport={() => setDialog({ kind: 'export' })}
+            onClear={() => setSelection(emptySelection())}
+          />
+        )}
+        <div className="results">
+          {pages.answered && count === 0 ? (
+            <EmptyState
+              libraryEmpty={libraryEmpty}
+              filtered={isFiltered(search) || search.scope.kind !== 'all'}
+              onAddFolder={() => void addFolder()}
+              onClear={() => {
+                setSearch(initialSearch);
+                setActiveAlbumId(null);
+              }}
+            />
+          ) : (
+            <PhotoGrid
+              results={results}
+              count={count}
+              selected={selection.items}
+              focusedIndex={Math.min(focusedIndex, Math.max(0, count - 1))}
+              showSnippets={(settled.text ?? '').trim() !== ''}
+              scrollResetKey={settledKey}
+              onFocusIndex={setFocusedIndex}
+              onCellClick={onCellClick}
+              onKeyboardMove={onKeyboardMove}
+              onToggle={onToggle}
+              onSelectAll={() => setSelection(selectAll(pages.loaded().map((hit) => [hit.id, hit] as const)))}
+              onClearSelection={() => setSelection(emptySelection())}
+              onOpen={openAt}
+            />
+          )}
+        </div>
         <StatusLine
-          progress={progress}
-          counts={results && { shown: photos.length, total: results.total }}
-          selected={selected}
-          error={error}
+          countText={countRef.current}
+          indexing={indexingNow}
+          indexingText={indexingNow && indexProgressText(indexingNow)}
+          activity={activity}
+          message={message}
+          onDismissMessage={() => setMessage(undefined)}
         />
       </main>
+      {openPhotoId !== null && (
+        <div className="inspector-pane">
+          <Inspector photoId={openPhotoId} onClose={closeInspector} />
+        </div>
+      )}
+
+      <SettingsDialog
+        open={settingsOpen}
+        onClose={() => {
+          setSettingsOpen(false);
+          loadSettings();
+        }}
+      />
+      {showFirstRun && (
+        <FirstRun
+          onPickFolder={pickFolder}
+          onDone={() => {
+            setFirstRunDone(true);
+            loadSettings();
+            scheduleReload();
+          }}
+        />
+      )}
+      {dialog && renderDialog(dialog)}
     </div>
   );
+
+  function renderDialog(current: DialogState) {
+    const close = () => setDialog(null);
+    switch (current.kind) {
+      case 'addFolder':
+        return (
+          <TextPromptDialog
+            title="Add a folder"
+            label="Folder path"
+            submitLabel="Add"
+            placeholder="/Users/you/Pictures"
+            description="Captionist indexes every photo below this folder. The files stay where they are."
+            onSubmit={(path) => {
+              if (current.resolve) {
+                current.resolve(path);
+                close();
+                return;
+              }
+              return addAndIndex(path);
+            }}
+            onCancel={() => {
+              current.resolve?.(null);
+              close();
+            }}
+          />
+        );
+      case 'folderSettings':
+        return (
+          <FolderSettingsDialog
+            folder={current.folder}
+            providers={providers}
+            onSaved={(saved) => {
+              setFolders((old) => old?.map((folder) => (folder.id === saved.id ? saved : folder)) ?? null);
+              info(`Saved the settings of ${saved.name}.`);
+              close();
+            }}
+            onRemove={() => setDialog({ kind: 'removeFolder', folder: current.folder })}
+            onClose={close}
+          />
+        );
+      case 'removeFolder':
+        return (
+          <ConfirmDialog
+            title={`Remove “${current.folder.name}” from the library?`}
+            message={
+              <p>
+                Its {plural(current.folder.photoCount, 'photo')}, their captions and queued jobs leave Captionist. The files in{' '}
+                <span className="path-text">{current.folder.path}</span> are not touched, and you can add the folder again later.
+              </p>
+            }
+            confirmLabel="Remove"
+            danger
+            onCancel={close}
+            onConfirm={() => {
+              close();
+              const { folder } = current;
+              window.api.invoke('library:removeFolder', { folderId: folder.id }).then(() => {
+                setFolders((old) => old?.filter((known) => known.id !== folder.id) ?? null);
+                if (search.scope.kind === 'folder' && search.scope.folderId === folder.id) scopeTo({ kind: 'all' });
+                info(`Removed ${folder.name} from the library; its files are untouched.`);
+                scheduleReload();
+              }, showError);
+            }}
+          />
+        );
+      case 'saveSearch':
+        return (
+          <TextPromptDialog
+            title="Save search as a smart album"
+            label="Album name"
+            submitLabel="Save"
+            description="The album runs this search again each time you open it."
+            onSubmit={async (name) => {
+              try {
+                const album = await window.api.invoke('search:save', { name, criteria: criteriaFrom(search) });
+                setActiveAlbumId(album.id);
+                loadAlbums();
+                info(`Saved the smart album ${album.name}.`);
+                close();
+              } catch (reason) {
+                return errorText(reason);
+              }
+            }}
+            onCancel={close}
+          />
+        );
+      case 'renameAlbum':
+        return (
+          <TextPromptDialog
+            title="Rename smart album"
+            label="Album name"
+            submitLabel="Rename"
+            initialValue={current.album.name}
+            onSubmit={async (name) => {
+              try {
+                await window.api.invoke('search:renameSaved', { id: current.album.id, name });
+                loadAlbums();
+                close();
+              } catch (reason) {
+                return errorText(reason);
+              }
+            }}
+            onCancel={close}
+          />
+        );
+      case 'deleteAlbum':
+        return (
+          <ConfirmDialog
+            title={`Delete the smart album “${current.album.name}”?`}
+            message="Only the saved search goes; no photos are removed."
+            confirmLabel="Delete"
+            danger
+            onCancel={close}
+            onConfirm={() => {
+              close();
+              window.api.invoke('search:deleteSaved', { id: current.album.id }).then(() => {
+                if (activeAlbumId === current.album.id) setActiveAlbumId(null);
+                loadAlbums();
+                info(`Deleted the smart album ${current.album.name}.`);
+              }, showError);
+            }}
+          />
+        );
+      case 'caption':
+        return (
+          <CaptionDialog
+            photos={selected}
+            providers={providers}
+            defaultProvider={settings?.defaultProvider ?? null}
+            onQueued={(text) => {
+              info(text);
+              close();
+            }}
+            onOpenSettings={() => {
+              close();
+              setSettingsOpen(true);
+            }}
+            onClose={close}
+          />
+        );
+      case 'export':
+        return (
+          <ExportDialog
+            photos={selected}
+            onExported={(text) => {
+              info(text);
+              close();
+            }}
+            onClose={close}
+          />
+        );
+    }
+  }
 }
 
-function emptyText(text: string, folderCount: number): string {
-  if (folderCount === 0) return 'No photos yet. Add a folder to index its photos.';
-  return text.trim() ? `No photos match “${text.trim()}”.` : 'No photos in this folder yet.';
+/** Ctrl/Cmd+F jumps to the search box from anywhere. */
+function focusSearchShortcut(event: KeyboardEvent) {
+  if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'f') {
+    event.preventDefault();
+    document.querySelector<HTMLInputElement>('input[type="search"]')?.focus();
+  }
+}
+
+interface EmptyStateProps {
+  libraryEmpty: boolean;
+  filtered: boolean;
+  onAddFolder(): void;
+  onClear(): void;
+}
+
+function EmptyState({ libraryEmpty, filtered, onAddFolder, onClear }: EmptyStateProps) {
+  if (libraryEmpty) {
+    return (
+      <div className="empty-state">
+        <Icon name="folder" className="empty-icon" />
+        <h2>Your library is empty</h2>
+        <p>Add a folder of photos. Captionist indexes them where they are and never moves a file.</p>
+        <button type="button" className="primary" onClick={onAddFolder}>
+          Add your first folder
+        </button>
+      </div>
+    );
+  }
+  return (
+    <div className="empty-state">
+      <h2>{filtered ? 'No photos match' : 'No photos here yet'}</h2>
+      <p>{filtered ? 'Try other words, fewer filters, or the whole library.' : 'Photos appear here as the folder is indexed.'}</p>
+      {filtered && (
+        <button type="button" onClick={onClear}>
+          Clear search and filters
+        </button>
+      )}
+    </div>
+  );
 }

@@ -1,55 +1,209 @@
-import { useState } from 'react';
-import type { PhotoSummary } from '../../../shared/domain';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import type { SearchHit } from '../../../shared/domain';
+import { useElementSize } from '../hooks/use-element-size';
+import type { PhotoResults } from '../hooks/use-photo-results';
+import { gridLayout, isGridKey, itemsInRows, moveFocus, rowCount, rowsPerPage, scrollTopToReveal, visibleRows } from '../lib/grid-layout';
+import { PhotoTile } from './PhotoTile';
+
+const minTileSize = 168;
+const gap = 8;
+const padding = 16;
+/** Room under each square for the matched text while searching. */
+const snippetHeight = 44;
+const overscanRows = 3;
+
+export interface CellClick {
+  /** Shift: extend from the anchor. */
+  range: boolean;
+  /** Ctrl or Cmd: add or remove just this one. */
+  toggle: boolean;
+}
 
 interface PhotoGridProps {
-  photos: readonly PhotoSummary[];
-  selectedId: number | undefined;
-  onSelect(photo: PhotoSummary): void;
+  results: PhotoResults;
+  count: number;
+  selected: ReadonlyMap<number, unknown>;
+  focusedIndex: number;
+  showSnippets: boolean;
+  /** The grid scrolls back to the top whenever this changes (a new search). */
+  scrollResetKey: string;
+  onFocusIndex(index: number): void;
+  onCellClick(index: number, photo: SearchHit, how: CellClick): void;
+  /** Keyboard focus moved; with Shift held the selection follows it. */
+  onKeyboardMove(index: number, extend: boolean): void;
+  onToggle(index: number): void;
+  onSelectAll(): void;
+  onClearSelection(): void;
+  onOpen(index: number): void;
 }
 
-export function PhotoGrid({ photos, selectedId, onSelect }: PhotoGridProps) {
-  return (
-    <ul className="grid" aria-label="Photos">
-      {photos.map((photo) => (
-        <li key={photo.id}>
-          <PhotoTile photo={photo} selected={photo.id === selectedId} onSelect={onSelect} />
-        </li>
-      ))}
-    </ul>
+/**
+ * The photo grid, virtualized: only the rows in view (and a few either side) exist in the DOM, so
+ * it stays smooth at a hundred thousand photos. Rows are fetched a page at a time as they come
+ * into view. Keyboard: arrows, Home/End (Ctrl for the grid's ends), PageUp/PageDown, Space to
+ * select, Enter to open, Ctrl/Cmd+A to select everything loaded, Escape to clear.
+ */
+export function PhotoGrid(props: PhotoGridProps) {
+  const { results, count, selected, focusedIndex, showSnippets, scrollResetKey } = props;
+  const { ensure } = results;
+  const [scroller, setScroller] = useState<HTMLDivElement | null>(null);
+  const size = useElementSize(scroller);
+  const [scrollTop, setScrollTop] = useState(0);
+  const frame = useRef(0);
+  const focusAfterRender = useRef(false);
+
+  const layout = useMemo(
+    () => gridLayout({ width: size.width - padding * 2, minTileSize, gap, labelHeight: showSnippets ? snippetHeight : 0 }),
+    [size.width, showSnippets],
   );
-}
+  const rows = rowCount(count, layout.columns);
+  const range = visibleRows(scrollTop - padding, size.height, layout.rowHeight, rows, overscanRows);
+  const focusedRow = Math.floor(focusedIndex / layout.columns);
 
-interface PhotoTileProps {
-  photo: PhotoSummary;
-  selected: boolean;
-  onSelect(photo: PhotoSummary): void;
-}
+  useEffect(() => {
+    if (size.height === 0) return;
+    const items = itemsInRows(range.first, range.last, layout.columns, count);
+    if (items.last >= items.first) ensure(items.first, items.last);
+  }, [range.first, range.last, layout.columns, count, size.height, ensure]);
 
-function PhotoTile({ photo, selected, onSelect }: PhotoTileProps) {
-  // A thumbnail the cache no longer has falls back to the placeholder instead of a broken image.
-  const [failed, setFailed] = useState(false);
-  const alt = photo.caption ?? photo.fileName;
+  useEffect(() => {
+    if (!scroller) return;
+    scroller.scrollTop = 0;
+    setScrollTop(0);
+  }, [scrollResetKey, scroller]);
+
+  // Keyboard moves render the new cell first (its row may have been off screen), then focus it.
+  useLayoutEffect(() => {
+    if (!focusAfterRender.current || !scroller) return;
+    focusAfterRender.current = false;
+    scroller.querySelector<HTMLElement>(`[data-index="${focusedIndex}"]`)?.focus({ preventScroll: true });
+  });
+
+  useEffect(() => () => cancelAnimationFrame(frame.current), []);
+
+  const onScroll = () => {
+    cancelAnimationFrame(frame.current);
+    frame.current = requestAnimationFrame(() => {
+      if (scroller) setScrollTop(scroller.scrollTop);
+    });
+  };
+
+  const reveal = (index: number) => {
+    if (!scroller) return;
+    const row = Math.floor(index / layout.columns);
+    const top = scrollTopToReveal(row, layout.rowHeight, scroller.scrollTop - padding, scroller.clientHeight - padding) + padding;
+    const target = row === 0 ? 0 : top;
+    if (target !== scroller.scrollTop) {
+      scroller.scrollTop = target;
+      setScrollTop(target);
+    }
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (count === 0) return;
+    const ctrl = event.ctrlKey || event.metaKey;
+    if (isGridKey(event.key)) {
+      event.preventDefault();
+      const next = moveFocus(focusedIndex, event.key, {
+        columns: layout.columns,
+        itemCount: count,
+        pageRows: rowsPerPage(size.height, layout.rowHeight),
+        ctrl,
+      });
+      focusAfterRender.current = true;
+      reveal(next);
+      props.onKeyboardMove(next, event.shiftKey);
+    } else if (event.key === ' ' && !ctrl) {
+      event.preventDefault();
+      props.onToggle(focusedIndex);
+    } else if (event.key === 'Enter') {
+      event.preventDefault();
+      props.onOpen(focusedIndex);
+    } else if (ctrl && event.key.toLowerCase() === 'a') {
+      event.preventDefault();
+      props.onSelectAll();
+    } else if (event.key === 'Escape' && selected.size > 0) {
+      event.preventDefault();
+      props.onClearSelection();
+    }
+  };
+
+  const cellFromEvent = (event: MouseEvent): number | null => {
+    const cell = (event.target as HTMLElement).closest<HTMLElement>('[data-index]');
+    return cell ? Number(cell.dataset.index) : null;
+  };
+
+  const onClick = (event: MouseEvent) => {
+    const index = cellFromEvent(event);
+    if (index === null) return;
+    props.onFocusIndex(index);
+    const photo = results.pages.at(index);
+    if (photo) props.onCellClick(index, photo, { range: event.shiftKey, toggle: event.ctrlKey || event.metaKey });
+  };
+
+  const onDoubleClick = (event: MouseEvent) => {
+    const index = cellFromEvent(event);
+    if (index !== null && results.pages.at(index)) props.onOpen(index);
+  };
+
+  const renderedRows: number[] = [];
+  for (let row = range.first; row <= range.last; row++) renderedRows.push(row);
+  // The focused cell always exists, so Tab can reach the grid wherever it is scrolled.
+  if (rows > 0 && focusedRow < rows && (focusedRow < range.first || focusedRow > range.last)) renderedRows.push(focusedRow);
+
   return (
-    <button
-      type="button"
-      className="tile"
-      aria-pressed={selected}
-      title={photo.fileName}
-      onClick={() => onSelect(photo)}
+    <div
+      ref={setScroller}
+      className="photo-grid"
+      role="grid"
+      aria-label="Photos"
+      aria-rowcount={rows}
+      aria-colcount={layout.columns}
+      aria-multiselectable="true"
+      onScroll={onScroll}
+      onKeyDown={onKeyDown}
+      onClick={onClick}
+      onDoubleClick={onDoubleClick}
     >
-      {photo.hasThumbnail && !failed ? (
-        <img
-          src={window.api.thumbnailUrl(photo.fingerprint)}
-          alt={alt}
-          loading="lazy"
-          decoding="async"
-          onError={() => setFailed(true)}
-        />
-      ) : (
-        <span className="placeholder" role="img" aria-label={alt}>
-          {photo.fileType.toUpperCase()}
-        </span>
-      )}
-    </button>
+      <div role="rowgroup" className="grid-canvas" style={{ height: rows * layout.rowHeight - gap + padding * 2 }}>
+        {renderedRows.map((row) => {
+          const cells = [];
+          for (let column = 0; column < layout.columns; column++) {
+            const index = row * layout.columns + column;
+            if (index >= count) break;
+            const photo = results.pages.at(index);
+            cells.push(
+              <PhotoTile
+                key={photo ? `p${photo.id}` : `i${index}`}
+                photo={photo}
+                index={index}
+                column={column}
+                selected={photo ? selected.has(photo.id) : false}
+                tabbable={index === focusedIndex}
+                showSnippet={showSnippets}
+              />,
+            );
+          }
+          return (
+            <div
+              key={row}
+              role="row"
+              aria-rowindex={row + 1}
+              className="grid-row"
+              style={{
+                transform: `translateY(${padding + row * layout.rowHeight}px)`,
+                gridTemplateColumns: `repeat(${layout.columns}, ${layout.tileSize}px)`,
+                gridTemplateRows: `${layout.rowHeight - gap}px`,
+                columnGap: gap,
+                height: layout.rowHeight - gap,
+                left: padding,
+              }}
+            >
+              {cells}
+            </div>
+          );
+        })}
+      </div>
+    </div>
   );
 }

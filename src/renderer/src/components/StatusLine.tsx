@@ -1,52 +1,59 @@
-import type { IndexProgress, PhotoSummary } from '../../../shared/domain';
+import type { IndexProgress } from '../../../shared/domain';
+
+export interface ActivityMessage {
+  text: string;
+  tone: 'info' | 'error';
+}
 
 interface StatusLineProps {
-  progress: IndexProgress | undefined;
-  /** Results shown and found, once the first search has answered. */
-  counts: { shown: number; total: number } | undefined;
-  selected: PhotoSummary | undefined;
-  error: string | undefined;
+  /** "1,234 photos", "No photos match …"; announced politely when it changes. */
+  countText: string;
+  /** Indexing under way, with a progress bar. */
+  indexing: IndexProgress | undefined;
+  indexingText: string | undefined;
+  /** Captioning, queue and write-back progress, one line each. */
+  activity: readonly string[];
+  /** The outcome of the user's last action. */
+  message: ActivityMessage | undefined;
+  onDismissMessage(): void;
 }
 
-export function StatusLine({ progress, counts, selected, error }: StatusLineProps) {
-  const indexing = progress && progress.phase !== 'done' ? progress : undefined;
+export function StatusLine({ countText, indexing, indexingText, activity, message, onDismissMessage }: StatusLineProps) {
   return (
     <footer className="status-line">
-      {/* Announced politely, and only when the phase or folder changes, not at every file. */}
-      <span role="status" className="status-text">
-        {indexing ? indexingText(indexing) : countsText(counts)}
+      <span role="status" className="status-count">
+        {countText}
       </span>
-      {indexing?.phase === 'indexing' && (
-        <progress
-          className="index-progress"
-          aria-label="Indexing progress"
-          value={indexing.done}
-          max={Math.max(indexing.total, 1)}
-        >
-          {indexing.done} of {indexing.total}
-        </progress>
-      )}
-      {selected && (
-        <span className="selected-path" title={selected.path}>
-          {selected.path}
+      {indexing && (
+        <span className="status-item">
+          <progress
+            className="index-progress"
+            aria-label="Indexing progress"
+            value={indexing.phase === 'indexing' ? indexing.done : undefined}
+            max={Math.max(indexing.total, 1)}
+          />
+          <span>{indexingText}</span>
         </span>
       )}
-      {error && (
-        <span role="alert" className="error">
-          {error}
+      {/* Progress text changes often: only the outcome messages below are announced. */}
+      {activity.map((line) => (
+        <span key={line.split(':')[0]} className="status-item">
+          {line}
         </span>
-      )}
+      ))}
+      <span className="status-message" aria-live="polite">
+        {message?.tone === 'info' && message.text}
+      </span>
+      <span className="status-error" role="alert">
+        {message?.tone === 'error' && (
+          <>
+            {message.text}{' '}
+            <button type="button" className="link-button" onClick={onDismissMessage}>
+              Dismiss
+            </button>
+          </>
+        )}
+      </span>
     </footer>
   );
-}
-
-function indexingText(progress: IndexProgress): string {
-  const folder = progress.folder.split(/[\\/]/).filter(Boolean).pop() ?? progress.folder;
-  return progress.phase === 'listing' ? `Looking for photos in ${folder}…` : `Indexing ${folder}…`;
-}
-
-function countsText(counts: StatusLineProps['counts']): string {
-  if (!counts) return '';
-  const photos = `${counts.total.toLocaleString()} ${counts.total === 1 ? 'photo' : 'photos'}`;
-  return counts.shown < counts.total ? `${photos}, first ${counts.shown.toLocaleString()} shown` : photos;
 }

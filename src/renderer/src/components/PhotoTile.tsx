@@ -1,0 +1,85 @@
+import { memo, useState } from 'react';
+import type { SearchHit } from '../../../shared/domain';
+import { photoBadge } from '../lib/format';
+import { Snippet } from './Snippet';
+
+interface PhotoTileProps {
+  /** Undefined while its page of results is still on its way. */
+  photo: SearchHit | undefined;
+  index: number;
+  column: number;
+  selected: boolean;
+  /** The one cell of the grid in the tab order (roving tabindex). */
+  tabbable: boolean;
+  showSnippet: boolean;
+}
+
+/** One cell of the photo grid: the thumbnail, a status badge, and the matched text when searching. */
+export const PhotoTile = memo(function PhotoTile({ photo, index, column, selected, tabbable, showSnippet }: PhotoTileProps) {
+  if (!photo) {
+    return (
+      <div
+        role="gridcell"
+        className="tile loading"
+        aria-colindex={column + 1}
+        aria-selected={false}
+        aria-label="Loading…"
+        aria-busy="true"
+        tabIndex={tabbable ? 0 : -1}
+        data-index={index}
+      />
+    );
+  }
+  const label = photo.caption ?? photo.fileName;
+  const badge = photoBadge(photo);
+  const badgeId = `photo-${photo.id}-badge`;
+  const snippetId = `photo-${photo.id}-snippet`;
+  const snippet = showSnippet ? photo.snippet : null;
+  const describedBy = [badge ? badgeId : null, snippet ? snippetId : null].filter(Boolean).join(' ');
+  return (
+    <div
+      role="gridcell"
+      className={`tile${selected ? ' selected' : ''}${photo.status === 'missing' ? ' is-missing' : ''}`}
+      aria-colindex={column + 1}
+      aria-selected={selected}
+      aria-label={label}
+      aria-describedby={describedBy || undefined}
+      tabIndex={tabbable ? 0 : -1}
+      data-index={index}
+      data-photo-id={photo.id}
+      title={photo.fileName}
+    >
+      <div className="thumb">
+        <Thumbnail key={photo.fingerprint} photo={photo} label={label} />
+        {badge && (
+          <span id={badgeId} className={`badge badge-${badge.kind}`}>
+            {badge.text}
+          </span>
+        )}
+        <span className="check" aria-hidden="true" />
+      </div>
+      {snippet && <Snippet id={snippetId} parts={snippet} className="tile-snippet" />}
+    </div>
+  );
+});
+
+function Thumbnail({ photo, label }: { photo: SearchHit; label: string }) {
+  // A thumbnail the cache no longer has falls back to the placeholder instead of a broken image.
+  const [failed, setFailed] = useState(false);
+  if (photo.hasThumbnail && !failed) {
+    return (
+      <img
+        src={window.api.thumbnailUrl(photo.fingerprint)}
+        alt={label}
+        decoding="async"
+        draggable={false}
+        onError={() => setFailed(true)}
+      />
+    );
+  }
+  return (
+    <span className="placeholder" role="img" aria-label={label}>
+      {photo.fileType.toUpperCase()}
+    </span>
+  );
+}

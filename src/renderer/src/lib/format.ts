@@ -1,0 +1,72 @@
+import type { CaptionProgress } from '../../../shared/captioning';
+import type { CaptionStatus, IndexProgress, PhotoSummary } from '../../../shared/domain';
+import type { QueueStatus } from '../../../shared/queue';
+import { baseName } from './folder-tree';
+
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`;
+}
+
+export function money(usd: number): string {
+  return usd < 0.01 && usd > 0 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
+}
+
+/** "just now", "5 minutes ago", "3 days ago", or the date for anything older than a month. */
+export function timeAgo(iso: string, now: Date): string {
+  const then = new Date(iso);
+  const seconds = Math.round((now.getTime() - then.getTime()) / 1000);
+  if (Number.isNaN(seconds)) return iso;
+  if (seconds < 60) return 'just now';
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${plural(minutes, 'minute')} ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${plural(hours, 'hour')} ago`;
+  const days = Math.floor(hours / 24);
+  if (days < 31) return `${plural(days, 'day')} ago`;
+  return then.toISOString().slice(0, 10);
+}
+
+const statusWords: Record<CaptionStatus, string> = { draft: 'Draft caption', approved: 'Approved', written: 'Written to file' };
+
+/** What a tile's badge says: a missing file first, then the caption's status; null for neither. */
+export function photoBadge(photo: Pick<PhotoSummary, 'status' | 'captionStatus'>): { text: string; kind: string } | null {
+  if (photo.status === 'missing') return { text: 'File missing', kind: 'missing' };
+  if (photo.captionStatus) return { text: statusWords[photo.captionStatus], kind: photo.captionStatus };
+  return null;
+}
+
+export function indexProgressText(progress: IndexProgress): string {
+  const folder = baseName(progress.folder);
+  if (progress.phase === 'listing') return `Looking for photos in ${folder}…`;
+  if (progress.phase === 'done') return `Indexed ${folder}.`;
+  return `Indexing ${folder}: ${progress.done.toLocaleString('en-US')} of ${progress.total.toLocaleString('en-US')}`;
+}
+
+export function captionProgressText(progress: CaptionProgress): string {
+  const parts = [`Captioning with ${progress.provider}: ${progress.done.toLocaleString('en-US')} of ${progress.total.toLocaleString('en-US')} done`];
+  if (progress.failed > 0) parts.push(`${progress.failed.toLocaleString('en-US')} failed`);
+  if (progress.costUsd !== null) parts.push(money(progress.costUsd));
+  let text = parts.join(', ');
+  if (progress.providerState !== 'running' && progress.providerState !== 'idle') {
+    text += ` (${progress.providerMessage ?? progress.providerState})`;
+  }
+  return text;
+}
+
+/** A short line about the queue, or null when it has nothing to do. */
+export function queueText(status: QueueStatus): string | null {
+  const { queued, running, waitingForRetry, failed } = status.counts;
+  const waiting = queued + waitingForRetry;
+  if (waiting + running === 0) return failed > 0 ? `Queue: ${failed.toLocaleString('en-US')} failed` : null;
+  const parts = [`Queue: ${running.toLocaleString('en-US')} running, ${waiting.toLocaleString('en-US')} waiting`];
+  if (status.globallyPaused) parts.push('paused');
+  if (status.etaSeconds !== null && !status.globallyPaused) parts.push(`about ${duration(status.etaSeconds)} left`);
+  return parts.join(', ');
+}
+
+export function duration(seconds: number): string {
+  if (seconds < 90) return plural(Math.max(1, Math.round(seconds)), 'second');
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 90) return plural(minutes, 'minute');
+  return plural(Math.round(minutes / 60), 'hour');
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { captionProgressText, duration, indexProgressText, money, photoBadge, queueText, timeAgo } from '../../src/renderer/src/lib/format';
+import type { QueueStatus } from '../../src/shared/queue';
+
+const idleQueue: QueueStatus = {
+  counts: { queued: 0, running: 0, waitingForRetry: 0, paused: 0, done: 12, failed: 0, cancelled: 0 },
+  perMinute: 0,
+  etaSeconds: null,
+  costUsd: null,
+  globallyPaused: false,
+  pausedScopes: [],
+  lanes: [],
+};
+
+describe('status texts', () => {
+  it('says how long ago a folder was indexed', () => {
+    const now = new Date('2024-06-10T12:00:00Z');
+    expect(timeAgo('2024-06-10T11:59:30Z', now)).toBe('just now');
+    expect(timeAgo('2024-06-10T11:55:00Z', now)).toBe('5 minutes ago');
+    expect(timeAgo('2024-06-10T11:00:00Z', now)).toBe('1 hour ago');
+    expect(timeAgo('2024-06-07T12:00:00Z', now)).toBe('3 days ago');
+    expect(timeAgo('2024-01-02T12:00:00Z', now)).toBe('2024-01-02');
+  });
+
+  it('badges a missing file before the caption status', () => {
+    expect(photoBadge({ status: 'missing', captionStatus: 'approved' })).toEqual({ text: 'File missing', kind: 'missing' });
+    expect(photoBadge({ status: 'present', captionStatus: 'written' })).toEqual({ text: 'Written to file', kind: 'written' });
+    expect(photoBadge({ status: 'present', captionStatus: null })).toBeNull();
+  });
+
+  it('describes indexing, captioning and the queue', () => {
+    expect(indexProgressText({ folder: '/photos/Iceland', phase: 'indexing', done: 1200, total: 5000, currentPath: null })).toBe(
+      'Indexing Iceland: 1,200 of 5,000',
+    );
+    expect(
+      captionProgressText({
+        runId: 1,
+        provider: 'local',
+        done: 3,
+        failed: 1,
+        total: 10,
+        costUsd: 0.125,
+        providerState: 'rate-limited',
+        providerMessage: 'Rate-limited until 12:05',
+      }),
+    ).toBe('Captioning with local: 3 of 10 done, 1 failed, $0.13 (Rate-limited until 12:05)');
+    expect(queueText(idleQueue)).toBeNull();
+    expect(queueText({ ...idleQueue, counts: { ...idleQueue.counts, queued: 40, waitingForRetry: 2, running: 4 }, etaSeconds: 600 })).toBe(
+      'Queue: 4 running, 42 waiting, about 10 minutes left',
+    );
+    expect(money(0.004)).toBe('$0.0040');
+    expect(duration(7200)).toBe('2 hours');
+  });
+});
