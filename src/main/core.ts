@@ -45,6 +45,7 @@ import { ProviderRegistry } from './providers/provider-registry';
 import { defaultRetryPolicy } from './providers/retry';
 import type { RetryPolicy } from './providers/retry';
 import { QueueService } from './queue/queue.service';
+import type { JobHandler } from './queue/scheduler';
 import { writeMetadataJobHandler } from './metadata/write-job';
 import { BatchService } from './captions/batch.service';
 import type { BatchOptions } from './captions/batch.service';
@@ -175,11 +176,35 @@ export function createCore(options: CoreOptions) {
   const metadataWriter = new MetadataWriter({ writes: metadataWrites, metadata, logger, now, concurrency: exiftoolProcesses });
   const exporter = new MetadataExporter({ writes: metadataWrites, metadata, concurrency: exiftoolProcesses });
 
+  /**
+   * Folders whose photos a queue job changed (a caption made, metadata written), announced
+   * together at most twice a second: the UI refreshes as work lands, whoever queued it.
+   */
+  const changedFolderIds = new Set<number>();
+  const announceChangedFolders = throttle(() => {
+    if (changedFolderIds.size === 0) return;
+    const folderIds = [...changedFolderIds];
+    changedFolderIds.clear();
+    emit('library:changed', { folderIds });
+  }, 500);
+  const announcingChanges = (handler: JobHandler): JobHandler => ({
+    ...handler,
+    run: async (job, context) => {
+      const outcome = await handler.run(job, context);
+      const folderId = job.photoId === null ? undefined : photos.folderIdOf(job.photoId);
+      if (folderId !== undefined) {
+        changedFolderIds.add(folderId);
+        announceChangedFolders();
+      }
+      return outcome;
+    },
+  });
+
   const queue = new QueueService({
     batches,
     jobs,
     runs,
-    handlers: [captioning.jobHandler, writeMetadataJobHandler(metadataWriter, exiftoolProcesses)],
+    handlers: [captioning.jobHandler, writeMetadataJobHandler(metadataWriter, exiftoolProcesses)].map(announcingChanges),
     logger,
     now,
     retryPolicy,
@@ -507,6 +532,7 @@ export function createCore(options: CoreOptions) {
       await watcher?.close();
       await queue.stop();
       queueProgress.cancel();
+      announceChangedFolders.cancel();
       await http.close();
       await metadata.end();
       db.close();

@@ -56,6 +56,17 @@ describe('result pages', () => {
     expect(pages.loadedBetween(1, 2)).toEqual(['B', 'c']);
   });
 
+  it('asks again after a reload even when the last answer was empty', () => {
+    const pages = new ResultPages<string>(2);
+    pages.accept(pages.generation, 0, { total: 0, totalIsExact: true, results: [] });
+    expect(pages.pagesToFetch(0, 1)).toEqual([]);
+    pages.invalidate();
+    expect(pages.pagesToFetch(0, 1)).toEqual([0]);
+    pages.accept(pages.generation, 0, { total: 3, totalIsExact: true, results: ['a', 'b'] });
+    expect(pages.count).toBe(3);
+    expect(pages.pagesToFetch(0, 2)).toEqual([1]);
+  });
+
   it('grows while the count is not exact and settles on a short page', () => {
     const pages = new ResultPages<number>(100);
     pages.accept(pages.generation, 0, { total: 250, totalIsExact: false, results: page(0, 100) });

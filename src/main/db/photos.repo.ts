@@ -275,6 +275,10 @@ export class PhotosRepository {
     return row && toDetail(row);
   }
 
+  folderIdOf(id: number): number | undefined {
+    return (this.sql('SELECT folder_id AS folderId FROM photos WHERE id = ?').get(id) as { folderId: number } | undefined)?.folderId;
+  }
+
   captionTarget(id: number): CaptionTarget | undefined {
     return this.sql(`SELECT ${captionTargetColumns} FROM photos p WHERE p.id = ?`)
       .get(id) as CaptionTarget | undefined;

@@ -66,7 +66,8 @@ export function App() {
   const [openPhotoId, setOpenPhotoId] = useState<number | null>(null);
   const [dialog, setDialog] = useState<DialogState | null>(null);
   const [settingsOpen, setSettingsOpen] = useState(false);
-  const [firstRunDone, setFirstRunDone] = useState(false);
+  /** Decided once, when settings and folders first load: the flow adds a folder itself and must stay open. */
+  const [firstRunOpen, setFirstRunOpen] = useState<boolean | null>(null);
   const [indexing, setIndexing] = useState<ReadonlyMap<string, IndexProgress>>(new Map());
   const [captionRuns, setCaptionRuns] = useState<ReadonlyMap<number, CaptionProgress>>(new Map());
   const [queueStatus, setQueueStatus] = useState<QueueStatus | null>(null);
@@ -289,7 +290,9 @@ export function App() {
     });
 
   const scopeTo = (scope: SearchScope) => updateSearch({ scope });
-  const showFirstRun = settings !== null && !settings.onboarded && folders !== null && folders.length === 0 && !firstRunDone;
+  if (firstRunOpen === null && settings !== null && folders !== null) {
+    setFirstRunOpen(!settings.onboarded && folders.length === 0);
+  }
   const indexingNow = [...indexing.values()].find((progress) => progress.phase !== 'done');
   const activity: string[] = [];
   for (const run of captionRuns.values()) if (run.done + run.failed < run.total) activity.push(captionProgressText(run));
@@ -420,11 +423,11 @@ export function App() {
           loadSettings();
         }}
       />
-      {showFirstRun && (
+      {firstRunOpen && (
         <FirstRun
           onPickFolder={pickFolder}
           onDone={() => {
-            setFirstRunDone(true);
+            setFirstRunOpen(false);
             loadSettings();
             scheduleReload();
           }}

@@ -82,7 +82,9 @@ export class ResultPages<T> {
    */
   pagesToFetch(first: number, last: number): number[] {
     let end = Math.min(last, this.knownTotal - 1);
-    if (!this.answered) end = Math.max(end, first);
+    // A count from before a reload may be out of date (a library that was empty has photos
+    // now): the first page in view is asked for again whatever it said.
+    if (this.totalGeneration !== this.currentGeneration) end = Math.max(end, first);
     else if (!this.totalExact && last >= this.knownTotal - 1) end = this.knownTotal;
     const wanted: number[] = [];
     if (end < first) return wanted;

@@ -85,7 +85,7 @@ export function QueuePanel() {
   if (!status) {
     return (
       <section aria-label="Queue" className="queue-panel queue-compact">
-        <p role="status">{error ? <span className="queue-error">{error}</span> : 'Loading the queue…'}</p>
+        <p aria-live="polite">{error ? <span className="queue-error">{error}</span> : 'Loading the queue…'}</p>
       </section>
     );
   }
@@ -100,7 +100,7 @@ export function QueuePanel() {
     <section aria-label="Queue" className={idle ? 'queue-panel queue-compact' : 'queue-panel'}>
       <header className="queue-header">
         <h2 className="queue-title">Queue</h2>
-        <p className="queue-summary" role="status">
+        <p className="queue-summary" aria-live="polite">
           {idle
             ? failedCount > 0
               ? `Nothing to do; ${failedCount.toLocaleString()} failed.`

@@ -1,0 +1,167 @@
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ExifTool } from 'exiftool-vendored';
+import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, saveScreenshot } from '../helpers/browser';
+import { writeJpeg } from '../helpers/files';
+import { waitFor } from '../helpers/library';
+import { visionServer } from '../helpers/vision-server';
+import type { VisionServer } from '../helpers/vision-server';
+
+const bin = resolve(import.meta.dirname, '../../bin/captionist.js');
+const photoNames = ['DSC_0001.jpg', 'DSC_0002.jpg', 'DSC_0003.jpg'];
+const editedCaption = 'A red kayak drifts on a glacial lake at dawn.';
+
+let home: string;
+let library: string;
+let vision: VisionServer;
+let serve: ChildProcess;
+let url: string;
+let browser: Browser;
+let page: Page;
+const exiftool = new ExifTool({ maxProcs: 1 });
+
+/**
+ * A photographer's first session, in Debian's Chromium against the real `captionist serve`: a
+ * new library, a local OpenAI-compatible server on loopback (as Ollama would be), real JPEGs.
+ */
+beforeAll(async () => {
+  home = realpathSync(mkdtempSync(join(tmpdir(), 'captionist-home-')));
+  library = realpathSync(mkdtempSync(join(tmpdir(), 'captionist-library-')));
+  await Promise.all(photoNames.map((name, seed) => writeJpeg(join(library, name), { seed: seed + 11 })));
+  serve = spawn(process.execPath, [bin, 'serve'], { env: { ...process.env, CAPTIONIST_HOME: home }, stdio: 'pipe' });
+  let output = '';
+  serve.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  serve.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  url = await waitFor(
+    'the address captionist serve prints',
+    () => output.match(/http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]{43}/)?.[0],
+    30_000,
+  );
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (serve && serve.exitCode === null) {
+    const exited = new Promise((done) => serve.once('exit', done));
+    serve.kill('SIGTERM');
+    await exited;
+  }
+  await exiftool.end();
+  rmSync(home, { recursive: true, force: true });
+  rmSync(library, { recursive: true, force: true });
+});
+
+async function pixelHash(path: string): Promise<string> {
+  return createHash('sha256').update(await sharp(path).raw().toBuffer()).digest('hex');
+}
+
+/** The three tiles' names: each is the photo's caption once it has one. */
+async function tileNames(): Promise<string[]> {
+  return page.getByRole('grid', { name: 'Photos' }).getByRole('gridcell').evaluateAll((cells) =>
+    cells.map((cell) => cell.querySelector('img')?.getAttribute('alt') ?? ''),
+  );
+}
+
+describe('the whole workflow in a browser', () => {
+  it('adds a folder, captions it, searches, edits, approves and writes the metadata', async () => {
+    // Local presets send this placeholder key; the server checks it like a real one.
+    vision = await visionServer({ apiKey: 'not-needed', latencyMs: 50 });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(url);
+
+    // First run: a local server as the provider, tested before going on.
+    const welcome = page.getByRole('dialog', { name: 'Welcome to Captionist' });
+    await welcome.getByRole('radio', { name: /Ollama/ }).check();
+    await welcome.getByLabel('Base URL').fill(`${vision.url}/v1`);
+    await welcome.getByRole('button', { name: 'Test connection' }).click();
+    await welcome.getByRole('button', { name: 'Continue', exact: true }).click();
+    await saveScreenshot(page, 'workflow 1 provider tested');
+    // The test captioned a sample picture of Captionist's own.
+    expect(vision.captioned).toHaveLength(1);
+
+    // Add the folder: a browser has no native picker, so the path is typed.
+    await welcome.getByRole('button', { name: 'Choose a folder' }).click();
+    const addFolder = page.getByRole('dialog', { name: 'Add a folder' });
+    await addFolder.getByRole('textbox', { name: 'Folder path' }).fill(library);
+    await addFolder.getByRole('button', { name: 'Add', exact: true }).click();
+    await welcome.getByRole('button', { name: 'Continue', exact: true }).click();
+
+    // Caption it, and watch the run finish.
+    await welcome.getByRole('button', { name: 'Caption 3 photos' }).click();
+    await welcome.getByText('All done.').waitFor({ timeout: 20_000 });
+    await saveScreenshot(page, 'workflow 2 captioned');
+    await welcome.getByRole('button', { name: 'Continue', exact: true }).click();
+    await welcome.getByRole('button', { name: 'Start using Captionist' }).click();
+    await welcome.waitFor({ state: 'hidden' });
+    expect(vision.captioned).toHaveLength(4);
+    const captioned = vision.captioned.slice(1);
+    expect(new Set(captioned).size).toBe(3);
+
+    // Every thumbnail's alt text is now its caption.
+    await expect.poll(tileNames, { timeout: 15_000 }).toEqual(
+      expect.arrayContaining(captioned.map((hash) => `A quiet study in colour, number ${hash.slice(0, 6)}.`)),
+    );
+    await saveScreenshot(page, 'workflow 3 grid');
+
+    // Search for one photo by a word only its caption holds.
+    const target = captioned[0]!.slice(0, 6);
+    const status = page.getByRole('status');
+    await page.getByRole('searchbox', { name: 'Search photos' }).fill(target);
+    await expect.poll(() => status.textContent()).toBe('1 photo');
+    const found = page.getByRole('gridcell');
+    await expect.poll(() => found.count()).toBe(1);
+    await saveScreenshot(page, 'workflow 4 search');
+
+    // Edit its caption in the inspector, opened from the keyboard.
+    await found.first().click();
+    await page.keyboard.press('Enter');
+    const inspector = page.getByRole('complementary', { name: 'Inspector' });
+    const caption = inspector.getByLabel('Caption', { exact: true });
+    await expect.poll(() => caption.inputValue()).toContain(target);
+    await caption.fill(editedCaption);
+    await inspector.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect.poll(() => inspector.getByRole('button', { name: 'Save', exact: true }).isDisabled()).toBe(true);
+    await saveScreenshot(page, 'workflow 5 edited');
+
+    // The edit is searchable at once, by a word the provider never wrote.
+    await page.getByRole('searchbox', { name: 'Search photos' }).fill('kayak');
+    await expect.poll(() => status.textContent()).toBe('1 photo');
+    await expect.poll(tileNames).toEqual([editedCaption]);
+
+    // Approve the other two from a multi-selection.
+    await page.getByRole('searchbox', { name: 'Search photos' }).fill('');
+    await expect.poll(() => status.textContent()).toBe('3 photos');
+    await inspector.getByRole('button', { name: 'Close inspector' }).click();
+    await page.getByRole('gridcell').first().click();
+    await page.keyboard.press('ControlOrMeta+a');
+    const selection = page.getByRole('toolbar', { name: 'Selection' });
+    await selection.getByText('3 photos selected').waitFor();
+    await selection.getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => page.getByRole('gridcell', { description: /Approved/ }).count()).toBe(3);
+    await saveScreenshot(page, 'workflow 6 approved');
+
+    // Write the metadata into the files and read it back with ExifTool.
+    const pixelsBefore = await Promise.all(photoNames.map((name) => pixelHash(join(library, name))));
+    await selection.getByRole('button', { name: 'Write metadata' }).click();
+    await expect.poll(() => page.getByRole('gridcell', { description: /Written to file/ }).count(), { timeout: 30_000 }).toBe(3);
+    await saveScreenshot(page, 'workflow 7 written');
+    const descriptions = await Promise.all(
+      photoNames.map(async (name) => (await exiftool.read(join(library, name))).Description),
+    );
+    expect(descriptions).toContain(editedCaption);
+    expect(descriptions.filter((text) => typeof text === 'string' && text.startsWith('A quiet study in colour'))).toHaveLength(2);
+    // Metadata only: every photo decodes to exactly the pixels it had.
+    expect(await Promise.all(photoNames.map((name) => pixelHash(join(library, name))))).toEqual(pixelsBefore);
+    expect(pageErrors).toEqual([]);
+  }, 180_000);
+});
