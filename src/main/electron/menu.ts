@@ -9,8 +9,9 @@ export interface MenuActions {
 }
 
 /**
- * The UI binds the same shortcuts itself (it also runs in a browser), so these items only show
- * them: registering them here too would swallow the keys before the page sees them.
+ * The UI binds the same shortcuts itself (src/renderer/src/lib/shortcuts.ts; it also runs in a
+ * browser), so these items only show them: registering them here too would swallow the keys
+ * before the page sees them, single letters included while the user types a caption.
  */
 function commandItem(
   actions: MenuActions,
@@ -43,11 +44,11 @@ export function buildAppMenu(actions: MenuActions, options: { isMac: boolean; is
       submenu: [
         commandItem(actions, 'Find', 'focusSearch', 'CmdOrCtrl+F'),
         { type: 'separator' },
-        commandItem(actions, 'Caption Selection…', 'captionSelection', 'CmdOrCtrl+Shift+C'),
-        commandItem(actions, 'Approve Selection', 'approveSelection', 'CmdOrCtrl+Shift+A'),
-        commandItem(actions, 'Write Metadata of Selection', 'writeSelection', 'CmdOrCtrl+Shift+W'),
+        commandItem(actions, 'Caption Selection…', 'captionSelection', 'C'),
+        commandItem(actions, 'Approve Selection', 'approveSelection', 'A'),
+        commandItem(actions, 'Write Metadata of Selection', 'writeSelection', 'W'),
         { type: 'separator' },
-        commandItem(actions, 'Show Queue', 'showQueue', 'CmdOrCtrl+Shift+Q'),
+        commandItem(actions, 'Show Queue', 'showQueue', 'Q'),
       ],
     },
     {

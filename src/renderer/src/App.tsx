@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { AppCommand } from '../../shared/contract';
 import type { CaptionProgress, ProviderSummary } from '../../shared/captioning';
 import type { Folder, FolderCount, IndexProgress, SavedSearch, SearchCriteria, SearchHit } from '../../shared/domain';
 import type { WriteProgress } from '../../shared/metadata';
@@ -34,6 +35,7 @@ import {
   type SearchScope,
   type SearchState,
 } from './lib/search-criteria';
+import { commandForKey } from './lib/shortcuts';
 import { emptySelection, refreshItems, selectAll, selectOnly, selectRange, toggle, type Selection } from './lib/selection';
 
 const searchDelayMs = 150;
@@ -134,6 +136,24 @@ export function App() {
     ];
     return () => stops.forEach((stop) => stop());
   }, [scheduleReload]);
+
+  // The app's keys, and the desktop menu's items that show them.
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.defaultPrevented) return;
+      const context = { typing: isTypingTarget(event.target), dialogOpen: document.querySelector('dialog[open]') !== null };
+      const command = commandForKey(event, context);
+      if (!command) return;
+      event.preventDefault();
+      runCommandRef.current(command);
+    };
+    document.addEventListener('keydown', onKeyDown);
+    const stop = window.api.on('app:command', ({ command }) => runCommandRef.current(command));
+    return () => {
+      document.removeEventListener('keydown', onKeyDown);
+      stop();
+    };
+  }, []);
 
   // Search as the user types, once typing pauses.
   const criteriaKey = JSON.stringify(criteriaFrom(search));
@@ -289,6 +309,29 @@ export function App() {
       return `Queued ${plural(queued.count, 'photo')} for writing metadata.`;
     });
 
+  /** What a shortcut or the desktop app's menu asks for. */
+  const runCommand = (command: AppCommand) => {
+    const hasSelection = selection.items.size > 0;
+    switch (command) {
+      case 'addFolder':
+        return void addFolder();
+      case 'focusSearch':
+        return document.querySelector<HTMLInputElement>('input[type="search"]')?.focus();
+      case 'openSettings':
+        return setSettingsOpen(true);
+      case 'captionSelection':
+        return hasSelection ? setDialog({ kind: 'caption' }) : undefined;
+      case 'approveSelection':
+        return hasSelection && !busy ? void approveSelected() : undefined;
+      case 'writeSelection':
+        return hasSelection && !busy ? void writeSelected() : undefined;
+      case 'showQueue':
+        return document.querySelector<HTMLElement>('section[aria-label="Queue"]')?.focus();
+    }
+  };
+  const runCommandRef = useRef(runCommand);
+  runCommandRef.current = runCommand;
+
   const scopeTo = (scope: SearchScope) => updateSearch({ scope });
   if (firstRunOpen === null && settings !== null && folders !== null) {
     setFirstRunOpen(!settings.onboarded && folders.length === 0);
@@ -306,7 +349,7 @@ export function App() {
   const libraryEmpty = folders !== null && folders.length === 0;
 
   return (
-    <div className={`app${openPhotoId !== null ? ' with-inspector' : ''}`} onKeyDown={(event) => focusSearchShortcut(event)}>
+    <div className={`app${openPhotoId !== null ? ' with-inspector' : ''}`}>
       <Sidebar
         folders={folders ?? []}
         trees={trees}
@@ -591,13 +634,6 @@ export function App() {
   }
 }
 
-/** Ctrl/Cmd+F jumps to the search box from anywhere. */
-function focusSearchShortcut(event: KeyboardEvent) {
-  if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'f') {
-    event.preventDefault();
-    document.querySelector<HTMLInputElement>('input[type="search"]')?.focus();
-  }
-}
 
 interface EmptyStateProps {
   libraryEmpty: boolean;
@@ -630,4 +666,11 @@ function EmptyState({ libraryEmpty, filtered, onAddFolder, onClear }: EmptyState
       )}
     </div>
   );
+}
+
+/** Where a letter key is text rather than a command. */
+function isTypingTarget(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return true;
+  return target instanceof HTMLInputElement && !['checkbox', 'radio', 'button', 'submit', 'reset', 'range'].includes(target.type);
 }

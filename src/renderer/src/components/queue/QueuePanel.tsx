@@ -84,7 +84,7 @@ export function QueuePanel() {
 
   if (!status) {
     return (
-      <section aria-label="Queue" className="queue-panel queue-compact">
+      <section aria-label="Queue" className="queue-panel queue-compact" tabIndex={-1}>
         <p aria-live="polite">{error ? <span className="queue-error">{error}</span> : 'Loading the queue…'}</p>
       </section>
     );
@@ -97,7 +97,7 @@ export function QueuePanel() {
   const laneList = status.lanes.filter((lane) => !idle || lane.state !== 'idle');
 
   return (
-    <section aria-label="Queue" className={idle ? 'queue-panel queue-compact' : 'queue-panel'}>
+    <section aria-label="Queue" className={idle ? 'queue-panel queue-compact' : 'queue-panel'} tabIndex={-1}>
       <header className="queue-header">
         <h2 className="queue-title">Queue</h2>
         <p className="queue-summary" aria-live="polite">
