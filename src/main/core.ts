@@ -453,7 +453,10 @@ export function createCore(options: CoreOptions) {
     'metadata:write': async (request) => writeMetadata(request),
     'metadata:queueWrite': async (request) => {
       const photoIds = metadataWriter.candidates(request).map((candidate) => candidate.photoId);
-      jobs.enqueue('writeMetadata', null, photoIds, { options: request }, { runId: null, at: now().toISOString() });
+      // Each job carries only how to write, never the (possibly 100,000-long) selection.
+      const { dryRun, policies, sidecar, sidecarNaming } = request;
+      const options = { dryRun, policies, sidecar, sidecarNaming };
+      jobs.enqueue('writeMetadata', null, photoIds, { options }, { runId: null, at: now().toISOString() });
       queue.start();
       queue.wake();
       return { count: photoIds.length };

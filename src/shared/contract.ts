@@ -15,6 +15,7 @@ import {
   IndexProgressSchema,
   IndexResultSchema,
   LibraryStatusSchema,
+  PhotoIdsSchema,
   SavedSearchNameSchema,
   SavedSearchSchema,
   SearchCriteriaSchema,
@@ -38,6 +39,8 @@ const captionRunInput = z.object({
   provider: z.string().min(1),
   /** Files or folders; the whole library when empty. */
   paths: z.array(z.string().min(1)).default([]),
+  /** These photos instead of paths (the UI's selection). */
+  photoIds: PhotoIdsSchema.optional(),
   options: CaptionOptionOverridesSchema.default({}),
   /** Caption again photos that already have a caption. */
   force: z.boolean().default(false),

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { CaptionOptionOverridesSchema } from './captioning';
 
+/** Photos by id: the UI's selection, which may be the whole of a 100,000-photo search. */
+export const PhotoIdsSchema = z.array(z.number().int()).min(1).max(100_000);
+
 /** A folder the user added to the library; everything below it is indexed. */
 export const FolderSchema = z.object({
   id: z.number().int(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PhotoIdsSchema } from './domain';
 
 /** What happens to a text field the file already holds: human text wins unless told otherwise. */
 export const FieldPolicySchema = z.enum(['skip', 'append', 'replace']);
@@ -42,6 +43,8 @@ export type WriteOptionsInput = z.input<typeof WriteOptionsSchema>;
 export const WriteRequestSchema = WriteOptionsSchema.extend({
   /** Files or folders; the whole library when empty. */
   paths: z.array(z.string().min(1)).default([]),
+  /** These photos instead of paths (the UI's selection). */
+  photoIds: PhotoIdsSchema.optional(),
   /** Only captions a person approved. */
   approvedOnly: z.boolean().default(false),
   /** Write again photos whose newest caption was already written. */
@@ -125,6 +128,8 @@ export const ExportRequestSchema = z.object({
   format: ExportFormatSchema,
   outDir: z.string().min(1),
   paths: z.array(z.string().min(1)).default([]),
+  /** These photos instead of paths (the UI's selection). */
+  photoIds: PhotoIdsSchema.optional(),
   sidecarNaming: SidecarNamingSchema.default('basename'),
 });
 export type ExportRequest = z.input<typeof ExportRequestSchema>;

@@ -11,7 +11,7 @@ import type { ClaimedJob } from '../db/jobs.repo';
 import type { LaneState } from '../../shared/queue';
 import type { CaptionTarget } from '../db/photos.repo';
 import type { SharpAdapter } from '../images/sharp.adapter';
-import { pathScope } from '../library/path-scope';
+import { photoSelection } from '../library/path-scope';
 import type { Logger } from '../logger';
 import { ProviderError } from '../providers/errors';
 import type { JobContext, JobHandler, JobOutcome } from '../queue/scheduler';
@@ -31,6 +31,8 @@ export interface CaptionRunRequest {
   provider: string;
   /** Files or folders; the whole library when empty. */
   paths: readonly string[];
+  /** These photos instead of paths. */
+  photoIds?: readonly number[];
   options: CaptionOptionOverrides;
   /** Caption again photos that already have a caption of ours. */
   force: boolean;
@@ -91,7 +93,7 @@ export class CaptionService {
   /** What a run would cost, from the photos' sizes and the provider's token formula and prices. */
   estimate(request: CaptionRunRequest): CostEstimate {
     const { config, imageTokens } = this.deps.providers.configFor(request.provider);
-    const targets = this.targets(request.paths, request.force);
+    const targets = this.targets(request);
     let inputTokens = 0;
     let outputTokens = 0;
     let costUsd: number | null = hasPrice(config.pricing) ? 0 : null;
@@ -112,7 +114,7 @@ export class CaptionService {
    */
   queueRun(request: CaptionRunRequest): { runId: number; provider: string; total: number } {
     const { config } = this.deps.providers.configFor(request.provider);
-    const targets = this.targets(request.paths, request.force);
+    const targets = this.targets(request);
     return { ...this.queuePhotos(config.name, targets.map((target) => target.id), request.options, request.viaBatch), total: targets.length };
   }
 
@@ -266,8 +268,8 @@ export class CaptionService {
     }
   }
 
-  private targets(paths: readonly string[], force: boolean): CaptionTarget[] {
-    return this.deps.photos.awaitingCaption(paths.map(pathScope), force);
+  private targets(request: CaptionRunRequest): CaptionTarget[] {
+    return this.deps.photos.awaitingCaption(photoSelection(request), request.force);
   }
 
   private timestamp(): string {

@@ -2,6 +2,8 @@ import type { Database } from 'better-sqlite3';
 import type { CaptionStatus, PhotoStatus } from '../../shared/domain';
 import type { FieldChange } from '../../shared/metadata';
 import type { TagWrites } from '../metadata/field-mapping';
+import { selectionFilter } from './photo-selection';
+import type { PhotoSelection } from './photo-selection';
 
 /** A photo with the newest version of its caption: what a write puts into the file. */
 export interface WriteCandidate {
@@ -96,15 +98,6 @@ const toWrite = (row: WriteRow): StoredWrite => ({
   changes: JSON.parse(row.changes) as FieldChange[],
 });
 
-/** A file path, or everything below a folder path that ends in a separator; all when there are none. */
-function inScope(scopes: readonly string[]): { sql: string; params: string[] } {
-  if (!scopes.length) return { sql: '', params: [] };
-  return {
-    sql: `AND (${scopes.map(() => '(p.path = ? OR substr(p.path, 1, length(?)) = ?)').join(' OR ')})`,
-    params: scopes.flatMap((scope) => [scope, scope, scope]),
-  };
-}
-
 /** Write-back's records and the photo and caption facts a write changes. */
 export class MetadataWritesRepository {
   constructor(private readonly db: Database) {}
@@ -118,8 +111,8 @@ export class MetadataWritesRepository {
    * Present photos in scope whose newest caption is not written yet (all captioned ones with
    * `includeWritten`), only approved ones with `approvedOnly`; in path order.
    */
-  candidates(scopes: readonly string[], options: { approvedOnly: boolean; includeWritten: boolean }): WriteCandidate[] {
-    const scope = inScope(scopes);
+  candidates(selection: PhotoSelection, options: { approvedOnly: boolean; includeWritten: boolean }): WriteCandidate[] {
+    const scope = selectionFilter(selection);
     const statuses = options.approvedOnly ? ['approved'] : options.includeWritten ? ['draft', 'approved', 'written'] : ['draft', 'approved'];
     const rows = this.db
       .prepare(
@@ -132,8 +125,8 @@ export class MetadataWritesRepository {
   }
 
   /** Every photo in scope with a caption of ours, whatever its status (for export). */
-  captioned(scopes: readonly string[]): WriteCandidate[] {
-    const scope = inScope(scopes);
+  captioned(selection: PhotoSelection): WriteCandidate[] {
+    const scope = selectionFilter(selection);
     const rows = this.db
       .prepare(`SELECT ${candidateColumns} ${candidateFrom} WHERE 1 = 1 ${scope.sql} ORDER BY p.path`)
       .all(...scope.params) as CandidateRow[];
@@ -191,8 +184,8 @@ export class MetadataWritesRepository {
   }
 
   /** Photos in scope with a write that can be reverted, in path order. */
-  revertable(scopes: readonly string[]): { photoId: number; path: string }[] {
-    const scope = inScope(scopes);
+  revertable(selection: PhotoSelection): { photoId: number; path: string }[] {
+    const scope = selectionFilter(selection);
     return this.db
       .prepare(
         `SELECT DISTINCT p.id AS photoId, p.path FROM metadata_writes w JOIN photos p ON p.id = w.photo_id

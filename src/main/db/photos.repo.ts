@@ -1,4 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { selectionFilter } from './photo-selection';
+import type { PhotoSelection } from './photo-selection';
 import { statementCache } from './statements';
 import type { CaptionStatus, CaptureFacts, PhotoStatus } from '../../shared/domain';
 
@@ -285,20 +287,18 @@ export class PhotosRepository {
   }
 
   /**
-   * Present photos that are, or lie below, one of `scopes` (a file path, or a folder path ending
-   * in a separator), or the whole library when there are none; without a caption of ours unless
-   * `includeCaptioned`. In path order, so a run works through folders as the user sees them.
+   * Present photos in the selection, without a caption of ours unless `includeCaptioned`. In path
+   * order, so a run works through folders as the user sees them.
    */
-  awaitingCaption(scopes: readonly string[], includeCaptioned: boolean): CaptionTarget[] {
-    const inScope = scopes.map(() => '(p.path = ? OR substr(p.path, 1, length(?)) = ?)').join(' OR ');
+  awaitingCaption(selection: PhotoSelection, includeCaptioned: boolean): CaptionTarget[] {
+    const filter = selectionFilter(selection);
     return this.sql(
         `SELECT ${captionTargetColumns} FROM photos p
-         WHERE p.status = 'present'
-           ${scopes.length ? `AND (${inScope})` : ''}
+         WHERE p.status = 'present' ${filter.sql}
            ${includeCaptioned ? '' : 'AND NOT EXISTS (SELECT 1 FROM captions c WHERE c.photo_id = p.id)'}
          ORDER BY p.path`,
       )
-      .all(...scopes.flatMap((scope) => [scope, scope, scope])) as CaptionTarget[];
+      .all(...filter.params) as CaptionTarget[];
   }
 
   /** Those of these photos that are present and have no caption of ours yet. */

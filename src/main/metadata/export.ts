@@ -4,7 +4,7 @@ import { ExportRequestSchema } from '../../shared/metadata';
 import type { ExportRequest, ExportResult } from '../../shared/metadata';
 import type { MetadataWritesRepository, WriteCandidate } from '../db/metadata-writes.repo';
 import { forEachConcurrently } from '../library/concurrency';
-import { pathScope } from '../library/path-scope';
+import { photoSelection } from '../library/path-scope';
 import type { ExifToolAdapter } from './exiftool.adapter';
 import { cleanText, planWrite, splitKeywords } from './field-mapping';
 
@@ -34,9 +34,10 @@ export class MetadataExporter {
   constructor(private readonly deps: MetadataExporterDeps) {}
 
   async export(request: ExportRequest): Promise<ExportResult> {
-    const { format, outDir, paths, sidecarNaming } = ExportRequestSchema.parse(request);
+    const parsed = ExportRequestSchema.parse(request);
+    const { format, outDir, sidecarNaming } = parsed;
     const root = resolve(outDir);
-    const photos = this.deps.writes.captioned(paths.map(pathScope));
+    const photos = this.deps.writes.captioned(photoSelection(parsed));
     await mkdir(root, { recursive: true });
     if (format !== 'xmp') {
       const output = join(root, `captions.${format}`);

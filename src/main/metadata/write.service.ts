@@ -17,7 +17,7 @@ import type { MetadataWritesRepository, RewrittenFile, WriteCandidate } from '..
 import { UserError } from '../errors';
 import { forEachConcurrently } from '../library/concurrency';
 import { fingerprintFile } from '../library/fingerprint';
-import { pathScope } from '../library/path-scope';
+import { photoSelection } from '../library/path-scope';
 import type { Logger } from '../logger';
 import type { ExifToolAdapter } from './exiftool.adapter';
 import { dedupe, existingText, list, planWrite, readBackMismatches, sameValue, tag, tagsToRead } from './field-mapping';
@@ -71,13 +71,13 @@ export class MetadataWriter {
   /** The photos a write of `request` would cover. */
   candidates(request: WriteRequest): WriteCandidate[] {
     const parsed = WriteRequestSchema.parse(request);
-    return this.deps.writes.candidates(parsed.paths.map(pathScope), { approvedOnly: parsed.approvedOnly, includeWritten: parsed.force });
+    return this.deps.writes.candidates(photoSelection(parsed), { approvedOnly: parsed.approvedOnly, includeWritten: parsed.force });
   }
 
   /** Every captioned photo in scope not written yet (or approved only, or all with `force`). */
   async write(request: WriteRequest, onProgress?: (progress: WriteProgress) => void): Promise<WriteRunResult> {
     const parsed = WriteRequestSchema.parse(request);
-    const candidates = this.deps.writes.candidates(parsed.paths.map(pathScope), {
+    const candidates = this.deps.writes.candidates(photoSelection(parsed), {
       approvedOnly: parsed.approvedOnly,
       includeWritten: parsed.force,
     });
@@ -217,7 +217,7 @@ export class MetadataWriter {
   /** Undoes the newest write of each photo in scope that has one. */
   async revert(request: RevertRequest): Promise<RevertRunResult> {
     const parsed = RevertRequestSchema.parse(request);
-    const photos = this.deps.writes.revertable(parsed.paths.map(pathScope));
+    const photos = this.deps.writes.revertable(photoSelection(parsed));
     const results: PhotoRevertResult[] = new Array(photos.length);
     let next = 0;
     await forEachConcurrently(

@@ -1,0 +1,65 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { environmentSecrets } from '../../src/main/secrets';
+import type { Core } from '../../src/main/core';
+import { testCore } from '../helpers/core';
+import { tempDir, writeJpeg } from '../helpers/files';
+import { visionServer } from '../helpers/vision-server';
+
+const apiKey = 'sk-selection-41c7';
+
+/** A library of three photos and a loopback provider; the UI's selections name photos by id. */
+async function library(): Promise<{ core: Core; root: string; ids: Map<string, number> }> {
+  const core = testCore({ secrets: environmentSecrets({ SELECTION_KEY: apiKey }) });
+  const root = tempDir('captionist-selection-');
+  await Promise.all(['a.jpg', 'b.jpg', 'c.jpg'].map((name, seed) => writeJpeg(join(root, name), { seed: seed + 5 })));
+  await core.invoke('library:addFolder', { path: root });
+  await core.invoke('library:index', {});
+  const server = await visionServer({ apiKey });
+  await core.invoke('providers:save', {
+    name: 'vision',
+    type: 'openai-compatible',
+    preset: 'inference-net',
+    baseUrl: `${server.url}/v1`,
+    apiKeyEnv: 'SELECTION_KEY',
+    pricing: { perImageUsd: 0.01 },
+  });
+  const found = await core.invoke('photos:search', {});
+  return { core, root, ids: new Map(found.results.map((photo) => [photo.fileName, photo.id])) };
+}
+
+describe('acting on a selection of photos', () => {
+  it('captions, writes and exports exactly the photos selected by id', async () => {
+    const { core, root, ids } = await library();
+    const chosen = [ids.get('a.jpg')!, ids.get('c.jpg')!];
+
+    expect(await core.invoke('captions:estimate', { provider: 'vision', photoIds: chosen })).toMatchObject({ photos: 2, costUsd: 0.02 });
+    const run = await core.caption({ provider: 'vision', paths: [], photoIds: chosen, options: {}, force: false });
+    expect(run).toMatchObject({ total: 2, captioned: 2 });
+    const captioned = (await core.invoke('photos:search', { hasCaption: true })).results.map((photo) => photo.fileName);
+    expect(captioned.sort()).toEqual(['a.jpg', 'c.jpg']);
+
+    expect(await core.invoke('metadata:queueWrite', { photoIds: [ids.get('c.jpg')!] })).toEqual({ count: 1 });
+    const out = tempDir('captionist-selection-out-');
+    const exported = await core.invoke('metadata:export', { format: 'csv', outDir: out, photoIds: [ids.get('a.jpg')!] });
+    expect(exported.exported).toBe(1);
+    const csv = readFileSync(join(out, 'captions.csv'), 'utf8');
+    expect(csv).toContain(join(root, 'a.jpg'));
+    expect(csv).not.toContain(join(root, 'c.jpg'));
+    expect(existsSync(join(root, 'b.jpg'))).toBe(true);
+    await core.close();
+  });
+
+  it('takes a selection far longer than SQLite allows in one expression', async () => {
+    const { core, root, ids } = await library();
+    // The same folder named 1,200 times, and 100,000 ids of which three exist.
+    const manyPaths = Array.from({ length: 1200 }, () => root);
+    expect((await core.invoke('captions:estimate', { provider: 'vision', paths: manyPaths })).photos).toBe(3);
+    const manyIds = [...ids.values(), ...Array.from({ length: 100_000 - 3 }, (_, index) => 1_000_000 + index)];
+    expect((await core.invoke('captions:estimate', { provider: 'vision', photoIds: manyIds })).photos).toBe(3);
+    await expect(core.invoke('captions:estimate', { provider: 'vision', photoIds: [...manyIds, 7] })).rejects.toThrow(/photoIds/);
+    await expect(core.invoke('captions:estimate', { provider: 'vision', photoIds: [] })).rejects.toThrow(/photoIds/);
+    await core.close();
+  });
+});
