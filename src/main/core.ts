@@ -76,6 +76,9 @@ export interface CoreOptions {
   watch?: Partial<LibraryWatcherOptions>;
 }
 
+/** The most photos one selection may hold (PhotoIdsSchema's limit). */
+const maxSelection = 100_000;
+
 /** What a media URL can name: a grid thumbnail or the inspector's larger preview. */
 export type MediaKind = 'thumb' | 'preview';
 
@@ -390,6 +393,7 @@ export function createCore(options: CoreOptions) {
       return folder;
     },
     'photos:search': async (query) => search.search(query),
+    'photos:ids': async (criteria) => search.ids(criteria, maxSelection),
     'photos:get': async ({ id }) => review.get(id),
     'search:folderCounts': async (criteria) => search.folderCounts(criteria),
     'search:listSaved': async () => savedSearches.list(),

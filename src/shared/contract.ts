@@ -58,9 +58,13 @@ export const calls = {
     input: z.object({ path: z.string().min(1) }),
     output: FolderSchema,
   },
-  /** Takes a folder out of the library (its photos, captions and jobs with it); the files are never touched. */
+  /**
+   * Takes a folder out of the library (its photos, captions and jobs with it); the files are never
+   * touched. Refused while photos in it hold write-backs that could still be reverted, unless
+   * `forgetWrites`: their previous values would be lost with them.
+   */
   'library:removeFolder': {
-    input: z.object({ folderId: z.number().int() }),
+    input: z.object({ folderId: z.number().int(), forgetWrites: z.boolean().default(false) }),
     output: z.null(),
   },
   'library:listFolders': {
@@ -86,6 +90,11 @@ export const calls = {
   'photos:search': {
     input: SearchQuerySchema,
     output: SearchResultsSchema,
+  },
+  /** Every photo a search matches, in its order, for "select all": up to 100,000 ids. */
+  'photos:ids': {
+    input: SearchCriteriaSchema,
+    output: z.object({ ids: z.array(z.number().int()), truncated: z.boolean() }),
   },
   'photos:get': {
     input: z.object({ id: z.number().int() }),

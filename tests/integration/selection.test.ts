@@ -51,6 +51,16 @@ describe('acting on a selection of photos', () => {
     await core.close();
   });
 
+  it('selects every photo a search matches, in its order', async () => {
+    const { core, ids } = await library();
+    const all = await core.invoke('photos:ids', { sort: 'date' });
+    const shown = (await core.invoke('photos:search', { sort: 'date' })).results.map((photo) => photo.id);
+    expect(all).toEqual({ ids: shown, truncated: false });
+    expect(all.ids.sort()).toEqual([...ids.values()].sort());
+    expect(await core.invoke('photos:ids', { text: 'b' })).toEqual({ ids: [ids.get('b.jpg')], truncated: false });
+    await core.close();
+  });
+
   it('takes a selection far longer than SQLite allows in one expression', async () => {
     const { core, root, ids } = await library();
     // The same folder named 1,200 times, and 100,000 ids of which three exist.
