@@ -76,6 +76,11 @@ export interface CoreOptions {
   watch?: Partial<LibraryWatcherOptions>;
 }
 
+/** A folder's path as the prefix of everything below it. */
+function withSeparator(path: string): string {
+  return path.endsWith(sep) ? path : path + sep;
+}
+
 /** The most photos one selection may hold (PhotoIdsSchema's limit). */
 const maxSelection = 100_000;
 
@@ -362,19 +367,29 @@ export function createCore(options: CoreOptions) {
       emit('library:changed', { folderIds: [folder.id] });
       return folder;
     },
-    'library:removeFolder': async ({ folderId }) => {
-      if (!folders.get(folderId)) throw new UserError(`No library folder with id ${folderId}.`);
+    'library:removeFolder': async ({ folderId, forgetWrites }) => {
+      const existing = folders.get(folderId);
+      if (!existing) throw new UserError(`No library folder with id ${folderId}.`);
+      const written = forgetWrites ? 0 : metadataWrites.revertable({ scopes: [withSeparator(existing.path)] }).length;
+      if (written > 0) {
+        throw new UserError(
+          `Captionist wrote metadata into ${written === 1 ? '1 photo' : `${written.toLocaleString('en-US')} photos`} in ${existing.name}. ` +
+            'Removing the folder forgets what those files held before, so those writes could no longer be reverted. ' +
+            'Revert them first, or remove the folder anyway.',
+        );
+      }
       // Stop watching it first, so no new photo is indexed into a folder being removed.
       removing.add(folderId);
       let folder;
       try {
+        // Restarting re-reads the folder list, which now leaves this one out.
         await watcher?.start();
         folder = await library.removeFolder(folderId);
       } finally {
         removing.delete(folderId);
       }
       // Pauses of the folder or anything in it have nothing left to pause.
-      jobs.resume(folder.path.endsWith(sep) ? folder.path : folder.path + sep);
+      jobs.resume(withSeparator(folder.path));
       queue.wake();
       emit('library:changed', { folderIds: [folderId] });
       return null;

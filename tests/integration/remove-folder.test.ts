@@ -102,6 +102,35 @@ describe('removing a folder from the library', () => {
     expect(await core.invoke('library:status', {})).toMatchObject({ folders: 2, photos: 4, captioned: 1 });
   });
 
+  it('keeps a folder whose write-backs could still be reverted unless told to forget them', async () => {
+    const { core, vision } = removalCore();
+    await vision();
+    const { drop, dropFiles } = await twoFolders(core);
+    await core.caption({ provider: 'vision', paths: [dropFiles[0]!], options: {}, force: false });
+    expect((await core.invoke('metadata:write', { paths: [dropFiles[0]!] })).written).toBe(1);
+
+    await expect(core.invoke('library:removeFolder', { folderId: drop.id })).rejects.toThrow(
+      /wrote metadata into 1 photo in .*could no longer be reverted/,
+    );
+    expect((await core.invoke('library:listFolders', {})).map((folder) => folder.id)).toContain(drop.id);
+
+    // Once reverted there is nothing to lose.
+    expect((await core.invoke('metadata:revert', { paths: [dropFiles[0]!] })).reverted).toBe(1);
+    expect(await core.invoke('library:removeFolder', { folderId: drop.id })).toBeNull();
+  });
+
+  it('removes a folder with write-backs when told to forget them', async () => {
+    const { core, vision } = removalCore();
+    await vision();
+    const { drop, dropFiles } = await twoFolders(core);
+    await core.caption({ provider: 'vision', paths: [dropFiles[0]!], options: {}, force: false });
+    await core.invoke('metadata:write', { paths: [dropFiles[0]!] });
+    const written = sha1(dropFiles[0]!);
+    expect(await core.invoke('library:removeFolder', { folderId: drop.id, forgetWrites: true })).toBeNull();
+    expect((await core.invoke('library:listFolders', {})).map((folder) => folder.id)).not.toContain(drop.id);
+    expect(sha1(dropFiles[0]!)).toBe(written);
+  });
+
   it('lets running caption jobs of the folder end quietly while the queue goes on', async () => {
     const { core, logger, vision } = removalCore(400);
     const server = await vision();
