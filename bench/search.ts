@@ -20,6 +20,8 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '200' },
     dir: { type: 'string' },
     rebuild: { type: 'boolean', default: false },
+    /** Runs only the cases whose name contains this (while working on one of them). */
+    only: { type: 'string' },
   },
 });
 const photoCount = Number(values.photos);
@@ -121,7 +123,7 @@ process.stdout.write(
 );
 process.stdout.write('| query | p50 ms | p95 ms | p99 ms | bare FTS5 p50 / p95 ms | p95 ratio |\n| --- | ---: | ---: | ---: | ---: | ---: |\n');
 const ms = (value: number) => value.toFixed(1);
-for (const test of cases) {
+for (const test of cases.filter((test) => values.only === undefined || test.name.includes(values.only))) {
   const ours = measure(test.run);
   const theirs = test.bare ? measure(test.bare) : null;
   process.stdout.write(

@@ -80,6 +80,9 @@ describe('search', () => {
     expect(names(core, { text: 'CAFÉ ' })).toEqual(['café.jpg']);
     expect(names(core, { text: 'straßenbahn ' })).toEqual(['strassenbahn.jpg']);
     expect(names(core, { text: 'Universität ' })).toEqual(['strassenbahn.jpg']);
+    // ß and ss find each other (the caption says "Die Straßenbahn").
+    expect(names(core, { text: '"die strassenbahn"' })).toEqual(['strassenbahn.jpg']);
+    expect(names(core, { text: '"DIE STRASSENBAHN" fährt ' })).toEqual(['strassenbahn.jpg']);
     // As you type: the last word, with no space after it, is a prefix, however it stems.
     for (const typed of ['Un', 'Univ', 'Universit', 'universita', 'Straßenb', 'fähr']) {
       expect(names(core, { text: `Berlin ${typed}` }), typed).toEqual(['strassenbahn.jpg']);
@@ -198,7 +201,7 @@ describe('search', () => {
     const hostile = [
       '"', '"unbalanced', '(((', ')))', 'AND OR NOT', '-', '*', 'NEAR(', 'NEAR(a b)', "'; DROP TABLE photos; --",
       'x'.repeat(100_000), '🦊🐶', '東京タワー', 'iceland:', '{title}: x', 'title : x', '^x', 'a OR', 'OR b',
-      '\u0002\u0003', '%', '_', '\\',
+      '\u0002\u0003', '%', '_', '\\', Array.from({ length: 40 }, (_, i) => `-(a${i} b OR (strasse${i} NOT`).join(' '),
     ];
     for (const text of hostile) {
       await expect(core.invoke('photos:search', { text }), text.slice(0, 20)).resolves.toMatchObject({ results: expect.any(Array) });
@@ -283,7 +286,7 @@ describe('search beyond its ranking window and count limit', () => {
       const name = `p${i}.jpg`;
       insert.run(`/photos/${name}`, name, name, String(i).padStart(32, '0'), i <= 3 ? 'R5' : 'Z6', i % 2 ? null : 'Fox', `A fox, number ${i}`);
     }
-    const service = new SearchService(new SearchRepository(db, { rankWindow: 4, countLimit: 5 }));
+    const service = new SearchService(new SearchRepository(db, { rankWindow: 4, countLimit: 5, monthWalkAbove: 1000 }));
     const ids = (query: SearchQuery) => service.search(SearchQuerySchema.parse(query)).results.map((photo) => photo.id);
 
     // The window holds the 4 newest matches (10, 9, 8, 7): ranked, titled first; then 6, 5 ... 1.
@@ -297,6 +300,38 @@ describe('search beyond its ranking window and count limit', () => {
     expect(service.search(SearchQuerySchema.parse({ text: 'fox number 2 ' }))).toMatchObject({ total: 1, totalIsExact: true });
     expect(service.search(SearchQuerySchema.parse({ text: 'fox ', camera: 'z6' }))).toMatchObject({ total: 5, totalIsExact: false });
     expect(service.search(SearchQuerySchema.parse({ text: 'fox ', camera: 'r5' }))).toMatchObject({ total: 3, totalIsExact: true });
+    db.close();
+  });
+
+  it('sorts many matches by date month by month, as sorting them all would, undated photos last', () => {
+    const db = openDatabase(join(tempDir(), 'library.db'));
+    db.prepare(`INSERT INTO folders (path, name, added_at) VALUES ('/photos', 'photos', 'now')`).run();
+    const insert = db.prepare(
+      `INSERT INTO photos (folder_id, path, rel_path, file_name, file_type, size, mtime_ms, fingerprint, camera_model,
+         captured_at, embedded_caption, indexed_at)
+       VALUES (1, ?, ?, ?, 'JPEG', 1, 1, ?, ?, ?, ?, 'now')`,
+    );
+    // Dates over three years, some months empty, some photos at the same second, some undated.
+    const dates = ['2019-03-01T10:00:00', '2021-12-31T23:59:59', null, '2019-03-01T10:00:00', '2020-07-04T12:00:00',
+      '2021-01-15T08:00:00', null, '2019-11-30T18:00:00', '2021-12-31T23:59:59', '2020-07-04T12:00:00', '2019-03-02T00:00:00'];
+    dates.forEach((date, i) => {
+      const name = `p${i + 1}.jpg`;
+      insert.run(`/photos/${name}`, name, name, String(i + 1).padStart(32, '0'), i % 3 ? 'Z6' : 'R5', date, `A fox, number ${i + 1}`);
+    });
+    const byMonth = new SearchService(new SearchRepository(db, { rankWindow: 4, countLimit: 100, monthWalkAbove: 2 }));
+    const allSorted = new SearchService(new SearchRepository(db, { rankWindow: 4, countLimit: 100, monthWalkAbove: 1000 }));
+    const ids = (service: SearchService, query: SearchQuery) =>
+      service.search(SearchQuerySchema.parse({ sort: 'date', ...query })).results.map((photo) => photo.id);
+
+    expect(ids(byMonth, { text: 'fox ', limit: 100 })).toEqual([9, 2, 6, 10, 5, 8, 11, 4, 1, 7, 3]);
+    for (const query of [{ text: 'fox ' }, { text: 'fox ', camera: 'z6' }, { text: 'fox ', from: '2019-03-02', to: '2021-06' }, { text: 'number ' }]) {
+      const expected = ids(allSorted, { ...query, limit: 100 });
+      expect(ids(byMonth, { ...query, limit: 100 }), JSON.stringify(query)).toEqual(expected);
+      for (const limit of [1, 2, 3, 4]) {
+        const pages = Array.from({ length: Math.ceil(expected.length / limit) }, (_, page) => ids(byMonth, { ...query, limit, offset: page * limit }));
+        expect(pages.flat(), `${JSON.stringify(query)} by ${limit}`).toEqual(expected);
+      }
+    }
     db.close();
   });
 });

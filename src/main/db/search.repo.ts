@@ -1,4 +1,6 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
+import { statementCache } from './statements';
+import { monthFacet, yearFacet } from '../search/facets';
 import type {
   CaptionStatus,
   Orientation,
@@ -68,11 +70,14 @@ export interface SearchLimits {
    * captions reads every position of both words (10 ms and more), for a number nobody reads.
    */
   countLimit: number;
+  /**
+   * Above this many matches, a search sorted by date goes month by month from the newest
+   * instead of sorting every match.
+   */
+  monthWalkAbove: number;
 }
 
-export const defaultSearchLimits: SearchLimits = { rankWindow: 2_000, countLimit: 10_000 };
-/** Above this many text matches, a date-sorted search walks the date index instead. */
-const dateIndexThreshold = 5_000;
+export const defaultSearchLimits: SearchLimits = { rankWindow: 2_000, countLimit: 10_000, monthWalkAbove: 5_000 };
 
 interface SummaryRow {
   id: number;
@@ -166,6 +171,12 @@ function trimSnippet(parts: Snippet): Snippet {
   return merged;
 }
 
+/** Photos of a page that one match finds, in page order. */
+interface Run {
+  match: string | null;
+  ids: number[];
+}
+
 interface Where {
   sql: string;
   params: (string | number)[];
@@ -229,15 +240,20 @@ function rowConditions(filters: RowFilters, exclude: string | null): Where {
 }
 
 export class SearchRepository {
+  private readonly sql: (sql: string) => Statement;
+
   constructor(
     private readonly db: Database,
     private readonly limits: SearchLimits = defaultSearchLimits,
-  ) {}
+  ) {
+    this.sql = statementCache(db);
+  }
 
   search(query: PhotoSearch): SearchResults {
-    const { total, totalIsExact } = this.count(query);
-    const ids = total === 0 ? [] : this.pageIds(query);
-    return { total, totalIsExact, results: this.hydrate(ids, query.text === null ? null : query.match) };
+    const where = rowConditions(query.filters, query.exclude);
+    const { total, totalIsExact } = this.count(query, where);
+    const page = total === 0 ? [] : this.page(query, where);
+    return { total, totalIsExact, results: this.hydrate(page, query.text !== null) };
   }
 
   /** Present photos per folder, from the counts the triggers keep. */
@@ -261,7 +277,7 @@ export class SearchRepository {
         )
         .all(criteria.match) as DirCount[];
     }
-    const { from, sql, params } = this.source(criteria, where, true);
+    const { from, sql, params } = this.source(criteria.match, where, true);
     return this.db
       .prepare(`SELECT p.dir AS dir, p.folder_id AS folderId, count(*) AS photos ${from} ${sql} GROUP BY p.dir`)
       .all(...params) as DirCount[];
@@ -290,27 +306,25 @@ export class SearchRepository {
   }
 
   /** FROM and WHERE for the criteria; `readsPhotos` joins the photo row even when no filter needs it. */
-  private source(criteria: PhotoCriteria, where: Where, readsPhotos = false): { from: string; sql: string; params: (string | number)[] } {
+  private source(match: string | null, where: Where, readsPhotos = false): { from: string; sql: string; params: (string | number)[] } {
     const join = where.needsCaption ? currentCaption : '';
-    if (criteria.match === null) {
+    if (match === null) {
       return { from: `FROM photos p ${join}`, sql: where.sql ? `WHERE ${where.sql}` : '', params: where.params };
     }
     if (!where.sql && !readsPhotos) {
       // Everything is said inside the index: no photo needs to be read to know it matches.
-      return { from: 'FROM photo_search', sql: 'WHERE photo_search MATCH ?', params: [criteria.match] };
+      return { from: 'FROM photo_search', sql: 'WHERE photo_search MATCH ?', params: [match] };
     }
     return {
       from: `FROM photo_search JOIN photos p ON p.id = photo_search.rowid ${join}`,
       sql: `WHERE photo_search MATCH ?${where.sql ? ` AND ${where.sql}` : ''}`,
-      params: [criteria.match, ...where.params],
+      params: [match, ...where.params],
     };
   }
 
-  private count(query: PhotoSearch): { total: number; totalIsExact: boolean } {
-    const where = rowConditions(query.filters, query.exclude);
-    const { from, sql, params } = this.source(query, where);
-    const counted = this.db
-      .prepare(`SELECT count(*) FROM (SELECT 1 ${from} ${sql} LIMIT ?)`)
+  private count(query: PhotoSearch, where: Where): { total: number; totalIsExact: boolean } {
+    const { from, sql, params } = this.source(query.match, where);
+    const counted = this.sql(`SELECT count(*) FROM (SELECT 1 ${from} ${sql} LIMIT ?)`)
       .pluck()
       .get(...params, this.limits.countLimit + 1) as number;
     return counted > this.limits.countLimit
@@ -318,41 +332,47 @@ export class SearchRepository {
       : { total: counted, totalIsExact: true };
   }
 
-  private pageIds(query: PhotoSearch): number[] {
-    const where = rowConditions(query.filters, query.exclude);
-    const { from, sql, params } = this.source(query, where);
-    const ids = (statement: string, ...values: (string | number)[]) =>
-      this.db.prepare(statement).pluck().all(...params, ...values) as number[];
+  /** The page's photos, in runs that each say which match finds them (to highlight it). */
+  private page(query: PhotoSearch, where: Where): Run[] {
+    if (query.match === null) {
+      // No index lookup: the photos' own indexes serve the filters, newest first.
+      const { from, sql, params } = this.source(null, where);
+      return [{ match: null, ids: this.ids(`SELECT p.id ${from} ${sql} ORDER BY p.captured_at DESC, p.id DESC LIMIT ? OFFSET ?`, ...params, query.limit, query.offset) }];
+    }
+    if (query.text === null || query.sort === 'date') {
+      if (this.manyMatches(query.match)) return this.newestByMonth(query.match, where, query.limit, query.offset);
+      const { from, sql, params } = this.source(query.match, where, true);
+      return [{ match: query.match, ids: this.ids(`SELECT p.id ${from} ${sql} ORDER BY p.captured_at DESC, p.id DESC LIMIT ? OFFSET ?`, ...params, query.limit, query.offset) }];
+    }
+    return [{ match: query.match, ids: this.byRelevance(query, query.text, where) }];
+  }
 
-    const sort = query.text === null ? 'date' : query.sort;
-    if (query.match === null || (sort === 'date' && !this.manyMatches(query.match))) {
-      const byDate = this.source(query, where, true);
-      return this.db
-        .prepare(`SELECT p.id ${byDate.from} ${byDate.sql} ORDER BY p.captured_at DESC, p.id DESC LIMIT ? OFFSET ?`)
-        .pluck()
-        .all(...byDate.params, query.limit, query.offset) as number[];
-    }
-    if (sort === 'date') {
-      // Many matches: walk photos newest first and keep those in the (materialised) match list.
-      const join = where.needsCaption ? currentCaption : '';
-      return this.db
-        .prepare(
-          `SELECT p.id FROM photos p INDEXED BY photos_captured_at ${join}
-           WHERE p.id IN (SELECT rowid FROM photo_search WHERE photo_search MATCH ?)${where.sql ? ` AND ${where.sql}` : ''}
-           ORDER BY p.captured_at DESC, p.id DESC LIMIT ? OFFSET ?`,
-        )
-        .pluck()
-        .all(query.match, ...where.params, query.limit, query.offset) as number[];
-    }
+  /**
+   * Relevance: bm25 over the newest `rankWindow` matches, then the other matches newest first.
+   * The window is found with the whole match, but ranked with the user's text alone: bm25 first
+   * counts the photos that hold each term of its expression, and a filter token such as a caption
+   * status or a year is held by a good part of the library (a draft facet alone: 9 ms).
+   */
+  private byRelevance(query: PhotoSearch, text: string, where: Where): number[] {
+    const { from, sql, params } = this.source(query.match, where);
     const { rankWindow } = this.limits;
     let ranked: number[] = [];
     if (query.offset < rankWindow) {
       const wanted = Math.min(query.limit, rankWindow - query.offset);
-      ranked = ids(
-        `SELECT id FROM (SELECT photo_search.rowid AS id, photo_search.rank AS score ${from} ${sql}
-           ORDER BY photo_search.rowid DESC LIMIT ?)
-         ORDER BY score, id DESC LIMIT ? OFFSET ?`,
-        rankWindow,
+      const window = this.ids(`SELECT photo_search.rowid ${from} ${sql} ORDER BY photo_search.rowid DESC LIMIT ?`, ...params, rankWindow);
+      if (!window.length) return [];
+      // The rowid bounds keep FTS5 to the window's stretch of each list (see hydrate on the CASTs);
+      // rank is then computed for the window's photos only.
+      ranked = this.ids(
+        `SELECT rowid FROM (
+           SELECT rowid, rank AS score FROM photo_search
+           WHERE photo_search MATCH ? AND rowid >= CAST(? AS INTEGER) AND rowid <= CAST(? AS INTEGER)
+             AND +rowid IN (SELECT value FROM json_each(?)))
+         ORDER BY score, rowid DESC LIMIT ? OFFSET ?`,
+        text,
+        window.at(-1)!,
+        window[0]!,
+        JSON.stringify(window),
         wanted,
         query.offset,
       );
@@ -360,55 +380,115 @@ export class SearchRepository {
       if (ranked.length < wanted || ranked.length === query.limit) return ranked;
     }
     // The page reaches past the ranked window: the other matches follow, newest first.
-    const rest = ids(
+    const rest = this.ids(
       `SELECT photo_search.rowid ${from} ${sql} ORDER BY photo_search.rowid DESC LIMIT ? OFFSET ?`,
+      ...params,
       query.limit - ranked.length,
       Math.max(rankWindow, query.offset),
     );
     return [...ranked, ...rest];
   }
 
-  private manyMatches(match: string): boolean {
-    const found = this.db
-      .prepare('SELECT count(*) FROM (SELECT 1 FROM photo_search WHERE photo_search MATCH ? LIMIT ?)')
-      .pluck()
-      .get(match, dateIndexThreshold + 1) as number;
-    return found > dateIndexThreshold;
+  /**
+   * Many matches sorted by capture date: month by month from the newest, each month's matches
+   * (a month facet narrows the match to a few hundred at most) sorted and counted on their own,
+   * instead of sorting every match. Photos without a capture date follow, as in the date order.
+   */
+  private newestByMonth(match: string, where: Where, limit: number, offset: number): Run[] {
+    const sortedMatches = (condition: string, skip: number, take: number) => {
+      const join = where.needsCaption ? currentCaption : '';
+      return this.ids(
+        `SELECT p.id FROM photos p INDEXED BY photos_captured_at ${join}
+         WHERE p.id IN (SELECT rowid FROM photo_search WHERE photo_search MATCH ?) AND ${condition}${where.sql ? ` AND ${where.sql}` : ''}
+         ORDER BY p.captured_at DESC, p.id DESC LIMIT ? OFFSET ?`,
+        match,
+        ...where.params,
+        take,
+        skip,
+      );
+    };
+    const years = this.capturedYears();
+    if (!years) return [{ match, ids: sortedMatches('true', offset, limit) }];
+    const runs: Run[] = [];
+    let found = 0;
+    let passed = 0;
+    for (let year = years.last; year >= years.first; year--) {
+      if (!this.sql('SELECT 1 FROM photo_search WHERE photo_search MATCH ? LIMIT 1').get(`(${match}) AND ${yearFacet(year)}`)) continue;
+      for (let month = 12; month >= 1; month--) {
+        const inMonth = `(${match}) AND ${monthFacet(year, month)}`;
+        const { from, sql, params } = this.source(inMonth, where, true);
+        const count = this.sql(`SELECT count(*) ${from} ${sql}`).pluck().get(...params) as number;
+        if (passed + count > offset) {
+          const skip = Math.max(0, offset - passed);
+          const ids = this.ids(`SELECT p.id ${from} ${sql} ORDER BY p.captured_at DESC, p.id DESC LIMIT ? OFFSET ?`, ...params, limit - found, skip);
+          runs.push({ match: inMonth, ids });
+          found += ids.length;
+          if (found === limit) return runs;
+        }
+        passed += count;
+      }
+    }
+    runs.push({ match, ids: sortedMatches('p.captured_at IS NULL', Math.max(0, offset - passed), limit - found) });
+    return runs;
   }
 
-  private hydrate(ids: number[], match: string | null): SearchHit[] {
+  /**
+   * The first and last year photos were taken in, or null when a capture date is not ISO text
+   * (the month facets would then miss it). Two index lookups.
+   */
+  private capturedYears(): { first: number; last: number } | null {
+    const first = this.sql('SELECT min(captured_at) FROM photos').pluck().get() as string | null;
+    const last = this.sql('SELECT max(captured_at) FROM photos').pluck().get() as string | null;
+    const iso = /^\d{4}-\d{2}-\d{2}/u;
+    if (!first || !last || !iso.test(first) || !iso.test(last)) return null;
+    return { first: Number(first.slice(0, 4)), last: Number(last.slice(0, 4)) };
+  }
+
+  private manyMatches(match: string): boolean {
+    const found = this.sql('SELECT count(*) FROM (SELECT 1 FROM photo_search WHERE photo_search MATCH ? LIMIT ?)')
+      .pluck()
+      .get(match, this.limits.monthWalkAbove + 1) as number;
+    return found > this.limits.monthWalkAbove;
+  }
+
+  private ids(statement: string, ...params: (string | number)[]): number[] {
+    return this.sql(statement).pluck().all(...params) as number[];
+  }
+
+  /** The page's photos in order, with snippets of what matched when `snippets`. */
+  private hydrate(page: Run[], snippets: boolean): SearchHit[] {
+    const ids = page.flatMap((run) => run.ids);
     if (!ids.length) return [];
-    const idList = JSON.stringify(ids);
-    const rows = this.db
-      .prepare(`SELECT ${summaryColumns} FROM photos p ${currentCaption} WHERE p.id IN (SELECT value FROM json_each(?))`)
-      .all(idList) as SummaryRow[];
-    const snippets = new Map<number, Snippet>();
-    if (match !== null) {
+    const rows = this.sql(`SELECT ${summaryColumns} FROM photos p ${currentCaption} WHERE p.id IN (SELECT value FROM json_each(?))`)
+      .all(JSON.stringify(ids)) as SummaryRow[];
+    const marked = new Map<number, Snippet>();
+    for (const run of snippets ? page : []) {
+      if (run.match === null || !run.ids.length) continue;
       // Each text column highlighted, the first with a match (caption first) cut to a snippet:
       // FTS5's own snippet() could pick the hidden facets column, which the match also reaches.
-      // One pass over the matches between the page's lowest and highest rowid, highlighting only
-      // the page (the unary + keeps the IN list from becoming one FTS5 lookup per photo, each
-      // costing as much as the pass). The CASTs matter: beside MATCH, FTS5 ignores a rowid bound
-      // as a JavaScript number (a real).
+      // One pass over the run's matches between its lowest and highest rowid, highlighting only
+      // the run (the unary + keeps the IN list from becoming one FTS5 lookup per photo, each
+      // costing as much as the pass). The match bounds the pass: a page sorted by date is spread
+      // over the whole index, but its month's match holds a few hundred photos. The CASTs
+      // matter: beside MATCH, FTS5 ignores a rowid bound given as a JavaScript number (a real).
       const highlights = snippetColumns.map((column) => `highlight(photo_search, ${column}, char(2), char(3))`).join(', ');
-      const marked = this.db
-        .prepare(
-          `SELECT rowid, ${highlights} FROM photo_search
-           WHERE photo_search MATCH ? AND rowid >= CAST(? AS INTEGER) AND rowid <= CAST(? AS INTEGER)
-             AND +rowid IN (SELECT value FROM json_each(?))`,
-        )
+      const columns = this.sql(
+        `SELECT rowid, ${highlights} FROM photo_search
+         WHERE photo_search MATCH ? AND rowid >= CAST(? AS INTEGER) AND rowid <= CAST(? AS INTEGER)
+           AND +rowid IN (SELECT value FROM json_each(?))`,
+      )
         .raw()
-        .all(match, Math.min(...ids), Math.max(...ids), idList) as [number, ...(string | null)[]][];
-      for (const [id, ...columns] of marked) {
-        const best = columns.find((text) => text?.includes(matchStart));
-        if (best) snippets.set(id, trimSnippet(toSnippet(best)));
+        .all(run.match, Math.min(...run.ids), Math.max(...run.ids), JSON.stringify(run.ids)) as [number, ...(string | null)[]][];
+      for (const [id, ...texts] of columns) {
+        const best = texts.find((text) => text?.includes(matchStart));
+        if (best) marked.set(id, trimSnippet(toSnippet(best)));
       }
     }
     const byId = new Map(rows.map((row) => [row.id, row]));
     return ids.flatMap((id) => {
       const row = byId.get(id);
       if (!row) return [];
-      return [{ ...toSummary(row), snippet: snippets.get(id) ?? null }];
+      return [{ ...toSummary(row), snippet: marked.get(id) ?? null }];
     });
   }
 }
