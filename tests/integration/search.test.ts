@@ -6,8 +6,8 @@ import type { Core } from '../../src/main/core';
 import { openDatabase } from '../../src/main/db/database';
 import { SearchRepository } from '../../src/main/db/search.repo';
 import { SearchService } from '../../src/main/search/search.service';
-import { SearchQuerySchema } from '../../src/shared/domain';
-import type { SearchQuery } from '../../src/shared/domain';
+import { SearchCriteriaSchema, SearchQuerySchema } from '../../src/shared/domain';
+import type { SearchCriteria, SearchQuery } from '../../src/shared/domain';
 import { testCore } from '../helpers/core';
 import { tempDir, writeJpeg } from '../helpers/files';
 
@@ -172,6 +172,15 @@ describe('search', () => {
       expect(names(core, { text, hasCaption: true }).sort()).toEqual(['IMG_0002.jpg', 'dogs.jpg', 'strassenbahn.jpg']);
     }
     expect(names(core, { text: 'iceland ', hasCaption: false })).toEqual(['glacier.jpg']);
+    // Approving the newest version, or saving an edit as a new approved version, moves the photo between statuses.
+    const review = new Sqlite(join(core.dataDir, 'library.db'));
+    review.prepare(`UPDATE captions SET status = 'approved' WHERE photo_id = (SELECT id FROM photos WHERE path = ?)`).run(paths.puffins);
+    review.close();
+    expect(names(core, { text: 'iceland ', captionStatus: 'draft' })).toEqual([]);
+    expect(names(core, { text: 'iceland ', captionStatus: 'approved' })).toEqual(['IMG_0002.jpg']);
+    addCaption(core, paths.tram, { caption: 'Die Straßenbahn am Abend', provider: 'local', status: 'approved' });
+    expect(names(core, { text: 'berlin ', captionStatus: 'written' })).toEqual([]);
+    expect(names(core, { text: 'abend ', captionStatus: 'approved' })).toEqual(['strassenbahn.jpg']);
     expect(names(core, { orientation: 'portrait' })).toEqual(['café.jpg']);
     expect(names(core, { text: 'paris ', orientation: 'landscape' })).toEqual([]);
     expect(names(core, { fileType: 'jpeg' }).length).toBe(6);
@@ -332,6 +341,29 @@ describe('search beyond its ranking window and count limit', () => {
         expect(pages.flat(), `${JSON.stringify(query)} by ${limit}`).toEqual(expected);
       }
     }
+    db.close();
+  });
+
+  it('counts matches per folder alike whether a folder fills its id range or not', () => {
+    const db = openDatabase(join(tempDir(), 'library.db'));
+    db.prepare(`INSERT INTO folders (path, name, added_at) VALUES ('/photos', 'photos', 'now')`).run();
+    const insert = db.prepare(
+      `INSERT INTO photos (folder_id, path, rel_path, file_name, file_type, size, mtime_ms, fingerprint, camera_model, embedded_caption, indexed_at)
+       VALUES (1, ?, ?, ?, 'JPEG', 1, 1, ?, 'Z6', ?, 'now')`,
+    );
+    // Folder a fills ids 1-3, b and c take turns (4-9), d has a hole where a photo was removed.
+    const paths = ['a/1', 'a/2', 'a/3', 'b/1', 'c/1', 'b/2', 'c/2', 'b/3', 'c/3', 'd/1', 'd/2', 'd/3'];
+    paths.forEach((path, i) => insert.run(`/photos/${path}.jpg`, `${path}.jpg`, path.slice(2) + '.jpg', String(i).padStart(32, '0'), i % 3 ? 'A fox' : 'A wolf'));
+    db.prepare(`DELETE FROM photos WHERE path = '/photos/d/2.jpg'`).run();
+    const service = new SearchService(new SearchRepository(db));
+    const counts = (criteria: SearchCriteria) =>
+      service.folderCounts(SearchCriteriaSchema.parse(criteria)).map((count) => [count.path, count.photos]);
+    // The camera filter counts photo by photo: the reference.
+    expect(counts({ text: 'fox ' })).toEqual(counts({ text: 'fox ', camera: 'z6' }));
+    expect(counts({ text: 'fox ' })).toEqual([
+      ['/photos', 0], ['/photos/a', 2], ['/photos/b', 2], ['/photos/c', 2], ['/photos/d', 1],
+    ]);
+    expect(counts({ text: 'wolf ' })).toEqual([['/photos', 0], ['/photos/a', 1], ['/photos/b', 1], ['/photos/c', 1], ['/photos/d', 1]]);
     db.close();
   });
 });

@@ -16,10 +16,11 @@ interface FolderRow {
   missing_count: number;
 }
 
+// From the per-folder counts the triggers keep (a few thousand rows), not a count of the photos.
 const selectFolders = `
   SELECT f.*,
-    (SELECT count(*) FROM photos p WHERE p.folder_id = f.id AND p.status = 'present') AS photo_count,
-    (SELECT count(*) FROM photos p WHERE p.folder_id = f.id AND p.status = 'missing') AS missing_count
+    (SELECT coalesce(sum(d.present), 0) FROM photo_dirs d WHERE d.folder_id = f.id) AS photo_count,
+    (SELECT coalesce(sum(d.missing), 0) FROM photo_dirs d WHERE d.folder_id = f.id) AS missing_count
   FROM folders f`;
 
 /** Stored options that no longer validate (an older version's, say) fall back to none. */
