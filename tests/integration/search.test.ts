@@ -106,10 +106,14 @@ describe('search', () => {
   });
 
   it('ranks titles and keywords above captions, and captions above file names', async () => {
-    const { core } = await library();
+    const { core, root } = await library();
     // "bird" is a keyword of the puffins and only the file name of bird.jpg.
     expect(names(core, { text: 'bird ' })).toEqual(['IMG_0002.jpg', 'bird.jpg']);
     expect(names(core, { text: 'bird ', sort: 'date' })).toEqual(['IMG_0002.jpg', 'bird.jpg']);
+    // Filters narrow the matches without changing how they rank.
+    for (const filters of [{ from: '2018' }, { to: '2019-12' }, { folder: root }, { includeMissing: true }]) {
+      expect(names(core, { text: 'bird ', ...filters }), JSON.stringify(filters)).toEqual(['IMG_0002.jpg', 'bird.jpg']);
+    }
   });
 
   it('highlights what matched in a snippet, as marked text rather than markup', async () => {

@@ -37,8 +37,13 @@ export interface PhotoSearch {
    * filters that have facets. Null when neither narrows the search.
    */
   match: string | null;
-  /** The user's text alone, for relevance and snippets; null when the search has none. */
+  /** The user's text alone, for relevance; null when the search has none. */
   text: string | null;
+  /**
+   * The match adds nothing to the text but leaving missing files out (few photos): bm25 may
+   * rank with the match itself, in one pass. Otherwise it ranks with the text alone.
+   */
+  rankWithMatch: boolean;
   /** An FTS5 expression no result may match (text that only excludes). */
   exclude: string | null;
   /** Checked on each photo; keep to what the facets in `match` cannot say. */
@@ -385,23 +390,17 @@ export class SearchRepository {
     let ranked: number[] = [];
     if (query.offset < rankWindow) {
       const wanted = Math.min(query.limit, rankWindow - query.offset);
-      const window = this.ids(`SELECT photo_search.rowid ${from} ${sql} ORDER BY photo_search.rowid DESC LIMIT ?`, ...params, rankWindow);
-      if (!window.length) return [];
-      // The rowid bounds keep FTS5 to the window's stretch of each list (see hydrate on the CASTs);
-      // rank is then computed for the window's photos only.
-      ranked = this.ids(
-        `SELECT rowid FROM (
-           SELECT rowid, rank AS score FROM photo_search
-           WHERE photo_search MATCH ? AND rowid >= CAST(? AS INTEGER) AND rowid <= CAST(? AS INTEGER)
-             AND +rowid IN (SELECT value FROM json_each(?)))
-         ORDER BY score, rowid DESC LIMIT ? OFFSET ?`,
-        text,
-        window.at(-1)!,
-        window[0]!,
-        JSON.stringify(window),
-        wanted,
-        query.offset,
-      );
+      ranked = query.rankWithMatch
+        ? this.ids(
+            `SELECT id FROM (SELECT photo_search.rowid AS id, photo_search.rank AS score ${from} ${sql}
+               ORDER BY photo_search.rowid DESC LIMIT ?)
+             ORDER BY score, id DESC LIMIT ? OFFSET ?`,
+            ...params,
+            rankWindow,
+            wanted,
+            query.offset,
+          )
+        : this.rankWindowByText(text, { from, sql, params }, wanted, query.offset);
       // Fewer than asked for: the window held every match.
       if (ranked.length < wanted || ranked.length === query.limit) return ranked;
     }
@@ -413,6 +412,31 @@ export class SearchRepository {
       Math.max(rankWindow, query.offset),
     );
     return [...ranked, ...rest];
+  }
+
+  /** The window found with the whole match, ranked by the text alone. */
+  private rankWindowByText(text: string, source: { from: string; sql: string; params: (string | number)[] }, limit: number, offset: number): number[] {
+    const window = this.ids(
+      `SELECT photo_search.rowid ${source.from} ${source.sql} ORDER BY photo_search.rowid DESC LIMIT ?`,
+      ...source.params,
+      this.limits.rankWindow,
+    );
+    if (!window.length) return [];
+    // The rowid bounds keep FTS5 to the window's stretch of each list (see hydrate on the CASTs);
+    // rank is then computed for the window's photos only.
+    return this.ids(
+      `SELECT rowid FROM (
+         SELECT rowid, rank AS score FROM photo_search
+         WHERE photo_search MATCH ? AND rowid >= CAST(? AS INTEGER) AND rowid <= CAST(? AS INTEGER)
+           AND +rowid IN (SELECT value FROM json_each(?)))
+       ORDER BY score, rowid DESC LIMIT ? OFFSET ?`,
+      text,
+      window.at(-1)!,
+      window[0]!,
+      JSON.stringify(window),
+      limit,
+      offset,
+    );
   }
 
   /**
@@ -459,10 +483,10 @@ export class SearchRepository {
   }
 
   /**
-   * The first and last year photos were taken in, or null when a capture date is not ISO text
-   * (the month facets would then miss it). Two index lookups.
+   * The first and last year photos were taken in, or null when there are none or a capture date
+   * is not ISO text (the date facets would then miss it). Two index lookups.
    */
-  private capturedYears(): { first: number; last: number } | null {
+  capturedYears(): { first: number; last: number } | null {
     const first = this.sql('SELECT min(captured_at) FROM photos').pluck().get() as string | null;
     const last = this.sql('SELECT max(captured_at) FROM photos').pluck().get() as string | null;
     const iso = /^\d{4}-\d{2}-\d{2}/u;

@@ -115,6 +115,7 @@ export class SearchService {
       return {
         match: null,
         text: null,
+        rankWithMatch: false,
         exclude,
         filters: {
           ...filters,
@@ -137,7 +138,14 @@ export class SearchService {
       else filters.pathPrefix = pathPrefix;
     }
     if (from || to) {
-      const range = dateRangeFacet(from ?? { year: earliestYear, month: 1, day: 1 }, to ?? { year: latestYear, month: 12, day: 31 });
+      // Within the years the library holds: an open end costs no token per year up to 2199.
+      const years = this.repo.capturedYears() ?? { first: earliestYear, last: latestYear };
+      const first = { year: years.first, month: 1, day: 1 };
+      const last = { year: years.last, month: 12, day: 31 };
+      const range = dateRangeFacet(
+        from && compareDays(from, first) > 0 ? from : first,
+        to && compareDays(to, last) < 0 ? to : last,
+      );
       if (range === null) return null;
       positive.push(range);
     }
@@ -154,6 +162,7 @@ export class SearchService {
     return {
       match,
       text,
+      rankWithMatch: text !== null && positive.length === 1 && excluded.every((facet) => facet === missingFacet),
       exclude,
       filters: { ...filters, captionStatus: undefined, provider: undefined, hasCaption: undefined, missing: 'include' },
     };
