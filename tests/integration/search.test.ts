@@ -254,6 +254,22 @@ describe('search', () => {
       { folderId, path: root, photos: 0, total: 1 },
       { folderId, path: join(root, 'Berlin'), photos: 1, total: 1 },
     ]);
+
+    // Counts follow the library, whichever connection changed it.
+    await writeJpeg(join(root, 'Berlin', 'Mitte', 'dog.jpg'), { seed: 8 });
+    await core.index([]);
+    expect((await core.invoke('search:folderCounts', {})).filter((count) => count.path.startsWith(join(root, 'Berlin')))).toEqual([
+      { folderId, path: join(root, 'Berlin'), photos: 1, total: 2 },
+      { folderId, path: join(root, 'Berlin', 'Mitte'), photos: 1, total: 1 },
+    ]);
+    addCaption(core, join(root, 'Berlin', 'Mitte', 'dog.jpg'), { caption: 'A puffin, not a dog' });
+    expect(await core.invoke('search:folderCounts', { text: 'puffin ' })).toEqual([
+      { folderId, path: root, photos: 0, total: 2 },
+      { folderId, path: join(root, 'Berlin'), photos: 0, total: 1 },
+      { folderId, path: join(root, 'Berlin', 'Mitte'), photos: 1, total: 1 },
+      { folderId, path: join(root, 'Iceland'), photos: 0, total: 1 },
+      { folderId, path: join(root, 'Iceland', '2019'), photos: 1, total: 1 },
+    ]);
   });
 
   it('saves, lists, renames, runs and deletes smart albums', async () => {

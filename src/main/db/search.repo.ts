@@ -53,11 +53,21 @@ export interface PhotoSearch {
   offset: number;
 }
 
-export interface DirCount {
+/** A folder that holds photos, as `photo_dirs` keeps it. */
+export interface DirRow {
+  id: number;
   /** As stored in `photos.dir`: the folder's path with a separator at the end. */
   dir: string;
   folderId: number;
-  photos: number;
+  present: number;
+}
+
+/** The folders that hold photos and the library folders, as read at one moment. */
+export interface FolderSnapshot {
+  dirs: DirRow[];
+  libraryFolders: { id: number; path: string }[];
+  /** Id ranges that folders fill whole (no other photo's id lies between), by first id. */
+  ranges: { dirId: number; first: number; last: number }[];
 }
 
 export type PhotoCriteria = Omit<PhotoSearch, 'sort' | 'limit' | 'offset'>;
@@ -246,6 +256,7 @@ function rowConditions(filters: RowFilters, exclude: string | null): Where {
 
 export class SearchRepository {
   private readonly sql: (sql: string) => Statement;
+  private snapshot: { stamp: string; folders: FolderSnapshot } | undefined;
 
   constructor(
     private readonly db: Database,
@@ -261,21 +272,39 @@ export class SearchRepository {
     return { total, totalIsExact, results: this.hydrate(page, query.text !== null) };
   }
 
-  /** Present photos per folder, from the counts the triggers keep. */
-  allCountsByDir(): DirCount[] {
-    return this.db
-      .prepare('SELECT dir, folder_id AS folderId, present AS photos FROM photo_dirs WHERE present > 0')
-      .all() as DirCount[];
+  /**
+   * The folders and their counts, read again only after the database changed: a sidebar asks for
+   * counts on every keystroke, and reading 5,000 folders costs more than counting a rare word.
+   * Any change on this connection (total_changes) or committed by another (data_version) counts.
+   */
+  folders(): FolderSnapshot {
+    const stamp = `${this.sql('PRAGMA data_version').pluck().get() as number}:${this.sql('SELECT total_changes()').pluck().get() as number}`;
+    if (this.snapshot?.stamp === stamp) return this.snapshot.folders;
+    const rows = this.sql('SELECT id, dir, folder_id, present, first_id, last_id, present + missing AS photos FROM photo_dirs')
+      .raw()
+      .all() as [number, string, number, number, number | null, number | null, number][];
+    const ranges = rows
+      .filter(([, , , , first, last, photos]) => first !== null && last !== null && last - first + 1 === photos)
+      .map(([dirId, , , , first, last]) => ({ dirId, first: first!, last: last! }))
+      .sort((a, b) => a.first - b.first);
+    const folders: FolderSnapshot = {
+      dirs: rows.map(([id, dir, folderId, present]) => ({ id, dir, folderId, present })),
+      libraryFolders: this.sql('SELECT id, path FROM folders').all() as { id: number; path: string }[],
+      ranges,
+    };
+    this.snapshot = { stamp, folders };
+    return folders;
   }
 
-  /** Matching photos per folder that holds any (directly, not in subfolders). */
-  countsByDir(criteria: PhotoCriteria): DirCount[] {
+  /** Matching photos per folder id that holds any (directly, not in subfolders). */
+  countsByDir(criteria: PhotoCriteria): Map<number, number> {
     const where = rowConditions(criteria.filters, criteria.exclude);
     if (criteria.match !== null && !where.sql) return this.countMatchesByDir(criteria.match);
     const { from, sql, params } = this.source(criteria.match, where, true);
-    return this.db
-      .prepare(`SELECT p.dir AS dir, p.folder_id AS folderId, count(*) AS photos ${from} ${sql} GROUP BY p.dir`)
-      .all(...params) as DirCount[];
+    const rows = this.sql(`SELECT o.dir_id, count(*) ${from} JOIN photo_dir_of o ON o.photo_id = p.id ${sql} GROUP BY o.dir_id`)
+      .raw()
+      .all(...params) as [number, number][];
+    return new Map(rows);
   }
 
   /**
@@ -283,22 +312,17 @@ export class SearchRepository {
    * ranges that whole folders fill (migration 0060); only ids outside those ranges are looked up
    * in the photo → folder map. A lookup each costs three times the walk for a common word.
    */
-  private countMatchesByDir(match: string): DirCount[] {
+  private countMatchesByDir(match: string): Map<number, number> {
     const ids = this.sql('SELECT rowid FROM photo_search WHERE photo_search MATCH ? ORDER BY rowid').pluck().all(match) as number[];
-    const ranges = this.sql(
-      `SELECT id, first_id, last_id FROM photo_dirs INDEXED BY photo_dirs_first_id
-       WHERE first_id IS NOT NULL AND present + missing = last_id - first_id + 1 ORDER BY first_id`,
-    )
-      .raw()
-      .all() as [number, number, number][];
+    const { ranges } = this.folders();
     const perDir = new Map<number, number>();
     const add = (dirId: number, photos: number) => perDir.set(dirId, (perDir.get(dirId) ?? 0) + photos);
     const elsewhere: number[] = [];
     let next = 0;
     for (const id of ids) {
-      while (next < ranges.length && ranges[next]![2] < id) next++;
+      while (next < ranges.length && ranges[next]!.last < id) next++;
       const range = ranges[next];
-      if (range && range[1] <= id) add(range[0], 1);
+      if (range && range.first <= id) add(range.dirId, 1);
       else elsewhere.push(id);
     }
     if (elsewhere.length) {
@@ -307,15 +331,7 @@ export class SearchRepository {
         .all(JSON.stringify(elsewhere)) as [number, number][];
       for (const [dirId, photos] of looked) add(dirId, photos);
     }
-    if (!perDir.size) return [];
-    const dirs = this.sql('SELECT id, dir, folder_id FROM photo_dirs WHERE id IN (SELECT value FROM json_each(?))')
-      .raw()
-      .all(JSON.stringify([...perDir.keys()])) as [number, string, number][];
-    return dirs.map(([id, dir, folderId]) => ({ dir, folderId, photos: perDir.get(id)! }));
-  }
-
-  libraryFolders(): { id: number; path: string }[] {
-    return this.db.prepare('SELECT id, path FROM folders').all() as { id: number; path: string }[];
+    return perDir;
   }
 
   /** Folders (as stored in `photos.dir`) at or below `prefix`, at most `limit` of them. */
