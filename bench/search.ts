@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createCore } from '../src/main/core';
 import { openDatabase } from '../src/main/db/database';
+import { PhotosRepository } from '../src/main/db/photos.repo';
 import type { SearchCriteria, SearchQuery } from '../src/shared/domain';
 import { generateLibrary, libraryRoot } from './search-library';
 
@@ -52,6 +53,7 @@ if (values.rebuild || !existsSync(dbFile)) {
 
 const core = createCore({ dataDir, concurrency: 2 });
 const bare = new Sqlite(dbFile, { readonly: true });
+const photoCounts = new PhotosRepository(bare);
 
 const oneWord = ['beach', 'dog', 'sunset', 'lighthouse', 'glacier', 'fox', 'cathedral', 'harbour', 'puffin', 'market',
   'kyoto', 'snow', 'wedding', 'europe', 'reflections', 'aurora', 'croissant', 'vineyard', 'fog', 'penguin'];
@@ -94,6 +96,8 @@ const cases: Case[] = [
   { name: 'one word, by date', run: (i) => search({ text: `${at(oneWord, i)} `, sort: 'date' }) },
   { name: 'one word, draft captions', run: (i) => search({ text: `${at(oneWord, i)} `, captionStatus: 'draft' }) },
   { name: 'no text, newest first', run: (i) => search({ text: '', offset: (i % 10) * 50 }) },
+  { name: 'library folders with photo counts', run: () => core.library.listFolders() },
+  { name: 'library status: photo, missing and captioned counts', run: () => photoCounts.counts() },
   { name: 'folder counts, whole library', run: () => counts({}) },
   { name: 'folder counts, one word', run: (i) => counts({ text: `${at(oneWord, i)} ` }) },
   { name: 'folder counts, rare word', run: (i) => counts({ text: `${at(['puffin', 'croissant', 'penguin', 'aurora'], i)} ` }) },

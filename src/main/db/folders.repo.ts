@@ -16,12 +16,12 @@ interface FolderRow {
   missing_count: number;
 }
 
-// From the per-folder counts the triggers keep (a few thousand rows), not a count of the photos.
+// From the per-folder counts the triggers keep (a few thousand rows, read once), not a count of the photos.
 const selectFolders = `
-  SELECT f.*,
-    (SELECT coalesce(sum(d.present), 0) FROM photo_dirs d WHERE d.folder_id = f.id) AS photo_count,
-    (SELECT coalesce(sum(d.missing), 0) FROM photo_dirs d WHERE d.folder_id = f.id) AS missing_count
-  FROM folders f`;
+  SELECT f.*, coalesce(d.present, 0) AS photo_count, coalesce(d.missing, 0) AS missing_count
+  FROM folders f
+  LEFT JOIN (SELECT folder_id, sum(present) AS present, sum(missing) AS missing FROM photo_dirs GROUP BY folder_id) d
+    ON d.folder_id = f.id`;
 
 /** Stored options that no longer validate (an older version's, say) fall back to none. */
 function parseCaptionOptions(json: string): CaptionOptionOverrides {

@@ -40,8 +40,9 @@ export interface PhotoSearch {
   /** The user's text alone, for relevance; null when the search has none. */
   text: string | null;
   /**
-   * The match adds nothing to the text but leaving missing files out (few photos): bm25 may
-   * rank with the match itself, in one pass. Otherwise it ranks with the text alone.
+   * The match adds to the text only terms few photos hold (a folder below a library folder,
+   * leaving missing files out): bm25 may rank with the match itself, in one pass. Otherwise it
+   * ranks with the text alone.
    */
   rankWithMatch: boolean;
   /** An FTS5 expression no result may match (text that only excludes). */
