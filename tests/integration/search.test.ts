@@ -323,6 +323,9 @@ describe('search beyond its ranking window and count limit', () => {
     expect(everything).toEqual([10, 8, 9, 7, 6, 5, 4, 3, 2, 1]);
     const paged = [0, 3, 6, 9].flatMap((offset) => ids({ text: 'fox ', limit: 3, offset }));
     expect(paged).toEqual(everything);
+    // With a caption filter the window is ranked by the text alone: the same order.
+    expect(ids({ text: 'fox ', hasCaption: false, limit: 100 })).toEqual(everything);
+    expect([0, 3, 6, 9].flatMap((offset) => ids({ text: 'fox ', hasCaption: false, limit: 3, offset }))).toEqual(everything);
 
     // Totals are counted up to the limit, then reported as a lower bound.
     expect(service.search(SearchQuerySchema.parse({ text: 'fox ' }))).toMatchObject({ total: 5, totalIsExact: false });

@@ -40,9 +40,9 @@ export interface PhotoSearch {
   /** The user's text alone, for relevance; null when the search has none. */
   text: string | null;
   /**
-   * The match adds to the text only terms few photos hold (a folder below a library folder,
-   * leaving missing files out): bm25 may rank with the match itself, in one pass. Otherwise it
-   * ranks with the text alone.
+   * bm25 may rank with the match itself, in one pass: the photos that hold each of its filter
+   * terms are few enough to count (a folder, a year, missing files). Otherwise (a caption status
+   * holds a third of the library) the window found with the match is ranked by the text alone.
    */
   rankWithMatch: boolean;
   /** An FTS5 expression no result may match (text that only excludes). */

@@ -174,14 +174,13 @@ export class SearchService {
     }
 
     // Words to look up: filters with a facet become part of the index lookup.
-    let folderFacet: string | undefined;
     if (criteria.folderId !== undefined) positive.push(libraryFolderFacet(criteria.folderId));
     const libraryFolder = pathPrefix === undefined ? undefined : this.repo.folders().libraryFolders.find((folder) => folderPrefix(folder.path) === pathPrefix);
     if (libraryFolder) positive.push(libraryFolderFacet(libraryFolder.id));
     else if (pathPrefix !== undefined) {
       const dirs = this.repo.dirsUnder(pathPrefix, maxFolderFacets + 1);
       if (!dirs.length) return null;
-      if (dirs.length <= maxFolderFacets) positive.push((folderFacet = dirsFacet(dirs)));
+      if (dirs.length <= maxFolderFacets) positive.push(dirsFacet(dirs));
       else filters.pathPrefix = pathPrefix;
     }
     if (from || to) {
@@ -209,8 +208,8 @@ export class SearchService {
     return {
       match,
       text,
-      // bm25 first counts the photos that hold each term: a folder's or the missing files' few are cheap.
-      rankWithMatch: text !== null && positive.every((part) => part === text || part === folderFacet) && excluded.every((facet) => facet === missingFacet),
+      // bm25 first counts the photos that hold each term of its match: too many hold a caption facet.
+      rankWithMatch: text !== null && [filters.captionStatus, filters.provider, filters.hasCaption].every((filter) => filter === undefined),
       exclude,
       filters: { ...filters, captionStatus: undefined, provider: undefined, hasCaption: undefined, missing: 'include' },
     };
