@@ -478,24 +478,29 @@ export class SearchRepository {
     if (!years) return [{ match, ids: sortedMatches('true', offset, limit) }];
     const runs: Run[] = [];
     let found = 0;
-    let passed = 0;
+    let skip = offset;
     for (let year = years.last; year >= years.first; year--) {
       if (!this.sql('SELECT 1 FROM photo_search WHERE photo_search MATCH ? LIMIT 1').get(`(${match}) AND ${yearFacet(year)}`)) continue;
       for (let month = 12; month >= 1; month--) {
         const inMonth = `(${match}) AND ${monthFacet(year, month)}`;
-        const { from, sql, params } = this.source(inMonth, where, true);
-        const count = this.sql(`SELECT count(*) ${from} ${sql}`).pluck().get(...params) as number;
-        if (passed + count > offset) {
-          const skip = Math.max(0, offset - passed);
-          const ids = this.ids(`SELECT p.id ${from} ${sql} ORDER BY p.captured_at DESC, p.id DESC LIMIT ? OFFSET ?`, ...params, limit - found, skip);
-          runs.push({ match: inMonth, ids });
-          found += ids.length;
-          if (found === limit) return runs;
+        if (skip > 0) {
+          // Still before the page: a month it does not reach is only counted.
+          const counted = this.source(inMonth, where);
+          const count = this.sql(`SELECT count(*) ${counted.from} ${counted.sql}`).pluck().get(...counted.params) as number;
+          if (count <= skip) {
+            skip -= count;
+            continue;
+          }
         }
-        passed += count;
+        const { from, sql, params } = this.source(inMonth, where, true);
+        const ids = this.ids(`SELECT p.id ${from} ${sql} ORDER BY p.captured_at DESC, p.id DESC LIMIT ? OFFSET ?`, ...params, limit - found, skip);
+        skip = 0;
+        runs.push({ match: inMonth, ids });
+        found += ids.length;
+        if (found === limit) return runs;
       }
     }
-    runs.push({ match, ids: sortedMatches('p.captured_at IS NULL', Math.max(0, offset - passed), limit - found) });
+    runs.push({ match, ids: sortedMatches('p.captured_at IS NULL', skip, limit - found) });
     return runs;
   }
 
