@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createCore } from '../src/main/core';
 import { openDatabase } from '../src/main/db/database';
+import { PhotosRepository } from '../src/main/db/photos.repo';
 import type { SearchCriteria, SearchQuery } from '../src/shared/domain';
 import { generateLibrary, libraryRoot } from './search-library';
 
@@ -20,6 +21,8 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '200' },
     dir: { type: 'string' },
     rebuild: { type: 'boolean', default: false },
+    /** Runs only the cases whose name contains this (while working on one of them). */
+    only: { type: 'string' },
   },
 });
 const photoCount = Number(values.photos);
@@ -50,6 +53,7 @@ if (values.rebuild || !existsSync(dbFile)) {
 
 const core = createCore({ dataDir, concurrency: 2 });
 const bare = new Sqlite(dbFile, { readonly: true });
+const photoCounts = new PhotosRepository(bare);
 
 const oneWord = ['beach', 'dog', 'sunset', 'lighthouse', 'glacier', 'fox', 'cathedral', 'harbour', 'puffin', 'market',
   'kyoto', 'snow', 'wedding', 'europe', 'reflections', 'aurora', 'croissant', 'vineyard', 'fog', 'penguin'];
@@ -92,6 +96,8 @@ const cases: Case[] = [
   { name: 'one word, by date', run: (i) => search({ text: `${at(oneWord, i)} `, sort: 'date' }) },
   { name: 'one word, draft captions', run: (i) => search({ text: `${at(oneWord, i)} `, captionStatus: 'draft' }) },
   { name: 'no text, newest first', run: (i) => search({ text: '', offset: (i % 10) * 50 }) },
+  { name: 'library folders with photo counts', run: () => core.library.listFolders() },
+  { name: 'library status: photo, missing and captioned counts', run: () => photoCounts.counts() },
   { name: 'folder counts, whole library', run: () => counts({}) },
   { name: 'folder counts, one word', run: (i) => counts({ text: `${at(oneWord, i)} ` }) },
   { name: 'folder counts, rare word', run: (i) => counts({ text: `${at(['puffin', 'croissant', 'penguin', 'aurora'], i)} ` }) },
@@ -121,7 +127,7 @@ process.stdout.write(
 );
 process.stdout.write('| query | p50 ms | p95 ms | p99 ms | bare FTS5 p50 / p95 ms | p95 ratio |\n| --- | ---: | ---: | ---: | ---: | ---: |\n');
 const ms = (value: number) => value.toFixed(1);
-for (const test of cases) {
+for (const test of cases.filter((test) => values.only === undefined || test.name.includes(values.only))) {
   const ours = measure(test.run);
   const theirs = test.bare ? measure(test.bare) : null;
   process.stdout.write(

@@ -6,8 +6,8 @@ import type { Core } from '../../src/main/core';
 import { openDatabase } from '../../src/main/db/database';
 import { SearchRepository } from '../../src/main/db/search.repo';
 import { SearchService } from '../../src/main/search/search.service';
-import { SearchQuerySchema } from '../../src/shared/domain';
-import type { SearchQuery } from '../../src/shared/domain';
+import { SearchCriteriaSchema, SearchQuerySchema } from '../../src/shared/domain';
+import type { SearchCriteria, SearchQuery } from '../../src/shared/domain';
 import { testCore } from '../helpers/core';
 import { tempDir, writeJpeg } from '../helpers/files';
 
@@ -80,6 +80,9 @@ describe('search', () => {
     expect(names(core, { text: 'CAFÉ ' })).toEqual(['café.jpg']);
     expect(names(core, { text: 'straßenbahn ' })).toEqual(['strassenbahn.jpg']);
     expect(names(core, { text: 'Universität ' })).toEqual(['strassenbahn.jpg']);
+    // ß and ss find each other (the caption says "Die Straßenbahn").
+    expect(names(core, { text: '"die strassenbahn"' })).toEqual(['strassenbahn.jpg']);
+    expect(names(core, { text: '"DIE STRASSENBAHN" fährt ' })).toEqual(['strassenbahn.jpg']);
     // As you type: the last word, with no space after it, is a prefix, however it stems.
     for (const typed of ['Un', 'Univ', 'Universit', 'universita', 'Straßenb', 'fähr']) {
       expect(names(core, { text: `Berlin ${typed}` }), typed).toEqual(['strassenbahn.jpg']);
@@ -103,10 +106,14 @@ describe('search', () => {
   });
 
   it('ranks titles and keywords above captions, and captions above file names', async () => {
-    const { core } = await library();
+    const { core, root } = await library();
     // "bird" is a keyword of the puffins and only the file name of bird.jpg.
     expect(names(core, { text: 'bird ' })).toEqual(['IMG_0002.jpg', 'bird.jpg']);
     expect(names(core, { text: 'bird ', sort: 'date' })).toEqual(['IMG_0002.jpg', 'bird.jpg']);
+    // Filters narrow the matches without changing how they rank.
+    for (const filters of [{ from: '2018' }, { to: '2019-12' }, { folder: root }, { includeMissing: true }]) {
+      expect(names(core, { text: 'bird ', ...filters }), JSON.stringify(filters)).toEqual(['IMG_0002.jpg', 'bird.jpg']);
+    }
   });
 
   it('highlights what matched in a snippet, as marked text rather than markup', async () => {
@@ -169,6 +176,15 @@ describe('search', () => {
       expect(names(core, { text, hasCaption: true }).sort()).toEqual(['IMG_0002.jpg', 'dogs.jpg', 'strassenbahn.jpg']);
     }
     expect(names(core, { text: 'iceland ', hasCaption: false })).toEqual(['glacier.jpg']);
+    // Approving the newest version, or saving an edit as a new approved version, moves the photo between statuses.
+    const review = new Sqlite(join(core.dataDir, 'library.db'));
+    review.prepare(`UPDATE captions SET status = 'approved' WHERE photo_id = (SELECT id FROM photos WHERE path = ?)`).run(paths.puffins);
+    review.close();
+    expect(names(core, { text: 'iceland ', captionStatus: 'draft' })).toEqual([]);
+    expect(names(core, { text: 'iceland ', captionStatus: 'approved' })).toEqual(['IMG_0002.jpg']);
+    addCaption(core, paths.tram, { caption: 'Die Straßenbahn am Abend', provider: 'local', status: 'approved' });
+    expect(names(core, { text: 'berlin ', captionStatus: 'written' })).toEqual([]);
+    expect(names(core, { text: 'abend ', captionStatus: 'approved' })).toEqual(['strassenbahn.jpg']);
     expect(names(core, { orientation: 'portrait' })).toEqual(['café.jpg']);
     expect(names(core, { text: 'paris ', orientation: 'landscape' })).toEqual([]);
     expect(names(core, { fileType: 'jpeg' }).length).toBe(6);
@@ -198,7 +214,7 @@ describe('search', () => {
     const hostile = [
       '"', '"unbalanced', '(((', ')))', 'AND OR NOT', '-', '*', 'NEAR(', 'NEAR(a b)', "'; DROP TABLE photos; --",
       'x'.repeat(100_000), '🦊🐶', '東京タワー', 'iceland:', '{title}: x', 'title : x', '^x', 'a OR', 'OR b',
-      '\u0002\u0003', '%', '_', '\\',
+      '\u0002\u0003', '%', '_', '\\', Array.from({ length: 40 }, (_, i) => `-(a${i} b OR (strasse${i} NOT`).join(' '),
     ];
     for (const text of hostile) {
       await expect(core.invoke('photos:search', { text }), text.slice(0, 20)).resolves.toMatchObject({ results: expect.any(Array) });
@@ -237,6 +253,22 @@ describe('search', () => {
     expect(await core.invoke('search:folderCounts', { from: '2022' })).toEqual([
       { folderId, path: root, photos: 0, total: 1 },
       { folderId, path: join(root, 'Berlin'), photos: 1, total: 1 },
+    ]);
+
+    // Counts follow the library, whichever connection changed it.
+    await writeJpeg(join(root, 'Berlin', 'Mitte', 'dog.jpg'), { seed: 8 });
+    await core.index([]);
+    expect((await core.invoke('search:folderCounts', {})).filter((count) => count.path.startsWith(join(root, 'Berlin')))).toEqual([
+      { folderId, path: join(root, 'Berlin'), photos: 1, total: 2 },
+      { folderId, path: join(root, 'Berlin', 'Mitte'), photos: 1, total: 1 },
+    ]);
+    addCaption(core, join(root, 'Berlin', 'Mitte', 'dog.jpg'), { caption: 'A puffin, not a dog' });
+    expect(await core.invoke('search:folderCounts', { text: 'puffin ' })).toEqual([
+      { folderId, path: root, photos: 0, total: 2 },
+      { folderId, path: join(root, 'Berlin'), photos: 0, total: 1 },
+      { folderId, path: join(root, 'Berlin', 'Mitte'), photos: 1, total: 1 },
+      { folderId, path: join(root, 'Iceland'), photos: 0, total: 1 },
+      { folderId, path: join(root, 'Iceland', '2019'), photos: 1, total: 1 },
     ]);
   });
 
@@ -283,7 +315,7 @@ describe('search beyond its ranking window and count limit', () => {
       const name = `p${i}.jpg`;
       insert.run(`/photos/${name}`, name, name, String(i).padStart(32, '0'), i <= 3 ? 'R5' : 'Z6', i % 2 ? null : 'Fox', `A fox, number ${i}`);
     }
-    const service = new SearchService(new SearchRepository(db, { rankWindow: 4, countLimit: 5 }));
+    const service = new SearchService(new SearchRepository(db, { rankWindow: 4, countLimit: 5, monthWalkAbove: 1000 }));
     const ids = (query: SearchQuery) => service.search(SearchQuerySchema.parse(query)).results.map((photo) => photo.id);
 
     // The window holds the 4 newest matches (10, 9, 8, 7): ranked, titled first; then 6, 5 ... 1.
@@ -291,12 +323,70 @@ describe('search beyond its ranking window and count limit', () => {
     expect(everything).toEqual([10, 8, 9, 7, 6, 5, 4, 3, 2, 1]);
     const paged = [0, 3, 6, 9].flatMap((offset) => ids({ text: 'fox ', limit: 3, offset }));
     expect(paged).toEqual(everything);
+    // With a caption filter the window is ranked by the text alone: the same order.
+    expect(ids({ text: 'fox ', hasCaption: false, limit: 100 })).toEqual(everything);
+    expect([0, 3, 6, 9].flatMap((offset) => ids({ text: 'fox ', hasCaption: false, limit: 3, offset }))).toEqual(everything);
 
     // Totals are counted up to the limit, then reported as a lower bound.
     expect(service.search(SearchQuerySchema.parse({ text: 'fox ' }))).toMatchObject({ total: 5, totalIsExact: false });
     expect(service.search(SearchQuerySchema.parse({ text: 'fox number 2 ' }))).toMatchObject({ total: 1, totalIsExact: true });
     expect(service.search(SearchQuerySchema.parse({ text: 'fox ', camera: 'z6' }))).toMatchObject({ total: 5, totalIsExact: false });
     expect(service.search(SearchQuerySchema.parse({ text: 'fox ', camera: 'r5' }))).toMatchObject({ total: 3, totalIsExact: true });
+    db.close();
+  });
+
+  it('sorts many matches by date month by month, as sorting them all would, undated photos last', () => {
+    const db = openDatabase(join(tempDir(), 'library.db'));
+    db.prepare(`INSERT INTO folders (path, name, added_at) VALUES ('/photos', 'photos', 'now')`).run();
+    const insert = db.prepare(
+      `INSERT INTO photos (folder_id, path, rel_path, file_name, file_type, size, mtime_ms, fingerprint, camera_model,
+         captured_at, embedded_caption, indexed_at)
+       VALUES (1, ?, ?, ?, 'JPEG', 1, 1, ?, ?, ?, ?, 'now')`,
+    );
+    // Dates over three years, some months empty, some photos at the same second, some undated.
+    const dates = ['2019-03-01T10:00:00', '2021-12-31T23:59:59', null, '2019-03-01T10:00:00', '2020-07-04T12:00:00',
+      '2021-01-15T08:00:00', null, '2019-11-30T18:00:00', '2021-12-31T23:59:59', '2020-07-04T12:00:00', '2019-03-02T00:00:00'];
+    dates.forEach((date, i) => {
+      const name = `p${i + 1}.jpg`;
+      insert.run(`/photos/${name}`, name, name, String(i + 1).padStart(32, '0'), i % 3 ? 'Z6' : 'R5', date, `A fox, number ${i + 1}`);
+    });
+    const byMonth = new SearchService(new SearchRepository(db, { rankWindow: 4, countLimit: 100, monthWalkAbove: 2 }));
+    const allSorted = new SearchService(new SearchRepository(db, { rankWindow: 4, countLimit: 100, monthWalkAbove: 1000 }));
+    const ids = (service: SearchService, query: SearchQuery) =>
+      service.search(SearchQuerySchema.parse({ sort: 'date', ...query })).results.map((photo) => photo.id);
+
+    expect(ids(byMonth, { text: 'fox ', limit: 100 })).toEqual([9, 2, 6, 10, 5, 8, 11, 4, 1, 7, 3]);
+    for (const query of [{ text: 'fox ' }, { text: 'fox ', camera: 'z6' }, { text: 'fox ', from: '2019-03-02', to: '2021-06' }, { text: 'number ' }]) {
+      const expected = ids(allSorted, { ...query, limit: 100 });
+      expect(ids(byMonth, { ...query, limit: 100 }), JSON.stringify(query)).toEqual(expected);
+      for (const limit of [1, 2, 3, 4]) {
+        const pages = Array.from({ length: Math.ceil(expected.length / limit) }, (_, page) => ids(byMonth, { ...query, limit, offset: page * limit }));
+        expect(pages.flat(), `${JSON.stringify(query)} by ${limit}`).toEqual(expected);
+      }
+    }
+    db.close();
+  });
+
+  it('counts matches per folder alike whether a folder fills its id range or not', () => {
+    const db = openDatabase(join(tempDir(), 'library.db'));
+    db.prepare(`INSERT INTO folders (path, name, added_at) VALUES ('/photos', 'photos', 'now')`).run();
+    const insert = db.prepare(
+      `INSERT INTO photos (folder_id, path, rel_path, file_name, file_type, size, mtime_ms, fingerprint, camera_model, embedded_caption, indexed_at)
+       VALUES (1, ?, ?, ?, 'JPEG', 1, 1, ?, 'Z6', ?, 'now')`,
+    );
+    // Folder a fills ids 1-3, b and c take turns (4-9), d has a hole where a photo was removed.
+    const paths = ['a/1', 'a/2', 'a/3', 'b/1', 'c/1', 'b/2', 'c/2', 'b/3', 'c/3', 'd/1', 'd/2', 'd/3'];
+    paths.forEach((path, i) => insert.run(`/photos/${path}.jpg`, `${path}.jpg`, path.slice(2) + '.jpg', String(i).padStart(32, '0'), i % 3 ? 'A fox' : 'A wolf'));
+    db.prepare(`DELETE FROM photos WHERE path = '/photos/d/2.jpg'`).run();
+    const service = new SearchService(new SearchRepository(db));
+    const counts = (criteria: SearchCriteria) =>
+      service.folderCounts(SearchCriteriaSchema.parse(criteria)).map((count) => [count.path, count.photos]);
+    // The camera filter counts photo by photo: the reference.
+    expect(counts({ text: 'fox ' })).toEqual(counts({ text: 'fox ', camera: 'z6' }));
+    expect(counts({ text: 'fox ' })).toEqual([
+      ['/photos', 0], ['/photos/a', 2], ['/photos/b', 2], ['/photos/c', 2], ['/photos/d', 1],
+    ]);
+    expect(counts({ text: 'wolf ' })).toEqual([['/photos', 0], ['/photos/a', 1], ['/photos/b', 1], ['/photos/c', 1], ['/photos/d', 1]]);
     db.close();
   });
 });

@@ -1,6 +1,6 @@
 import Sqlite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { foldWord, parseQuery, toFtsExpression, toFtsQuery } from '../../src/main/search/fts-query';
+import { foldWord, maxGroupDepth, parseQuery, toFtsExpression, toFtsQuery } from '../../src/main/search/fts-query';
 
 describe('toFtsQuery', () => {
   it('quotes every term and makes the word being typed a prefix', () => {
@@ -57,6 +57,9 @@ describe('toFtsQuery', () => {
       '*', 'body:fox', "'; DROP TABLE t; --", '^fox', 'fox*', '"" ""', 'AND OR NOT', 'fox OR OR wolf', '( OR )',
       '-(fox)', 'NOT', 'a'.repeat(20_000), '狐狸 🦊 fox', '東京タワー', 'x'.repeat(100_000),
       Array.from({ length: 500 }, (_, i) => `w${i}`).join(' '), '"a" "b" OR -"c" (d OR (e -f)) "g',
+      // Deep groups: FTS5's parser overflows its stack at about 20 levels.
+      Array.from({ length: 64 }, (_, i) => `(w${i}`).join(' '), Array.from({ length: 40 }, (_, i) => `-(a${i} b OR (strasse${i} NOT`).join(' '),
+      `${'('.repeat(30)}fox${')'.repeat(30)}`,
     ];
     for (const text of hostile) {
       const tree = parseQuery(text);
@@ -69,6 +72,20 @@ describe('toFtsQuery', () => {
     }
     expect(db.prepare('SELECT count(*) AS n FROM t WHERE t MATCH ?').get(toFtsQuery('cafe fo'))).toEqual({ n: 1 });
     db.close();
+  });
+
+  it('reads groups nested deeper than a few levels as part of the group around them', () => {
+    expect(toFtsQuery('(((((((((((fox OR wolf))))))))) snow) ')).toBe('(("fox" OR "wolf") AND "snow")');
+    const deep = toFtsQuery(`${Array.from({ length: 20 }, (_, i) => `(w${i} OR`).join(' ')} x `)!;
+    expect(deep.split('(').length - 1).toBe(maxGroupDepth);
+  });
+
+  it('finds ß written as ss and ss written as ß', () => {
+    expect(toFtsQuery('Straße ')).toBe('("Straße" OR "Strasse")');
+    expect(toFtsQuery('STRASSE ')).toBe('("STRASSE" OR "STRAßE")');
+    expect(toFtsQuery('"große Straße"')).toBe('("große Straße" OR "grosse Strasse")');
+    expect(toFtsQuery('Stra')).toBe('"Stra"*');
+    expect(toFtsQuery('fox ')).toBe('"fox"');
   });
 
   it('reads at most 64 words', () => {

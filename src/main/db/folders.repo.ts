@@ -16,11 +16,12 @@ interface FolderRow {
   missing_count: number;
 }
 
+// From the per-folder counts the triggers keep (a few thousand rows, read once), not a count of the photos.
 const selectFolders = `
-  SELECT f.*,
-    (SELECT count(*) FROM photos p WHERE p.folder_id = f.id AND p.status = 'present') AS photo_count,
-    (SELECT count(*) FROM photos p WHERE p.folder_id = f.id AND p.status = 'missing') AS missing_count
-  FROM folders f`;
+  SELECT f.*, coalesce(d.present, 0) AS photo_count, coalesce(d.missing, 0) AS missing_count
+  FROM folders f
+  LEFT JOIN (SELECT folder_id, sum(present) AS present, sum(missing) AS missing FROM photo_dirs GROUP BY folder_id) d
+    ON d.folder_id = f.id`;
 
 /** Stored options that no longer validate (an older version's, say) fall back to none. */
 function parseCaptionOptions(json: string): CaptionOptionOverrides {

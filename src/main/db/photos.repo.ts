@@ -251,13 +251,14 @@ export class PhotosRepository {
       .run(toFolderId, relPathPrefix, fromFolderId);
   }
 
+  /** From the counts the triggers keep: counting a million photos takes a tenth of a second. */
   counts(): { photos: number; missing: number; captioned: number } {
     return this.sql(
         `SELECT
-           count(*) FILTER (WHERE status = 'present') AS photos,
-           count(*) FILTER (WHERE status = 'missing') AS missing,
-           (SELECT count(DISTINCT photo_id) FROM captions) AS captioned
-         FROM photos`,
+           coalesce(sum(present), 0) AS photos,
+           coalesce(sum(missing), 0) AS missing,
+           (SELECT captioned FROM library_totals) AS captioned
+         FROM photo_dirs`,
       )
       .get() as { photos: number; missing: number; captioned: number };
   }

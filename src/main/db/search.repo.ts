@@ -1,4 +1,6 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
+import { statementCache } from './statements';
+import { monthFacet, yearFacet } from '../search/facets';
 import type {
   CaptionStatus,
   Orientation,
@@ -35,8 +37,14 @@ export interface PhotoSearch {
    * filters that have facets. Null when neither narrows the search.
    */
   match: string | null;
-  /** The user's text alone, for relevance and snippets; null when the search has none. */
+  /** The user's text alone, for relevance; null when the search has none. */
   text: string | null;
+  /**
+   * bm25 may rank with the match itself, in one pass: the photos that hold each of its filter
+   * terms are few enough to count (a folder, a year, missing files). Otherwise (a caption status
+   * holds a third of the library) the window found with the match is ranked by the text alone.
+   */
+  rankWithMatch: boolean;
   /** An FTS5 expression no result may match (text that only excludes). */
   exclude: string | null;
   /** Checked on each photo; keep to what the facets in `match` cannot say. */
@@ -46,11 +54,21 @@ export interface PhotoSearch {
   offset: number;
 }
 
-export interface DirCount {
+/** A folder that holds photos, as `photo_dirs` keeps it. */
+export interface DirRow {
+  id: number;
   /** As stored in `photos.dir`: the folder's path with a separator at the end. */
   dir: string;
   folderId: number;
-  photos: number;
+  present: number;
+}
+
+/** The folders that hold photos and the library folders, as read at one moment. */
+export interface FolderSnapshot {
+  dirs: DirRow[];
+  libraryFolders: { id: number; path: string }[];
+  /** Id ranges that folders fill whole (no other photo's id lies between), by first id. */
+  ranges: { dirId: number; first: number; last: number }[];
 }
 
 export type PhotoCriteria = Omit<PhotoSearch, 'sort' | 'limit' | 'offset'>;
@@ -68,11 +86,14 @@ export interface SearchLimits {
    * captions reads every position of both words (10 ms and more), for a number nobody reads.
    */
   countLimit: number;
+  /**
+   * Above this many matches, a search sorted by date goes month by month from the newest
+   * instead of sorting every match.
+   */
+  monthWalkAbove: number;
 }
 
-export const defaultSearchLimits: SearchLimits = { rankWindow: 2_000, countLimit: 10_000 };
-/** Above this many text matches, a date-sorted search walks the date index instead. */
-const dateIndexThreshold = 5_000;
+export const defaultSearchLimits: SearchLimits = { rankWindow: 2_000, countLimit: 10_000, monthWalkAbove: 5_000 };
 
 interface SummaryRow {
   id: number;
@@ -166,6 +187,12 @@ function trimSnippet(parts: Snippet): Snippet {
   return merged;
 }
 
+/** Photos of a page that one match finds, in page order. */
+interface Run {
+  match: string | null;
+  ids: number[];
+}
+
 interface Where {
   sql: string;
   params: (string | number)[];
@@ -229,46 +256,83 @@ function rowConditions(filters: RowFilters, exclude: string | null): Where {
 }
 
 export class SearchRepository {
+  private readonly sql: (sql: string) => Statement;
+  private snapshot: { stamp: string; folders: FolderSnapshot } | undefined;
+
   constructor(
     private readonly db: Database,
     private readonly limits: SearchLimits = defaultSearchLimits,
-  ) {}
+  ) {
+    this.sql = statementCache(db);
+  }
 
   search(query: PhotoSearch): SearchResults {
-    const { total, totalIsExact } = this.count(query);
-    const ids = total === 0 ? [] : this.pageIds(query);
-    return { total, totalIsExact, results: this.hydrate(ids, query.text === null ? null : query.match) };
+    const where = rowConditions(query.filters, query.exclude);
+    const { total, totalIsExact } = this.count(query, where);
+    const page = total === 0 ? [] : this.page(query, where);
+    return { total, totalIsExact, results: this.hydrate(page, query.text !== null) };
   }
 
-  /** Present photos per folder, from the counts the triggers keep. */
-  allCountsByDir(): DirCount[] {
-    return this.db
-      .prepare('SELECT dir, folder_id AS folderId, present AS photos FROM photo_dirs WHERE present > 0')
-      .all() as DirCount[];
+  /**
+   * The folders and their counts, read again only after the database changed: a sidebar asks for
+   * counts on every keystroke, and reading 5,000 folders costs more than counting a rare word.
+   * Any change on this connection (total_changes) or committed by another (data_version) counts.
+   */
+  folders(): FolderSnapshot {
+    const stamp = `${this.sql('PRAGMA data_version').pluck().get() as number}:${this.sql('SELECT total_changes()').pluck().get() as number}`;
+    if (this.snapshot?.stamp === stamp) return this.snapshot.folders;
+    const rows = this.sql('SELECT id, dir, folder_id, present, first_id, last_id, present + missing AS photos FROM photo_dirs')
+      .raw()
+      .all() as [number, string, number, number, number | null, number | null, number][];
+    const ranges = rows
+      .filter(([, , , , first, last, photos]) => first !== null && last !== null && last - first + 1 === photos)
+      .map(([dirId, , , , first, last]) => ({ dirId, first: first!, last: last! }))
+      .sort((a, b) => a.first - b.first);
+    const folders: FolderSnapshot = {
+      dirs: rows.map(([id, dir, folderId, present]) => ({ id, dir, folderId, present })),
+      libraryFolders: this.sql('SELECT id, path FROM folders').all() as { id: number; path: string }[],
+      ranges,
+    };
+    this.snapshot = { stamp, folders };
+    return folders;
   }
 
-  /** Matching photos per folder that holds any (directly, not in subfolders). */
-  countsByDir(criteria: PhotoCriteria): DirCount[] {
+  /** Matching photos per folder id that holds any (directly, not in subfolders). */
+  countsByDir(criteria: PhotoCriteria): Map<number, number> {
     const where = rowConditions(criteria.filters, criteria.exclude);
-    if (criteria.match !== null && !where.sql) {
-      // Said inside the index: each match is then looked up in the narrow photo → folder map.
-      return this.db
-        .prepare(
-          `SELECT d.dir AS dir, d.folder_id AS folderId, o.photos AS photos FROM (
-             SELECT dir_id, count(*) AS photos FROM photo_search JOIN photo_dir_of ON photo_id = photo_search.rowid
-             WHERE photo_search MATCH ? GROUP BY dir_id
-           ) o JOIN photo_dirs d ON d.id = o.dir_id`,
-        )
-        .all(criteria.match) as DirCount[];
-    }
-    const { from, sql, params } = this.source(criteria, where, true);
-    return this.db
-      .prepare(`SELECT p.dir AS dir, p.folder_id AS folderId, count(*) AS photos ${from} ${sql} GROUP BY p.dir`)
-      .all(...params) as DirCount[];
+    if (criteria.match !== null && !where.sql) return this.countMatchesByDir(criteria.match);
+    const { from, sql, params } = this.source(criteria.match, where, true);
+    const rows = this.sql(`SELECT o.dir_id, count(*) ${from} JOIN photo_dir_of o ON o.photo_id = p.id ${sql} GROUP BY o.dir_id`)
+      .raw()
+      .all(...params) as [number, number][];
+    return new Map(rows);
   }
 
-  libraryFolders(): { id: number; path: string }[] {
-    return this.db.prepare('SELECT id, path FROM folders').all() as { id: number; path: string }[];
+  /**
+   * Everything is said inside the index: the matching ids, in order, are walked against the id
+   * ranges that whole folders fill (migration 0060); only ids outside those ranges are looked up
+   * in the photo → folder map. A lookup each costs three times the walk for a common word.
+   */
+  private countMatchesByDir(match: string): Map<number, number> {
+    const ids = this.sql('SELECT rowid FROM photo_search WHERE photo_search MATCH ? ORDER BY rowid').pluck().all(match) as number[];
+    const { ranges } = this.folders();
+    const perDir = new Map<number, number>();
+    const add = (dirId: number, photos: number) => perDir.set(dirId, (perDir.get(dirId) ?? 0) + photos);
+    const elsewhere: number[] = [];
+    let next = 0;
+    for (const id of ids) {
+      while (next < ranges.length && ranges[next]!.last < id) next++;
+      const range = ranges[next];
+      if (range && range.first <= id) add(range.dirId, 1);
+      else elsewhere.push(id);
+    }
+    if (elsewhere.length) {
+      const looked = this.sql('SELECT dir_id, count(*) FROM photo_dir_of WHERE photo_id IN (SELECT value FROM json_each(?)) GROUP BY dir_id')
+        .raw()
+        .all(JSON.stringify(elsewhere)) as [number, number][];
+      for (const [dirId, photos] of looked) add(dirId, photos);
+    }
+    return perDir;
   }
 
   /** Folders (as stored in `photos.dir`) at or below `prefix`, at most `limit` of them. */
@@ -290,27 +354,25 @@ export class SearchRepository {
   }
 
   /** FROM and WHERE for the criteria; `readsPhotos` joins the photo row even when no filter needs it. */
-  private source(criteria: PhotoCriteria, where: Where, readsPhotos = false): { from: string; sql: string; params: (string | number)[] } {
+  private source(match: string | null, where: Where, readsPhotos = false): { from: string; sql: string; params: (string | number)[] } {
     const join = where.needsCaption ? currentCaption : '';
-    if (criteria.match === null) {
+    if (match === null) {
       return { from: `FROM photos p ${join}`, sql: where.sql ? `WHERE ${where.sql}` : '', params: where.params };
     }
     if (!where.sql && !readsPhotos) {
       // Everything is said inside the index: no photo needs to be read to know it matches.
-      return { from: 'FROM photo_search', sql: 'WHERE photo_search MATCH ?', params: [criteria.match] };
+      return { from: 'FROM photo_search', sql: 'WHERE photo_search MATCH ?', params: [match] };
     }
     return {
       from: `FROM photo_search JOIN photos p ON p.id = photo_search.rowid ${join}`,
       sql: `WHERE photo_search MATCH ?${where.sql ? ` AND ${where.sql}` : ''}`,
-      params: [criteria.match, ...where.params],
+      params: [match, ...where.params],
     };
   }
 
-  private count(query: PhotoSearch): { total: number; totalIsExact: boolean } {
-    const where = rowConditions(query.filters, query.exclude);
-    const { from, sql, params } = this.source(query, where);
-    const counted = this.db
-      .prepare(`SELECT count(*) FROM (SELECT 1 ${from} ${sql} LIMIT ?)`)
+  private count(query: PhotoSearch, where: Where): { total: number; totalIsExact: boolean } {
+    const { from, sql, params } = this.source(query.match, where);
+    const counted = this.sql(`SELECT count(*) FROM (SELECT 1 ${from} ${sql} LIMIT ?)`)
       .pluck()
       .get(...params, this.limits.countLimit + 1) as number;
     return counted > this.limits.countLimit
@@ -318,97 +380,187 @@ export class SearchRepository {
       : { total: counted, totalIsExact: true };
   }
 
-  private pageIds(query: PhotoSearch): number[] {
-    const where = rowConditions(query.filters, query.exclude);
-    const { from, sql, params } = this.source(query, where);
-    const ids = (statement: string, ...values: (string | number)[]) =>
-      this.db.prepare(statement).pluck().all(...params, ...values) as number[];
+  /** The page's photos, in runs that each say which match finds them (to highlight it). */
+  private page(query: PhotoSearch, where: Where): Run[] {
+    if (query.match === null) {
+      // No index lookup: the photos' own indexes serve the filters, newest first.
+      const { from, sql, params } = this.source(null, where);
+      return [{ match: null, ids: this.ids(`SELECT p.id ${from} ${sql} ORDER BY p.captured_at DESC, p.id DESC LIMIT ? OFFSET ?`, ...params, query.limit, query.offset) }];
+    }
+    if (query.text === null || query.sort === 'date') {
+      if (this.manyMatches(query.match)) return this.newestByMonth(query.match, where, query.limit, query.offset);
+      const { from, sql, params } = this.source(query.match, where, true);
+      return [{ match: query.match, ids: this.ids(`SELECT p.id ${from} ${sql} ORDER BY p.captured_at DESC, p.id DESC LIMIT ? OFFSET ?`, ...params, query.limit, query.offset) }];
+    }
+    return [{ match: query.match, ids: this.byRelevance(query, query.text, where) }];
+  }
 
-    const sort = query.text === null ? 'date' : query.sort;
-    if (query.match === null || (sort === 'date' && !this.manyMatches(query.match))) {
-      const byDate = this.source(query, where, true);
-      return this.db
-        .prepare(`SELECT p.id ${byDate.from} ${byDate.sql} ORDER BY p.captured_at DESC, p.id DESC LIMIT ? OFFSET ?`)
-        .pluck()
-        .all(...byDate.params, query.limit, query.offset) as number[];
-    }
-    if (sort === 'date') {
-      // Many matches: walk photos newest first and keep those in the (materialised) match list.
-      const join = where.needsCaption ? currentCaption : '';
-      return this.db
-        .prepare(
-          `SELECT p.id FROM photos p INDEXED BY photos_captured_at ${join}
-           WHERE p.id IN (SELECT rowid FROM photo_search WHERE photo_search MATCH ?)${where.sql ? ` AND ${where.sql}` : ''}
-           ORDER BY p.captured_at DESC, p.id DESC LIMIT ? OFFSET ?`,
-        )
-        .pluck()
-        .all(query.match, ...where.params, query.limit, query.offset) as number[];
-    }
+  /**
+   * Relevance: bm25 over the newest `rankWindow` matches, then the other matches newest first.
+   * The window is found with the whole match, but ranked with the user's text alone: bm25 first
+   * counts the photos that hold each term of its expression, and a filter token such as a caption
+   * status or a year is held by a good part of the library (a draft facet alone: 9 ms).
+   */
+  private byRelevance(query: PhotoSearch, text: string, where: Where): number[] {
+    const { from, sql, params } = this.source(query.match, where);
     const { rankWindow } = this.limits;
     let ranked: number[] = [];
     if (query.offset < rankWindow) {
       const wanted = Math.min(query.limit, rankWindow - query.offset);
-      ranked = ids(
-        `SELECT id FROM (SELECT photo_search.rowid AS id, photo_search.rank AS score ${from} ${sql}
-           ORDER BY photo_search.rowid DESC LIMIT ?)
-         ORDER BY score, id DESC LIMIT ? OFFSET ?`,
-        rankWindow,
-        wanted,
-        query.offset,
-      );
+      ranked = query.rankWithMatch
+        ? this.ids(
+            `SELECT id FROM (SELECT photo_search.rowid AS id, photo_search.rank AS score ${from} ${sql}
+               ORDER BY photo_search.rowid DESC LIMIT ?)
+             ORDER BY score, id DESC LIMIT ? OFFSET ?`,
+            ...params,
+            rankWindow,
+            wanted,
+            query.offset,
+          )
+        : this.rankWindowByText(text, { from, sql, params }, wanted, query.offset);
       // Fewer than asked for: the window held every match.
       if (ranked.length < wanted || ranked.length === query.limit) return ranked;
     }
     // The page reaches past the ranked window: the other matches follow, newest first.
-    const rest = ids(
+    const rest = this.ids(
       `SELECT photo_search.rowid ${from} ${sql} ORDER BY photo_search.rowid DESC LIMIT ? OFFSET ?`,
+      ...params,
       query.limit - ranked.length,
       Math.max(rankWindow, query.offset),
     );
     return [...ranked, ...rest];
   }
 
-  private manyMatches(match: string): boolean {
-    const found = this.db
-      .prepare('SELECT count(*) FROM (SELECT 1 FROM photo_search WHERE photo_search MATCH ? LIMIT ?)')
-      .pluck()
-      .get(match, dateIndexThreshold + 1) as number;
-    return found > dateIndexThreshold;
+  /** The window found with the whole match, ranked by the text alone. */
+  private rankWindowByText(text: string, source: { from: string; sql: string; params: (string | number)[] }, limit: number, offset: number): number[] {
+    const window = this.ids(
+      `SELECT photo_search.rowid ${source.from} ${source.sql} ORDER BY photo_search.rowid DESC LIMIT ?`,
+      ...source.params,
+      this.limits.rankWindow,
+    );
+    if (!window.length) return [];
+    // The rowid bounds keep FTS5 to the window's stretch of each list (see hydrate on the CASTs);
+    // rank is then computed for the window's photos only.
+    return this.ids(
+      `SELECT rowid FROM (
+         SELECT rowid, rank AS score FROM photo_search
+         WHERE photo_search MATCH ? AND rowid >= CAST(? AS INTEGER) AND rowid <= CAST(? AS INTEGER)
+           AND +rowid IN (SELECT value FROM json_each(?)))
+       ORDER BY score, rowid DESC LIMIT ? OFFSET ?`,
+      text,
+      window.at(-1)!,
+      window[0]!,
+      JSON.stringify(window),
+      limit,
+      offset,
+    );
   }
 
-  private hydrate(ids: number[], match: string | null): SearchHit[] {
+  /**
+   * Many matches sorted by capture date: month by month from the newest, each month's matches
+   * (a month facet narrows the match to a few hundred at most) sorted and counted on their own,
+   * instead of sorting every match. Photos without a capture date follow, as in the date order.
+   */
+  private newestByMonth(match: string, where: Where, limit: number, offset: number): Run[] {
+    const sortedMatches = (condition: string, skip: number, take: number) => {
+      const join = where.needsCaption ? currentCaption : '';
+      return this.ids(
+        `SELECT p.id FROM photos p INDEXED BY photos_captured_at ${join}
+         WHERE p.id IN (SELECT rowid FROM photo_search WHERE photo_search MATCH ?) AND ${condition}${where.sql ? ` AND ${where.sql}` : ''}
+         ORDER BY p.captured_at DESC, p.id DESC LIMIT ? OFFSET ?`,
+        match,
+        ...where.params,
+        take,
+        skip,
+      );
+    };
+    const years = this.capturedYears();
+    if (!years) return [{ match, ids: sortedMatches('true', offset, limit) }];
+    const runs: Run[] = [];
+    let found = 0;
+    let skip = offset;
+    for (let year = years.last; year >= years.first; year--) {
+      if (!this.sql('SELECT 1 FROM photo_search WHERE photo_search MATCH ? LIMIT 1').get(`(${match}) AND ${yearFacet(year)}`)) continue;
+      for (let month = 12; month >= 1; month--) {
+        const inMonth = `(${match}) AND ${monthFacet(year, month)}`;
+        if (skip > 0) {
+          // Still before the page: a month it does not reach is only counted.
+          const counted = this.source(inMonth, where);
+          const count = this.sql(`SELECT count(*) ${counted.from} ${counted.sql}`).pluck().get(...counted.params) as number;
+          if (count <= skip) {
+            skip -= count;
+            continue;
+          }
+        }
+        const { from, sql, params } = this.source(inMonth, where, true);
+        const ids = this.ids(`SELECT p.id ${from} ${sql} ORDER BY p.captured_at DESC, p.id DESC LIMIT ? OFFSET ?`, ...params, limit - found, skip);
+        skip = 0;
+        runs.push({ match: inMonth, ids });
+        found += ids.length;
+        if (found === limit) return runs;
+      }
+    }
+    runs.push({ match, ids: sortedMatches('p.captured_at IS NULL', skip, limit - found) });
+    return runs;
+  }
+
+  /**
+   * The first and last year photos were taken in, or null when there are none or a capture date
+   * is not ISO text (the date facets would then miss it). Two index lookups.
+   */
+  capturedYears(): { first: number; last: number } | null {
+    const first = this.sql('SELECT min(captured_at) FROM photos').pluck().get() as string | null;
+    const last = this.sql('SELECT max(captured_at) FROM photos').pluck().get() as string | null;
+    const iso = /^\d{4}-\d{2}-\d{2}/u;
+    if (!first || !last || !iso.test(first) || !iso.test(last)) return null;
+    return { first: Number(first.slice(0, 4)), last: Number(last.slice(0, 4)) };
+  }
+
+  private manyMatches(match: string): boolean {
+    const found = this.sql('SELECT count(*) FROM (SELECT 1 FROM photo_search WHERE photo_search MATCH ? LIMIT ?)')
+      .pluck()
+      .get(match, this.limits.monthWalkAbove + 1) as number;
+    return found > this.limits.monthWalkAbove;
+  }
+
+  private ids(statement: string, ...params: (string | number)[]): number[] {
+    return this.sql(statement).pluck().all(...params) as number[];
+  }
+
+  /** The page's photos in order, with snippets of what matched when `snippets`. */
+  private hydrate(page: Run[], snippets: boolean): SearchHit[] {
+    const ids = page.flatMap((run) => run.ids);
     if (!ids.length) return [];
-    const idList = JSON.stringify(ids);
-    const rows = this.db
-      .prepare(`SELECT ${summaryColumns} FROM photos p ${currentCaption} WHERE p.id IN (SELECT value FROM json_each(?))`)
-      .all(idList) as SummaryRow[];
-    const snippets = new Map<number, Snippet>();
-    if (match !== null) {
+    const rows = this.sql(`SELECT ${summaryColumns} FROM photos p ${currentCaption} WHERE p.id IN (SELECT value FROM json_each(?))`)
+      .all(JSON.stringify(ids)) as SummaryRow[];
+    const marked = new Map<number, Snippet>();
+    for (const run of snippets ? page : []) {
+      if (run.match === null || !run.ids.length) continue;
       // Each text column highlighted, the first with a match (caption first) cut to a snippet:
       // FTS5's own snippet() could pick the hidden facets column, which the match also reaches.
-      // One pass over the matches between the page's lowest and highest rowid, highlighting only
-      // the page (the unary + keeps the IN list from becoming one FTS5 lookup per photo, each
-      // costing as much as the pass). The CASTs matter: beside MATCH, FTS5 ignores a rowid bound
-      // as a JavaScript number (a real).
+      // One pass over the run's matches between its lowest and highest rowid, highlighting only
+      // the run (the unary + keeps the IN list from becoming one FTS5 lookup per photo, each
+      // costing as much as the pass). The match bounds the pass: a page sorted by date is spread
+      // over the whole index, but its month's match holds a few hundred photos. The CASTs
+      // matter: beside MATCH, FTS5 ignores a rowid bound given as a JavaScript number (a real).
       const highlights = snippetColumns.map((column) => `highlight(photo_search, ${column}, char(2), char(3))`).join(', ');
-      const marked = this.db
-        .prepare(
-          `SELECT rowid, ${highlights} FROM photo_search
-           WHERE photo_search MATCH ? AND rowid >= CAST(? AS INTEGER) AND rowid <= CAST(? AS INTEGER)
-             AND +rowid IN (SELECT value FROM json_each(?))`,
-        )
+      const columns = this.sql(
+        `SELECT rowid, ${highlights} FROM photo_search
+         WHERE photo_search MATCH ? AND rowid >= CAST(? AS INTEGER) AND rowid <= CAST(? AS INTEGER)
+           AND +rowid IN (SELECT value FROM json_each(?))`,
+      )
         .raw()
-        .all(match, Math.min(...ids), Math.max(...ids), idList) as [number, ...(string | null)[]][];
-      for (const [id, ...columns] of marked) {
-        const best = columns.find((text) => text?.includes(matchStart));
-        if (best) snippets.set(id, trimSnippet(toSnippet(best)));
+        .all(run.match, Math.min(...run.ids), Math.max(...run.ids), JSON.stringify(run.ids)) as [number, ...(string | null)[]][];
+      for (const [id, ...texts] of columns) {
+        const best = texts.find((text) => text?.includes(matchStart));
+        if (best) marked.set(id, trimSnippet(toSnippet(best)));
       }
     }
     const byId = new Map(rows.map((row) => [row.id, row]));
     return ids.flatMap((id) => {
       const row = byId.get(id);
       if (!row) return [];
-      return [{ ...toSummary(row), snippet: snippets.get(id) ?? null }];
+      return [{ ...toSummary(row), snippet: marked.get(id) ?? null }];
     });
   }
 }

@@ -30,6 +30,14 @@ export function providerFacet(provider: string): string {
   return column(`zp${hex(provider.toLowerCase())}`);
 }
 
+export function yearFacet(year: number): string {
+  return column(`zy${pad(year, 4)}`);
+}
+
+export function monthFacet(year: number, month: number): string {
+  return column(`zm${pad(year, 4)}${pad(month, 2)}`);
+}
+
 /** A day as `yyyy-mm-dd`, in UTC arithmetic (capture dates carry no time zone here). */
 type Day = { year: number; month: number; day: number };
 

@@ -18,6 +18,11 @@ export type QueryNode =
 
 /** Words beyond this are ignored: nobody types more, and FTS5 work grows with every term. */
 export const maxQueryWords = 64;
+/**
+ * Groups nested deeper than this are read as part of the group around them: FTS5's parser has a
+ * small fixed stack (about 20 nested groups overflow it), and nobody nests more than a few.
+ */
+export const maxGroupDepth = 8;
 /** Characters of a query that are read at all; a pasted book does not get parsed whole. */
 const maxQueryLength = 4000;
 
@@ -61,6 +66,8 @@ export function parseQuery(text: string): QueryNode | null {
   const { tokens, typing } = tokenize(input);
   let budget = maxQueryWords;
   let position = 0;
+  /** Parentheses opened beyond maxGroupDepth, whose closing ones are skipped too. */
+  let flattened = 0;
   const last = tokens.length - 1;
 
   const phraseFrom = (token: Extract<Token, { kind: 'words' }>, index: number): QueryNode | null => {
@@ -96,6 +103,10 @@ export function parseQuery(text: string): QueryNode | null {
       if (token.kind === 'or') break;
       if (token.kind === 'close') {
         position++;
+        if (flattened > 0) {
+          flattened--;
+          continue;
+        }
         if (depth > 0) break;
         continue; // a stray closing parenthesis
       }
@@ -110,7 +121,10 @@ export function parseQuery(text: string): QueryNode | null {
       if (token.kind === 'words') {
         node = phraseFrom(token, position - 1);
         negated ||= token.negated;
-      } else if (token.kind === 'open') node = parseOr(depth + 1);
+      } else if (token.kind === 'open') {
+        if (depth < maxGroupDepth) node = parseOr(depth + 1);
+        else flattened++;
+      }
       negateNext = false;
       if (node) (negated ? exclude : include).push(node);
     }
@@ -141,6 +155,16 @@ export function foldWord(word: string): string {
 const quote = (words: readonly string[]) => `"${words.join(' ')}"`;
 
 /**
+ * The words as typed, and with ß written ss and ss written ß when they hold either: the index
+ * keeps ß as it is (unicode61 folds accents, not ß), and German is written both ways
+ * ("Straße", Swiss "Strasse").
+ */
+function sharpSSpellings(words: readonly string[]): (readonly string[])[] {
+  const spellings = [words, words.map((word) => word.replace(/[ßẞ]/gu, 'ss')), words.map((word) => word.replace(/ss/giu, 'ß'))];
+  return spellings.filter((spelling, index) => spellings.findIndex((other) => other.join(' ') === spelling.join(' ')) === index);
+}
+
+/**
  * The FTS5 expression for a parsed query: what must match (`match`, null when the query only
  * excludes) and, for a query that only excludes, what must not (`exclude`).
  *
@@ -153,15 +177,19 @@ export function toFtsExpression(
   tree: QueryNode,
   complete: CompleteWord = () => null,
 ): { match: string | null; exclude: string | null } {
+  const writePhrase = (words: readonly string[], prefix: boolean): string => {
+    if (!prefix) return quote(words);
+    const asPrefix = `${quote(words)}*`;
+    if (words.length > 1) return asPrefix;
+    const whole = complete(foldWord(words[0]!))?.filter((word) => /^[\p{L}\p{N}\p{M}]+$/u.test(word));
+    if (!whole?.length) return asPrefix;
+    return whole.length === 1 ? quote(whole) : `(${whole.map((word) => quote([word])).join(' OR ')})`;
+  };
   const write = (node: QueryNode): string | null => {
     switch (node.kind) {
       case 'phrase': {
-        if (!node.prefix) return quote(node.words);
-        const prefix = `${quote(node.words)}*`;
-        if (node.words.length > 1) return prefix;
-        const whole = complete(foldWord(node.words[0]!))?.filter((word) => /^[\p{L}\p{N}\p{M}]+$/u.test(word));
-        if (!whole?.length) return prefix;
-        return whole.length === 1 ? quote(whole) : `(${whole.map((word) => quote([word])).join(' OR ')})`;
+        const spellings = sharpSSpellings(node.words).map((words) => writePhrase(words, node.prefix));
+        return spellings.length === 1 ? spellings[0]! : `(${spellings.join(' OR ')})`;
       }
       case 'or': {
         const options = node.options.map(write).filter((option): option is string => option !== null);

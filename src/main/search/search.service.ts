@@ -1,7 +1,7 @@
 import { resolve, sep } from 'node:path';
 import type { z } from 'zod';
 import type { FolderCount, SearchCriteriaSchema, SearchQuerySchema, SearchResults } from '../../shared/domain';
-import type { PhotoCriteria, RowFilters, SearchRepository } from '../db/search.repo';
+import type { FolderSnapshot, PhotoCriteria, RowFilters, SearchRepository } from '../db/search.repo';
 import {
   captionedFacet,
   captionStatusFacet,
@@ -33,7 +33,16 @@ const empty: SearchResults = { total: 0, totalIsExact: true, results: [] };
 
 const pad = (value: number, width: number) => String(value).padStart(width, '0');
 
+/** The folders a sidebar shows, sorted by path, and where each folder of photos counts. */
+interface FolderTree {
+  snapshot: FolderSnapshot;
+  folders: { folderId: number; path: string }[];
+  places: Map<number, { folder: number; folderAndParents: number[] }>;
+}
+
 export class SearchService {
+  private tree: FolderTree | undefined;
+
   constructor(private readonly repo: SearchRepository) {}
 
   search(query: Query): SearchResults {
@@ -65,27 +74,64 @@ export class SearchService {
     const unfiltered = isUnfiltered(criteria);
     const photoCriteria = unfiltered ? null : this.criteria(criteria);
     if (!unfiltered && !photoCriteria) return [];
-    const dirs = photoCriteria ? this.repo.countsByDir(photoCriteria) : this.repo.allCountsByDir();
-    const roots = new Map(this.repo.libraryFolders().map((folder) => [folder.id, folder.path]));
-    const counts = new Map<string, FolderCount>();
-    const entry = (path: string, folderId: number) => {
-      let count = counts.get(path);
-      if (!count) counts.set(path, (count = { folderId, path, photos: 0, total: 0 }));
-      return count;
+    const snapshot = this.repo.folders();
+    const tree = this.folderTree(snapshot);
+    const perDir = photoCriteria ? this.repo.countsByDir(photoCriteria) : new Map(snapshot.dirs.map((dir) => [dir.id, dir.present]));
+    const photos = new Float64Array(tree.folders.length);
+    const totals = new Float64Array(tree.folders.length);
+    for (const [dirId, count] of perDir) {
+      const place = tree.places.get(dirId);
+      if (!place) continue;
+      photos[place.folder] = photos[place.folder]! + count;
+      for (const folder of place.folderAndParents) totals[folder] = totals[folder]! + count;
+    }
+    const counts: FolderCount[] = [];
+    tree.folders.forEach(({ folderId, path }, index) => {
+      if (totals[index]! > 0) counts.push({ folderId, path, photos: photos[index]!, total: totals[index]! });
+    });
+    return counts;
+  }
+
+  /**
+   * Every folder that holds photos and every folder between it and its library folder, sorted by
+   * path, and for each folder of `photo_dirs` where it and its parents are in that list: built
+   * once for each state of the library, so counting a search only adds numbers.
+   */
+  private folderTree(snapshot: FolderSnapshot): FolderTree {
+    if (this.tree?.snapshot === snapshot) return this.tree;
+    const roots = new Map(snapshot.libraryFolders.map((folder) => [folder.id, folder.path]));
+    const indexOf = new Map<string, number>();
+    const folders: { folderId: number; path: string }[] = [];
+    const folderAt = (path: string, folderId: number) => {
+      let index = indexOf.get(path);
+      if (index === undefined) {
+        index = folders.push({ folderId, path }) - 1;
+        indexOf.set(path, index);
+      }
+      return index;
     };
-    for (const { dir, folderId, photos } of dirs) {
+    const unsorted = new Map<number, { folder: number; folderAndParents: number[] }>();
+    for (const { id, dir, folderId } of snapshot.dirs) {
       const root = roots.get(folderId);
       if (root === undefined) continue;
       const separator = dir.at(-1)!;
       const rootDir = root.endsWith(separator) ? root : root + separator;
-      entry(withoutSeparator(dir), folderId).photos += photos;
-      // Walk up from the folder to its library folder, adding to each one's total.
+      const folderAndParents: number[] = [];
+      // Walk up from the folder to its library folder.
       for (let path = dir; path.length >= rootDir.length; path = path.slice(0, path.lastIndexOf(separator, path.length - 2) + 1)) {
-        entry(withoutSeparator(path), folderId).total += photos;
+        folderAndParents.push(folderAt(withoutSeparator(path), folderId));
         if (path.length === rootDir.length) break;
       }
+      if (folderAndParents.length) unsorted.set(id, { folder: folderAndParents[0]!, folderAndParents });
     }
-    return [...counts.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const order = folders.map((_, index) => index).sort((a, b) => compareText(folders[a]!.path, folders[b]!.path));
+    const position = new Array<number>(folders.length);
+    order.forEach((folder, sorted) => (position[folder] = sorted));
+    const places = new Map(
+      [...unsorted].map(([id, place]) => [id, { folder: position[place.folder]!, folderAndParents: place.folderAndParents.map((folder) => position[folder]!) }]),
+    );
+    this.tree = { snapshot, folders: order.map((folder) => folders[folder]!), places };
+    return this.tree;
   }
 
   /**
@@ -130,6 +176,7 @@ export class SearchService {
       return {
         match: null,
         text: null,
+        rankWithMatch: false,
         exclude,
         filters: {
           ...filters,
@@ -143,7 +190,7 @@ export class SearchService {
 
     // Words to look up: filters with a facet become part of the index lookup.
     if (criteria.folderId !== undefined) positive.push(libraryFolderFacet(criteria.folderId));
-    const libraryFolder = pathPrefix === undefined ? undefined : this.repo.libraryFolders().find((folder) => folderPrefix(folder.path) === pathPrefix);
+    const libraryFolder = pathPrefix === undefined ? undefined : this.repo.folders().libraryFolders.find((folder) => folderPrefix(folder.path) === pathPrefix);
     if (libraryFolder) positive.push(libraryFolderFacet(libraryFolder.id));
     else if (pathPrefix !== undefined) {
       const dirs = this.repo.dirsUnder(pathPrefix, maxFolderFacets + 1);
@@ -152,7 +199,14 @@ export class SearchService {
       else filters.pathPrefix = pathPrefix;
     }
     if (from || to) {
-      const range = dateRangeFacet(from ?? { year: earliestYear, month: 1, day: 1 }, to ?? { year: latestYear, month: 12, day: 31 });
+      // Within the years the library holds: an open end costs no token per year up to 2199.
+      const years = this.repo.capturedYears() ?? { first: earliestYear, last: latestYear };
+      const first = { year: years.first, month: 1, day: 1 };
+      const last = { year: years.last, month: 12, day: 31 };
+      const range = dateRangeFacet(
+        from && compareDays(from, first) > 0 ? from : first,
+        to && compareDays(to, last) < 0 ? to : last,
+      );
       if (range === null) return null;
       positive.push(range);
     }
@@ -169,6 +223,8 @@ export class SearchService {
     return {
       match,
       text,
+      // bm25 first counts the photos that hold each term of its match: too many hold a caption facet.
+      rankWithMatch: text !== null && [filters.captionStatus, filters.provider, filters.hasCaption].every((filter) => filter === undefined),
       exclude,
       filters: { ...filters, captionStatus: undefined, provider: undefined, hasCaption: undefined, missing: 'include' },
     };
@@ -185,6 +241,8 @@ function folderPrefix(folder: string): string {
   const absolute = resolve(folder);
   return absolute.endsWith(sep) ? absolute : absolute + sep;
 }
+
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function withoutSeparator(dir: string): string {
   return dir.length > 1 ? dir.slice(0, -1) : dir;

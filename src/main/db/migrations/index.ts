@@ -4,5 +4,6 @@ import { providers } from './0020-providers';
 import { queue } from './0030-queue';
 import { search } from './0040-search';
 import { writeBack } from './0050-write-back';
+import { searchSpeed } from './0060-search-speed';
 
-export const migrations: readonly Migration[] = [init, providers, queue, search, writeBack];
+export const migrations: readonly Migration[] = [init, providers, queue, search, writeBack, searchSpeed];
