@@ -126,14 +126,14 @@ const facetTokens = `concat_ws(' ',
     ' zt' || substr(p.captured_at, 1, 4) || substr(p.captured_at, 6, 2) || substr(p.captured_at, 9, 2)
   END)`;
 
-function refreshSearchRows(photoId: string): string {
+export function refreshSearchRows(photoId: string): string {
   return `
     DELETE FROM photo_search WHERE rowid = ${photoId};
     DELETE FROM photo_words WHERE rowid = ${photoId};
     ${insertSearchRows(photoId)}`;
 }
 
-function currentCaption(photoId: string): string {
+export function currentCaption(photoId: string): string {
   return `
     UPDATE photos SET current_caption_id =
       (SELECT id FROM captions WHERE photo_id = ${photoId} ORDER BY version DESC LIMIT 1)

@@ -5,5 +5,6 @@ import { queue } from './0030-queue';
 import { search } from './0040-search';
 import { writeBack } from './0050-write-back';
 import { searchSpeed } from './0060-search-speed';
+import { captionRefreshOnce } from './0070-caption-refresh-once';
 
-export const migrations: readonly Migration[] = [init, providers, queue, search, writeBack, searchSpeed];
+export const migrations: readonly Migration[] = [init, providers, queue, search, writeBack, searchSpeed, captionRefreshOnce];
