@@ -273,6 +273,11 @@ export class SearchRepository {
     return { total, totalIsExact, results: this.hydrate(page, query.text !== null) };
   }
 
+  /** The ids of a page of matches in the order `search` gives them, without reading the photos. */
+  matchingIds(query: PhotoSearch): number[] {
+    return this.page(query, rowConditions(query.filters, query.exclude)).flatMap((run) => run.ids);
+  }
+
   /**
    * The folders and their counts, read again only after the database changed: a sidebar asks for
    * counts on every keystroke, and reading 5,000 folders costs more than counting a rare word.

@@ -52,24 +52,20 @@ export class SearchService {
   }
 
   /**
+   * The ids of the first `limit` photos the search matches, in the order its pages show them,
+   * without reading the photos: "select all" over a big library.
+   */
+  ids(criteria: Criteria, limit: number): { ids: number[]; truncated: boolean } {
+    const photoCriteria = this.criteria(criteria);
+    if (!photoCriteria) return { ids: [], truncated: false };
+    const ids = this.repo.matchingIds({ ...photoCriteria, sort: criteria.sort, limit: limit + 1, offset: 0 });
+    return ids.length > limit ? { ids: ids.slice(0, limit), truncated: true } : { ids, truncated: false };
+  }
+
+  /**
    * Matching photos per folder: every folder with matches, and every folder between it and its
    * library folder, with the photos directly in it and the total with its subfolders.
    */
-  /**
-   * The ids of the first `limit` photos the search matches, in its order, a page at a time: for
-   * "select all", where the photos themselves are never shown.
-   */
-  ids(criteria: Criteria, limit: number): { ids: number[]; truncated: boolean } {
-    const ids: number[] = [];
-    const pageSize = 1000;
-    for (;;) {
-      const page = this.search({ ...criteria, limit: pageSize, offset: ids.length });
-      for (const photo of page.results) ids.push(photo.id);
-      if (page.results.length < pageSize) return { ids, truncated: false };
-      if (ids.length >= limit) return { ids: ids.slice(0, limit), truncated: true };
-    }
-  }
-
   folderCounts(criteria: Criteria): FolderCount[] {
     const unfiltered = isUnfiltered(criteria);
     const photoCriteria = unfiltered ? null : this.criteria(criteria);
