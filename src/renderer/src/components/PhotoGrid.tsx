@@ -22,7 +22,7 @@ export interface CellClick {
 interface PhotoGridProps {
   results: PhotoResults;
   count: number;
-  selected: ReadonlyMap<number, unknown>;
+  selected: ReadonlySet<number>;
   focusedIndex: number;
   showSnippets: boolean;
   /** The grid scrolls back to the top whenever this changes (a new search). */
@@ -41,7 +41,7 @@ interface PhotoGridProps {
  * The photo grid, virtualized: only the rows in view (and a few either side) exist in the DOM, so
  * it stays smooth at a hundred thousand photos. Rows are fetched a page at a time as they come
  * into view. Keyboard: arrows, Home/End (Ctrl for the grid's ends), PageUp/PageDown, Space to
- * select, Enter to open, Ctrl/Cmd+A to select everything loaded, Escape to clear.
+ * select, Enter to open, Ctrl/Cmd+A to select every photo the search matches, Escape to clear.
  */
 export function PhotoGrid(props: PhotoGridProps) {
   const { results, count, selected, focusedIndex, showSnippets, scrollResetKey } = props;
@@ -59,12 +59,15 @@ export function PhotoGrid(props: PhotoGridProps) {
   const rows = rowCount(count, layout.columns);
   const range = visibleRows(scrollTop - padding, size.height, layout.rowHeight, rows, overscanRows);
   const focusedRow = Math.floor(focusedIndex / layout.columns);
+  // A new search or a reload starts a generation: the rows in view are asked for again even when
+  // the count stayed the same (a new sort order). Pages already on their way are not asked twice.
+  const generation = results.pages.generation;
 
   useEffect(() => {
     if (size.height === 0) return;
     const items = itemsInRows(range.first, range.last, layout.columns, count);
     if (items.last >= items.first) ensure(items.first, items.last);
-  }, [range.first, range.last, layout.columns, count, size.height, ensure]);
+  }, [range.first, range.last, layout.columns, count, size.height, ensure, generation]);
 
   useEffect(() => {
     if (!scroller) return;
@@ -110,7 +113,8 @@ export function PhotoGrid(props: PhotoGridProps) {
         pageRows: rowsPerPage(size.height, layout.rowHeight),
         ctrl,
       });
-      focusAfterRender.current = true;
+      // Only a real move: a flag left set would pull focus into the grid on some later render.
+      if (next !== focusedIndex) focusAfterRender.current = true;
       reveal(next);
       props.onKeyboardMove(next, event.shiftKey);
     } else if (event.key === ' ' && !ctrl) {
@@ -174,7 +178,8 @@ export function PhotoGrid(props: PhotoGridProps) {
             const photo = results.pages.at(index);
             cells.push(
               <PhotoTile
-                key={photo ? `p${photo.id}` : `i${index}`}
+                // By column: the focused placeholder stays the same element when its page arrives.
+                key={column}
                 photo={photo}
                 index={index}
                 column={column}
