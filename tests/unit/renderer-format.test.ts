@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  approvedText,
   captionProgressText,
   draftsQuestion,
   duration,
@@ -64,7 +65,13 @@ describe('status texts', () => {
   });
 });
 
-describe('writing a selection', () => {
+describe('approving and writing a selection', () => {
+  it('does not call approved or written captions missing', () => {
+    expect(approvedText(3, 3)).toBe('Approved 3 captions.');
+    expect(approvedText(2, 3)).toBe('Approved 2 captions; 1 photo was not a draft or had no caption.');
+    expect(approvedText(0, 4)).toBe('Approved 0 captions; 4 photos were not drafts or had no caption.');
+  });
+
   it('asks about drafts nobody approved, in the number the user has', () => {
     expect(draftsQuestion(1)).toBe('1 of the selected photos has a draft caption nobody approved. Write them too, or only the approved ones?');
     expect(draftsQuestion(1200)).toMatch(/^1,200 of the selected photos have draft captions nobody approved\./);

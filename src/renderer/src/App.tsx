@@ -20,11 +20,12 @@ import { SelectionBar } from './components/SelectionBar';
 import { SettingsDialog } from './components/settings/SettingsDialog';
 import { Sidebar } from './components/Sidebar';
 import { StatusLine, type ActivityMessage } from './components/StatusLine';
+import { connectionLostEvent } from './browser-api';
 import { errorText } from './errors';
 import { useDebouncedValue } from './hooks/use-debounced-value';
 import { usePhotoResults } from './hooks/use-photo-results';
 import { folderTrees } from './lib/folder-tree';
-import { captionProgressText, draftsQuestion, indexProgressText, plural, queueText, writeQueuedText } from './lib/format';
+import { approvedText, captionProgressText, draftsQuestion, indexProgressText, plural, queueText, writeQueuedText } from './lib/format';
 import {
   activeFilterCount,
   countText,
@@ -151,7 +152,12 @@ export function App() {
       }),
       window.api.on('watch:notice', ({ message: text }) => setMessage({ text, tone: 'info' })),
     ];
-    return () => stops.forEach((stop) => stop());
+    const onConnectionLost = (event: Event) => setMessage({ text: String((event as CustomEvent).detail), tone: 'error' });
+    window.addEventListener(connectionLostEvent, onConnectionLost);
+    return () => {
+      stops.forEach((stop) => stop());
+      window.removeEventListener(connectionLostEvent, onConnectionLost);
+    };
   }, [scheduleReload]);
 
   // The app's keys, and the desktop menu's items that show them.
@@ -355,8 +361,7 @@ export function App() {
         approved += (await window.api.invoke('captions:approve', { photoIds: ids.slice(start, start + approveChunk), approved: true })).count;
       }
       scheduleReload();
-      const skipped = ids.length - approved;
-      return `Approved ${plural(approved, 'caption')}${skipped > 0 ? `; ${plural(skipped, 'photo')} were not drafts or had no caption` : ''}.`;
+      return approvedText(approved, ids.length);
     });
 
   const queueWrite = async (approvedOnly: boolean) => {
@@ -522,6 +527,7 @@ export function App() {
               onSelectAll={onSelectAll}
               onClearSelection={() => setSelection(emptySelection())}
               onOpen={openAt}
+              onCloseInspector={openPhotoId !== null ? closeInspector : undefined}
             />
           )}
         </div>

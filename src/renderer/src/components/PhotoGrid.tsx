@@ -35,6 +35,8 @@ interface PhotoGridProps {
   onSelectAll(): void;
   onClearSelection(): void;
   onOpen(index: number): void;
+  /** Present while the inspector is open. */
+  onCloseInspector?: () => void;
 }
 
 /**
@@ -126,9 +128,13 @@ export function PhotoGrid(props: PhotoGridProps) {
     } else if (ctrl && event.key.toLowerCase() === 'a') {
       event.preventDefault();
       props.onSelectAll();
-    } else if (event.key === 'Escape' && selected.size > 0) {
+    } else if (event.key === 'Escape') {
+      // Escape in the grid takes away one layer at a time: the selection first, then the
+      // inspector, so a second Escape closes what the first left open.
+      if (selected.size > 0) props.onClearSelection();
+      else if (props.onCloseInspector) props.onCloseInspector();
+      else return;
       event.preventDefault();
-      props.onClearSelection();
     }
   };
 

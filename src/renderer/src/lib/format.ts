@@ -84,3 +84,11 @@ export function writeQueuedText(queued: number, selected: number, approvedOnly: 
   const restText = rest > 0 ? `; ${plural(rest, 'other')} had ${why}` : '';
   return `Queued ${plural(queued, 'photo')} for writing metadata${restText}.`;
 }
+
+/** After approving a selection: photos already approved or written, or without a caption, are skipped. */
+export function approvedText(approved: number, selected: number): string {
+  const skipped = selected - approved;
+  if (skipped <= 0) return `Approved ${plural(approved, 'caption')}.`;
+  const why = skipped === 1 ? 'was not a draft or had no caption' : 'were not drafts or had no caption';
+  return `Approved ${plural(approved, 'caption')}; ${plural(skipped, 'photo')} ${why}.`;
+}
