@@ -182,5 +182,11 @@ describe('the whole workflow in a browser', () => {
     // Metadata only: every photo decodes to exactly the pixels it had.
     expect(await Promise.all(photoNames.map((name) => pixelHash(join(library, name))))).toEqual(pixelsBefore);
     expect(pageErrors).toEqual([]);
+
+    // A tab holding a token from an earlier serve is told so instead of reconnecting forever.
+    const stale = await browser.newPage();
+    await stale.goto(url.replace(/#token=[\w-]+/, `#token=${'x'.repeat(43)}`));
+    await stale.getByText(/access token is no longer valid/).first().waitFor();
+    await stale.close();
   }, 180_000);
 });
