@@ -126,6 +126,8 @@ describe('the whole workflow in a browser', () => {
     await found.first().click();
     await page.keyboard.press('Enter');
     const inspector = page.getByRole('complementary', { name: 'Inspector' });
+    // The keyboard goes along: focus is on the inspector's heading, for a screen reader to announce.
+    await expect.poll(() => inspector.locator('h2:focus').count()).toBe(1);
     const caption = inspector.getByLabel('Caption', { exact: true });
     await expect.poll(() => caption.inputValue()).toContain(target);
     await caption.fill(editedCaption);
@@ -142,13 +144,30 @@ describe('the whole workflow in a browser', () => {
     await page.getByRole('searchbox', { name: 'Search photos' }).fill('');
     await expect.poll(() => status.textContent()).toBe('3 photos');
     await inspector.getByRole('button', { name: 'Close inspector' }).click();
+    // Closing gave focus back to the grid: Ctrl+A there selects every photo the search matches.
+    await expect.poll(() => page.getByRole('grid', { name: 'Photos' }).locator('[role="gridcell"]:focus').count()).toBe(1);
     await page.getByRole('gridcell').first().click();
     await page.keyboard.press('ControlOrMeta+a');
     const selection = page.getByRole('toolbar', { name: 'Selection' });
     await selection.getByText('3 photos selected').waitFor();
-    await selection.getByRole('button', { name: 'Approve' }).click();
+    // A single letter acts on the selection: A approves.
+    await page.keyboard.press('a');
     await expect.poll(() => page.getByRole('gridcell', { description: /Approved/ }).count()).toBe(3);
     await saveScreenshot(page, 'workflow 6 approved');
+    // The one edited in the inspector was approved by saving it.
+    await page.getByText('Approved 2 captions; 1 photo was not a draft or had no caption.').waitFor();
+
+    // Escape in the grid takes away the selection first; then the inspector (opened again) closes.
+    await page.keyboard.press('Enter');
+    await inspector.waitFor();
+    await page.getByRole('gridcell').first().focus();
+    await page.keyboard.press('Escape');
+    await selection.waitFor({ state: 'hidden' });
+    expect(await inspector.isVisible()).toBe(true);
+    await page.keyboard.press('Escape');
+    await inspector.waitFor({ state: 'hidden' });
+    await page.keyboard.press('ControlOrMeta+a');
+    await selection.getByText('3 photos selected').waitFor();
 
     // Write the metadata into the files and read it back with ExifTool.
     const pixelsBefore = await Promise.all(photoNames.map((name) => pixelHash(join(library, name))));
@@ -163,5 +182,11 @@ describe('the whole workflow in a browser', () => {
     // Metadata only: every photo decodes to exactly the pixels it had.
     expect(await Promise.all(photoNames.map((name) => pixelHash(join(library, name))))).toEqual(pixelsBefore);
     expect(pageErrors).toEqual([]);
+
+    // A tab holding a token from an earlier serve is told so instead of reconnecting forever.
+    const stale = await browser.newPage();
+    await stale.goto(url.replace(/#token=[\w-]+/, `#token=${'x'.repeat(43)}`));
+    await stale.getByText(/access token is no longer valid/).first().waitFor();
+    await stale.close();
   }, 180_000);
 });

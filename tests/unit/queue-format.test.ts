@@ -7,6 +7,7 @@ import {
   isQueueIdle,
   laneStateText,
   queueProgress,
+  settleRuns,
   trackRun,
 } from '../../src/renderer/src/components/queue/queue-format';
 import type { CaptionProgress } from '../../src/shared/captioning';
@@ -95,11 +96,22 @@ describe('queue progress', () => {
     expect(queueProgress(status({ done: 5 }), [])).toBeNull();
   });
 
-  it('keeps the newest progress of each unfinished run', () => {
+  it('keeps the newest progress of each run, ignoring an older update that arrives late', () => {
     let runs = trackRun([], run(1, 1, 0, 3));
     runs = trackRun(runs, run(2, 0, 0, 2));
     runs = trackRun(runs, run(1, 2, 0, 3));
     expect(runs).toEqual([run(2, 0, 0, 2), run(1, 2, 0, 3)]);
-    expect(trackRun(runs, run(1, 2, 1, 3))).toEqual([run(2, 0, 0, 2)]);
+    expect(trackRun(runs, run(1, 0, 0, 3))).toEqual(runs);
+  });
+
+  it('shows a finished run as done until a fresher queue status arrives', () => {
+    // The status was sent while the run's photos were still running; the run's own event is newer.
+    const stale = status({ running: 3, done: 1 });
+    const runs = trackRun(trackRun([], run(1, 0, 0, 3)), run(1, 3, 0, 3));
+    expect(queueProgress(stale, runs)).toEqual({ finished: 3, total: 3 });
+    const settled = settleRuns(runs);
+    expect(settled).toEqual([]);
+    expect(queueProgress(status({ done: 4 }), settled)).toBeNull();
+    expect(settleRuns([run(1, 3, 0, 3), run(2, 1, 0, 2)])).toEqual([run(2, 1, 0, 2)]);
   });
 });

@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { captionProgressText, duration, indexProgressText, money, photoBadge, queueText, timeAgo } from '../../src/renderer/src/lib/format';
+import {
+  approvedText,
+  captionProgressText,
+  draftsQuestion,
+  duration,
+  indexProgressText,
+  money,
+  photoBadge,
+  queueText,
+  timeAgo,
+  writeQueuedText,
+} from '../../src/renderer/src/lib/format';
+import { isRevertableWritesRefusal } from '../../src/renderer/src/lib/remove-folder';
 import type { QueueStatus } from '../../src/shared/queue';
 
 const idleQueue: QueueStatus = {
@@ -50,5 +62,32 @@ describe('status texts', () => {
     );
     expect(money(0.004)).toBe('$0.0040');
     expect(duration(7200)).toBe('2 hours');
+  });
+});
+
+describe('approving and writing a selection', () => {
+  it('does not call approved or written captions missing', () => {
+    expect(approvedText(3, 3)).toBe('Approved 3 captions.');
+    expect(approvedText(2, 3)).toBe('Approved 2 captions; 1 photo was not a draft or had no caption.');
+    expect(approvedText(0, 4)).toBe('Approved 0 captions; 4 photos were not drafts or had no caption.');
+  });
+
+  it('asks about drafts nobody approved, in the number the user has', () => {
+    expect(draftsQuestion(1)).toBe('1 of the selected photos has a draft caption nobody approved. Write them too, or only the approved ones?');
+    expect(draftsQuestion(1200)).toMatch(/^1,200 of the selected photos have draft captions nobody approved\./);
+  });
+
+  it('says how many were queued and why the rest were not', () => {
+    expect(writeQueuedText(3, 3, false)).toBe('Queued 3 photos for writing metadata.');
+    expect(writeQueuedText(2, 5, true)).toBe('Queued 2 photos for writing metadata; 3 others had no approved caption or nothing new to write.');
+    expect(writeQueuedText(0, 1, false)).toBe('Queued 0 photos for writing metadata; 1 other had no caption or nothing new to write.');
+  });
+
+  it("recognises the core's refusal to forget revertable write-backs", () => {
+    const refusal =
+      'Captionist wrote metadata into 1 photo in Trips. Removing the folder forgets what those files held before, ' +
+      'so those writes could no longer be reverted. Revert them first, or remove the folder anyway.';
+    expect(isRevertableWritesRefusal(refusal)).toBe(true);
+    expect(isRevertableWritesRefusal('No library folder with id 4.')).toBe(false);
   });
 });

@@ -12,7 +12,7 @@ import { FirstRun } from './components/first-run/FirstRun';
 import { FolderSettingsDialog } from './components/FolderSettingsDialog';
 import { Icon } from './components/Icon';
 import { Inspector } from './components/inspector/Inspector';
-import { ConfirmDialog, TextPromptDialog } from './components/Modal';
+import { ChoiceDialog, ConfirmDialog, TextPromptDialog } from './components/Modal';
 import { PhotoGrid, type CellClick } from './components/PhotoGrid';
 import { QueuePanel } from './components/queue/QueuePanel';
 import { SearchBox } from './components/SearchBox';
@@ -20,11 +20,12 @@ import { SelectionBar } from './components/SelectionBar';
 import { SettingsDialog } from './components/settings/SettingsDialog';
 import { Sidebar } from './components/Sidebar';
 import { StatusLine, type ActivityMessage } from './components/StatusLine';
+import { connectionLostEvent } from './browser-api';
 import { errorText } from './errors';
 import { useDebouncedValue } from './hooks/use-debounced-value';
 import { usePhotoResults } from './hooks/use-photo-results';
 import { folderTrees } from './lib/folder-tree';
-import { captionProgressText, indexProgressText, plural, queueText } from './lib/format';
+import { approvedText, captionProgressText, draftsQuestion, indexProgressText, plural, queueText, writeQueuedText } from './lib/format';
 import {
   activeFilterCount,
   countText,
@@ -36,7 +37,21 @@ import {
   type SearchState,
 } from './lib/search-criteria';
 import { commandForKey } from './lib/shortcuts';
-import { emptySelection, refreshItems, selectAll, selectOnly, selectRange, toggle, type Selection } from './lib/selection';
+import { isRevertableWritesRefusal } from './lib/remove-folder';
+import { SearchIdCache } from './lib/search-ids';
+import {
+  countAmong,
+  emptySelection,
+  idsBetween,
+  keepExisting,
+  rangeBounds,
+  selectAll,
+  selectOnly,
+  selectRange,
+  toggle,
+  withoutAnchor,
+  type Selection,
+} from './lib/selection';
 
 const searchDelayMs = 150;
 /** Indexing reports a change per batch of files: reload at most this often. */
@@ -48,6 +63,9 @@ type DialogState =
   | { kind: 'addFolder'; resolve?: (path: string | null) => void }
   | { kind: 'folderSettings'; folder: Folder }
   | { kind: 'removeFolder'; folder: Folder }
+  /** The core refused: removing would forget write-backs that could still be reverted. */
+  | { kind: 'removeFolderAnyway'; folder: Folder; reason: string }
+  | { kind: 'writeDrafts'; drafts: number }
   | { kind: 'saveSearch' }
   | { kind: 'renameAlbum'; album: SavedSearch }
   | { kind: 'deleteAlbum'; album: SavedSearch }
@@ -63,7 +81,7 @@ export function App() {
   const [search, setSearch] = useState<SearchState>(initialSearch);
   const [activeAlbumId, setActiveAlbumId] = useState<number | null>(null);
   const [filtersOpen, setFiltersOpen] = useState(false);
-  const [selection, setSelection] = useState<Selection<SearchHit>>(emptySelection);
+  const [selection, setSelection] = useState<Selection>(emptySelection);
   const [focusedIndex, setFocusedIndex] = useState(0);
   const [openPhotoId, setOpenPhotoId] = useState<number | null>(null);
   const [dialog, setDialog] = useState<DialogState | null>(null);
@@ -134,7 +152,12 @@ export function App() {
       }),
       window.api.on('watch:notice', ({ message: text }) => setMessage({ text, tone: 'info' })),
     ];
-    return () => stops.forEach((stop) => stop());
+    const onConnectionLost = (event: Event) => setMessage({ text: String((event as CustomEvent).detail), tone: 'error' });
+    window.addEventListener(connectionLostEvent, onConnectionLost);
+    return () => {
+      stops.forEach((stop) => stop());
+      window.removeEventListener(connectionLostEvent, onConnectionLost);
+    };
   }, [scheduleReload]);
 
   // The app's keys, and the desktop menu's items that show them.
@@ -163,7 +186,10 @@ export function App() {
   const { pages } = results;
   const count = pages.count;
 
-  useEffect(() => setFocusedIndex(0), [settledKey]);
+  useEffect(() => {
+    setFocusedIndex(0);
+    setSelection(withoutAnchor);
+  }, [settledKey]);
   useEffect(() => {
     if (results.error) showError(results.error);
   }, [results.error, showError]);
@@ -187,11 +213,23 @@ export function App() {
   }, [countsKey, libraryVersion, showError]);
   const trees = useMemo(() => folderTrees(folderCounts), [folderCounts]);
 
-  // Keep what the selection holds of each photo current as fresh pages arrive.
+  // Every id the search matches, for select-all and Shift ranges over rows never loaded.
+  const searchIds = useRef(new SearchIdCache());
+  const loadSearchIds = () =>
+    searchIds.current.get(`${settledKey}#${libraryVersion}`, () => window.api.invoke('photos:ids', settled));
+  const hasSelection = selection.ids.size > 0;
+
+  // Photos that left the library (their folder was removed) leave the selection too.
   useEffect(() => {
-    if (selection.items.size === 0) return;
-    setSelection((old) => refreshItems(old, pages.loaded().map((hit) => [hit.id, hit] as const)));
-  }, [results.revision]);
+    if (libraryVersion === 0 || !hasSelection) return;
+    let current = true;
+    window.api.invoke('photos:ids', { includeMissing: true }).then((library) => {
+      if (current && !library.truncated) setSelection((old) => keepExisting(old, new Set(library.ids)));
+    }, showError);
+    return () => {
+      current = false;
+    };
+  }, [libraryVersion]);
 
   // The count is kept until the new search answers, so it does not flicker while typing.
   const countRef = useRef('');
@@ -204,26 +242,49 @@ export function App() {
     setActiveAlbumId(null);
   };
 
-  const itemsBetween = (first: number, last: number) => pages.loadedBetween(first, last).map((hit) => [hit.id, hit] as const);
+  // After a reload that shrank the results the focus is clamped; moves and ranges start from there.
+  const focused = Math.min(focusedIndex, Math.max(0, count - 1));
+
+  /**
+   * Shift-click or Shift+Arrow: the ids between the anchor and `index`, from the loaded pages when
+   * they hold them all, else from the search's id list (fetched once).
+   */
+  const extendTo = (base: Selection, index: number, additive: boolean) => {
+    const { first, last } = rangeBounds(base, index);
+    const loaded = pages.loadedBetween(first, last);
+    if (loaded.length === last - first + 1) {
+      setSelection(selectRange(base, index, loaded.map((hit) => hit.id), additive));
+      return;
+    }
+    const search = settledKey;
+    loadSearchIds().then((list) => {
+      if (search === settledKeyRef.current) setSelection(selectRange(base, index, idsBetween(list.ids, first, last), additive));
+    }, showError);
+  };
+  const settledKeyRef = useRef(settledKey);
+  settledKeyRef.current = settledKey;
 
   const onCellClick = (index: number, photo: SearchHit, how: CellClick) => {
-    setSelection((old) => {
-      if (how.range) return selectRange(old, index, itemsBetween, how.toggle);
-      if (how.toggle) return toggle(old, index, photo.id, photo);
-      return selectOnly(index, photo.id, photo);
-    });
+    if (how.range) extendTo(selection, index, how.toggle);
+    else setSelection((old) => (how.toggle ? toggle(old, index, photo.id) : selectOnly(index, photo.id)));
   };
 
   const onKeyboardMove = (index: number, extend: boolean) => {
-    const from = focusedIndex;
     setFocusedIndex(index);
-    if (!extend) return;
-    setSelection((old) => selectRange(old.anchor === null ? { ...old, anchor: from } : old, index, itemsBetween));
+    if (extend) extendTo(selection.anchor === null ? { ...selection, anchor: focused } : selection, index, false);
   };
 
   const onToggle = (index: number) => {
     const photo = pages.at(index);
-    if (photo) setSelection((old) => toggle(old, index, photo.id, photo));
+    if (photo) setSelection((old) => toggle(old, index, photo.id));
+  };
+
+  /** Ctrl/Cmd+A: every photo the search matches, loaded or not. */
+  const onSelectAll = () => {
+    const search = settledKey;
+    loadSearchIds().then((list) => {
+      if (search === settledKeyRef.current) setSelection(selectAll(list.ids, list.truncated));
+    }, showError);
   };
 
   const openAt = (index: number) => {
@@ -237,7 +298,7 @@ export function App() {
     requestAnimationFrame(() => document.querySelector<HTMLElement>('.photo-grid [tabindex="0"]')?.focus());
   };
 
-  const selected = [...selection.items.values()];
+  const selectedIds = useMemo(() => [...selection.ids], [selection.ids]);
 
   const addAndIndex = async (path: string): Promise<string | void> => {
     let folder: Folder;
@@ -279,10 +340,12 @@ export function App() {
     return new Promise((resolve) => setDialog({ kind: 'addFolder', resolve }));
   };
 
-  const runBulk = async (action: () => Promise<string>) => {
+  /** Runs a bulk action with the buttons disabled; its answer (if any) goes to the status line. */
+  const runBulk = async (action: () => Promise<string | null>) => {
     setBusy(true);
     try {
-      info(await action());
+      const text = await action();
+      if (text !== null) info(text);
     } catch (reason) {
       showError(reason);
     } finally {
@@ -292,26 +355,49 @@ export function App() {
 
   const approveSelected = () =>
     runBulk(async () => {
-      const ids = selected.map((photo) => photo.id);
+      const ids = selectedIds;
       let approved = 0;
       for (let start = 0; start < ids.length; start += approveChunk) {
         approved += (await window.api.invoke('captions:approve', { photoIds: ids.slice(start, start + approveChunk), approved: true })).count;
       }
       scheduleReload();
-      const skipped = ids.length - approved;
-      return `Approved ${plural(approved, 'caption')}${skipped > 0 ? `; ${plural(skipped, 'photo')} had no caption to approve` : ''}.`;
+      return approvedText(approved, ids.length);
     });
 
+  const queueWrite = async (approvedOnly: boolean) => {
+    const write = settings?.write ?? {};
+    const queued = await window.api.invoke('metadata:queueWrite', { ...write, photoIds: selectedIds, approvedOnly });
+    return writeQueuedText(queued.count, selectedIds.length, approvedOnly);
+  };
+
+  /** Drafts nobody approved are written only when the user says so. */
   const writeSelected = () =>
     runBulk(async () => {
-      const write = settings?.write ?? {};
-      const queued = await window.api.invoke('metadata:queueWrite', { ...write, paths: selected.map((photo) => photo.path) });
-      return `Queued ${plural(queued.count, 'photo')} for writing metadata.`;
+      const drafts = await window.api.invoke('photos:ids', { captionStatus: 'draft', includeMissing: true });
+      const selectedDrafts = countAmong(selection.ids, drafts.ids);
+      if (selectedDrafts === 0) return queueWrite(false);
+      setDialog({ kind: 'writeDrafts', drafts: selectedDrafts });
+      return null;
     });
+
+  const removeFolder = (folder: Folder, forgetWrites: boolean) => {
+    window.api.invoke('library:removeFolder', { folderId: folder.id, forgetWrites }).then(
+      () => {
+        setFolders((old) => old?.filter((known) => known.id !== folder.id) ?? null);
+        if (search.scope.kind === 'folder' && search.scope.folderId === folder.id) scopeTo({ kind: 'all' });
+        info(`Removed ${folder.name} from the library; its files are untouched.`);
+        scheduleReload();
+      },
+      (reason: unknown) => {
+        const text = errorText(reason);
+        if (!forgetWrites && isRevertableWritesRefusal(text)) setDialog({ kind: 'removeFolderAnyway', folder, reason: text });
+        else showError(reason);
+      },
+    );
+  };
 
   /** What a shortcut or the desktop app's menu asks for. */
   const runCommand = (command: AppCommand) => {
-    const hasSelection = selection.items.size > 0;
     switch (command) {
       case 'addFolder':
         return void addFolder();
@@ -404,9 +490,9 @@ export function App() {
         {filtersOpen && (
           <FilterPanel id="filter-panel" filters={search.filters} providers={providers} onChange={(filters) => updateSearch({ filters })} />
         )}
-        {selection.items.size > 0 && (
+        {hasSelection && (
           <SelectionBar
-            count={selection.items.size}
+            selection={selection}
             busy={busy}
             onCaption={() => setDialog({ kind: 'caption' })}
             onApprove={() => void approveSelected()}
@@ -430,17 +516,18 @@ export function App() {
             <PhotoGrid
               results={results}
               count={count}
-              selected={selection.items}
-              focusedIndex={Math.min(focusedIndex, Math.max(0, count - 1))}
+              selected={selection.ids}
+              focusedIndex={focused}
               showSnippets={(settled.text ?? '').trim() !== ''}
               scrollResetKey={settledKey}
               onFocusIndex={setFocusedIndex}
               onCellClick={onCellClick}
               onKeyboardMove={onKeyboardMove}
               onToggle={onToggle}
-              onSelectAll={() => setSelection(selectAll(pages.loaded().map((hit) => [hit.id, hit] as const)))}
+              onSelectAll={onSelectAll}
               onClearSelection={() => setSelection(emptySelection())}
               onOpen={openAt}
+              onCloseInspector={openPhotoId !== null ? closeInspector : undefined}
             />
           )}
         </div>
@@ -469,8 +556,9 @@ export function App() {
       {firstRunOpen && (
         <FirstRun
           onPickFolder={pickFolder}
-          onDone={() => {
+          onDone={(problem) => {
             setFirstRunOpen(false);
+            if (problem) showError(problem);
             loadSettings();
             scheduleReload();
           }}
@@ -534,14 +622,35 @@ export function App() {
             onCancel={close}
             onConfirm={() => {
               close();
-              const { folder } = current;
-              window.api.invoke('library:removeFolder', { folderId: folder.id }).then(() => {
-                setFolders((old) => old?.filter((known) => known.id !== folder.id) ?? null);
-                if (search.scope.kind === 'folder' && search.scope.folderId === folder.id) scopeTo({ kind: 'all' });
-                info(`Removed ${folder.name} from the library; its files are untouched.`);
-                scheduleReload();
-              }, showError);
+              removeFolder(current.folder, false);
             }}
+          />
+        );
+      case 'removeFolderAnyway':
+        return (
+          <ConfirmDialog
+            title={`Remove “${current.folder.name}” anyway?`}
+            message={<p>{current.reason}</p>}
+            confirmLabel="Remove anyway"
+            danger
+            onCancel={close}
+            onConfirm={() => {
+              close();
+              removeFolder(current.folder, true);
+            }}
+          />
+        );
+      case 'writeDrafts':
+        return (
+          <ChoiceDialog
+            title="Write draft captions too?"
+            message={draftsQuestion(current.drafts)}
+            choices={[
+              { label: 'Only approved ones', onChoose: () => void runBulk(() => queueWrite(true)) },
+              { label: 'Write drafts too', primary: true, onChoose: () => void runBulk(() => queueWrite(false)) },
+            ]}
+            onCancel={close}
+            onChosen={close}
           />
         );
       case 'saveSearch':
@@ -605,7 +714,7 @@ export function App() {
       case 'caption':
         return (
           <CaptionDialog
-            photos={selected}
+            photoIds={selectedIds}
             providers={providers}
             defaultProvider={settings?.defaultProvider ?? null}
             onQueued={(text) => {
@@ -622,7 +731,7 @@ export function App() {
       case 'export':
         return (
           <ExportDialog
-            photos={selected}
+            photoIds={selectedIds}
             onExported={(text) => {
               info(text);
               close();

@@ -24,6 +24,14 @@ function takeAccessToken(): string | null {
 
 const noToken =
   'This page has no access token. Open the full address that "captionist serve" printed (it ends with #token=...).';
+const staleToken =
+  'This page\'s access token is no longer valid (it is from an earlier "captionist serve"): open the address captionist serve printed.';
+
+/**
+ * The window event a served page gets when it can no longer reach Captionist for good (its
+ * `detail` is the message to show); the desktop app never sends it.
+ */
+export const connectionLostEvent = 'captionist:connection-lost';
 
 /**
  * `window.api` for a page served by `captionist serve`: calls are POSTed to the loopback server,
@@ -34,6 +42,25 @@ export function browserApi(): CaptionistApi {
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
   let connecting = false;
   let retryMs = firstRetryMs;
+  let everConnected = false;
+
+  const deliver = (name: EventName, payload: unknown) => {
+    for (const listener of listeners.get(name) ?? []) listener(payload);
+  };
+
+  /** Whether the server turns the token away (a WebSocket refusal does not say why). */
+  const tokenRefused = async () => {
+    try {
+      const response = await fetch('/api/call/settings:get', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: '{}',
+      });
+      return response.status === 401;
+    } catch {
+      return false; // not reachable at all: the server is restarting, so keep trying
+    }
+  };
 
   const connect = () => {
     if (!token) return;
@@ -41,17 +68,29 @@ export function browserApi(): CaptionistApi {
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     url.searchParams.set('token', token);
     const socket = new WebSocket(url);
+    let opened = false;
     socket.onopen = () => {
+      opened = true;
       retryMs = firstRetryMs;
+      // Events sent while the socket was down are lost: reload everything, as after a change.
+      if (everConnected) deliver('library:changed', { folderIds: [] });
+      everConnected = true;
     };
     socket.onmessage = (message) => {
       const event = JSON.parse(String(message.data)) as { name: EventName; payload: unknown };
-      for (const listener of listeners.get(event.name) ?? []) listener(event.payload);
+      deliver(event.name, event.payload);
     };
-    // The server restarted or the machine slept: try again, more slowly each time.
+    // The server restarted or the machine slept: try again, more slowly each time; but a token
+    // the server refuses (from an earlier serve) will never work, so stop and say so.
     socket.onclose = () => {
-      window.setTimeout(connect, retryMs);
-      retryMs = Math.min(retryMs * 2, maxRetryMs);
+      void (async () => {
+        if (!opened && (await tokenRefused())) {
+          window.dispatchEvent(new CustomEvent(connectionLostEvent, { detail: staleToken }));
+          return;
+        }
+        window.setTimeout(connect, retryMs);
+        retryMs = Math.min(retryMs * 2, maxRetryMs);
+      })();
     };
   };
 
@@ -68,7 +107,7 @@ export function browserApi(): CaptionistApi {
         body: JSON.stringify(input ?? {}),
       });
       const body = (await response.json().catch(() => null)) as { error?: string } | null;
-      if (response.status === 401) throw new Error(`${noToken} The token of an earlier "captionist serve" no longer works.`);
+      if (response.status === 401) throw new Error(staleToken);
       if (!response.ok) throw new Error(body?.error ?? `Captionist answered ${response.status} ${response.statusText}`);
       return body as never;
     },

@@ -1,12 +1,12 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { CaptionOptionOverrides, CostEstimate, DetailLevel, ProviderSummary } from '../../../shared/captioning';
-import type { SearchHit } from '../../../shared/domain';
 import { errorText } from '../errors';
 import { money, plural } from '../lib/format';
+import { countAmong } from '../lib/selection';
 import { Modal } from './Modal';
 
 interface CaptionDialogProps {
-  photos: readonly SearchHit[];
+  photoIds: readonly number[];
   providers: readonly ProviderSummary[];
   defaultProvider: string | null;
   onQueued(message: string): void;
@@ -15,7 +15,7 @@ interface CaptionDialogProps {
 }
 
 /** Queues captions for the selected photos, with the estimated cost shown first when a price is set. */
-export function CaptionDialog({ photos, providers, defaultProvider, onQueued, onOpenSettings, onClose }: CaptionDialogProps) {
+export function CaptionDialog({ photoIds, providers, defaultProvider, onQueued, onOpenSettings, onClose }: CaptionDialogProps) {
   const ids = { provider: useId(), detail: useId(), focus: useId() };
   const initial = providers.find((provider) => provider.name === defaultProvider)?.name ?? providers[0]?.name ?? '';
   const [provider, setProvider] = useState(initial);
@@ -25,16 +25,15 @@ export function CaptionDialog({ photos, providers, defaultProvider, onQueued, on
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
 
-  const paths = photos.map((photo) => photo.path);
-  const recaption = photos.filter((photo) => photo.captionStatus !== null).length;
+  const recaption = useCaptionedCount(photoIds);
   const options: CaptionOptionOverrides = {};
   if (detail) options.detail = detail;
   if (focus.trim()) options.focus = focus.trim();
-  const request = { provider, paths, options, force: recaption > 0 };
+  const request = { provider, photoIds: [...photoIds], options, force: (recaption ?? 0) > 0 };
   const requestKey = JSON.stringify(request);
 
   useEffect(() => {
-    if (!provider) return;
+    if (!provider || recaption === null) return;
     let current = true;
     setEstimate(null);
     window.api.invoke('captions:estimate', JSON.parse(requestKey) as typeof request).then(
@@ -45,7 +44,7 @@ export function CaptionDialog({ photos, providers, defaultProvider, onQueued, on
     return () => {
       current = false;
     };
-  }, [requestKey, provider]);
+  }, [requestKey, provider, recaption]);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -75,7 +74,7 @@ export function CaptionDialog({ photos, providers, defaultProvider, onQueued, on
   }
 
   return (
-    <Modal title={`Caption ${plural(photos.length, 'photo')}`} onClose={onClose}>
+    <Modal title={`Caption ${plural(photoIds.length, 'photo')}`} onClose={onClose}>
       <form className="dialog-form" onSubmit={(event) => void submit(event)}>
         <label htmlFor={ids.provider}>Provider</label>
         <select id={ids.provider} value={provider} onChange={(event) => setProvider(event.target.value)} autoFocus>
@@ -102,7 +101,7 @@ export function CaptionDialog({ photos, providers, defaultProvider, onQueued, on
           </div>
         </div>
         <div className="estimate" aria-live="polite">
-          {recaption > 0 && <p>{plural(recaption, 'photo')} already captioned will get a new version.</p>}
+          {recaption !== null && recaption > 0 && <p>{plural(recaption, 'photo')} already captioned will get a new version.</p>}
           {estimate && estimate.costUsd !== null && (
             <p>
               Estimated cost: <strong>{money(estimate.costUsd)}</strong> for {plural(estimate.photos, 'photo')}.
@@ -117,11 +116,29 @@ export function CaptionDialog({ photos, providers, defaultProvider, onQueued, on
           <button type="button" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" className="primary" disabled={busy || !provider}>
+          <button type="submit" className="primary" disabled={busy || !provider || recaption === null}>
             Queue captions
           </button>
         </div>
       </form>
     </Modal>
   );
+}
+
+/** How many of these photos already have a caption (they get a new version); null until known. */
+function useCaptionedCount(photoIds: readonly number[]): number | null {
+  const [captioned, setCaptioned] = useState<number | null>(null);
+  useEffect(() => {
+    let current = true;
+    const selected = new Set(photoIds);
+    window.api.invoke('photos:ids', { hasCaption: true, includeMissing: true }).then(
+      (answer) => current && setCaptioned(countAmong(selected, answer.ids)),
+      // Without the count the run still goes; only the note about new versions is missing.
+      () => current && setCaptioned(0),
+    );
+    return () => {
+      current = false;
+    };
+  }, [photoIds]);
+  return captioned;
 }

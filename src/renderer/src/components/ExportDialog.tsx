@@ -1,12 +1,11 @@
 import { useId, useState, type FormEvent } from 'react';
-import type { SearchHit } from '../../../shared/domain';
 import type { ExportFormat } from '../../../shared/metadata';
 import { errorText } from '../errors';
 import { plural } from '../lib/format';
 import { Modal } from './Modal';
 
 interface ExportDialogProps {
-  photos: readonly SearchHit[];
+  photoIds: readonly number[];
   onExported(message: string): void;
   onClose(): void;
 }
@@ -18,7 +17,7 @@ const formats: { value: ExportFormat; label: string; hint: string }[] = [
 ];
 
 /** Exports the selected photos' captions to a folder, without touching the photos. */
-export function ExportDialog({ photos, onExported, onClose }: ExportDialogProps) {
+export function ExportDialog({ photoIds, onExported, onClose }: ExportDialogProps) {
   const ids = { folder: useId(), legend: useId() };
   const [format, setFormat] = useState<ExportFormat>('xmp');
   const [outDir, setOutDir] = useState('');
@@ -43,7 +42,7 @@ export function ExportDialog({ photos, onExported, onClose }: ExportDialogProps)
     setBusy(true);
     setError('');
     try {
-      const result = await window.api.invoke('metadata:export', { format, outDir: outDir.trim(), paths: photos.map((photo) => photo.path) });
+      const result = await window.api.invoke('metadata:export', { format, outDir: outDir.trim(), photoIds: [...photoIds] });
       const failed = result.errors.length > 0 ? `; ${plural(result.errors.length, 'photo')} could not be exported` : '';
       onExported(`Exported ${plural(result.exported, 'photo')} to ${result.output}${failed}.`);
     } catch (reason) {
@@ -53,7 +52,7 @@ export function ExportDialog({ photos, onExported, onClose }: ExportDialogProps)
   };
 
   return (
-    <Modal title={`Export ${plural(photos.length, 'photo')}`} description="Captions and keywords are written to new files; the photos are not touched." onClose={onClose}>
+    <Modal title={`Export ${plural(photoIds.length, 'photo')}`} description="Captions and keywords are written to new files; the photos are not touched." onClose={onClose}>
       <form className="dialog-form" onSubmit={(event) => void submit(event)}>
         <fieldset className="choice-group">
           <legend id={ids.legend}>Format</legend>

@@ -84,6 +84,43 @@ export function ConfirmDialog({ title, message, confirmLabel, danger, onConfirm,
   );
 }
 
+interface ChoiceDialogProps {
+  title: string;
+  message: ReactNode;
+  /** In reading order; the primary one last, as in every dialog here. */
+  choices: { label: string; primary?: boolean; onChoose(): void }[];
+  /** After any choice (to close the dialog). */
+  onChosen(): void;
+  onCancel(): void;
+}
+
+/** A question with more than one way forward, and Cancel. */
+export function ChoiceDialog({ title, message, choices, onChosen, onCancel }: ChoiceDialogProps) {
+  return (
+    <Modal title={title} description={message} onClose={onCancel}>
+      <div className="dialog-actions">
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+        {choices.map((choice) => (
+          <button
+            key={choice.label}
+            type="button"
+            className={choice.primary ? 'primary' : undefined}
+            autoFocus={choice.primary}
+            onClick={() => {
+              choice.onChoose();
+              onChosen();
+            }}
+          >
+            {choice.label}
+          </button>
+        ))}
+      </div>
+    </Modal>
+  );
+}
+
 interface TextPromptDialogProps {
   title: string;
   label: string;

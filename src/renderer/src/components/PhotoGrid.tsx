@@ -22,7 +22,7 @@ export interface CellClick {
 interface PhotoGridProps {
   results: PhotoResults;
   count: number;
-  selected: ReadonlyMap<number, unknown>;
+  selected: ReadonlySet<number>;
   focusedIndex: number;
   showSnippets: boolean;
   /** The grid scrolls back to the top whenever this changes (a new search). */
@@ -35,13 +35,15 @@ interface PhotoGridProps {
   onSelectAll(): void;
   onClearSelection(): void;
   onOpen(index: number): void;
+  /** Present while the inspector is open. */
+  onCloseInspector?: () => void;
 }
 
 /**
  * The photo grid, virtualized: only the rows in view (and a few either side) exist in the DOM, so
  * it stays smooth at a hundred thousand photos. Rows are fetched a page at a time as they come
  * into view. Keyboard: arrows, Home/End (Ctrl for the grid's ends), PageUp/PageDown, Space to
- * select, Enter to open, Ctrl/Cmd+A to select everything loaded, Escape to clear.
+ * select, Enter to open, Ctrl/Cmd+A to select every photo the search matches, Escape to clear.
  */
 export function PhotoGrid(props: PhotoGridProps) {
   const { results, count, selected, focusedIndex, showSnippets, scrollResetKey } = props;
@@ -59,12 +61,15 @@ export function PhotoGrid(props: PhotoGridProps) {
   const rows = rowCount(count, layout.columns);
   const range = visibleRows(scrollTop - padding, size.height, layout.rowHeight, rows, overscanRows);
   const focusedRow = Math.floor(focusedIndex / layout.columns);
+  // A new search or a reload starts a generation: the rows in view are asked for again even when
+  // the count stayed the same (a new sort order). Pages already on their way are not asked twice.
+  const generation = results.pages.generation;
 
   useEffect(() => {
     if (size.height === 0) return;
     const items = itemsInRows(range.first, range.last, layout.columns, count);
     if (items.last >= items.first) ensure(items.first, items.last);
-  }, [range.first, range.last, layout.columns, count, size.height, ensure]);
+  }, [range.first, range.last, layout.columns, count, size.height, ensure, generation]);
 
   useEffect(() => {
     if (!scroller) return;
@@ -110,7 +115,8 @@ export function PhotoGrid(props: PhotoGridProps) {
         pageRows: rowsPerPage(size.height, layout.rowHeight),
         ctrl,
       });
-      focusAfterRender.current = true;
+      // Only a real move: a flag left set would pull focus into the grid on some later render.
+      if (next !== focusedIndex) focusAfterRender.current = true;
       reveal(next);
       props.onKeyboardMove(next, event.shiftKey);
     } else if (event.key === ' ' && !ctrl) {
@@ -122,9 +128,13 @@ export function PhotoGrid(props: PhotoGridProps) {
     } else if (ctrl && event.key.toLowerCase() === 'a') {
       event.preventDefault();
       props.onSelectAll();
-    } else if (event.key === 'Escape' && selected.size > 0) {
+    } else if (event.key === 'Escape') {
+      // Escape in the grid takes away one layer at a time: the selection first, then the
+      // inspector, so a second Escape closes what the first left open.
+      if (selected.size > 0) props.onClearSelection();
+      else if (props.onCloseInspector) props.onCloseInspector();
+      else return;
       event.preventDefault();
-      props.onClearSelection();
     }
   };
 
@@ -174,7 +184,8 @@ export function PhotoGrid(props: PhotoGridProps) {
             const photo = results.pages.at(index);
             cells.push(
               <PhotoTile
-                key={photo ? `p${photo.id}` : `i${index}`}
+                // By column: the focused placeholder stays the same element when its page arrives.
+                key={column}
                 photo={photo}
                 index={index}
                 column={column}

@@ -1,9 +1,9 @@
 import type { KeyboardEvent } from 'react';
-import { plural } from '../lib/format';
+import { selectionText, type Selection } from '../lib/selection';
 import { Icon } from './Icon';
 
 interface SelectionBarProps {
-  count: number;
+  selection: Selection;
   busy: boolean;
   onCaption(): void;
   onApprove(): void;
@@ -13,7 +13,7 @@ interface SelectionBarProps {
 }
 
 /** Actions on the selected photos. Arrow keys move between its buttons, as in any toolbar. */
-export function SelectionBar({ count, busy, onCaption, onApprove, onWrite, onExport, onClear }: SelectionBarProps) {
+export function SelectionBar({ selection, busy, onCaption, onApprove, onWrite, onExport, onClear }: SelectionBarProps) {
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
     const buttons = [...event.currentTarget.querySelectorAll<HTMLButtonElement>('button:not(:disabled)')];
@@ -25,7 +25,7 @@ export function SelectionBar({ count, busy, onCaption, onApprove, onWrite, onExp
   };
   return (
     <div className="selection-bar" role="toolbar" aria-label="Selection" onKeyDown={onKeyDown}>
-      <span className="selection-count">{plural(count, 'photo')} selected</span>
+      <span className="selection-count">{selectionText(selection)}</span>
       <button type="button" className="primary" disabled={busy} onClick={onCaption}>
         Caption…
       </button>

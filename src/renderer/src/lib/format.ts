@@ -70,3 +70,25 @@ export function duration(seconds: number): string {
   if (minutes < 90) return plural(minutes, 'minute');
   return plural(Math.round(minutes / 60), 'hour');
 }
+
+/** Asked before writing a selection that holds captions nobody approved. */
+export function draftsQuestion(drafts: number): string {
+  const have = drafts === 1 ? 'has a draft caption' : 'have draft captions';
+  return `${drafts.toLocaleString('en-US')} of the selected photos ${have} nobody approved. Write them too, or only the approved ones?`;
+}
+
+/** The status line after a write-back was queued: how many went, and why the rest did not. */
+export function writeQueuedText(queued: number, selected: number, approvedOnly: boolean): string {
+  const rest = selected - queued;
+  const why = approvedOnly ? 'no approved caption or nothing new to write' : 'no caption or nothing new to write';
+  const restText = rest > 0 ? `; ${plural(rest, 'other')} had ${why}` : '';
+  return `Queued ${plural(queued, 'photo')} for writing metadata${restText}.`;
+}
+
+/** After approving a selection: photos already approved or written, or without a caption, are skipped. */
+export function approvedText(approved: number, selected: number): string {
+  const skipped = selected - approved;
+  if (skipped <= 0) return `Approved ${plural(approved, 'caption')}.`;
+  const why = skipped === 1 ? 'was not a draft or had no caption' : 'were not drafts or had no caption';
+  return `Approved ${plural(approved, 'caption')}; ${plural(skipped, 'photo')} ${why}.`;
+}

@@ -1,58 +1,85 @@
 /**
- * The grid's selection: the chosen photos by id (with what bulk actions need of them), and the
- * anchor a Shift-click extends from. Pure functions, so the rules are tested without a browser.
+ * The grid's selection: the chosen photos by id, and the anchor a Shift-click extends from. Ids
+ * only, so it can hold every photo a search matches (up to the 100,000 a bulk call takes), loaded
+ * or not. Pure functions, so the rules are tested without a browser.
  */
-export interface Selection<T> {
-  readonly items: ReadonlyMap<number, T>;
+export interface Selection {
+  readonly ids: ReadonlySet<number>;
   /** Index of the last plain or toggling click; Shift ranges start here. */
   readonly anchor: number | null;
+  /** Select-all stopped at the most a selection holds while more photos matched. */
+  readonly truncated: boolean;
 }
 
-export function emptySelection<T>(): Selection<T> {
-  return { items: new Map(), anchor: null };
+export function emptySelection(): Selection {
+  return { ids: new Set(), anchor: null, truncated: false };
 }
 
 /** A plain click: only this photo. */
-export function selectOnly<T>(index: number, id: number, item: T): Selection<T> {
-  return { items: new Map([[id, item]]), anchor: index };
+export function selectOnly(index: number, id: number): Selection {
+  return { ids: new Set([id]), anchor: index, truncated: false };
 }
 
 /** Ctrl/Cmd-click or Space: this photo in or out, the rest unchanged. */
-export function toggle<T>(selection: Selection<T>, index: number, id: number, item: T): Selection<T> {
-  const items = new Map(selection.items);
-  if (items.has(id)) items.delete(id);
-  else items.set(id, item);
-  return { items, anchor: index };
+export function toggle(selection: Selection, index: number, id: number): Selection {
+  const ids = new Set(selection.ids);
+  if (ids.has(id)) ids.delete(id);
+  else ids.add(id);
+  return { ids, anchor: index, truncated: selection.truncated };
+}
+
+/** The indexes a Shift-click or Shift+Arrow at `index` covers: from the anchor (or `index` itself). */
+export function rangeBounds(selection: Selection, index: number): { first: number; last: number } {
+  const anchor = selection.anchor ?? index;
+  return { first: Math.min(anchor, index), last: Math.max(anchor, index) };
 }
 
 /**
- * Shift-click: everything between the anchor and this index. With `additive` (Ctrl/Cmd held too)
- * the range is added to the selection; otherwise it replaces it. The anchor stays put so the
- * range can be adjusted by another Shift-click.
+ * Shift-click: the photos between the anchor and this index (`idsInRange`, see rangeBounds). With
+ * `additive` (Ctrl/Cmd held too) the range is added to the selection; otherwise it replaces it. The
+ * anchor stays put so the range can be adjusted by another Shift-click.
  */
-export function selectRange<T>(
-  selection: Selection<T>,
-  index: number,
-  itemsBetween: (first: number, last: number) => Iterable<readonly [number, T]>,
-  additive = false,
-): Selection<T> {
-  const anchor = selection.anchor ?? index;
-  const items = additive ? new Map(selection.items) : new Map<number, T>();
-  for (const [id, item] of itemsBetween(Math.min(anchor, index), Math.max(anchor, index))) items.set(id, item);
-  return { items, anchor };
+export function selectRange(selection: Selection, index: number, idsInRange: Iterable<number>, additive = false): Selection {
+  const ids = additive ? new Set(selection.ids) : new Set<number>();
+  for (const id of idsInRange) ids.add(id);
+  return { ids, anchor: selection.anchor ?? index, truncated: additive && selection.truncated };
 }
 
-export function selectAll<T>(entries: Iterable<readonly [number, T]>): Selection<T> {
-  return { items: new Map(entries), anchor: null };
+/** The ids of the items from `first` to `last` (inclusive) of a search's id list, in order. */
+export function idsBetween(allIds: readonly number[], first: number, last: number): number[] {
+  return allIds.slice(Math.max(0, first), Math.max(0, last + 1));
 }
 
-/** Keeps the selection but refreshes what it holds of each photo (after a live reload). */
-export function refreshItems<T>(selection: Selection<T>, fresh: Iterable<readonly [number, T]>): Selection<T> {
-  let items: Map<number, T> | null = null;
-  for (const [id, item] of fresh) {
-    if (!selection.items.has(id) || selection.items.get(id) === item) continue;
-    items ??= new Map(selection.items);
-    items.set(id, item);
+export function selectAll(ids: Iterable<number>, truncated = false): Selection {
+  return { ids: new Set(ids), anchor: null, truncated };
+}
+
+/** A new search: the selection stays, but a Shift range no longer starts in the old results. */
+export function withoutAnchor(selection: Selection): Selection {
+  return selection.anchor === null ? selection : { ...selection, anchor: null };
+}
+
+/** Drops photos the library no longer has (a folder was removed); the same object when none went. */
+export function keepExisting(selection: Selection, existing: ReadonlySet<number>): Selection {
+  let ids: Set<number> | null = null;
+  for (const id of selection.ids) {
+    if (existing.has(id)) continue;
+    ids ??= new Set(selection.ids);
+    ids.delete(id);
   }
-  return items ? { items, anchor: selection.anchor } : selection;
+  return ids ? { ...selection, ids } : selection;
+}
+
+/** How many of the selected photos are among `candidates` (the ids a narrower search matched). */
+export function countAmong(selected: ReadonlySet<number>, candidates: Iterable<number>): number {
+  let count = 0;
+  for (const id of candidates) if (selected.has(id)) count++;
+  return count;
+}
+
+/** What the selection bar says: the true count, and that select-all stopped short when it did. */
+export function selectionText(selection: Selection): string {
+  const count = selection.ids.size;
+  const photos = `${count.toLocaleString('en-US')} ${count === 1 ? 'photo' : 'photos'} selected`;
+  return selection.truncated ? `${photos} (the most one selection holds; more photos match)` : photos;
 }

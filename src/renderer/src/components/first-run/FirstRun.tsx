@@ -19,7 +19,8 @@ import './first-run.css';
 export interface FirstRunProps {
   /** Asks for a folder: the native picker in the desktop app, a path field in a browser. */
   onPickFolder(): Promise<string | null>;
-  onDone(): void;
+  /** The flow ended; `problem` says why the choices made in it could not be saved. */
+  onDone(problem?: string): void;
 }
 
 type Step = 0 | 1 | 2 | 3;
@@ -52,14 +53,24 @@ export function FirstRun({ onPickFolder, onDone }: FirstRunProps) {
   const [captionProgress, setCaptionProgress] = useState<CaptionProgress | null>(null);
   const earlyProgress = useRef(new Map<number, CaptionProgress>());
   const runIdRef = useRef<number | null>(null);
+  /** Set once the flow has ended, by a button or by the dialog closing. */
+  const ended = useRef(false);
+  const endedByCloseRef = useRef(() => {});
 
   useEffect(() => {
     const dialog = dialogRef.current;
     if (dialog && !dialog.open) dialog.showModal();
     // Escape would close the dialog without a word: "Skip setup" is the way out.
     const keepOpen = (event: Event) => event.preventDefault();
+    // Chromium still closes it on a second Escape: that counts as Skip setup, so the app is never
+    // left behind a flow that is gone.
+    const skipOnClose = () => endedByCloseRef.current();
     dialog?.addEventListener('cancel', keepOpen);
-    return () => dialog?.removeEventListener('cancel', keepOpen);
+    dialog?.addEventListener('close', skipOnClose);
+    return () => {
+      dialog?.removeEventListener('cancel', keepOpen);
+      dialog?.removeEventListener('close', skipOnClose);
+    };
   }, []);
 
   // Each later step starts with its heading focused, so a screen reader announces where the user is;
@@ -171,15 +182,26 @@ export function FirstRun({ onPickFolder, onDone }: FirstRunProps) {
     });
 
   // Finishing or skipping both end the flow for good; a provider saved on the way becomes the default.
+  const saveOnboarded = () =>
+    window.api.invoke('settings:save', {
+      onboarded: true,
+      ...(savedProvider ? { defaultProvider: savedProvider } : {}),
+    });
   const finish = () =>
     run(async () => {
-      await window.api.invoke('settings:save', {
-        onboarded: true,
-        ...(savedProvider ? { defaultProvider: savedProvider } : {}),
-      });
+      await saveOnboarded();
+      ended.current = true;
       dialogRef.current?.close();
       onDone();
     });
+  endedByCloseRef.current = () => {
+    if (ended.current) return;
+    ended.current = true;
+    saveOnboarded().then(
+      () => onDone(),
+      (reason: unknown) => onDone(`Setup was skipped but could not be saved: ${errorText(reason)}`),
+    );
+  };
 
   const captionDone = captionProgress !== null && captionProgress.done + captionProgress.failed >= captionProgress.total;
   const indexing = busy && step === 1 && indexProgress && indexProgress.phase !== 'done' ? indexProgress : null;

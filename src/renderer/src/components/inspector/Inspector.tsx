@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import { captionLimits } from '../../../../shared/captioning';
 import type { PhotoDetail } from '../../../../shared/review';
 import { errorText } from '../../errors';
@@ -41,6 +41,7 @@ const unsavedDrafts = new Map<number, CaptionForm>();
 export function Inspector({ photoId, onClose }: InspectorProps) {
   const ids = useId();
   const asideRef = useRef<HTMLElement>(null);
+  const headingRef = useRef<HTMLHeadingElement>(null);
   const [detail, setDetail] = useState<PhotoDetail | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [reloads, setReloads] = useState(0);
@@ -125,6 +126,12 @@ export function Inspector({ photoId, onClose }: InspectorProps) {
     },
     [],
   );
+
+  // Opening a photo (Enter in the grid) takes the keyboard to it: a screen reader announces the
+  // heading and Tab goes on into the fields. Closing gives focus back to the grid (the App does that).
+  useEffect(() => {
+    headingRef.current?.focus();
+  }, [photoId]);
 
   // Escape closes, unless there are unsaved edits, or another part of the window (a dialog) has the key.
   useEffect(() => {
@@ -215,7 +222,7 @@ export function Inspector({ photoId, onClose }: InspectorProps) {
   if (!shown || !form) {
     return (
       <aside aria-label="Inspector" className="inspector" ref={asideRef}>
-        <InspectorHeader fileName={null} onClose={onClose} />
+        <InspectorHeader fileName={null} onClose={onClose} headingRef={headingRef} />
         <p role={loadError ? 'alert' : 'status'} className={loadError ? 'inspector-error' : 'inspector-muted'}>
           {loadError ?? 'Loading…'}
         </p>
@@ -247,7 +254,7 @@ export function Inspector({ photoId, onClose }: InspectorProps) {
 
   return (
     <aside aria-label="Inspector" className="inspector" ref={asideRef} onKeyDown={onKeyDown}>
-      <InspectorHeader fileName={shown.fileName} onClose={onClose} />
+      <InspectorHeader fileName={shown.fileName} onClose={onClose} headingRef={headingRef} />
 
       <figure className="inspector-preview">
         {previewSrc ? (
@@ -364,10 +371,16 @@ function keepDraft(edits: Edits | null, dirty: boolean): void {
   else unsavedDrafts.delete(edits.photoId);
 }
 
-function InspectorHeader({ fileName, onClose }: { fileName: string | null; onClose(): void }) {
+interface InspectorHeaderProps {
+  fileName: string | null;
+  onClose(): void;
+  headingRef: RefObject<HTMLHeadingElement | null>;
+}
+
+function InspectorHeader({ fileName, onClose, headingRef }: InspectorHeaderProps) {
   return (
     <header className="inspector-header">
-      <h2 className="inspector-title" title={fileName ?? undefined}>
+      <h2 className="inspector-title" title={fileName ?? undefined} ref={headingRef} tabIndex={-1}>
         {fileName ?? 'Photo'}
       </h2>
       <button type="button" className="inspector-close" onClick={onClose} aria-label="Close inspector">

@@ -12,6 +12,8 @@ interface RegenerateCaptionProps {
 interface ActiveRun {
   runId: number;
   photoId: number;
+  /** The photo's path when the run began: the inspector may show another photo by the time it ends. */
+  path: string;
   provider: string;
   progress: CaptionProgress | null;
 }
@@ -74,11 +76,11 @@ export function RegenerateCaption({ photoId, path, onFinished }: RegenerateCapti
       onFinishedRef.current(run.photoId);
       return;
     }
-    void window.api.invoke('queue:list', { paths: [path], states: ['failed'], limit: 1 }).then(
+    void window.api.invoke('queue:list', { paths: [run.path], states: ['failed'], limit: 1 }).then(
       ([job]) => setMessage({ kind: 'error', text: `Captioning failed: ${job?.lastError ?? 'no reason given.'}` }),
       () => setMessage({ kind: 'error', text: 'Captioning failed; the Queue lists why.' }),
     );
-  }, [run, path]);
+  }, [run]);
 
   const regenerate = async () => {
     if (!provider) return;
@@ -99,6 +101,7 @@ export function RegenerateCaption({ photoId, path, onFinished }: RegenerateCapti
       setRun({
         runId: queued.runId,
         photoId,
+        path,
         provider: queued.provider,
         progress: earlyProgress.current.get(queued.runId) ?? null,
       });

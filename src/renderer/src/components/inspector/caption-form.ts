@@ -33,7 +33,8 @@ export function formFromDetail(detail: PhotoDetail): CaptionForm {
   const newest = detail.versions[0];
   if (newest) return formFromText(newest);
   return formFromText({
-    title: detail.embedded.title ?? detail.title,
+    // Without versions the summary's title is the file's own.
+    title: detail.title,
     caption: detail.embedded.caption ?? detail.caption ?? '',
     altText: detail.embedded.altText ?? detail.altText,
     longDescription: detail.longDescription,

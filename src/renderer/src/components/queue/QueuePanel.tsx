@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { CaptionProgress } from '../../../../shared/captioning';
 import type { QueueJob, QueueStatus } from '../../../../shared/queue';
 import { errorText } from '../../errors';
-import { countEntries, formatEta, formatUsd, isQueueIdle, laneStateText, queueProgress, trackRun } from './queue-format';
+import { countEntries, formatEta, formatUsd, isQueueIdle, laneStateText, queueProgress, settleRuns, trackRun } from './queue-format';
 import './queue.css';
 
 const failedListLimit = 200;
@@ -22,6 +22,7 @@ export function QueuePanel() {
     const stop = window.api.on('queue:progress', (next) => {
       current = false; // an event is newer than the first answer
       setStatus(next);
+      setRuns(settleRuns);
     });
     window.api.invoke('queue:status', {}).then(
       (first) => {

@@ -47,8 +47,9 @@ export interface Progress {
 }
 
 /**
- * How far the active runs are: from their own progress events when we saw them, else from the
- * queue's counts (which also hold finished jobs of earlier runs, so only a rough figure).
+ * How far the runs are: from their own progress events when we saw them (fresher: the queue's
+ * status is sent at most twice a second), else from the queue's counts (which also hold finished
+ * jobs of earlier runs, so only a rough figure).
  */
 export function queueProgress(status: QueueStatus, activeRuns: readonly CaptionProgress[]): Progress | null {
   if (activeRuns.length > 0) {
@@ -63,10 +64,22 @@ export function queueProgress(status: QueueStatus, activeRuns: readonly CaptionP
   return { finished, total: finished + remaining };
 }
 
-/** Keeps the newest progress of each run still going; a finished run leaves the list. */
+const finishedCount = (run: CaptionProgress) => run.done + run.failed;
+
+/**
+ * Keeps the newest progress of each run. A finished run stays until the queue's next status
+ * (see settleRuns): the status sent before it finished would otherwise show it still running.
+ * An update older than the one held (fewer photos finished) is ignored.
+ */
 export function trackRun(runs: readonly CaptionProgress[], update: CaptionProgress): CaptionProgress[] {
-  const others = runs.filter((run) => run.runId !== update.runId);
-  return update.done + update.failed >= update.total ? others : [...others, update];
+  const held = runs.find((run) => run.runId === update.runId);
+  if (held && finishedCount(held) > finishedCount(update)) return [...runs];
+  return [...runs.filter((run) => run.runId !== update.runId), update];
+}
+
+/** A new queue status knows how finished runs ended: they leave the list. */
+export function settleRuns(runs: readonly CaptionProgress[]): CaptionProgress[] {
+  return runs.filter((run) => finishedCount(run) < run.total);
 }
 
 const laneStateWords: Record<QueueStatus['lanes'][number]['state'], string> = {
