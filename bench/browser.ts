@@ -328,7 +328,7 @@ try {
   const app = await openApp(browser, serve.url);
   const bareCount = sqlite.prepare('SELECT count(*) FROM photo_search WHERE photo_search MATCH ?').pluck();
   const bareRanked = sqlite.prepare('SELECT rowid FROM photo_search WHERE photo_search MATCH ? ORDER BY rank LIMIT 200');
-  say('| search, typed at once | UI to new count, median ms | bridge call alone | bare FTS5 count + first 200 | UI / bare |\n| --- | ---: | ---: | ---: | ---: |');
+  say('| search, typed at once | UI to results shown, median ms | bridge call alone | bare FTS5 count + first 200 | UI / bare |\n| --- | ---: | ---: | ---: | ---: |');
   for (const query of queries) {
     const ui: number[] = [];
     const bridge: number[] = [];
