@@ -370,14 +370,8 @@ export function createCore(options: CoreOptions) {
     'library:removeFolder': async ({ folderId, forgetWrites }) => {
       const existing = folders.get(folderId);
       if (!existing) throw new UserError(`No library folder with id ${folderId}.`);
-      const written = forgetWrites ? 0 : metadataWrites.revertable({ scopes: [withSeparator(existing.path)] }).length;
-      if (written > 0) {
-        throw new UserError(
-          `Captionist wrote metadata into ${written === 1 ? '1 photo' : `${written.toLocaleString('en-US')} photos`} in ${existing.name}. ` +
-            'Removing the folder forgets what those files held before, so those writes could no longer be reverted. ' +
-            'Revert them first, or remove the folder anyway.',
-        );
-      }
+      const revertableWrites = metadataWrites.revertable({ scopes: [withSeparator(existing.path)] }).length;
+      if (revertableWrites > 0 && !forgetWrites) return { removed: false, revertableWrites };
       // Stop watching it first, so no new photo is indexed into a folder being removed.
       removing.add(folderId);
       let folder;
@@ -392,7 +386,7 @@ export function createCore(options: CoreOptions) {
       jobs.resume(withSeparator(folder.path));
       queue.wake();
       emit('library:changed', { folderIds: [folderId] });
-      return null;
+      return { removed: true, revertableWrites };
     },
     'library:listFolders': async () => library.listFolders(),
     'library:index': async ({ paths }) => index(paths),

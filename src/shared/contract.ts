@@ -60,12 +60,12 @@ export const calls = {
   },
   /**
    * Takes a folder out of the library (its photos, captions and jobs with it); the files are never
-   * touched. Refused while photos in it hold write-backs that could still be reverted, unless
-   * `forgetWrites`: their previous values would be lost with them.
+   * touched. Not done (`removed` false) while photos in it hold write-backs that could still be
+   * reverted (`revertableWrites`), unless `forgetWrites`: their previous values go with them.
    */
   'library:removeFolder': {
     input: z.object({ folderId: z.number().int(), forgetWrites: z.boolean().default(false) }),
-    output: z.null(),
+    output: z.object({ removed: z.boolean(), revertableWrites: z.number().int() }),
   },
   'library:listFolders': {
     input: z.object({}),

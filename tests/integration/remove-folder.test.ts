@@ -78,7 +78,7 @@ describe('removing a folder from the library', () => {
     const before = dropFiles.map(sha1);
 
     changed.length = 0;
-    expect(await core.invoke('library:removeFolder', { folderId: drop.id })).toBeNull();
+    expect(await core.invoke('library:removeFolder', { folderId: drop.id })).toEqual({ removed: true, revertableWrites: 0 });
     expect(changed).toContainEqual([drop.id]);
 
     expect((await core.invoke('library:listFolders', {})).map((folder) => folder.id)).toEqual([keep.id]);
@@ -109,14 +109,12 @@ describe('removing a folder from the library', () => {
     await core.caption({ provider: 'vision', paths: [dropFiles[0]!], options: {}, force: false });
     expect((await core.invoke('metadata:write', { paths: [dropFiles[0]!] })).written).toBe(1);
 
-    await expect(core.invoke('library:removeFolder', { folderId: drop.id })).rejects.toThrow(
-      /wrote metadata into 1 photo in .*could no longer be reverted/,
-    );
+    expect(await core.invoke('library:removeFolder', { folderId: drop.id })).toEqual({ removed: false, revertableWrites: 1 });
     expect((await core.invoke('library:listFolders', {})).map((folder) => folder.id)).toContain(drop.id);
 
     // Once reverted there is nothing to lose.
     expect((await core.invoke('metadata:revert', { paths: [dropFiles[0]!] })).reverted).toBe(1);
-    expect(await core.invoke('library:removeFolder', { folderId: drop.id })).toBeNull();
+    expect(await core.invoke('library:removeFolder', { folderId: drop.id })).toEqual({ removed: true, revertableWrites: 0 });
   });
 
   it('removes a folder with write-backs when told to forget them', async () => {
@@ -126,7 +124,10 @@ describe('removing a folder from the library', () => {
     await core.caption({ provider: 'vision', paths: [dropFiles[0]!], options: {}, force: false });
     await core.invoke('metadata:write', { paths: [dropFiles[0]!] });
     const written = sha1(dropFiles[0]!);
-    expect(await core.invoke('library:removeFolder', { folderId: drop.id, forgetWrites: true })).toBeNull();
+    expect(await core.invoke('library:removeFolder', { folderId: drop.id, forgetWrites: true })).toEqual({
+      removed: true,
+      revertableWrites: 1,
+    });
     expect((await core.invoke('library:listFolders', {})).map((folder) => folder.id)).not.toContain(drop.id);
     expect(sha1(dropFiles[0]!)).toBe(written);
   });

@@ -11,7 +11,7 @@ import {
   timeAgo,
   writeQueuedText,
 } from '../../src/renderer/src/lib/format';
-import { isRevertableWritesRefusal } from '../../src/renderer/src/lib/remove-folder';
+import { removeAnywayText } from '../../src/renderer/src/lib/remove-folder';
 import type { QueueStatus } from '../../src/shared/queue';
 
 const idleQueue: QueueStatus = {
@@ -83,11 +83,11 @@ describe('approving and writing a selection', () => {
     expect(writeQueuedText(0, 1, false)).toBe('Queued 0 photos for writing metadata; 1 other had no caption or nothing new to write.');
   });
 
-  it("recognises the core's refusal to forget revertable write-backs", () => {
-    const refusal =
+  it('says why a folder with revertable write-backs was not removed', () => {
+    expect(removeAnywayText('Trips', 1)).toBe(
       'Captionist wrote metadata into 1 photo in Trips. Removing the folder forgets what those files held before, ' +
-      'so those writes could no longer be reverted. Revert them first, or remove the folder anyway.';
-    expect(isRevertableWritesRefusal(refusal)).toBe(true);
-    expect(isRevertableWritesRefusal('No library folder with id 4.')).toBe(false);
+        'so those writes could no longer be reverted. Revert them first, or remove the folder anyway.',
+    );
+    expect(removeAnywayText('Trips', 1200)).toContain('into 1,200 photos in Trips.');
   });
 });

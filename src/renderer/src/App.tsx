@@ -37,7 +37,7 @@ import {
   type SearchState,
 } from './lib/search-criteria';
 import { commandForKey } from './lib/shortcuts';
-import { isRevertableWritesRefusal } from './lib/remove-folder';
+import { removeAnywayText } from './lib/remove-folder';
 import { SearchIdCache } from './lib/search-ids';
 import {
   countAmong,
@@ -63,7 +63,7 @@ type DialogState =
   | { kind: 'addFolder'; resolve?: (path: string | null) => void }
   | { kind: 'folderSettings'; folder: Folder }
   | { kind: 'removeFolder'; folder: Folder }
-  /** The core refused: removing would forget write-backs that could still be reverted. */
+  /** Not removed: that would forget write-backs that could still be reverted. */
   | { kind: 'removeFolderAnyway'; folder: Folder; reason: string }
   | { kind: 'writeDrafts'; drafts: number }
   | { kind: 'saveSearch' }
@@ -382,17 +382,14 @@ export function App() {
 
   const removeFolder = (folder: Folder, forgetWrites: boolean) => {
     window.api.invoke('library:removeFolder', { folderId: folder.id, forgetWrites }).then(
-      () => {
+      ({ removed, revertableWrites }) => {
+        if (!removed) return setDialog({ kind: 'removeFolderAnyway', folder, reason: removeAnywayText(folder.name, revertableWrites) });
         setFolders((old) => old?.filter((known) => known.id !== folder.id) ?? null);
         if (search.scope.kind === 'folder' && search.scope.folderId === folder.id) scopeTo({ kind: 'all' });
         info(`Removed ${folder.name} from the library; its files are untouched.`);
         scheduleReload();
       },
-      (reason: unknown) => {
-        const text = errorText(reason);
-        if (!forgetWrites && isRevertableWritesRefusal(text)) setDialog({ kind: 'removeFolderAnyway', folder, reason: text });
-        else showError(reason);
-      },
+      showError,
     );
   };
 

@@ -1,8 +1,13 @@
+import { plural } from './format';
+
 /**
- * Whether `library:removeFolder` refused because the folder's photos hold write-backs that could
- * still be reverted (the user may then remove it anyway, with `forgetWrites`). The core says so
- * only in its message, so this reads the message.
+ * Why a folder was not removed: its photos hold write-backs that could still be reverted, and
+ * removing it would forget what the files held before.
  */
-export function isRevertableWritesRefusal(message: string): boolean {
-  return /could no longer be reverted/i.test(message);
+export function removeAnywayText(folderName: string, revertableWrites: number): string {
+  return (
+    `Captionist wrote metadata into ${plural(revertableWrites, 'photo')} in ${folderName}. ` +
+    'Removing the folder forgets what those files held before, so those writes could no longer be reverted. ' +
+    'Revert them first, or remove the folder anyway.'
+  );
 }
