@@ -19,7 +19,6 @@ export async function serveCommand({ args, flags, openCore, io }: CommandContext
   const port = wholeNumber('--port', flags.port, 0, 0, 65_535);
   const events = new EventHub();
   const core = openCore({ emit: events.emit });
-  const stop = stopOnSignals();
   const server = await startServer({
     core,
     events,
@@ -27,6 +26,7 @@ export async function serveCommand({ args, flags, openCore, io }: CommandContext
     port,
     onError: (error) => io.stderr.write(`captionist serve: ${error instanceof Error ? error.message : String(error)}\n`),
   });
+  const stop = stopOnSignals();
   try {
     io.stdout.write(`Captionist is serving on 127.0.0.1:${server.port}. Open this address (it carries the access token):\n${server.url}\n`);
     await core.startBackgroundWork();
