@@ -1,6 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import Sqlite from 'better-sqlite3';
+import { migrate } from '../../src/main/db/migrate';
+import { migrations } from '../../src/main/db/migrations';
+import { selectionFilter } from '../../src/main/db/photo-selection';
 import { environmentSecrets } from '../../src/main/secrets';
 import type { Core } from '../../src/main/core';
 import { testCore } from '../helpers/core';
@@ -73,5 +77,28 @@ describe('acting on a selection of photos', () => {
     await expect(core.invoke('captions:estimate', { provider: 'vision', photoIds: [...manyIds, 7] })).rejects.toThrow(/photoIds/);
     await expect(core.invoke('captions:estimate', { provider: 'vision', photoIds: [] })).rejects.toThrow(/photoIds/);
     await core.close();
+  });
+});
+
+describe('selection filter', () => {
+  it('takes a folder with everything below it, never its namesake siblings, and files by exact path', () => {
+    const db = new Sqlite(':memory:');
+    migrate(db, migrations);
+    db.prepare(`INSERT INTO folders (path, name, added_at) VALUES ('/p', 'p', 'now')`).run();
+    const paths = ['/p/Trips/a.jpg', '/p/Trips/2019/b.jpg', '/p/Trips 2/c.jpg', '/p/Trips-old/d.jpg', '/p/Trips0/e.jpg', '/p/Tripsa/f.jpg', '/p/g.jpg'];
+    const insert = db.prepare(
+      `INSERT INTO photos (folder_id, path, rel_path, file_name, file_type, size, mtime_ms, fingerprint, indexed_at)
+       VALUES (1, ?, ?, ?, 'JPEG', 1, 1, ?, 'now')`,
+    );
+    paths.forEach((path, index) => insert.run(path, path.slice(3), path.split('/').at(-1), String(index).padStart(32, '0')));
+    const chosen = (scopes: string[]) => {
+      const filter = selectionFilter({ scopes });
+      return db.prepare(`SELECT p.path FROM photos p WHERE 1 ${filter.sql} ORDER BY p.path`).pluck().all(...filter.params);
+    };
+    expect(chosen(['/p/Trips/'])).toEqual(['/p/Trips/2019/b.jpg', '/p/Trips/a.jpg']);
+    expect(chosen(['/p/Trips 2/', '/p/g.jpg', '/p/Trips/a.jpg'])).toEqual(['/p/Trips 2/c.jpg', '/p/Trips/a.jpg', '/p/g.jpg']);
+    expect(chosen(['/p/nothing.jpg'])).toEqual([]);
+    expect(chosen([])).toHaveLength(paths.length);
+    db.close();
   });
 });

@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { scopeCondition } from './photo-selection';
 import { statementCache } from './statements';
 import type { JobKind, JobState, QueueCounts, QueueJob } from '../../shared/queue';
 
@@ -40,12 +41,8 @@ const pausedSql = (photoPath: string) =>
      OR (substr(q.scope, -1) IN ('/', '\\') AND substr(${photoPath}, 1, length(q.scope)) = q.scope))`;
 
 /** Jobs whose photo lies in one of the scopes (folder prefixes ending in the separator, or files). */
-function scopeCondition(scopes: readonly string[]): { sql: string; params: string[] } {
-  if (!scopes.length) return { sql: '1', params: [] };
-  return {
-    sql: `(${scopes.map(() => '(p.path = ? OR substr(p.path, 1, length(?)) = ?)').join(' OR ')})`,
-    params: scopes.flatMap((scope) => [scope, scope, scope]),
-  };
+function jobScope(scopes: readonly string[]): { sql: string; params: string[] } {
+  return scopeCondition(scopes) ?? { sql: '1', params: [] };
 }
 
 interface JobRow {
@@ -291,7 +288,7 @@ export class JobsRepository {
   }
 
   counts(scopes: readonly string[] = []): QueueCounts {
-    const scope = scopeCondition(scopes);
+    const scope = jobScope(scopes);
     const byState = new Map(
       (
         this.sql(
@@ -347,7 +344,7 @@ export class JobsRepository {
   }
 
   list(scopes: readonly string[], states: readonly JobState[], limit: number, runId?: number): QueueJob[] {
-    const scope = scopeCondition(scopes);
+    const scope = jobScope(scopes);
     const stateFilter =
       (states.length ? `AND j.state IN (${states.map(() => '?').join(', ')})` : '') +
       (runId === undefined ? '' : ' AND j.run_id = ?');
@@ -397,7 +394,7 @@ export class JobsRepository {
 
   /** Queues the failed jobs of the scopes again, from their first attempt. */
   retryFailed(scopes: readonly string[], at: string): number {
-    const scope = scopeCondition(scopes);
+    const scope = jobScope(scopes);
     return this
       .sql(
         `UPDATE jobs SET state = 'queued', attempts = 0, next_run_at = NULL, last_error = NULL, finished_at = NULL,
@@ -412,7 +409,7 @@ export class JobsRepository {
    * caller's abort). Jobs inside a submitted batch stay with it.
    */
   cancel(scopes: readonly string[], at: string): number {
-    const scope = scopeCondition(scopes);
+    const scope = jobScope(scopes);
     return this
       .sql(
         `UPDATE jobs SET state = 'cancelled', next_run_at = NULL, updated_at = ?, finished_at = ?
