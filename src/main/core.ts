@@ -370,7 +370,7 @@ export function createCore(options: CoreOptions) {
     'library:removeFolder': async ({ folderId, forgetWrites }) => {
       const existing = folders.get(folderId);
       if (!existing) throw new UserError(`No library folder with id ${folderId}.`);
-      const revertableWrites = metadataWrites.revertable({ scopes: [withSeparator(existing.path)] }).length;
+      const revertableWrites = metadataWrites.revertableInFolder(folderId);
       if (revertableWrites > 0 && !forgetWrites) return { removed: false, revertableWrites };
       // Stop watching it first, so no new photo is indexed into a folder being removed.
       removing.add(folderId);
@@ -403,6 +403,7 @@ export function createCore(options: CoreOptions) {
     },
     'photos:search': async (query) => search.search(query),
     'photos:ids': async (criteria) => search.ids(criteria, maxSelection),
+    'photos:selectionSummary': async ({ photoIds }) => photos.selectionSummary(photoIds),
     'photos:get': async ({ id }) => review.get(id),
     'search:folderCounts': async (criteria) => search.folderCounts(criteria),
     'search:listSaved': async () => savedSearches.list(),

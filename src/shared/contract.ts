@@ -16,6 +16,7 @@ import {
   IndexResultSchema,
   LibraryStatusSchema,
   PhotoIdsSchema,
+  SelectionSummarySchema,
   SavedSearchNameSchema,
   SavedSearchSchema,
   SearchCriteriaSchema,
@@ -95,6 +96,10 @@ export const calls = {
   'photos:ids': {
     input: SearchCriteriaSchema,
     output: z.object({ ids: z.array(z.number().int()), truncated: z.boolean() }),
+  },
+  'photos:selectionSummary': {
+    input: z.object({ photoIds: PhotoIdsSchema }),
+    output: SelectionSummarySchema,
   },
   'photos:get': {
     input: z.object({ id: z.number().int() }),

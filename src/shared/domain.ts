@@ -4,6 +4,20 @@ import { CaptionOptionOverridesSchema } from './captioning';
 /** Photos by id: the UI's selection, which may be the whole of a 100,000-photo search. */
 export const PhotoIdsSchema = z.array(z.number().int()).min(1).max(100_000);
 
+/** What a selection holds, for bulk actions to ask before they act. */
+export const SelectionSummarySchema = z.object({
+  /** Selected ids the library no longer has (their folder was removed). */
+  gone: z.array(z.number().int()),
+  /** Selected photos whose file is missing. */
+  missing: z.number().int(),
+  /** Present photos by the status of their newest caption of ours; `none` have none. */
+  draft: z.number().int(),
+  approved: z.number().int(),
+  written: z.number().int(),
+  none: z.number().int(),
+});
+export type SelectionSummary = z.infer<typeof SelectionSummarySchema>;
+
 /** A folder the user added to the library; everything below it is indexed. */
 export const FolderSchema = z.object({
   id: z.number().int(),

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import Sqlite from 'better-sqlite3';
@@ -64,6 +64,24 @@ describe('acting on a selection of photos', () => {
     expect(await core.invoke('photos:ids', { text: 'b' })).toEqual({ ids: [ids.get('b.jpg')], truncated: false });
     const ranked = (await core.invoke('photos:search', { text: 'jpg OR a' })).results.map((photo) => photo.id);
     expect((await core.invoke('photos:ids', { text: 'jpg OR a' })).ids).toEqual(ranked);
+    await core.close();
+  });
+
+  it('sums up a selection: gone, missing, and by caption status', async () => {
+    const { core, root, ids } = await library();
+    const [a, b, c] = ['a.jpg', 'b.jpg', 'c.jpg'].map((name) => ids.get(name)!) as [number, number, number];
+    await core.caption({ provider: 'vision', paths: [], photoIds: [a, c], options: {}, force: false });
+    await core.invoke('captions:approve', { photoIds: [a] });
+    rmSync(join(root, 'c.jpg'));
+    await core.invoke('library:index', {});
+    expect(await core.invoke('photos:selectionSummary', { photoIds: [a, b, c, 424_242] })).toEqual({
+      gone: [424_242],
+      missing: 1,
+      draft: 0,
+      approved: 1,
+      written: 0,
+      none: 1,
+    });
     await core.close();
   });
 

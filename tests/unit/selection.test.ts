@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
-  countAmong,
   emptySelection,
   idsBetween,
-  keepExisting,
+  maxSelection,
+  withoutIds,
   rangeBounds,
   selectAll,
   selectionText,
@@ -72,15 +72,19 @@ describe('selection', () => {
     expect(selectOnly(0, 1).truncated).toBe(false);
   });
 
-  it('drops photos the library no longer has, and is unchanged when all are still there', () => {
+  it('drops photos the library no longer has, and is unchanged when none went', () => {
     const selection = selectAll([1, 2, 3, 4]);
-    const kept = keepExisting(selection, new Set([2, 4, 9]));
-    expect([...kept.ids]).toEqual([2, 4]);
-    expect(keepExisting(selection, new Set([1, 2, 3, 4, 5]))).toBe(selection);
+    expect([...withoutIds(selection, [1, 3, 9]).ids]).toEqual([2, 4]);
+    expect(withoutIds(selection, [9])).toBe(selection);
   });
 
-  it('counts the selected photos among the matches of a narrower search', () => {
-    expect(countAmong(new Set([1, 2, 3]), [2, 3, 8, 9])).toBe(2);
-    expect(countAmong(new Set(), [1])).toBe(0);
+  it('never holds more photos than one bulk call takes', () => {
+    const full = selectAll(Array.from({ length: maxSelection }, (_, index) => index + 1), true);
+    expect(toggle(full, 0, maxSelection + 1).ids.size).toBe(maxSelection);
+    expect(toggle(full, 0, 1).ids.size).toBe(maxSelection - 1);
+    const ranged = selectRange(full, 5, [maxSelection + 1, maxSelection + 2], true);
+    expect(ranged.ids.size).toBe(maxSelection);
+    expect(ranged.truncated).toBe(true);
+    expect(selectRange(emptySelection(), 2, [1, 2, 3]).truncated).toBe(false);
   });
 });

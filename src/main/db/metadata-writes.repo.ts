@@ -194,6 +194,17 @@ export class MetadataWritesRepository {
       .all(...scope.params) as { photoId: number; path: string }[];
   }
 
+  /** How many photos of a library folder hold a write-back that could still be reverted. */
+  revertableInFolder(folderId: number): number {
+    return this.db
+      .prepare(
+        `SELECT count(DISTINCT w.photo_id) FROM metadata_writes w JOIN photos p ON p.id = w.photo_id
+         WHERE w.reverted_at IS NULL AND p.folder_id = ?`,
+      )
+      .pluck()
+      .get(folderId) as number;
+  }
+
   /** Marks a write reverted and gives its caption back the status it had before. */
   recordRevert(write: StoredWrite, at: string, rewrittenFile: RewrittenFile | null): void {
     this.db.transaction(() => {

@@ -2,7 +2,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { selectionFilter } from './photo-selection';
 import type { PhotoSelection } from './photo-selection';
 import { statementCache } from './statements';
-import type { CaptionStatus, CaptureFacts, PhotoStatus } from '../../shared/domain';
+import type { CaptionStatus, CaptureFacts, PhotoStatus, SelectionSummary } from '../../shared/domain';
 
 /** Everything the indexer learns about a file; stored as one photo row. */
 export interface PhotoRecord extends CaptureFacts {
@@ -276,6 +276,23 @@ export class PhotosRepository {
       )
       .get(id) as DetailRow | undefined;
     return row && toDetail(row);
+  }
+
+  /** What these photos are: gone from the library, missing, or by their newest caption's status. */
+  selectionSummary(photoIds: readonly number[]): SelectionSummary {
+    const rows = this.sql(
+        `SELECT s.value AS id, p.status, c.status AS captionStatus FROM json_each(?) s
+         LEFT JOIN photos p ON p.id = s.value LEFT JOIN captions c ON c.id = p.current_caption_id`,
+      )
+      .raw()
+      .all(JSON.stringify(photoIds)) as [number, PhotoStatus | null, CaptionStatus | null][];
+    const summary: SelectionSummary = { gone: [], missing: 0, draft: 0, approved: 0, written: 0, none: 0 };
+    for (const [id, status, captionStatus] of rows) {
+      if (status === null) summary.gone.push(id);
+      else if (status === 'missing') summary.missing++;
+      else summary[captionStatus ?? 'none']++;
+    }
+    return summary;
   }
 
   folderIdOf(id: number): number | undefined {

@@ -40,10 +40,9 @@ import { commandForKey } from './lib/shortcuts';
 import { removeAnywayText } from './lib/remove-folder';
 import { SearchIdCache } from './lib/search-ids';
 import {
-  countAmong,
   emptySelection,
   idsBetween,
-  keepExisting,
+  withoutIds,
   rangeBounds,
   selectAll,
   selectOnly,
@@ -219,17 +218,22 @@ export function App() {
     searchIds.current.get(`${settledKey}#${libraryVersion}`, () => window.api.invoke('photos:ids', settled));
   const hasSelection = selection.ids.size > 0;
 
-  // Photos that left the library (their folder was removed) leave the selection too.
+  // Photos leave the library only with their folder: then they leave the selection too.
+  const folderIdsKey = folders?.map((folder) => folder.id).join(',') ?? '';
+  const previousFolderIds = useRef(folderIdsKey);
   useEffect(() => {
-    if (libraryVersion === 0 || !hasSelection) return;
+    const before = previousFolderIds.current.split(',');
+    previousFolderIds.current = folderIdsKey;
+    const now = new Set(folderIdsKey.split(','));
+    if (!hasSelection || before.every((id) => now.has(id))) return;
     let current = true;
-    window.api.invoke('photos:ids', { includeMissing: true }).then((library) => {
-      if (current && !library.truncated) setSelection((old) => keepExisting(old, new Set(library.ids)));
+    window.api.invoke('photos:selectionSummary', { photoIds: [...selection.ids] }).then((summary) => {
+      if (current && summary.gone.length) setSelection((old) => withoutIds(old, summary.gone));
     }, showError);
     return () => {
       current = false;
     };
-  }, [libraryVersion]);
+  }, [folderIdsKey]);
 
   // The count is kept until the new search answers, so it does not flicker while typing.
   const countRef = useRef('');
@@ -373,10 +377,9 @@ export function App() {
   /** Drafts nobody approved are written only when the user says so. */
   const writeSelected = () =>
     runBulk(async () => {
-      const drafts = await window.api.invoke('photos:ids', { captionStatus: 'draft', includeMissing: true });
-      const selectedDrafts = countAmong(selection.ids, drafts.ids);
-      if (selectedDrafts === 0) return queueWrite(false);
-      setDialog({ kind: 'writeDrafts', drafts: selectedDrafts });
+      const { draft } = await window.api.invoke('photos:selectionSummary', { photoIds: selectedIds });
+      if (draft === 0) return queueWrite(false);
+      setDialog({ kind: 'writeDrafts', drafts: draft });
       return null;
     });
 

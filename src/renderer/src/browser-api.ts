@@ -72,8 +72,11 @@ export function browserApi(): CaptionistApi {
     socket.onopen = () => {
       opened = true;
       retryMs = firstRetryMs;
-      // Events sent while the socket was down are lost: reload everything, as after a change.
-      if (everConnected) deliver('library:changed', { folderIds: [] });
+      // Events sent while the socket was down are lost: reload the library and the queue's state.
+      if (everConnected) {
+        deliver('library:changed', { folderIds: [] });
+        void api.invoke('queue:status', {}).then((status) => deliver('queue:progress', status), () => undefined);
+      }
       everConnected = true;
     };
     socket.onmessage = (message) => {
@@ -97,7 +100,7 @@ export function browserApi(): CaptionistApi {
   const mediaUrl = (kind: 'thumb' | 'preview', fingerprint: string) =>
     `/media/${kind}/${encodeURIComponent(fingerprint)}?token=${encodeURIComponent(token ?? '')}`;
 
-  return {
+  const api: CaptionistApi = {
     async invoke(name, input) {
       if (!callNames.includes(name)) throw new Error(`Unknown call: ${String(name)}`);
       if (!token) throw new Error(noToken);
@@ -135,4 +138,5 @@ export function browserApi(): CaptionistApi {
     previewUrl: (fingerprint) => mediaUrl('preview', fingerprint),
     hasNativeDialogs: false,
   };
+  return api;
 }

@@ -2,7 +2,6 @@ import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { CaptionOptionOverrides, CostEstimate, DetailLevel, ProviderSummary } from '../../../shared/captioning';
 import { errorText } from '../errors';
 import { money, plural } from '../lib/format';
-import { countAmong } from '../lib/selection';
 import { Modal } from './Modal';
 
 interface CaptionDialogProps {
@@ -130,9 +129,8 @@ function useCaptionedCount(photoIds: readonly number[]): number | null {
   const [captioned, setCaptioned] = useState<number | null>(null);
   useEffect(() => {
     let current = true;
-    const selected = new Set(photoIds);
-    window.api.invoke('photos:ids', { hasCaption: true, includeMissing: true }).then(
-      (answer) => current && setCaptioned(countAmong(selected, answer.ids)),
+    window.api.invoke('photos:selectionSummary', { photoIds: [...photoIds] }).then(
+      (summary) => current && setCaptioned(summary.draft + summary.approved + summary.written),
       // Without the count the run still goes; only the note about new versions is missing.
       () => current && setCaptioned(0),
     );

@@ -3,6 +3,9 @@
  * only, so it can hold every photo a search matches (up to the 100,000 a bulk call takes), loaded
  * or not. Pure functions, so the rules are tested without a browser.
  */
+/** The most photos one bulk call takes (PhotoIdsSchema). */
+export const maxSelection = 100_000;
+
 export interface Selection {
   readonly ids: ReadonlySet<number>;
   /** Index of the last plain or toggling click; Shift ranges start here. */
@@ -24,7 +27,8 @@ export function selectOnly(index: number, id: number): Selection {
 export function toggle(selection: Selection, index: number, id: number): Selection {
   const ids = new Set(selection.ids);
   if (ids.has(id)) ids.delete(id);
-  else ids.add(id);
+  else if (ids.size < maxSelection) ids.add(id);
+  else return { ...selection, truncated: true };
   return { ids, anchor: index, truncated: selection.truncated };
 }
 
@@ -41,8 +45,15 @@ export function rangeBounds(selection: Selection, index: number): { first: numbe
  */
 export function selectRange(selection: Selection, index: number, idsInRange: Iterable<number>, additive = false): Selection {
   const ids = additive ? new Set(selection.ids) : new Set<number>();
-  for (const id of idsInRange) ids.add(id);
-  return { ids, anchor: selection.anchor ?? index, truncated: additive && selection.truncated };
+  let truncated = additive && selection.truncated;
+  for (const id of idsInRange) {
+    if (ids.size >= maxSelection && !ids.has(id)) {
+      truncated = true;
+      break;
+    }
+    ids.add(id);
+  }
+  return { ids, anchor: selection.anchor ?? index, truncated };
 }
 
 /** The ids of the items from `first` to `last` (inclusive) of a search's id list, in order. */
@@ -60,21 +71,10 @@ export function withoutAnchor(selection: Selection): Selection {
 }
 
 /** Drops photos the library no longer has (a folder was removed); the same object when none went. */
-export function keepExisting(selection: Selection, existing: ReadonlySet<number>): Selection {
-  let ids: Set<number> | null = null;
-  for (const id of selection.ids) {
-    if (existing.has(id)) continue;
-    ids ??= new Set(selection.ids);
-    ids.delete(id);
-  }
-  return ids ? { ...selection, ids } : selection;
-}
-
-/** How many of the selected photos are among `candidates` (the ids a narrower search matched). */
-export function countAmong(selected: ReadonlySet<number>, candidates: Iterable<number>): number {
-  let count = 0;
-  for (const id of candidates) if (selected.has(id)) count++;
-  return count;
+export function withoutIds(selection: Selection, gone: readonly number[]): Selection {
+  const ids = new Set(selection.ids);
+  for (const id of gone) ids.delete(id);
+  return ids.size === selection.ids.size ? selection : { ...selection, ids };
 }
 
 /** What the selection bar says: the true count, and that select-all stopped short when it did. */
