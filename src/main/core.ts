@@ -4,7 +4,7 @@ import { join, sep } from 'node:path';
 import type { z } from 'zod';
 import { calls } from '../shared/contract';
 import type { CallName, CallOutput, Emit } from '../shared/contract';
-import { SearchCriteriaSchema, SearchQuerySchema } from '../shared/domain';
+import { maxPhotoIds, SearchCriteriaSchema, SearchQuerySchema } from '../shared/domain';
 import type { IndexProgress, SearchCriteria, SearchQuery } from '../shared/domain';
 import type { CaptionOptionOverrides, CaptionProgress } from '../shared/captioning';
 import { openDatabase } from './db/database';
@@ -80,9 +80,6 @@ export interface CoreOptions {
 function withSeparator(path: string): string {
   return path.endsWith(sep) ? path : path + sep;
 }
-
-/** The most photos one selection may hold (PhotoIdsSchema's limit). */
-const maxSelection = 100_000;
 
 /** What a media URL can name: a grid thumbnail or the inspector's larger preview. */
 export type MediaKind = 'thumb' | 'preview';
@@ -402,7 +399,7 @@ export function createCore(options: CoreOptions) {
       return folder;
     },
     'photos:search': async (query) => search.search(query),
-    'photos:ids': async (criteria) => search.ids(criteria, maxSelection),
+    'photos:ids': async (criteria) => search.ids(criteria, maxPhotoIds),
     'photos:selectionSummary': async ({ photoIds }) => photos.selectionSummary(photoIds),
     'photos:get': async ({ id }) => review.get(id),
     'search:folderCounts': async (criteria) => search.folderCounts(criteria),

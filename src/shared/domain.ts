@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { CaptionOptionOverridesSchema } from './captioning';
 
+/** The most photos one selection, and so one bulk call, may hold. */
+export const maxPhotoIds = 100_000;
+
 /** Photos by id: the UI's selection, which may be the whole of a 100,000-photo search. */
-export const PhotoIdsSchema = z.array(z.number().int()).min(1).max(100_000);
+export const PhotoIdsSchema = z.array(z.number().int()).min(1).max(maxPhotoIds);
 
 /** What a selection holds, for bulk actions to ask before they act. */
 export const SelectionSummarySchema = z.object({

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { maxPhotoIds } from '../../src/shared/domain';
 import {
   emptySelection,
   idsBetween,
-  maxSelection,
   withoutIds,
   rangeBounds,
   selectAll,
@@ -79,11 +79,11 @@ describe('selection', () => {
   });
 
   it('never holds more photos than one bulk call takes', () => {
-    const full = selectAll(Array.from({ length: maxSelection }, (_, index) => index + 1), true);
-    expect(toggle(full, 0, maxSelection + 1).ids.size).toBe(maxSelection);
-    expect(toggle(full, 0, 1).ids.size).toBe(maxSelection - 1);
-    const ranged = selectRange(full, 5, [maxSelection + 1, maxSelection + 2], true);
-    expect(ranged.ids.size).toBe(maxSelection);
+    const full = selectAll(Array.from({ length: maxPhotoIds }, (_, index) => index + 1), true);
+    expect(toggle(full, 0, maxPhotoIds + 1).ids.size).toBe(maxPhotoIds);
+    expect(toggle(full, 0, 1).ids.size).toBe(maxPhotoIds - 1);
+    const ranged = selectRange(full, 5, [maxPhotoIds + 1, maxPhotoIds + 2], true);
+    expect(ranged.ids.size).toBe(maxPhotoIds);
     expect(ranged.truncated).toBe(true);
     expect(selectRange(emptySelection(), 2, [1, 2, 3]).truncated).toBe(false);
   });

@@ -1,11 +1,10 @@
+import { maxPhotoIds } from '../../../shared/domain';
+
 /**
  * The grid's selection: the chosen photos by id, and the anchor a Shift-click extends from. Ids
  * only, so it can hold every photo a search matches (up to the 100,000 a bulk call takes), loaded
  * or not. Pure functions, so the rules are tested without a browser.
  */
-/** The most photos one bulk call takes (PhotoIdsSchema). */
-export const maxSelection = 100_000;
-
 export interface Selection {
   readonly ids: ReadonlySet<number>;
   /** Index of the last plain or toggling click; Shift ranges start here. */
@@ -27,7 +26,7 @@ export function selectOnly(index: number, id: number): Selection {
 export function toggle(selection: Selection, index: number, id: number): Selection {
   const ids = new Set(selection.ids);
   if (ids.has(id)) ids.delete(id);
-  else if (ids.size < maxSelection) ids.add(id);
+  else if (ids.size < maxPhotoIds) ids.add(id);
   else return { ...selection, truncated: true };
   return { ids, anchor: index, truncated: selection.truncated };
 }
@@ -47,7 +46,7 @@ export function selectRange(selection: Selection, index: number, idsInRange: Ite
   const ids = additive ? new Set(selection.ids) : new Set<number>();
   let truncated = additive && selection.truncated;
   for (const id of idsInRange) {
-    if (ids.size >= maxSelection && !ids.has(id)) {
+    if (ids.size >= maxPhotoIds && !ids.has(id)) {
       truncated = true;
       break;
     }

@@ -7,8 +7,7 @@ import {
   type CaptionDefaultsForm,
 } from './caption-defaults-form';
 import { promptPlaceholders, unknownPlaceholders } from './provider-form';
-
-type Feedback = { kind: 'ok' | 'error'; text: string } | null;
+import { SaveFooter, type Feedback } from './SaveFooter';
 
 export function CaptionsSettings() {
   const ids = useId();
@@ -137,18 +136,7 @@ export function CaptionsSettings() {
           ))}
         </dl>
       </div>
-      <div className="settings-actions">
-        <button type="submit" disabled={saving}>
-          {saving ? 'Saving…' : 'Save caption defaults'}
-        </button>
-      </div>
-      <div aria-live="polite">
-        {feedback && (
-          <p role={feedback.kind === 'error' ? 'alert' : undefined} className={`settings-${feedback.kind}`}>
-            {feedback.text}
-          </p>
-        )}
-      </div>
+      <SaveFooter saving={saving} label="Save caption defaults" feedback={feedback} />
     </form>
   );
 }

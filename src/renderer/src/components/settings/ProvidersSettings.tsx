@@ -15,8 +15,7 @@ import {
   type ProviderFormField,
 } from './provider-form';
 import { TestResultView } from './TestResultView';
-
-type Feedback = { kind: 'ok' | 'error'; text: string } | null;
+import type { Feedback } from './SaveFooter';
 
 export function ProvidersSettings() {
   const [providers, setProviders] = useState<ProviderSummary[] | null>(null);

@@ -2,10 +2,9 @@ import { useEffect, useId, useState } from 'react';
 import type { FieldPolicy, SidecarMode, SidecarNaming, TextField } from '../../../../shared/metadata';
 import type { AppSettings } from '../../../../shared/settings';
 import { errorText } from '../../errors';
+import { SaveFooter, type Feedback } from './SaveFooter';
 
 type WriteDefaults = AppSettings['write'];
-type Feedback = { kind: 'ok' | 'error'; text: string } | null;
-
 const fields: { field: TextField; label: string }[] = [
   { field: 'caption', label: 'Caption' },
   { field: 'title', label: 'Title' },
@@ -144,18 +143,7 @@ export function WriteSettings() {
           {namingChoices.find((choice) => choice.value === write.sidecarNaming)?.explains}
         </p>
       </div>
-      <div className="settings-actions">
-        <button type="submit" disabled={saving}>
-          {saving ? 'Saving…' : 'Save write-back settings'}
-        </button>
-      </div>
-      <div aria-live="polite">
-        {feedback && (
-          <p role={feedback.kind === 'error' ? 'alert' : undefined} className={`settings-${feedback.kind}`}>
-            {feedback.text}
-          </p>
-        )}
-      </div>
+      <SaveFooter saving={saving} label="Save write-back settings" feedback={feedback} />
     </form>
   );
 }
