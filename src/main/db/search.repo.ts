@@ -286,6 +286,8 @@ export class SearchRepository {
   folders(): FolderSnapshot {
     const stamp = `${this.sql('PRAGMA data_version').pluck().get() as number}:${this.sql('SELECT total_changes()').pluck().get() as number}`;
     if (this.snapshot?.stamp === stamp) return this.snapshot.folders;
+    // Inside a transaction that may yet roll back, read but keep nothing: the stamp would not move.
+    const cacheable = !this.db.inTransaction;
     const rows = this.sql('SELECT id, dir, folder_id, present, first_id, last_id, present + missing AS photos FROM photo_dirs')
       .raw()
       .all() as [number, string, number, number, number | null, number | null, number][];
@@ -298,7 +300,7 @@ export class SearchRepository {
       libraryFolders: this.sql('SELECT id, path FROM folders').all() as { id: number; path: string }[],
       ranges,
     };
-    this.snapshot = { stamp, folders };
+    if (cacheable) this.snapshot = { stamp, folders };
     return folders;
   }
 

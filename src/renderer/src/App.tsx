@@ -262,7 +262,9 @@ export function App() {
     }
     const search = settledKey;
     loadSearchIds().then((list) => {
-      if (search === settledKeyRef.current) setSelection(selectRange(base, index, idsBetween(list.ids, first, last), additive));
+      if (search !== settledKeyRef.current) return;
+      // A click made while the ids loaded wins: the range applies only to the selection it began from.
+      setSelection((now) => (now === base ? selectRange(base, index, idsBetween(list.ids, first, last), additive) : now));
     }, showError);
   };
   const settledKeyRef = useRef(settledKey);
