@@ -146,11 +146,12 @@ export class CaptionsRepository {
     return { count: changed.length, folderIds: [...new Set(changed.map((row) => row.folderId))] };
   }
 
+  /** Kept by triggers (migration 0080), so this reads a row per provider whatever the library's size. */
   totalsByProvider(): Map<string, ProviderTotals> {
     const rows = this.sql(
-        `SELECT provider, count(*) AS captions, coalesce(sum(input_tokens), 0) AS inputTokens,
-           coalesce(sum(output_tokens), 0) AS outputTokens, sum(cost_usd) AS costUsd
-         FROM captions WHERE provider IS NOT NULL GROUP BY provider COLLATE NOCASE`,
+        `SELECT provider, captions, input_tokens AS inputTokens, output_tokens AS outputTokens,
+           CASE WHEN priced > 0 THEN cost_usd END AS costUsd
+         FROM provider_totals WHERE captions > 0`,
       )
       .all() as (ProviderTotals & { provider: string })[];
     return new Map(rows.map(({ provider, ...totals }) => [provider.toLowerCase(), totals]));
@@ -158,8 +159,6 @@ export class CaptionsRepository {
 
   /** What captions by this provider have cost so far, in USD: what its budget is checked against. */
   costForProvider(provider: string): number {
-    return this.sql('SELECT coalesce(sum(cost_usd), 0) FROM captions WHERE provider = ?')
-      .pluck()
-      .get(provider) as number;
+    return (this.sql('SELECT cost_usd FROM provider_totals WHERE provider = ?').pluck().get(provider) as number | undefined) ?? 0;
   }
 }

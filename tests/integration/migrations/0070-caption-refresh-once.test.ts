@@ -41,7 +41,7 @@ describe('migration 0070 caption refresh once', () => {
     const changedBefore = rowsChangedBy(old.db, `UPDATE captions SET status = 'approved' WHERE id = ?`, old.caption);
 
     const { db, first, caption } = library(before);
-    migrate(db, migrations);
+    migrate(db, [...before, captionRefreshOnce]);
     expect(db.pragma('user_version', { simple: true })).toBe(70);
     const changedAfter = rowsChangedBy(db, `UPDATE captions SET status = 'approved' WHERE id = ?`, caption);
 

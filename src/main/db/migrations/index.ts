@@ -6,5 +6,6 @@ import { search } from './0040-search';
 import { writeBack } from './0050-write-back';
 import { searchSpeed } from './0060-search-speed';
 import { captionRefreshOnce } from './0070-caption-refresh-once';
+import { providerTotals } from './0080-provider-totals';
 
-export const migrations: readonly Migration[] = [init, providers, queue, search, writeBack, searchSpeed, captionRefreshOnce];
+export const migrations: readonly Migration[] = [init, providers, queue, search, writeBack, searchSpeed, captionRefreshOnce, providerTotals];
