@@ -180,6 +180,11 @@ describe('reviewing captions', () => {
 
     const again = await core.invoke('captions:edit', { photoId: id, fields: edit });
     expect(again.versions).toHaveLength(2);
+
+    // Without a title or keywords of its own, the photo reads as search lists it.
+    const bare = await core.invoke('captions:edit', { photoId: id, fields: { ...edit, title: null, keywords: [] } });
+    expect(bare.versions[0]).toMatchObject({ title: null, keywords: [] });
+    await expectAgreesWithSearch(core, bare);
   });
 
   it('approves the newest caption of many photos at once and sends them back to draft, leaving written ones alone', async () => {

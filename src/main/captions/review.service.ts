@@ -24,11 +24,6 @@ export class ReviewService {
     const { current, embedded, ...photo } = row;
     return {
       ...photo,
-      // As search shows a photo: our newest caption, else what the file holds.
-      caption: current ? current.caption : embedded.caption,
-      title: current ? current.title : embedded.title,
-      keywords: current ? current.keywords : embedded.keywords,
-      captionStatus: current?.status ?? null,
       altText: current ? current.altText : embedded.altText,
       longDescription: current?.longDescription ?? null,
       embedded,

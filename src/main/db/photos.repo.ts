@@ -1,8 +1,10 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { selectionFilter } from './photo-selection';
 import type { PhotoSelection } from './photo-selection';
+import { currentCaption, summaryColumns, toSummary } from './photo-summary';
+import type { SummaryRow } from './photo-summary';
 import { statementCache } from './statements';
-import type { CaptionStatus, CaptureFacts, PhotoStatus, SelectionSummary } from '../../shared/domain';
+import type { CaptionStatus, CaptureFacts, PhotoStatus, PhotoSummary, SelectionSummary } from '../../shared/domain';
 
 /** Everything the indexer learns about a file; stored as one photo row. */
 export interface PhotoRecord extends CaptureFacts {
@@ -61,18 +63,8 @@ const captionTargetColumns = `p.id, p.path, p.file_name AS fileName, p.fingerpri
   p.captured_at AS capturedAt, p.status, p.folder_id AS folderId`;
 
 /** A photo as the inspector shows it, before its caption history is added. */
-export interface PhotoDetailRow {
-  id: number;
+export interface PhotoDetailRow extends PhotoSummary {
   folderId: number;
-  path: string;
-  fileName: string;
-  fileType: string;
-  fingerprint: string;
-  hasThumbnail: boolean;
-  width: number | null;
-  height: number | null;
-  capturedAt: string | null;
-  status: PhotoStatus;
   fileSize: number;
   orientation: number | null;
   cameraMake: string | null;
@@ -81,29 +73,12 @@ export interface PhotoDetailRow {
   gpsLatitude: number | null;
   gpsLongitude: number | null;
   embedded: { title: string | null; caption: string | null; altText: string | null; keywords: string[] };
-  /** The newest caption version of ours, when there is one. */
-  current: {
-    title: string | null;
-    caption: string | null;
-    altText: string | null;
-    longDescription: string | null;
-    keywords: string[];
-    status: CaptionStatus;
-  } | null;
+  /** The newest caption version of ours, when there is one: the fields a summary leaves out. */
+  current: { altText: string | null; longDescription: string | null } | null;
 }
 
-interface DetailRow {
-  id: number;
+interface DetailRow extends SummaryRow {
   folder_id: number;
-  path: string;
-  file_name: string;
-  file_type: string;
-  fingerprint: string;
-  has_thumbnail: number;
-  width: number | null;
-  height: number | null;
-  captured_at: string | null;
-  status: PhotoStatus;
   size: number;
   orientation: number | null;
   camera_make: string | null;
@@ -116,27 +91,14 @@ interface DetailRow {
   embedded_alt_text: string | null;
   embedded_keywords: string;
   caption_id: number | null;
-  caption_title: string | null;
-  caption_text: string | null;
   caption_alt_text: string | null;
   caption_long_description: string | null;
-  caption_keywords: string | null;
-  caption_status: CaptionStatus | null;
 }
 
 function toDetail(row: DetailRow): PhotoDetailRow {
   return {
-    id: row.id,
+    ...toSummary(row),
     folderId: row.folder_id,
-    path: row.path,
-    fileName: row.file_name,
-    fileType: row.file_type,
-    fingerprint: row.fingerprint,
-    hasThumbnail: row.has_thumbnail === 1,
-    width: row.width,
-    height: row.height,
-    capturedAt: row.captured_at,
-    status: row.status,
     fileSize: row.size,
     orientation: row.orientation,
     cameraMake: row.camera_make,
@@ -150,17 +112,7 @@ function toDetail(row: DetailRow): PhotoDetailRow {
       altText: row.embedded_alt_text,
       keywords: JSON.parse(row.embedded_keywords) as string[],
     },
-    current:
-      row.caption_id === null
-        ? null
-        : {
-            title: row.caption_title,
-            caption: row.caption_text,
-            altText: row.caption_alt_text,
-            longDescription: row.caption_long_description,
-            keywords: JSON.parse(row.caption_keywords ?? '[]') as string[],
-            status: row.caption_status!,
-          },
+    current: row.caption_id === null ? null : { altText: row.caption_alt_text, longDescription: row.caption_long_description },
   };
 }
 
@@ -266,12 +218,10 @@ export class PhotosRepository {
   /** The photo with its newest caption (`photos.current_caption_id`, as search reads it). */
   detail(id: number): PhotoDetailRow | undefined {
     const row = this.sql(
-        `SELECT p.id, p.folder_id, p.path, p.file_name, p.file_type, p.fingerprint, p.has_thumbnail, p.width, p.height,
-           p.captured_at, p.status, p.size, p.orientation, p.camera_make, p.camera_model, p.lens, p.gps_latitude,
-           p.gps_longitude, p.embedded_title, p.embedded_caption, p.embedded_alt_text, p.embedded_keywords,
-           c.id AS caption_id, c.title AS caption_title, c.caption AS caption_text, c.alt_text AS caption_alt_text,
-           c.long_description AS caption_long_description, c.keywords AS caption_keywords, c.status AS caption_status
-         FROM photos p LEFT JOIN captions c ON c.id = p.current_caption_id
+        `SELECT ${summaryColumns}, p.folder_id, p.size, p.orientation, p.camera_make, p.camera_model, p.lens,
+           p.gps_latitude, p.gps_longitude, p.embedded_title, p.embedded_caption, p.embedded_alt_text, p.embedded_keywords,
+           c.id AS caption_id, c.alt_text AS caption_alt_text, c.long_description AS caption_long_description
+         FROM photos p ${currentCaption}
          WHERE p.id = ?`,
       )
       .get(id) as DetailRow | undefined;

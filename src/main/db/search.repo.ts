@@ -1,11 +1,11 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { currentCaption, summaryColumns, toSummary } from './photo-summary';
+import type { SummaryRow } from './photo-summary';
 import { statementCache } from './statements';
 import { monthFacet, yearFacet } from '../search/facets';
 import type {
   CaptionStatus,
   Orientation,
-  PhotoStatus,
-  PhotoSummary,
   SearchHit,
   SearchResults,
   SearchSort,
@@ -94,52 +94,6 @@ export interface SearchLimits {
 }
 
 export const defaultSearchLimits: SearchLimits = { rankWindow: 2_000, countLimit: 10_000, monthWalkAbove: 5_000 };
-
-interface SummaryRow {
-  id: number;
-  path: string;
-  file_name: string;
-  file_type: string;
-  fingerprint: string;
-  has_thumbnail: number;
-  width: number | null;
-  height: number | null;
-  captured_at: string | null;
-  status: PhotoStatus;
-  caption: string | null;
-  title: string | null;
-  keywords: string;
-  caption_status: CaptionStatus | null;
-}
-
-const summaryColumns = `
-  p.id, p.path, p.file_name, p.file_type, p.fingerprint, p.has_thumbnail, p.width, p.height,
-  p.captured_at, p.status,
-  coalesce(c.caption, p.embedded_caption) AS caption,
-  coalesce(c.title, p.embedded_title) AS title,
-  CASE WHEN c.id IS NULL THEN p.embedded_keywords ELSE c.keywords END AS keywords,
-  c.status AS caption_status`;
-
-const currentCaption = 'LEFT JOIN captions c ON c.id = p.current_caption_id';
-
-function toSummary(row: SummaryRow): PhotoSummary {
-  return {
-    id: row.id,
-    path: row.path,
-    fileName: row.file_name,
-    fileType: row.file_type,
-    fingerprint: row.fingerprint,
-    hasThumbnail: row.has_thumbnail === 1,
-    width: row.width,
-    height: row.height,
-    capturedAt: row.captured_at,
-    status: row.status,
-    caption: row.caption,
-    title: row.title,
-    keywords: JSON.parse(row.keywords) as string[],
-    captionStatus: row.caption_status,
-  };
-}
 
 /** Text for LIKE … ESCAPE '\\' that matches itself only. */
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`);
