@@ -5,8 +5,8 @@ import { mkdir } from 'node:fs/promises';
 import sharp from 'sharp';
 import { onTestFinished } from 'vitest';
 
-/** Link-resolved, as the library stores folders (shared/ may be a link beside the checkout). */
-export const samplesDir = realpathSync(resolve(import.meta.dirname, '../../../shared/fixtures/exiftool-samples'));
+/** The ExifTool distribution's sample files, kept in the repository (see their NOTICE.md); link-resolved, as the library stores folders. */
+export const samplesDir = realpathSync(resolve(import.meta.dirname, '../fixtures/exiftool-samples'));
 
 /** A fresh temporary folder, removed when the current test finishes. */
 export function tempDir(prefix = 'captionist-test-'): string {
