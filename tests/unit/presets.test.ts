@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  imageLimitsFor,
   imageTokenRuleFor,
   openAiCompatiblePresets,
   presetFor,
@@ -123,5 +124,13 @@ describe('imageTokenRuleFor', () => {
     expect(imageTokenRuleFor('openai-compatible', undefined)).toBe('inference-net');
     expect(imageTokenRuleFor('anthropic', undefined)).toBe('anthropic');
     expect(imageTokenRuleFor('wavespeed', undefined)).toBe('none');
+  });
+});
+
+describe('imageLimitsFor', () => {
+  it("takes the provider's long edge, and the pixel limit of the service where it has one", () => {
+    expect(imageLimitsFor(providerConfigFrom({ name: 'a', type: 'anthropic' }))).toEqual({ longEdge: 1568, maxPixels: 1_150_000 });
+    expect(imageLimitsFor(providerConfigFrom({ name: 'a', type: 'anthropic', imageLongEdge: 1024 }))).toEqual({ longEdge: 1024, maxPixels: 1_150_000 });
+    expect(imageLimitsFor(providerConfigFrom({ name: 'o', type: 'openai-compatible', preset: 'openai' }))).toEqual({ longEdge: 1536, maxPixels: null });
   });
 });

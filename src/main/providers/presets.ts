@@ -3,6 +3,13 @@ import type { ProviderConfig, ProviderSettings, ProviderType } from '../../share
 /** How a provider counts the tokens an image costs (see captions/cost.ts). */
 export type ImageTokenRule = 'inference-net' | 'openai-tiles' | 'anthropic' | 'none';
 
+/** How large a caption-ready copy may be: its long edge, and for some services its pixel count. */
+export interface ImageLimits {
+  longEdge: number;
+  /** Null when the service sets no limit of its own on the pixel count. */
+  maxPixels: number | null;
+}
+
 export interface Preset {
   /** The service's name in messages. */
   label: string;
@@ -15,6 +22,8 @@ export interface Preset {
   concurrency: number;
   imageLongEdge: number;
   imageMaxBytes: number;
+  /** The most pixels worth sending, when the service says so (Anthropic: about 1.15 megapixels). */
+  imageMaxPixels?: number;
   timeoutMs: number;
   firstTimeoutMs?: number;
   imageTokens: ImageTokenRule;
@@ -167,8 +176,10 @@ export const typeDefaults: Record<ProviderType, Preset> = {
     model: 'claude-sonnet-4-5',
     apiKeyEnv: 'ANTHROPIC_API_KEY',
     concurrency: 4,
-    // The server shrinks anything above 1568 px, so sending more only costs upload time.
+    // Anthropic shrinks anything above 1568 px or about 1,600 tokens (1.2 megapixels) and
+    // recommends at most 1.15 megapixels: more only costs upload time and latency.
     imageLongEdge: 1568,
+    imageMaxPixels: 1_150_000,
     imageMaxBytes: 3_500_000,
     imageTokens: 'anthropic',
   },
@@ -212,5 +223,14 @@ export function providerConfigFrom(input: ProviderSettings): ProviderConfig {
 
 /** The token rule for a configured provider: its preset's, or its type's. */
 export function imageTokenRuleFor(type: ProviderType, preset: string | undefined): ImageTokenRule {
-  return (preset ? presetFor(preset) : undefined)?.imageTokens ?? typeDefaults[type].imageTokens;
+  return presetOrTypeDefaults(type, preset).imageTokens;
+}
+
+/** How large a configured provider's pictures may be: its own long edge, and its service's pixel limit. */
+export function imageLimitsFor(config: Pick<ProviderConfig, 'type' | 'preset' | 'imageLongEdge'>): ImageLimits {
+  return { longEdge: config.imageLongEdge, maxPixels: presetOrTypeDefaults(config.type, config.preset).imageMaxPixels ?? null };
+}
+
+function presetOrTypeDefaults(type: ProviderType, preset: string | undefined): Preset {
+  return (preset ? presetFor(preset) : undefined) ?? typeDefaults[type];
 }
