@@ -2,7 +2,10 @@ import { jsonBody, loopbackServer, sendJson } from '../helpers/loopback';
 import type { LoopbackServer, RecordedRequest } from '../helpers/loopback';
 
 export type AnthropicScenario =
+  /** The JSON answer, following `output_config.format` when the request has one. */
   | 'success'
+  /** A model or gateway that does not take `output_config`: 400 naming the field, plain JSON without it. */
+  | 'rejects-output-config'
   | 'fenced-json'
   | 'plain-text'
   | 'refusal'
@@ -37,8 +40,8 @@ export const servedModel = 'claude-sonnet-4-5-20250929';
 const failure = (type: string, message: string) => ({ type: 'error', error: { type, message } });
 
 /**
- * Anthropic's Messages API on loopback: checks the key, the version header and the image block as
- * the real service does, then answers as the scenario says.
+ * Anthropic's Messages API on loopback: checks the key, the version header, the image block and
+ * the output format as the real service does, then answers as the scenario says.
  */
 export function startAnthropicServer(options: AnthropicServerOptions): Promise<LoopbackServer> {
   const { apiKey, scenario = 'success', answer = defaultAnswer, delayMs = 5_000 } = options;
@@ -80,9 +83,14 @@ export function startAnthropicServer(options: AnthropicServerOptions): Promise<L
     }
     const problem = problemWithBody(request);
     if (problem) return sendJson(response, 400, failure('invalid_request_error', problem));
+    const body = jsonBody(request);
+    if (scenario === 'rejects-output-config' && body.output_config !== undefined) {
+      return sendJson(response, 400, failure('invalid_request_error', 'output_config: Extra inputs are not permitted'));
+    }
 
     switch (scenario) {
       case 'success':
+      case 'rejects-output-config':
         return sendJson(response, 200, message(JSON.stringify(answer)), rateLimitHeaders);
       case 'fenced-json':
         return sendJson(response, 200, message(`Here is the caption:\n\`\`\`json\n${JSON.stringify(answer, null, 2)}\n\`\`\``));
@@ -141,7 +149,28 @@ function problemWithBody(request: RecordedRequest): string | null {
   }
   const bytes = Buffer.from(source.data, 'base64');
   if (bytes[0] !== 0xff || bytes[1] !== 0xd8 || bytes[2] !== 0xff) return 'Could not process image';
+  if (body.output_config !== undefined) return problemWithOutputConfig(body.output_config);
   return null;
+}
+
+/** Structured outputs as documented: `output_config.format` is `{type: "json_schema", schema}`, every object closed. */
+function problemWithOutputConfig(outputConfig: unknown): string | null {
+  const format = (outputConfig as { format?: { type?: unknown; schema?: unknown } } | null)?.format;
+  if (format?.type !== 'json_schema') return `output_config.format.type: Input should be 'json_schema'`;
+  return openObjectIn(format.schema, 'output_config.format.schema');
+}
+
+function openObjectIn(schema: unknown, path: string): string | null {
+  const node = schema as { type?: unknown; properties?: Record<string, unknown>; additionalProperties?: unknown; items?: unknown } | null;
+  if (!node || typeof node !== 'object') return `${path}: a schema must be an object`;
+  if (node.type === 'object') {
+    if (node.additionalProperties !== false) return `${path}: For 'object' type, 'additionalProperties' must be explicitly set to false`;
+    for (const [key, child] of Object.entries(node.properties ?? {})) {
+      const problem = openObjectIn(child, `${path}.properties.${key}`);
+      if (problem) return problem;
+    }
+  }
+  return node.type === 'array' && node.items !== undefined ? openObjectIn(node.items, `${path}.items`) : null;
 }
 
 /** The image block of the first user message, as sent. */

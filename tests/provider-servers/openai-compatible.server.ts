@@ -7,6 +7,10 @@ export type OpenAiScenario =
   | 'structured'
   /** 400 whenever response_format is sent (older local servers, some proxies); plain text without it. */
   | 'rejects-response-format'
+  /** OpenAI's own 400 for a model without Structured Outputs, in its words; plain text without response_format. */
+  | 'rejects-json-schema'
+  /** OpenAI's 400 for an image it cannot read, in its words, whatever else the request asks. */
+  | 'unsupported-image'
   /** Ignores response_format and answers a sentence. */
   | 'prose'
   /** Ignores response_format and answers something that looks like JSON but is not. */
@@ -142,6 +146,27 @@ export async function startOpenAiServer(options: OpenAiServerOptions): Promise<O
         failure('Unrecognized request argument supplied: response_format', 'invalid_request_error', null, 'response_format'),
       );
     }
+    if (state.scenario === 'rejects-json-schema' && structured) {
+      return sendJson(
+        response,
+        400,
+        failure(
+          "Invalid parameter: 'response_format' of type 'json_schema' is not supported with this model. Learn more about supported models at the Structured Outputs guide: https://platform.openai.com/docs/guides/structured-outputs",
+          'invalid_request_error',
+        ),
+      );
+    }
+    if (state.scenario === 'unsupported-image') {
+      return sendJson(
+        response,
+        400,
+        failure(
+          "You uploaded an unsupported image. Please make sure your image has of one the following formats: ['png', 'jpeg', 'gif', 'webp'].",
+          'invalid_request_error',
+          'invalid_image_format',
+        ),
+      );
+    }
     state.completions.push(request);
 
     const json = JSON.stringify(answer);
@@ -150,6 +175,7 @@ export async function startOpenAiServer(options: OpenAiServerOptions): Promise<O
       case 'structured':
         return sendJson(response, 200, completion(model, { content: structured ? json : fenced }));
       case 'rejects-response-format':
+      case 'rejects-json-schema':
         return sendJson(response, 200, completion(model, { content: fenced }));
       case 'prose':
         return sendJson(response, 200, completion(model, { content: proseAnswer }));

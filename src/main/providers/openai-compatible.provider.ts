@@ -9,6 +9,7 @@ import type { HttpClient } from './http';
 import { batchBaseUrlFor, OpenAiBatchApi } from './openai-batch';
 import { presetFor } from './presets';
 import type { CaptionProvider, CaptionRequest, ProviderAnswer, ProviderDeps } from './provider';
+import { StructuredOutputs } from './structured-output';
 
 /**
  * Any server speaking OpenAI's chat/completions with images: Inference.net, OpenAI, Gemini,
@@ -23,7 +24,7 @@ export class OpenAiCompatibleProvider implements CaptionProvider {
   readonly batch: OpenAiBatchApi | null;
   private readonly client: OpenAI;
   private readonly secrets: readonly (string | null)[];
-  private structuredOutputs: 'untried' | 'supported' | 'unsupported' = 'untried';
+  private readonly structuredOutputs = new StructuredOutputs();
   private answeredOnce = false;
 
   constructor(
@@ -49,26 +50,8 @@ export class OpenAiCompatibleProvider implements CaptionProvider {
     this.batch = batchBaseUrl ? new OpenAiBatchApi(this.label, batchBaseUrl, apiKey, deps.http, config.timeoutMs) : null;
   }
 
-  async caption(request: CaptionRequest): Promise<ProviderAnswer> {
-    const body = chatCompletionBody(this.model, request, false);
-    if (this.structuredOutputs === 'unsupported') return this.complete(body, request);
-    try {
-      const answer = await this.complete(chatCompletionBody(this.model, request, true), request);
-      this.structuredOutputs = 'supported';
-      return answer;
-    } catch (error) {
-      // Servers that do not know Structured Outputs say so in a 400 or 422 naming the parameter;
-      // any other 400 (an image too large, say) is not worth a second request.
-      const rejectedFormat =
-        this.structuredOutputs === 'untried' &&
-        error instanceof ProviderError &&
-        (error.kind === 'bad-request' || error.kind === 'unprocessable') &&
-        /response_format|json_schema|json schema|structured|schema|grammar|format/i.test(error.detail ?? '');
-      if (!rejectedFormat) throw error;
-      const answer = await this.complete(body, request);
-      this.structuredOutputs = 'unsupported';
-      return answer;
-    }
+  caption(request: CaptionRequest): Promise<ProviderAnswer> {
+    return this.structuredOutputs.send((structured) => this.complete(chatCompletionBody(this.model, request, structured), request));
   }
 
   private async complete(body: ChatCompletionCreateParamsNonStreaming, request: CaptionRequest): Promise<ProviderAnswer> {
@@ -92,7 +75,7 @@ export class OpenAiCompatibleProvider implements CaptionProvider {
    * Outputs, unless this server already showed it rejects them).
    */
   batchRequestBody(request: Pick<CaptionRequest, 'image' | 'prompt'>): ChatCompletionCreateParamsNonStreaming {
-    return chatCompletionBody(this.model, request, this.structuredOutputs !== 'unsupported');
+    return chatCompletionBody(this.model, request, this.structuredOutputs.wanted);
   }
 
   /**

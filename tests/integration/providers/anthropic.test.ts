@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { captionSchema } from '../../../src/main/captions/prompt';
 import { AnthropicProvider } from '../../../src/main/providers/anthropic.provider';
 import type { ProviderError } from '../../../src/main/providers/errors';
 import type { CaptionRequest } from '../../../src/main/providers/provider';
@@ -19,7 +20,7 @@ function config(baseUrl: string, overrides: Partial<ProviderConfig> = {}): Provi
   return testProviderConfig('anthropic', baseUrl, { name: 'claude', ...overrides });
 }
 
-const prompt = { system: 'Answer with JSON only.', user: 'Caption this photo.', version: 'test', schema: {} };
+const prompt = { system: 'Answer with JSON only.', user: 'Caption this photo.', version: 'test', schema: captionSchema };
 
 function captionRequest(): CaptionRequest {
   return {
@@ -36,7 +37,7 @@ async function failure(scenario: AnthropicScenario, key = apiKey): Promise<Provi
 }
 
 describe('Anthropic provider', () => {
-  it('sends the prompt and the exact JPEG as a base64 image block, and returns the parsed fields and usage', async () => {
+  it('sends the prompt, the exact JPEG as a base64 image block and the caption schema, and returns the parsed fields and usage', async () => {
     const server = await startAnthropicServer({ apiKey });
     const provider = new AnthropicProvider(config(server.url), apiKey, testProviderDeps());
     expect(provider.model).toBe('claude-sonnet-4-5');
@@ -56,7 +57,9 @@ describe('Anthropic provider', () => {
     expect(sent.headers['content-type']).toBe('application/json');
     expect(sent.headers.authorization).toBeUndefined();
     const body = jsonBody(sent);
-    expect(body).toMatchObject({ model: 'claude-sonnet-4-5', max_tokens: 1024, system: prompt.system });
+    expect(body).toMatchObject({ model: 'claude-sonnet-4-5', max_tokens: 4096, system: prompt.system });
+    // Structured outputs, as the SDK's MessageCreateParams spell them: the same schema the OpenAI path sends.
+    expect(body.output_config).toEqual({ format: { type: 'json_schema', schema: captionSchema } });
     expect(body.messages).toEqual([
       {
         role: 'user',
@@ -84,6 +87,40 @@ describe('Anthropic provider', () => {
     await provider.caption(captionRequest());
     expect(provider.model).toBe('claude-haiku-4-5');
     expect(jsonBody(server.requests[0]!).model).toBe('claude-haiku-4-5');
+  });
+
+  it('falls back to plain text, for good, when the model rejects output_config', async () => {
+    const server = await startAnthropicServer({ apiKey, scenario: 'rejects-output-config' });
+    const provider = new AnthropicProvider(config(server.url), apiKey, testProviderDeps());
+
+    const first = await provider.caption(captionRequest());
+
+    // One rejected structured request, then the same request without output_config.
+    expect(server.requests).toHaveLength(2);
+    const [structured, plain] = server.requests.map(jsonBody);
+    expect(structured!.output_config).toBeDefined();
+    const { output_config: _format, ...rest } = structured!;
+    expect(plain).toEqual(rest);
+    expect(first.fields).toEqual(defaultAnswer);
+
+    await provider.caption(captionRequest());
+
+    expect(server.requests).toHaveLength(3);
+    expect(jsonBody(server.requests[2]!).output_config).toBeUndefined();
+  });
+
+  it('does not resend a request whose 400 is about the image rather than the output format', async () => {
+    const server = await startAnthropicServer({ apiKey });
+    const provider = new AnthropicProvider(config(server.url), apiKey, testProviderDeps());
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+
+    const error = await providerFailure(provider.caption({ ...captionRequest(), image: { data: png, width: 1, height: 1 } }), apiKey);
+
+    expect(error).toMatchObject({ kind: 'bad-request', retryable: false, detail: 'Could not process image' });
+    expect(server.requests).toHaveLength(1);
+    // The model still gets the schema next time: nothing showed it does not take it.
+    await provider.caption(captionRequest());
+    expect(jsonBody(server.requests[1]!).output_config).toBeDefined();
   });
 
   it('finds the JSON inside a ```json fence with a sentence before it', async () => {

@@ -169,6 +169,35 @@ describe('OpenAI-compatible provider: requests and answers', () => {
     expect(second.fields).toEqual(defaultAnswer);
   });
 
+  it("falls back to plain text when OpenAI says in its own words that the model has no Structured Outputs", async () => {
+    const server = await startOpenAiServer({ apiKey, scenario: 'rejects-json-schema' });
+    const captioner = provider(server.url);
+
+    const answer = await captioner.caption(captionRequest());
+
+    expect(server.requests.map(sentFormat)).toEqual([expect.objectContaining({ type: 'json_schema' }), undefined]);
+    expect(answer.fields).toEqual(defaultAnswer);
+    await captioner.caption(captionRequest());
+    expect(sentFormat(server.requests[2]!)).toBeUndefined();
+  });
+
+  it("does not resend without Structured Outputs when OpenAI cannot read the image, although its words name formats", async () => {
+    const error = await failure('unsupported-image');
+    expect(error).toMatchObject({ kind: 'bad-request', retryable: false, status: 400 });
+    expect(error.detail).toMatch(/^You uploaded an unsupported image\. Please make sure your image has of one the following formats/);
+  });
+
+  it('keeps asking for Structured Outputs after an image error, which said nothing about them', async () => {
+    const server = await startOpenAiServer({ apiKey, scenario: 'unsupported-image' });
+    const captioner = provider(server.url);
+    await expect(captioner.caption(captionRequest())).rejects.toMatchObject({ kind: 'bad-request' });
+
+    server.scenario = 'structured';
+    await captioner.caption(captionRequest());
+
+    expect(server.requests.map(sentFormat)).toEqual([expect.objectContaining({ type: 'json_schema' }), expect.objectContaining({ type: 'json_schema' })]);
+  });
+
   it('keeps asking for Structured Outputs after a server error that said nothing about them', async () => {
     const server = await startOpenAiServer({ apiKey, scenario: 'server-error' });
     const captioner = provider(server.url);
