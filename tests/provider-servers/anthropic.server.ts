@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { jsonBody, loopbackServer, sendJson } from '../helpers/loopback';
 import type { LoopbackServer, RecordedRequest } from '../helpers/loopback';
 
@@ -25,6 +26,24 @@ export interface AnthropicServerOptions {
   delayMs?: number;
   /** When the requests window resets, for the anthropic-ratelimit-* headers. */
   resetAt?: Date;
+  /** The models of the account, as `GET /v1/models` lists them; a message naming another gets 404. Any model when unset. */
+  models?: AnthropicModelInfo[];
+}
+
+/** A model as `GET /v1/models` describes it (ModelInfo in the SDK). */
+export interface AnthropicModelInfo {
+  id: string;
+  display_name: string;
+  /** Null for models the API says nothing about, as it may. */
+  capabilities: { image_input: { supported: boolean } } | null;
+}
+
+export function anthropicModel(id: string, imageInput: boolean | null = true): AnthropicModelInfo {
+  return {
+    id,
+    display_name: id.replace(/^claude-/, 'Claude ').replace(/-/g, ' '),
+    capabilities: imageInput === null ? null : { image_input: { supported: imageInput } },
+  };
 }
 
 export const defaultAnswer = {
@@ -41,7 +60,8 @@ const failure = (type: string, message: string) => ({ type: 'error', error: { ty
 
 /**
  * Anthropic's Messages API on loopback: checks the key, the version header, the image block and
- * the output format as the real service does, then answers as the scenario says.
+ * the output format as the real service does, then answers as the scenario says. It also lists
+ * its models (`GET /v1/models`, paged by `limit` and `after_id`).
  */
 export function startAnthropicServer(options: AnthropicServerOptions): Promise<LoopbackServer> {
   const { apiKey, scenario = 'success', answer = defaultAnswer, delayMs = 5_000 } = options;
@@ -70,7 +90,9 @@ export function startAnthropicServer(options: AnthropicServerOptions): Promise<L
   });
 
   return loopbackServer((request, response) => {
-    if (request.method !== 'POST' || request.path !== '/v1/messages') {
+    const url = new URL(request.path, 'http://loopback');
+    const listing = request.method === 'GET' && url.pathname === '/v1/models';
+    if (!listing && (request.method !== 'POST' || url.pathname !== '/v1/messages')) {
       return sendJson(response, 404, failure('not_found_error', 'Not found'));
     }
     const sentKey = request.headers['x-api-key'];
@@ -81,9 +103,13 @@ export function startAnthropicServer(options: AnthropicServerOptions): Promise<L
     if (request.headers['anthropic-version'] !== '2023-06-01') {
       return sendJson(response, 400, failure('invalid_request_error', 'anthropic-version: header is required'));
     }
+    if (listing) return listModels(url, options.models ?? [], response);
     const problem = problemWithBody(request);
     if (problem) return sendJson(response, 400, failure('invalid_request_error', problem));
     const body = jsonBody(request);
+    if (options.models && !options.models.some((model) => model.id === body.model)) {
+      return sendJson(response, 404, failure('not_found_error', `model: ${String(body.model)}`));
+    }
     if (scenario === 'rejects-output-config' && body.output_config !== undefined) {
       return sendJson(response, 400, failure('invalid_request_error', 'output_config: Extra inputs are not permitted'));
     }
@@ -171,6 +197,23 @@ function openObjectIn(schema: unknown, path: string): string | null {
     }
   }
   return node.type === 'array' && node.items !== undefined ? openObjectIn(node.items, `${path}.items`) : null;
+}
+
+/** `GET /v1/models`: newest first, `limit` 1 to 1000 (20 by default), the next page after `after_id`. */
+function listModels(url: URL, models: AnthropicModelInfo[], response: ServerResponse): void {
+  const limit = Number(url.searchParams.get('limit') ?? 20);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+    return sendJson(response, 400, failure('invalid_request_error', 'limit: Input should be less than or equal to 1000'));
+  }
+  const afterId = url.searchParams.get('after_id');
+  const start = afterId ? models.findIndex((model) => model.id === afterId) + 1 : 0;
+  const page = models.slice(start, start + limit).map((model) => ({ type: 'model', created_at: '2026-10-07T00:00:00Z', ...model }));
+  sendJson(response, 200, {
+    data: page,
+    has_more: start + limit < models.length,
+    first_id: page[0]?.id ?? null,
+    last_id: page.at(-1)?.id ?? null,
+  });
 }
 
 /** The image block of the first user message, as sent. */

@@ -3,6 +3,8 @@ import { parseStructuredAnswer } from '../captions/structured-answer';
 import { httpError, ProviderError, providerDetail, retryAfterFrom } from './errors';
 import { asRecord, isSuccess } from './http';
 import type { HttpResponse } from './http';
+import { anthropicModels, AvailableModels } from './model-list';
+import type { ModelList } from './model-list';
 import { typeDefaults } from './presets';
 import { StructuredOutputs } from './structured-output';
 import type { CaptionProvider, CaptionRequest, ProviderAnswer, ProviderDeps, RateLimitInfo } from './provider';
@@ -36,6 +38,8 @@ export class AnthropicProvider implements CaptionProvider {
   private readonly secrets: readonly (string | null)[];
   private readonly headers: Record<string, string>;
   private readonly structuredOutputs = new StructuredOutputs();
+  /** The account's models, for an error about one it does not have. */
+  private readonly availableModels: AvailableModels;
 
   constructor(
     private readonly config: ProviderConfig,
@@ -46,10 +50,27 @@ export class AnthropicProvider implements CaptionProvider {
     this.baseUrl = config.baseUrl.replace(/\/+$/, '');
     this.secrets = [apiKey];
     this.headers = { ...(apiKey ? { 'x-api-key': apiKey } : {}), 'anthropic-version': anthropicVersion };
+    this.availableModels = new AvailableModels((signal) => this.listModels(signal), config.name);
   }
 
-  caption(request: CaptionRequest): Promise<ProviderAnswer> {
-    return this.structuredOutputs.send((structured) => this.send(request, structured));
+  async caption(request: CaptionRequest): Promise<ProviderAnswer> {
+    try {
+      return await this.structuredOutputs.send((structured) => this.send(request, structured));
+    } catch (error) {
+      throw await this.availableModels.explain(error);
+    }
+  }
+
+  /** `GET /v1/models`, every page, marked with what each model's capabilities say of images. */
+  listModels(signal?: AbortSignal): Promise<ModelList> {
+    const source = {
+      label: this.label,
+      http: this.deps.http,
+      headers: this.headers,
+      secrets: this.secrets,
+      timeoutMs: this.config.timeoutMs,
+    };
+    return anthropicModels(source, this.baseUrl, signal);
   }
 
   private async send(request: CaptionRequest, structured: boolean): Promise<ProviderAnswer> {

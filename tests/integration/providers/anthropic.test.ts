@@ -6,7 +6,7 @@ import type { CaptionRequest } from '../../../src/main/providers/provider';
 import type { ProviderConfig } from '../../../src/shared/captioning';
 import { closedPortUrl, jsonBody } from '../../helpers/loopback';
 import { providerFailure, testJpeg, testProviderConfig, testProviderDeps } from '../../helpers/providers';
-import { defaultAnswer, servedModel, startAnthropicServer } from '../../provider-servers/anthropic.server';
+import { anthropicModel, defaultAnswer, servedModel, startAnthropicServer } from '../../provider-servers/anthropic.server';
 import type { AnthropicScenario } from '../../provider-servers/anthropic.server';
 
 const apiKey = 'sk-ant-api03-test-8d1f5c0a9e';
@@ -121,6 +121,52 @@ describe('Anthropic provider', () => {
     // The model still gets the schema next time: nothing showed it does not take it.
     await provider.caption(captionRequest());
     expect(jsonBody(server.requests[1]!).output_config).toBeDefined();
+  });
+
+  it('lists the models of the account page by page, with what each says of image input', async () => {
+    const older = Array.from({ length: 130 }, (_, index) => anthropicModel(`claude-legacy-${index}`, index % 2 === 0));
+    const models = [anthropicModel('claude-haiku-5-5'), anthropicModel('claude-text-only', false), anthropicModel('claude-quiet', null), ...older];
+    const server = await startAnthropicServer({ apiKey, models });
+
+    const list = await new AnthropicProvider(config(server.url), apiKey, testProviderDeps()).listModels();
+
+    expect(list.truncated).toBe(false);
+    expect(list.models).toHaveLength(133);
+    expect(list.models.slice(0, 3)).toEqual([
+      { id: 'claude-haiku-5-5', name: 'Claude haiku 5 5', vision: true },
+      { id: 'claude-text-only', name: 'Claude text only', vision: false },
+      { id: 'claude-quiet', name: 'Claude quiet', vision: null },
+    ]);
+    expect(list.models.at(-1)!.id).toBe('claude-legacy-129');
+    // Two pages of 100, the second after the last id of the first, each with the key and version headers.
+    const pages = server.requests.map((request) => new URL(request.path, server.url));
+    expect(pages.map((page) => page.pathname)).toEqual(['/v1/models', '/v1/models']);
+    expect(pages.map((page) => page.searchParams.get('limit'))).toEqual(['100', '100']);
+    expect(pages.map((page) => page.searchParams.get('after_id'))).toEqual([null, 'claude-legacy-96']);
+    expect(server.requests[1]!.headers['anthropic-version']).toBe('2023-06-01');
+  });
+
+  it('names models the account has, once looked up, when the configured one is unknown', async () => {
+    const models = [anthropicModel('claude-text-only', false), anthropicModel('claude-quiet', null), anthropicModel('claude-haiku-5-5')];
+    const server = await startAnthropicServer({ apiKey, models });
+    const provider = new AnthropicProvider(config(server.url, { model: 'claude-sonnet-4-5' }), apiKey, testProviderDeps());
+
+    const error = await providerFailure(provider.caption(captionRequest()), apiKey);
+
+    expect(error).toMatchObject({ kind: 'not-found', retryable: false, status: 404, detail: 'model: claude-sonnet-4-5' });
+    // Models that take images first, none that do not.
+    expect(error.message).toBe(
+      'Anthropic does not know this model or endpoint: check the model name and base URL (model: claude-sonnet-4-5). ' +
+        'Models it offers: claude-haiku-5-5, claude-quiet ("captionist provider models claude" lists them)',
+    );
+    const again = await providerFailure(provider.caption(captionRequest()), apiKey);
+    expect(again.message).toBe(error.message);
+    // Two captions, one listing.
+    expect(server.requests.map((request) => `${request.method} ${new URL(request.path, server.url).pathname}`)).toEqual([
+      'POST /v1/messages',
+      'GET /v1/models',
+      'POST /v1/messages',
+    ]);
   });
 
   it('finds the JSON inside a ```json fence with a sentence before it', async () => {
