@@ -299,7 +299,8 @@ describe('captioning', () => {
     expect(result).toMatchObject({ captioned: 2, failed: [] });
     const sent = await Promise.all(
       server.requests.map((request) => {
-        const body = jsonBody(request) as { messages: { content: { type: string; source?: { data: string } }[] }[] };
+        const body = jsonBody(request) as { messages: { content: { type: string; source?: { data: string } }[] }[]; output_config?: unknown };
+        expect(body.output_config).toMatchObject({ format: { type: 'json_schema' } });
         const image = body.messages[0]!.content.find((block) => block.type === 'image')!;
         return sharp(Buffer.from(image.source!.data, 'base64')).metadata();
       }),

@@ -54,7 +54,7 @@ export const defaultAnswer = {
   keywords: ['blue', 'abstract'],
 };
 
-export const servedModel = 'claude-sonnet-4-5-20250929';
+export const servedModel = 'claude-haiku-5-5-20261007';
 
 const failure = (type: string, message: string) => ({ type: 'error', error: { type, message } });
 

@@ -55,7 +55,7 @@ describe('providerConfigFrom', () => {
   it("uses the type's defaults without a preset", () => {
     expect(providerConfigFrom({ name: 'a', type: 'anthropic', pricing: { perMillionInputTokensUsd: 3 } })).toMatchObject({
       baseUrl: 'https://api.anthropic.com',
-      model: 'claude-sonnet-4-5',
+      model: 'claude-haiku-5-5',
       apiKeyEnv: 'ANTHROPIC_API_KEY',
       imageLongEdge: 1568,
       pricing: { perMillionInputTokensUsd: 3 },

@@ -40,7 +40,7 @@ describe('Anthropic provider', () => {
   it('sends the prompt, the exact JPEG as a base64 image block and the caption schema, and returns the parsed fields and usage', async () => {
     const server = await startAnthropicServer({ apiKey });
     const provider = new AnthropicProvider(config(server.url), apiKey, testProviderDeps());
-    expect(provider.model).toBe('claude-sonnet-4-5');
+    expect(provider.model).toBe('claude-haiku-5-5');
 
     const answer = await provider.caption(captionRequest());
 
@@ -57,7 +57,7 @@ describe('Anthropic provider', () => {
     expect(sent.headers['content-type']).toBe('application/json');
     expect(sent.headers.authorization).toBeUndefined();
     const body = jsonBody(sent);
-    expect(body).toMatchObject({ model: 'claude-sonnet-4-5', max_tokens: 4096, system: prompt.system });
+    expect(body).toMatchObject({ model: 'claude-haiku-5-5', max_tokens: 4096, system: prompt.system });
     // Structured outputs, as the SDK's MessageCreateParams spell them: the same schema the OpenAI path sends.
     expect(body.output_config).toEqual({ format: { type: 'json_schema', schema: captionSchema } });
     expect(body.messages).toEqual([

@@ -132,7 +132,7 @@ describe('OpenAI-compatible provider: requests and answers', () => {
   });
 
   it('talks to a local Ollama-style server without a key, asking for the preset model', async () => {
-    const server = await startOpenAiServer({ apiKey: null, models: ['llava'] });
+    const server = await startOpenAiServer({ apiKey: null, models: ['gemma4'] });
     const captioner = ollama(server.url);
     expect(captioner.label).toBe('Ollama');
 
@@ -142,7 +142,7 @@ describe('OpenAI-compatible provider: requests and answers', () => {
     const sent = server.requests[0]!;
     // Local servers ignore the key, but an empty bearer token is refused by some and by the SDK.
     expect(sent.headers.authorization).toMatch(/^Bearer \S+$/);
-    expect(jsonBody(sent).model).toBe('llava');
+    expect(jsonBody(sent).model).toBe('gemma4');
   });
 
   it('falls back to plain text, for good, when the server rejects response_format', async () => {
@@ -515,7 +515,7 @@ describe('OpenAI-compatible provider: the models a server offers', () => {
 
     const error = (await captioner.caption(captionRequest()).catch((e: unknown) => e)) as ProviderError;
 
-    expect(error).toMatchObject({ kind: 'not-found', retryable: false, detail: 'model "llava" not found, try pulling it first' });
+    expect(error).toMatchObject({ kind: 'not-found', retryable: false, detail: 'model "gemma4" not found, try pulling it first' });
     expect(error.message).toMatch(/\. Models it offers: qwen3-vl:8b, llava:13b \("captionist provider models ollama" lists them\)$/);
     await expect(captioner.caption(captionRequest())).rejects.toMatchObject({ message: error.message });
     expect(requested(server)).toEqual(['POST /v1/chat/completions', 'GET /v1/models', 'GET /api/tags', 'POST /v1/chat/completions']);
