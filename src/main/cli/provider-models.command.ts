@@ -19,7 +19,7 @@ function describeModels(list: ProviderModelList): string {
       `  ${model.id.padEnd(width)}`,
       `images: ${model.vision === null ? 'unknown' : model.vision ? 'yes' : 'no'}`.padEnd('images: unknown'.length),
       model.name && model.name !== model.id ? model.name : '',
-      model.id === list.model ? '(the provider uses this one)' : '',
+      list.model && isNamed(model.id, list.model) ? '(the provider uses this one)' : '',
     ]
       .filter(Boolean)
       .join('  ')
@@ -29,6 +29,11 @@ function describeModels(list: ProviderModelList): string {
   const header = list.truncated
     ? `The server of "${list.provider}" offers more than ${count} models; the first ${count}:`
     : `The server of "${list.provider}" offers ${count} model${count === 1 ? '' : 's'}:`;
-  const missing = list.model && !list.models.some((model) => model.id === list.model);
+  const missing = list.model && !list.models.some((model) => isNamed(model.id, list.model!));
   return `${[header, ...lines, ...(missing ? [`The provider asks for "${list.model}", which is not among them.`] : [])].join('\n')}\n`;
+}
+
+/** Ollama lists a model asked for without a tag as its ":latest". */
+function isNamed(id: string, model: string): boolean {
+  return id === model || id === `${model}:latest`;
 }

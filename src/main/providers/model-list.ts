@@ -104,13 +104,16 @@ export async function anthropicModels(source: ModelSource, baseUrl: string, sign
   return { models: models.slice(0, maxListedModels), truncated: true };
 }
 
-/** Whether a failed caption call means the server does not have the model asked for. */
-export function isUnknownModel(error: unknown): error is ProviderError {
+/**
+ * Whether a failed caption call means the server does not have the model asked for: a 404, or a
+ * 400 saying so (OpenAI's model_not_found, OpenRouter's "... is not a valid model ID").
+ */
+function isUnknownModel(error: unknown): error is ProviderError {
   if (!(error instanceof ProviderError)) return false;
   if (error.kind === 'not-found') return true;
   return (
     (error.kind === 'bad-request' || error.kind === 'unprocessable') &&
-    /model_not_found|\bmodel\b.{0,120}\b(not found|does not exist|unknown)/i.test(error.detail ?? '')
+    /model_not_found|unknown model|not a valid model|\bmodel\b.{0,120}\b(not found|does not exist)/i.test(error.detail ?? '')
   );
 }
 

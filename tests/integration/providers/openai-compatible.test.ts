@@ -521,6 +521,26 @@ describe('OpenAI-compatible provider: the models a server offers', () => {
     expect(requested(server)).toEqual(['POST /v1/chat/completions', 'GET /v1/models', 'GET /api/tags', 'POST /v1/chat/completions']);
   });
 
+  it("names OpenRouter's vision models when it says in a 400 that the model ID is not valid", async () => {
+    const server = await loopbackServer((request, response) =>
+      request.method === 'GET'
+        ? sendJson(response, 200, {
+            data: [
+              { id: 'deepseek/deepseek-v3', architecture: { input_modalities: ['text'] } },
+              { id: 'openai/gpt-6-luna', architecture: { input_modalities: ['text', 'image'] } },
+            ],
+          })
+        : sendJson(response, 400, { error: { code: 400, message: 'openai/gpt-4o-minni is not a valid model ID' } }),
+    );
+    const captioner = provider(server.url, apiKey, { model: 'openai/gpt-4o-minni' }, 'openrouter');
+    const error = (await captioner.caption(captionRequest()).catch((e: unknown) => e)) as ProviderError;
+    expect(error).toMatchObject({ kind: 'bad-request', retryable: false });
+    expect(error.message).toBe(
+      'OpenRouter rejected the request (HTTP 400) (openai/gpt-4o-minni is not a valid model ID). ' +
+        'Models it offers: openai/gpt-6-luna ("captionist provider models openrouter" lists them)',
+    );
+  });
+
   it('keeps the error as it was when the list of models cannot be had', async () => {
     const server = await loopbackServer((request, response) =>
       request.method === 'GET'
