@@ -24,7 +24,7 @@ export interface ModelSource {
 /** Listing is quick on every server, however long a caption may take (a local model loading). */
 const maxListWaitMs = 30_000;
 /** OpenRouter alone offers hundreds; nobody reads a longer list. */
-export const maxListedModels = 1000;
+const maxListedModels = 1000;
 /** Models asked for per page of Anthropic's list (it takes 1 to 1000). */
 const anthropicPageSize = 100;
 /** Ollama models whose capabilities are asked for one by one, when its list does not carry them. */
