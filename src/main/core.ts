@@ -433,6 +433,7 @@ export function createCore(options: CoreOptions) {
       return null;
     },
     'providers:test': async ({ name }) => captioning.testProvider(name),
+    'providers:models': async ({ name }) => providers.listModels(name),
     'captions:estimate': async (request) => captioning.estimate(request),
     'captions:generate': async (request) => caption(request),
     'captions:queue': async (request) => queueCaptions(request),

@@ -99,6 +99,27 @@ export const ProviderSummarySchema = ProviderConfigSchema.extend({
 });
 export type ProviderSummary = z.infer<typeof ProviderSummarySchema>;
 
+/** A model a provider's server offers. */
+export const ProviderModelSchema = z.object({
+  id: z.string(),
+  /** The server's display name for it, when it gives one. */
+  name: z.string().nullable(),
+  /** Whether the server says the model takes images; null when it does not say. */
+  vision: z.boolean().nullable(),
+});
+export type ProviderModel = z.infer<typeof ProviderModelSchema>;
+
+/** The models a provider's server offers, as `providers:models` lists them. */
+export const ProviderModelListSchema = z.object({
+  provider: z.string(),
+  /** The model the provider is set to ask for, when it has a choice. */
+  model: z.string().nullable(),
+  models: z.array(ProviderModelSchema),
+  /** True when the server offers more models than were listed. */
+  truncated: z.boolean(),
+});
+export type ProviderModelList = z.infer<typeof ProviderModelListSchema>;
+
 /** Limits of what we store, so a runaway model cannot fill the database or the IIM fields. */
 export const captionLimits = {
   title: 120,

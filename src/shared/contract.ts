@@ -5,6 +5,7 @@ import {
   CaptionRunResultSchema,
   CostEstimateSchema,
   ProviderConfigSchema,
+  ProviderModelListSchema,
   ProviderSettingsSchema,
   ProviderSummarySchema,
   ProviderTestResultSchema,
@@ -152,6 +153,11 @@ export const calls = {
   'providers:test': {
     input: z.object({ name: z.string().min(1) }),
     output: ProviderTestResultSchema,
+  },
+  /** The models the provider's server offers, and which of them it says take images. */
+  'providers:models': {
+    input: z.object({ name: z.string().min(1) }),
+    output: ProviderModelListSchema,
   },
   'captions:estimate': {
     input: captionRunInput,

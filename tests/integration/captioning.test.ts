@@ -11,6 +11,7 @@ import { testCore } from '../helpers/core';
 import { tempDir } from '../helpers/files';
 import { jsonBody, loopbackServer, sendJson } from '../helpers/loopback';
 import type { RecordedRequest } from '../helpers/loopback';
+import { startAnthropicServer } from '../provider-servers/anthropic.server';
 import { startWaveSpeedServer } from '../provider-servers/wavespeed.server';
 
 const exiftool = new ExifTool({ maxProcs: 1 });
@@ -274,6 +275,39 @@ describe('captioning', () => {
     await expect(core.caption({ provider: 'nobody', paths: [], options: {}, force: false })).rejects.toThrow(
       /No provider named "nobody"/,
     );
+  });
+
+  it("sends Anthropic copies within 1.15 megapixels and 1568 px, estimated by its formula and cap", async () => {
+    const root = tempDir('captionist-photos-');
+    // A 3:2 frame would go at 1568 × 1045 (1.64 megapixels) by the long edge alone; a square at 1568².
+    const frame = join(root, 'Shoot', 'frame.jpg');
+    const square = join(root, 'Shoot', 'square.jpg');
+    await mkdir(join(root, 'Shoot'), { recursive: true });
+    await sharp({ create: { width: 3000, height: 2000, channels: 3, background: '#a05020' } }).jpeg().toFile(frame);
+    await sharp({ create: { width: 2400, height: 2400, channels: 3, background: '#2050a0' } }).jpeg().toFile(square);
+    const server = await startAnthropicServer({ apiKey });
+    const core = testCore({ secrets: environmentSecrets({ ANTHROPIC_API_KEY: apiKey }), retryPolicy: fastRetries });
+    await core.index([root]);
+    await core.invoke('providers:save', { name: 'claude', type: 'anthropic', baseUrl: server.url, pricing: { perMillionInputTokensUsd: 1 } });
+
+    const estimate = core.estimate({ provider: 'claude', paths: [], options: {}, force: false });
+    // 1312 × 875 and 1072 × 1072 pixels: width·height/750 tokens each, plus the prompt.
+    expect(estimate.inputTokens).toBe(Math.round((1312 * 875) / 750) + 350 + Math.round((1072 * 1072) / 750) + 350);
+
+    const result = await core.caption({ provider: 'claude', paths: [], options: {}, force: false });
+
+    expect(result).toMatchObject({ captioned: 2, failed: [] });
+    const sent = await Promise.all(
+      server.requests.map((request) => {
+        const body = jsonBody(request) as { messages: { content: { type: string; source?: { data: string } }[] }[]; output_config?: unknown };
+        expect(body.output_config).toMatchObject({ format: { type: 'json_schema' } });
+        const image = body.messages[0]!.content.find((block) => block.type === 'image')!;
+        return sharp(Buffer.from(image.source!.data, 'base64')).metadata();
+      }),
+    );
+    const sizes = sent.map(({ width, height }) => `${width}x${height}`).sort();
+    expect(sizes).toEqual(['1072x1072', '1312x875']);
+    for (const { width, height } of sent) expect(width! * height!).toBeLessThanOrEqual(1_150_000);
   });
 
   it('resumes polling a paid WaveSpeed task after an interrupted run instead of submitting again', async () => {

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir, writeJpeg } from '../helpers/files';
 import { closedPortUrl, jsonBody, loopbackServer, sendJson } from '../helpers/loopback';
+import { startOpenAiServer } from '../provider-servers/openai-compatible.server';
 
 const bin = resolve(import.meta.dirname, '../../bin/captionist.js');
 
@@ -109,6 +110,52 @@ describe('the captionist command with providers', () => {
     const noKey = await captionist(['provider', 'test', 'claude'], home);
     expect(noKey.code).toBe(2);
     expect(noKey.stderr).toContain('No API key for provider "claude" (Anthropic): set the environment variable MY_CLAUDE_KEY.');
+  });
+
+  it("lists the models a provider's server offers, and which take images, as text and as JSON", async () => {
+    const home = tempDir();
+    const server = await startOpenAiServer({
+      apiKey: null,
+      models: ['gemma4:latest', 'llama3.2:latest', 'nomic-embed-text:latest'],
+      ollama: {
+        inTags: false,
+        capabilities: { 'gemma4:latest': ['completion', 'vision'], 'llama3.2:latest': ['completion', 'tools'], 'nomic-embed-text:latest': ['embedding'] },
+      },
+    });
+    // The preset's model, gemma4, is what Ollama lists as gemma4:latest.
+    await captionist(['provider', 'add', 'local', '--type', 'openai-compatible', '--preset', 'ollama', '--base-url', `${server.url}/v1`], home);
+
+    const listed = await captionist(['provider', 'models', 'local'], home);
+
+    expect(listed).toMatchObject({ code: 0, stderr: '' });
+    expect(listed.stdout).toBe(
+      [
+        'The server of "local" offers 3 models:',
+        '  gemma4:latest            images: yes      (the provider uses this one)',
+        '  llama3.2:latest          images: no',
+        '  nomic-embed-text:latest  images: no',
+        '',
+      ].join('\n'),
+    );
+    const json = await captionist(['provider', 'models', 'local', '--json'], home);
+    expect(JSON.parse(json.stdout)).toEqual({
+      provider: 'local',
+      model: 'gemma4',
+      models: [
+        { id: 'gemma4:latest', name: null, vision: true },
+        { id: 'llama3.2:latest', name: null, vision: false },
+        { id: 'nomic-embed-text:latest', name: null, vision: false },
+      ],
+      truncated: false,
+    });
+
+    await captionist(['provider', 'add', 'ws', '--type', 'wavespeed'], home);
+    const fixed = await captionist(['provider', 'models', 'ws'], home, { WAVESPEED_API_KEY: 'ws-key-1d2c3b4a' });
+    expect(fixed.code).toBe(2);
+    expect(fixed.stderr).toContain('WaveSpeed captions with a model of its own; there is no list of models to choose from.');
+    const usage = await captionist(['provider', 'models'], home);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('provider models takes exactly one NAME');
   });
 
   it('rejects bad provider settings and caption options with a clear message', async () => {

@@ -189,6 +189,22 @@ describe('the durable queue', () => {
     expect(server.captioned).toHaveLength(5);
   });
 
+  it('expects a photo priced by tokens to cost what a full-size frame costs, and holds it back when that passes the budget', async () => {
+    const { root } = await photos(2);
+    const server = await visionServer({ apiKey, latencyMs: 5 });
+    const core = queueCore();
+    await core.index([root]);
+    // A 3:2 frame at 1024 px costs 3,571 image tokens by Inference.net's formula, plus the prompt:
+    // $0.0039 at $1 a million input tokens, more than this budget holds.
+    await addProvider(core, server.url, { pricing: { perMillionInputTokensUsd: 1 }, budgetUsd: 0.003 });
+
+    const result = await captionAll(core);
+
+    expect(result.captioned).toBe(0);
+    expect(result.stoppedBecause).toMatch(/^Budget reached: /);
+    expect(server.received).toBe(0);
+  });
+
   it('writes captions back into the photos as queued writeMetadata jobs', async () => {
     const { root, paths } = await photos(2);
     const server = await visionServer({ apiKey });

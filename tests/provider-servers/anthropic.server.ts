@@ -1,8 +1,12 @@
+import type { ServerResponse } from 'node:http';
 import { jsonBody, loopbackServer, sendJson } from '../helpers/loopback';
 import type { LoopbackServer, RecordedRequest } from '../helpers/loopback';
 
 export type AnthropicScenario =
+  /** The JSON answer, following `output_config.format` when the request has one. */
   | 'success'
+  /** A model or gateway that does not take `output_config`: 400 naming the field, plain JSON without it. */
+  | 'rejects-output-config'
   | 'fenced-json'
   | 'plain-text'
   | 'refusal'
@@ -22,6 +26,24 @@ export interface AnthropicServerOptions {
   delayMs?: number;
   /** When the requests window resets, for the anthropic-ratelimit-* headers. */
   resetAt?: Date;
+  /** The models of the account, as `GET /v1/models` lists them; a message naming another gets 404. Any model when unset. */
+  models?: AnthropicModelInfo[];
+}
+
+/** A model as `GET /v1/models` describes it (ModelInfo in the SDK). */
+export interface AnthropicModelInfo {
+  id: string;
+  display_name: string;
+  /** Null for models the API says nothing about, as it may. */
+  capabilities: { image_input: { supported: boolean } } | null;
+}
+
+export function anthropicModel(id: string, imageInput: boolean | null = true): AnthropicModelInfo {
+  return {
+    id,
+    display_name: id.replace(/^claude-/, 'Claude ').replace(/-/g, ' '),
+    capabilities: imageInput === null ? null : { image_input: { supported: imageInput } },
+  };
 }
 
 export const defaultAnswer = {
@@ -32,13 +54,14 @@ export const defaultAnswer = {
   keywords: ['blue', 'abstract'],
 };
 
-export const servedModel = 'claude-sonnet-4-5-20250929';
+export const servedModel = 'claude-haiku-5-5-20261007';
 
 const failure = (type: string, message: string) => ({ type: 'error', error: { type, message } });
 
 /**
- * Anthropic's Messages API on loopback: checks the key, the version header and the image block as
- * the real service does, then answers as the scenario says.
+ * Anthropic's Messages API on loopback: checks the key, the version header, the image block and
+ * the output format as the real service does, then answers as the scenario says. It also lists
+ * its models (`GET /v1/models`, paged by `limit` and `after_id`).
  */
 export function startAnthropicServer(options: AnthropicServerOptions): Promise<LoopbackServer> {
   const { apiKey, scenario = 'success', answer = defaultAnswer, delayMs = 5_000 } = options;
@@ -67,7 +90,9 @@ export function startAnthropicServer(options: AnthropicServerOptions): Promise<L
   });
 
   return loopbackServer((request, response) => {
-    if (request.method !== 'POST' || request.path !== '/v1/messages') {
+    const url = new URL(request.path, 'http://loopback');
+    const listing = request.method === 'GET' && url.pathname === '/v1/models';
+    if (!listing && (request.method !== 'POST' || url.pathname !== '/v1/messages')) {
       return sendJson(response, 404, failure('not_found_error', 'Not found'));
     }
     const sentKey = request.headers['x-api-key'];
@@ -78,11 +103,20 @@ export function startAnthropicServer(options: AnthropicServerOptions): Promise<L
     if (request.headers['anthropic-version'] !== '2023-06-01') {
       return sendJson(response, 400, failure('invalid_request_error', 'anthropic-version: header is required'));
     }
+    if (listing) return listModels(url, options.models ?? [], response);
     const problem = problemWithBody(request);
     if (problem) return sendJson(response, 400, failure('invalid_request_error', problem));
+    const body = jsonBody(request);
+    if (options.models && !options.models.some((model) => model.id === body.model)) {
+      return sendJson(response, 404, failure('not_found_error', `model: ${String(body.model)}`));
+    }
+    if (scenario === 'rejects-output-config' && body.output_config !== undefined) {
+      return sendJson(response, 400, failure('invalid_request_error', 'output_config: Extra inputs are not permitted'));
+    }
 
     switch (scenario) {
       case 'success':
+      case 'rejects-output-config':
         return sendJson(response, 200, message(JSON.stringify(answer)), rateLimitHeaders);
       case 'fenced-json':
         return sendJson(response, 200, message(`Here is the caption:\n\`\`\`json\n${JSON.stringify(answer, null, 2)}\n\`\`\``));
@@ -141,7 +175,45 @@ function problemWithBody(request: RecordedRequest): string | null {
   }
   const bytes = Buffer.from(source.data, 'base64');
   if (bytes[0] !== 0xff || bytes[1] !== 0xd8 || bytes[2] !== 0xff) return 'Could not process image';
+  if (body.output_config !== undefined) return problemWithOutputConfig(body.output_config);
   return null;
+}
+
+/** Structured outputs as documented: `output_config.format` is `{type: "json_schema", schema}`, every object closed. */
+function problemWithOutputConfig(outputConfig: unknown): string | null {
+  const format = (outputConfig as { format?: { type?: unknown; schema?: unknown } } | null)?.format;
+  if (format?.type !== 'json_schema') return `output_config.format.type: Input should be 'json_schema'`;
+  return openObjectIn(format.schema, 'output_config.format.schema');
+}
+
+function openObjectIn(schema: unknown, path: string): string | null {
+  const node = schema as { type?: unknown; properties?: Record<string, unknown>; additionalProperties?: unknown; items?: unknown } | null;
+  if (!node || typeof node !== 'object') return `${path}: a schema must be an object`;
+  if (node.type === 'object') {
+    if (node.additionalProperties !== false) return `${path}: For 'object' type, 'additionalProperties' must be explicitly set to false`;
+    for (const [key, child] of Object.entries(node.properties ?? {})) {
+      const problem = openObjectIn(child, `${path}.properties.${key}`);
+      if (problem) return problem;
+    }
+  }
+  return node.type === 'array' && node.items !== undefined ? openObjectIn(node.items, `${path}.items`) : null;
+}
+
+/** `GET /v1/models`: newest first, `limit` 1 to 1000 (20 by default), the next page after `after_id`. */
+function listModels(url: URL, models: AnthropicModelInfo[], response: ServerResponse): void {
+  const limit = Number(url.searchParams.get('limit') ?? 20);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+    return sendJson(response, 400, failure('invalid_request_error', 'limit: Input should be less than or equal to 1000'));
+  }
+  const afterId = url.searchParams.get('after_id');
+  const start = afterId ? models.findIndex((model) => model.id === afterId) + 1 : 0;
+  const page = models.slice(start, start + limit).map((model) => ({ type: 'model', created_at: '2026-10-07T00:00:00Z', ...model }));
+  sendJson(response, 200, {
+    data: page,
+    has_more: start + limit < models.length,
+    first_id: page[0]?.id ?? null,
+    last_id: page.at(-1)?.id ?? null,
+  });
 }
 
 /** The image block of the first user message, as sent. */

@@ -7,6 +7,10 @@ export type OpenAiScenario =
   | 'structured'
   /** 400 whenever response_format is sent (older local servers, some proxies); plain text without it. */
   | 'rejects-response-format'
+  /** OpenAI's own 400 for a model without Structured Outputs, in its words; plain text without response_format. */
+  | 'rejects-json-schema'
+  /** OpenAI's 400 for an image it cannot read, in its words, whatever else the request asks. */
+  | 'unsupported-image'
   /** Ignores response_format and answers a sentence. */
   | 'prose'
   /** Ignores response_format and answers something that looks like JSON but is not. */
@@ -45,8 +49,12 @@ export interface OpenAiServerOptions {
   scenario?: OpenAiScenario;
   /** The caption fields the model answers with. */
   answer?: Record<string, unknown>;
-  /** The models the server knows; others get 404 model_not_found. Any model when unset. */
+  /** The models the server knows and lists at `GET /v1/models`; others get 404 model_not_found. Any model when unset. */
   models?: string[];
+  /** OpenRouter: each listed model's `architecture.input_modalities`. */
+  inputModalities?: Record<string, string[]>;
+  /** Ollama: its native API too, reporting these capabilities of each model. */
+  ollama?: OllamaOptions;
   /** The model the completion says answered; the requested one when unset. */
   servedModel?: string;
   /** How long 'slow' waits before answering. */
@@ -55,6 +63,13 @@ export interface OpenAiServerOptions {
   loadingMs?: number;
   /** Headers of the 'rate-limited' 429. */
   rateLimitHeaders?: Record<string, string>;
+}
+
+export interface OllamaOptions {
+  /** What `/api/show` reports of each model ("completion", "vision", "tools" ...). */
+  capabilities: Record<string, string[]>;
+  /** Newer Ollama versions report them in `/api/tags` too; older ones only in `/api/show`. */
+  inTags: boolean;
 }
 
 export interface OpenAiServer extends LoopbackServer {
@@ -79,6 +94,7 @@ export const usage = { prompt_tokens: 1645, completion_tokens: 92, total_tokens:
 export const proseAnswer = 'A flat field of steel blue fills the frame, with no visible subject.';
 
 const completionsPath = '/v1/chat/completions';
+const modelsPath = '/v1/models';
 
 /** OpenAI's error shape, which OpenRouter, Inference.net, Gemini and Ollama's /v1 share. */
 export const failure = (message: string, type: string, code: string | number | null = null, param: string | null = null) => ({
@@ -109,12 +125,16 @@ export async function startOpenAiServer(options: OpenAiServerOptions): Promise<O
   };
 
   const server = await loopbackServer((request, response) => {
+    if (options.ollama && request.path.startsWith('/api/')) return ollamaApi(request, response, options.models ?? [], options.ollama);
+    if (request.method === 'GET' && request.path === modelsPath) {
+      if (!keyAccepted(request)) return sendJson(response, 401, failure('Incorrect API key provided', 'invalid_request_error', 'invalid_api_key'));
+      return sendJson(response, 200, modelList(options.models ?? [], options.inputModalities, Boolean(options.ollama)));
+    }
     if (request.method !== 'POST' || request.path !== completionsPath) {
       return sendJson(response, 404, failure(`Unknown request URL: ${request.method} ${request.path}`, 'invalid_request_error', 'unknown_url'));
     }
-    const authorization = request.headers.authorization ?? '';
-    const sentKey = authorization.startsWith('Bearer ') ? authorization.slice('Bearer '.length) : '';
-    if (apiKey === null ? !sentKey.trim() : sentKey !== apiKey) {
+    const sentKey = bearerKey(request);
+    if (!keyAccepted(request)) {
       // Echoes the key it was given, as careless services do, so tests can check it never reaches a message.
       return sendJson(response, 401, failure(`Incorrect API key provided: ${sentKey}`, 'invalid_request_error', 'invalid_api_key'));
     }
@@ -131,7 +151,9 @@ export async function startOpenAiServer(options: OpenAiServerOptions): Promise<O
       return sendJson(
         response,
         404,
-        failure(`The model \`${model}\` does not exist or you do not have access to it.`, 'invalid_request_error', 'model_not_found'),
+        options.ollama
+          ? failure(`model "${model}" not found, try pulling it first`, 'not_found_error')
+          : failure(`The model \`${model}\` does not exist or you do not have access to it.`, 'invalid_request_error', 'model_not_found'),
       );
     }
     const structured = (body.response_format as { type?: unknown } | undefined)?.type === 'json_schema';
@@ -142,6 +164,27 @@ export async function startOpenAiServer(options: OpenAiServerOptions): Promise<O
         failure('Unrecognized request argument supplied: response_format', 'invalid_request_error', null, 'response_format'),
       );
     }
+    if (state.scenario === 'rejects-json-schema' && structured) {
+      return sendJson(
+        response,
+        400,
+        failure(
+          "Invalid parameter: 'response_format' of type 'json_schema' is not supported with this model. Learn more about supported models at the Structured Outputs guide: https://platform.openai.com/docs/guides/structured-outputs",
+          'invalid_request_error',
+        ),
+      );
+    }
+    if (state.scenario === 'unsupported-image') {
+      return sendJson(
+        response,
+        400,
+        failure(
+          "You uploaded an unsupported image. Please make sure your image has of one the following formats: ['png', 'jpeg', 'gif', 'webp'].",
+          'invalid_request_error',
+          'invalid_image_format',
+        ),
+      );
+    }
     state.completions.push(request);
 
     const json = JSON.stringify(answer);
@@ -150,6 +193,7 @@ export async function startOpenAiServer(options: OpenAiServerOptions): Promise<O
       case 'structured':
         return sendJson(response, 200, completion(model, { content: structured ? json : fenced }));
       case 'rejects-response-format':
+      case 'rejects-json-schema':
         return sendJson(response, 200, completion(model, { content: fenced }));
       case 'prose':
         return sendJson(response, 200, completion(model, { content: proseAnswer }));
@@ -204,12 +248,62 @@ export async function startOpenAiServer(options: OpenAiServerOptions): Promise<O
     }
   });
 
+  function bearerKey(request: RecordedRequest): string {
+    const authorization = request.headers.authorization ?? '';
+    return authorization.startsWith('Bearer ') ? authorization.slice('Bearer '.length) : '';
+  }
+  function keyAccepted(request: RecordedRequest): boolean {
+    const sentKey = bearerKey(request);
+    return apiKey === null ? Boolean(sentKey.trim()) : sentKey === apiKey;
+  }
+
   const state: OpenAiServer = Object.assign(server, {
     scenario: options.scenario ?? 'structured',
     delayMs: options.delayMs ?? 5_000,
     completions: [] as RecordedRequest[],
   });
   return state;
+}
+
+/** OpenAI's list shape, as every OpenAI-compatible server answers `GET /v1/models`; Ollama's names itself the owner "library". */
+function modelList(models: string[], inputModalities: Record<string, string[]> | undefined, ollama: boolean) {
+  return {
+    object: 'list',
+    data: models.map((id) => ({
+      id,
+      object: 'model',
+      created: 1_790_000_000,
+      owned_by: ollama ? 'library' : 'system',
+      ...(inputModalities?.[id] && { name: `Model ${id}`, architecture: { input_modalities: inputModalities[id], output_modalities: ['text'] } }),
+    })),
+  };
+}
+
+/**
+ * Ollama's native API as documented in its docs/api.md: `GET /api/tags` lists the local models
+ * (with their capabilities in newer versions), `POST /api/show {model}` describes one.
+ */
+function ollamaApi(request: RecordedRequest, response: ServerResponse, models: string[], ollama: OllamaOptions): void {
+  const details = { parent_model: '', format: 'gguf', family: 'gemma3', families: ['gemma3'], parameter_size: '4.3B', quantization_level: 'Q4_K_M' };
+  if (request.method === 'GET' && request.path === '/api/tags') {
+    return sendJson(response, 200, {
+      models: models.map((name) => ({
+        name,
+        model: name,
+        modified_at: '2026-11-30T09:12:44.1+01:00',
+        size: 3_338_801_804,
+        digest: 'a2af6cc3eb7fa8be8504abaf9b04e88f17a119ec3f04a3addf55f92841195f5a',
+        details,
+        ...(ollama.inTags && ollama.capabilities[name] && { capabilities: ollama.capabilities[name] }),
+      })),
+    });
+  }
+  if (request.method === 'POST' && request.path === '/api/show') {
+    const name = String(jsonBody(request).model);
+    if (!models.includes(name)) return sendJson(response, 404, { error: `model '${name}' not found` });
+    return sendJson(response, 200, { details, model_info: { 'general.architecture': 'gemma3' }, capabilities: ollama.capabilities[name] ?? ['completion'] });
+  }
+  sendJson(response, 404, { error: '404 page not found' });
 }
 
 /** The message parts of the user message, as sent. */

@@ -30,6 +30,8 @@ export interface WaveSpeedServerOptions {
   taskError?: string;
   /** outputs[0] is a link to the caption text, served by this server, instead of the text. */
   captionAsLink?: boolean;
+  /** How the upload names its link: `download_url` (as documented), or `url` (the newer upload endpoint's answer). */
+  uploadLinkField?: 'download_url' | 'url';
   faults?: Partial<Record<WaveSpeedEndpoint, WaveSpeedFault>>;
   slowMs?: number;
   retryAfterSeconds?: number;
@@ -128,7 +130,7 @@ export async function startWaveSpeedServer(options: WaveSpeedServerOptions): Pro
     if (bytes[0] !== 0xff || bytes[1] !== 0xd8) return sendJson(response, 400, { code: 400, message: 'not an image' });
     const link = `${baseUrl}/media/${uploadedLinks.size + 1}-${file.name}`;
     uploadedLinks.add(link);
-    envelope(response, { type: 'image', download_url: link, filename: file.name, size: bytes.length });
+    envelope(response, { type: 'image', [options.uploadLinkField ?? 'download_url']: link, filename: file.name, size: bytes.length });
   };
 
   const submit = async (request: RecordedRequest, response: ServerResponse) => {

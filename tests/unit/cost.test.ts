@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { captionCost, expectedTokens, hasPrice, imageTokens, sentSize } from '../../src/main/captions/cost';
+import { captionCost, expectedTokens, hasPrice, imageTokens, sentLongEdge, sentSize } from '../../src/main/captions/cost';
+import { imageLimitsFor, providerConfigFrom } from '../../src/main/providers/presets';
+
+/** A provider's long edge, with no limit of its service on the pixel count. */
+const edge = (longEdge: number) => ({ longEdge, maxPixels: null });
+/** Anthropic's limits as the type's defaults set them: 1568 px and 1.15 megapixels. */
+const anthropic = imageLimitsFor(providerConfigFrom({ name: 'claude', type: 'anthropic' }));
 
 describe('imageTokens', () => {
   it('inference-net: clamp(h/560,1,2) * clamp(w/560,1,2) * 1601', () => {
@@ -23,9 +29,15 @@ describe('imageTokens', () => {
     expect(imageTokens('openai-tiles', 1024, 683)).toBe(765);
   });
 
-  it('anthropic: width * height / 750, rounded', () => {
+  it('anthropic: width * height / 750, rounded, after the server has scaled the image to its limits', () => {
     expect(imageTokens('anthropic', 1000, 750)).toBe(1000);
-    expect(imageTokens('anthropic', 1568, 1045)).toBe(2185);
+    expect(imageTokens('anthropic', 1312, 875)).toBe(1531);
+    // Over about 1,600 tokens the server scales the image down until it costs that.
+    expect(imageTokens('anthropic', 1568, 1045)).toBe(1600);
+    expect(imageTokens('anthropic', 1092, 1092)).toBe(1590);
+    expect(imageTokens('anthropic', 6000, 4000)).toBe(1600);
+    // A long strip is first brought within 1568 px: 1568 x 200 costs 418 tokens.
+    expect(imageTokens('anthropic', 7840, 1000)).toBe(418);
   });
 
   it('none: null', () => {
@@ -57,18 +69,47 @@ describe('captionCost', () => {
 
 describe('sentSize', () => {
   it('fits the photo within the long edge, keeping its shape', () => {
-    expect(sentSize(6000, 4000, 1024)).toEqual({ width: 1024, height: 683 });
-    expect(sentSize(4000, 6000, 1536)).toEqual({ width: 1024, height: 1536 });
+    expect(sentSize(6000, 4000, edge(1024))).toEqual({ width: 1024, height: 683 });
+    expect(sentSize(4000, 6000, edge(1536))).toEqual({ width: 1024, height: 1536 });
   });
 
   it('never enlarges a small photo', () => {
-    expect(sentSize(800, 600, 1024)).toEqual({ width: 800, height: 600 });
+    expect(sentSize(800, 600, edge(1024))).toEqual({ width: 800, height: 600 });
+    expect(sentSize(800, 600, anthropic)).toEqual({ width: 800, height: 600 });
   });
 
   it('takes an unknown size as a 3:2 frame at the long edge', () => {
-    expect(sentSize(null, null, 1024)).toEqual({ width: 1024, height: 683 });
-    expect(sentSize(1000, null, 1536)).toEqual({ width: 1536, height: 1024 });
-    expect(sentSize(0, 400, 1024)).toEqual({ width: 1024, height: 683 });
+    expect(sentSize(null, null, edge(1024))).toEqual({ width: 1024, height: 683 });
+    expect(sentSize(1000, null, edge(1536))).toEqual({ width: 1536, height: 1024 });
+    expect(sentSize(0, 400, edge(1024))).toEqual({ width: 1024, height: 683 });
+  });
+
+  it("keeps Anthropic's photos within 1.15 megapixels and 1568 px, whatever their shape", () => {
+    // A 3:2 frame at 1568 px would be 1.64 megapixels.
+    expect(sentSize(6000, 4000, anthropic)).toEqual({ width: 1312, height: 875 });
+    expect(sentSize(4000, 6000, anthropic)).toEqual({ width: 875, height: 1312 });
+    expect(sentSize(4000, 3000, anthropic)).toEqual({ width: 1237, height: 928 });
+    expect(sentSize(5000, 5000, anthropic)).toEqual({ width: 1072, height: 1072 });
+    // A panorama meets the long edge first.
+    expect(sentSize(12000, 3000, anthropic)).toEqual({ width: 1568, height: 392 });
+    for (const [width, height] of [[6000, 4000], [4000, 3000], [5000, 5000], [6000, 3375], [4032, 3024], [3000, 7000], [1601, 1599]]) {
+      const sent = sentSize(width!, height!, anthropic);
+      expect(sent.width * sent.height).toBeLessThanOrEqual(1_150_000);
+      // As the copy is made: the long edge given, the short side rounded, here rounded up.
+      const long = sentLongEdge(width!, height!, anthropic);
+      expect(long * Math.ceil((Math.min(width!, height!) * long) / Math.max(width!, height!))).toBeLessThanOrEqual(1_150_000);
+      expect(long).toBeLessThanOrEqual(1568);
+    }
+  });
+
+  it('sends a photo of unknown size to Anthropic at a long edge that keeps even a square within 1.15 megapixels', () => {
+    expect(sentLongEdge(null, null, anthropic)).toBe(1072);
+    expect(sentSize(null, null, anthropic)).toEqual({ width: 1072, height: 715 });
+  });
+
+  it("makes copies at the provider's own long edge when the pixel limit does not bind", () => {
+    expect(sentLongEdge(6000, 4000, edge(1024))).toBe(1024);
+    expect(sentLongEdge(1000, 800, anthropic)).toBe(1568);
   });
 });
 

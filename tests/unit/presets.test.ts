@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  imageLimitsFor,
   imageTokenRuleFor,
   openAiCompatiblePresets,
   presetFor,
@@ -54,7 +55,7 @@ describe('providerConfigFrom', () => {
   it("uses the type's defaults without a preset", () => {
     expect(providerConfigFrom({ name: 'a', type: 'anthropic', pricing: { perMillionInputTokensUsd: 3 } })).toMatchObject({
       baseUrl: 'https://api.anthropic.com',
-      model: 'claude-sonnet-4-5',
+      model: 'claude-haiku-5-5',
       apiKeyEnv: 'ANTHROPIC_API_KEY',
       imageLongEdge: 1568,
       pricing: { perMillionInputTokensUsd: 3 },
@@ -123,5 +124,13 @@ describe('imageTokenRuleFor', () => {
     expect(imageTokenRuleFor('openai-compatible', undefined)).toBe('inference-net');
     expect(imageTokenRuleFor('anthropic', undefined)).toBe('anthropic');
     expect(imageTokenRuleFor('wavespeed', undefined)).toBe('none');
+  });
+});
+
+describe('imageLimitsFor', () => {
+  it("takes the provider's long edge, and the pixel limit of the service where it has one", () => {
+    expect(imageLimitsFor(providerConfigFrom({ name: 'a', type: 'anthropic' }))).toEqual({ longEdge: 1568, maxPixels: 1_150_000 });
+    expect(imageLimitsFor(providerConfigFrom({ name: 'a', type: 'anthropic', imageLongEdge: 1024 }))).toEqual({ longEdge: 1024, maxPixels: 1_150_000 });
+    expect(imageLimitsFor(providerConfigFrom({ name: 'o', type: 'openai-compatible', preset: 'openai' }))).toEqual({ longEdge: 1536, maxPixels: null });
   });
 });

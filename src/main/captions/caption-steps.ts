@@ -8,15 +8,15 @@ import type { FoldersRepository } from '../db/folders.repo';
 import type { ClaimedJob, JobsRepository } from '../db/jobs.repo';
 import type { CaptionTarget, PhotosRepository } from '../db/photos.repo';
 import { UserError } from '../errors';
-import type { Derivatives } from '../images/derivatives';
+import type { CaptionImageSize, Derivatives } from '../images/derivatives';
 import { describeFileError } from '../library/file-errors';
 import { describeImageError } from '../library/image-errors';
 import type { ExifToolAdapter } from '../metadata/exiftool.adapter';
 import { ProviderError } from '../providers/errors';
-import { imageTokenRuleFor } from '../providers/presets';
+import { imageLimitsFor, imageTokenRuleFor } from '../providers/presets';
 import type { CaptionImage, CaptionPrompt, CaptionProvider, ProviderAnswer, TokenUsage } from '../providers/provider';
 import type { ProviderRegistry } from '../providers/provider-registry';
-import { captionCost, expectedTokens } from './cost';
+import { captionCost, expectedTokens, sentLongEdge } from './cost';
 import { normaliseAnswer } from './normalise';
 import { buildPrompt } from './prompt';
 
@@ -86,10 +86,7 @@ export class CaptionSteps {
     const { config, provider: client } = opened;
     const overrides = CaptionOptionOverridesSchema.catch({}).parse((JSON.parse(job.payload) as { options?: unknown }).options);
     const options = this.optionsFor(target, overrides);
-    const image = await deps.derivatives.loadCaptionImage(target.path, target.fingerprint, {
-      longEdge: config.imageLongEdge,
-      maxBytes: config.imageMaxBytes,
-    });
+    const image = await deps.derivatives.loadCaptionImage(target.path, target.fingerprint, captionImageSize(config, target));
     const place = options.includePlace ? await deps.metadata.readPlace(target.path).catch(() => null) : null;
     const prompt = buildPrompt(options, {
       fileName: target.fileName,
@@ -164,6 +161,11 @@ export class CaptionSteps {
 
 function definedOnly(options: CaptionOptionOverrides): CaptionOptionOverrides {
   return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+}
+
+/** The caption-ready copy a provider is sent of a photo of this size. */
+export function captionImageSize(config: ProviderConfig, photo: { width: number | null; height: number | null }): CaptionImageSize {
+  return { longEdge: sentLongEdge(photo.width, photo.height, imageLimitsFor(config)), maxBytes: config.imageMaxBytes };
 }
 
 /** What a caption cost: by the tokens the provider reported, else by the tokens expected for the image sent. */

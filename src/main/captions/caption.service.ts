@@ -14,11 +14,12 @@ import type { SharpAdapter } from '../images/sharp.adapter';
 import { photoSelection } from '../library/path-scope';
 import type { Logger } from '../logger';
 import { ProviderError } from '../providers/errors';
+import { imageLimitsFor } from '../providers/presets';
 import type { JobContext, JobHandler, JobOutcome } from '../queue/scheduler';
 import { captionCost, expectedTokens, hasPrice, sentSize } from './cost';
 import { normaliseAnswer } from './normalise';
 import { buildPrompt } from './prompt';
-import { answerCost, CaptionSteps, describeCaptionError } from './caption-steps';
+import { answerCost, captionImageSize, CaptionSteps, describeCaptionError } from './caption-steps';
 import type { CaptionStepsDeps } from './caption-steps';
 import { samplePhotoSvg } from './sample-photo';
 
@@ -99,7 +100,7 @@ export class CaptionService {
     let costUsd: number | null = hasPrice(config.pricing) ? 0 : null;
     for (const target of targets) {
       const options = this.steps.optionsFor(target, request.options);
-      const size = sentSize(target.width, target.height, config.imageLongEdge);
+      const size = sentSize(target.width, target.height, imageLimitsFor(config));
       const expected = expectedTokens(imageTokens, size, options.detail);
       inputTokens += expected.inputTokens;
       outputTokens += expected.outputTokens;
@@ -207,7 +208,6 @@ export class CaptionService {
     if (!this.deps.db.open) return;
     const config = this.configOrNull(provider);
     if (!config) return;
-    const size = { longEdge: config.imageLongEdge, maxBytes: config.imageMaxBytes };
     const free = prepareAheadAtOnce - this.preparing.size;
     if (free <= 0) return;
     const upcoming = this.deps.jobs
@@ -216,7 +216,7 @@ export class CaptionService {
     for (const target of upcoming.slice(0, free)) {
       this.preparing.add(target.fingerprint);
       this.deps.derivatives
-        .captionImage(target.path, target.fingerprint, size)
+        .captionImage(target.path, target.fingerprint, captionImageSize(config, target))
         // A picture that cannot be made now fails its own job later, with the reason.
         .catch(() => undefined)
         .finally(() => {
@@ -256,7 +256,8 @@ export class CaptionService {
 
   private expectedCostPerPhoto(config: ProviderConfig): number {
     const { imageTokens } = this.deps.providers.configFor(config.name);
-    const expected = expectedTokens(imageTokens, sentSize(3, 2, config.imageLongEdge), 'medium');
+    // A camera frame of unknown size: 3:2 at the largest size the provider is sent.
+    const expected = expectedTokens(imageTokens, sentSize(null, null, imageLimitsFor(config)), 'medium');
     return captionCost(config.pricing, expected.inputTokens, expected.outputTokens) ?? 0;
   }
 

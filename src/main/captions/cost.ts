@@ -1,5 +1,12 @@
 import type { DetailLevel, Pricing } from '../../shared/captioning';
-import type { ImageTokenRule } from '../providers/presets';
+import type { ImageLimits, ImageTokenRule } from '../providers/presets';
+
+/**
+ * Anthropic's published limits: the server scales an image down, keeping its shape, until its
+ * long edge is at most 1568 px and it costs at most about 1,600 tokens of width·height/750.
+ */
+const anthropicServerLongEdge = 1568;
+const anthropicMaxImageTokens = 1600;
 
 /** Tokens an image costs as input, by the provider's published formula; null when it has none. */
 export function imageTokens(rule: ImageTokenRule, width: number, height: number): number | null {
@@ -15,8 +22,10 @@ export function imageTokens(rule: ImageTokenRule, width: number, height: number)
       const tiles = Math.ceil((width * scale) / 512) * Math.ceil((height * scale) / 512);
       return 85 + 170 * tiles;
     }
-    case 'anthropic':
-      return Math.round((width * height) / 750);
+    case 'anthropic': {
+      const scale = Math.min(1, anthropicServerLongEdge / Math.max(width, height));
+      return Math.round(Math.min((width * scale * height * scale) / 750, anthropicMaxImageTokens));
+    }
     case 'none':
       return null;
   }
@@ -49,15 +58,31 @@ export function captionCost(pricing: Pricing, inputTokens: number | null, output
   return cost;
 }
 
-/** The size a photo is sent at: its own, fitted within the provider's long edge. */
-export function sentSize(width: number | null, height: number | null, longEdge: number): { width: number; height: number } {
+/**
+ * The long edge to make a photo's caption-ready copy at: the provider's, or less where the
+ * service limits the pixel count, so a copy of this photo's shape stays within it. An unknown
+ * size gets the edge that keeps even a square within the limit.
+ */
+export function sentLongEdge(width: number | null, height: number | null, limits: ImageLimits): number {
+  const { longEdge, maxPixels } = limits;
+  if (maxPixels === null) return longEdge;
+  if (!width || !height) return Math.min(longEdge, Math.floor(Math.sqrt(maxPixels)));
+  const long = Math.max(width, height);
+  const short = Math.min(width, height);
+  let edge = Math.min(longEdge, Math.floor(Math.sqrt((maxPixels * long) / short)));
+  // The short side is rounded when the copy is made: count it rounded up.
+  while (edge * Math.ceil((short * edge) / long) > maxPixels) edge -= 1;
+  // A photo within both limits is sent at its own size, as it would be at the provider's edge.
+  return edge >= long ? longEdge : edge;
+}
+
+/** The size a photo is sent at: its own, fitted within the provider's limits. */
+export function sentSize(width: number | null, height: number | null, limits: ImageLimits): { width: number; height: number } {
+  const edge = sentLongEdge(width, height, limits);
   // Unknown sizes are taken as a 3:2 camera frame.
-  const w = width ?? 3;
-  const h = height ?? 2;
-  const scale = Math.min(1, longEdge / Math.max(w, h));
-  return width && height
-    ? { width: Math.round(w * scale), height: Math.round(h * scale) }
-    : { width: longEdge, height: Math.round((longEdge * 2) / 3) };
+  if (!width || !height) return { width: edge, height: Math.round((edge * 2) / 3) };
+  const scale = Math.min(1, edge / Math.max(width, height));
+  return { width: Math.round(width * scale), height: Math.round(height * scale) };
 }
 
 /** Expected tokens of one caption: the image by formula (OpenAI's tiles when the provider publishes none), prompt and answer. */

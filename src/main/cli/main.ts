@@ -18,6 +18,7 @@ import { resolveDataDir } from '../data-dir';
 import { UserError } from '../errors';
 import { price, UsageError, wholeNumber } from './args';
 import { captionRunReporter, progressBar } from './progress';
+import { providerModelsCommand, providerModelsUsage } from './provider-models.command';
 import { queueCommand, watchCommand } from './queue.commands';
 import { serveCommand, serveUsage } from './serve.command';
 import { albumsCommand, searchCommand, searchOptions, searchUsage } from './search.command';
@@ -40,6 +41,7 @@ ${searchUsage}
                            Presets (openai-compatible): ${presetNames.join(', ')}
   provider list            Show providers, where their keys come from, and totals spent
   provider test NAME       Caption a built-in sample picture once, explaining any error
+${providerModelsUsage}
   provider remove NAME     Forget a provider (its captions stay)
   caption [PATH...] --provider NAME [--detail low|medium|high] [--focus F]
                            [--language L] [--context C] [--template T] [--no-place]
@@ -214,7 +216,7 @@ const commands: Record<string, (context: CommandContext) => Promise<number | voi
   async provider(context) {
     const [subcommand, ...args] = context.args;
     const run = subcommand ? providerCommands[subcommand] : undefined;
-    if (!run) throw new UsageError('provider takes add, list, test or remove');
+    if (!run) throw new UsageError('provider takes add, list, test, models or remove');
     return run({ ...context, args });
   },
 
@@ -336,6 +338,8 @@ const providerCommands: Record<string, (context: CommandContext) => Promise<numb
     }
     return result.ok ? 0 : 1;
   },
+
+  models: providerModelsCommand,
 
   async remove({ args, openCore, io }) {
     if (args.length !== 1) throw new UsageError('provider remove takes exactly one NAME');

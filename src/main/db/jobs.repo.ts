@@ -21,6 +21,14 @@ export interface DueLane {
   viaBatch: boolean;
 }
 
+/** The photo of a job that falls due next: enough to make its caption-ready copy ahead of time. */
+export interface DuePhoto {
+  path: string;
+  fingerprint: string;
+  width: number | null;
+  height: number | null;
+}
+
 export interface EnqueueOptions {
   runId: number | null;
   at: string;
@@ -146,15 +154,15 @@ export class JobsRepository {
   }
 
   /** The photos of the next `limit` jobs a direct lane would claim, in the order it would claim them. */
-  nextDue(kind: JobKind, provider: string, limit: number, now: string): { path: string; fingerprint: string }[] {
+  nextDue(kind: JobKind, provider: string, limit: number, now: string): DuePhoto[] {
     return this
       .sql(
-        `SELECT p.path, p.fingerprint FROM jobs j JOIN photos p ON p.id = j.photo_id
+        `SELECT p.path, p.fingerprint, p.width, p.height FROM jobs j JOIN photos p ON p.id = j.photo_id
          WHERE j.kind = ? AND j.provider IS ? AND j.via_batch = 0 AND j.${waiting}
            AND (j.next_run_at IS NULL OR j.next_run_at <= ?) AND NOT ${pausedSql('p.path')}
          ORDER BY j.priority DESC, j.id LIMIT ?`,
       )
-      .all(kind, provider, now, limit) as { path: string; fingerprint: string }[];
+      .all(kind, provider, now, limit) as DuePhoto[];
   }
 
   /**

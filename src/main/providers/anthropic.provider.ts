@@ -3,6 +3,10 @@ import { parseStructuredAnswer } from '../captions/structured-answer';
 import { httpError, ProviderError, providerDetail, retryAfterFrom } from './errors';
 import { asRecord, isSuccess } from './http';
 import type { HttpResponse } from './http';
+import { anthropicModels, AvailableModels } from './model-list';
+import type { ModelList } from './model-list';
+import { typeDefaults } from './presets';
+import { StructuredOutputs } from './structured-output';
 import type { CaptionProvider, CaptionRequest, ProviderAnswer, ProviderDeps, RateLimitInfo } from './provider';
 
 interface AnthropicMessage {
@@ -13,28 +17,66 @@ interface AnthropicMessage {
   error?: { type?: unknown; message?: unknown };
 }
 
-/** Anthropic's Messages API: the photo as a base64 image block, the answer as JSON in text blocks. */
+/** The Messages API version every request names. */
+const anthropicVersion = '2023-06-01';
+
+/**
+ * Room for the answer: current models think before they answer (adaptive thinking is on by
+ * default), and that spends output tokens too. Only what is written is paid for.
+ */
+const maxOutputTokens = 4096;
+
+/**
+ * Anthropic's Messages API: the photo as a base64 image block, the answer as JSON following the
+ * caption schema (`output_config.format`), or in plain text from a model that does not take it.
+ */
 export class AnthropicProvider implements CaptionProvider {
   readonly type = 'anthropic';
   readonly label = 'Anthropic';
   readonly model: string;
-  private readonly endpoint: string;
+  private readonly baseUrl: string;
   private readonly secrets: readonly (string | null)[];
+  private readonly headers: Record<string, string>;
+  private readonly structuredOutputs = new StructuredOutputs();
+  /** The account's models, for an error about one it does not have. */
+  private readonly availableModels: AvailableModels;
 
   constructor(
     private readonly config: ProviderConfig,
-    private readonly apiKey: string | null,
+    apiKey: string | null,
     private readonly deps: ProviderDeps,
   ) {
-    this.model = config.model ?? 'claude-sonnet-4-5';
-    this.endpoint = `${config.baseUrl.replace(/\/+$/, '')}/v1/messages`;
+    this.model = config.model ?? typeDefaults.anthropic.model!;
+    this.baseUrl = config.baseUrl.replace(/\/+$/, '');
     this.secrets = [apiKey];
+    this.headers = { ...(apiKey ? { 'x-api-key': apiKey } : {}), 'anthropic-version': anthropicVersion };
+    this.availableModels = new AvailableModels((signal) => this.listModels(signal), config.name);
   }
 
   async caption(request: CaptionRequest): Promise<ProviderAnswer> {
+    try {
+      return await this.structuredOutputs.send((structured) => this.send(request, structured));
+    } catch (error) {
+      throw await this.availableModels.explain(error);
+    }
+  }
+
+  /** `GET /v1/models`, every page, marked with what each model's capabilities say of images. */
+  listModels(signal?: AbortSignal): Promise<ModelList> {
+    const source = {
+      label: this.label,
+      http: this.deps.http,
+      headers: this.headers,
+      secrets: this.secrets,
+      timeoutMs: this.config.timeoutMs,
+    };
+    return anthropicModels(source, this.baseUrl, signal);
+  }
+
+  private async send(request: CaptionRequest, structured: boolean): Promise<ProviderAnswer> {
     const body = {
       model: this.model,
-      max_tokens: 1024,
+      max_tokens: maxOutputTokens,
       system: request.prompt.system,
       messages: [
         {
@@ -48,14 +90,12 @@ export class AnthropicProvider implements CaptionProvider {
           ],
         },
       ],
+      // The same schema the OpenAI-compatible path asks for; Anthropic takes it as is.
+      ...(structured && { output_config: { format: { type: 'json_schema', schema: request.prompt.schema } } }),
     };
-    const response = await this.deps.http.request(this.label, this.endpoint, {
+    const response = await this.deps.http.request(this.label, `${this.baseUrl}/v1/messages`, {
       method: 'POST',
-      headers: {
-        ...(this.apiKey ? { 'x-api-key': this.apiKey } : {}),
-        'anthropic-version': '2023-06-01',
-        'content-type': 'application/json',
-      },
+      headers: { ...this.headers, 'content-type': 'application/json' },
       body: JSON.stringify(body),
       timeoutMs: this.config.timeoutMs,
       signal: request.signal,

@@ -36,7 +36,8 @@ export class ApiVerveProvider implements CaptionProvider {
     form.append('image', new Blob([request.image.data], { type: 'image/jpeg' }), 'photo.jpg');
     const response = await this.deps.http.request(this.label, this.endpoint, {
       method: 'POST',
-      headers: this.apiKey ? { 'X-API-Key': this.apiKey } : {},
+      // Only a JSON answer can be read, so that is what is asked for.
+      headers: { accept: 'application/json', ...(this.apiKey ? { 'X-API-Key': this.apiKey } : {}) },
       body: form,
       timeoutMs: this.config.timeoutMs,
       signal: request.signal,

@@ -32,6 +32,8 @@ export interface ProviderErrorDetails {
   detail?: string;
   /** False only when the request certainly never left (connection refused, host not found). */
   mayHaveReachedServer?: boolean;
+  /** A sentence of ours after the provider's words: what else Captionist found out. */
+  note?: string;
 }
 
 /** A failed provider call with a message a photographer understands. Never carries a secret. */
@@ -46,15 +48,21 @@ export class ProviderError extends Error {
   constructor(
     readonly kind: ProviderErrorKind,
     readonly provider: string,
-    summary: string,
-    details: ProviderErrorDetails = {},
+    private readonly summary: string,
+    private readonly details: ProviderErrorDetails = {},
   ) {
-    super(details.detail ? `${summary} (${details.detail})` : summary);
+    const withDetail = details.detail ? `${summary} (${details.detail})` : summary;
+    super(details.note ? `${withDetail}${/[.!?]$/.test(withDetail) ? '' : '.'} ${details.note}` : withDetail);
     this.retryable = retryableKinds.has(kind);
     this.status = details.status;
     this.retryAfterMs = details.retryAfterMs;
     this.detail = details.detail;
     this.mayHaveReachedServer = details.mayHaveReachedServer ?? true;
+  }
+
+  /** The same failure with a sentence of ours added to its message. */
+  withNote(note: string): ProviderError {
+    return new ProviderError(this.kind, this.provider, this.summary, { ...this.details, note });
   }
 }
 

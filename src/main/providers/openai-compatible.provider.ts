@@ -9,6 +9,9 @@ import type { HttpClient } from './http';
 import { batchBaseUrlFor, OpenAiBatchApi } from './openai-batch';
 import { presetFor } from './presets';
 import type { CaptionProvider, CaptionRequest, ProviderAnswer, ProviderDeps } from './provider';
+import { StructuredOutputs } from './structured-output';
+import { AvailableModels, openAiCompatibleModels, withOllamaCapabilities } from './model-list';
+import type { ModelList, ModelSource } from './model-list';
 
 /**
  * Any server speaking OpenAI's chat/completions with images: Inference.net, OpenAI, Gemini,
@@ -23,7 +26,10 @@ export class OpenAiCompatibleProvider implements CaptionProvider {
   readonly batch: OpenAiBatchApi | null;
   private readonly client: OpenAI;
   private readonly secrets: readonly (string | null)[];
-  private structuredOutputs: 'untried' | 'supported' | 'unsupported' = 'untried';
+  private readonly structuredOutputs = new StructuredOutputs();
+  private readonly modelSource: ModelSource;
+  /** The server's models, for an error about one it does not have. */
+  private readonly availableModels: AvailableModels;
   private answeredOnce = false;
 
   constructor(
@@ -37,38 +43,39 @@ export class OpenAiCompatibleProvider implements CaptionProvider {
     if (!model) throw new ProviderError('bad-request', this.label, `${this.label} needs a model name: set one with --model`);
     this.model = model;
     this.secrets = [apiKey];
+    // Local servers ignore the key, but the SDK insists on one, and some servers on a non-empty bearer.
+    const bearer = apiKey || 'not-needed';
     this.client = new OpenAI({
-      // Local servers ignore the key but the SDK insists on one.
-      apiKey: apiKey || 'not-needed',
+      apiKey: bearer,
       baseURL: config.baseUrl,
       maxRetries: 0,
       timeout: config.timeoutMs,
       fetch: errorBodiesAsOpenAi(deps.http.fetch) as unknown as typeof globalThis.fetch,
     });
+    this.modelSource = {
+      label: this.label,
+      http: deps.http,
+      headers: { authorization: `Bearer ${bearer}` },
+      secrets: this.secrets,
+      timeoutMs: config.timeoutMs,
+    };
+    this.availableModels = new AvailableModels((signal) => this.listModels(signal), config.name);
     const batchBaseUrl = batchBaseUrlFor(config);
     this.batch = batchBaseUrl ? new OpenAiBatchApi(this.label, batchBaseUrl, apiKey, deps.http, config.timeoutMs) : null;
   }
 
   async caption(request: CaptionRequest): Promise<ProviderAnswer> {
-    const body = chatCompletionBody(this.model, request, false);
-    if (this.structuredOutputs === 'unsupported') return this.complete(body, request);
     try {
-      const answer = await this.complete(chatCompletionBody(this.model, request, true), request);
-      this.structuredOutputs = 'supported';
-      return answer;
+      return await this.structuredOutputs.send((structured) => this.complete(chatCompletionBody(this.model, request, structured), request));
     } catch (error) {
-      // Servers that do not know Structured Outputs say so in a 400 or 422 naming the parameter;
-      // any other 400 (an image too large, say) is not worth a second request.
-      const rejectedFormat =
-        this.structuredOutputs === 'untried' &&
-        error instanceof ProviderError &&
-        (error.kind === 'bad-request' || error.kind === 'unprocessable') &&
-        /response_format|json_schema|json schema|structured|schema|grammar|format/i.test(error.detail ?? '');
-      if (!rejectedFormat) throw error;
-      const answer = await this.complete(body, request);
-      this.structuredOutputs = 'unsupported';
-      return answer;
+      throw await this.availableModels.explain(error);
     }
+  }
+
+  /** `GET {base}/models`; for Ollama, marked with the capabilities its own API reports. */
+  async listModels(signal?: AbortSignal): Promise<ModelList> {
+    const list = await openAiCompatibleModels(this.modelSource, this.config.baseUrl, signal);
+    return this.config.preset === 'ollama' ? withOllamaCapabilities(this.modelSource, this.config.baseUrl, list, signal) : list;
   }
 
   private async complete(body: ChatCompletionCreateParamsNonStreaming, request: CaptionRequest): Promise<ProviderAnswer> {
@@ -92,7 +99,7 @@ export class OpenAiCompatibleProvider implements CaptionProvider {
    * Outputs, unless this server already showed it rejects them).
    */
   batchRequestBody(request: Pick<CaptionRequest, 'image' | 'prompt'>): ChatCompletionCreateParamsNonStreaming {
-    return chatCompletionBody(this.model, request, this.structuredOutputs !== 'unsupported');
+    return chatCompletionBody(this.model, request, this.structuredOutputs.wanted);
   }
 
   /**

@@ -3,6 +3,13 @@ import type { ProviderConfig, ProviderSettings, ProviderType } from '../../share
 /** How a provider counts the tokens an image costs (see captions/cost.ts). */
 export type ImageTokenRule = 'inference-net' | 'openai-tiles' | 'anthropic' | 'none';
 
+/** How large a caption-ready copy may be: its long edge, and for some services its pixel count. */
+export interface ImageLimits {
+  longEdge: number;
+  /** Null when the service sets no limit of its own on the pixel count. */
+  maxPixels: number | null;
+}
+
 export interface Preset {
   /** The service's name in messages. */
   label: string;
@@ -15,6 +22,8 @@ export interface Preset {
   concurrency: number;
   imageLongEdge: number;
   imageMaxBytes: number;
+  /** The most pixels worth sending, when the service says so (Anthropic: about 1.15 megapixels). */
+  imageMaxPixels?: number;
   timeoutMs: number;
   firstTimeoutMs?: number;
   imageTokens: ImageTokenRule;
@@ -46,7 +55,7 @@ export const openAiCompatiblePresets: Record<string, Preset> = {
     type: 'openai-compatible',
     baseUrl: 'https://api.openai.com/v1',
     batchBaseUrl: 'https://api.openai.com/v1',
-    model: 'gpt-4o-mini',
+    model: 'gpt-6-luna',
     apiKeyEnv: 'OPENAI_API_KEY',
     concurrency: 8,
     imageLongEdge: 1536,
@@ -58,7 +67,7 @@ export const openAiCompatiblePresets: Record<string, Preset> = {
     label: 'Gemini',
     type: 'openai-compatible',
     baseUrl: 'https://generativelanguage.googleapis.com/v1beta/openai',
-    model: 'gemini-2.5-flash',
+    model: 'gemini-3.8-flash',
     apiKeyEnv: 'GEMINI_API_KEY',
     concurrency: 4,
     imageLongEdge: 1536,
@@ -70,7 +79,7 @@ export const openAiCompatiblePresets: Record<string, Preset> = {
     label: 'OpenRouter',
     type: 'openai-compatible',
     baseUrl: 'https://openrouter.ai/api/v1',
-    model: 'openai/gpt-4o-mini',
+    model: 'openai/gpt-6-luna',
     apiKeyEnv: 'OPENROUTER_API_KEY',
     concurrency: 4,
     imageLongEdge: 1536,
@@ -82,7 +91,7 @@ export const openAiCompatiblePresets: Record<string, Preset> = {
     label: 'Ollama',
     type: 'openai-compatible',
     baseUrl: 'http://localhost:11434/v1',
-    model: 'llava',
+    model: 'gemma4',
     concurrency: 1,
     imageLongEdge: 1024,
     imageMaxBytes: 2_000_000,
@@ -92,7 +101,7 @@ export const openAiCompatiblePresets: Record<string, Preset> = {
     label: 'LM Studio',
     type: 'openai-compatible',
     baseUrl: 'http://localhost:1234/v1',
-    model: 'qwen2.5-vl-7b-instruct',
+    model: 'qwen/qwen3-vl-8b',
     concurrency: 1,
     imageLongEdge: 1024,
     imageMaxBytes: 2_000_000,
@@ -113,7 +122,7 @@ export const openAiCompatiblePresets: Record<string, Preset> = {
     label: 'vLLM',
     type: 'openai-compatible',
     baseUrl: 'http://localhost:8000/v1',
-    model: 'Qwen/Qwen2.5-VL-7B-Instruct',
+    model: 'Qwen/Qwen3-VL-8B-Instruct',
     concurrency: 4,
     imageLongEdge: 1024,
     imageMaxBytes: 2_000_000,
@@ -164,11 +173,13 @@ export const typeDefaults: Record<ProviderType, Preset> = {
     label: 'Anthropic',
     type: 'anthropic',
     baseUrl: 'https://api.anthropic.com',
-    model: 'claude-sonnet-4-5',
+    model: 'claude-haiku-5-5',
     apiKeyEnv: 'ANTHROPIC_API_KEY',
     concurrency: 4,
-    // The server shrinks anything above 1568 px, so sending more only costs upload time.
+    // Anthropic shrinks anything above 1568 px or about 1,600 tokens (1.2 megapixels) and
+    // recommends at most 1.15 megapixels: more only costs upload time and latency.
     imageLongEdge: 1568,
+    imageMaxPixels: 1_150_000,
     imageMaxBytes: 3_500_000,
     imageTokens: 'anthropic',
   },
@@ -212,5 +223,14 @@ export function providerConfigFrom(input: ProviderSettings): ProviderConfig {
 
 /** The token rule for a configured provider: its preset's, or its type's. */
 export function imageTokenRuleFor(type: ProviderType, preset: string | undefined): ImageTokenRule {
-  return (preset ? presetFor(preset) : undefined)?.imageTokens ?? typeDefaults[type].imageTokens;
+  return presetOrTypeDefaults(type, preset).imageTokens;
+}
+
+/** How large a configured provider's pictures may be: its own long edge, and its service's pixel limit. */
+export function imageLimitsFor(config: Pick<ProviderConfig, 'type' | 'preset' | 'imageLongEdge'>): ImageLimits {
+  return { longEdge: config.imageLongEdge, maxPixels: presetOrTypeDefaults(config.type, config.preset).imageMaxPixels ?? null };
+}
+
+function presetOrTypeDefaults(type: ProviderType, preset: string | undefined): Preset {
+  return (preset ? presetFor(preset) : undefined) ?? typeDefaults[type];
 }

@@ -1,5 +1,5 @@
 import { ProviderConfigSchema } from '../../shared/captioning';
-import type { ProviderConfig, ProviderSettings } from '../../shared/captioning';
+import type { ProviderConfig, ProviderModelList, ProviderSettings } from '../../shared/captioning';
 import type { ProvidersRepository } from '../db/providers.repo';
 import { UserError } from '../errors';
 import type { SecretStore } from '../secrets';
@@ -68,6 +68,16 @@ export class ProviderRegistry {
     } catch {
       return false;
     }
+  }
+
+  /** The models the provider's server offers; a UserError for a service that has no choice of them. */
+  async listModels(name: string, signal?: AbortSignal): Promise<ProviderModelList> {
+    const { config, provider } = this.open(name);
+    if (!provider.listModels) {
+      throw new UserError(`${provider.label} captions with a model of its own; there is no list of models to choose from.`);
+    }
+    const { models, truncated } = await provider.listModels(signal);
+    return { provider: config.name, model: provider.model, models, truncated };
   }
 
   /** The provider's client, ready to call; a UserError when its key is missing. */

@@ -1,5 +1,6 @@
 import type { CaptionFields, CaptionOptions, ProviderType } from '../../shared/captioning';
 import type { HttpClient } from './http';
+import type { ModelList } from './model-list';
 
 /** The caption-ready JPEG: upright, within the provider's limits, no metadata at all. */
 export interface CaptionImage {
@@ -68,6 +69,8 @@ export interface CaptionProvider {
   /** The model asked for, when the provider has a choice. */
   readonly model: string | null;
   caption(request: CaptionRequest): Promise<ProviderAnswer>;
+  /** The models the server offers, where the provider has a choice of them (OpenAI-compatible servers, Anthropic). */
+  listModels?(signal?: AbortSignal): Promise<ModelList>;
 }
 
 /** What every provider implementation is built from, besides its config and key. */

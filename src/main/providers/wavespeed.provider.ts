@@ -73,8 +73,10 @@ export class WaveSpeedProvider implements CaptionProvider {
       signal: request.signal,
       secrets: this.secrets,
     });
-    const link = this.dataFrom(response).download_url;
-    if (typeof link !== 'string' || !isHttpUrl(link)) {
+    // The upload endpoint answers `download_url`; its newer version answers `url`.
+    const uploaded = this.dataFrom(response);
+    const link = [uploaded.download_url, uploaded.url].find((value) => typeof value === 'string' && isHttpUrl(value));
+    if (typeof link !== 'string') {
       throw new ProviderError('invalid-response', this.label, `${this.label} did not return a link for the uploaded photo`);
     }
     return link;

@@ -1,11 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { captionSchema } from '../../../src/main/captions/prompt';
 import { AnthropicProvider } from '../../../src/main/providers/anthropic.provider';
 import type { ProviderError } from '../../../src/main/providers/errors';
 import type { CaptionRequest } from '../../../src/main/providers/provider';
 import type { ProviderConfig } from '../../../src/shared/captioning';
 import { closedPortUrl, jsonBody } from '../../helpers/loopback';
 import { providerFailure, testJpeg, testProviderConfig, testProviderDeps } from '../../helpers/providers';
-import { defaultAnswer, servedModel, startAnthropicServer } from '../../provider-servers/anthropic.server';
+import { anthropicModel, defaultAnswer, servedModel, startAnthropicServer } from '../../provider-servers/anthropic.server';
 import type { AnthropicScenario } from '../../provider-servers/anthropic.server';
 
 const apiKey = 'sk-ant-api03-test-8d1f5c0a9e';
@@ -19,7 +20,7 @@ function config(baseUrl: string, overrides: Partial<ProviderConfig> = {}): Provi
   return testProviderConfig('anthropic', baseUrl, { name: 'claude', ...overrides });
 }
 
-const prompt = { system: 'Answer with JSON only.', user: 'Caption this photo.', version: 'test', schema: {} };
+const prompt = { system: 'Answer with JSON only.', user: 'Caption this photo.', version: 'test', schema: captionSchema };
 
 function captionRequest(): CaptionRequest {
   return {
@@ -36,10 +37,10 @@ async function failure(scenario: AnthropicScenario, key = apiKey): Promise<Provi
 }
 
 describe('Anthropic provider', () => {
-  it('sends the prompt and the exact JPEG as a base64 image block, and returns the parsed fields and usage', async () => {
+  it('sends the prompt, the exact JPEG as a base64 image block and the caption schema, and returns the parsed fields and usage', async () => {
     const server = await startAnthropicServer({ apiKey });
     const provider = new AnthropicProvider(config(server.url), apiKey, testProviderDeps());
-    expect(provider.model).toBe('claude-sonnet-4-5');
+    expect(provider.model).toBe('claude-haiku-5-5');
 
     const answer = await provider.caption(captionRequest());
 
@@ -56,7 +57,9 @@ describe('Anthropic provider', () => {
     expect(sent.headers['content-type']).toBe('application/json');
     expect(sent.headers.authorization).toBeUndefined();
     const body = jsonBody(sent);
-    expect(body).toMatchObject({ model: 'claude-sonnet-4-5', max_tokens: 1024, system: prompt.system });
+    expect(body).toMatchObject({ model: 'claude-haiku-5-5', max_tokens: 4096, system: prompt.system });
+    // Structured outputs, as the SDK's MessageCreateParams spell them: the same schema the OpenAI path sends.
+    expect(body.output_config).toEqual({ format: { type: 'json_schema', schema: captionSchema } });
     expect(body.messages).toEqual([
       {
         role: 'user',
@@ -84,6 +87,86 @@ describe('Anthropic provider', () => {
     await provider.caption(captionRequest());
     expect(provider.model).toBe('claude-haiku-4-5');
     expect(jsonBody(server.requests[0]!).model).toBe('claude-haiku-4-5');
+  });
+
+  it('falls back to plain text, for good, when the model rejects output_config', async () => {
+    const server = await startAnthropicServer({ apiKey, scenario: 'rejects-output-config' });
+    const provider = new AnthropicProvider(config(server.url), apiKey, testProviderDeps());
+
+    const first = await provider.caption(captionRequest());
+
+    // One rejected structured request, then the same request without output_config.
+    expect(server.requests).toHaveLength(2);
+    const [structured, plain] = server.requests.map(jsonBody);
+    expect(structured!.output_config).toBeDefined();
+    const { output_config: _format, ...rest } = structured!;
+    expect(plain).toEqual(rest);
+    expect(first.fields).toEqual(defaultAnswer);
+
+    await provider.caption(captionRequest());
+
+    expect(server.requests).toHaveLength(3);
+    expect(jsonBody(server.requests[2]!).output_config).toBeUndefined();
+  });
+
+  it('does not resend a request whose 400 is about the image rather than the output format', async () => {
+    const server = await startAnthropicServer({ apiKey });
+    const provider = new AnthropicProvider(config(server.url), apiKey, testProviderDeps());
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+
+    const error = await providerFailure(provider.caption({ ...captionRequest(), image: { data: png, width: 1, height: 1 } }), apiKey);
+
+    expect(error).toMatchObject({ kind: 'bad-request', retryable: false, detail: 'Could not process image' });
+    expect(server.requests).toHaveLength(1);
+    // The model still gets the schema next time: nothing showed it does not take it.
+    await provider.caption(captionRequest());
+    expect(jsonBody(server.requests[1]!).output_config).toBeDefined();
+  });
+
+  it('lists the models of the account page by page, with what each says of image input', async () => {
+    const older = Array.from({ length: 130 }, (_, index) => anthropicModel(`claude-legacy-${index}`, index % 2 === 0));
+    const models = [anthropicModel('claude-haiku-5-5'), anthropicModel('claude-text-only', false), anthropicModel('claude-quiet', null), ...older];
+    const server = await startAnthropicServer({ apiKey, models });
+
+    const list = await new AnthropicProvider(config(server.url), apiKey, testProviderDeps()).listModels();
+
+    expect(list.truncated).toBe(false);
+    expect(list.models).toHaveLength(133);
+    expect(list.models.slice(0, 3)).toEqual([
+      { id: 'claude-haiku-5-5', name: 'Claude haiku 5 5', vision: true },
+      { id: 'claude-text-only', name: 'Claude text only', vision: false },
+      { id: 'claude-quiet', name: 'Claude quiet', vision: null },
+    ]);
+    expect(list.models.at(-1)!.id).toBe('claude-legacy-129');
+    // Two pages of 100, the second after the last id of the first, each with the key and version headers.
+    const pages = server.requests.map((request) => new URL(request.path, server.url));
+    expect(pages.map((page) => page.pathname)).toEqual(['/v1/models', '/v1/models']);
+    expect(pages.map((page) => page.searchParams.get('limit'))).toEqual(['100', '100']);
+    expect(pages.map((page) => page.searchParams.get('after_id'))).toEqual([null, 'claude-legacy-96']);
+    expect(server.requests[1]!.headers['anthropic-version']).toBe('2023-06-01');
+  });
+
+  it('names models the account has, once looked up, when the configured one is unknown', async () => {
+    const models = [anthropicModel('claude-text-only', false), anthropicModel('claude-quiet', null), anthropicModel('claude-haiku-5-5')];
+    const server = await startAnthropicServer({ apiKey, models });
+    const provider = new AnthropicProvider(config(server.url, { model: 'claude-sonnet-4-5' }), apiKey, testProviderDeps());
+
+    const error = await providerFailure(provider.caption(captionRequest()), apiKey);
+
+    expect(error).toMatchObject({ kind: 'not-found', retryable: false, status: 404, detail: 'model: claude-sonnet-4-5' });
+    // Models that take images first, none that do not.
+    expect(error.message).toBe(
+      'Anthropic does not know this model or endpoint: check the model name and base URL (model: claude-sonnet-4-5). ' +
+        'Models it offers: claude-haiku-5-5, claude-quiet ("captionist provider models claude" lists them)',
+    );
+    const again = await providerFailure(provider.caption(captionRequest()), apiKey);
+    expect(again.message).toBe(error.message);
+    // Two captions, one listing.
+    expect(server.requests.map((request) => `${request.method} ${new URL(request.path, server.url).pathname}`)).toEqual([
+      'POST /v1/messages',
+      'GET /v1/models',
+      'POST /v1/messages',
+    ]);
   });
 
   it('finds the JSON inside a ```json fence with a sentence before it', async () => {

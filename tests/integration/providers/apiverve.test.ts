@@ -53,6 +53,7 @@ describe('APIVerve provider', () => {
     expect(sent.path).toBe('/v1/imagecaption');
     expect(sent.headers['x-api-key']).toBe(apiKey);
     expect(sent.headers.authorization).toBeUndefined();
+    expect(sent.headers.accept).toBe('application/json');
     const image = await multipartImage(sent);
     expect(image?.name).toBe('photo.jpg');
     expect(image?.type).toBe('image/jpeg');

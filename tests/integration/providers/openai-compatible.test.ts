@@ -132,7 +132,7 @@ describe('OpenAI-compatible provider: requests and answers', () => {
   });
 
   it('talks to a local Ollama-style server without a key, asking for the preset model', async () => {
-    const server = await startOpenAiServer({ apiKey: null, models: ['llava'] });
+    const server = await startOpenAiServer({ apiKey: null, models: ['gemma4'] });
     const captioner = ollama(server.url);
     expect(captioner.label).toBe('Ollama');
 
@@ -142,7 +142,7 @@ describe('OpenAI-compatible provider: requests and answers', () => {
     const sent = server.requests[0]!;
     // Local servers ignore the key, but an empty bearer token is refused by some and by the SDK.
     expect(sent.headers.authorization).toMatch(/^Bearer \S+$/);
-    expect(jsonBody(sent).model).toBe('llava');
+    expect(jsonBody(sent).model).toBe('gemma4');
   });
 
   it('falls back to plain text, for good, when the server rejects response_format', async () => {
@@ -167,6 +167,35 @@ describe('OpenAI-compatible provider: requests and answers', () => {
     expect(server.requests).toHaveLength(3);
     expect(sentFormat(server.requests[2]!)).toBeUndefined();
     expect(second.fields).toEqual(defaultAnswer);
+  });
+
+  it("falls back to plain text when OpenAI says in its own words that the model has no Structured Outputs", async () => {
+    const server = await startOpenAiServer({ apiKey, scenario: 'rejects-json-schema' });
+    const captioner = provider(server.url);
+
+    const answer = await captioner.caption(captionRequest());
+
+    expect(server.requests.map(sentFormat)).toEqual([expect.objectContaining({ type: 'json_schema' }), undefined]);
+    expect(answer.fields).toEqual(defaultAnswer);
+    await captioner.caption(captionRequest());
+    expect(sentFormat(server.requests[2]!)).toBeUndefined();
+  });
+
+  it("does not resend without Structured Outputs when OpenAI cannot read the image, although its words name formats", async () => {
+    const error = await failure('unsupported-image');
+    expect(error).toMatchObject({ kind: 'bad-request', retryable: false, status: 400 });
+    expect(error.detail).toMatch(/^You uploaded an unsupported image\. Please make sure your image has of one the following formats/);
+  });
+
+  it('keeps asking for Structured Outputs after an image error, which said nothing about them', async () => {
+    const server = await startOpenAiServer({ apiKey, scenario: 'unsupported-image' });
+    const captioner = provider(server.url);
+    await expect(captioner.caption(captionRequest())).rejects.toMatchObject({ kind: 'bad-request' });
+
+    server.scenario = 'structured';
+    await captioner.caption(captionRequest());
+
+    expect(server.requests.map(sentFormat)).toEqual([expect.objectContaining({ type: 'json_schema' }), expect.objectContaining({ type: 'json_schema' })]);
   });
 
   it('keeps asking for Structured Outputs after a server error that said nothing about them', async () => {
@@ -265,13 +294,19 @@ describe('OpenAI-compatible provider: failures', () => {
     expect(error.detail).toMatch(/server busy/);
   });
 
-  it('reports an unknown model as not found, for good, after one request', async () => {
-    const server = await startOpenAiServer({ apiKey, models: ['some/other-model'] });
+  it('reports an unknown model as not found, for good, after one request, naming the models the server lists', async () => {
+    const server = await startOpenAiServer({ apiKey, models: ['some/other-model', 'meta-llama/llama-3.2-11b-instruct/fp-16'] });
     const error = (await provider(server.url).caption(captionRequest()).catch((e: unknown) => e)) as ProviderError;
     expect(error).toMatchObject({ kind: 'not-found', retryable: false, status: 404 });
     expect(error.message).toMatch(/^Inference\.net does not know this model or endpoint/);
+    expect(error.message).toMatch(
+      /\. Models it offers: some\/other-model, meta-llama\/llama-3\.2-11b-instruct\/fp-16 \("captionist provider models inference" lists them\)$/,
+    );
     expect(error.detail).toContain(inferenceModel);
-    expect(server.requests).toHaveLength(1);
+    expectNoKey(error, apiKey);
+    expect(server.completions).toHaveLength(0);
+    expect(server.requests.map((request) => `${request.method} ${request.path}`)).toEqual(['POST /v1/chat/completions', 'GET /v1/models']);
+    expect(server.requests[1]!.headers.authorization).toBe(`Bearer ${apiKey}`);
   });
 
   it('retries a 200 whose JSON body is cut short', async () => {
@@ -389,5 +424,139 @@ describe('OpenAI-compatible provider with servers that break the protocol', () =
     const error = (await caption(server.url)) as ProviderError;
     expect(error).toMatchObject({ kind: 'bad-request', retryable: false });
     expect(server.requests).toHaveLength(1);
+  });
+});
+
+describe('OpenAI-compatible provider: the models a server offers', () => {
+  const requested = (server: { requests: RecordedRequest[] }) => server.requests.map((request) => `${request.method} ${request.path}`);
+
+  it("lists GET /models in OpenAI's shape, saying nothing of images where the server says nothing", async () => {
+    const server = await startOpenAiServer({ apiKey, models: ['qwen/qwen3-vl-8b', 'text-embedding-nomic'] });
+
+    const list = await provider(server.url).listModels();
+
+    expect(list).toEqual({
+      models: [
+        { id: 'qwen/qwen3-vl-8b', name: null, vision: null },
+        { id: 'text-embedding-nomic', name: null, vision: null },
+      ],
+      truncated: false,
+    });
+    expect(requested(server)).toEqual(['GET /v1/models']);
+    expect(server.requests[0]!.headers.authorization).toBe(`Bearer ${apiKey}`);
+  });
+
+  it("marks OpenRouter's models by the input modalities it reports", async () => {
+    const server = await startOpenAiServer({
+      apiKey,
+      models: ['openai/gpt-6-luna', 'deepseek/deepseek-v3'],
+      inputModalities: { 'openai/gpt-6-luna': ['text', 'image', 'file'], 'deepseek/deepseek-v3': ['text'] },
+    });
+
+    const list = await provider(server.url, apiKey, {}, 'openrouter').listModels();
+
+    expect(list.models).toEqual([
+      { id: 'openai/gpt-6-luna', name: 'Model openai/gpt-6-luna', vision: true },
+      { id: 'deepseek/deepseek-v3', name: 'Model deepseek/deepseek-v3', vision: false },
+    ]);
+  });
+
+  it("marks Ollama's models by the capabilities /api/tags reports, asking nothing more", async () => {
+    const server = await startOpenAiServer({
+      apiKey: null,
+      models: ['gemma4:latest', 'llama3.2:latest'],
+      ollama: { inTags: true, capabilities: { 'gemma4:latest': ['completion', 'vision'], 'llama3.2:latest': ['completion', 'tools'] } },
+    });
+
+    const list = await ollama(server.url).listModels();
+
+    expect(list.models).toEqual([
+      { id: 'gemma4:latest', name: null, vision: true },
+      { id: 'llama3.2:latest', name: null, vision: false },
+    ]);
+    expect(requested(server)).toEqual(['GET /v1/models', 'GET /api/tags']);
+  });
+
+  it("asks an older Ollama's /api/show for each model when /api/tags carries no capabilities", async () => {
+    const server = await startOpenAiServer({
+      apiKey: null,
+      models: ['gemma4:latest', 'qwen3-vl:8b', 'nomic-embed-text:latest'],
+      ollama: {
+        inTags: false,
+        capabilities: { 'gemma4:latest': ['completion', 'vision'], 'qwen3-vl:8b': ['completion', 'vision', 'tools'], 'nomic-embed-text:latest': ['embedding'] },
+      },
+    });
+
+    const list = await ollama(server.url).listModels();
+
+    expect(list.models.map((model) => [model.id, model.vision])).toEqual([
+      ['gemma4:latest', true],
+      ['qwen3-vl:8b', true],
+      ['nomic-embed-text:latest', false],
+    ]);
+    expect(requested(server)).toEqual(['GET /v1/models', 'GET /api/tags', 'POST /api/show', 'POST /api/show', 'POST /api/show']);
+    expect(server.requests.slice(2).map((request) => jsonBody(request).model)).toEqual(['gemma4:latest', 'qwen3-vl:8b', 'nomic-embed-text:latest']);
+  });
+
+  it('still lists the models, capabilities unknown, when Ollama\'s own API does not answer', async () => {
+    const server = await startOpenAiServer({ apiKey: null, models: ['gemma4:latest'] });
+    const list = await ollama(server.url).listModels();
+    expect(list.models).toEqual([{ id: 'gemma4:latest', name: null, vision: null }]);
+    expect(requested(server)).toEqual(['GET /v1/models', 'GET /api/tags']);
+  });
+
+  it('names the vision models Ollama has, once, when the preset model is not pulled', async () => {
+    const server = await startOpenAiServer({
+      apiKey: null,
+      models: ['llama3.2:latest', 'qwen3-vl:8b', 'llava:13b'],
+      ollama: { inTags: true, capabilities: { 'llama3.2:latest': ['completion'], 'qwen3-vl:8b': ['completion', 'vision'], 'llava:13b': ['completion', 'vision'] } },
+    });
+    const captioner = ollama(server.url);
+
+    const error = (await captioner.caption(captionRequest()).catch((e: unknown) => e)) as ProviderError;
+
+    expect(error).toMatchObject({ kind: 'not-found', retryable: false, detail: 'model "gemma4" not found, try pulling it first' });
+    expect(error.message).toMatch(/\. Models it offers: qwen3-vl:8b, llava:13b \("captionist provider models ollama" lists them\)$/);
+    await expect(captioner.caption(captionRequest())).rejects.toMatchObject({ message: error.message });
+    expect(requested(server)).toEqual(['POST /v1/chat/completions', 'GET /v1/models', 'GET /api/tags', 'POST /v1/chat/completions']);
+  });
+
+  it("names OpenRouter's vision models when it says in a 400 that the model ID is not valid", async () => {
+    const server = await loopbackServer((request, response) =>
+      request.method === 'GET'
+        ? sendJson(response, 200, {
+            data: [
+              { id: 'deepseek/deepseek-v3', architecture: { input_modalities: ['text'] } },
+              { id: 'openai/gpt-6-luna', architecture: { input_modalities: ['text', 'image'] } },
+            ],
+          })
+        : sendJson(response, 400, { error: { code: 400, message: 'openai/gpt-4o-minni is not a valid model ID' } }),
+    );
+    const captioner = provider(server.url, apiKey, { model: 'openai/gpt-4o-minni' }, 'openrouter');
+    const error = (await captioner.caption(captionRequest()).catch((e: unknown) => e)) as ProviderError;
+    expect(error).toMatchObject({ kind: 'bad-request', retryable: false });
+    expect(error.message).toBe(
+      'OpenRouter rejected the request (HTTP 400) (openai/gpt-4o-minni is not a valid model ID). ' +
+        'Models it offers: openai/gpt-6-luna ("captionist provider models openrouter" lists them)',
+    );
+  });
+
+  it('keeps the error as it was when the list of models cannot be had', async () => {
+    const server = await loopbackServer((request, response) =>
+      request.method === 'GET'
+        ? sendJson(response, 500, { error: { message: 'internal error' } })
+        : sendJson(response, 404, { error: { message: 'The model `x` does not exist', type: 'invalid_request_error', code: 'model_not_found' } }),
+    );
+    const error = (await provider(server.url).caption(captionRequest()).catch((e: unknown) => e)) as ProviderError;
+    expect(error.message).toBe('Inference.net does not know this model or endpoint: check the model name and base URL (The model `x` does not exist)');
+    expect(requested(server)).toEqual(['POST /v1/chat/completions', 'GET /v1/models']);
+  });
+
+  it('fails a listing the server answers with an error, naming the service, without the key', async () => {
+    const server = await startOpenAiServer({ apiKey });
+    const error = (await provider(server.url, 'sk-wrong-5e1d9c0b').listModels().catch((e: unknown) => e)) as ProviderError;
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error).toMatchObject({ kind: 'auth', status: 401 });
+    expectNoKey(error, 'sk-wrong-5e1d9c0b');
   });
 });

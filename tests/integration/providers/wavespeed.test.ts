@@ -87,6 +87,16 @@ describe('WaveSpeed provider', () => {
     });
   });
 
+  it("takes the uploaded photo's link from the newer upload answer, data.url, as from data.download_url", async () => {
+    const server = await serve({ uploadLinkField: 'url' });
+
+    const answer = await waveSpeed(server.url).caption(captionRequest());
+
+    expect(answer.text).toBe('A red tram crosses a stone bridge at dusk.');
+    expect(server.counts).toMatchObject({ uploads: 1, submits: 1 });
+    expect(jsonBody(server.requests[1]!).image).toBe(`${server.url}/media/1-photo.jpg`);
+  });
+
   it('takes the caption from the submit answer in sync mode, without polling', async () => {
     const server = await serve();
     const answer = await waveSpeed(server.url, { syncMode: true }).caption(captionRequest({ detail: 'low' }));
