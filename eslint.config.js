@@ -10,7 +10,7 @@ const electronOnlyInShell = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'build/**', 'test-artifacts/**'] },
+  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'build/**', 'test-artifacts/**', 'tests/fixtures/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
