@@ -18,7 +18,7 @@ import { resolveDataDir } from '../data-dir';
 import { UserError } from '../errors';
 import { price, UsageError, wholeNumber } from './args';
 import { captionRunReporter, progressBar } from './progress';
-import { queueCommand, watchCommand } from './queue.commands';
+import { describeRemovedProvider, queueCommand, watchCommand } from './queue.commands';
 import { serveCommand, serveUsage } from './serve.command';
 import { albumsCommand, searchCommand, searchOptions, searchUsage } from './search.command';
 import { stopOnSignals } from './signals';
@@ -221,6 +221,8 @@ const commands: Record<string, (context: CommandContext) => Promise<number | voi
   async caption({ args, flags, json, openCore, io }) {
     if (!flags.provider) throw new UsageError('caption needs --provider NAME (see "captionist provider list")');
     const core = openCore();
+    // Other providers' jobs are not this run's to spend on, nor to be stopped by.
+    core.queue.workOnly(flags.provider);
     const request = {
       provider: flags.provider,
       paths: args,
@@ -337,10 +339,10 @@ const providerCommands: Record<string, (context: CommandContext) => Promise<numb
     return result.ok ? 0 : 1;
   },
 
-  async remove({ args, openCore, io }) {
+  async remove({ args, json, openCore, io }) {
     if (args.length !== 1) throw new UsageError('provider remove takes exactly one NAME');
-    await openCore().invoke('providers:remove', { name: args[0]! });
-    io.stdout.write(`Removed provider "${args[0]}". Its captions stay in the library.\n`);
+    const jobs = await openCore().invoke('providers:remove', { name: args[0]! });
+    io.stdout.write(json ? `${JSON.stringify(jobs)}\n` : describeRemovedProvider(args[0]!, jobs));
   },
 };
 

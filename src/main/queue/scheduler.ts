@@ -51,8 +51,14 @@ export interface SchedulerDeps {
 /** Failures only the user can fix: going on would repeat them for every photo (and may cost money). */
 const laneStoppingKinds = new Set(['auth', 'credits', 'forbidden', 'not-found']);
 
-/** How often the scheduler looks for work it was not told about. */
+/** How often the scheduler looks for work it was not told about, and for jobs no longer its own. */
 const heartbeatMs = 5000;
+
+/**
+ * A job in flight this many times when its process died or hung is given up: it is likely what
+ * crashes or hangs the worker (a file that crashes the decoder, an answer that hangs the process).
+ */
+export const maxCrashes = 3;
 
 /** Successes in a row after which a throttled lane may run one more job at once. */
 const successesPerStep = 10;
@@ -94,12 +100,13 @@ class Lane {
 }
 
 /**
- * The job is no longer ours: our lease ran out (the process was suspended, say) and another
- * process took it over. Its result is dropped, so the photo is not captioned twice.
+ * The job is no longer ours: it was cancelled while it ran, or our lease ran out (the process was
+ * suspended, say) and another process took it over. Its result is dropped, so the photo is not
+ * captioned twice, or at all once cancelled.
  */
 class LeaseLost extends Error {
   constructor(jobId: number) {
-    super(`job ${jobId} was taken over by another process after our lease ran out; our result is dropped`);
+    super(`job ${jobId} was cancelled, or taken over by another process after our lease ran out; our result is dropped`);
   }
 }
 
@@ -121,6 +128,8 @@ export class QueueScheduler {
   private leaseTimer: NodeJS.Timeout | null = null;
   private running = false;
   private readonly settled = new Set<Promise<void>>();
+  /** Set by workOnly: this process runs that provider's lane alone. */
+  private onlyProvider: string | null = null;
 
   constructor(private readonly deps: SchedulerDeps) {
     const handlers = new Map<JobKind, JobHandler>();
@@ -137,20 +146,48 @@ export class QueueScheduler {
     return this.running;
   }
 
+  /**
+   * Makes this process run only the provider's lane (a `caption` run): a job of another provider
+   * that hangs or crashes its worker cannot stop this run, nor does this run spend on others.
+   * Call it before `start`.
+   */
+  workOnly(provider: string): void {
+    this.onlyProvider = provider.toLowerCase();
+  }
+
   /** Takes back the jobs of processes that died, then starts working. */
   start(): void {
     if (this.running) return;
     this.running = true;
-    const recovered = this.deps.jobs.recoverAbandoned(this.timestamp(), this.deps.isOwnerDead);
-    if (recovered) this.deps.logger.info(`queue: resumed ${recovered} job(s) left running by a process that ended`);
+    this.recoverAbandoned();
+    // Renewed often enough to notice soon a job cancelled by another process.
     this.leaseTimer = setInterval(() => {
-      const running = [...this.lanes.values()].flatMap((lane) => [...lane.inFlight.keys()]);
-      this.deps.jobs.renewLeases(this.deps.owner, running, this.leaseUntil());
+      this.renewLeases();
       // Another process on this library may have died meanwhile.
-      if (this.deps.jobs.recoverAbandoned(this.timestamp(), this.deps.isOwnerDead)) this.wake();
-    }, this.deps.leaseMs / 3);
+      if (this.recoverAbandoned()) this.wake();
+    }, Math.min(this.deps.leaseMs / 3, heartbeatMs));
     this.leaseTimer.unref();
     this.wake();
+  }
+
+  /**
+   * Extends the lease of the jobs in flight, and stops those that are no longer ours (cancelled,
+   * or taken over after our lease ran out): their results are dropped. Called after a cancel too.
+   */
+  renewLeases(): void {
+    if (!this.running) return;
+    const inFlight = new Map([...this.lanes.values()].flatMap((lane) => [...lane.inFlight]));
+    for (const id of this.deps.jobs.renewLeases(this.deps.owner, [...inFlight.keys()], this.leaseUntil())) {
+      inFlight.get(id)!.abort(new LeaseLost(id));
+    }
+  }
+
+  /** Takes back the jobs of processes that died or hung; true when any came back to the queue. */
+  private recoverAbandoned(): boolean {
+    const { requeued, failed } = this.deps.jobs.recoverAbandoned(this.timestamp(), this.deps.isOwnerDead, maxCrashes);
+    if (requeued) this.deps.logger.info(`queue: resumed ${requeued} job(s) left running by a process that ended or hung`);
+    if (failed) this.deps.logger.warn(`queue: gave up ${failed} job(s) that stopped their worker ${maxCrashes} times`);
+    return requeued > 0;
   }
 
   /**
@@ -206,7 +243,8 @@ export class QueueScheduler {
   private pump(): void {
     if (!this.running) return;
     for (const due of this.deps.jobs.dueLanes()) {
-      if (!this.lanes.has(laneKey(due)) && !due.viaBatch) this.lanes.set(laneKey(due), this.newLane(due));
+      if (this.lanes.has(laneKey(due)) || due.viaBatch) continue;
+      if (this.onlyProvider === null || due.provider?.toLowerCase() === this.onlyProvider) this.lanes.set(laneKey(due), this.newLane(due));
     }
     for (const lane of this.lanes.values()) this.refill(lane);
     if (!this.lanes.size) this.scheduleWake(this.deps.now().getTime() + heartbeatMs);
@@ -275,6 +313,7 @@ export class QueueScheduler {
     const context: JobContext = {
       signal: controller.signal,
       complete: () => {
+        if (controller.signal.reason instanceof LeaseLost) throw controller.signal.reason;
         // A job removed with its photo (its folder left the library) has nothing left to record.
         if (!this.deps.jobs.complete(job.id, this.deps.owner, this.timestamp()) && this.deps.jobs.exists(job.id)) {
           throw new LeaseLost(job.id);
@@ -284,13 +323,15 @@ export class QueueScheduler {
     };
     const settled = lane.handler
       .run(job, context)
+      .then((outcome) => {
+        if (!completed) context.complete();
+        return outcome;
+      })
       .then(
-        (outcome) => {
-          if (!completed) context.complete();
-          this.succeeded(lane, outcome);
-        },
+        (outcome) => this.succeeded(lane, outcome),
         (error: unknown) => {
-          if (controller.signal.aborted) this.deps.jobs.release(job.id, this.deps.owner, this.timestamp());
+          if (controller.signal.reason instanceof LeaseLost) this.deps.logger.info(`queue: ${controller.signal.reason.message}`);
+          else if (controller.signal.aborted) this.deps.jobs.release(job.id, this.deps.owner, this.timestamp());
           // Its photo left the library while it ran: nothing failed that anyone still cares about.
           else if (!this.deps.jobs.exists(job.id)) this.deps.logger.info(`queue: job ${job.id} ended: its photo left the library`);
           else this.failed(lane, job, error);
