@@ -267,4 +267,51 @@ describe('the queue scheduler', () => {
     expect(ran).toEqual(['svc', 'svc']);
     expect(jobs.counts()).toMatchObject({ done: 2, queued: 2 });
   });
+
+  it('tries again, without failing it or spending an attempt, a job that met a library busy past the timeout', async () => {
+    const { jobs, db } = queueOf(1);
+    db.pragma('busy_timeout = 50');
+    db.exec('CREATE TABLE results (job_id INTEGER)');
+    const otherProcess = openDatabase(db.name);
+    onTestFinished(() => {
+      otherProcess.close();
+    });
+    const tries: number[] = [];
+    const scheduler = schedulerFor(jobs, async (job, context) => {
+      tries.push(Date.now());
+      // The first time, another process holds the write lock longer than the timeout.
+      if (tries.length === 1) otherProcess.prepare('BEGIN IMMEDIATE').run();
+      try {
+        db.transaction(() => {
+          db.prepare('INSERT INTO results (job_id) VALUES (?)').run(job.id);
+          context.complete();
+        })();
+      } finally {
+        if (otherProcess.inTransaction) otherProcess.prepare('COMMIT').run();
+      }
+      return {};
+    });
+    scheduler.start();
+    await until(() => jobs.counts().done === 1);
+    expect(tries).toHaveLength(2);
+    expect(tries[1]! - tries[0]!).toBeGreaterThanOrEqual(900);
+    expect(jobs.list([], [], 1)[0]).toMatchObject({ state: 'done', attempts: 1 });
+    expect(db.prepare('SELECT job_id FROM results').pluck().all()).toEqual([1]);
+  });
+
+  it('rides out a library busy past the timeout while it looks for work, and goes on at its next look', async () => {
+    const { jobs, db } = queueOf(2);
+    db.pragma('busy_timeout = 50');
+    const otherProcess = openDatabase(db.name);
+    onTestFinished(() => {
+      otherProcess.close();
+    });
+    otherProcess.prepare('BEGIN IMMEDIATE').run();
+    const scheduler = schedulerFor(jobs, async () => ({}));
+    scheduler.start();
+    await delay(300);
+    expect(scheduler.laneStatuses()[0]?.inFlight ?? 0).toBe(0);
+    otherProcess.prepare('COMMIT').run();
+    await until(() => jobs.counts().done === 2);
+  });
 });

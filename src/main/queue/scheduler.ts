@@ -1,5 +1,6 @@
 import type { JobKind, LaneState, LaneStatus } from '../../shared/queue';
 import { JobKindSchema } from '../../shared/queue';
+import { isDatabaseBusy } from '../db/database';
 import type { ClaimedJob, DueLane, JobsRepository } from '../db/jobs.repo';
 import type { Logger } from '../logger';
 import { ProviderError } from '../providers/errors';
@@ -59,6 +60,9 @@ const heartbeatMs = 5000;
  * crashes or hangs the worker (a file that crashes the decoder, an answer that hangs the process).
  */
 export const maxCrashes = 3;
+
+/** How long a job that met a busy library waits before it is tried again. */
+const busyRetryMs = 1000;
 
 /** Successes in a row after which a throttled lane may run one more job at once. */
 const successesPerStep = 10;
@@ -159,13 +163,17 @@ export class QueueScheduler {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.recoverAbandoned();
+    this.safely('taking back abandoned jobs', () => this.recoverAbandoned());
     // Renewed often enough to notice soon a job cancelled by another process.
-    this.leaseTimer = setInterval(() => {
-      this.renewLeases();
-      // Another process on this library may have died meanwhile.
-      if (this.recoverAbandoned()) this.wake();
-    }, Math.min(this.deps.leaseMs / 3, heartbeatMs));
+    this.leaseTimer = setInterval(
+      () =>
+        this.safely('renewing leases', () => {
+          this.renewLeases();
+          // Another process on this library may have died meanwhile.
+          if (this.recoverAbandoned()) this.wake();
+        }),
+      Math.min(this.deps.leaseMs / 3, heartbeatMs),
+    );
     this.leaseTimer.unref();
     this.wake();
   }
@@ -242,10 +250,12 @@ export class QueueScheduler {
   /** Finds the lanes with work and fills each. */
   private pump(): void {
     if (!this.running) return;
-    for (const due of this.deps.jobs.dueLanes()) {
-      if (this.lanes.has(laneKey(due)) || due.viaBatch) continue;
-      if (this.onlyProvider === null || due.provider?.toLowerCase() === this.onlyProvider) this.lanes.set(laneKey(due), this.newLane(due));
-    }
+    this.safely('looking for work', () => {
+      for (const due of this.deps.jobs.dueLanes()) {
+        if (this.lanes.has(laneKey(due)) || due.viaBatch) continue;
+        if (this.onlyProvider === null || due.provider?.toLowerCase() === this.onlyProvider) this.lanes.set(laneKey(due), this.newLane(due));
+      }
+    });
     for (const lane of this.lanes.values()) this.refill(lane);
     if (!this.lanes.size) this.scheduleWake(this.deps.now().getTime() + heartbeatMs);
   }
@@ -253,11 +263,29 @@ export class QueueScheduler {
   /** Fills one lane (after one of its jobs settled, say) and sets the timer for its next look. */
   private refill(lane: Lane): void {
     if (!this.running) return;
-    const now = this.deps.now().getTime();
-    // Look again at least every few seconds: another process may queue, pause or resume jobs.
-    const wakeAt = Math.min(this.fill(lane, now) ?? Infinity, now + heartbeatMs);
-    this.deps.onChange();
-    this.scheduleWake(wakeAt);
+    this.safely('starting jobs', () => {
+      const now = this.deps.now().getTime();
+      // Look again at least every few seconds: another process may queue, pause or resume jobs.
+      const wakeAt = Math.min(this.fill(lane, now) ?? Infinity, now + heartbeatMs);
+      this.deps.onChange();
+      this.scheduleWake(wakeAt);
+    });
+  }
+
+  /**
+   * Runs one of the scheduler's own steps, which run from timers: a library busy past the timeout
+   * (or any surprise) is logged and the step tried again at the next heartbeat, instead of ending
+   * the process with an uncaught error.
+   */
+  private safely(step: string, run: () => void): void {
+    try {
+      run();
+    } catch (error) {
+      const message = `queue: ${step}: ${error instanceof Error ? error.message : String(error)}`;
+      if (isDatabaseBusy(error)) this.deps.logger.warn(message);
+      else this.deps.logger.error(message);
+      this.scheduleWake(this.deps.now().getTime() + heartbeatMs);
+    }
   }
 
   /** Sets the one timer to `at`, unless it already fires sooner. Never spins: 50 ms at least. */
@@ -369,6 +397,12 @@ export class QueueScheduler {
     const at = this.timestamp();
     if (error instanceof LeaseLost) {
       logger.warn(`queue: ${error.message}`);
+      return;
+    }
+    if (isDatabaseBusy(error)) {
+      // Another process held the library past the busy timeout: not the photo's fault, nor the service's.
+      logger.warn(`queue: job ${job.id} met a busy library; trying it again shortly`);
+      jobs.release(job.id, owner, at, new Date(this.deps.now().getTime() + busyRetryMs).toISOString());
       return;
     }
     if (!(error instanceof ProviderError)) {
