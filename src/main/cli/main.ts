@@ -40,7 +40,8 @@ ${searchUsage}
                            Presets (openai-compatible): ${presetNames.join(', ')}
   provider list            Show providers, where their keys come from, and totals spent
   provider test NAME       Caption a built-in sample picture once, explaining any error
-  provider remove NAME     Forget a provider (its captions stay)
+  provider remove NAME     Forget a provider (its captions stay; its queued and running jobs
+                           are cancelled)
   caption [PATH...] --provider NAME [--detail low|medium|high] [--focus F]
                            [--language L] [--context C] [--template T] [--no-place]
                            [--no-folder-name] [--force] [--estimate] [--batch]
@@ -54,7 +55,7 @@ ${searchUsage}
   queue [PATH...]          List the jobs in the queue (of the PATHs), with counts, rate and ETA
   queue pause|resume|retry|cancel [PATH...]
                            Pause or resume the queue (for the PATHs, or everything), queue failed
-                           jobs again, or cancel jobs that have not started
+                           jobs again, or cancel jobs, running ones included
   folder-options PATH [--detail L] [--focus F] [--language L] [--context C] [--clear]
                            Set the caption options every run on a library folder starts from
 ${writeUsage}

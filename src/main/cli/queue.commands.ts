@@ -1,4 +1,5 @@
 import type { CaptionOptionOverrides } from '../../shared/captioning';
+import { describeCancelled } from '../../shared/queue';
 import type { CancelledJobs, QueueJob, QueueStatus } from '../../shared/queue';
 import { UsageError, wholeNumber } from './args';
 import type { CommandContext } from './main';
@@ -46,11 +47,6 @@ export async function queueCommand({ args, flags, json, openCore, io }: CommandC
     }
   }
   io.stdout.write(json ? `${JSON.stringify(output)}\n` : `${line}\n`);
-}
-
-/** "Cancelled 12 queued and 2 running jobs." */
-export function describeCancelled({ queued, running }: CancelledJobs): string {
-  return `Cancelled ${queued} queued and ${running} running job${queued + running === 1 ? '' : 's'}.`;
 }
 
 /**
