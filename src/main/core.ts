@@ -213,7 +213,7 @@ export function createCore(options: CoreOptions) {
     logger,
     now,
     retryPolicy,
-    // Renewed every 20 s; a crashed process's jobs are taken back at once when its pid is gone.
+    // Renewed every 5 s; a crashed process's jobs are taken back at once when its pid is gone.
     leaseMs: 60_000,
   });
   let closed = false;
