@@ -213,7 +213,7 @@ export function createCore(options: CoreOptions) {
     logger,
     now,
     retryPolicy,
-    // Renewed every 20 s; a crashed process's jobs are taken back at once when its pid is gone.
+    // Renewed every 5 s; a crashed process's jobs are taken back at once when its pid is gone.
     leaseMs: 60_000,
   });
   let closed = false;
@@ -420,7 +420,7 @@ export function createCore(options: CoreOptions) {
     },
     'providers:remove': async ({ name }) => {
       providers.remove(name);
-      return null;
+      return queue.cancelProvider(name);
     },
     'providers:setApiKey': async ({ name, apiKey }) => {
       if (!secrets.save) {
@@ -460,7 +460,10 @@ export function createCore(options: CoreOptions) {
       return queue.status();
     },
     'queue:retry': async ({ paths }) => ({ count: queue.retryFailed(paths) }),
-    'queue:cancel': async ({ paths }) => ({ count: queue.cancel(paths) }),
+    'queue:cancel': async ({ paths }) => {
+      const cancelled = queue.cancel(paths);
+      return { ...cancelled, count: cancelled.queued + cancelled.running };
+    },
     'queue:prioritize': async ({ photoIds }) => ({ count: queue.prioritize(photoIds) }),
     'metadata:write': async (request) => writeMetadata(request),
     'metadata:queueWrite': async (request) => {

@@ -26,7 +26,7 @@ import {
 } from './domain';
 import { CaptionEditSchema, PhotoDetailSchema } from './review';
 import { AppSettingsPatchSchema, AppSettingsSchema } from './settings';
-import { JobStateSchema, QueueJobSchema, QueueScopeSchema, QueueStatusSchema } from './queue';
+import { CancelledJobsSchema, JobStateSchema, QueueJobSchema, QueueScopeSchema, QueueStatusSchema } from './queue';
 import {
   ExportRequestSchema,
   ExportResultSchema,
@@ -144,7 +144,8 @@ export const calls = {
   },
   'providers:remove': {
     input: z.object({ name: z.string().min(1) }),
-    output: z.null(),
+    // Its jobs, cancelled; those inside its submitted Batch API batches are left there.
+    output: CancelledJobsSchema.extend({ inBatches: z.number().int() }),
   },
   'providers:setApiKey': {
     input: z.object({ name: z.string().min(1), apiKey: z.string().trim().min(1).max(1000) }),
@@ -215,7 +216,8 @@ export const calls = {
   },
   'queue:cancel': {
     input: QueueScopeSchema,
-    output: z.object({ count: z.number().int() }),
+    // `count` is the two together.
+    output: CancelledJobsSchema.extend({ count: z.number().int() }),
   },
   'queue:prioritize': {
     input: z.object({ photoIds: z.array(z.number().int()).max(10_000) }),

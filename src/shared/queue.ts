@@ -75,3 +75,12 @@ export type QueueStatus = z.infer<typeof QueueStatusSchema>;
 
 /** Where a queue command applies: files or folders, or everything when empty. */
 export const QueueScopeSchema = z.object({ paths: z.array(z.string().min(1)).default([]) });
+
+/** What a cancel did: jobs taken out of the queue before they started, and jobs stopped while running. */
+export const CancelledJobsSchema = z.object({ queued: z.number().int(), running: z.number().int() });
+export type CancelledJobs = z.infer<typeof CancelledJobsSchema>;
+
+/** "Cancelled 12 queued and 2 running jobs.", as the command line and the app both say it. */
+export function describeCancelled({ queued, running }: CancelledJobs): string {
+  return `Cancelled ${queued.toLocaleString('en-US')} queued and ${running.toLocaleString('en-US')} running job${queued + running === 1 ? '' : 's'}.`;
+}

@@ -11,6 +11,8 @@ export interface VisionServerOptions {
   port?: number;
   /** May answer a completion request first, by its index among them: an error, say. */
   before?: (index: number) => { status: number; body: unknown; headers?: Record<string, string> } | null;
+  /** Requests it takes and never answers (a photo that hangs the caller), by image and model. */
+  holdForever?: (imageHash: string, model: string) => boolean;
 }
 
 export interface VisionServer extends LoopbackServer {
@@ -50,6 +52,7 @@ export async function visionServer(options: VisionServerOptions): Promise<Vision
     const body = jsonBody(request);
     const hash = imageHash(body);
     counts.requested.push(hash);
+    if (options.holdForever?.(hash, String(body.model))) return;
     const early = options.before?.(index++);
     if (early) return sendJson(response, early.status, early.body, early.headers);
     counts.inFlight++;

@@ -1,26 +1,15 @@
-import { execFile, spawn } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import Sqlite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { bin, captionist as runCaptionist, readLibrary, startCaptionist } from '../helpers/cli';
 import { tempDir, writeJpeg } from '../helpers/files';
 import { visionServer } from '../helpers/vision-server';
 import type { VisionServerOptions } from '../helpers/vision-server';
 
-const bin = resolve(import.meta.dirname, '../../bin/captionist.js');
 const apiKey = 'sk-cli-queue-7a1b2c';
 
-/** Runs the command without blocking this process, whose loopback servers must keep answering. */
-function captionist(args: string[], home: string) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
-    execFile(
-      process.execPath,
-      [bin, ...args],
-      { env: { ...process.env, CAPTIONIST_HOME: home, CLI_QUEUE_KEY: apiKey }, timeout: 60_000 },
-      (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const captionist = (args: string[], home: string) => runCaptionist(args, home, { CLI_QUEUE_KEY: apiKey });
 
 async function until(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -32,25 +21,17 @@ async function until(condition: () => boolean, what: string, timeoutMs = 30_000)
 
 /** Photo path → its caption count, read straight from the library database. */
 function captionsPerPhoto(home: string): Map<string, number> {
-  const db = new Sqlite(join(home, 'library.db'), { readonly: true });
-  try {
-    const rows = db
+  const rows = readLibrary(home, (db) =>
+    db
       .prepare('SELECT p.path, count(c.id) AS captions FROM photos p LEFT JOIN captions c ON c.photo_id = p.id GROUP BY p.id')
-      .all() as { path: string; captions: number }[];
-    return new Map(rows.map((row) => [row.path, row.captions]));
-  } finally {
-    db.close();
-  }
+      .all() as { path: string; captions: number }[],
+  );
+  return new Map(rows.map((row) => [row.path, row.captions]));
 }
 
 /** The stored captions' text, read straight from the library database. */
 function storedCaptions(home: string): string[] {
-  const db = new Sqlite(join(home, 'library.db'), { readonly: true });
-  try {
-    return db.prepare('SELECT caption FROM captions').pluck().all() as string[];
-  } finally {
-    db.close();
-  }
+  return readLibrary(home, (db) => db.prepare('SELECT caption FROM captions').pluck().all() as string[]);
 }
 
 async function setUp(photoCount: number, serverOptions: Omit<VisionServerOptions, 'apiKey'>) {
@@ -69,7 +50,8 @@ async function setUp(photoCount: number, serverOptions: Omit<VisionServerOptions
   return { home, library, paths, server };
 }
 
-describe('the queue through the captionist command', () => {
+// Each command starts a process of its own (seconds each on a busy machine): a test runs a dozen.
+describe('the queue through the captionist command', { timeout: 180_000 }, () => {
   it('loses nothing when killed mid-run: the next run sends again only the photos that were in flight', async () => {
     const { home, paths, server } = await setUp(8, { latencyMs: 400 });
 
@@ -138,7 +120,7 @@ describe('the queue through the captionist command', () => {
 
     expect((await captionist(['queue', 'retry', library], home)).stdout).toBe('Queued 1 failed job(s) again.\n');
     expect(JSON.parse((await captionist(['status', '--json'], home)).stdout)).toMatchObject({ queued: 1, failed: 0 });
-    expect((await captionist(['queue', 'cancel'], home)).stdout).toBe('Cancelled 1 job(s) that had not started.\n');
+    expect((await captionist(['queue', 'cancel'], home)).stdout).toBe('Cancelled 1 queued and 0 running job.\n');
     expect((await captionist(['queue', 'retry'], home)).stdout).toBe('Queued 0 failed job(s) again.\n');
 
     const wrong = await captionist(['queue', 'shuffle'], home);
@@ -179,5 +161,84 @@ describe('the queue through the captionist command', () => {
     expect(stderr).toMatch(/Indexed: 0 new, 0 changed/);
     expect(stderr).toMatch(/Watching .*; captioning with vision \(2 photos queued now\)/);
     expect(server.received).toBe(3);
+  });
+
+  it('gives up a photo that keeps killing its worker, and never lets it stop another provider\'s run', async () => {
+    // The first photo the "vision" model is sent hangs every process that sends it.
+    let poison: string | undefined;
+    const { home, server } = await setUp(3, { holdForever: (hash, model) => model === 'vision-test' && (poison ??= hash) === hash });
+    const other = await captionist(
+      ['provider', 'add', 'other', '--type', 'openai-compatible', '--base-url', `${server.url}/v1`, '--model', 'other-test',
+        '--api-key-env', 'CLI_QUEUE_KEY'],
+      home,
+    );
+    expect(other.code).toBe(0);
+    const sentPoison = () => server.requested.filter((hash) => hash === poison).length;
+    const poisonJob = () =>
+      readLibrary(home, (db) => db.prepare(`SELECT state, crashes FROM jobs WHERE provider = 'vision' AND state NOT IN ('done')`).all());
+
+    for (let start = 1; start <= 3; start++) {
+      const hung = startCaptionist(['caption', '--provider', 'vision'], home, { CLI_QUEUE_KEY: apiKey });
+      // Each start counts the crash before, then sends the photo again, after the others.
+      await until(() => sentPoison() === start && poisonJob().length === 1, `start ${start} to hang on the photo`);
+      expect(poisonJob()).toEqual([{ state: 'running', crashes: start - 1 }]);
+      if (start === 3) {
+        // Meanwhile another provider's run captions the photo: the hung lane is not its business.
+        const otherRun = await captionist(['caption', '--provider', 'other', '--json'], home);
+        expect(otherRun.code).toBe(0);
+        expect(JSON.parse(otherRun.stdout)).toMatchObject({ total: 1, captioned: 1, failed: [] });
+      }
+      hung.child.kill('SIGKILL');
+      expect(await hung.exited).toMatchObject({ signal: 'SIGKILL' });
+    }
+
+    // The next start finds the photo left running a third time, and gives it up.
+    const after = await captionist(['caption', '--provider', 'vision', '--json'], home);
+    expect(after.code).toBe(0);
+    expect(JSON.parse(after.stdout)).toMatchObject({ total: 0, captioned: 0 });
+    expect(sentPoison()).toBe(3 + 1);
+    const listed = JSON.parse((await captionist(['queue', '--json'], home)).stdout) as {
+      counts: Record<string, number>;
+      jobs: { provider: string; state: string; lastError: string | null }[];
+    };
+    expect(listed.counts).toMatchObject({ running: 0, failed: 1, done: 3 });
+    expect(listed.jobs.filter((job) => job.state === 'failed')).toEqual([
+      expect.objectContaining({
+        provider: 'vision',
+        lastError: 'Stopped the worker 3 times, so it was given up (retry it to try again); last: the process running it ended while it ran.',
+      }),
+    ]);
+    expect([...captionsPerPhoto(home).values()]).toEqual([1, 1, 1]);
+  });
+
+  it('cancels the jobs another process is running: it drops them and keeps none of their captions', async () => {
+    // Slower than the cancel command takes to start, so the photos are still in flight.
+    const { home, server } = await setUp(4, { latencyMs: 8000 });
+    const run = captionist(['caption', '--provider', 'vision', '--json'], home);
+    await until(() => server.inFlight === 2, 'two photos in flight');
+
+    const cancelled = await captionist(['queue', 'cancel'], home);
+    expect(cancelled.stdout).toBe('Cancelled 2 queued and 2 running jobs. Running ones stop within seconds, and their results are not kept.\n');
+    const finished = await run;
+    expect(JSON.parse(finished.stdout)).toMatchObject({ total: 4, captioned: 0, failed: [{}, {}, {}, {}] });
+    await until(() => server.captioned.length === 2 || server.inFlight === 0, 'the server to finish the two requests');
+    expect(storedCaptions(home)).toEqual([]);
+    expect(JSON.parse((await captionist(['queue', '--json'], home)).stdout)).toMatchObject({ counts: { cancelled: 4, running: 0 } });
+  });
+
+  it('removing a provider cancels its jobs and says so', async () => {
+    const { home } = await setUp(2, {});
+    expect((await captionist(['queue', 'pause'], home)).code).toBe(0);
+    const run = captionist(['caption', '--provider', 'vision', '--json'], home);
+    for (let tries = 0; tries < 20; tries++) {
+      if (JSON.parse((await captionist(['status', '--json'], home)).stdout).queued === 2) break;
+    }
+
+    const removed = await captionist(['provider', 'remove', 'vision'], home);
+    expect(removed.stdout).toBe(
+      'Removed provider "vision". Its captions stay in the library.\n' +
+        'Cancelled 2 queued and 0 running jobs. Their photos stay uncaptioned: caption them with another provider.\n',
+    );
+    expect(JSON.parse((await run).stdout)).toMatchObject({ total: 2, captioned: 0, failed: [{ message: 'Cancelled.' }, { message: 'Cancelled.' }] });
   });
 });

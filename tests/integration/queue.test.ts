@@ -10,7 +10,7 @@ import { processIsGone } from '../../src/main/queue/queue.service';
 import { environmentSecrets } from '../../src/main/secrets';
 import { testCore } from '../helpers/core';
 import { tempDir, writeJpeg } from '../helpers/files';
-import { closedPortUrl } from '../helpers/loopback';
+import { closedPortUrl, loopbackServer } from '../helpers/loopback';
 import { visionServer } from '../helpers/vision-server';
 
 const apiKey = 'sk-queue-3c9d2e1f';
@@ -129,7 +129,7 @@ describe('the durable queue', () => {
     await core.invoke('queue:pause', {});
     const again = core.caption({ provider: 'vision', paths: [], options: {}, force: true });
     await until(() => core.queue.status().counts.paused === 4, 'four paused jobs');
-    expect(await core.invoke('queue:cancel', { paths: [city.folder] })).toEqual({ count: 2 });
+    expect(await core.invoke('queue:cancel', { paths: [city.folder] })).toEqual({ count: 2, queued: 2, running: 0 });
     await core.invoke('queue:resume', {});
     const result = await again;
     expect(result.captioned).toBe(2);
@@ -258,5 +258,82 @@ describe('the durable queue', () => {
     await delay(100);
     expect(restarted.queue.status().counts).toMatchObject({ done: 1, running: 1 });
     expect(server.captioned).toHaveLength(1);
+  });
+
+  it('cancels running jobs too: they stop at once, and none of their captions is kept', async () => {
+    const { root } = await photos(4);
+    const server = await visionServer({ apiKey, latencyMs: 1500 });
+    const core = queueCore();
+    await core.index([root]);
+    await addProvider(core, server.url);
+
+    const run = captionAll(core);
+    await until(() => server.inFlight === 2, 'two photos in flight');
+    expect(await core.invoke('queue:cancel', {})).toEqual({ count: 4, queued: 2, running: 2 });
+    const result = await run;
+
+    expect(result.captioned).toBe(0);
+    expect(result.failed.map((failure) => failure.message)).toEqual(['Cancelled.', 'Cancelled.', 'Cancelled.', 'Cancelled.']);
+    expect(core.queue.status().counts).toMatchObject({ cancelled: 4, running: 0, queued: 0 });
+    // Past the time the server would have answered, nothing came of the two it had.
+    await delay(1700);
+    expect(server.received).toBe(2);
+    expect(captionCounts(core)).toEqual([0, 0, 0, 0]);
+  });
+
+  it('removing a provider cancels its queued and running jobs, and another provider takes the photos up', async () => {
+    const { root } = await photos(3);
+    const slow = await visionServer({ apiKey, latencyMs: 1500 });
+    const core = queueCore();
+    await core.index([root]);
+    await addProvider(core, slow.url, { concurrency: 1 });
+    const run = captionAll(core);
+    await until(() => slow.inFlight === 1, 'a photo in flight');
+
+    expect(await core.invoke('providers:remove', { name: 'VISION' })).toEqual({ queued: 2, running: 1, inBatches: 0 });
+    expect(await run).toMatchObject({ captioned: 0, failed: [{}, {}, {}] });
+    expect(core.queue.status().counts).toMatchObject({ cancelled: 3, running: 0, queued: 0 });
+
+    const fast = await visionServer({ apiKey });
+    await core.invoke('providers:save', {
+      name: 'other',
+      type: 'openai-compatible',
+      baseUrl: `${fast.url}/v1`,
+      model: 'vision-test',
+      apiKeyEnv: 'QUEUE_TEST_KEY',
+    });
+    expect(await core.caption({ provider: 'other', paths: [], options: {}, force: false })).toMatchObject({ total: 3, captioned: 3 });
+    expect(captionCounts(core)).toEqual([1, 1, 1]);
+  });
+
+  it('bounds a provider call that never answers by its timeout, while another provider\'s run goes on', async () => {
+    const { root } = await photos(2);
+    // Takes every request and never answers.
+    const silent = await loopbackServer(() => {});
+    const server = await visionServer({ apiKey, latencyMs: 20 });
+    const core = queueCore();
+    await core.index([root]);
+    await addProvider(core, silent.url, { timeoutMs: 1000 });
+    await core.invoke('providers:save', {
+      name: 'other',
+      type: 'openai-compatible',
+      baseUrl: `${server.url}/v1`,
+      model: 'vision-test',
+      apiKeyEnv: 'QUEUE_TEST_KEY',
+    });
+
+    const stuck = core.queueCaptions({ provider: 'vision', paths: [], options: {}, force: false });
+    await until(() => silent.requests.length === 2, 'both photos sent to the silent server');
+    expect(await core.caption({ provider: 'other', paths: [], options: {}, force: false })).toMatchObject({ total: 2, captioned: 2 });
+    expect(core.queue.lane('caption', 'vision')).toMatchObject({ state: 'running', inFlight: 2 });
+
+    // Each of the three attempts ends after a second; then the photo fails with the reason.
+    await until(() => core.runProgress(stuck.runId, 'vision').failed === 2, 'the silent provider\'s jobs to fail', 15_000);
+    const failed = await core.invoke('queue:list', { states: ['failed'] });
+    expect(failed.map((job) => [job.provider, job.attempts, job.lastError])).toEqual([
+      ['vision', 3, expect.stringMatching(/did not answer within 1 s/)],
+      ['vision', 3, expect.stringMatching(/did not answer within 1 s/)],
+    ]);
+    expect(silent.requests).toHaveLength(6);
   });
 });

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { Database } from 'better-sqlite3';
 import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { openDatabase } from '../../src/main/db/database';
@@ -7,7 +8,7 @@ import type { ClaimedJob } from '../../src/main/db/jobs.repo';
 import { ProviderError } from '../../src/main/providers/errors';
 import { defaultRetryPolicy } from '../../src/main/providers/retry';
 import { QueueScheduler } from '../../src/main/queue/scheduler';
-import type { JobHandler, JobOutcome } from '../../src/main/queue/scheduler';
+import type { JobContext, JobHandler, JobOutcome } from '../../src/main/queue/scheduler';
 import { tempDir } from '../helpers/files';
 
 const silent = { info() {}, warn() {}, error() {} };
@@ -33,16 +34,22 @@ function queueOf(count: number) {
   return { jobs, db };
 }
 
+interface SchedulerOptions {
+  concurrency?: number;
+  isOwnerDead?: (owner: string) => boolean;
+  leaseMs?: number;
+}
+
 /** The scheduler over a handler whose `run` the test writes; no network, no files. */
-function schedulerFor(jobs: JobsRepository, run: (job: ClaimedJob) => Promise<JobOutcome>, concurrency = 4) {
+function schedulerFor(
+  jobs: JobsRepository,
+  run: (job: ClaimedJob, context: JobContext) => Promise<JobOutcome>,
+  { concurrency = 4, isOwnerDead = () => false, leaseMs = 60_000 }: SchedulerOptions = {},
+) {
   const handler: JobHandler = {
     kind: 'caption',
     concurrency: () => concurrency,
-    run: async (job, context) => {
-      const outcome = await run(job);
-      context.complete();
-      return outcome;
-    },
+    run,
     reachable: async () => true,
     describeError: (error) => String(error),
   };
@@ -54,14 +61,30 @@ function schedulerFor(jobs: JobsRepository, run: (job: ClaimedJob) => Promise<Jo
     logger: silent,
     now: () => new Date(),
     retryPolicy: { ...defaultRetryPolicy, baseDelayMs: 10, maxDelayMs: 100, random: () => 0.5 },
-    leaseMs: 60_000,
+    leaseMs,
     owner: 'test:1:a',
-    isOwnerDead: () => false,
+    isOwnerDead,
     onChange: () => {},
   });
   onTestFinished(() => scheduler.stop());
   return scheduler;
 }
+
+/** Waits until the job is stopped (the scheduler's abort), then throws as a provider call would. */
+function untilAborted(context: JobContext): Promise<never> {
+  return new Promise((_resolve, reject) => context.signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true }));
+}
+
+/** Marks a job as running under `owner`, as a process that took it and then died or hung leaves it. */
+function leftRunning(db: Database, id: number, owner: string, leaseExpiresAt: string) {
+  db.prepare(`UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = ?, lease_expires_at = ? WHERE id = ?`).run(
+    owner,
+    leaseExpiresAt,
+    id,
+  );
+}
+
+const inAnHour = () => new Date(Date.now() + 3_600_000).toISOString();
 
 async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -90,7 +113,7 @@ describe('the queue scheduler', () => {
         started.push(Date.now());
         return started.length === 1 ? { rateLimit: { limit: 3, remaining: 0, resetMs: 300 } } : {};
       },
-      1,
+      { concurrency: 1 },
     );
     scheduler.start();
     await until(() => scheduler.laneStatuses()[0]?.state === 'rate-limited');
@@ -112,7 +135,7 @@ describe('the queue scheduler', () => {
         throw new ProviderError('rate-limited', 'svc', 'svc asked to slow down', { status: 429, retryAfterMs: 20 });
       }
       return {};
-    }, 8);
+    }, { concurrency: 8 });
     scheduler.start();
     await until(() => jobs.counts().done === 60);
     expect(limits[0]).toBe(2);
@@ -147,5 +170,148 @@ describe('the queue scheduler', () => {
     expect(attempts).toEqual(new Map([[1, 3], [2, defaultRetryPolicy.maxAttempts]]));
     const [failed] = jobs.list([], ['failed'], 10);
     expect(failed).toMatchObject({ id: 2, attempts: 5, lastError: 'svc did not answer within 60 s' });
+  });
+
+  it('counts a crash each time a worker died with a job, runs that job after the others, and gives it up at the third', async () => {
+    const { jobs, db } = queueOf(2);
+    const crashRecord = db.prepare('SELECT state, attempts, crashes, last_error AS lastError FROM jobs WHERE id = 1');
+    for (let start = 1; start <= 3; start++) {
+      // A process took job 1 and died (SIGKILL, a crash in the decoder) while it ran.
+      leftRunning(db, 1, `dead:${start}:x`, inAnHour());
+      const seen: number[] = [];
+      const scheduler = schedulerFor(
+        jobs,
+        // Job 1 hangs until stopped; a clean stop hands it back without counting anything.
+        (job, context) => (seen.push(job.id), job.id === 1 ? untilAborted(context) : Promise.resolve({})),
+        { concurrency: 1, isOwnerDead: (owner) => owner.startsWith('dead:') },
+      );
+      scheduler.start();
+      if (start < 3) {
+        await until(() => scheduler.laneStatuses()[0]?.inFlight === 1 && seen.at(-1) === 1);
+        expect(seen).toEqual(start === 1 ? [2, 1] : [1]);
+        await scheduler.stop();
+        expect(crashRecord.get()).toEqual({
+          state: 'queued',
+          attempts: 0,
+          crashes: start,
+          lastError: `The process running it ended while it ran (${start} of 3 times before it is given up).`,
+        });
+      } else {
+        await delay(100);
+        expect(seen).toEqual([]);
+        expect(crashRecord.get()).toEqual({
+          state: 'failed',
+          attempts: 0,
+          crashes: 3,
+          lastError: 'Stopped the worker 3 times, so it was given up (retry it to try again); last: the process running it ended while it ran.',
+        });
+      }
+    }
+  });
+
+  it('counts a crash for a job whose lease ran out while its process hung, and runs it again', async () => {
+    const { jobs, db } = queueOf(1);
+    leftRunning(db, 1, 'alive:2:b', new Date(Date.now() - 1000).toISOString());
+    const scheduler = schedulerFor(jobs, async () => ({}));
+    scheduler.start();
+    await until(() => jobs.counts().done === 1);
+    expect(db.prepare('SELECT crashes FROM jobs').pluck().get()).toBe(1);
+    expect(jobs.list([], [], 1)[0]!.attempts).toBe(1);
+  });
+
+  it('stops a job cancelled by another process while it runs, and keeps nothing of its result', async () => {
+    const { jobs, db } = queueOf(2);
+    db.exec('CREATE TABLE results (job_id INTEGER)');
+    let abortedAt = 0;
+    const scheduler = schedulerFor(
+      jobs,
+      async (job, context) => {
+        if (job.id !== 1) return {};
+        context.signal.addEventListener('abort', () => (abortedAt = Date.now()));
+        // A call that cannot be stopped answers anyway; it stores its result as caption jobs do.
+        await delay(1000);
+        db.transaction(() => {
+          db.prepare('INSERT INTO results (job_id) VALUES (?)').run(job.id);
+          context.complete();
+        })();
+        return {};
+      },
+      // Leases are checked every 100 ms.
+      { leaseMs: 300 },
+    );
+    scheduler.start();
+    await until(() => jobs.state(1) === 'running' && jobs.state(2) === 'done');
+
+    const otherProcess = openDatabase(db.name);
+    onTestFinished(() => {
+      otherProcess.close();
+    });
+    const cancelledAt = Date.now();
+    expect(new JobsRepository(otherProcess).cancel([], new Date().toISOString())).toEqual({ queued: 0, running: 1 });
+    await until(() => abortedAt > 0);
+    expect(abortedAt - cancelledAt).toBeLessThan(600);
+    await until(() => scheduler.laneStatuses()[0]?.inFlight === 0);
+    expect(db.prepare('SELECT count(*) FROM results').pluck().get()).toBe(0);
+    expect(jobs.state(1)).toBe('cancelled');
+  });
+
+  it('runs only its provider\'s lane when told to, leaving other providers\' jobs queued', async () => {
+    const { jobs } = queueOf(2);
+    jobs.enqueue('caption', 'other', [1, 2], {}, { runId: null, at: new Date().toISOString() });
+    const ran: (string | null)[] = [];
+    const scheduler = schedulerFor(jobs, async (job) => (ran.push(job.provider), {}));
+    scheduler.workOnly('SVC');
+    scheduler.start();
+    await until(() => ran.length === 2);
+    await delay(200);
+    expect(ran).toEqual(['svc', 'svc']);
+    expect(jobs.counts()).toMatchObject({ done: 2, queued: 2 });
+  });
+
+  it('tries again, without failing it or spending an attempt, a job that met a library busy past the timeout', async () => {
+    const { jobs, db } = queueOf(1);
+    db.pragma('busy_timeout = 50');
+    db.exec('CREATE TABLE results (job_id INTEGER)');
+    const otherProcess = openDatabase(db.name);
+    onTestFinished(() => {
+      otherProcess.close();
+    });
+    const tries: number[] = [];
+    const scheduler = schedulerFor(jobs, async (job, context) => {
+      tries.push(Date.now());
+      // The first time, another process holds the write lock longer than the timeout.
+      if (tries.length === 1) otherProcess.prepare('BEGIN IMMEDIATE').run();
+      try {
+        db.transaction(() => {
+          db.prepare('INSERT INTO results (job_id) VALUES (?)').run(job.id);
+          context.complete();
+        })();
+      } finally {
+        if (otherProcess.inTransaction) otherProcess.prepare('COMMIT').run();
+      }
+      return {};
+    });
+    scheduler.start();
+    await until(() => jobs.counts().done === 1);
+    expect(tries).toHaveLength(2);
+    expect(tries[1]! - tries[0]!).toBeGreaterThanOrEqual(900);
+    expect(jobs.list([], [], 1)[0]).toMatchObject({ state: 'done', attempts: 1 });
+    expect(db.prepare('SELECT job_id FROM results').pluck().all()).toEqual([1]);
+  });
+
+  it('rides out a library busy past the timeout while it looks for work, and goes on at its next look', async () => {
+    const { jobs, db } = queueOf(2);
+    db.pragma('busy_timeout = 50');
+    const otherProcess = openDatabase(db.name);
+    onTestFinished(() => {
+      otherProcess.close();
+    });
+    otherProcess.prepare('BEGIN IMMEDIATE').run();
+    const scheduler = schedulerFor(jobs, async () => ({}));
+    scheduler.start();
+    await delay(300);
+    expect(scheduler.laneStatuses()[0]?.inFlight ?? 0).toBe(0);
+    otherProcess.prepare('COMMIT').run();
+    await until(() => jobs.counts().done === 2);
   });
 });

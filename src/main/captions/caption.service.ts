@@ -115,8 +115,12 @@ export class CaptionService {
    */
   queueRun(request: CaptionRunRequest): { runId: number; provider: string; total: number } {
     const { config } = this.deps.providers.configFor(request.provider);
-    const targets = this.targets(request);
-    return { ...this.queuePhotos(config.name, targets.map((target) => target.id), request.options, request.viaBatch), total: targets.length };
+    // Chosen and queued in one write transaction: a photo another process captioned in between
+    // would be queued, and captioned, twice.
+    return this.deps.db.transaction(() => {
+      const targets = this.targets(request);
+      return { ...this.queuePhotos(config.name, targets.map((target) => target.id), request.options, request.viaBatch), total: targets.length };
+    })();
   }
 
   /** Queues these photos for `provider` as a new run, or as part of `runId` (a watch session's). */

@@ -19,7 +19,7 @@ import { UserError } from '../errors';
 import { price, UsageError, wholeNumber } from './args';
 import { captionRunReporter, progressBar } from './progress';
 import { providerModelsCommand, providerModelsUsage } from './provider-models.command';
-import { queueCommand, watchCommand } from './queue.commands';
+import { describeRemovedProvider, queueCommand, watchCommand } from './queue.commands';
 import { serveCommand, serveUsage } from './serve.command';
 import { albumsCommand, searchCommand, searchOptions, searchUsage } from './search.command';
 import { stopOnSignals } from './signals';
@@ -42,7 +42,8 @@ ${searchUsage}
   provider list            Show providers, where their keys come from, and totals spent
   provider test NAME       Caption a built-in sample picture once, explaining any error
 ${providerModelsUsage}
-  provider remove NAME     Forget a provider (its captions stay)
+  provider remove NAME     Forget a provider (its captions stay; its queued and running jobs
+                           are cancelled)
   caption [PATH...] --provider NAME [--detail low|medium|high] [--focus F]
                            [--language L] [--context C] [--template T] [--no-place]
                            [--no-folder-name] [--force] [--estimate] [--batch]
@@ -56,7 +57,7 @@ ${providerModelsUsage}
   queue [PATH...]          List the jobs in the queue (of the PATHs), with counts, rate and ETA
   queue pause|resume|retry|cancel [PATH...]
                            Pause or resume the queue (for the PATHs, or everything), queue failed
-                           jobs again, or cancel jobs that have not started
+                           jobs again, or cancel jobs, running ones included
   folder-options PATH [--detail L] [--focus F] [--language L] [--context C] [--clear]
                            Set the caption options every run on a library folder starts from
 ${writeUsage}
@@ -223,6 +224,8 @@ const commands: Record<string, (context: CommandContext) => Promise<number | voi
   async caption({ args, flags, json, openCore, io }) {
     if (!flags.provider) throw new UsageError('caption needs --provider NAME (see "captionist provider list")');
     const core = openCore();
+    // Other providers' jobs are not this run's to spend on, nor to be stopped by.
+    core.queue.workOnly(flags.provider);
     const request = {
       provider: flags.provider,
       paths: args,
@@ -341,10 +344,10 @@ const providerCommands: Record<string, (context: CommandContext) => Promise<numb
 
   models: providerModelsCommand,
 
-  async remove({ args, openCore, io }) {
+  async remove({ args, json, openCore, io }) {
     if (args.length !== 1) throw new UsageError('provider remove takes exactly one NAME');
-    await openCore().invoke('providers:remove', { name: args[0]! });
-    io.stdout.write(`Removed provider "${args[0]}". Its captions stay in the library.\n`);
+    const jobs = await openCore().invoke('providers:remove', { name: args[0]! });
+    io.stdout.write(json ? `${JSON.stringify(jobs)}\n` : describeRemovedProvider(args[0]!, jobs));
   },
 };
 

@@ -1,5 +1,6 @@
 import type { CaptionOptionOverrides } from '../../shared/captioning';
-import type { QueueJob, QueueStatus } from '../../shared/queue';
+import { describeCancelled } from '../../shared/queue';
+import type { CancelledJobs, QueueJob, QueueStatus } from '../../shared/queue';
 import { UsageError, wholeNumber } from './args';
 import type { CommandContext } from './main';
 import { captionRunReporter, progressBar } from './progress';
@@ -38,12 +39,32 @@ export async function queueCommand({ args, flags, json, openCore, io }: CommandC
       break;
     }
     case 'cancel': {
-      output = await core.invoke('queue:cancel', { paths });
-      line = `Cancelled ${(output as { count: number }).count} job(s) that had not started.`;
+      const cancelled = await core.invoke('queue:cancel', { paths });
+      output = cancelled;
+      line = describeCancelled(cancelled);
+      if (cancelled.running) line += ' Running ones stop within seconds, and their results are not kept.';
       break;
     }
   }
   io.stdout.write(json ? `${JSON.stringify(output)}\n` : `${line}\n`);
+}
+
+/**
+ * What `provider remove` did. Its jobs were cancelled, not kept: with the provider gone they could
+ * never run, and cancelled photos stay uncaptioned for a run with another provider to take up.
+ */
+export function describeRemovedProvider(name: string, jobs: CancelledJobs & { inBatches: number }): string {
+  const lines = [`Removed provider "${name}". Its captions stay in the library.`];
+  if (jobs.queued + jobs.running) {
+    lines.push(`${describeCancelled(jobs)} Their photos stay uncaptioned: caption them with another provider.`);
+  }
+  if (jobs.inBatches) {
+    lines.push(
+      `${jobs.inBatches} photo${jobs.inBatches === 1 ? '' : 's'} wait in its submitted Batch API batches: ` +
+        `add "${name}" again to collect the answers.`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 function describeQueue(status: QueueStatus, jobs: QueueJob[]): string {

@@ -1,7 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { scopeCondition } from './photo-selection';
 import { statementCache } from './statements';
-import type { JobKind, JobState, QueueCounts, QueueJob } from '../../shared/queue';
+import type { CancelledJobs, JobKind, JobState, QueueCounts, QueueJob } from '../../shared/queue';
 
 export interface ClaimedJob {
   id: number;
@@ -41,6 +41,12 @@ const unfinished = `state IN ('queued', 'running', 'waiting-for-retry')`;
 const waiting = `state IN ('queued', 'waiting-for-retry')`;
 
 /**
+ * The order in which a lane takes its jobs: what the user looks at first, then those that never
+ * stopped a worker (a job that crashed or hung one waits behind the rest), then the oldest.
+ */
+const claimOrder = 'j.priority DESC, j.crashes, j.id';
+
+/**
  * True when a pause covers the job's photo: '' pauses everything, a folder path ending in the
  * separator everything below it, any other path that one file.
  */
@@ -78,7 +84,9 @@ export class JobsRepository {
   /**
    * One unfinished job per photo, kind and provider. A photo with an unfinished job keeps it (and
    * any remote task it holds), handed to this run; a failed or cancelled
-   * one is queued again afresh; only a photo with neither gets a new job. Returns the job ids.
+   * one is queued again afresh, but for the crashes it counted (one given up for crashing its
+   * worker is tried once more, after the others); only a photo with neither gets a new job.
+   * Returns the job ids.
    */
   enqueue(kind: JobKind, provider: string | null, photoIds: readonly number[], payload: object, options: EnqueueOptions): number[] {
     const find = this.sql(
@@ -145,7 +153,7 @@ export class JobsRepository {
            SELECT j.id FROM jobs j JOIN photos p ON p.id = j.photo_id
            WHERE j.kind = @kind AND j.provider IS @provider AND j.via_batch = @viaBatch AND j.${waiting}
              AND (j.next_run_at IS NULL OR j.next_run_at <= @now) AND NOT ${pausedSql('p.path')}
-           ORDER BY j.priority DESC, j.id LIMIT 1)
+           ORDER BY ${claimOrder} LIMIT 1)
          RETURNING id, kind, photo_id AS photoId, provider, run_id AS runId, payload, attempts, remote_task_id AS remoteTaskId`,
       )
       .get({ kind: lane.kind, provider: lane.provider, viaBatch: lane.viaBatch ? 1 : 0, owner, now, leaseUntil }) as
@@ -160,7 +168,7 @@ export class JobsRepository {
         `SELECT p.path, p.fingerprint, p.width, p.height FROM jobs j JOIN photos p ON p.id = j.photo_id
          WHERE j.kind = ? AND j.provider IS ? AND j.via_batch = 0 AND j.${waiting}
            AND (j.next_run_at IS NULL OR j.next_run_at <= ?) AND NOT ${pausedSql('p.path')}
-         ORDER BY j.priority DESC, j.id LIMIT ?`,
+         ORDER BY ${claimOrder} LIMIT ?`,
       )
       .all(kind, provider, now, limit) as DuePhoto[];
   }
@@ -181,35 +189,62 @@ export class JobsRepository {
     );
   }
 
-  /** Extends the lease on the jobs this process is running now (and only those). */
-  renewLeases(owner: string, ids: readonly number[], leaseUntil: string): void {
+  /**
+   * Extends the lease on the jobs this process is running now (and only those). Returns the ids
+   * that are no longer ours to run: cancelled meanwhile, or taken back after our lease ran out.
+   */
+  renewLeases(owner: string, ids: readonly number[], leaseUntil: string): number[] {
     const renew = this.sql(`UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND state = 'running' AND lease_owner = ?`);
-    this.db.transaction(() => {
-      for (const id of ids) renew.run(leaseUntil, id, owner);
-    })();
+    if (!ids.length) return [];
+    return this.db.transaction(() => ids.filter((id) => renew.run(leaseUntil, id, owner).changes === 0))();
   }
 
   /**
-   * Puts back in the queue the running jobs of processes that died (a crash, SIGKILL, power
-   * loss): those whose lease ran out, and those whose owner `isDead` says is gone. Their attempt
-   * is given back: the crash was not the photo's fault. Jobs inside a Batch API submission are
-   * left to the batch. Returns how many came back.
+   * Takes back the running jobs of processes that died (a crash, SIGKILL, power loss) or hung:
+   * those whose owner `isDead` says is gone, and those whose lease ran out. Each such job counts
+   * a crash, apart from its attempts (the service did not fail it): it goes back to the queue
+   * behind the others, or fails once it has stopped its worker `maxCrashes` times, so a photo that
+   * crashes or hangs Captionist cannot stop the queue at every start. Jobs inside a Batch API
+   * submission are left to the batch.
    */
-  recoverAbandoned(now: string, isDead: (owner: string) => boolean): number {
-    const running = this
-      .sql(`SELECT id, lease_owner AS owner, lease_expires_at AS leaseExpiresAt FROM jobs WHERE state = 'running' AND batch_id IS NULL`)
-      .all() as { id: number; owner: string | null; leaseExpiresAt: string | null }[];
-    const abandoned = running.filter(
-      (job) => job.owner === null || job.leaseExpiresAt === null || job.leaseExpiresAt < now || isDead(job.owner),
+  recoverAbandoned(now: string, isDead: (owner: string) => boolean, maxCrashes: number): { requeued: number; failed: number } {
+    const running = this.sql(
+      `SELECT id, lease_owner AS owner, lease_expires_at AS leaseExpiresAt, crashes
+       FROM jobs WHERE state = 'running' AND batch_id IS NULL`,
     );
-    const release = this.sql(
-      `UPDATE jobs SET state = 'queued', attempts = max(attempts - 1, 0), lease_owner = NULL, lease_expires_at = NULL,
-         updated_at = ? WHERE id = ? AND state = 'running'`,
-    );
-    this.db.transaction(() => {
-      for (const job of abandoned) release.run(now, job.id);
+    // Its attempt is given back as on a clean stop: the crash is counted apart.
+    const crashed = (state: string, finishedAt: string) =>
+      this.sql(
+        `UPDATE jobs SET state = ${state}, finished_at = ${finishedAt}, attempts = max(attempts - 1, 0),
+           crashes = crashes + 1, last_error = @message, lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
+         WHERE id = @id AND state = 'running' AND lease_owner IS @owner AND lease_expires_at IS @leaseExpiresAt`,
+      );
+    const requeue = crashed(`CASE WHEN attempts > 1 THEN 'waiting-for-retry' ELSE 'queued' END`, 'NULL');
+    const giveUp = crashed(`'failed'`, '@now');
+    const abandoned = (running.all() as { id: number; owner: string | null; leaseExpiresAt: string | null; crashes: number }[])
+      .map((job) => ({ ...job, dead: job.owner !== null && isDead(job.owner) }))
+      .filter((job) => job.dead || job.owner === null || job.leaseExpiresAt === null || job.leaseExpiresAt < now);
+    const outcome = { requeued: 0, failed: 0 };
+    // Usually nothing was abandoned: then no write lock is taken. The updates check the lease is
+    // still the one seen, in case another process took the job back meanwhile.
+    if (!abandoned.length) return outcome;
+    return this.db.transaction(() => {
+      for (const job of abandoned) {
+        const why = job.dead
+          ? 'the process running it ended while it ran'
+          : 'the process running it stopped answering (hung or suspended) until its lease ran out';
+        const crashes = job.crashes + 1;
+        const params = { id: job.id, owner: job.owner, leaseExpiresAt: job.leaseExpiresAt, now };
+        if (crashes >= maxCrashes) {
+          const message = `Stopped the worker ${crashes} times, so it was given up (retry it to try again); last: ${why}.`;
+          outcome.failed += giveUp.run({ ...params, message }).changes;
+        } else {
+          const message = `${why[0]!.toUpperCase()}${why.slice(1)} (${crashes} of ${maxCrashes} times before it is given up).`;
+          outcome.requeued += requeue.run({ ...params, message }).changes;
+        }
+      }
+      return outcome;
     })();
-    return abandoned.length;
   }
 
   /** Jobs of this kind and provider running now, directly or inside a batch. */
@@ -400,7 +435,7 @@ export class JobsRepository {
     return this.sql('SELECT scope FROM queue_pauses ORDER BY scope').pluck().all() as string[];
   }
 
-  /** Queues the failed jobs of the scopes again, from their first attempt. */
+  /** Queues the failed jobs of the scopes again, from their first attempt (their crashes stay counted). */
   retryFailed(scopes: readonly string[], at: string): number {
     const scope = jobScope(scopes);
     return this
@@ -413,17 +448,38 @@ export class JobsRepository {
   }
 
   /**
-   * Cancels the scopes' jobs that have not started; running ones finish (or are cancelled by the
-   * caller's abort). Jobs inside a submitted batch stay with it.
+   * Cancels the scopes' unfinished jobs: waiting ones, and running ones too (a live process notices
+   * at its next lease renewal, drops the job and stores nothing; a dead one's job just ends). Jobs
+   * inside a submitted batch stay with it.
    */
-  cancel(scopes: readonly string[], at: string): number {
+  cancel(scopes: readonly string[], at: string): CancelledJobs {
     const scope = jobScope(scopes);
+    return this.cancelWhere(`photo_id IN (SELECT p.id FROM photos p WHERE ${scope.sql})`, scope.params, at);
+  }
+
+  /** Cancels every unfinished job of a provider (one being removed), except those inside a submitted batch. */
+  cancelProvider(provider: string, at: string): CancelledJobs {
+    return this.cancelWhere('provider = ? COLLATE NOCASE', [provider], at);
+  }
+
+  /** How many of a provider's jobs wait inside its submitted Batch API batches. */
+  inBatches(provider: string): number {
     return this
-      .sql(
-        `UPDATE jobs SET state = 'cancelled', next_run_at = NULL, updated_at = ?, finished_at = ?
-         WHERE ${waiting} AND batch_id IS NULL AND photo_id IN (SELECT p.id FROM photos p WHERE ${scope.sql})`,
-      )
-      .run(at, at, ...scope.params).changes;
+      .sql(`SELECT count(*) FROM jobs WHERE provider = ? COLLATE NOCASE AND state = 'running' AND batch_id IS NOT NULL`)
+      .pluck()
+      .get(provider) as number;
+  }
+
+  private cancelWhere(condition: string, params: readonly unknown[], at: string): CancelledJobs {
+    const cancel = (states: string) =>
+      this
+        .sql(
+          `UPDATE jobs SET state = 'cancelled', next_run_at = NULL, lease_owner = NULL, lease_expires_at = NULL,
+             updated_at = ?, finished_at = ?
+           WHERE ${states} AND batch_id IS NULL AND ${condition}`,
+        )
+        .run(at, at, ...params).changes;
+    return this.db.transaction(() => ({ queued: cancel(waiting), running: cancel(`state = 'running'`) }))();
   }
 
   /** Moves these photos' waiting jobs ahead of the rest (what the user is looking at). */
@@ -461,7 +517,7 @@ export class JobsRepository {
            SELECT j.id FROM jobs j JOIN photos p ON p.id = j.photo_id
            WHERE j.kind = 'caption' AND j.provider IS @provider AND j.via_batch = 1 AND j.${waiting}
              AND (j.next_run_at IS NULL OR j.next_run_at <= @now) AND NOT ${pausedSql('p.path')}
-           ORDER BY j.priority DESC, j.id LIMIT @limit)
+           ORDER BY ${claimOrder} LIMIT @limit)
          RETURNING id, kind, photo_id AS photoId, provider, run_id AS runId, payload, attempts, remote_task_id AS remoteTaskId`,
       )
       .all({ provider, batchId, limit, now }) as ClaimedJob[];

@@ -53,6 +53,8 @@ interface IndexRun {
   moved: Set<number>;
   /** Photos added, changed or moved. */
   indexedIds: Set<number>;
+  /** Photos looked at and found as indexed already (by another process on the library, say). */
+  unchangedIds: Set<number>;
 }
 
 function newRun(): IndexRun {
@@ -62,6 +64,7 @@ function newRun(): IndexRun {
     reindexed: new Set(),
     moved: new Set(),
     indexedIds: new Set(),
+    unchangedIds: new Set(),
   };
 }
 
@@ -115,7 +118,8 @@ export class Indexer {
    * Indexes just these files of a library folder (a watcher's news), with the same rules as a
    * full run: unchanged files skipped, renamed or moved ones recognised by fingerprint, bad ones
    * recorded in the index errors. Paths that are gone, skipped by the scanner or outside the
-   * folder are passed over; marking photos missing is `markMissing`'s job.
+   * folder are passed over; marking photos missing is `markMissing`'s job. Names the photos
+   * added, changed or moved, and the unchanged ones too.
    */
   async indexFiles(folder: Folder, paths: readonly string[]): Promise<IndexedChanges> {
     const run = newRun();
@@ -130,7 +134,9 @@ export class Indexer {
       for (const error of run.errors) indexErrors.record(folder.id, error, at);
     })();
     run.result.errors.push(...run.errors);
-    return { ...run.result, photoIds: [...run.indexedIds] };
+    // A file the watcher reports may have been indexed first by another process watching it too:
+    // still news here, or a `watch` would never caption the photos `serve` indexed before it.
+    return { ...run.result, photoIds: [...run.indexedIds, ...run.unchangedIds] };
   }
 
   /**
@@ -223,7 +229,7 @@ export class Indexer {
       const { outcome, photoId, pixelError } = await this.indexFile(folder, file, known);
       run.result[outcome] += 1;
       if (outcome === 'moved') run.moved.add(photoId);
-      if (outcome !== 'unchanged') run.indexedIds.add(photoId);
+      (outcome === 'unchanged' ? run.unchangedIds : run.indexedIds).add(photoId);
       // The photo is indexed and searchable even when only its picture could not be read.
       if (pixelError) run.errors.push({ path: file, message: pixelError });
       else if (outcome !== 'unchanged') run.reindexed.add(file);

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import type { JobState, LaneStatus, QueueJob, QueueStatus } from '../../shared/queue';
+import type { CancelledJobs, JobState, LaneStatus, QueueJob, QueueStatus } from '../../shared/queue';
 import type { CaptionRunsRepository } from '../db/caption-runs.repo';
 import { pathScope } from '../library/path-scope';
 import { QueueScheduler } from './scheduler';
@@ -136,10 +136,26 @@ export class QueueService {
     return count;
   }
 
-  cancel(paths: readonly string[]): number {
-    const count = this.deps.jobs.cancel(paths.map(pathScope), this.deps.now().toISOString());
-    this.changed();
-    return count;
+  /**
+   * Cancels the paths' unfinished jobs (everything when none), running ones included: this
+   * process stops its own at once, another notices within seconds; none stores its result.
+   */
+  cancel(paths: readonly string[]): CancelledJobs {
+    return this.cancelled(this.deps.jobs.cancel(paths.map(pathScope), this.deps.now().toISOString()));
+  }
+
+  /**
+   * Cancels a removed provider's jobs: with it gone they could never run. Those inside its
+   * submitted Batch API batches stay there, counted, since the provider added again collects them.
+   */
+  cancelProvider(provider: string): CancelledJobs & { inBatches: number } {
+    const cancelled = this.cancelled(this.deps.jobs.cancelProvider(provider, this.deps.now().toISOString()));
+    return { ...cancelled, inBatches: this.deps.jobs.inBatches(provider) };
+  }
+
+  /** Runs only this provider's lane in this process (a `caption` run); call it before `start`. */
+  workOnly(provider: string): void {
+    this.scheduler.workOnly(provider);
   }
 
   /** Puts these photos' waiting jobs first: what the user is looking at. */
@@ -181,6 +197,12 @@ export class QueueService {
       };
       check();
     });
+  }
+
+  private cancelled(jobs: CancelledJobs): CancelledJobs {
+    if (jobs.running) this.scheduler.renewLeases();
+    this.changed();
+    return jobs;
   }
 
   private changed(): void {

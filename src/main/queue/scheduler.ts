@@ -1,5 +1,6 @@
 import type { JobKind, LaneState, LaneStatus } from '../../shared/queue';
 import { JobKindSchema } from '../../shared/queue';
+import { isDatabaseBusy } from '../db/database';
 import type { ClaimedJob, DueLane, JobsRepository } from '../db/jobs.repo';
 import type { Logger } from '../logger';
 import { ProviderError } from '../providers/errors';
@@ -51,8 +52,17 @@ export interface SchedulerDeps {
 /** Failures only the user can fix: going on would repeat them for every photo (and may cost money). */
 const laneStoppingKinds = new Set(['auth', 'credits', 'forbidden', 'not-found']);
 
-/** How often the scheduler looks for work it was not told about. */
+/** How often the scheduler looks for work it was not told about, and for jobs no longer its own. */
 const heartbeatMs = 5000;
+
+/**
+ * A job in flight this many times when its process died or hung is given up: it is likely what
+ * crashes or hangs the worker (a file that crashes the decoder, an answer that hangs the process).
+ */
+const maxCrashes = 3;
+
+/** How long a job that met a busy library waits before it is tried again. */
+const busyRetryMs = 1000;
 
 /** Successes in a row after which a throttled lane may run one more job at once. */
 const successesPerStep = 10;
@@ -94,12 +104,13 @@ class Lane {
 }
 
 /**
- * The job is no longer ours: our lease ran out (the process was suspended, say) and another
- * process took it over. Its result is dropped, so the photo is not captioned twice.
+ * The job is no longer ours: it was cancelled while it ran, or our lease ran out (the process was
+ * suspended, say) and another process took it over. Its result is dropped, so the photo is not
+ * captioned twice, or at all once cancelled.
  */
 class LeaseLost extends Error {
   constructor(jobId: number) {
-    super(`job ${jobId} was taken over by another process after our lease ran out; our result is dropped`);
+    super(`job ${jobId} was cancelled, or taken over by another process after our lease ran out; our result is dropped`);
   }
 }
 
@@ -121,6 +132,8 @@ export class QueueScheduler {
   private leaseTimer: NodeJS.Timeout | null = null;
   private running = false;
   private readonly settled = new Set<Promise<void>>();
+  /** Set by workOnly: this process runs that provider's lane alone. */
+  private onlyProvider: string | null = null;
 
   constructor(private readonly deps: SchedulerDeps) {
     const handlers = new Map<JobKind, JobHandler>();
@@ -137,20 +150,52 @@ export class QueueScheduler {
     return this.running;
   }
 
+  /**
+   * Makes this process run only the provider's lane (a `caption` run): a job of another provider
+   * that hangs or crashes its worker cannot stop this run, nor does this run spend on others.
+   * Call it before `start`.
+   */
+  workOnly(provider: string): void {
+    this.onlyProvider = provider.toLowerCase();
+  }
+
   /** Takes back the jobs of processes that died, then starts working. */
   start(): void {
     if (this.running) return;
     this.running = true;
-    const recovered = this.deps.jobs.recoverAbandoned(this.timestamp(), this.deps.isOwnerDead);
-    if (recovered) this.deps.logger.info(`queue: resumed ${recovered} job(s) left running by a process that ended`);
-    this.leaseTimer = setInterval(() => {
-      const running = [...this.lanes.values()].flatMap((lane) => [...lane.inFlight.keys()]);
-      this.deps.jobs.renewLeases(this.deps.owner, running, this.leaseUntil());
-      // Another process on this library may have died meanwhile.
-      if (this.deps.jobs.recoverAbandoned(this.timestamp(), this.deps.isOwnerDead)) this.wake();
-    }, this.deps.leaseMs / 3);
+    this.safely('taking back abandoned jobs', () => this.recoverAbandoned());
+    // Renewed often enough to notice soon a job cancelled by another process.
+    this.leaseTimer = setInterval(
+      () =>
+        this.safely('renewing leases', () => {
+          this.renewLeases();
+          // Another process on this library may have died meanwhile.
+          if (this.recoverAbandoned()) this.wake();
+        }),
+      Math.min(this.deps.leaseMs / 3, heartbeatMs),
+    );
     this.leaseTimer.unref();
     this.wake();
+  }
+
+  /**
+   * Extends the lease of the jobs in flight, and stops those that are no longer ours (cancelled,
+   * or taken over after our lease ran out): their results are dropped. Called after a cancel too.
+   */
+  renewLeases(): void {
+    if (!this.running) return;
+    const inFlight = new Map([...this.lanes.values()].flatMap((lane) => [...lane.inFlight]));
+    for (const id of this.deps.jobs.renewLeases(this.deps.owner, [...inFlight.keys()], this.leaseUntil())) {
+      inFlight.get(id)!.abort(new LeaseLost(id));
+    }
+  }
+
+  /** Takes back the jobs of processes that died or hung; true when any came back to the queue. */
+  private recoverAbandoned(): boolean {
+    const { requeued, failed } = this.deps.jobs.recoverAbandoned(this.timestamp(), this.deps.isOwnerDead, maxCrashes);
+    if (requeued) this.deps.logger.info(`queue: resumed ${requeued} job(s) left running by a process that ended or hung`);
+    if (failed) this.deps.logger.warn(`queue: gave up ${failed} job(s) that stopped their worker ${maxCrashes} times`);
+    return requeued > 0;
   }
 
   /**
@@ -205,9 +250,12 @@ export class QueueScheduler {
   /** Finds the lanes with work and fills each. */
   private pump(): void {
     if (!this.running) return;
-    for (const due of this.deps.jobs.dueLanes()) {
-      if (!this.lanes.has(laneKey(due)) && !due.viaBatch) this.lanes.set(laneKey(due), this.newLane(due));
-    }
+    this.safely('looking for work', () => {
+      for (const due of this.deps.jobs.dueLanes()) {
+        if (this.lanes.has(laneKey(due)) || due.viaBatch) continue;
+        if (this.onlyProvider === null || due.provider?.toLowerCase() === this.onlyProvider) this.lanes.set(laneKey(due), this.newLane(due));
+      }
+    });
     for (const lane of this.lanes.values()) this.refill(lane);
     if (!this.lanes.size) this.scheduleWake(this.deps.now().getTime() + heartbeatMs);
   }
@@ -215,11 +263,29 @@ export class QueueScheduler {
   /** Fills one lane (after one of its jobs settled, say) and sets the timer for its next look. */
   private refill(lane: Lane): void {
     if (!this.running) return;
-    const now = this.deps.now().getTime();
-    // Look again at least every few seconds: another process may queue, pause or resume jobs.
-    const wakeAt = Math.min(this.fill(lane, now) ?? Infinity, now + heartbeatMs);
-    this.deps.onChange();
-    this.scheduleWake(wakeAt);
+    this.safely('starting jobs', () => {
+      const now = this.deps.now().getTime();
+      // Look again at least every few seconds: another process may queue, pause or resume jobs.
+      const wakeAt = Math.min(this.fill(lane, now) ?? Infinity, now + heartbeatMs);
+      this.deps.onChange();
+      this.scheduleWake(wakeAt);
+    });
+  }
+
+  /**
+   * Runs one of the scheduler's own steps, which run from timers: a library busy past the timeout
+   * (or any surprise) is logged and the step tried again at the next heartbeat, instead of ending
+   * the process with an uncaught error.
+   */
+  private safely(step: string, run: () => void): void {
+    try {
+      run();
+    } catch (error) {
+      const message = `queue: ${step}: ${error instanceof Error ? error.message : String(error)}`;
+      if (isDatabaseBusy(error)) this.deps.logger.warn(message);
+      else this.deps.logger.error(message);
+      this.scheduleWake(this.deps.now().getTime() + heartbeatMs);
+    }
   }
 
   /** Sets the one timer to `at`, unless it already fires sooner. Never spins: 50 ms at least. */
@@ -275,6 +341,7 @@ export class QueueScheduler {
     const context: JobContext = {
       signal: controller.signal,
       complete: () => {
+        if (controller.signal.reason instanceof LeaseLost) throw controller.signal.reason;
         // A job removed with its photo (its folder left the library) has nothing left to record.
         if (!this.deps.jobs.complete(job.id, this.deps.owner, this.timestamp()) && this.deps.jobs.exists(job.id)) {
           throw new LeaseLost(job.id);
@@ -284,13 +351,15 @@ export class QueueScheduler {
     };
     const settled = lane.handler
       .run(job, context)
+      .then((outcome) => {
+        if (!completed) context.complete();
+        return outcome;
+      })
       .then(
-        (outcome) => {
-          if (!completed) context.complete();
-          this.succeeded(lane, outcome);
-        },
+        (outcome) => this.succeeded(lane, outcome),
         (error: unknown) => {
-          if (controller.signal.aborted) this.deps.jobs.release(job.id, this.deps.owner, this.timestamp());
+          if (controller.signal.reason instanceof LeaseLost) this.deps.logger.info(`queue: ${controller.signal.reason.message}`);
+          else if (controller.signal.aborted) this.deps.jobs.release(job.id, this.deps.owner, this.timestamp());
           // Its photo left the library while it ran: nothing failed that anyone still cares about.
           else if (!this.deps.jobs.exists(job.id)) this.deps.logger.info(`queue: job ${job.id} ended: its photo left the library`);
           else this.failed(lane, job, error);
@@ -328,6 +397,12 @@ export class QueueScheduler {
     const at = this.timestamp();
     if (error instanceof LeaseLost) {
       logger.warn(`queue: ${error.message}`);
+      return;
+    }
+    if (isDatabaseBusy(error)) {
+      // Another process held the library past the busy timeout: not the photo's fault, nor the service's.
+      logger.warn(`queue: job ${job.id} met a busy library; trying it again shortly`);
+      jobs.release(job.id, owner, at, new Date(this.deps.now().getTime() + busyRetryMs).toISOString());
       return;
     }
     if (!(error instanceof ProviderError)) {

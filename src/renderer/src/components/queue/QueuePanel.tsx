@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { CaptionProgress } from '../../../../shared/captioning';
+import { describeCancelled } from '../../../../shared/queue';
 import type { QueueJob, QueueStatus } from '../../../../shared/queue';
 import { errorText } from '../../errors';
 import { countEntries, formatEta, formatUsd, isQueueIdle, laneStateText, queueProgress, settleRuns, trackRun } from './queue-format';
@@ -78,9 +79,9 @@ export function QueuePanel() {
   const cancelAll = () =>
     act(async () => {
       setConfirmingCancel(false);
-      const { count } = await window.api.invoke('queue:cancel', { paths: [] });
+      const cancelled = await window.api.invoke('queue:cancel', { paths: [] });
       setRuns([]);
-      return count === 1 ? '1 job cancelled.' : `${count.toLocaleString()} jobs cancelled.`;
+      return describeCancelled(cancelled);
     });
 
   if (!status) {
@@ -188,7 +189,7 @@ export function QueuePanel() {
         </button>
         {confirmingCancel ? (
           <span className="queue-confirm" role="group" aria-label="Confirm cancel">
-            <span>Cancel every waiting job?</span>
+            <span>Cancel every unfinished job, running ones too?</span>
             <button type="button" className="danger" onClick={() => void cancelAll()} disabled={busy}>
               Cancel jobs
             </button>

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useId, useState } from 'react';
 import { providerTypes, type ProviderSummary, type ProviderTestResult, type ProviderType } from '../../../../shared/captioning';
+import { describeCancelled } from '../../../../shared/queue';
 import { errorText } from '../../errors';
 import { formatUsd } from '../queue/queue-format';
 import {
@@ -61,8 +62,8 @@ export function ProvidersSettings() {
   const remove = async (name: string) => {
     setRemoving(null);
     try {
-      await window.api.invoke('providers:remove', { name });
-      setFeedback({ kind: 'ok', text: `Removed ${name}.` });
+      const jobs = await window.api.invoke('providers:remove', { name });
+      setFeedback({ kind: 'ok', text: jobs.queued + jobs.running ? `Removed ${name}. ${describeCancelled(jobs)}` : `Removed ${name}.` });
       await load();
     } catch (reason) {
       setFeedback({ kind: 'error', text: errorText(reason) });
@@ -139,7 +140,7 @@ export function ProvidersSettings() {
                 )}
                 {removing === provider.name ? (
                   <span role="group" aria-label={`Confirm removing ${provider.name}`} className="settings-confirm">
-                    Remove {provider.name}? Its captions stay.
+                    Remove {provider.name}? Its captions stay; its unfinished jobs are cancelled.
                     <button type="button" className="danger" onClick={() => void remove(provider.name)}>
                       Remove
                     </button>
