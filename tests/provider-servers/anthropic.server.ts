@@ -1,5 +1,7 @@
 import { jsonBody, loopbackServer, sendJson } from '../helpers/loopback';
 import type { LoopbackServer, RecordedRequest } from '../helpers/loopback';
+import { sendHostile } from './hostile';
+import type { HostileAnswer, HostileTally } from './hostile';
 
 export type AnthropicScenario =
   | 'success'
@@ -22,6 +24,10 @@ export interface AnthropicServerOptions {
   delayMs?: number;
   /** When the requests window resets, for the anthropic-ratelimit-* headers. */
   resetAt?: Date;
+  /** Answers every well-formed request so instead, whatever the scenario. */
+  hostile?: HostileAnswer;
+  /** Counts what a hostile answer wrote. */
+  tally?: HostileTally;
 }
 
 export const defaultAnswer = {
@@ -80,6 +86,7 @@ export function startAnthropicServer(options: AnthropicServerOptions): Promise<L
     }
     const problem = problemWithBody(request);
     if (problem) return sendJson(response, 400, failure('invalid_request_error', problem));
+    if (options.hostile) return sendHostile(response, options.hostile, options.tally);
 
     switch (scenario) {
       case 'success':

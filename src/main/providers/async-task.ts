@@ -56,11 +56,16 @@ export async function submitPaidTask(
   return response;
 }
 
-/** A transport failure after which the server may hold the request: a timeout, or a connection lost after connecting. */
+/**
+ * A failure after which the server may hold the request: a timeout, a connection lost after
+ * connecting, or a success whose answer could not be read (broken off, too large).
+ */
 function mayHaveArrived(error: unknown): boolean {
   return (
     error instanceof ProviderError &&
-    (error.kind === 'timeout' || (error.kind === 'network' && error.mayHaveReachedServer))
+    (error.kind === 'timeout' ||
+      (error.kind === 'network' && error.mayHaveReachedServer) ||
+      (error.status !== undefined && isSuccess(error.status)))
   );
 }
 
