@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { gzipSync } from 'node:zlib';
 
 /** How a broken or hostile server answers, whatever protocol it pretends to speak. */
 export type HostileAnswer =
@@ -6,6 +7,8 @@ export type HostileAnswer =
   | 'endless'
   /** 500 with an error page that goes on until the client hangs up (or 200 MB). */
   | 'endless-error'
+  /** 200 with 64 KB of gzip that unpacks to 64 MB. */
+  | 'gzip-bomb'
   /** 200, then one byte a second until the client hangs up. */
   | 'trickle'
   /** 200 announcing 500 bytes, then the connection closes after a few. */
@@ -20,6 +23,10 @@ export type HostileAnswer =
   | 'deeply-nested-error'
   /** A status outside HTTP's range. */
   | 'status-700'
+  /** Bytes that are not HTTP at all, then the connection closes. */
+  | 'not-http'
+  /** 200 with 100 KB of headers, past what any client reads. */
+  | 'huge-headers'
   /** 307 to another address, the way a key would be lured elsewhere. */
   | { redirectTo: string };
 
@@ -30,6 +37,7 @@ export interface HostileTally {
 
 const endlessLimit = 200 * 1024 * 1024;
 const chunk = Buffer.alloc(64 * 1024, 'a');
+let gzipBomb: Buffer | undefined;
 
 export function newTally(): HostileTally {
   return { bytesSent: 0 };
@@ -48,6 +56,9 @@ export function sendHostile(response: ServerResponse, answer: HostileAnswer, tal
     case 'endless-error':
       response.writeHead(500, { 'content-type': 'text/html' });
       return writeEndlessly(response, '<html><body><h1>Internal error</h1><pre>', tally);
+    case 'gzip-bomb':
+      response.writeHead(200, { ...json, 'content-encoding': 'gzip' });
+      return void response.end((gzipBomb ??= gzipSync(Buffer.alloc(64 * 1024 * 1024, ' '))));
     case 'trickle': {
       response.writeHead(200, json);
       response.write('{');
@@ -71,6 +82,11 @@ export function sendHostile(response: ServerResponse, answer: HostileAnswer, tal
       return void response.end(`{"error":{"message":${'['.repeat(30_000)}${']'.repeat(30_000)}}}`);
     case 'status-700':
       response.writeHead(700, json);
+      return void response.end('{}');
+    case 'not-http':
+      return void response.socket?.end('SSH-2.0-OpenSSH_9.6\r\n\r\n');
+    case 'huge-headers':
+      response.writeHead(200, { ...json, 'x-padding': 'a'.repeat(100_000) });
       return void response.end('{}');
   }
 }

@@ -21,7 +21,7 @@ export type WaveSpeedFault =
   /** Reads the whole request (a submit creates its task), then drops the connection unanswered. */
   | 'drop-connection';
 
-export type WaveSpeedEndpoint = 'upload' | 'submit' | 'result';
+export type WaveSpeedEndpoint = 'upload' | 'submit' | 'result' | 'output';
 
 export interface WaveSpeedServerOptions {
   apiKey: string;
@@ -172,6 +172,7 @@ export async function startWaveSpeedServer(options: WaveSpeedServerOptions): Pro
   const server = await loopbackServer(async (request, response) => {
     const resultMatch = resultPath.exec(request.path);
     if (request.method === 'GET' && outputPath.test(request.path)) {
+      if (await misbehave('output', response)) return;
       response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
       return void response.end(caption);
     }

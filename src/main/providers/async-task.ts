@@ -57,16 +57,13 @@ export async function submitPaidTask(
 }
 
 /**
- * A failure after which the server may hold the request: a timeout, a connection lost after
- * connecting, or a success whose answer could not be read (broken off, too large).
+ * A failure after which the server may hold the request: without a status read, any that may
+ * have reached it (a timeout, a connection lost after connecting, an answer that was not HTTP);
+ * with one, a success whose answer could not be read (broken off, too large).
  */
 function mayHaveArrived(error: unknown): boolean {
-  return (
-    error instanceof ProviderError &&
-    (error.kind === 'timeout' ||
-      (error.kind === 'network' && error.mayHaveReachedServer) ||
-      (error.status !== undefined && isSuccess(error.status)))
-  );
+  if (!(error instanceof ProviderError)) return false;
+  return error.status === undefined ? error.mayHaveReachedServer : isSuccess(error.status);
 }
 
 /**

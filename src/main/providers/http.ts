@@ -256,6 +256,13 @@ export function transportError(
     return new ProviderError('timeout', provider, `${provider} did not answer within ${Math.round(timeoutMs / 1000)} s`);
   }
   const code = errorCode(error);
+  const notHttp = [...causes(error)].find(isNotHttp);
+  if (notHttp) {
+    // The server is there, so this is no reason to wait for it as for a lost network.
+    return new ProviderError('server', provider, `${provider} sent an answer that is not valid HTTP`, {
+      detail: redact(code ?? String((notHttp as Error).message), secrets),
+    });
+  }
   const host = safeHost(url);
   return new ProviderError('network', provider, `Could not reach ${provider} at ${host}`, {
     detail: redact(code ?? (error instanceof Error ? error.message : String(error)), secrets),
@@ -263,13 +270,25 @@ export function transportError(
   });
 }
 
-function errorCode(error: unknown): string | undefined {
+/** The error and the errors it wraps, outermost first. */
+function* causes(error: unknown): Generator<unknown> {
   for (let current = error, depth = 0; current && depth < 5; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
+    yield current;
     current = (current as { cause?: unknown }).cause;
   }
+}
+
+function errorCode(error: unknown): string | undefined {
+  for (const cause of causes(error)) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+  }
   return undefined;
+}
+
+/** undici's parser refusing the answer: not HTTP at all, or headers past what it reads. */
+function isNotHttp(cause: unknown): boolean {
+  return (cause as { name?: unknown }).name === 'HTTPParserError' || (cause as { code?: unknown }).code === 'UND_ERR_HEADERS_OVERFLOW';
 }
 
 function safeHost(url: string): string {

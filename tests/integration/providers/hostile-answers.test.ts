@@ -102,6 +102,12 @@ describe.each(Object.entries(protocols))('%s provider against a hostile server',
     expect(tally.bytesSent).toBeLessThan(socketSlack);
   });
 
+  it('stops unpacking a compressed answer at 2 MB', async () => {
+    const error = await failure(protocol, 'gzip-bomb');
+    expect(error).toMatchObject({ kind: 'invalid-response', retryable: false, status: 200 });
+    expect(error.message).toBe(`${label} sent an answer too large to read (over 2 MB); Captionist stopped reading it`);
+  });
+
   it('reads only the start of an endless error page, and still classifies the status', async () => {
     const tally = newTally();
     const error = await failure(protocol, 'endless-error', { tally });
@@ -134,6 +140,12 @@ describe.each(Object.entries(protocols))('%s provider against a hostile server',
     const error = await failure(protocol, 'deeply-nested-error');
     expect(error).toMatchObject({ kind: 'bad-request', retryable: false, status: 400 });
     expect(error.message.length).toBeLessThan(500);
+  });
+
+  it.each<HostileAnswer>(['not-http', 'huge-headers'])('reports an answer that is not valid HTTP (%s) as a retryable server failure', async (hostile) => {
+    const error = await failure(protocol, hostile);
+    expect(error).toMatchObject({ kind: 'server', retryable: true, mayHaveReachedServer: true, status: undefined });
+    expect(error.message).toMatch(new RegExp(`^${label} sent an answer that is not valid HTTP \\((Response does not match|UND_ERR_HEADERS_OVERFLOW)`));
   });
 
   it('reports a status outside HTTP as an unexpected answer', async () => {
@@ -217,12 +229,24 @@ describe('values kept from an answer', () => {
 
 describe('paid submits against a hostile server', () => {
   it.each([
-    ['WaveSpeed', () => startWaveSpeedServer({ apiKey, faults: { submit: 'endless' } }), protocols.WaveSpeed!],
-    ['ModelsLab', () => startModelsLabServer({ apiKey, faults: { caption: 'broken-off' } }), protocols.ModelsLab!],
-  ] as const)('%s: a submit answered with 200 but unreadable may have been paid for, so it is never resent', async (_name, start, protocol) => {
+    ['WaveSpeed', 'endless', () => startWaveSpeedServer({ apiKey, faults: { submit: 'endless' } }), protocols.WaveSpeed!],
+    ['ModelsLab', 'broken off', () => startModelsLabServer({ apiKey, faults: { caption: 'broken-off' } }), protocols.ModelsLab!],
+    ['ModelsLab', 'not HTTP', () => startModelsLabServer({ apiKey, faults: { caption: 'not-http' } }), protocols.ModelsLab!],
+  ] as const)('%s: a submit answered %s may have been paid for, so it is never resent', async (_name, _how, start, protocol) => {
     const server = await start();
     const error = await providerFailure(protocol.provider(server.url, 5_000).caption(captionRequest()), apiKey);
     expect(error).toMatchObject({ kind: 'maybe-submitted', retryable: false });
+  });
+});
+
+describe("WaveSpeed's output links", () => {
+  it.each<[HostileAnswer, object]>([
+    ['endless', { kind: 'invalid-response', retryable: false, message: 'WaveSpeed sent an answer too large to read (over 2 MB); Captionist stopped reading it' }],
+    [{ redirectTo: 'http://127.0.0.1:9/elsewhere' }, { kind: 'not-found', status: 307 }],
+  ])('fetches a caption stored as a link under the same rules: %j', async (hostile, expected) => {
+    const server = await startWaveSpeedServer({ apiKey, captionAsLink: true, faults: { output: hostile } });
+    const error = await providerFailure(protocols.WaveSpeed!.provider(server.url, 5_000).caption(captionRequest()), apiKey);
+    expect(error).toMatchObject(expected);
   });
 });
 
