@@ -52,9 +52,14 @@ export async function loopbackServer(route: Route, port = 0): Promise<LoopbackSe
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests, close };
 }
 
+/** Stands for bytes that are not UTF-8 in any text a test server sends: sendJson writes 0xFF 0xFE 0xC3 in its place. */
+export const notUtf8 = '<not-utf8>';
+
 export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   response.writeHead(status, { 'content-type': 'application/json', ...headers });
-  response.end(JSON.stringify(body));
+  const parts = JSON.stringify(body).split(notUtf8);
+  const badBytes = Buffer.from([0xff, 0xfe, 0xc3]);
+  response.end(Buffer.concat(parts.flatMap((part, index) => (index ? [badBytes, Buffer.from(part)] : [Buffer.from(part)]))));
 }
 
 export function jsonBody(request: RecordedRequest): Record<string, unknown> {

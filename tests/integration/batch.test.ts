@@ -265,6 +265,27 @@ describe('captioning through the Batch API', () => {
     expect(core.queue.status().counts).toMatchObject({ done: 3, failed: 2, queued: 0, running: 0 });
   });
 
+  it('fails only the photo whose answer line is too long to read, and stores the others', async () => {
+    const { root, paths } = await library(['#d01010', '#1030d0', '#10a030']);
+    const server = await startBatchServer({
+      apiKey,
+      answer: colourAnswer,
+      outcome: (_line, index) =>
+        index === 1 ? { kind: 'answer', answer: { title: 'Long', caption: 'word '.repeat(600_000), keywords: [] } } : { kind: 'answer' },
+    });
+    const core = testCore(coreOptions(tempDir('captionist-home-')));
+    await core.index([root]);
+    await addVisionProvider(core, server);
+
+    const result = await core.caption(run);
+
+    expect(result.captioned).toBe(2);
+    expect(result.failed).toEqual([
+      { path: paths[1], message: 'Inference.net sent an answer too large to read (over 2 MB); Captionist stopped reading it' },
+    ]);
+    expect(core.queue.status().counts).toMatchObject({ done: 2, failed: 1, queued: 0, running: 0 });
+  });
+
   it('puts the photos an expired batch never reached back in the queue, and sends them again', async () => {
     const { root } = await library(['#d01010', '#1030d0', '#10a030']);
     const server = await startBatchServer({ apiKey, answer: colourAnswer });

@@ -1,6 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import { jsonBody, loopbackServer, sendJson } from '../helpers/loopback';
 import type { LoopbackServer, RecordedRequest } from '../helpers/loopback';
+import { sendHostile } from './hostile';
+import type { HostileAnswer, HostileTally } from './hostile';
 
 export type AnthropicScenario =
   /** The JSON answer, following `output_config.format` when the request has one. */
@@ -26,6 +28,10 @@ export interface AnthropicServerOptions {
   delayMs?: number;
   /** When the requests window resets, for the anthropic-ratelimit-* headers. */
   resetAt?: Date;
+  /** Answers every well-formed request so instead, whatever the scenario. */
+  hostile?: HostileAnswer;
+  /** Counts what a hostile answer wrote. */
+  tally?: HostileTally;
   /** The models of the account, as `GET /v1/models` lists them; a message naming another gets 404. Any model when unset. */
   models?: AnthropicModelInfo[];
 }
@@ -106,6 +112,7 @@ export function startAnthropicServer(options: AnthropicServerOptions): Promise<L
     if (listing) return listModels(url, options.models ?? [], response);
     const problem = problemWithBody(request);
     if (problem) return sendJson(response, 400, failure('invalid_request_error', problem));
+    if (options.hostile) return sendHostile(response, options.hostile, options.tally);
     const body = jsonBody(request);
     if (options.models && !options.models.some((model) => model.id === body.model)) {
       return sendJson(response, 404, failure('not_found_error', `model: ${String(body.model)}`));

@@ -1,5 +1,7 @@
 import { loopbackServer, sendJson } from '../helpers/loopback';
 import type { LoopbackServer, RecordedRequest } from '../helpers/loopback';
+import { sendHostile } from './hostile';
+import type { HostileAnswer, HostileTally } from './hostile';
 
 export type ApiVerveScenario =
   | 'success'
@@ -21,6 +23,10 @@ export interface ApiVerveServerOptions {
   delayMs?: number;
   /** The 429's Retry-After in seconds; null sends none, leaving only the rate-limit reset header. */
   retryAfterSeconds?: number | null;
+  /** Answers every well-formed request so instead, whatever the scenario. */
+  hostile?: HostileAnswer;
+  /** Counts what a hostile answer wrote. */
+  tally?: HostileTally;
 }
 
 /** Spelled as loosely as real gateways do, so the client has to match names case-insensitively. */
@@ -53,6 +59,7 @@ export function startApiVerveServer(options: ApiVerveServerOptions): Promise<Loo
     if (!image || image.type !== 'image/jpeg' || !isJpeg(Buffer.from(await image.arrayBuffer()))) {
       return sendJson(response, 400, failure('Field image must be a jpg, jpeg, png or gif file'));
     }
+    if (options.hostile) return sendHostile(response, options.hostile, options.tally);
     switch (scenario) {
       case 'success':
         return sendJson(response, 200, { status: 'ok', error: null, data: { caption } }, rateLimitHeaders);

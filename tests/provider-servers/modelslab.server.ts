@@ -2,6 +2,8 @@ import type { ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import { jsonBody, loopbackServer, sendJson } from '../helpers/loopback';
 import type { LoopbackServer, RecordedRequest } from '../helpers/loopback';
+import { sendHostile } from './hostile';
+import type { HostileAnswer, HostileTally } from './hostile';
 
 /** How one endpoint misbehaves, the way the real service (or a proxy in front of it) would show it. */
 export type ModelsLabFault =
@@ -33,7 +35,11 @@ export interface ModelsLabServerOptions {
   errorsInBody?: boolean;
   /** Spell the error field "messege", as older endpoints do. */
   misspelt?: boolean;
-  faults?: Partial<Record<ModelsLabEndpoint, ModelsLabFault>>;
+  faults?: Partial<Record<ModelsLabEndpoint, ModelsLabFault | HostileAnswer>>;
+  /** The id a processing answer names, instead of the task's own: what a hostile service might send. */
+  taskId?: string;
+  /** Counts what a hostile answer wrote. */
+  tally?: HostileTally;
   slowMs?: number;
   retryAfterSeconds?: number;
 }
@@ -73,7 +79,8 @@ export async function startModelsLabServer(options: ModelsLabServerOptions): Pro
 
   /** Applies the endpoint's fault; true when it has answered (or dropped) the request. */
   const misbehave = async (endpoint: ModelsLabEndpoint, response: ServerResponse): Promise<boolean> => {
-    switch (options.faults?.[endpoint]) {
+    const fault = options.faults?.[endpoint];
+    switch (fault) {
       case undefined:
         return false;
       case 'slow':
@@ -95,6 +102,9 @@ export async function startModelsLabServer(options: ModelsLabServerOptions): Pro
       case 'malformed-json':
         response.writeHead(200, { 'content-type': 'text/html' });
         response.end('<html><body>Just a moment...</body></html>');
+        return true;
+      default:
+        sendHostile(response, fault, options.tally);
         return true;
     }
   };
@@ -133,7 +143,7 @@ export async function startModelsLabServer(options: ModelsLabServerOptions): Pro
     if (task.pollsLeft !== null) {
       return sendJson(response, 200, {
         status: 'processing',
-        id: task.id,
+        id: options.taskId ?? task.id,
         eta: options.etaSeconds ?? 0,
         message: 'Your request is processing',
         fetch_result: `${baseUrl}/api/v6/image_editing/fetch/${task.id}`,

@@ -1,6 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import { jsonBody, loopbackServer, sendJson } from '../helpers/loopback';
 import type { LoopbackServer, RecordedRequest } from '../helpers/loopback';
+import { sendHostile } from './hostile';
+import type { HostileAnswer, HostileTally } from './hostile';
 
 export type OpenAiScenario =
   /** Structured Outputs honoured: the JSON object alone; without response_format, JSON in a fence. */
@@ -63,6 +65,10 @@ export interface OpenAiServerOptions {
   loadingMs?: number;
   /** Headers of the 'rate-limited' 429. */
   rateLimitHeaders?: Record<string, string>;
+  /** Answers every well-formed request so instead, whatever the scenario. */
+  hostile?: HostileAnswer;
+  /** Counts what a hostile answer wrote. */
+  tally?: HostileTally;
 }
 
 export interface OllamaOptions {
@@ -186,6 +192,7 @@ export async function startOpenAiServer(options: OpenAiServerOptions): Promise<O
       );
     }
     state.completions.push(request);
+    if (options.hostile) return sendHostile(response, options.hostile, options.tally);
 
     const json = JSON.stringify(answer);
     const fenced = `Here is the metadata:\n\`\`\`json\n${JSON.stringify(answer, null, 2)}\n\`\`\``;

@@ -2,6 +2,8 @@ import type { ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import { loopbackServer, sendJson } from '../helpers/loopback';
 import type { LoopbackServer, RecordedRequest } from '../helpers/loopback';
+import { sendHostile } from './hostile';
+import type { HostileAnswer, HostileTally } from './hostile';
 
 /** How one endpoint misbehaves, the way the real service (or a proxy in front of it) would show it. */
 export type WaveSpeedFault =
@@ -19,7 +21,7 @@ export type WaveSpeedFault =
   /** Reads the whole request (a submit creates its task), then drops the connection unanswered. */
   | 'drop-connection';
 
-export type WaveSpeedEndpoint = 'upload' | 'submit' | 'result';
+export type WaveSpeedEndpoint = 'upload' | 'submit' | 'result' | 'output';
 
 export interface WaveSpeedServerOptions {
   apiKey: string;
@@ -32,7 +34,11 @@ export interface WaveSpeedServerOptions {
   captionAsLink?: boolean;
   /** How the upload names its link: `download_url` (as documented), or `url` (the newer upload endpoint's answer). */
   uploadLinkField?: 'download_url' | 'url';
-  faults?: Partial<Record<WaveSpeedEndpoint, WaveSpeedFault>>;
+  faults?: Partial<Record<WaveSpeedEndpoint, WaveSpeedFault | HostileAnswer>>;
+  /** The id every task gets, instead of a fresh one: what a hostile service might send. */
+  taskId?: string;
+  /** Counts what a hostile answer wrote. */
+  tally?: HostileTally;
   slowMs?: number;
   retryAfterSeconds?: number;
 }
@@ -80,7 +86,8 @@ export async function startWaveSpeedServer(options: WaveSpeedServerOptions): Pro
 
   /** Applies the endpoint's fault; true when it has answered (or dropped) the request. */
   const misbehave = async (endpoint: WaveSpeedEndpoint, response: ServerResponse): Promise<boolean> => {
-    switch (options.faults?.[endpoint]) {
+    const fault = options.faults?.[endpoint];
+    switch (fault) {
       case undefined:
         return false;
       case 'slow':
@@ -104,6 +111,9 @@ export async function startWaveSpeedServer(options: WaveSpeedServerOptions): Pro
       case 'malformed-json':
         response.writeHead(200, { 'content-type': 'text/html' });
         response.end('<html><body>Service temporarily unavailable</body></html>');
+        return true;
+      default:
+        sendHostile(response, fault, options.tally);
         return true;
     }
   };
@@ -144,7 +154,7 @@ export async function startWaveSpeedServer(options: WaveSpeedServerOptions): Pro
     if (!wellFormed) return sendJson(response, 400, { code: 400, message: 'invalid input' });
     const fault = options.faults?.submit;
     const paid = fault === undefined || fault === 'slow' || fault === 'drop-connection';
-    const task: Task = { id: `pred_${tasks.size + 1}`, pollsLeft: options.processingPolls ?? 0 };
+    const task: Task = { id: options.taskId ?? `pred_${tasks.size + 1}`, pollsLeft: options.processingPolls ?? 0 };
     if (paid) tasks.set(task.id, task);
     if (await misbehave('submit', response)) return;
     if (body.enable_sync_mode !== true) return envelope(response, { ...prediction(task), status: 'created' });
@@ -164,6 +174,7 @@ export async function startWaveSpeedServer(options: WaveSpeedServerOptions): Pro
   const server = await loopbackServer(async (request, response) => {
     const resultMatch = resultPath.exec(request.path);
     if (request.method === 'GET' && outputPath.test(request.path)) {
+      if (await misbehave('output', response)) return;
       response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
       return void response.end(caption);
     }

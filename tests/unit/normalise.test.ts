@@ -356,3 +356,78 @@ describe('parseStructuredAnswer', () => {
     expect(parseStructuredAnswer('{"a":1} and {"b":2}')).toBeNull();
   });
 });
+
+describe('normaliseAnswer on hostile answers', () => {
+  /** Control characters, halves of characters and U+FFFD (what bytes that were not UTF-8 become). */
+  const junk = '\u0000\u0007\u001b\u007f\u0085\udfff\ud800\ufffd';
+  const unstorable = /[\p{Cc}\ufffd]/u;
+
+  it('removes control and broken characters from every field', () => {
+    const answer = normaliseAnswer({
+      fields: {
+        title: `Harbour${junk} at dusk`,
+        caption: `Fishing boats${junk} rest in the harbour.`,
+        altText: `Boats${junk} in a harbour`,
+        longDescription: `Boats${junk}\ttied up\nfor the night.`,
+        keywords: [`boat${junk}s`, junk, `har\u0000bour`],
+      },
+      text: null,
+    })!;
+    expect(answer).toEqual({
+      title: 'Harbour at dusk',
+      caption: 'Fishing boats rest in the harbour.',
+      altText: 'Boats in a harbour.',
+      longDescription: 'Boats tied up for the night.',
+      keywords: ['boats', 'harbour'],
+    });
+    for (const text of [answer.title!, answer.caption, answer.altText, answer.longDescription!, ...answer.keywords]) {
+      expect(text).not.toMatch(unstorable);
+      expect(text).not.toMatch(loneSurrogate);
+    }
+  });
+
+  it('yields null for an answer of nothing but control and broken characters', () => {
+    expect(normaliseAnswer({ fields: null, text: junk.repeat(1000) })).toBeNull();
+    expect(normaliseAnswer({ fields: { caption: junk }, text: null })).toBeNull();
+  });
+
+  it('cuts a caption that is one 10 MB word, and a 10 MB description, to their limits', () => {
+    const answer = normaliseAnswer({
+      fields: { caption: 'a'.repeat(10_000_000), longDescription: 'word '.repeat(2_000_000), title: '😀'.repeat(5_000_000) },
+      text: null,
+    })!;
+    expect(answer.caption).toBe('a'.repeat(captionLimits.caption));
+    expect(answer.altText).toBe(`A${'a'.repeat(captionLimits.altText - 2)}.`);
+    expect(answer.longDescription).toHaveLength(captionLimits.longDescription - 1);
+    expect(answer.title).toBe('😀'.repeat(captionLimits.title / 2));
+  });
+
+  it('takes 30 keywords from a list of 100,000 entries and from a 2 MB keyword string', () => {
+    const list = Array.from({ length: 100_000 }, (_, index) => `kw${index % 1000}`);
+    expect(normaliseAnswer({ fields: { caption: 'A fox.', keywords: list }, text: null })!.keywords).toEqual(list.slice(0, 30));
+    const text = list.join(', ').repeat(3);
+    expect(normaliseKeywords(text)).toEqual(list.slice(0, 30));
+  });
+
+  it('ignores fields of the wrong shape', () => {
+    const nested: unknown = JSON.parse(`${'['.repeat(100_000)}${']'.repeat(100_000)}`);
+    const answer = normaliseAnswer({
+      fields: { caption: 'A fox in snow.', title: { text: 'Fox' }, altText: ['Fox'], longDescription: 42, keywords: nested },
+      text: null,
+    })!;
+    expect(answer).toMatchObject({ caption: 'A fox in snow.', title: null, altText: 'A fox in snow.', longDescription: null });
+    expect(answer.keywords).toEqual(['fox', 'snow']);
+    expect(normaliseAnswer({ fields: { caption: nested, keywords: { a: 1 } }, text: null })).toBeNull();
+  });
+});
+
+describe('parseStructuredAnswer on hostile answers', () => {
+  it('survives JSON nested a million deep, inside an object or as the whole answer', () => {
+    const deep = `${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}`;
+    expect(parseStructuredAnswer(deep)).toBeNull();
+    const fields = parseStructuredAnswer(`{"caption": "A fox.", "keywords": ${deep}}`)!;
+    expect(fields.caption).toBe('A fox.');
+    expect(normaliseAnswer({ fields, text: null })!.keywords).toEqual(['fox']);
+    expect(parseStructuredAnswer(`{"caption": ${'{"a":'.repeat(1_000_000)}1${'}'.repeat(1_000_000)}}`)).toMatchObject({ caption: {} });
+  });
+});

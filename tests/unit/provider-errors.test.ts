@@ -136,6 +136,12 @@ describe('redact and providerDetail', () => {
     expect(long.endsWith('…')).toBe(true);
   });
 
+  it('keeps no control characters, broken characters or half of an emoji cut at the end', () => {
+    expect(providerDetail('bad\u0000 in\u0007put \ud800here\ufffd sk-123456\u0000', ['sk-123456'])).toBe('bad input here [redacted]');
+    const cutInEmoji = providerDetail(`${'x'.repeat(298)}😀 more`, [])!;
+    expect(cutInEmoji).toBe(`${'x'.repeat(298)}…`);
+  });
+
   it('is undefined for non-text and blank text', () => {
     expect(providerDetail(undefined, [])).toBeUndefined();
     expect(providerDetail({ message: 'x' }, [])).toBeUndefined();

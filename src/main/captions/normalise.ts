@@ -1,5 +1,6 @@
 import { CaptionFieldsSchema, captionLimits } from '../../shared/captioning';
 import type { CaptionFields } from '../../shared/captioning';
+import { storableText } from '../providers/answer-values';
 
 /** What a provider answered, before validation (see providers/provider.ts). */
 export interface RawAnswer {
@@ -43,10 +44,19 @@ function pick(fields: Partial<Record<string, unknown>>, ...names: string[]): str
   return null;
 }
 
-/** Trims, collapses whitespace, drops wrapping quotes and labels, and cuts at a word within `limit`. */
+/**
+ * How much of a text is looked at for a field of `limit` characters: room for the whitespace,
+ * quotes and labels cleaning removes, while the work stays small however long the answer is.
+ */
+const inspectedLength = (limit: number) => limit * 4;
+
+/**
+ * Trims, removes what no stored text may hold (control characters, broken characters), collapses
+ * whitespace, drops wrapping quotes and labels, and cuts at a word within `limit`.
+ */
 export function cleanText(value: string | null, limit: number): string | null {
   if (value === null) return null;
-  let text = value
+  let text = storableText(value.slice(0, inspectedLength(limit)))
     .replace(/^```[a-z]*\s*|```\s*$/gi, '')
     .replace(/\s+/g, ' ')
     .trim()
@@ -64,7 +74,8 @@ const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 /** Cuts to at most `limit` UTF-16 units, at a sentence or word end, never inside a character. */
 function cutAtWord(text: string, limit: number): string {
   let cut = '';
-  for (const { segment } of graphemes.segment(text)) {
+  // A character running past the limit is left out either way, so what follows it never matters.
+  for (const { segment } of graphemes.segment(text.slice(0, limit + 1))) {
     if (cut.length + segment.length > limit) break;
     cut += segment;
   }
@@ -175,9 +186,16 @@ function matchCase(original: string, replacement: string): string {
     : replacement;
 }
 
+/** How many candidates are looked at: plenty for 30 keywords after duplicates and empties, however long the list. */
+const keywordCandidates = captionLimits.keywords * 10;
+
 /** Trims, drops hashtags and empties, limits length, and removes case-insensitive duplicates. */
 export function normaliseKeywords(value: unknown): string[] {
-  const list = Array.isArray(value) ? value : typeof value === 'string' ? value.split(/[,;\n]/) : [];
+  const list = Array.isArray(value)
+    ? value.slice(0, keywordCandidates)
+    : typeof value === 'string'
+      ? value.slice(0, keywordCandidates * inspectedLength(captionLimits.keyword)).split(/[,;\n]/, keywordCandidates)
+      : [];
   const seen = new Map<string, string>();
   for (const item of list) {
     if (typeof item !== 'string') continue;

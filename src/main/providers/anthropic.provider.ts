@@ -1,5 +1,6 @@
 import type { ProviderConfig } from '../../shared/captioning';
 import { parseStructuredAnswer } from '../captions/structured-answer';
+import { reportedModel, tokenCount } from './answer-values';
 import { httpError, ProviderError, providerDetail, retryAfterFrom } from './errors';
 import { asRecord, isSuccess } from './http';
 import type { HttpResponse } from './http';
@@ -128,18 +129,14 @@ export class AnthropicProvider implements CaptionProvider {
     return {
       fields: parseStructuredAnswer(text),
       text,
-      model: typeof message.model === 'string' ? message.model : this.model,
+      model: reportedModel(message.model, this.model),
       usage: {
-        inputTokens: countOrNull(message.usage?.input_tokens),
-        outputTokens: countOrNull(message.usage?.output_tokens),
+        inputTokens: tokenCount(asRecord(message.usage)?.input_tokens),
+        outputTokens: tokenCount(asRecord(message.usage)?.output_tokens),
       },
       rateLimit: requestRateLimit(response),
     };
   }
-}
-
-function countOrNull(value: unknown): number | null {
-  return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
 /**

@@ -56,12 +56,14 @@ export async function submitPaidTask(
   return response;
 }
 
-/** A transport failure after which the server may hold the request: a timeout, or a connection lost after connecting. */
+/**
+ * A failure after which the server may hold the request: without a status read, any that may
+ * have reached it (a timeout, a connection lost after connecting, an answer that was not HTTP);
+ * with one, a success whose answer could not be read (broken off, too large).
+ */
 function mayHaveArrived(error: unknown): boolean {
-  return (
-    error instanceof ProviderError &&
-    (error.kind === 'timeout' || (error.kind === 'network' && error.mayHaveReachedServer))
-  );
+  if (!(error instanceof ProviderError)) return false;
+  return error.status === undefined ? error.mayHaveReachedServer : isSuccess(error.status);
 }
 
 /**

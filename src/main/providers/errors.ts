@@ -1,3 +1,5 @@
+import { storableText } from './answer-values';
+
 /** Why a provider call failed, in the terms the queue acts on. */
 export type ProviderErrorKind =
   | 'network'
@@ -34,6 +36,8 @@ export interface ProviderErrorDetails {
   mayHaveReachedServer?: boolean;
   /** A sentence of ours after the provider's words: what else Captionist found out. */
   note?: string;
+  /** Overrides what the kind says: an answer too large to read is not worth asking (and paying) for again. */
+  retryable?: boolean;
 }
 
 /** A failed provider call with a message a photographer understands. Never carries a secret. */
@@ -53,7 +57,7 @@ export class ProviderError extends Error {
   ) {
     const withDetail = details.detail ? `${summary} (${details.detail})` : summary;
     super(details.note ? `${withDetail}${/[.!?]$/.test(withDetail) ? '' : '.'} ${details.note}` : withDetail);
-    this.retryable = retryableKinds.has(kind);
+    this.retryable = details.retryable ?? retryableKinds.has(kind);
     this.status = details.status;
     this.retryAfterMs = details.retryAfterMs;
     this.detail = details.detail;
@@ -147,10 +151,11 @@ export function redact(text: string, secrets: readonly (string | null | undefine
   return clean;
 }
 
-/** A provider's own error text, shortened and cleaned for a message. */
+/** A provider's own error text, shortened and cleaned for a message (which may be stored). */
 export function providerDetail(text: unknown, secrets: readonly (string | null | undefined)[]): string | undefined {
   if (typeof text !== 'string') return undefined;
-  const oneLine = redact(text, secrets).replace(/\s+/g, ' ').trim();
+  const oneLine = storableText(redact(text, secrets)).replace(/\s+/g, ' ').trim();
   if (!oneLine) return undefined;
-  return oneLine.length > 300 ? `${oneLine.slice(0, 299)}…` : oneLine;
+  // The cut never leaves half of a character behind.
+  return oneLine.length > 300 ? `${oneLine.slice(0, 299).replace(/[\uD800-\uDBFF]$/, '')}…` : oneLine;
 }

@@ -153,6 +153,9 @@ function visionRank(model: ProviderModel): number {
   return model.vision === true ? 0 : 1;
 }
 
+/** Far above any server's list of models, far below what could hurt the process. */
+const maxModelListBytes = 16 * 1024 * 1024;
+
 async function requestJson(
   source: ModelSource,
   url: string,
@@ -164,6 +167,8 @@ async function requestJson(
     headers: { ...source.headers, accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) },
     body: body ? JSON.stringify(body) : undefined,
     timeoutMs: Math.min(source.timeoutMs, maxListWaitMs),
+    // OpenRouter's list of every model with its description runs to megabytes.
+    maxBytes: maxModelListBytes,
     signal,
     secrets: source.secrets,
   });

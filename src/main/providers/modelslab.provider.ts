@@ -2,6 +2,7 @@ import type { DetailLevel, ProviderConfig } from '../../shared/captioning';
 import { ProviderError, httpError, providerDetail, retryAfterFrom } from './errors';
 import { asRecord, isHttpUrl, isSuccess } from './http';
 import type { HttpResponse } from './http';
+import { taskIdFrom } from './answer-values';
 import { maybeSubmittedError, pollUntilSettled, submitPaidTask } from './async-task';
 import { captionOnlyAnswer } from './provider';
 import type { CaptionProvider, CaptionRequest, ProviderAnswer, ProviderDeps } from './provider';
@@ -47,7 +48,7 @@ export class ModelsLabProvider implements CaptionProvider {
     const imageLink = await this.upload(request);
     const answer = await this.submit(imageLink, request);
     if (answer.status !== 'processing') return this.captionFrom(answer);
-    const taskId = typeof answer.id === 'string' || typeof answer.id === 'number' ? String(answer.id) : '';
+    const taskId = taskIdFrom(answer.id);
     if (!taskId) throw maybeSubmittedError(this.label, `${this.label} is working on the photo but sent no request id to follow`, whereToCheckRequests);
     request.onTaskId?.(taskId);
     const etaSeconds = Number(answer.eta);

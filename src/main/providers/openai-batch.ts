@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { FormData } from 'undici';
 import type { ProviderConfig } from '../../shared/captioning';
 import { httpError, ProviderError, providerDetail, retryAfterFrom } from './errors';
-import { asRecord, isSuccess } from './http';
+import { answerTooLarge, asRecord, isSuccess, maxAnswerBytes } from './http';
 import type { HttpClient, HttpResponse } from './http';
 import { presetFor, typeDefaults } from './presets';
 
@@ -51,6 +51,15 @@ export interface BatchResultLine {
 
 /** What the Batch API accepts (OpenAI's limits; Inference.net documents none lower). */
 export const batchFileLimits = { maxLines: 50_000, maxBytes: 200_000_000 } as const;
+
+/**
+ * The most a result file may hold. Its lines are a few KB each and a batch holds at most 5,000
+ * photos, so an honest file stays far below; a line is an answer, capped like a direct one.
+ */
+export const maxResultFileBytes = 128 * 1024 * 1024;
+
+/** The code of a line too long to read, in place of the service's own error. */
+const answerTooLargeCode = 'captionist_answer_too_large';
 
 /** The endpoint every line targets, as OpenAI spells it in `url` and `endpoint`. */
 export const batchEndpoint = '/v1/chat/completions';
@@ -135,40 +144,47 @@ export class OpenAiBatchApi {
     return null;
   }
 
-  /** The lines of a result file (output or error). */
+  /**
+   * The lines of a result file (output or error), read as they arrive so the file is never held
+   * whole. A line too long to read counts as a failed answer for its photo, when its start names it.
+   */
   async resultLines(fileId: string, signal?: AbortSignal): Promise<BatchResultLine[]> {
-    const response = await this.send('GET', `/files/${encodeURIComponent(fileId)}/content`, {
-      timeoutMs: Math.max(this.timeoutMs, 30 * 60_000),
-      signal,
-    });
-    return response.text
-      .split('\n')
-      .filter((line) => line.trim())
-      .flatMap((line) => {
-        const record = asRecord(safeJson(line));
-        const customId = record?.custom_id;
-        if (!record || typeof customId !== 'string') return [];
-        const response = asRecord(record.response);
-        const error = asRecord(record.error);
-        const statusCode = typeof response?.status_code === 'number' ? response.status_code : null;
-        return [
-          {
-            customId,
-            statusCode,
-            body: response?.body ?? null,
-            error: error
-              ? {
-                  code: typeof error.code === 'string' ? error.code : null,
-                  message: providerDetail(error.message, [this.apiKey]) ?? 'no reason given',
-                }
-              : null,
-          },
-        ];
-      });
+    const lines: BatchResultLine[] = [];
+    await this.send(
+      'GET',
+      `/files/${encodeURIComponent(fileId)}/content`,
+      { timeoutMs: Math.max(this.timeoutMs, 30 * 60_000), maxBytes: maxResultFileBytes, signal },
+      (text, cut) => {
+        const line = cut ? tooLongLine(text) : this.resultLine(text);
+        if (line) lines.push(line);
+      },
+    );
+    return lines;
+  }
+
+  private resultLine(text: string): BatchResultLine | null {
+    const record = asRecord(safeJson(text));
+    const customId = record?.custom_id;
+    if (!record || typeof customId !== 'string') return null;
+    const response = asRecord(record.response);
+    const error = asRecord(record.error);
+    const statusCode = typeof response?.status_code === 'number' ? response.status_code : null;
+    return {
+      customId,
+      statusCode,
+      body: response?.body ?? null,
+      error: error
+        ? {
+            code: typeof error.code === 'string' ? error.code : null,
+            message: providerDetail(error.message, [this.apiKey]) ?? 'no reason given',
+          }
+        : null,
+    };
   }
 
   /** The error a failed line stands for, classified like a direct call's HTTP error. */
   lineError(line: BatchResultLine): ProviderError {
+    if (line.error?.code === answerTooLargeCode) return answerTooLarge(this.label, maxAnswerBytes);
     const bodyError = asRecord(asRecord(line.body)?.error);
     const detail = providerDetail(bodyError?.message ?? line.error?.message, [this.apiKey]);
     if (line.statusCode !== null && line.statusCode !== 200) return httpError(this.label, line.statusCode, { detail });
@@ -188,21 +204,28 @@ export class OpenAiBatchApi {
     return body;
   }
 
+  /** One call; with `onLine`, a successful answer goes to it line by line instead of into the response's text. */
   private async send(
     method: 'GET' | 'POST',
     path: string,
-    options: { json?: unknown; body?: FormData; timeoutMs?: number; signal?: AbortSignal },
+    options: { json?: unknown; body?: FormData; timeoutMs?: number; maxBytes?: number; signal?: AbortSignal },
+    onLine?: (line: string, cut: boolean) => void,
   ): Promise<HttpResponse> {
     const headers: Record<string, string> = { authorization: `Bearer ${this.apiKey || 'not-needed'}` };
     if (options.json !== undefined) headers['content-type'] = 'application/json';
-    const response = await this.http.request(this.label, `${this.baseUrl}${path}`, {
+    const url = `${this.baseUrl}${path}`;
+    const request = {
       method,
       headers,
       body: options.json !== undefined ? JSON.stringify(options.json) : options.body,
       timeoutMs: options.timeoutMs ?? this.timeoutMs,
+      maxBytes: options.maxBytes,
       signal: options.signal,
       secrets: [this.apiKey],
-    });
+    };
+    const response = onLine
+      ? await this.http.requestLines(this.label, url, { ...request, maxLineLength: maxAnswerBytes }, onLine)
+      : await this.http.request(this.label, url, request);
     if (isSuccess(response.status)) return response;
     const error = asRecord(asRecord(response.json)?.error);
     throw httpError(this.label, response.status, {
@@ -241,6 +264,17 @@ export class OpenAiBatchApi {
   private unreadable(what: string): ProviderError {
     return new ProviderError('invalid-response', this.label, `${this.label} sent ${what} in a form Captionist could not read`);
   }
+}
+
+/**
+ * A line too long to read, as a failed line of the photo it names: OpenAI writes `custom_id`
+ * near the start. Null when the start does not say.
+ */
+function tooLongLine(start: string): BatchResultLine | null {
+  const quoted = /"custom_id"\s*:\s*("(?:[^"\\]|\\.)*")/.exec(start.slice(0, 4096))?.[1];
+  const customId = quoted === undefined ? undefined : safeJson(quoted);
+  if (typeof customId !== 'string') return null;
+  return { customId, statusCode: null, body: null, error: { code: answerTooLargeCode, message: 'answer too large' } };
 }
 
 function safeJson(text: string): unknown {

@@ -4,8 +4,9 @@ import type { ProviderConfig } from '../../shared/captioning';
 import { parseStructuredAnswer } from '../captions/structured-answer';
 import { httpError, ProviderError, providerDetail, retryAfterFrom } from './errors';
 import { Headers, Response } from 'undici';
-import { asRecord, transportError } from './http';
-import type { HttpClient } from './http';
+import { reportedModel, tokenCount } from './answer-values';
+import { asRecord, isRedirect, redirectRefused, transportError } from './http';
+import type { Fetch } from './http';
 import { batchBaseUrlFor, OpenAiBatchApi } from './openai-batch';
 import { presetFor } from './presets';
 import type { CaptionProvider, CaptionRequest, ProviderAnswer, ProviderDeps } from './provider';
@@ -50,7 +51,7 @@ export class OpenAiCompatibleProvider implements CaptionProvider {
       baseURL: config.baseUrl,
       maxRetries: 0,
       timeout: config.timeoutMs,
-      fetch: errorBodiesAsOpenAi(deps.http.fetch) as unknown as typeof globalThis.fetch,
+      fetch: errorBodiesAsOpenAi(deps.http.fetchFor(this.label)) as unknown as typeof globalThis.fetch,
     });
     this.modelSource = {
       label: this.label,
@@ -117,26 +118,35 @@ export class OpenAiCompatibleProvider implements CaptionProvider {
         detail: providerDetail(choice.message.refusal, this.secrets),
       });
     }
-    const text = (choice.message.content ?? '').trim();
+    const content: unknown = choice.message.content ?? '';
+    if (typeof content !== 'string') {
+      throw new ProviderError('invalid-response', this.label, `${this.label} sent an answer Captionist could not read`);
+    }
+    const text = content.trim();
     if (!text) throw new ProviderError('invalid-response', this.label, `${this.label} answered with an empty caption`);
     return {
       fields: parseStructuredAnswer(text),
       text,
-      model: (typeof model === 'string' && model) || this.model,
+      model: reportedModel(model, this.model),
       usage: {
-        inputTokens: usage?.prompt_tokens ?? null,
-        outputTokens: usage?.completion_tokens ?? null,
+        inputTokens: tokenCount(asRecord(usage)?.prompt_tokens),
+        outputTokens: tokenCount(asRecord(usage)?.completion_tokens),
       },
     };
   }
 
   private translate(error: unknown, timeoutMs: number, signal: AbortSignal | undefined, deadline: AbortSignal): unknown {
     if (signal?.aborted) return error;
+    // What our fetch refused (a status outside HTTP's range), which the SDK wraps as a connection error.
+    if (error instanceof OpenAI.APIConnectionError && error.cause instanceof ProviderError) return error.cause;
     if (deadline.aborted || error instanceof OpenAI.APIConnectionTimeoutError) {
       return transportError(this.label, this.config.baseUrl, timeoutMs, error, true, this.secrets);
     }
     if (error instanceof OpenAI.APIConnectionError) {
       return transportError(this.label, this.config.baseUrl, timeoutMs, error.cause ?? error, false, this.secrets);
+    }
+    if (error instanceof OpenAI.APIError && error.status !== undefined && isRedirect(error.status)) {
+      return redirectRefused(this.label, this.config.baseUrl, error.status, error.headers?.get('location'), this.secrets);
     }
     if (error instanceof OpenAI.APIError && error.status !== undefined) {
       const body = error.error as { message?: unknown } | undefined;
@@ -193,23 +203,19 @@ function chatCompletionBody(
 /**
  * Servers that speak the protocol loosely put an error's words at the top level (vLLM:
  * `{object:"error", message}`) or as a bare string (`{error:"model not found"}`). The SDK reads
- * only `{error:{message}}`, so error bodies are reshaped into that before it sees them.
+ * only `{error:{message}}`, so a JSON error body reaches it as just that: its words, or the text
+ * itself when it has none. The SDK never sees the rest, which it would turn back into text with
+ * JSON.stringify (and a deeply nested body would overflow the stack there).
  */
-function errorBodiesAsOpenAi(fetch: HttpClient['fetch']): HttpClient['fetch'] {
+function errorBodiesAsOpenAi(fetch: Fetch): Fetch {
   return async (input, init) => {
     const response = await fetch(input, init);
     if (response.ok) return response;
     const text = await response.text();
-    const body = asRecord(safeJson(text));
-    const reshaped =
-      body && typeof body.error === 'string'
-        ? { error: { message: body.error } }
-        : body && body.error === undefined && typeof body.message === 'string'
-          ? { error: body }
-          : null;
+    const body = safeJson(text);
     const headers = new Headers(response.headers);
     headers.delete('content-length');
-    return new Response(reshaped ? JSON.stringify(reshaped) : text, {
+    return new Response(body === undefined ? text : JSON.stringify({ error: { message: errorWords(body) ?? text } }), {
       status: response.status,
       statusText: response.statusText,
       headers,
@@ -217,10 +223,18 @@ function errorBodiesAsOpenAi(fetch: HttpClient['fetch']): HttpClient['fetch'] {
   };
 }
 
+/** The words of an error body in any of the shapes servers use. */
+function errorWords(body: unknown): string | undefined {
+  const record = asRecord(body);
+  const error = record?.error;
+  const candidates = [asRecord(error)?.message, error, record?.message];
+  return candidates.find((candidate): candidate is string => typeof candidate === 'string');
+}
+
 function safeJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    return null;
+    return undefined;
   }
 }

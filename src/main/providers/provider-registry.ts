@@ -3,6 +3,7 @@ import type { ProviderConfig, ProviderModelList, ProviderSettings } from '../../
 import type { ProvidersRepository } from '../db/providers.repo';
 import { UserError } from '../errors';
 import type { SecretStore } from '../secrets';
+import { ProviderError } from './errors';
 import { createProvider } from './factories';
 import { imageTokenRuleFor, providerConfigFrom, typeDefaults } from './presets';
 import type { ImageTokenRule } from './presets';
@@ -65,8 +66,9 @@ export class ProviderRegistry {
     try {
       await this.deps.http.request(typeDefaults[config.type].label, config.baseUrl, { timeoutMs: probeTimeoutMs, signal });
       return true;
-    } catch {
-      return false;
+    } catch (error) {
+      // Any answer at all (a redirect, one too large) shows the server is there.
+      return error instanceof ProviderError && error.status !== undefined;
     }
   }
 

@@ -3,6 +3,7 @@ import type { ProviderConfig } from '../../shared/captioning';
 import { ProviderError, httpError, providerDetail, retryAfterFrom } from './errors';
 import { asRecord, isHttpUrl, isSuccess } from './http';
 import type { HttpResponse } from './http';
+import { taskIdFrom } from './answer-values';
 import { maybeSubmittedError, pollUntilSettled, submitPaidTask } from './async-task';
 import { captionOnlyAnswer } from './provider';
 import type { CaptionProvider, CaptionRequest, ProviderAnswer, ProviderDeps } from './provider';
@@ -183,9 +184,8 @@ export class WaveSpeedProvider implements CaptionProvider {
 }
 
 function predictionFrom(data: Record<string, unknown>): Prediction {
-  const id = typeof data.id === 'string' || typeof data.id === 'number' ? String(data.id) : idFromResultUrl(data.urls);
   return {
-    id: id || null,
+    id: taskIdFrom(data.id) ?? idFromResultUrl(data.urls),
     status: typeof data.status === 'string' ? data.status : null,
     outputs: Array.isArray(data.outputs) ? data.outputs : [],
     error: data.error,
@@ -196,5 +196,13 @@ function predictionFrom(data: Record<string, unknown>): Prediction {
 function idFromResultUrl(urls: unknown): string | null {
   const get = asRecord(urls)?.get;
   const match = typeof get === 'string' ? /\/predictions\/([^/]+)\/result/.exec(get) : null;
-  return match ? decodeURIComponent(match[1]!) : null;
+  return match ? taskIdFrom(safeDecode(match[1]!)) : null;
+}
+
+function safeDecode(text: string): string | null {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return null;
+  }
 }

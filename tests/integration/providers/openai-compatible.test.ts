@@ -395,14 +395,17 @@ describe('OpenAI-compatible provider with servers that break the protocol', () =
     expect(performance.now() - started).toBeLessThan(3000);
   });
 
-  it('reports a connection dropped mid-body as a retryable network error that reached the server', async () => {
+  // Not a network error: those wait for the server without counting an attempt, and this server
+  // answers every probe, so a photo it always breaks off would be tried for ever.
+  it('reports a connection dropped mid-body as a retryable server error that reached the server', async () => {
     const server = await loopbackServer((_request, response) => {
       response.writeHead(200, { 'content-type': 'application/json', 'content-length': '500' });
       response.write('{"id":"chatcmpl-1",', () => response.socket?.destroy());
     });
     const error = (await caption(server.url)) as ProviderError;
     expect(error).toBeInstanceOf(ProviderError);
-    expect(error).toMatchObject({ kind: 'network', retryable: true, mayHaveReachedServer: true });
+    expect(error).toMatchObject({ kind: 'server', retryable: true, mayHaveReachedServer: true, status: 200 });
+    expect(error.message).toBe('Inference.net closed the connection before its answer was complete');
   });
 
   it("keeps the server's words from error bodies shaped like vLLM's and like a bare string", async () => {

@@ -1,0 +1,38 @@
+/**
+ * Values read from a provider's answer that Captionist keeps (in the library database, in
+ * messages): whatever a provider sends, only plausible values get through.
+ */
+
+/**
+ * What no kept text may hold: control characters other than tab and line breaks (SQLite's length
+ * and substr stop at a NUL), halves of a character (lone surrogates, from JSON's \ud800 escapes),
+ * and U+FFFD, which stands where the provider's bytes were not UTF-8.
+ */
+const unstorable = /(?![\t\n\r])[\p{Cc}\p{Cs}\uFFFD]/gu;
+
+export function storableText(text: string): string {
+  return text.replace(unstorable, '');
+}
+
+/** Model names are short; a longer "name" is not one. */
+const maxModelNameLength = 200;
+
+/** The model an answer says it came from, when that is a plausible name; else `fallback`. */
+export function reportedModel(value: unknown, fallback: string): string {
+  if (typeof value !== 'string' || value.length > maxModelNameLength) return fallback;
+  return storableText(value).trim() || fallback;
+}
+
+/** A token count as reported, or null when it is not one (negative, fractional, a string, huge). */
+export function tokenCount(value: unknown): number | null {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : null;
+}
+
+/**
+ * A remote task's id (stored, then put in URLs), or null when the answer holds none that is
+ * plausible: up to 200 visible ASCII characters.
+ */
+export function taskIdFrom(value: unknown): string | null {
+  const id = typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value;
+  return typeof id === 'string' && /^[\x21-\x7e]{1,200}$/.test(id) ? id : null;
+}
