@@ -81,6 +81,7 @@ function bareTags(): WriteTags {
     current: {},
     kind: 'embedded-iim',
     policies: { caption: 'skip', title: 'skip', altText: 'skip', longDescription: 'skip' },
+    fileName: 'photo.jpg',
   }).tags as WriteTags;
 }
 

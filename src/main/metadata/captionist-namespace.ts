@@ -5,9 +5,15 @@ import { join } from 'node:path';
 export const captionistNamespace = { prefix: 'captionist', uri: 'http://ns.captionist.app/xmp/1.0/' } as const;
 
 /**
+ * XMP-dc:Description under a name of its own: read without groups, MWG's composite Description
+ * answers with EXIF's ImageDescription first, and a camera's stamp there would hide the XMP text.
+ */
+export const xmpDescriptionTag = 'CaptionistXMPDescription';
+
+/**
  * ExifTool learns a namespace from a user-defined tag table in a config file loaded with
  * `-config`. Tag names carry a prefix so that, read without a group, they never shadow EXIF:Model.
- * The same file turns off MWG's strict mode (see below).
+ * The same file defines the composite above and turns off MWG's strict mode (see below).
  */
 const config = `# Written by Captionist: the XMP namespace it records caption provenance in.
 %Image::ExifTool::UserDefined = (
@@ -15,6 +21,9 @@ const config = `# Written by Captionist: the XMP namespace it records caption pr
         ${captionistNamespace.prefix} => {
             SubDirectory => { TagTable => 'Image::ExifTool::UserDefined::captionist' },
         },
+    },
+    'Image::ExifTool::Composite' => {
+        ${xmpDescriptionTag} => { Require => 'XMP-dc:Description', ValueConv => '$val' },
     },
 );
 %Image::ExifTool::UserDefined::captionist = (

@@ -1,7 +1,8 @@
 import { BinaryField, DefaultExiftoolArgs, ExifDate, ExifDateTime, ExifTool } from 'exiftool-vendored';
 import type { Tags, WriteTags } from 'exiftool-vendored';
 import type { CaptureFacts } from '../../shared/domain';
-import { isCameraBoilerplate } from './field-mapping';
+import { meaningfulText } from '../../shared/placeholders';
+import { xmpDescriptionTag } from './captionist-namespace';
 import type { TagValues, TagWrites } from './field-mapping';
 
 /** Tags that hold a whole embedded JPEG, best first when sizes tie. */
@@ -114,6 +115,14 @@ export class ExifToolAdapter {
 
 function toPhotoMetadata(tags: Tags & Record<string, unknown>): PhotoMetadata {
   const make = text(tags.Make);
+  // The first copy that holds words, not a camera's or a program's placeholder: MWG's choice, else the others.
+  const ownText = (...copies: unknown[]) => {
+    for (const copy of copies) {
+      const meaningful = meaningfulText(text(copy), text(tags.FileName));
+      if (meaningful) return meaningful;
+    }
+    return null;
+  };
   return {
     fileType: text(tags.FileType),
     mimeType: text(tags.MIMEType),
@@ -127,9 +136,9 @@ function toPhotoMetadata(tags: Tags & Record<string, unknown>): PhotoMetadata {
     gpsLatitude: finiteNumber(tags.GPSLatitude),
     gpsLongitude: finiteNumber(tags.GPSLongitude),
     gpsAltitude: finiteNumber(tags.GPSAltitude),
-    title: text(tags.Title ?? tags.ObjectName),
-    caption: caption(tags.Description ?? tags['Caption-Abstract'] ?? tags.ImageDescription),
-    altText: text(tags.AltTextAccessibility),
+    title: ownText(tags.Title, tags.ObjectName),
+    caption: ownText(tags.Description, tags[xmpDescriptionTag], tags['Caption-Abstract'], tags.ImageDescription),
+    altText: ownText(tags.AltTextAccessibility),
     keywords: keywords(tags.Keywords ?? tags.Subject),
     previews: previewTags
       .map((tag) => ({ tag, field: tags[tag] }))
@@ -143,11 +152,6 @@ function text(value: unknown): string | null {
   if (value === undefined || value === null) return null;
   const trimmed = String(value).trim();
   return trimmed === '' ? null : trimmed;
-}
-
-function caption(value: unknown): string | null {
-  const trimmed = text(value);
-  return trimmed && !isCameraBoilerplate(trimmed) ? trimmed : null;
 }
 
 function keywords(value: unknown): string[] {

@@ -71,6 +71,7 @@ export class MetadataExporter {
           current: {},
           kind: 'sidecar',
           policies: everyFieldReplaced,
+          fileName: photo.fileName,
           sidecarFor: extname(photo.fileName).slice(1),
         });
         await this.deps.metadata.writeTags(output, plan.tags);

@@ -141,6 +141,7 @@ export class MetadataWriter {
         current,
         kind,
         policies: options.policies,
+        fileName: candidate.fileName,
         ours: this.deps.writes.lastWritten(candidate.photoId, target),
         sidecarFor: extname(candidate.path).slice(1),
       });
@@ -310,9 +311,9 @@ async function rewrittenFile(path: string, tags: TagValues, kind: TargetKind): P
     size: stats.size,
     mtimeMs: Math.trunc(stats.mtimeMs),
     fingerprint: await fingerprintFile(path),
-    title: existingText('title', tags, kind),
-    caption: existingText('caption', tags, kind),
-    altText: existingText('altText', tags, kind),
+    title: existingText('title', tags, kind, basename(path)),
+    caption: existingText('caption', tags, kind, basename(path)),
+    altText: existingText('altText', tags, kind, basename(path)),
     keywords: dedupe([...list(tags[tag.subject]), ...list(tags[tag.keywords])]),
   };
 }
