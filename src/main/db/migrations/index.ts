@@ -7,5 +7,6 @@ import { writeBack } from './0050-write-back';
 import { searchSpeed } from './0060-search-speed';
 import { captionRefreshOnce } from './0070-caption-refresh-once';
 import { providerTotals } from './0080-provider-totals';
+import { writeSafety } from './0100-write-safety';
 
-export const migrations: readonly Migration[] = [init, providers, queue, search, writeBack, searchSpeed, captionRefreshOnce, providerTotals];
+export const migrations: readonly Migration[] = [init, providers, queue, search, writeBack, searchSpeed, captionRefreshOnce, providerTotals, writeSafety];
