@@ -15,6 +15,7 @@ import { isPhotoFileType } from './file-types';
 import { fingerprintFile } from './fingerprint';
 import { describeImageError } from './image-errors';
 import { isSkippedPath, listPhotoFiles } from './walker';
+import { removeStaleWriteDebris } from './write-debris';
 
 export interface IndexTarget {
   folder: Folder;
@@ -176,6 +177,10 @@ export class Indexer {
       this.deps.logger.warn(`index: ${path}: ${message}`);
       result.errors.push({ path, message });
       return;
+    }
+
+    for (const removed of await removeStaleWriteDebris(listing.debris, now())) {
+      this.deps.logger.info(`index: removed ${removed}, a temporary copy an interrupted metadata write left behind`);
     }
 
     const prefix = path.endsWith(sep) ? path : path + sep;
