@@ -71,14 +71,15 @@ export class ExifToolAdapter {
   }
 
   /**
-   * One write of every tag, MWG composites off so each copy is exactly the one named. ExifTool
-   * writes a temporary file beside the target and renames it over the original
-   * (`-overwrite_original`, never `_in_place`), so a failed write leaves the original intact and
-   * no FILE_original copy is left behind. A target that does not exist (a new sidecar) is created.
-   * Resolves with ExifTool's warnings; rejects when ExifTool reports an error or wrote nothing.
+   * One write of every tag into `output`, MWG composites off so each copy is exactly the one named:
+   * a copy of `source` with the tags changed, or, without a source, a new file (a sidecar, of the
+   * type its extension names). ExifTool never overwrites an existing output and never changes
+   * `source`. Resolves with ExifTool's warnings; rejects when ExifTool reports an error or wrote nothing.
    */
-  async writeTags(path: string, tags: TagWrites): Promise<string[]> {
-    const result = await this.exiftool.write(path, tags as WriteTags, { useMWG: false, writeArgs: ['-overwrite_original'] });
+  async writeTagsInto(output: string, tags: TagWrites, source: string | null): Promise<string[]> {
+    const result = source
+      ? await this.exiftool.write(source, tags as WriteTags, { useMWG: false, writeArgs: ['-o', output] })
+      : await this.exiftool.write(output, tags as WriteTags, { useMWG: false });
     if (result.created + result.updated === 0) {
       throw new Error(result.warnings?.join('; ') || 'ExifTool changed nothing.');
     }

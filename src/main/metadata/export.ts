@@ -74,7 +74,7 @@ export class MetadataExporter {
           fileName: photo.fileName,
           sidecarFor: extname(photo.fileName).slice(1),
         });
-        await this.deps.metadata.writeTags(output, plan.tags);
+        await this.deps.metadata.writeTagsInto(output, plan.tags, null);
         exported++;
       } catch (error) {
         errors.push({ path: photo.path, message: `Could not write ${output}: ${error instanceof Error ? error.message : String(error)}` });
