@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -175,6 +175,42 @@ async function killedAfterTheSwap(core: Core): Promise<void> {
     db.close();
   }
 }
+
+describe('ExifTool after Captionist is killed', () => {
+  it('ends instead of waiting for commands forever', async () => {
+    const src = join(import.meta.dirname, '../../src/main/metadata');
+    const script = `
+      const { ExifToolAdapter } = await import(${JSON.stringify(join(src, 'exiftool.adapter.ts'))});
+      const { writeExifToolConfig } = await import(${JSON.stringify(join(src, 'captionist-namespace.ts'))});
+      const metadata = new ExifToolAdapter({ maxProcs: 2, configFile: writeExifToolConfig(${JSON.stringify(tempDir('captionist-config-'))}) });
+      const sample = ${JSON.stringify(join(samplesDir, 'Canon.jpg'))};
+      await Promise.all([metadata.readPhotoMetadata(sample), metadata.readPhotoMetadata(sample)]);
+      process.stdout.write('ready');
+      setInterval(() => {}, 1000);`;
+    // A process group of its own: Captionist and the ExifTool processes it starts.
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise((ready) => child.stdout.once('data', ready));
+    const groupOf = (pid: string) => {
+      try {
+        return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[3];
+      } catch {
+        return undefined;
+      }
+    };
+    const members = () => readdirSync('/proc').filter((entry) => /^\d+$/.test(entry) && groupOf(entry) === String(child.pid));
+    // Captionist and at least one ExifTool.
+    expect(members().length).toBeGreaterThanOrEqual(2);
+
+    process.kill(child.pid!, 'SIGKILL');
+    child.stdout.destroy();
+    try {
+      await waitFor('the ExifTool processes to end', () => members().length === 0, 10_000);
+    } finally {
+      // Whatever is left of the group is this test's to end.
+      if (members().length) process.kill(-child.pid!, 'SIGKILL');
+    }
+  });
+});
 
 describe('a write killed between the file and the library', () => {
   it('is recorded by the next run when the file holds exactly what was meant, revert data intact; a file changed since is refused', async () => {

@@ -13,7 +13,8 @@ export const xmpDescriptionTag = 'CaptionistXMPDescription';
 /**
  * ExifTool learns a namespace from a user-defined tag table in a config file loaded with
  * `-config`. Tag names carry a prefix so that, read without a group, they never shadow EXIF:Model.
- * The same file defines the composite above and turns off MWG's strict mode (see below).
+ * The same file defines the composite above, turns off MWG's strict mode and ends an ExifTool
+ * whose Captionist is gone (see below).
  */
 const config = `# Written by Captionist: the XMP namespace it records caption provenance in.
 %Image::ExifTool::UserDefined = (
@@ -39,6 +40,17 @@ const config = `# Written by Captionist: the XMP namespace it records caption pr
 # read with -use MWG has loaded MWG's strict mode into this process: ExifTool writes into every
 # IPTC block, so what it writes over must be seen first, and the same by every process of the pool.
 $Image::ExifTool::MWG::strict = 0;
+# An ExifTool whose Captionist was killed would wait for commands forever, reading its closed input
+# every 10 ms. It ends at its input's end once its parent is gone; the command in hand is finished
+# first, which can only complete a temporary copy (Captionist alone puts copies in place).
+require Symbol;
+my $captionistProcess = getppid();
+*CORE::GLOBAL::sysread = sub (*\\$$;$) {
+    my $handle = ref $_[0] ? $_[0] : Symbol::qualify_to_ref($_[0], scalar caller);
+    my $read = @_ > 3 ? CORE::sysread($handle, \${$_[1]}, $_[2], $_[3]) : CORE::sysread($handle, \${$_[1]}, $_[2]);
+    exit 0 if defined $read and $read == 0 and getppid() != $captionistProcess;
+    return $read;
+};
 1;
 `;
 
