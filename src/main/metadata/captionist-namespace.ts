@@ -41,14 +41,14 @@ const config = `# Written by Captionist: the XMP namespace it records caption pr
 # IPTC block, so what it writes over must be seen first, and the same by every process of the pool.
 $Image::ExifTool::MWG::strict = 0;
 # An ExifTool whose Captionist was killed would wait for commands forever, reading its closed input
-# every 10 ms. It ends at its input's end once its parent is gone; the command in hand is finished
-# first, which can only complete a temporary copy (Captionist alone puts copies in place).
+# every 10 ms. Its input is a pipe from Captionist: at the pipe's end no command can come any more,
+# so it ends (after the command in hand, which can only complete a temporary copy: Captionist alone
+# puts copies in place). A file as input (-stay_open's other use) is still read on after its end.
 require Symbol;
-my $captionistProcess = getppid();
 *CORE::GLOBAL::sysread = sub (*\\$$;$) {
     my $handle = ref $_[0] ? $_[0] : Symbol::qualify_to_ref($_[0], scalar caller);
     my $read = @_ > 3 ? CORE::sysread($handle, \${$_[1]}, $_[2], $_[3]) : CORE::sysread($handle, \${$_[1]}, $_[2]);
-    exit 0 if defined $read and $read == 0 and getppid() != $captionistProcess;
+    exit 0 if defined $read and $read == 0 and (-p $handle or -S $handle);
     return $read;
 };
 1;
