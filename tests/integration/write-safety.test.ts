@@ -11,6 +11,7 @@ import type { Core } from '../../src/main/core';
 import { MetadataWritesRepository } from '../../src/main/db/metadata-writes.repo';
 import type { WriteRecord } from '../../src/main/db/metadata-writes.repo';
 import { PhotosRepository } from '../../src/main/db/photos.repo';
+import { fingerprintFile } from '../../src/main/library/fingerprint';
 import { ExifToolAdapter } from '../../src/main/metadata/exiftool.adapter';
 import { MetadataWriter } from '../../src/main/metadata/write.service';
 import { addCaptions, queryLibrary } from '../helpers/captions';
@@ -227,6 +228,12 @@ describe('a write killed between the file and the library', () => {
     expect(await description(boat!)).toBe('A boat');
     expect(queryLibrary(core, `SELECT status FROM captions`)).toEqual([{ status: 'draft' }, { status: 'draft' }]);
     expect(queryLibrary(core, 'SELECT count(*) AS n FROM metadata_write_intents')).toEqual([{ n: 2 }]);
+    // Indexing on its own (as a watcher does) leaves a rewrite in flight to the writer: nothing decoded, nothing taken over.
+    const oldThumbnail = inode(core.derivatives.thumbnailPath(photoRows(core).get(boat!)!.fingerprint));
+    expect(await core.library.index([dir])).toMatchObject({ updated: 0, unchanged: 2 });
+    expect(photoRows(core).get(boat!)!.fingerprint).not.toBe(await fingerprintFile(boat!));
+    // (The dying writer had linked its pictures to the new content already: still those, none decoded.)
+    expect(inode(core.derivatives.thumbnailPath(await fingerprintFile(boat!)))).toBe(oldThumbnail);
     // Someone else edits the harbour photo before the next run.
     await exiftool.write(iptc, { 'XMP-dc:Description': 'Edited in another program' } as never, { useMWG: false, writeArgs: ['-overwrite_original'] });
 
@@ -237,7 +244,8 @@ describe('a write killed between the file and the library', () => {
     expect(queryLibrary(core, 'SELECT count(*) AS n FROM metadata_write_intents')).toEqual([{ n: 0 }]);
     expect(queryLibrary(core, `SELECT c.status FROM captions c JOIN photos p ON p.id = c.photo_id WHERE p.path = ?`, boat)).toEqual([{ status: 'written' }]);
     expect(await core.index([dir])).toMatchObject({ updated: 1 });
-    expect(photoRows(core).get(boat!)!.hasThumbnail).toBe(1);
+    expect(photoRows(core).get(boat!)!.fingerprint).toBe(await fingerprintFile(boat!));
+    expect(inode(core.derivatives.thumbnailPath(await fingerprintFile(boat!)))).toBe(oldThumbnail);
 
     // Revert finds what the interrupted write replaced.
     expect(await core.revertMetadata({ paths: [boat!] })).toMatchObject({ reverted: 1, failed: 0 });

@@ -258,6 +258,8 @@ export class Indexer {
     if (stats.size === 0) throw new FileIndexError('The file is empty (0 bytes).');
 
     const [fingerprint, facts] = await Promise.all([fingerprintFile(path), this.readMetadata(path)]);
+    // Captionist's own metadata write, not recorded yet: the writer brings the library along.
+    if (existing && photos.isBeingRewritten(existing.id, fingerprint)) return { outcome: 'unchanged', photoId: existing.id };
     let pixelError: string | undefined;
     let hasThumbnail = await derivatives.hasThumbnail(fingerprint);
     if (!hasThumbnail) {
