@@ -23,6 +23,11 @@ export function temporaryCopyPath(target: string): string {
   return join(dirname(target), `.${name}.captionist-${randomBytes(4).toString('hex')}${extname(name)}`);
 }
 
+/** Where ExifTool rewriting `target` in place keeps its copy (Captionist before version 0100, or anyone's ExifTool). */
+export function exifToolCopyPath(target: string): string {
+  return `${target}_exiftool_tmp`;
+}
+
 /** Whether a file's name marks it as a temporary copy a metadata write made. */
 export function isWriteDebrisName(name: string): boolean {
   return ownCopy.test(name) || exifToolCopy.test(name);

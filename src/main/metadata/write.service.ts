@@ -19,7 +19,7 @@ import { UserError } from '../errors';
 import { forEachConcurrently } from '../library/concurrency';
 import { fingerprintFile } from '../library/fingerprint';
 import { isInside, photoSelection } from '../library/path-scope';
-import { temporaryCopyPath } from '../library/write-debris';
+import { exifToolCopyPath, removeStaleWriteDebris, temporaryCopyPath } from '../library/write-debris';
 import { newProcessOwner } from '../process-owner';
 import { planWrite, sameValue, tag, tagsToRead } from './field-mapping';
 import type { TagWrites, TargetKind } from './field-mapping';
@@ -153,6 +153,7 @@ export class MetadataWriter {
       result.target = target;
       result.targetKind = kind === 'sidecar' ? 'sidecar' : 'embedded';
       await checkWritable(target, exists, kind);
+      await removeStaleWriteDebris([exifToolCopyPath(target)], this.deps.now());
 
       const before = exists ? await stat(target) : null;
       const current = exists ? await this.deps.metadata.readTags(target, tagsToRead(kind)) : {};
