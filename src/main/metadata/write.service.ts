@@ -14,7 +14,7 @@ import type {
   WriteRequest,
   WriteRunResult,
 } from '../../shared/metadata';
-import type { WriteCandidate, WriteRecord } from '../db/metadata-writes.repo';
+import type { StoredWrite, WriteCandidate, WriteRecord } from '../db/metadata-writes.repo';
 import { UserError } from '../errors';
 import { forEachConcurrently } from '../library/concurrency';
 import { fingerprintFile } from '../library/fingerprint';
@@ -22,11 +22,11 @@ import { isInside, photoSelection } from '../library/path-scope';
 import { exifToolCopyPath, removeStaleWriteDebris, temporaryCopyPath } from '../library/write-debris';
 import { newProcessOwner } from '../process-owner';
 import { planWrite, sameValue, tag, tagsToRead } from './field-mapping';
-import type { TagWrites, TargetKind } from './field-mapping';
+import type { TagValues, TagWrites, TargetKind, WritePlan } from './field-mapping';
 import { WriteFailure, writeThroughCopy } from './file-swap';
 import { resolveSidecar, targetKindFor } from './sidecars';
 import { WriteJournal } from './write-journal';
-import type { SettledIntent, WriteJournalDeps } from './write-journal';
+import type { RewrittenPhoto, SettledIntent, WriteJournalDeps } from './write-journal';
 
 export interface MetadataWriterDeps extends Omit<WriteJournalDeps, 'owner'> {
   /** Files written at once: the size of the ExifTool pool. */
@@ -153,7 +153,6 @@ export class MetadataWriter {
       result.target = target;
       result.targetKind = kind === 'sidecar' ? 'sidecar' : 'embedded';
       await checkWritable(target, exists, kind);
-      await removeStaleWriteDebris([exifToolCopyPath(target)], this.deps.now());
 
       const before = exists ? await stat(target) : null;
       const current = exists ? await this.deps.metadata.readTags(target, tagsToRead(kind)) : {};
@@ -170,41 +169,50 @@ export class MetadataWriter {
         sidecarFor: extname(candidate.path).slice(1),
       });
       result.changes = plan.changes;
-      const names = Object.keys(plan.tags);
-      if (!names.length) return { ...result, status: 'unchanged' };
+      if (!Object.keys(plan.tags).length) return { ...result, status: 'unchanged' };
       if (options.dryRun) return { ...result, status: 'would-write' };
-
-      const record: WriteRecord = {
-        photoId: candidate.photoId,
-        captionId: candidate.captionId,
-        captionVersion: candidate.captionVersion,
-        previousCaptionStatus: candidate.captionStatus,
-        targetPath: target,
-        targetKind: result.targetKind,
-        createdTarget: !exists,
-        hadIim: Object.keys(current).some((name) => name.startsWith('IPTC:')),
-        previous: Object.fromEntries(names.map((name) => [name, current[name] ?? null])),
-        written: plan.tags,
-        changes: plan.changes,
-        writtenAt: this.deps.now().toISOString(),
-      };
-      const photo = kind === 'sidecar' ? null : { path: candidate.path, fingerprint: candidate.fingerprint };
-      const fingerprintBefore = photo ? photo.fingerprint : exists ? await fingerprintFile(target) : null;
-      const written = await this.rewrite(target, plan.tags, before, {
-        photoId: candidate.photoId,
-        operation: 'write',
-        writeId: null,
-        fingerprintBefore,
-        record,
-      });
-      result.warnings = written.warnings;
-      await this.journal.completeWrite(written.intentId, record, photo, { ...current, ...written.readBack });
+      result.warnings = await this.writeTarget(candidate, { path: target, kind, before, current }, plan);
       return { ...result, status: 'written' };
     } catch (error) {
       const message = error instanceof WriteFailure ? error.message : describeWriteError(error, result.target ?? candidate.path);
       if (!(error instanceof WriteFailure)) this.deps.logger.warn(`write ${candidate.path}: ${String(error)}`);
       return { ...result, status: 'failed', message };
     }
+  }
+
+  /** Writes a planned change into its target, journaled, and records it; resolves with ExifTool's warnings. */
+  private async writeTarget(
+    candidate: WriteCandidate,
+    target: { path: string; kind: TargetKind; before: Stats | null; current: TagValues },
+    plan: WritePlan,
+  ): Promise<string[]> {
+    await removeStaleWriteDebris([exifToolCopyPath(target.path)], this.deps.now());
+    const names = Object.keys(plan.tags);
+    const record: WriteRecord = {
+      photoId: candidate.photoId,
+      captionId: candidate.captionId,
+      captionVersion: candidate.captionVersion,
+      previousCaptionStatus: candidate.captionStatus,
+      targetPath: target.path,
+      targetKind: target.kind === 'sidecar' ? 'sidecar' : 'embedded',
+      createdTarget: !target.before,
+      hadIim: Object.keys(target.current).some((name) => name.startsWith('IPTC:')),
+      previous: Object.fromEntries(names.map((name) => [name, target.current[name] ?? null])),
+      written: plan.tags,
+      changes: plan.changes,
+      writtenAt: this.deps.now().toISOString(),
+    };
+    const photo = target.kind === 'sidecar' ? null : { path: candidate.path, fingerprint: candidate.fingerprint };
+    const fingerprintBefore = photo ? photo.fingerprint : target.before ? await fingerprintFile(target.path) : null;
+    const written = await this.rewrite(target.path, plan.tags, target.before, {
+      photoId: candidate.photoId,
+      operation: 'write',
+      writeId: null,
+      fingerprintBefore,
+      record,
+    });
+    await this.journal.completeWrite(written.intentId, record, photo, { ...target.current, ...written.readBack });
+    return written.warnings;
   }
 
   /**
@@ -311,43 +319,14 @@ export class MetadataWriter {
       if (this.journal.isBusyElsewhere(photoId)) {
         throw new WriteFailure('Another Captionist is writing this photo right now; it was left to that one.');
       }
-      const names = Object.keys(write.written);
       const ownSidecar = write.targetKind === 'sidecar' && write.createdTarget;
       const before = await stat(write.targetPath);
+      const names = Object.keys(write.written);
       const current = await this.deps.metadata.readTags(write.targetPath, ownSidecar ? [...names, 'XMP:all'] : names);
-      const restore: TagWrites = {};
-      for (const name of names) {
-        if (name === tag.iptcDigest || name === tag.codedCharacterSet) continue;
-        if (sameValue(name, write.written[name]!, current[name])) {
-          restore[name] = write.previous[name] ?? null;
-          result.restored.push(name);
-        } else {
-          result.keptChanged.push(name);
-        }
-      }
-      const foreign = Object.keys(current).filter(
-        (name) => name.startsWith('XMP-') && !(name in write.written) && name !== 'XMP-x:XMPToolkit',
-      );
+      const plan = planRevert(write, current);
+      Object.assign(result, { restored: plan.restored, keptChanged: plan.keptChanged, sidecarRemoved: plan.removeSidecar });
       const photo = write.targetKind === 'embedded' ? { path: write.path, fingerprint: write.photoFingerprint } : null;
-      const intent = {
-        photoId,
-        operation: 'revert' as const,
-        writeId: write.id,
-        fingerprintBefore: photo ? photo.fingerprint : await fingerprintFile(write.targetPath),
-        record: null,
-      };
-      let intentId: number | null = null;
-      if (ownSidecar && !foreign.length && !result.keptChanged.length) {
-        intentId = this.journal.begin({ ...intent, targetPath: write.targetPath, temporaryPath: null, tags: null });
-        await unlink(write.targetPath).catch((error: unknown) => {
-          this.journal.abandon(intentId!);
-          throw error;
-        });
-        result.sidecarRemoved = true;
-      } else if (Object.keys(restore).length) {
-        Object.assign(restore, iimHousekeeping(write, restore));
-        intentId = (await this.rewrite(write.targetPath, restore, before, intent)).intentId;
-      }
+      const intentId = await this.applyRevert(write, plan, before, photo);
       await this.journal.completeRevert(intentId, write, photo);
       return { ...result, status: 'reverted' };
     } catch (error) {
@@ -356,6 +335,55 @@ export class MetadataWriter {
       return { ...result, message };
     }
   }
+
+  /** Carries out a revert's plan, journaled: removes Captionist's own sidecar, or writes the restored tags. Resolves with its intent (none: nothing to change). */
+  private async applyRevert(write: StoredWrite, plan: RevertPlan, before: Stats, photo: RewrittenPhoto | null): Promise<number | null> {
+    const intent = {
+      photoId: write.photoId,
+      operation: 'revert' as const,
+      writeId: write.id,
+      fingerprintBefore: photo ? photo.fingerprint : await fingerprintFile(write.targetPath),
+      record: null,
+    };
+    if (plan.removeSidecar) {
+      const intentId = this.journal.begin({ ...intent, targetPath: write.targetPath, temporaryPath: null, tags: null });
+      await unlink(write.targetPath).catch((error: unknown) => {
+        this.journal.abandon(intentId);
+        throw error;
+      });
+      return intentId;
+    }
+    if (!Object.keys(plan.restore).length) return null;
+    return (await this.rewrite(write.targetPath, plan.restore, before, intent)).intentId;
+  }
+}
+
+interface RevertPlan {
+  /** Tags to write back, with the IIM bookkeeping. */
+  restore: TagWrites;
+  restored: string[];
+  /** Tags someone changed since Captionist wrote them: left as they are. */
+  keptChanged: string[];
+  /** Captionist's own sidecar with nothing else in it: removed instead. */
+  removeSidecar: boolean;
+}
+
+/** What undoing `write` takes, given what its target holds now. */
+function planRevert(write: StoredWrite, current: TagValues): RevertPlan {
+  const plan: RevertPlan = { restore: {}, restored: [], keptChanged: [], removeSidecar: false };
+  for (const name of Object.keys(write.written)) {
+    if (name === tag.iptcDigest || name === tag.codedCharacterSet) continue;
+    if (sameValue(name, write.written[name]!, current[name])) {
+      plan.restore[name] = write.previous[name] ?? null;
+      plan.restored.push(name);
+    } else {
+      plan.keptChanged.push(name);
+    }
+  }
+  const foreign = Object.keys(current).filter((name) => name.startsWith('XMP-') && !(name in write.written) && name !== 'XMP-x:XMPToolkit');
+  plan.removeSidecar = write.targetKind === 'sidecar' && write.createdTarget && !foreign.length && !plan.keptChanged.length;
+  if (!plan.removeSidecar) Object.assign(plan.restore, iimHousekeeping(write, plan.restore));
+  return plan;
 }
 
 /**
