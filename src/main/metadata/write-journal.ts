@@ -124,19 +124,25 @@ export class WriteJournal {
       this.deps.writes.dropIntent(intent.id);
       return null;
     }
-    const photo = intent.fingerprintBefore !== null && intent.record?.targetKind !== 'sidecar' ? { path: intent.photoPath, fingerprint: intent.fingerprintBefore } : null;
-    if (intent.operation === 'write') {
-      const record = intent.record!;
-      const tags = photo ? await this.deps.metadata.readTags(photo.path, tagsToRead('embedded-iim')) : {};
-      if (!(await this.completeWrite(intent.id, record, photo, tags))) return null;
-      this.deps.logger.info(`recorded an interrupted write of ${intent.targetPath}: the file holds what was written`);
-      return { photoId: intent.photoId, operation: 'write', captionId: record.captionId };
-    }
+    const settled = intent.operation === 'write' ? await this.settleWrite(intent) : await this.settleRevert(intent);
+    if (settled) this.deps.logger.info(`recorded an interrupted ${intent.operation} of ${intent.targetPath}: the file holds what was meant`);
+    return settled;
+  }
+
+  private async settleWrite(intent: WriteIntent): Promise<SettledIntent | null> {
+    const record = intent.record!;
+    // An embedded write's fingerprint before is the photo's own.
+    const photo = record.targetKind === 'embedded' ? { path: intent.photoPath, fingerprint: intent.fingerprintBefore! } : null;
+    const tags = photo ? await this.deps.metadata.readTags(photo.path, tagsToRead('embedded-iim')) : {};
+    if (!(await this.completeWrite(intent.id, record, photo, tags))) return null;
+    return { photoId: intent.photoId, operation: 'write', captionId: record.captionId };
+  }
+
+  private async settleRevert(intent: WriteIntent): Promise<SettledIntent | null> {
     const write = this.deps.writes.write(intent.writeId!);
     if (!write) return null;
-    const revertedPhoto = write.targetKind === 'embedded' ? { path: intent.photoPath, fingerprint: intent.fingerprintBefore! } : null;
-    if (!(await this.completeRevert(intent.id, write, revertedPhoto))) return null;
-    this.deps.logger.info(`recorded an interrupted revert of ${intent.targetPath}: the file holds what was restored`);
+    const photo = write.targetKind === 'embedded' ? { path: intent.photoPath, fingerprint: intent.fingerprintBefore! } : null;
+    if (!(await this.completeRevert(intent.id, write, photo))) return null;
     return { photoId: intent.photoId, operation: 'revert', captionId: write.captionId };
   }
 
