@@ -178,7 +178,15 @@ export function createCore(options: CoreOptions) {
     budget: captioning,
   });
   const metadataWrites = new MetadataWritesRepository(db);
-  const metadataWriter = new MetadataWriter({ writes: metadataWrites, metadata, logger, now, concurrency: exiftoolProcesses });
+  const metadataWriter = new MetadataWriter({
+    writes: metadataWrites,
+    photos,
+    derivatives,
+    metadata,
+    logger,
+    now,
+    concurrency: exiftoolProcesses,
+  });
   const exporter = new MetadataExporter({ writes: metadataWrites, metadata, concurrency: exiftoolProcesses });
 
   /**
@@ -310,6 +318,8 @@ export function createCore(options: CoreOptions) {
   };
 
   const index = async (paths: readonly string[], onProgress?: (progress: IndexProgress) => void) => {
+    // A write a crash left unrecorded is settled first, or the indexer would take its file for someone else's edit.
+    await metadataWriter.settleInterrupted();
     const due = pulse(now);
     const result = await library.index(paths, (progress) => {
       onProgress?.(progress);
@@ -328,6 +338,7 @@ export function createCore(options: CoreOptions) {
    */
   const startWatching = async (request: WatchRequest = {}) => {
     if (watcher) throw new Error('Already watching');
+    await metadataWriter.settleInterrupted();
     const wanted = request.folderIds && new Set(request.folderIds);
     watcher = new LibraryWatcher(
       {

@@ -71,6 +71,17 @@ async function tileNames(): Promise<string[]> {
   );
 }
 
+/** An <img> as the page has it (the tests are typed without the DOM's types). */
+type Picture = { src: string; complete: boolean; naturalWidth: number };
+
+/** Each grid tile's thumbnail: its address and whether it is a decoded picture (not a broken image). */
+async function gridThumbnails(): Promise<{ src: string; loaded: boolean }[]> {
+  return page
+    .getByRole('grid', { name: 'Photos' })
+    .locator('img')
+    .evaluateAll((images) => (images as unknown as Picture[]).map((img) => ({ src: img.src, loaded: img.complete && img.naturalWidth > 0 })));
+}
+
 describe('the whole workflow in a browser', () => {
   it('adds a folder, captions it, searches, edits, approves and writes the metadata', async () => {
     // Local presets send this placeholder key; the server checks it like a real one.
@@ -171,9 +182,26 @@ describe('the whole workflow in a browser', () => {
 
     // Write the metadata into the files and read it back with ExifTool.
     const pixelsBefore = await Promise.all(photoNames.map((name) => pixelHash(join(library, name))));
+    const thumbnailsBefore = await gridThumbnails();
+    expect(thumbnailsBefore.map((thumbnail) => thumbnail.loaded)).toEqual([true, true, true]);
     await selection.getByRole('button', { name: 'Write metadata' }).click();
     await expect.poll(() => page.getByRole('gridcell', { description: /Written to file/ }).count(), { timeout: 30_000 }).toBe(3);
+    // The grid keeps its pictures: each thumbnail is the rewritten file's (a new fingerprint) and loaded, no placeholder.
+    await expect
+      .poll(async () => (await gridThumbnails()).filter((thumbnail) => thumbnail.loaded && !thumbnailsBefore.some((before) => before.src === thumbnail.src)).length, { timeout: 15_000 })
+      .toBe(3);
+    expect(await page.getByRole('grid', { name: 'Photos' }).locator('.placeholder').count()).toBe(0);
     await saveScreenshot(page, 'workflow 7 written');
+    // So does the inspector: its preview (the caption-ready copy) of the rewritten file loads.
+    await page.getByRole('gridcell').first().focus();
+    await page.keyboard.press('Enter');
+    await inspector.waitFor();
+    const preview = inspector.locator('figure img');
+    await expect.poll(() => preview.evaluate((element) => {
+      const img = element as unknown as Picture;
+      return img.complete && img.naturalWidth > 0 && img.src;
+    }), { timeout: 15_000 }).toMatch(/preview/);
+    await saveScreenshot(page, 'workflow 8 written inspector');
     const descriptions = await Promise.all(
       photoNames.map(async (name) => (await exiftool.read(join(library, name))).Description),
     );

@@ -6,7 +6,7 @@ import Sqlite from 'better-sqlite3';
 import { ExifTool } from 'exiftool-vendored';
 import { describe, expect, it } from 'vitest';
 import type { Core } from '../../src/main/core';
-import { processIsGone } from '../../src/main/queue/queue.service';
+import { processIsGone } from '../../src/main/process-owner';
 import { environmentSecrets } from '../../src/main/secrets';
 import { testCore } from '../helpers/core';
 import { tempDir, writeJpeg } from '../helpers/files';

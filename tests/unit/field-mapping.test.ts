@@ -15,6 +15,7 @@ const caption: CaptionToWrite = {
   reviewed: false,
 };
 const skipAll = { caption: 'skip', title: 'skip', altText: 'skip', longDescription: 'skip' } as const;
+const fileName = 'DSC_0001.JPG';
 
 describe('the field mapping', () => {
   it('trims IIM copies at character boundaries, never inside an emoji sequence', () => {
@@ -40,7 +41,7 @@ describe('the field mapping', () => {
   });
 
   it('writes every copy into an empty JPEG, with the IIM charset and digest', () => {
-    const plan = planWrite({ caption, current: {}, kind: 'embedded-iim', policies: skipAll });
+    const plan = planWrite({ caption, current: {}, kind: 'embedded-iim', policies: skipAll, fileName });
     expect(plan.tags).toMatchObject({
       [tag.description]: 'Boats at dusk',
       [tag.imageDescription]: 'Boats at dusk',
@@ -61,36 +62,60 @@ describe('the field mapping', () => {
   });
 
   it('writes only XMP into a sidecar and claims a new one for its photo', () => {
-    const plan = planWrite({ caption, current: {}, kind: 'sidecar', policies: skipAll, sidecarFor: 'NEF' });
+    const plan = planWrite({ caption, current: {}, kind: 'sidecar', policies: skipAll, fileName, sidecarFor: 'NEF' });
     expect(Object.keys(plan.tags).every((name) => name.startsWith('XMP-'))).toBe(true);
     expect(plan.tags[tag.sidecarForExtension]).toBe('NEF');
-    const existing = planWrite({ caption, current: { [tag.sidecarForExtension]: 'NEF' }, kind: 'sidecar', policies: skipAll, sidecarFor: 'NEF' });
+    const existing = planWrite({ caption, current: { [tag.sidecarForExtension]: 'NEF' }, kind: 'sidecar', policies: skipAll, fileName, sidecarFor: 'NEF' });
     expect(existing.tags[tag.sidecarForExtension]).toBeUndefined();
   });
 
   it('keeps, appends or replaces the file\'s own text, and replaces its own earlier text', () => {
     const current = { [tag.description]: 'My caption', [tag.subject]: ['BOAT', 'sea'] };
-    const kept = planWrite({ caption, current, kind: 'embedded', policies: skipAll });
+    const kept = planWrite({ caption, current, kind: 'embedded', policies: skipAll, fileName });
     expect(kept.changes[0]).toEqual({ field: 'caption', action: 'kept', before: 'My caption', after: 'My caption' });
     expect(kept.tags[tag.description]).toBeUndefined();
     expect(kept.tags[tag.subject]).toEqual(['BOAT', 'sea', 'Harbour']);
     // Provenance goes with content changes, but CaptionWriter only with a caption of ours.
     expect(kept.tags[tag.captionWriter]).toBeUndefined();
 
-    const appended = planWrite({ caption, current, kind: 'embedded', policies: { ...skipAll, caption: 'append' } });
+    const appended = planWrite({ caption, current, kind: 'embedded', policies: { ...skipAll, caption: 'append' }, fileName });
     expect(appended.tags[tag.description]).toBe('My caption\n\nBoats at dusk');
-    const again = planWrite({ caption, current: { [tag.description]: 'My caption\n\nBoats at dusk' }, kind: 'embedded', policies: { ...skipAll, caption: 'append' } });
+    const again = planWrite({ caption, current: { [tag.description]: 'My caption\n\nBoats at dusk' }, kind: 'embedded', policies: { ...skipAll, caption: 'append' }, fileName });
     expect(again.changes[0]!.action).toBe('unchanged');
 
     const ours = { written: { [tag.description]: 'Old caption of ours' }, previous: { [tag.description]: null } };
-    const replaced = planWrite({ caption, current: { [tag.description]: 'Old caption of ours' }, kind: 'embedded', policies: skipAll, ours });
+    const replaced = planWrite({ caption, current: { [tag.description]: 'Old caption of ours' }, kind: 'embedded', policies: skipAll, fileName, ours });
     expect(replaced.changes[0]).toMatchObject({ action: 'replace', after: 'Boats at dusk' });
 
-    const camera = planWrite({ caption, current: { [tag.imageDescription]: 'OLYMPUS DIGITAL CAMERA' }, kind: 'embedded', policies: skipAll });
+    const camera = planWrite({ caption, current: { [tag.imageDescription]: 'OLYMPUS DIGITAL CAMERA' }, kind: 'embedded', policies: skipAll, fileName });
     expect(camera.changes[0]).toMatchObject({ action: 'set', before: null });
 
-    const nothing = planWrite({ caption: { ...caption, keywords: ['boat'] }, current: { [tag.description]: 'Boats at dusk', [tag.title]: 'Harbour', [tag.altText]: 'Boats in a harbour at dusk', [tag.subject]: 'Boat' }, kind: 'embedded', policies: skipAll });
+    const nothing = planWrite({ caption: { ...caption, keywords: ['boat'] }, current: { [tag.description]: 'Boats at dusk', [tag.title]: 'Harbour', [tag.altText]: 'Boats in a harbour at dusk', [tag.subject]: 'Boat' }, kind: 'embedded', policies: skipAll, fileName });
     expect(nothing.tags).toEqual({});
+  });
+
+  it.each(['skip', 'append', 'replace'] as const)('sets every field over placeholders under %s, and nothing is appended to them', (policy) => {
+    const junk = {
+      [tag.description]: 'x-default',
+      [tag.imageDescription]: 'OLYMPUS DIGITAL CAMERA',
+      [tag.captionAbstract]: 'SONY DSC',
+      [tag.title]: 'DSC_0001',
+      [tag.objectName]: 'DSC_0001.JPG',
+      [tag.altText]: '0001',
+    };
+    const policies = { caption: policy, title: policy, altText: policy, longDescription: policy };
+    const plan = planWrite({ caption, current: junk, kind: 'embedded-iim', policies, fileName });
+    for (const field of ['caption', 'title', 'altText'] as const) {
+      expect(plan.changes.find((change) => change.field === field), field).toMatchObject({ action: 'set', before: null });
+    }
+    expect(plan.tags).toMatchObject({
+      [tag.description]: 'Boats at dusk',
+      [tag.imageDescription]: 'Boats at dusk',
+      [tag.captionAbstract]: 'Boats at dusk',
+      [tag.title]: 'Harbour',
+      [tag.objectName]: 'Harbour',
+      [tag.altText]: 'Boats in a harbour at dusk',
+    });
   });
 
   it('compares read-back values as ExifTool returns them', () => {

@@ -75,6 +75,11 @@ describe('the inspector edit form', () => {
     expect(formFromDetail({ ...detail, versions: [] })).toMatchObject({ caption: 'My own words', keywords: 'mine' });
   });
 
+  it("starts empty where the file holds only a camera's or a program's placeholder", () => {
+    const stamped = { title: 'harbour', caption: 'OLYMPUS DIGITAL CAMERA', altText: 'x-default', keywords: [] };
+    expect(formFromDetail({ ...detail, versions: [], embedded: stamped })).toMatchObject({ title: '', caption: '', altText: '' });
+  });
+
   it('reads keywords split by commas, semicolons and new lines, each once in any case', () => {
     expect(parseKeywords(' harbour, Boats;boats\n  sea   spray ,, ')).toEqual(['harbour', 'Boats', 'sea spray']);
     expect(parseKeywords('')).toEqual([]);

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, open, rm } from 'node:fs/promises';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate } from 'node:timers/promises';
 import type { Database } from 'better-sqlite3';
@@ -18,7 +17,7 @@ import { OpenAiCompatibleProvider } from '../providers/openai-compatible.provide
 import type { ProviderRegistry } from '../providers/provider-registry';
 import { retryDelay } from '../providers/retry';
 import type { RetryPolicy } from '../providers/retry';
-import { processIsGone } from '../queue/queue.service';
+import { newProcessOwner, processIsGone } from '../process-owner';
 import { describeCaptionError } from './caption-steps';
 import type { CaptionSteps, SentCaption } from './caption-steps';
 
@@ -108,7 +107,7 @@ export class BatchService {
 
   constructor(private readonly deps: BatchServiceDeps) {
     this.options = { ...defaultBatchOptions, ...deps.options };
-    this.owner = deps.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.owner = deps.owner ?? newProcessOwner();
   }
 
   /** Resumes every unfinished batch and submits waiting jobs; `onChange` hears of every step. */

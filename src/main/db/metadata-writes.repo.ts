@@ -49,6 +49,37 @@ export interface WriteRecord {
 export interface StoredWrite extends WriteRecord {
   id: number;
   path: string;
+  /** The photo's content fingerprint as the library knows it now. */
+  photoFingerprint: string;
+}
+
+/**
+ * What Captionist means to write into a file, recorded before it touches the file: a write (the
+ * file will hold `tags`, then `record` is recorded) or a revert of write `writeId` (the file will
+ * hold `tags`; null: Captionist's own sidecar is removed).
+ */
+export interface WriteIntentInput {
+  photoId: number;
+  operation: 'write' | 'revert';
+  writeId: number | null;
+  targetPath: string;
+  /** Captionist's temporary copy beside the target, swapped in once complete. */
+  temporaryPath: string | null;
+  /** The target's content fingerprint before (null: it did not exist yet). */
+  fingerprintBefore: string | null;
+  tags: TagWrites | null;
+  record: WriteRecord | null;
+  /** The process writing it ("host:pid:nonce"). */
+  owner: string;
+  startedAt: string;
+}
+
+export interface WriteIntent extends WriteIntentInput {
+  id: number;
+  /** The written copy's content fingerprint, noted just before it was swapped in (null: it never got that far). */
+  fingerprintAfter: string | null;
+  /** The photo's own path (the target is a sidecar, or a link's target, or the same). */
+  photoPath: string;
 }
 
 /** What the library records of a photo's file once Captionist has rewritten it. */
@@ -75,11 +106,17 @@ const candidateFrom = `
   JOIN captions c ON c.id = (SELECT id FROM captions WHERE photo_id = p.id ORDER BY version DESC LIMIT 1)`;
 
 const writeColumns = `
-  w.id, w.photo_id AS photoId, p.path, w.caption_id AS captionId, w.caption_version AS captionVersion,
+  w.id, w.photo_id AS photoId, p.path, p.fingerprint AS photoFingerprint, w.caption_id AS captionId, w.caption_version AS captionVersion,
   w.previous_caption_status AS previousCaptionStatus, w.target_path AS targetPath, w.target_kind AS targetKind,
   w.created_target AS createdTarget, w.had_iim AS hadIim, w.previous, w.written, w.changes, w.written_at AS writtenAt`;
 
+const intentColumns = `
+  i.id, i.photo_id AS photoId, p.path AS photoPath, i.operation, i.write_id AS writeId, i.target_path AS targetPath,
+  i.temporary_path AS temporaryPath, i.fingerprint_before AS fingerprintBefore, i.fingerprint_after AS fingerprintAfter, i.tags, i.record, i.owner,
+  i.started_at AS startedAt`;
+
 type CandidateRow = Omit<WriteCandidate, 'keywords'> & { keywords: string };
+type IntentRow = Omit<WriteIntent, 'tags' | 'record'> & { tags: string | null; record: string | null };
 type WriteRow = Omit<StoredWrite, 'previous' | 'written' | 'changes' | 'createdTarget' | 'hadIim'> & {
   previous: string;
   written: string;
@@ -98,9 +135,53 @@ const toWrite = (row: WriteRow): StoredWrite => ({
   changes: JSON.parse(row.changes) as FieldChange[],
 });
 
+const toIntent = (row: IntentRow): WriteIntent => ({
+  ...row,
+  tags: row.tags === null ? null : (JSON.parse(row.tags) as TagWrites),
+  record: row.record === null ? null : (JSON.parse(row.record) as WriteRecord),
+});
+
 /** Write-back's records and the photo and caption facts a write changes. */
 export class MetadataWritesRepository {
   constructor(private readonly db: Database) {}
+
+  /** The library folders' paths (link-resolved): the only places Captionist writes into. */
+  libraryFolderPaths(): string[] {
+    return this.db.prepare('SELECT path FROM folders').pluck().all() as string[];
+  }
+
+  recordIntent(intent: WriteIntentInput): number {
+    const result = this.db
+      .prepare(
+        `INSERT INTO metadata_write_intents (photo_id, operation, write_id, target_path, temporary_path, fingerprint_before,
+           tags, record, owner, started_at)
+         VALUES (@photoId, @operation, @writeId, @targetPath, @temporaryPath, @fingerprintBefore, @tags, @record, @owner, @startedAt)`,
+      )
+      .run({
+        ...intent,
+        tags: intent.tags === null ? null : JSON.stringify(intent.tags),
+        record: intent.record === null ? null : JSON.stringify(intent.record),
+      });
+    return Number(result.lastInsertRowid);
+  }
+
+  /** Every intent not settled yet, oldest first. */
+  intents(): WriteIntent[] {
+    const rows = this.db
+      .prepare(`SELECT ${intentColumns} FROM metadata_write_intents i JOIN photos p ON p.id = i.photo_id ORDER BY i.id`)
+      .all() as IntentRow[];
+    return rows.map(toIntent);
+  }
+
+  /** Notes the content of the copy about to replace an intent's file. */
+  noteWrittenCopy(id: number, fingerprint: string): void {
+    this.db.prepare('UPDATE metadata_write_intents SET fingerprint_after = ? WHERE id = ?').run(fingerprint, id);
+  }
+
+  /** Settles an intent that came to nothing; false when it was settled already. */
+  dropIntent(id: number): boolean {
+    return this.db.prepare('DELETE FROM metadata_write_intents WHERE id = ?').run(id).changes === 1;
+  }
 
   candidate(photoId: number): WriteCandidate | undefined {
     const row = this.db.prepare(`SELECT ${candidateColumns} ${candidateFrom} WHERE p.id = ?`).get(photoId) as CandidateRow | undefined;
@@ -136,10 +217,12 @@ export class MetadataWritesRepository {
   /**
    * Records a write, marks the caption written and, when the photo file itself was rewritten,
    * stores its new size, time, fingerprint and embedded text, so the indexer sees no change and
-   * the next write no foreign edit. One transaction.
+   * the next write no foreign edit; settles the write's intent. One transaction. Returns the
+   * write's id, or null when another process settled the intent (and recorded the write) first.
    */
-  recordWrite(record: WriteRecord, options: { markWritten: boolean; rewrittenFile: RewrittenFile | null }): number {
+  recordWrite(record: WriteRecord, options: { intentId: number; rewrittenFile: RewrittenFile | null }): number | null {
     return this.db.transaction(() => {
+      if (!this.dropIntent(options.intentId)) return null;
       const result = this.db
         .prepare(
           `INSERT INTO metadata_writes (photo_id, caption_id, caption_version, previous_caption_status, target_path,
@@ -155,7 +238,7 @@ export class MetadataWritesRepository {
           written: JSON.stringify(record.written),
           changes: JSON.stringify(record.changes),
         });
-      if (options.markWritten) this.db.prepare(`UPDATE captions SET status = 'written' WHERE id = ?`).run(record.captionId);
+      this.db.prepare(`UPDATE captions SET status = 'written' WHERE id = ?`).run(record.captionId);
       if (options.rewrittenFile) this.updateFile(record.photoId, options.rewrittenFile);
       return Number(result.lastInsertRowid);
     })();
@@ -205,15 +288,28 @@ export class MetadataWritesRepository {
       .get(folderId) as number;
   }
 
-  /** Marks a write reverted and gives its caption back the status it had before. */
-  recordRevert(write: StoredWrite, at: string, rewrittenFile: RewrittenFile | null): void {
-    this.db.transaction(() => {
+  /**
+   * Marks a write reverted, gives its caption back the status it had before and settles the
+   * revert's intent (none when the revert changed no file); false when another process settled it first.
+   */
+  recordRevert(write: StoredWrite, at: string, options: { intentId: number | null; rewrittenFile: RewrittenFile | null }): boolean {
+    return this.db.transaction(() => {
+      if (options.intentId !== null && !this.dropIntent(options.intentId)) return false;
       this.db.prepare('UPDATE metadata_writes SET reverted_at = ? WHERE id = ?').run(at, write.id);
       this.db
         .prepare(`UPDATE captions SET status = ? WHERE id = ? AND status = 'written'`)
         .run(write.previousCaptionStatus, write.captionId);
-      if (rewrittenFile) this.updateFile(write.photoId, rewrittenFile);
+      if (options.rewrittenFile) this.updateFile(write.photoId, options.rewrittenFile);
+      return true;
     })();
+  }
+
+  /** The write of this id with its photo's path, reverted or not. */
+  write(id: number): StoredWrite | undefined {
+    const row = this.db
+      .prepare(`SELECT ${writeColumns} FROM metadata_writes w JOIN photos p ON p.id = w.photo_id WHERE w.id = ?`)
+      .get(id) as WriteRow | undefined;
+    return row && toWrite(row);
   }
 
   private updateFile(photoId: number, file: RewrittenFile): void {

@@ -175,6 +175,14 @@ export class PhotosRepository {
       .all(fingerprint) as (KnownPhoto & { folderPath: string })[];
   }
 
+  /**
+   * Whether this content is a copy Captionist is swapping into the photo's file (or did, and was
+   * stopped before recording it): the writer records it, so the indexer leaves it alone.
+   */
+  isBeingRewritten(photoId: number, fingerprint: string): boolean {
+    return this.sql('SELECT 1 FROM metadata_write_intents WHERE photo_id = ? AND fingerprint_after = ? LIMIT 1').get(photoId, fingerprint) !== undefined;
+  }
+
   isFingerprintUsed(fingerprint: string): boolean {
     return this.sql('SELECT 1 FROM photos WHERE fingerprint = ? LIMIT 1').get(fingerprint) !== undefined;
   }

@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExifToolAdapter, PhotoMetadata } from '../metadata/exiftool.adapter';
 import { pixelSourceFor } from '../library/file-types';
@@ -82,14 +82,37 @@ export class Derivatives {
   async prune(fingerprints: Iterable<string>): Promise<void> {
     for (const fingerprint of fingerprints) {
       if (!Derivatives.isFingerprint(fingerprint)) continue;
-      for (const kind of ['thumbs', 'caption']) {
-        const dir = this.shard(kind, fingerprint);
-        const names = await readdir(dir).catch(() => [] as string[]);
-        await Promise.all(
-          names.filter((name) => name.startsWith(fingerprint)).map((name) => rm(join(dir, name), { force: true })),
-        );
-      }
+      for (const { dir, name } of await this.cached(fingerprint)) await rm(join(dir, name), { force: true });
     }
+  }
+
+  /**
+   * Makes the thumbnail and caption-ready copies of `from` serve `to` as well, for a file rewritten
+   * with the same pixels (its metadata written): hard links, so nothing is decoded again and `from`
+   * stays valid for any other photo with that content. A copy where links are not possible.
+   */
+  async carryOver(from: string, to: string): Promise<void> {
+    if (from === to || !Derivatives.isFingerprint(from) || !Derivatives.isFingerprint(to)) return;
+    for (const { kind, dir, name } of await this.cached(from)) {
+      // Only finished files: one still being written ends in a temporary name.
+      if (!name.endsWith('.jpg')) continue;
+      const target = join(this.shard(kind, to), to + name.slice(from.length));
+      await mkdir(join(target, '..'), { recursive: true });
+      await link(join(dir, name), target).catch(async (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EEXIST') await writeAtomically(target, await readFile(join(dir, name)));
+      });
+    }
+  }
+
+  /** The cached files of a fingerprint, of every kind. */
+  private async cached(fingerprint: string): Promise<{ kind: string; dir: string; name: string }[]> {
+    const files: { kind: string; dir: string; name: string }[] = [];
+    for (const kind of ['thumbs', 'caption']) {
+      const dir = this.shard(kind, fingerprint);
+      const names = await readdir(dir).catch(() => [] as string[]);
+      for (const name of names) if (name.startsWith(fingerprint)) files.push({ kind, dir, name });
+    }
+    return files;
   }
 
   /**

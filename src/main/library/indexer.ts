@@ -15,6 +15,7 @@ import { isPhotoFileType } from './file-types';
 import { fingerprintFile } from './fingerprint';
 import { describeImageError } from './image-errors';
 import { isSkippedPath, listPhotoFiles } from './walker';
+import { removeStaleWriteDebris } from './write-debris';
 
 export interface IndexTarget {
   folder: Folder;
@@ -184,6 +185,10 @@ export class Indexer {
       return;
     }
 
+    for (const removed of await removeStaleWriteDebris(listing.debris, now())) {
+      this.deps.logger.info(`index: removed ${removed}, a temporary copy an interrupted metadata write left behind`);
+    }
+
     const prefix = path.endsWith(sep) ? path : path + sep;
     const known = new Map(photos.knownUnder(folder.id, prefix).map((photo) => [photo.path, photo]));
     const targetRun: IndexRun = { ...newRun(), result, indexedIds: run.indexedIds, errors: [...listing.errors] };
@@ -259,6 +264,8 @@ export class Indexer {
     if (stats.size === 0) throw new FileIndexError('The file is empty (0 bytes).');
 
     const [fingerprint, facts] = await Promise.all([fingerprintFile(path), this.readMetadata(path)]);
+    // Captionist's own metadata write, not recorded yet: the writer brings the library along.
+    if (existing && photos.isBeingRewritten(existing.id, fingerprint)) return { outcome: 'unchanged', photoId: existing.id };
     let pixelError: string | undefined;
     let hasThumbnail = await derivatives.hasThumbnail(fingerprint);
     if (!hasThumbnail) {

@@ -1,11 +1,12 @@
-import { realpathSync, statSync } from 'node:fs';
-import { resolve, sep } from 'node:path';
+import { lstatSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { UserError } from '../errors';
 import type { PhotoSelection } from '../db/photo-selection';
 
 /**
  * A path the user named, as the library's queries scope by it: a file as itself, a folder as the
- * prefix of everything below it; link-resolved as the library stores paths.
+ * prefix of everything below it; link-resolved as the library stores paths (a link to a file is
+ * a photo of its own there, known by the link's name).
  */
 export function pathScope(path: string): string {
   const absolute = resolve(path);
@@ -15,7 +16,8 @@ export function pathScope(path: string): string {
   } catch {
     throw new UserError(`Not found: ${absolute}`);
   }
-  return statSync(real).isDirectory() ? (real.endsWith(sep) ? real : real + sep) : real;
+  if (statSync(real).isDirectory()) return real.endsWith(sep) ? real : real + sep;
+  return lstatSync(absolute).isSymbolicLink() ? join(realpathSync(dirname(absolute)), basename(absolute)) : real;
 }
 
 /**
@@ -24,4 +26,9 @@ export function pathScope(path: string): string {
  */
 export function photoSelection(request: { paths: readonly string[]; photoIds?: readonly number[] | undefined }): PhotoSelection {
   return request.photoIds ? { scopes: [], photoIds: request.photoIds } : { scopes: request.paths.map(pathScope) };
+}
+
+/** Whether `path` is `folder` or lies below it (both absolute and link-resolved). */
+export function isInside(path: string, folder: string): boolean {
+  return path === folder || path.startsWith(folder.endsWith(sep) ? folder : folder + sep);
 }

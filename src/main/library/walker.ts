@@ -4,20 +4,25 @@ import { basename, isAbsolute, join, relative, sep } from 'node:path';
 import type { FileError } from '../../shared/domain';
 import { describeFileError } from './file-errors';
 import { isPhotoFileName, isSkippedName } from './file-types';
+import { isWriteDebrisName } from './write-debris';
 
 export interface PhotoListing {
   files: string[];
   errors: FileError[];
+  /** Temporary copies an interrupted metadata write may have left (see write-debris.ts). */
+  debris: string[];
 }
 
 /**
  * Lists every photo file below `root`, recursively. Symbolic links are followed, but each folder
  * and file is visited once (by device and inode), so link loops and links to folders already
- * listed cost nothing. Hidden and system entries and non-photo files are passed over.
+ * listed cost nothing. Hidden and system entries and non-photo files are passed over, except
+ * temporary copies of metadata writes, which are listed apart.
  */
 export async function listPhotoFiles(root: string): Promise<PhotoListing> {
   const files: string[] = [];
   const errors: FileError[] = [];
+  const debris: string[] = [];
   const visited = new Set<string>();
   const identity = (stats: Stats) => `${stats.dev}:${stats.ino}`;
 
@@ -33,6 +38,7 @@ export async function listPhotoFiles(root: string): Promise<PhotoListing> {
       continue;
     }
     for (const entry of entries) {
+      if (entry.isFile() && isWriteDebrisName(entry.name)) debris.push(join(dir, entry.name));
       if (isSkippedName(entry.name)) continue;
       const path = join(dir, entry.name);
       const looksLikePhoto = isPhotoFileName(entry.name);
@@ -59,7 +65,7 @@ export async function listPhotoFiles(root: string): Promise<PhotoListing> {
     }
   }
   files.sort();
-  return { files, errors };
+  return { files, errors, debris };
 }
 
 /**

@@ -1,7 +1,8 @@
 import { BinaryField, DefaultExiftoolArgs, ExifDate, ExifDateTime, ExifTool } from 'exiftool-vendored';
 import type { Tags, WriteTags } from 'exiftool-vendored';
 import type { CaptureFacts } from '../../shared/domain';
-import { isCameraBoilerplate } from './field-mapping';
+import { meaningfulText } from '../../shared/placeholders';
+import { xmpDescriptionTag } from './captionist-namespace';
 import type { TagValues, TagWrites } from './field-mapping';
 
 /** Tags that hold a whole embedded JPEG, best first when sizes tie. */
@@ -70,14 +71,15 @@ export class ExifToolAdapter {
   }
 
   /**
-   * One write of every tag, MWG composites off so each copy is exactly the one named. ExifTool
-   * writes a temporary file beside the target and renames it over the original
-   * (`-overwrite_original`, never `_in_place`), so a failed write leaves the original intact and
-   * no FILE_original copy is left behind. A target that does not exist (a new sidecar) is created.
-   * Resolves with ExifTool's warnings; rejects when ExifTool reports an error or wrote nothing.
+   * One write of every tag into `output`, MWG composites off so each copy is exactly the one named:
+   * a copy of `source` with the tags changed, or, without a source, a new file (a sidecar, of the
+   * type its extension names). ExifTool never overwrites an existing output and never changes
+   * `source`. Resolves with ExifTool's warnings; rejects when ExifTool reports an error or wrote nothing.
    */
-  async writeTags(path: string, tags: TagWrites): Promise<string[]> {
-    const result = await this.exiftool.write(path, tags as WriteTags, { useMWG: false, writeArgs: ['-overwrite_original'] });
+  async writeTagsInto(output: string, tags: TagWrites, source: string | null): Promise<string[]> {
+    const result = source
+      ? await this.exiftool.write(source, tags as WriteTags, { useMWG: false, writeArgs: ['-o', output] })
+      : await this.exiftool.write(output, tags as WriteTags, { useMWG: false });
     if (result.created + result.updated === 0) {
       throw new Error(result.warnings?.join('; ') || 'ExifTool changed nothing.');
     }
@@ -114,6 +116,14 @@ export class ExifToolAdapter {
 
 function toPhotoMetadata(tags: Tags & Record<string, unknown>): PhotoMetadata {
   const make = text(tags.Make);
+  // The first copy that holds words, not a camera's or a program's placeholder: MWG's choice, else the others.
+  const ownText = (...copies: unknown[]) => {
+    for (const copy of copies) {
+      const meaningful = meaningfulText(text(copy), text(tags.FileName));
+      if (meaningful) return meaningful;
+    }
+    return null;
+  };
   return {
     fileType: text(tags.FileType),
     mimeType: text(tags.MIMEType),
@@ -127,9 +137,9 @@ function toPhotoMetadata(tags: Tags & Record<string, unknown>): PhotoMetadata {
     gpsLatitude: finiteNumber(tags.GPSLatitude),
     gpsLongitude: finiteNumber(tags.GPSLongitude),
     gpsAltitude: finiteNumber(tags.GPSAltitude),
-    title: text(tags.Title ?? tags.ObjectName),
-    caption: caption(tags.Description ?? tags['Caption-Abstract'] ?? tags.ImageDescription),
-    altText: text(tags.AltTextAccessibility),
+    title: ownText(tags.Title, tags.ObjectName),
+    caption: ownText(tags.Description, tags[xmpDescriptionTag], tags['Caption-Abstract'], tags.ImageDescription),
+    altText: ownText(tags.AltTextAccessibility),
     keywords: keywords(tags.Keywords ?? tags.Subject),
     previews: previewTags
       .map((tag) => ({ tag, field: tags[tag] }))
@@ -143,11 +153,6 @@ function text(value: unknown): string | null {
   if (value === undefined || value === null) return null;
   const trimmed = String(value).trim();
   return trimmed === '' ? null : trimmed;
-}
-
-function caption(value: unknown): string | null {
-  const trimmed = text(value);
-  return trimmed && !isCameraBoilerplate(trimmed) ? trimmed : null;
 }
 
 function keywords(value: unknown): string[] {

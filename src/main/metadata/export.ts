@@ -71,9 +71,10 @@ export class MetadataExporter {
           current: {},
           kind: 'sidecar',
           policies: everyFieldReplaced,
+          fileName: photo.fileName,
           sidecarFor: extname(photo.fileName).slice(1),
         });
-        await this.deps.metadata.writeTags(output, plan.tags);
+        await this.deps.metadata.writeTagsInto(output, plan.tags, null);
         exported++;
       } catch (error) {
         errors.push({ path: photo.path, message: `Could not write ${output}: ${error instanceof Error ? error.message : String(error)}` });

@@ -1,4 +1,5 @@
 import type { FieldChange, FieldPolicies, FieldPolicy, TextField } from '../../shared/metadata';
+import { meaningfulText } from '../../shared/placeholders';
 
 /** Tag values as ExifTool reads them, keyed by family-1 group and name ("XMP-dc:Title"). */
 export type TagValue = string | string[];
@@ -96,6 +97,8 @@ export interface PlanInput {
   current: TagValues;
   kind: TargetKind;
   policies: FieldPolicies;
+  /** The photo's file name: a field holding just that is a placeholder, not the photographer's text. */
+  fileName: string;
   /**
    * Captionist's last write into this target: what it wrote and what was there before. Text of
    * ours is not protected by the skip policy, and append starts again from the text before it.
@@ -111,20 +114,13 @@ export interface WritePlan {
   changes: FieldChange[];
 }
 
-/** Texts cameras stamp into ImageDescription that no photographer wrote. */
-const cameraBoilerplate = /^(olympus digital camera|sony dsc|digital camera|exif_jpeg_\d+|default|camera|minolta digital camera|sanyo digital camera|kodak digital still camera|ims|lg electronics|samsung digital cam(era)?)$/i;
-
-export function isCameraBoilerplate(text: string): boolean {
-  return cameraBoilerplate.test(text.trim());
-}
-
 /**
  * Decides, field by field, what one write puts into a target: the policies for text the file
  * already holds, keyword merging, the IIM copies trimmed to their limits, provenance, and the IIM
  * charset and digest housekeeping.
  */
 export function planWrite(input: PlanInput): WritePlan {
-  const { caption, current, kind, policies, ours } = input;
+  const { caption, current, kind, policies, ours, fileName } = input;
   const tags: TagWrites = {};
   const changes: FieldChange[] = [];
 
@@ -132,11 +128,11 @@ export function planWrite(input: PlanInput): WritePlan {
     const wanted = cleanText(caption[field]);
     if (!wanted) continue;
     const mapping = textFieldTags[field];
-    const before = existingText(field, current, kind);
+    const before = existingText(field, current, kind, fileName);
     let [after, action] = decide(field, before, wanted, policies[field]);
     if (before !== null && ours?.written[mapping.xmp] === before) {
       // The file shows what Captionist wrote last time: decide again from what was there before it.
-      const base = existingText(field, withoutNulls(ours.previous), kind);
+      const base = existingText(field, withoutNulls(ours.previous), kind, fileName);
       [after, action] = decide(field, base, wanted, policies[field] === 'skip' ? 'replace' : policies[field]);
       if (after === before) action = 'unchanged';
       else if (action !== 'append') action = 'replace';
@@ -233,8 +229,11 @@ function carriedOverIim(current: TagValues, tags: TagWrites): TagWrites {
   return carried;
 }
 
-/** The file's own text for a field, reconciled as MWG readers do: XMP, then IIM, then EXIF. */
-export function existingText(field: TextField, current: TagValues, kind: TargetKind): string | null {
+/**
+ * The file's own text for a field, reconciled as MWG readers do: XMP, then IIM, then EXIF. A copy
+ * holding a placeholder (a camera's stamp, a broken writer's "x-default") counts as empty.
+ */
+export function existingText(field: TextField, current: TagValues, kind: TargetKind, fileName: string): string | null {
   const mapping = textFieldTags[field];
   const candidates = [
     current[mapping.xmp],
@@ -242,8 +241,8 @@ export function existingText(field: TextField, current: TagValues, kind: TargetK
     kind !== 'sidecar' && mapping.exif ? current[mapping.exif] : undefined,
   ];
   for (const candidate of candidates) {
-    const text = typeof candidate === 'string' ? candidate.trim() : Array.isArray(candidate) ? candidate.join(' ').trim() : '';
-    if (text && !(field === 'caption' && isCameraBoilerplate(text))) return text;
+    const text = meaningfulText(typeof candidate === 'string' ? candidate : Array.isArray(candidate) ? candidate.join(' ') : null, fileName);
+    if (text) return text;
   }
   return null;
 }

@@ -1,5 +1,6 @@
 import { constants } from 'node:fs';
-import { access, stat, unlink } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { access, lstat, realpath, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { RevertRequestSchema, WriteOptionsSchema, WriteRequestSchema } from '../../shared/metadata';
 import type {
@@ -13,39 +14,46 @@ import type {
   WriteRequest,
   WriteRunResult,
 } from '../../shared/metadata';
-import type { MetadataWritesRepository, RewrittenFile, WriteCandidate } from '../db/metadata-writes.repo';
+import type { StoredWrite, WriteCandidate, WriteRecord } from '../db/metadata-writes.repo';
 import { UserError } from '../errors';
 import { forEachConcurrently } from '../library/concurrency';
 import { fingerprintFile } from '../library/fingerprint';
-import { photoSelection } from '../library/path-scope';
-import type { Logger } from '../logger';
-import type { ExifToolAdapter } from './exiftool.adapter';
-import { dedupe, existingText, list, planWrite, readBackMismatches, sameValue, tag, tagsToRead } from './field-mapping';
-import type { TagValues, TagWrites, TargetKind } from './field-mapping';
+import { isInside, photoSelection } from '../library/path-scope';
+import { exifToolCopyPath, removeStaleWriteDebris, temporaryCopyPath } from '../library/write-debris';
+import { newProcessOwner } from '../process-owner';
+import { planWrite, sameValue, tag, tagsToRead } from './field-mapping';
+import type { TagValues, TagWrites, TargetKind, WritePlan } from './field-mapping';
+import { WriteFailure, writeThroughCopy } from './file-swap';
 import { resolveSidecar, targetKindFor } from './sidecars';
+import { WriteJournal } from './write-journal';
+import type { RewrittenPhoto, SettledIntent, WriteJournalDeps } from './write-journal';
 
-export interface MetadataWriterDeps {
-  writes: MetadataWritesRepository;
-  metadata: ExifToolAdapter;
-  logger: Logger;
-  now: () => Date;
+export interface MetadataWriterDeps extends Omit<WriteJournalDeps, 'owner'> {
   /** Files written at once: the size of the ExifTool pool. */
   concurrency: number;
+  /** This process as its writes in flight name it; a new one by default. */
+  owner?: string;
 }
 
-/** A per-file problem with a message for the photographer; the run goes on. */
-class WriteFailure extends Error {}
+/** Said of a photo whose interrupted write the file showed was done. */
+const interruptedWriteNote =
+  'An earlier write of this photo was interrupted after the file was rewritten; the file holds this caption, so it is recorded as written.';
 
 /**
  * Writes captions back into photos (or their sidecars), one ExifTool write per file with every tag,
- * reads each file back to check it, records what each tag held before, and reverts on request.
+ * through a copy that is read back before it replaces the file, records what each tag held before,
+ * and reverts on request. Every write is journaled (see WriteJournal), so a kill at any moment loses
+ * nothing. A symbolic link stays a link: the file it points to is written, if it is in the library.
  * `writePhoto` is the unit a queue job runs; `write` runs a batch over the pool.
  */
 export class MetadataWriter {
   /** Writes in flight per folder and base name: IMG_1.CR2 and IMG_1.NEF may reach for one IMG_1.xmp. */
   private readonly namesakes = new Map<string, Promise<unknown>>();
+  private readonly journal: WriteJournal;
 
-  constructor(private readonly deps: MetadataWriterDeps) {}
+  constructor(private readonly deps: MetadataWriterDeps) {
+    this.journal = new WriteJournal({ ...deps, owner: deps.owner ?? newProcessOwner() });
+  }
 
   /** Runs `work` after every earlier write of a photo with the same folder and base name. */
   private async oneAtATime<T>(photoPath: string, work: () => Promise<T>): Promise<T> {
@@ -61,11 +69,20 @@ export class MetadataWriter {
     }
   }
 
+  /**
+   * Settles what writes and reverts of processes that are gone left unfinished (the next run after
+   * a crash does it first; so do indexing and watching, before they look at the files).
+   */
+  settleInterrupted(): Promise<SettledIntent[]> {
+    return this.journal.settleInterrupted((photoPath, work) => this.oneAtATime(photoPath, work));
+  }
+
   /** Writes the newest caption of one photo (the job of kind `writeMetadata`). */
   async writePhoto(photoId: number, options: WriteOptionsInput = {}): Promise<PhotoWriteResult> {
+    const settled = await this.settleInterrupted();
     const candidate = this.deps.writes.candidate(photoId);
     if (!candidate) throw new UserError(`Photo ${photoId} has no caption to write.`);
-    return this.writeCandidate(candidate, WriteOptionsSchema.parse(options));
+    return this.writeCandidate(candidate, WriteOptionsSchema.parse(options), settled);
   }
 
   /** The photos a write of `request` would cover. */
@@ -81,6 +98,7 @@ export class MetadataWriter {
       approvedOnly: parsed.approvedOnly,
       includeWritten: parsed.force,
     });
+    const settled = await this.settleInterrupted();
     const photos: PhotoWriteResult[] = new Array(candidates.length);
     const progress = { done: 0, total: candidates.length, failed: 0 };
     onProgress?.({ ...progress });
@@ -89,7 +107,7 @@ export class MetadataWriter {
       candidates.map((candidate) => ({ candidate, index: next++ })),
       this.deps.concurrency,
       async ({ candidate, index }) => {
-        const result = await this.writeCandidate(candidate, parsed);
+        const result = await this.writeCandidate(candidate, parsed, settled);
         photos[index] = result;
         progress.done++;
         if (result.status === 'failed') progress.failed++;
@@ -106,25 +124,29 @@ export class MetadataWriter {
     };
   }
 
-  private writeCandidate(candidate: WriteCandidate, options: WriteOptions): Promise<PhotoWriteResult> {
-    return this.oneAtATime(candidate.path, () => this.writeOne(candidate, options));
+  /**
+   * Writes one candidate, unless settling found its interrupted write of this very caption done;
+   * a photo whose earlier caption was settled is written from its library facts as they are now.
+   */
+  private writeCandidate(candidate: WriteCandidate, options: WriteOptions, settled: readonly SettledIntent[]): Promise<PhotoWriteResult> {
+    const settledWrite = settled.find((intent) => intent.photoId === candidate.photoId && intent.operation === 'write');
+    if (settledWrite?.captionId === candidate.captionId && !options.dryRun) {
+      return Promise.resolve({ ...emptyResult(candidate), status: 'written', warnings: [interruptedWriteNote] });
+    }
+    return this.oneAtATime(candidate.path, () =>
+      this.writeOne(settledWrite ? (this.deps.writes.candidate(candidate.photoId) ?? candidate) : candidate, options),
+    );
   }
 
   private async writeOne(candidate: WriteCandidate, options: WriteOptions): Promise<PhotoWriteResult> {
-    const result: PhotoWriteResult = {
-      photoId: candidate.photoId,
-      path: candidate.path,
-      target: null,
-      targetKind: null,
-      status: 'failed',
-      changes: [],
-      message: null,
-      warnings: [],
-    };
+    const result = emptyResult(candidate);
     try {
       const kind = targetKindFor(candidate.fileType, options.sidecar);
       if (!kind) {
         return { ...result, status: 'unchanged', message: 'Left alone: RAW files take captions in a sidecar, and sidecars are off (--sidecar never).' };
+      }
+      if (this.journal.isBusyElsewhere(candidate.photoId)) {
+        throw new WriteFailure('Another Captionist is writing this photo right now; it was left to that one.');
       }
       await this.checkUnchangedSinceIndexed(candidate);
       const { path: target, exists } = await this.target(candidate, kind, options);
@@ -132,6 +154,7 @@ export class MetadataWriter {
       result.targetKind = kind === 'sidecar' ? 'sidecar' : 'embedded';
       await checkWritable(target, exists, kind);
 
+      const before = exists ? await stat(target) : null;
       const current = exists ? await this.deps.metadata.readTags(target, tagsToRead(kind)) : {};
       const plan = planWrite({
         caption: {
@@ -141,52 +164,55 @@ export class MetadataWriter {
         current,
         kind,
         policies: options.policies,
+        fileName: candidate.fileName,
         ours: this.deps.writes.lastWritten(candidate.photoId, target),
         sidecarFor: extname(candidate.path).slice(1),
       });
       result.changes = plan.changes;
-      const names = Object.keys(plan.tags);
-      if (!names.length) return { ...result, status: 'unchanged' };
+      if (!Object.keys(plan.tags).length) return { ...result, status: 'unchanged' };
       if (options.dryRun) return { ...result, status: 'would-write' };
-
-      result.warnings = await this.deps.metadata.writeTags(target, plan.tags);
-      // What was just written sits where ExifTool puts new metadata, before the image data.
-      const readBack = await this.deps.metadata.readTags(target, names, { standardLocationsOnly: true });
-      const mismatches = readBackMismatches(plan.tags, readBack);
-      const previous: TagWrites = Object.fromEntries(names.map((name) => [name, current[name] ?? null]));
-      this.deps.writes.recordWrite(
-        {
-          photoId: candidate.photoId,
-          captionId: candidate.captionId,
-          captionVersion: candidate.captionVersion,
-          previousCaptionStatus: candidate.captionStatus,
-          targetPath: target,
-          targetKind: result.targetKind,
-          createdTarget: !exists,
-          hadIim: Object.keys(current).some((name) => name.startsWith('IPTC:')),
-          previous,
-          written: plan.tags,
-          changes: plan.changes,
-          writtenAt: this.deps.now().toISOString(),
-        },
-        {
-          // Recorded even when the read-back disagrees, so revert can still restore the file.
-          markWritten: mismatches.length === 0,
-          rewrittenFile: kind === 'sidecar' ? null : await rewrittenFile(candidate.path, { ...current, ...readBack }, kind),
-        },
-      );
-      if (mismatches.length) {
-        throw new WriteFailure(
-          `Reading the file back after writing showed different values in ${mismatches.join(', ')}; ` +
-            'the caption is not marked written ("captionist revert" restores the previous values).',
-        );
-      }
+      result.warnings = await this.writeTarget(candidate, { path: target, kind, before, current }, plan);
       return { ...result, status: 'written' };
     } catch (error) {
       const message = error instanceof WriteFailure ? error.message : describeWriteError(error, result.target ?? candidate.path);
       if (!(error instanceof WriteFailure)) this.deps.logger.warn(`write ${candidate.path}: ${String(error)}`);
       return { ...result, status: 'failed', message };
     }
+  }
+
+  /** Writes a planned change into its target, journaled, and records it; resolves with ExifTool's warnings. */
+  private async writeTarget(
+    candidate: WriteCandidate,
+    target: { path: string; kind: TargetKind; before: Stats | null; current: TagValues },
+    plan: WritePlan,
+  ): Promise<string[]> {
+    await removeStaleWriteDebris([exifToolCopyPath(target.path)], this.deps.now());
+    const names = Object.keys(plan.tags);
+    const record: WriteRecord = {
+      photoId: candidate.photoId,
+      captionId: candidate.captionId,
+      captionVersion: candidate.captionVersion,
+      previousCaptionStatus: candidate.captionStatus,
+      targetPath: target.path,
+      targetKind: target.kind === 'sidecar' ? 'sidecar' : 'embedded',
+      createdTarget: !target.before,
+      hadIim: Object.keys(target.current).some((name) => name.startsWith('IPTC:')),
+      previous: Object.fromEntries(names.map((name) => [name, target.current[name] ?? null])),
+      written: plan.tags,
+      changes: plan.changes,
+      writtenAt: this.deps.now().toISOString(),
+    };
+    const photo = target.kind === 'sidecar' ? null : { path: candidate.path, fingerprint: candidate.fingerprint };
+    const fingerprintBefore = photo ? photo.fingerprint : target.before ? await fingerprintFile(target.path) : null;
+    const written = await this.rewrite(target.path, plan.tags, target.before, {
+      photoId: candidate.photoId,
+      operation: 'write',
+      writeId: null,
+      fingerprintBefore,
+      record,
+    });
+    await this.journal.completeWrite(written.intentId, record, photo, { ...target.current, ...written.readBack });
+    return written.warnings;
   }
 
   /**
@@ -204,27 +230,73 @@ export class MetadataWriter {
     }
   }
 
+  /**
+   * The file a write goes into: the photo, or its sidecar, which is named after the photo as the
+   * library knows it (beside a link to a RAW file, not beside the file the link points to).
+   */
   private async target(candidate: WriteCandidate, kind: TargetKind, options: WriteOptions): Promise<{ path: string; exists: boolean }> {
-    if (kind !== 'sidecar') return { path: candidate.path, exists: true };
+    if (kind !== 'sidecar') return { path: await this.writablePath(candidate.path), exists: true };
     const sidecar = await resolveSidecar(candidate.path, options.sidecarNaming, options.sidecar, async (path) => {
       const owner = (await this.deps.metadata.readTags(path, [tag.sidecarForExtension]))[tag.sidecarForExtension];
       return typeof owner === 'string' && owner.trim() ? owner.trim() : null;
     });
     if (!sidecar.ok) throw new WriteFailure(sidecar.message);
-    return sidecar;
+    return { path: sidecar.exists ? await this.writablePath(sidecar.path) : sidecar.path, exists: sidecar.exists };
+  }
+
+  /**
+   * Where a file is written so that a symbolic link stays one: the file it points to, when that is
+   * inside a library folder (a swap beside the link would put a plain copy in its place). A link
+   * to a file outside every library folder is refused: Captionist writes only where it was let in.
+   */
+  private async writablePath(path: string): Promise<string> {
+    if (!(await lstat(path)).isSymbolicLink()) return path;
+    const real = await realpath(path);
+    if (!this.deps.writes.libraryFolderPaths().some((folder) => isInside(real, folder))) {
+      throw new WriteFailure(
+        `${basename(path)} is a link to ${real}, which is outside your library folders; Captionist writes only into files ` +
+          'inside them, so it left the link and that file unchanged (add that folder to the library to write into it).',
+      );
+    }
+    return real;
+  }
+
+  /**
+   * Journals what `target` will hold, then writes it there through a checked copy (see
+   * writeThroughCopy); a failure before the copy is swapped in takes the intent back.
+   */
+  private async rewrite(
+    target: string,
+    tags: TagWrites,
+    before: Stats | null,
+    intent: { photoId: number; operation: 'write' | 'revert'; writeId: number | null; fingerprintBefore: string | null; record: WriteRecord | null },
+  ) {
+    const temporary = temporaryCopyPath(target);
+    const intentId = this.journal.begin({ ...intent, targetPath: target, temporaryPath: temporary, tags });
+    try {
+      const noteCopy = async (copy: string) => this.journal.noteCopy(intentId, await fingerprintFile(copy));
+      return { intentId, ...(await writeThroughCopy(this.deps.metadata, target, temporary, tags, before, noteCopy)) };
+    } catch (error) {
+      this.journal.abandon(intentId);
+      throw error;
+    }
   }
 
   /** Undoes the newest write of each photo in scope that has one. */
   async revert(request: RevertRequest): Promise<RevertRunResult> {
     const parsed = RevertRequestSchema.parse(request);
     const photos = this.deps.writes.revertable(photoSelection(parsed));
+    // A revert the last run finished in the file but did not record is done now, not run again.
+    const settled = await this.settleInterrupted();
     const results: PhotoRevertResult[] = new Array(photos.length);
     let next = 0;
     await forEachConcurrently(
       photos.map((photo) => ({ photo, index: next++ })),
       this.deps.concurrency,
       async ({ photo, index }) => {
-        results[index] = (await this.oneAtATime(photo.path, () => this.revertPhoto(photo.photoId)))!;
+        results[index] = settled.some((intent) => intent.photoId === photo.photoId && intent.operation === 'revert')
+          ? { ...emptyRevert(photo.photoId, photo.path, photo.path), status: 'reverted' }
+          : (await this.oneAtATime(photo.path, () => this.revertPhoto(photo.photoId)))!;
       },
     );
     return {
@@ -242,58 +314,20 @@ export class MetadataWriter {
   async revertPhoto(photoId: number): Promise<PhotoRevertResult | undefined> {
     const write = this.deps.writes.latestWrite(photoId);
     if (!write) return undefined;
-    const result: PhotoRevertResult = {
-      photoId,
-      path: write.path,
-      target: write.targetPath,
-      status: 'failed',
-      restored: [],
-      keptChanged: [],
-      sidecarRemoved: false,
-      message: null,
-    };
+    const result = emptyRevert(photoId, write.path, write.targetPath);
     try {
-      const names = Object.keys(write.written);
+      if (this.journal.isBusyElsewhere(photoId)) {
+        throw new WriteFailure('Another Captionist is writing this photo right now; it was left to that one.');
+      }
       const ownSidecar = write.targetKind === 'sidecar' && write.createdTarget;
+      const before = await stat(write.targetPath);
+      const names = Object.keys(write.written);
       const current = await this.deps.metadata.readTags(write.targetPath, ownSidecar ? [...names, 'XMP:all'] : names);
-      const restore: TagWrites = {};
-      for (const name of names) {
-        if (name === tag.iptcDigest || name === tag.codedCharacterSet) continue;
-        if (sameValue(name, write.written[name]!, current[name])) {
-          restore[name] = write.previous[name] ?? null;
-          result.restored.push(name);
-        } else {
-          result.keptChanged.push(name);
-        }
-      }
-      const foreign = Object.keys(current).filter(
-        (name) => name.startsWith('XMP-') && !(name in write.written) && name !== 'XMP-x:XMPToolkit',
-      );
-      if (ownSidecar && !foreign.length && !result.keptChanged.length) {
-        await unlink(write.targetPath);
-        result.sidecarRemoved = true;
-      } else if (Object.keys(restore).length) {
-        const iimNames = Object.keys(restore).filter((name) => name.startsWith('IPTC:'));
-        if (iimNames.length) {
-          const iimWritten = names.filter((name) => name.startsWith('IPTC:') && name !== tag.codedCharacterSet);
-          if (!write.hadIim && iimWritten.every((name) => name in restore)) {
-            // The file had no IIM: take out the whole block Captionist created.
-            Object.assign(restore, { [tag.codedCharacterSet]: null, [tag.applicationRecordVersion]: null, [tag.iptcDigest]: null });
-          } else {
-            // The restored IIM text is written as UTF-8, so the marker stays and the digest is renewed.
-            Object.assign(restore, { [tag.codedCharacterSet]: 'UTF8', [tag.iptcDigest]: 'new' });
-          }
-        }
-        await this.deps.metadata.writeTags(write.targetPath, restore);
-        const readBack = await this.deps.metadata.readTags(write.targetPath, Object.keys(restore));
-        const mismatches = readBackMismatches(restore, readBack);
-        if (mismatches.length) throw new WriteFailure(`Reading the file back after reverting showed different values in ${mismatches.join(', ')}.`);
-      }
-      const rewritten =
-        write.targetKind === 'embedded'
-          ? await rewrittenFile(write.path, await this.deps.metadata.readTags(write.path, tagsToRead('embedded-iim')), 'embedded-iim')
-          : null;
-      this.deps.writes.recordRevert(write, this.deps.now().toISOString(), rewritten);
+      const plan = planRevert(write, current);
+      Object.assign(result, { restored: plan.restored, keptChanged: plan.keptChanged, sidecarRemoved: plan.removeSidecar });
+      const photo = write.targetKind === 'embedded' ? { path: write.path, fingerprint: write.photoFingerprint } : null;
+      const intentId = await this.applyRevert(write, plan, before, photo);
+      await this.journal.completeRevert(intentId, write, photo);
       return { ...result, status: 'reverted' };
     } catch (error) {
       const message = error instanceof WriteFailure ? error.message : describeWriteError(error, write.targetPath);
@@ -301,20 +335,77 @@ export class MetadataWriter {
       return { ...result, message };
     }
   }
+
+  /** Carries out a revert's plan, journaled: removes Captionist's own sidecar, or writes the restored tags. Resolves with its intent (none: nothing to change). */
+  private async applyRevert(write: StoredWrite, plan: RevertPlan, before: Stats, photo: RewrittenPhoto | null): Promise<number | null> {
+    const intent = {
+      photoId: write.photoId,
+      operation: 'revert' as const,
+      writeId: write.id,
+      fingerprintBefore: photo ? photo.fingerprint : await fingerprintFile(write.targetPath),
+      record: null,
+    };
+    if (plan.removeSidecar) {
+      const intentId = this.journal.begin({ ...intent, targetPath: write.targetPath, temporaryPath: null, tags: null });
+      await unlink(write.targetPath).catch((error: unknown) => {
+        this.journal.abandon(intentId);
+        throw error;
+      });
+      return intentId;
+    }
+    if (!Object.keys(plan.restore).length) return null;
+    return (await this.rewrite(write.targetPath, plan.restore, before, intent)).intentId;
+  }
 }
 
-/** The file's facts after Captionist rewrote it, for the library to store. */
-async function rewrittenFile(path: string, tags: TagValues, kind: TargetKind): Promise<RewrittenFile> {
-  const stats = await stat(path);
-  return {
-    size: stats.size,
-    mtimeMs: Math.trunc(stats.mtimeMs),
-    fingerprint: await fingerprintFile(path),
-    title: existingText('title', tags, kind),
-    caption: existingText('caption', tags, kind),
-    altText: existingText('altText', tags, kind),
-    keywords: dedupe([...list(tags[tag.subject]), ...list(tags[tag.keywords])]),
-  };
+interface RevertPlan {
+  /** Tags to write back, with the IIM bookkeeping. */
+  restore: TagWrites;
+  restored: string[];
+  /** Tags someone changed since Captionist wrote them: left as they are. */
+  keptChanged: string[];
+  /** Captionist's own sidecar with nothing else in it: removed instead. */
+  removeSidecar: boolean;
+}
+
+/** What undoing `write` takes, given what its target holds now. */
+function planRevert(write: StoredWrite, current: TagValues): RevertPlan {
+  const plan: RevertPlan = { restore: {}, restored: [], keptChanged: [], removeSidecar: false };
+  for (const name of Object.keys(write.written)) {
+    if (name === tag.iptcDigest || name === tag.codedCharacterSet) continue;
+    if (sameValue(name, write.written[name]!, current[name])) {
+      plan.restore[name] = write.previous[name] ?? null;
+      plan.restored.push(name);
+    } else {
+      plan.keptChanged.push(name);
+    }
+  }
+  const foreign = Object.keys(current).filter((name) => name.startsWith('XMP-') && !(name in write.written) && name !== 'XMP-x:XMPToolkit');
+  plan.removeSidecar = write.targetKind === 'sidecar' && write.createdTarget && !foreign.length && !plan.keptChanged.length;
+  if (!plan.removeSidecar) Object.assign(plan.restore, iimHousekeeping(write, plan.restore));
+  return plan;
+}
+
+/**
+ * The IIM bookkeeping a revert adds: a file that had no IIM loses the whole block Captionist
+ * created; otherwise the restored IIM text is written as UTF-8, so the marker stays and the digest is renewed.
+ */
+function iimHousekeeping(write: { written: TagWrites; hadIim: boolean }, restore: TagWrites): TagWrites {
+  if (!Object.keys(restore).some((name) => name.startsWith('IPTC:'))) return {};
+  const iimWritten = Object.keys(write.written).filter((name) => name.startsWith('IPTC:') && name !== tag.codedCharacterSet);
+  if (!write.hadIim && iimWritten.every((name) => name in restore)) {
+    return { [tag.codedCharacterSet]: null, [tag.applicationRecordVersion]: null, [tag.iptcDigest]: null };
+  }
+  return { [tag.codedCharacterSet]: 'UTF8', [tag.iptcDigest]: 'new' };
+}
+
+/** A result for a photo before anything is known of its write. */
+function emptyResult(candidate: WriteCandidate): PhotoWriteResult {
+  return { photoId: candidate.photoId, path: candidate.path, target: null, targetKind: null, status: 'failed', changes: [], message: null, warnings: [] };
+}
+
+function emptyRevert(photoId: number, path: string, target: string): PhotoRevertResult {
+  return { photoId, path, target, status: 'failed', restored: [], keptChanged: [], sidecarRemoved: false, message: null };
 }
 
 /**

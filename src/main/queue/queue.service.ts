@@ -1,8 +1,7 @@
-import { hostname } from 'node:os';
-import { randomUUID } from 'node:crypto';
 import type { CancelledJobs, JobState, LaneStatus, QueueJob, QueueStatus } from '../../shared/queue';
 import type { CaptionRunsRepository } from '../db/caption-runs.repo';
 import { pathScope } from '../library/path-scope';
+import { newProcessOwner, processIsGone } from '../process-owner';
 import { QueueScheduler } from './scheduler';
 import type { SchedulerDeps } from './scheduler';
 
@@ -40,7 +39,7 @@ export class QueueService {
   constructor(private readonly deps: QueueServiceDeps) {
     this.scheduler = new QueueScheduler({
       ...deps,
-      owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+      owner: newProcessOwner(),
       isOwnerDead: processIsGone,
       onChange: () => {
         for (const listener of this.listeners) listener();
@@ -217,20 +216,4 @@ export class QueueService {
 
 function scopesOrEverything(paths: readonly string[]): string[] {
   return paths.length ? paths.map(pathScope) : [''];
-}
-
-/**
- * Whether the process that wrote a lease owner ("host:pid:nonce") has ended. Only a process on
- * this machine can be checked; any other is taken to be alive until its lease runs out.
- */
-export function processIsGone(owner: string): boolean {
-  const [host, pidText] = owner.split(':');
-  const pid = Number(pidText);
-  if (host !== hostname() || !Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
 }

@@ -8,5 +8,17 @@ import { searchSpeed } from './0060-search-speed';
 import { captionRefreshOnce } from './0070-caption-refresh-once';
 import { providerTotals } from './0080-provider-totals';
 import { jobCrashes } from './0090-job-crashes';
+import { writeSafety } from './0100-write-safety';
 
-export const migrations: readonly Migration[] = [init, providers, queue, search, writeBack, searchSpeed, captionRefreshOnce, providerTotals, jobCrashes];
+export const migrations: readonly Migration[] = [
+  init,
+  providers,
+  queue,
+  search,
+  writeBack,
+  searchSpeed,
+  captionRefreshOnce,
+  providerTotals,
+  jobCrashes,
+  writeSafety,
+];

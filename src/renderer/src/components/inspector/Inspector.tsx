@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useId, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import { captionLimits } from '../../../../shared/captioning';
+import { embeddedTextShown } from '../../../../shared/placeholders';
 import type { PhotoDetail } from '../../../../shared/review';
 import { errorText } from '../../errors';
 import {
@@ -284,7 +285,7 @@ export function Inspector({ photoId, onClose }: InspectorProps) {
 
       <section className="inspector-section" aria-labelledby={`${ids}-embedded`}>
         <h3 id={`${ids}-embedded`}>In the file</h3>
-        <EmbeddedText embedded={shown.embedded} />
+        <EmbeddedText embedded={embeddedTextShown(shown.embedded, shown.fileName)} />
       </section>
 
       <form

@@ -1,4 +1,5 @@
 import { captionLimits } from '../../../../shared/captioning';
+import { embeddedTextShown } from '../../../../shared/placeholders';
 import { CaptionEditSchema, type CaptionEdit, type CaptionVersion, type PhotoDetail } from '../../../../shared/review';
 
 /** The edit form as typed: keywords are one comma-separated text until saved. */
@@ -32,13 +33,13 @@ export function formFromText(text: CaptionText): CaptionForm {
 export function formFromDetail(detail: PhotoDetail): CaptionForm {
   const newest = detail.versions[0];
   if (newest) return formFromText(newest);
+  const embedded = embeddedTextShown(detail.embedded, detail.fileName);
   return formFromText({
-    // Without versions the summary's title is the file's own.
-    title: detail.title,
-    caption: detail.embedded.caption ?? detail.caption ?? '',
-    altText: detail.embedded.altText ?? detail.altText,
+    title: embedded.title,
+    caption: embedded.caption ?? '',
+    altText: embedded.altText,
     longDescription: detail.longDescription,
-    keywords: detail.embedded.keywords.length > 0 ? detail.embedded.keywords : detail.keywords,
+    keywords: embedded.keywords.length > 0 ? embedded.keywords : detail.keywords,
   });
 }
 
