@@ -10,7 +10,8 @@ const electronOnlyInShell = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'build/**', 'test-artifacts/**'] },
+  // Fixtures are sample files (tests/fixtures/exiftool-samples/M2TS.mts is a video, not TypeScript).
+  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'build/**', 'test-artifacts/**', 'tests/fixtures/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
