@@ -9,7 +9,7 @@ import type { IndexProgress, SearchCriteria, SearchQuery } from '../shared/domai
 import type { CaptionOptionOverrides, CaptionProgress } from '../shared/captioning';
 import { openDatabase } from './db/database';
 import { backupsDirOf, DailyBackups } from './db/backups';
-import { libraryFile } from './data-dir';
+import { libraryFile, preparePrivateDataDir } from './data-dir';
 import { FoldersRepository } from './db/folders.repo';
 import { IndexErrorsRepository } from './db/index-errors.repo';
 import { JobsRepository } from './db/jobs.repo';
@@ -108,6 +108,7 @@ export function createCore(options: CoreOptions) {
   const now = options.now ?? (() => new Date());
   const emit: Emit = options.emit ?? (() => {});
   const cacheDir = join(options.dataDir, 'cache');
+  preparePrivateDataDir(options.dataDir);
   mkdirSync(cacheDir, { recursive: true });
   const logger = options.logger ?? fileLogger(join(options.dataDir, 'captionist.log'), now);
   const concurrency = options.concurrency ?? availableParallelism();
