@@ -12,7 +12,7 @@ import { restoreLibrary } from '../../src/main/db/restore';
 import { migrate } from '../../src/main/db/migrate';
 import { migrations } from '../../src/main/db/migrations';
 import type { Logger } from '../../src/main/logger';
-import { captionist, startCaptionist } from '../helpers/cli';
+import { captionist, captionistHere, startCaptionist } from '../helpers/cli';
 import { tempDir, writeJpeg } from '../helpers/files';
 import { waitFor } from '../helpers/library';
 
@@ -181,7 +181,7 @@ describe('daily backups', () => {
     expect(leftovers.some((name) => name.startsWith('.') && name.includes('.tmp'))).toBe(true);
     expect(listBackups(backups)).toEqual([]);
 
-    expect(await captionist(['backup', '--json'], home)).toMatchObject({ code: 0 });
+    expect(await captionistHere(['backup', '--json'], home)).toMatchObject({ code: 0 });
     const [complete] = listBackups(backups);
     expect(integrityOf(complete!.path)).toBe('ok');
     // The killed one's temporary files went with the next backup.
@@ -224,7 +224,7 @@ describe('the backup before a migration', () => {
 describe('captionist backup and restore', () => {
   it('restore a backup, keeping the library as it was among the backups', async () => {
     const { home, folder } = await libraryWith(['fox.jpg']);
-    const taken = await captionist(['backup', '--json'], home);
+    const taken = await captionistHere(['backup', '--json'], home);
     expect(taken.code, taken.stderr).toBe(0);
     const { path: backup } = JSON.parse(taken.stdout) as { path: string };
     expect(JSON.parse(taken.stdout)).toMatchObject({ photos: 1, captions: 1, version: newestVersion });
@@ -238,7 +238,7 @@ describe('captionist backup and restore', () => {
     await core.invoke('captions:edit', { photoId: fox.id, fields: editedCaption('A blurry animal') });
     await core.close();
 
-    const restored = await captionist(['restore', backup], home);
+    const restored = await captionistHere(['restore', backup], home);
     expect(restored.code, restored.stderr).toBe(0);
     expect(restored.stdout).toContain(`from ${backup} (1 photo, 1 caption, database version ${newestVersion})`);
     const keptAs = /kept as (.+)\.\n/.exec(restored.stdout)?.[1];
@@ -254,20 +254,20 @@ describe('captionist backup and restore', () => {
   it('writes --out to a new file, and never over an existing one', async () => {
     const { home } = await libraryWith(['fox.jpg']);
     const out = join(tempDir(), 'before the trip.db');
-    expect(await captionist(['backup', '--out', out], home)).toMatchObject({ code: 0, stdout: expect.stringContaining(out) });
+    expect(await captionistHere(['backup', '--out', out], home)).toMatchObject({ code: 0, stdout: expect.stringContaining(out) });
     expect(contentsOf(out).photos).toEqual(['fox.jpg']);
     expect((statSync(out).mode & 0o777).toString(8)).toBe('600');
-    expect(await captionist(['backup', '--out', out], home)).toMatchObject({ code: 2, stderr: expect.stringContaining('exists already') });
+    expect(await captionistHere(['backup', '--out', out], home)).toMatchObject({ code: 2, stderr: expect.stringContaining('exists already') });
   });
 
   it('restores into a data folder that has no library yet (a new computer)', async () => {
     const { home } = await libraryWith(['fox.jpg']);
-    const backup = JSON.parse((await captionist(['backup', '--json'], home)).stdout) as { path: string };
+    const backup = JSON.parse((await captionistHere(['backup', '--json'], home)).stdout) as { path: string };
     const newHome = join(tempDir(), 'Captionist');
-    const restored = await captionist(['restore', backup.path], newHome);
+    const restored = await captionistHere(['restore', backup.path], newHome);
     expect(restored.code, restored.stderr).toBe(0);
     expect(restored.stdout).not.toContain('kept as');
-    expect(JSON.parse((await captionist(['status', '--json'], newHome)).stdout)).toMatchObject({ photos: 1, captioned: 1 });
+    expect(JSON.parse((await captionistHere(['status', '--json'], newHome)).stdout)).toMatchObject({ photos: 1, captioned: 1 });
   });
 
   it('refuses while Captionist has the library open, and any file that is not a sound Captionist library', async () => {
@@ -302,6 +302,7 @@ describe('captionist backup and restore', () => {
       expect(() => restoreLibrary(file, source), source).toThrow(message);
     }
 
+    // Another process: SQLite's locks, not this process's bookkeeping, must refuse it.
     const open = createCore({ dataDir: home, concurrency: 2 });
     const busy = await captionist(['restore', backup], home);
     await open.close();
@@ -316,24 +317,24 @@ describe('a damaged or missing library', () => {
   it('is refused at start with the newest backup and the exact command, which restores it', async () => {
     const { home } = await libraryWith(['fox.jpg']);
     const file = join(home, 'library.db');
-    expect(await captionist(['backup'], home)).toMatchObject({ code: 0 });
+    expect(await captionistHere(['backup'], home)).toMatchObject({ code: 0 });
     const [newest] = listBackups(backupsDirOf(file));
     overwritePages(file, [1]);
 
-    const refused = await captionist(['status'], home);
+    const refused = await captionistHere(['status'], home);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(`The library database ${file} is damaged`);
     expect(refused.stderr).toContain(`The newest backup is ${newest!.path}`);
     const command = /^ {2}captionist (restore .+)$/m.exec(refused.stderr)?.[1];
     expect(command).toBe(`restore --home ${home} ${newest!.path}`);
 
-    const restored = await captionist(command!.split(' '), home);
+    const restored = await captionistHere(command!.split(' '), home);
     expect(restored.code, restored.stderr).toBe(0);
     // The damaged file is kept as it was, under a name never offered for restoring.
     const keptAs = /kept as (.+)\.\n/.exec(restored.stdout)?.[1];
     expect(keptAs).toMatch(/damaged-library-[^/]+\.db$/);
     expect(existsSync(keptAs!)).toBe(true);
-    expect(JSON.parse((await captionist(['status', '--json'], home)).stdout)).toMatchObject({ photos: 1, captioned: 1 });
+    expect(JSON.parse((await captionistHere(['status', '--json'], home)).stdout)).toMatchObject({ photos: 1, captioned: 1 });
   });
 
   it('is checked in full after an unclean shutdown, where a clean start reads only its header and schema', async () => {
@@ -349,17 +350,17 @@ describe('a damaged or missing library', () => {
   it('found while a command runs gets the same advice', async () => {
     const { home } = await libraryWith(['fox.jpg']);
     const file = join(home, 'library.db');
-    expect(await captionist(['backup'], home)).toMatchObject({ code: 0 });
+    expect(await captionistHere(['backup'], home)).toMatchObject({ code: 0 });
     overwritePages(file, tableRootPages(file));
 
-    const failed = await captionist(['status'], home);
+    const failed = await captionistHere(['status'], home);
     expect(failed).toMatchObject({ code: 1, stderr: expect.stringContaining('is damaged') });
     expect(failed.stderr).toMatch(/^ {2}captionist restore --home .+$/m);
   });
 
   it('missing while backups exist is refused with the command; a new data folder just starts', async () => {
     const { home } = await libraryWith(['fox.jpg']);
-    expect(await captionist(['backup'], home)).toMatchObject({ code: 0 });
+    expect(await captionistHere(['backup'], home)).toMatchObject({ code: 0 });
     rmSync(join(home, 'library.db'));
     expect(() => createCore({ dataDir: home, concurrency: 2 })).toThrow(/library\.db is missing, but .+backups holds backups[^]*captionist restore --home/);
     expect(existsSync(join(home, 'library.db'))).toBe(false);

@@ -13,9 +13,14 @@ const dayMs = 24 * 60 * 60 * 1000;
 const hourMs = 60 * 60 * 1000;
 /**
  * Pages (4 KiB each) copied per step of a background backup; the event loop runs between steps.
- * bench/backup.ts measured the longest step of a 1.9 GB library at this size (see BENCHMARKS.md).
+ * Larger steps took no less time in all and held the event loop far longer (bench/backup.ts).
  */
-const pagesPerStep = 1000;
+const pagesPerStep = 100;
+/**
+ * Every 64 MB copied, the copy is flushed to disk off the event loop; otherwise SQLite's own sync
+ * when the copy ends flushes it all at once, on the event loop (2.5 s for 1.8 GB, see BENCHMARKS.md).
+ */
+const pagesPerFlush = 16_384;
 
 /** Why a backup was taken: it is part of the backup's name. */
 export type BackupReason = 'daily' | 'manual' | 'before-upgrade' | 'before-restore';
@@ -87,21 +92,32 @@ export function writeBackupNow(db: Database, file: string): void {
  */
 export async function writeBackupInBackground(db: Database, file: string, nativeBinding?: string): Promise<void> {
   const temporary = startTemporary(file);
+  const handle = await open(temporary, 'r+');
   try {
-    await db.backup(temporary, { progress: () => pagesPerStep });
+    let flushing: Promise<void> | null = null;
+    let sinceFlush = 0;
+    await db.backup(temporary, {
+      progress: () => {
+        sinceFlush += pagesPerStep;
+        if (sinceFlush >= pagesPerFlush && !flushing) {
+          sinceFlush = 0;
+          // A failed flush shows in the final sync below.
+          flushing = handle.sync().catch(() => undefined).finally(() => (flushing = null));
+        }
+        return pagesPerStep;
+      },
+    });
+    await flushing;
     // The copy keeps the library's WAL mode; a backup should be one file that opens anywhere as it is.
     const copy = new Sqlite(temporary, nativeBinding ? { nativeBinding } : {});
     copy.pragma('journal_mode = DELETE');
     copy.close();
-    const handle = await open(temporary, 'r+');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await handle.sync();
+    await handle.close();
     renameSync(temporary, file);
     syncFolder(dirname(file));
   } catch (error) {
+    await handle.close().catch(() => undefined);
     removeTemporary(temporary);
     throw error;
   }

@@ -31,11 +31,6 @@ export interface RestoreResult extends LibrarySummary {
   keptAs: string | null;
 }
 
-export interface RestoreOptions {
-  nativeBinding?: string;
-  now?: () => Date;
-}
-
 /**
  * Replaces the library database with a backup. Refused while another process has the library
  * open; the backup is copied beside the library and checked there (a SQLite database, a Captionist
@@ -43,7 +38,7 @@ export interface RestoreOptions {
  * as it was is kept in the backups folder; then the checked copy is renamed into place, so the
  * library is at every moment either the old one or the whole new one.
  */
-export function restoreLibrary(databaseFile: string, backupFile: string, options: RestoreOptions = {}): RestoreResult {
+export function restoreLibrary(databaseFile: string, backupFile: string): RestoreResult {
   const from = resolve(backupFile);
   if (!existsSync(from) || !statSync(from).isFile()) throw new UserError(`There is no backup file at ${from}.`);
   if (existsSync(databaseFile) && realpathSync(from) === realpathSync(databaseFile)) {
@@ -51,12 +46,12 @@ export function restoreLibrary(databaseFile: string, backupFile: string, options
   }
   mkdirSync(dirname(databaseFile), { recursive: true, mode: 0o700 });
   removeAbandonedTemporaries(dirname(databaseFile));
-  const current = lockLibrary(databaseFile, options.nativeBinding);
+  const current = lockLibrary(databaseFile);
   let staged: string | null = null;
   try {
-    staged = stageCopy(from, databaseFile, options.nativeBinding);
-    const summary = checkedSummary(staged, from, options.nativeBinding);
-    const keptAs = current ? keepCurrent(current, databaseFile, (options.now ?? (() => new Date()))()) : null;
+    staged = stageCopy(from, databaseFile);
+    const summary = checkedSummary(staged, from);
+    const keptAs = current ? keepCurrent(current, databaseFile, new Date()) : null;
     // The lock ends here; the rename follows at once, before another process could open the old file.
     closeReplaced(current);
     for (const suffix of ['-wal', '-shm']) rmSync(databaseFile + suffix, { force: true });
@@ -97,9 +92,9 @@ interface CurrentLibrary {
  * An exclusive lock on the library, held until the swap: no other process can have it open, and
  * none can open it meanwhile. Null when there is no library yet.
  */
-function lockLibrary(file: string, nativeBinding?: string): CurrentLibrary | null {
+function lockLibrary(file: string): CurrentLibrary | null {
   if (!existsSync(file)) return null;
-  const db = new Sqlite(file, { timeout: 0, ...(nativeBinding ? { nativeBinding } : {}) });
+  const db = new Sqlite(file, { timeout: 0 });
   try {
     db.pragma('locking_mode = EXCLUSIVE');
     db.exec('BEGIN EXCLUSIVE; COMMIT');
@@ -118,7 +113,7 @@ function lockLibrary(file: string, nativeBinding?: string): CurrentLibrary | nul
 }
 
 /** Copies the backup (and a write-ahead log beside it, if it has one) next to the library, private. */
-function stageCopy(from: string, databaseFile: string, nativeBinding?: string): string {
+function stageCopy(from: string, databaseFile: string): string {
   const staged = startTemporary(databaseFile);
   copyFileSync(from, staged);
   chmodSync(staged, 0o600);
@@ -127,7 +122,7 @@ function stageCopy(from: string, databaseFile: string, nativeBinding?: string): 
     copyFileSync(log, `${staged}-wal`);
     chmodSync(`${staged}-wal`, 0o600);
     // Folds the log into the copy, so the renamed file is the whole library.
-    const db = new Sqlite(staged, nativeBinding ? { nativeBinding } : {});
+    const db = new Sqlite(staged);
     try {
       db.pragma('wal_checkpoint(TRUNCATE)');
     } catch (error) {
@@ -146,8 +141,8 @@ function stageCopy(from: string, databaseFile: string, nativeBinding?: string): 
 }
 
 /** Checks the staged copy is a sound Captionist library this version can open, and counts what it holds. */
-function checkedSummary(staged: string, from: string, nativeBinding?: string): LibrarySummary {
-  const db = new Sqlite(staged, { readonly: true, ...(nativeBinding ? { nativeBinding } : {}) });
+function checkedSummary(staged: string, from: string): LibrarySummary {
+  const db = new Sqlite(staged, { readonly: true });
   try {
     const integrity = (db.pragma('integrity_check(3)', { simple: false }) as { integrity_check: string }[]).map((row) => row.integrity_check);
     if (integrity.join() !== 'ok') throw new UserError(`${from} is damaged (SQLite says: ${integrity.join('; ')}); choose another backup.`);
