@@ -157,6 +157,17 @@ describe('daily backups', () => {
     expect(listBackups(backupsDirOf(file)).map((backup) => backup.takenAt)).toEqual(taken.slice(-5).reverse());
   });
 
+  it('never fail the app: a backup that cannot be written is logged', async () => {
+    const { home } = await libraryWith(['fox.jpg']);
+    // A file where the backups folder should be: nothing can be written there.
+    writeFileSync(join(home, 'backups'), '');
+    const errors: string[] = [];
+    const core = createCore({ dataDir: home, concurrency: 2, logger: { ...silent, error: (message) => errors.push(message) } });
+    expect((await core.invoke('library:status', {})).photos).toBe(1);
+    await core.close();
+    expect(errors).toEqual([expect.stringMatching(/^daily backup into .+backups failed: /)]);
+  });
+
   it('leave nothing that looks like a backup when one is killed midway', async () => {
     const { home } = await libraryWith(['fox.jpg']);
     const file = join(home, 'library.db');

@@ -163,23 +163,23 @@ export class DailyBackups {
     return Boolean(this.options.db.prepare('SELECT EXISTS (SELECT 1 FROM photos)').pluck().get());
   }
 
-  /** Takes the daily backup if it is due; resolves when it is written (or failed, which is logged). */
+  /** Takes the daily backup if it is due; resolves when it is written, or has failed (which is logged, never thrown). */
   takeIfDue(): Promise<void> {
-    if (this.running) return this.running;
-    if (!this.due()) return Promise.resolve();
-    const { db, dir, now, logger, nativeBinding } = this.options;
-    const takenAt = now();
-    const path = join(prepareBackupsFolder(dir), backupFileName(takenAt, 'daily'));
-    this.running = writeBackupInBackground(db, path, nativeBinding)
-      .then(() => {
-        pruneBackups(dir);
-        logger.info(`backup: ${path}`);
-      })
-      .catch((error: unknown) => logger.error(`backup to ${path} failed: ${error instanceof Error ? error.message : String(error)}`))
-      .finally(() => {
-        this.running = null;
-      });
+    this.running ??= this.takeOneIfDue().finally(() => (this.running = null));
     return this.running;
+  }
+
+  private async takeOneIfDue(): Promise<void> {
+    const { db, dir, now, logger, nativeBinding } = this.options;
+    try {
+      if (!this.due()) return;
+      const path = join(prepareBackupsFolder(dir), backupFileName(now(), 'daily'));
+      await writeBackupInBackground(db, path, nativeBinding);
+      pruneBackups(dir);
+      logger.info(`backup: ${path}`);
+    } catch (error) {
+      logger.error(`daily backup into ${dir} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   /** Stops looking, and waits for a backup under way: it is the day's only one. */
