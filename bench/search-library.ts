@@ -70,7 +70,7 @@ const providers = ['inference', 'local', 'openai', 'anthropic'];
 const statuses = ['draft', 'approved', 'written'];
 
 /** Mulberry32: small, fast and seedable. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

@@ -8,6 +8,8 @@ import { maxPhotoIds, SearchCriteriaSchema, SearchQuerySchema } from '../shared/
 import type { IndexProgress, SearchCriteria, SearchQuery } from '../shared/domain';
 import type { CaptionOptionOverrides, CaptionProgress } from '../shared/captioning';
 import { openDatabase } from './db/database';
+import { backupsDirOf, DailyBackups } from './db/backups';
+import { libraryFile, preparePrivateDataDir } from './data-dir';
 import { FoldersRepository } from './db/folders.repo';
 import { IndexErrorsRepository } from './db/index-errors.repo';
 import { JobsRepository } from './db/jobs.repo';
@@ -106,11 +108,15 @@ export function createCore(options: CoreOptions) {
   const now = options.now ?? (() => new Date());
   const emit: Emit = options.emit ?? (() => {});
   const cacheDir = join(options.dataDir, 'cache');
+  preparePrivateDataDir(options.dataDir);
   mkdirSync(cacheDir, { recursive: true });
   const logger = options.logger ?? fileLogger(join(options.dataDir, 'captionist.log'), now);
   const concurrency = options.concurrency ?? availableParallelism();
 
-  const db = openDatabase(join(options.dataDir, 'library.db'), { nativeBinding: options.nativeBinding });
+  const databaseFile = libraryFile(options.dataDir);
+  const db = openDatabase(databaseFile, { nativeBinding: options.nativeBinding, now });
+  const backups = new DailyBackups({ db, dir: backupsDirOf(databaseFile), now, logger, nativeBinding: options.nativeBinding });
+  backups.start();
   const folders = new FoldersRepository(db);
   const photos = new PhotosRepository(db);
   const indexErrors = new IndexErrorsRepository(db);
@@ -564,6 +570,7 @@ export function createCore(options: CoreOptions) {
       announceChangedFolders.cancel();
       await http.close();
       await metadata.end();
+      await backups.stop();
       db.close();
     },
   };

@@ -1,3 +1,4 @@
+import { chmodSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const appName = 'Captionist';
@@ -24,5 +25,49 @@ export function resolveDataDir(context: DataDirContext): string {
       return join(context.homeDir, 'Library', 'Application Support', appName);
     default:
       return join(context.env.XDG_CONFIG_HOME ?? join(context.homeDir, '.config'), appName);
+  }
+}
+
+/** The folder beside the library database that holds its backups. */
+export const backupsFolderName = 'backups';
+
+/** The library database in a data folder. */
+export function libraryFile(dataDir: string): string {
+  return join(dataDir, 'library.db');
+}
+
+/** What the data folder holds that is nobody else's business: captions, the log, stored keys. */
+const privateFiles = ['library.db', 'library.db-wal', 'library.db-shm', 'captionist.log', 'secrets.json'];
+
+/**
+ * Creates the data folder readable by its owner only (0700), and takes away what an older
+ * Captionist let others read (0755 folders, 0644 files) from the folder, the files above and the
+ * backups. On Windows a folder under the user's profile is private already.
+ */
+export function preparePrivateDataDir(dataDir: string, platform: NodeJS.Platform = process.platform): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  if (platform === 'win32') return;
+  keepPrivate(dataDir, 0o700);
+  for (const name of privateFiles) keepPrivate(join(dataDir, name), 0o600);
+  const backups = join(dataDir, backupsFolderName);
+  keepPrivate(backups, 0o700);
+  for (const name of entriesOf(backups)) keepPrivate(join(backups, name), 0o600);
+}
+
+/** Clears the permission bits `mode` does not grant; a missing file, or one that is not ours, is left as it is. */
+function keepPrivate(path: string, mode: number): void {
+  try {
+    const current = statSync(path).mode & 0o777;
+    if (current & ~mode) chmodSync(path, current & mode);
+  } catch {
+    // Missing, or owned by someone else (chmod is refused): nothing to tighten here.
+  }
+}
+
+function entriesOf(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
   }
 }

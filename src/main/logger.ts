@@ -6,11 +6,14 @@ export interface Logger {
   error(message: string): void;
 }
 
-/** Appends timestamped lines to one file; never throws, since logging must not break a run. */
+/**
+ * Appends timestamped lines to one file, created readable by its owner only (paths and provider
+ * messages are private); never throws, since logging must not break a run.
+ */
 export function fileLogger(file: string, now: () => Date = () => new Date()): Logger {
   const write = (level: string, message: string) => {
     try {
-      appendFileSync(file, `${now().toISOString()} ${level} ${message}\n`);
+      appendFileSync(file, `${now().toISOString()} ${level} ${message}\n`, { mode: 0o600 });
     } catch {
       // A full or read-only disk must not turn a log line into a failed index run.
     }

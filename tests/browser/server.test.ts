@@ -6,6 +6,16 @@ import type { CoreEvent } from '../../src/main/server/event-hub';
 import { maxBodyBytes, startServer } from '../../src/main/server/server';
 import type { ServerOptions } from '../../src/main/server/server';
 import { rawRequest } from '../helpers/browser';
+import {
+  closeCodeOf,
+  endOfHead,
+  frame,
+  opcodes,
+  rawConnection,
+  rawEventSocket,
+  statusOf,
+  upgradeRequest,
+} from '../helpers/raw-http';
 import { testCore } from '../helpers/core';
 import { tempDir, writeJpeg } from '../helpers/files';
 
@@ -195,5 +205,136 @@ describe('captionist serve, over HTTP', () => {
       await expect.poll(() => events.map((event) => event.name)).toContain('library:changed');
       expect(events).toContainEqual({ name: 'index:progress', payload: expect.objectContaining({ phase: 'done' }) });
     }
+  });
+});
+
+/** Records exceptions nothing caught while the current test runs (each would end `captionist serve`). */
+function uncaughtExceptions(): unknown[] {
+  const caught: unknown[] = [];
+  const record = (error: unknown) => caught.push(error);
+  process.on('uncaughtException', record);
+  onTestFinished(() => void process.off('uncaughtException', record));
+  return caught;
+}
+
+describe('captionist serve never dies of a request', () => {
+  it('answers a URL the parser rejects with 400, as a request and as an upgrade', async () => {
+    const { server, call } = await servedLibrary();
+    const uncaught = uncaughtExceptions();
+
+    for (const request of [
+      upgradeRequest(server.port, '//['),
+      upgradeRequest(server.port, '//[', { Authorization: `Bearer ${token}` }),
+      `GET //[ HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n\r\n`,
+    ]) {
+      const connection = await rawConnection(server.port);
+      connection.socket.write(request);
+      await connection.until(endOfHead);
+      expect(statusOf(connection.received()), request).toBe(400);
+      connection.socket.destroy();
+    }
+    expect((await call('library:status', '{}')).status).toBe(200);
+    expect(uncaught).toEqual([]);
+  });
+
+  it('answers garbage with 400, and a head too large with 431', async () => {
+    const { server, call } = await servedLibrary();
+    const uncaught = uncaughtExceptions();
+
+    const garbage = await rawConnection(server.port);
+    garbage.socket.write(Buffer.from([0x16, 0x03, 0x01, 0x00, 0xff, 0x00, 0x0d, 0x0a, 0x0d, 0x0a]));
+    await garbage.closed;
+    expect(statusOf(garbage.received())).toBe(400);
+
+    const huge = await rawConnection(server.port);
+    huge.socket.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nX-Padding: ${'x'.repeat(20_000)}\r\n\r\n`);
+    await huge.closed;
+    expect(statusOf(huge.received())).toBe(431);
+
+    // A client that resets the connection in the middle of an upgrade.
+    const reset = await rawConnection(server.port);
+    reset.socket.write(upgradeRequest(server.port, '/api/events?token=wrong').slice(0, 40));
+    reset.socket.resetAndDestroy();
+
+    expect((await call('library:status', '{}')).status).toBe(200);
+    expect(uncaught).toEqual([]);
+  });
+
+  it('closes only the socket that sends a malformed frame; the other pages keep their events', async () => {
+    const { server, library, call } = await servedLibrary();
+    const uncaught = uncaughtExceptions();
+    const observer = await openEvents(server.port, `?token=${token}`);
+    if (typeof observer === 'number') throw new Error(`The event socket was refused with ${observer}`);
+    onTestFinished(() => observer.close());
+    const observed: string[] = [];
+    observer.on('message', (data) => observed.push((JSON.parse(String(data)) as CoreEvent).name));
+
+    const malformed: [string, Buffer, number][] = [
+      ['an opcode that does not exist', frame({ opcode: 0x3, payload: Buffer.from('hi') }), 1002],
+      ['a reserved control opcode', frame({ opcode: 0xb }), 1002],
+      ['a message over the size limit', frame({ opcode: opcodes.text, payload: Buffer.alloc(4096, 0x61) }), 1009],
+      ['a length past 2^53', frame({ opcode: opcodes.binary, declaredLength: 2n ** 63n }), 1009],
+      ['an unmasked frame', frame({ opcode: opcodes.text, payload: Buffer.from('hello'), masked: false }), 1002],
+      ['text that is not UTF-8', frame({ opcode: opcodes.text, payload: Buffer.from([0xc3, 0x28, 0xff]) }), 1007],
+      ['reserved bits with no extension', frame({ opcode: opcodes.text, rsv: 4, payload: Buffer.from('x') }), 1002],
+      ['a fragmented ping', frame({ opcode: opcodes.ping, fin: false }), 1002],
+      ['a continuation with nothing to continue', frame({ opcode: opcodes.continuation, payload: Buffer.from('x') }), 1002],
+      ['a close code that does not exist', frame({ opcode: opcodes.close, payload: Buffer.from([0x03, 0xe7]) }), 1002],
+    ];
+    for (const [what, bytes, expectedCode] of malformed) {
+      const connection = await rawEventSocket(server.port, token);
+      connection.socket.write(bytes);
+      await connection.until((received) => closeCodeOf(received) !== undefined);
+      expect(closeCodeOf(connection.received()), what).toBe(expectedCode);
+      connection.socket.destroy();
+    }
+
+    expect(observer.readyState).toBe(observer.OPEN);
+    await writeJpeg(join(library, 'lighthouse.jpg'), { seed: 3 });
+    expect((await call('library:index', JSON.stringify({ paths: [library] }))).status).toBe(200);
+    await expect.poll(() => observed).toContain('library:changed');
+    expect(uncaught).toEqual([]);
+  });
+
+  it('takes the token only in the header for calls, and also from the URL for media and events', async () => {
+    const { server, fingerprint, call } = await servedLibrary();
+    const host = { Host: `127.0.0.1:${server.port}` };
+
+    const inQuery = await rawRequest(server.port, `/api/call/library:status?token=${token}`, { method: 'POST', headers: host, body: '{}' });
+    expect(inQuery.status).toBe(401);
+    expect((await call('library:status', '{}')).status).toBe(200);
+    expect((await rawRequest(server.port, `/media/thumb/${fingerprint}?token=${token}`, { headers: host })).status).toBe(200);
+    const events = await openEvents(server.port, `?token=${token}`);
+    expect(events).not.toBeTypeOf('number');
+    if (typeof events !== 'number') events.close();
+  });
+
+  it('lets go of clients that trickle their request or send nothing (slowloris)', async () => {
+    const limits = { headersMs: 1000, requestMs: 2000, checkEveryMs: 200 };
+    const { server, call } = await servedLibrary({ limits });
+    // Timers on a busy shared machine fire late: room for that, far below Node's own 60 s and 300 s.
+    const slack = 3000;
+    const started = Date.now();
+
+    const silent = await rawConnection(server.port);
+    const trickling = await rawConnection(server.port);
+    trickling.socket.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nX-Slow: `);
+    const drip = setInterval(() => trickling.socket.write('a'), 100);
+    onTestFinished(() => clearInterval(drip));
+    const slowBody = await rawConnection(server.port);
+    slowBody.socket.write(
+      `POST /api/call/library:status HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nAuthorization: Bearer ${token}\r\n` +
+        'Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{',
+    );
+    const dripBody = setInterval(() => slowBody.socket.write(' '), 100);
+    onTestFinished(() => clearInterval(dripBody));
+
+    // Meanwhile the server answers everyone else.
+    expect((await call('library:status', '{}')).status).toBe(200);
+    await Promise.all([silent.closed, trickling.closed]);
+    expect(Date.now() - started).toBeLessThan(limits.headersMs + 2 * limits.checkEveryMs + slack);
+    await slowBody.closed;
+    expect(Date.now() - started).toBeLessThan(limits.requestMs + 2 * limits.checkEveryMs + slack);
+    expect(statusOf(trickling.received())).toBe(408);
   });
 });

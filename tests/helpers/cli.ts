@@ -3,7 +3,9 @@ import type { ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
+import { PassThrough } from 'node:stream';
 import { onTestFinished } from 'vitest';
+import { main } from '../../src/main/cli/main';
 
 export const bin = resolve(import.meta.dirname, '../../bin/captionist.js');
 
@@ -55,4 +57,21 @@ export function readLibrary<T>(home: string, read: (db: Database) => T): T {
   } finally {
     db.close();
   }
+}
+
+/**
+ * Runs a command through the CLI's `main` in this process: the same code as the `captionist`
+ * process minus its start-up, which takes seconds on a busy machine.
+ */
+export async function captionistHere(args: string[], home: string): Promise<CliResult> {
+  const collect = () => {
+    const stream = new PassThrough();
+    let text = '';
+    stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    return { stream: stream as unknown as NodeJS.WriteStream, text: () => text };
+  };
+  const stdout = collect();
+  const stderr = collect();
+  const code = await main(args, { CAPTIONIST_HOME: home }, { stdout: stdout.stream, stderr: stderr.stream });
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
 }

@@ -14,9 +14,11 @@ import type { IndexResult, LibraryStatus } from '../../shared/domain';
 import { presetNames } from '../providers/presets';
 import { createCore } from '../core';
 import type { Core, CoreOptions } from '../core';
-import { resolveDataDir } from '../data-dir';
+import { libraryFile, resolveDataDir } from '../data-dir';
+import { explainDamage } from '../db/library-health';
 import { UserError } from '../errors';
 import { price, UsageError, wholeNumber } from './args';
+import { backupCommands, backupUsage } from './backup.commands';
 import { captionRunReporter, progressBar } from './progress';
 import { providerModelsCommand, providerModelsUsage } from './provider-models.command';
 import { describeRemovedProvider, queueCommand, watchCommand } from './queue.commands';
@@ -62,6 +64,7 @@ ${providerModelsUsage}
                            Set the caption options every run on a library folder starts from
 ${writeUsage}
 ${serveUsage}
+${backupUsage}
 
 Options:
   --home DIR               Library data folder (default: $CAPTIONIST_HOME, else the app-data folder)
@@ -142,16 +145,15 @@ export async function main(
   }
 
   let core: Core | undefined;
+  const dataDir = resolveDataDir({ flag: values.home, env, platform: process.platform, homeDir: homedir() });
   try {
     const run = commands[command];
     if (!run) throw new UsageError(`unknown command "${command}"`);
-    const openCore = (extra: Pick<CoreOptions, 'emit'> = {}) =>
-      (core = createCore({
-        dataDir: resolveDataDir({ flag: values.home, env, platform: process.platform, homeDir: homedir() }),
-        ...extra,
-      }));
-    return (await run({ args, flags: values, json: values.json, openCore, io })) ?? 0;
-  } catch (error) {
+    const openCore = (extra: Pick<CoreOptions, 'emit'> = {}) => (core = createCore({ dataDir, ...extra }));
+    return (await run({ args, flags: values, json: values.json, dataDir, openCore, io })) ?? 0;
+  } catch (caught) {
+    // Damage SQLite finds while a command runs gets the same advice as damage found at start.
+    const error = explainDamage(caught, libraryFile(dataDir));
     if (error instanceof UsageError) {
       io.stderr.write(`captionist: ${error.message}\n\n${usage}\n`);
       return 2;
@@ -171,6 +173,8 @@ export interface CommandContext {
   args: string[];
   flags: Flags;
   json: boolean;
+  /** The library's data folder, for commands that work on its files without opening the core. */
+  dataDir: string;
   /** `serve` passes the emit its server forwards to pages. */
   openCore: (extra?: Pick<CoreOptions, 'emit'>) => Core;
   io: Io;
@@ -279,6 +283,7 @@ const commands: Record<string, (context: CommandContext) => Promise<number | voi
   serve: serveCommand,
 
   ...writeCommands,
+  ...backupCommands,
 };
 
 const providerCommands: Record<string, (context: CommandContext) => Promise<number | void>> = {

@@ -1,5 +1,7 @@
 import Sqlite from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
+import { backupsDirOf, takeBackupNow } from './backups';
+import { checkLibrary, explainDamage, inspectLibraryFile, isDamage } from './library-health';
 import { migrate } from './migrate';
 import { migrations } from './migrations';
 
@@ -9,9 +11,12 @@ export interface OpenDatabaseOptions {
    * the one built for Electron's ABI; under Node the package's own build is used.
    */
   nativeBinding?: string;
+  /** Names the backup taken before a migration. */
+  now?: () => Date;
 }
 
 export function openDatabase(file: string, options: OpenDatabaseOptions = {}): Database {
+  const previousSession = inspectLibraryFile(file, options.nativeBinding);
   const db = new Sqlite(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   try {
     // First: several processes (the app, `serve`, `watch`, a CLI run) may open one library at once.
@@ -20,11 +25,34 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     writeTransactionsFirst(db);
+    checkLibrary(db, previousSession);
+    backupBeforeMigrating(db, file, options.now ?? (() => new Date()));
     migrate(db, migrations);
     return db;
   } catch (error) {
     db.close();
-    throw error;
+    throw explainDamage(error, file);
+  }
+}
+
+/**
+ * Keeps the library as it was before migrations change it: a migration that goes wrong, or a
+ * newer Captionist given up, must not cost a caption. A new library has nothing to keep. Without
+ * the backup there is no upgrade.
+ */
+function backupBeforeMigrating(db: Database, file: string, now: () => Date): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  const newest = Math.max(...migrations.map((migration) => migration.version));
+  if (version === 0 || version >= newest) return;
+  try {
+    takeBackupNow(db, backupsDirOf(file), 'before-upgrade', now());
+  } catch (error) {
+    if (isDamage(error)) throw error;
+    throw new Error(
+      `Captionist backs up the library before upgrading it, and could not (${error instanceof Error ? error.message : String(error)}); ` +
+        `the library is unchanged. Free some space in ${backupsDirOf(file)} (or make it writable) and start again.`,
+      { cause: error },
+    );
   }
 }
 

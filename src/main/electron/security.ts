@@ -26,8 +26,11 @@ export function applySecurityPolicy(): void {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [policy] } });
   });
-  // The UI needs no camera, notifications, geolocation or the like.
+  // The UI needs no camera, notifications, geolocation, clipboard reads or the like: nothing is
+  // granted when asked for, nothing is reported as granted when checked, and no device is opened.
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  session.defaultSession.setDevicePermissionHandler(() => false);
 
   app.on('web-contents-created', (_event, contents) => {
     contents.on('will-navigate', (event, url) => {

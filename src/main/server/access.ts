@@ -35,19 +35,31 @@ export class AccessCheck {
     return origin === undefined || this.origins.has(origin.toLowerCase());
   }
 
+  /** For calls, which fetch makes: the token only in the Authorization header, never in a URL. */
+  headerTokenValid(request: IncomingMessage): boolean {
+    return this.matches(bearerToken(request));
+  }
+
   /**
-   * The token comes in the Authorization header from fetch. An `<img>` and a WebSocket cannot set
-   * headers, so they carry it as the `token` query parameter instead of a cookie: cookies ignore
-   * ports, so one on 127.0.0.1 would also be sent to every other local server the browser visits.
-   * The parameter stays with this origin, subresource URLs never enter the history, the pages send
-   * no Referer (Referrer-Policy: no-referrer), and this server logs no URLs.
+   * For what a browser opens without headers: an `<img>` and the event WebSocket carry the token as
+   * the `token` query parameter instead of a cookie (cookies ignore ports, so one on 127.0.0.1
+   * would also be sent to every other local server the browser visits). The parameter stays with
+   * this origin, subresource URLs never enter the history, the pages send no Referer
+   * (Referrer-Policy: no-referrer), and this server logs no URLs.
    */
-  tokenValid(request: IncomingMessage, url: URL): boolean {
-    const header = request.headers.authorization;
-    const presented = header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : url.searchParams.get('token');
+  headerOrQueryTokenValid(request: IncomingMessage, url: URL): boolean {
+    return this.matches(bearerToken(request) ?? url.searchParams.get('token'));
+  }
+
+  private matches(presented: string | null | undefined): boolean {
     if (!presented) return false;
     const candidate = Buffer.from(presented);
     // timingSafeEqual needs equal lengths; the length of a random token gives nothing away.
     return candidate.length === this.expected.length && timingSafeEqual(candidate, this.expected);
   }
+}
+
+function bearerToken(request: IncomingMessage): string | undefined {
+  const header = request.headers.authorization;
+  return header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : undefined;
 }

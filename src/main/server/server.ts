@@ -25,7 +25,21 @@ export interface ServerOptions {
   token?: string;
   /** Where unexpected errors are reported (their messages only go to the page). */
   onError?: (error: unknown) => void;
+  /** How long a client may take to send a request (tests shorten them). */
+  limits?: Partial<RequestLimits>;
 }
+
+export interface RequestLimits {
+  /** The whole request head must arrive within this, however slowly it trickles (slowloris). */
+  headersMs: number;
+  /** The whole request, body included (at most maxBodyBytes). */
+  requestMs: number;
+  /** How often those two are checked. */
+  checkEveryMs: number;
+}
+
+/** Generous for a browser on the same machine, short enough that a stalled client lets go soon. */
+export const defaultRequestLimits: RequestLimits = { headersMs: 10_000, requestMs: 30_000, checkEveryMs: 2_000 };
 
 export interface RunningServer {
   port: number;
@@ -49,7 +63,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw new UserError(`The web UI is not built (no ${join(options.uiDir, 'index.html')}). Run "npm run build:web" first.`);
   }
   const token = options.token ?? newAccessToken();
-  const http = createServer();
+  const report = options.onError ?? (() => {});
+  const limits = { ...defaultRequestLimits, ...options.limits };
+  const http = createServer({
+    headersTimeout: limits.headersMs,
+    requestTimeout: limits.requestMs,
+    connectionsCheckingInterval: limits.checkEveryMs,
+  });
+  // Pages never send anything on the event socket; a frame larger than this is not one of ours.
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 1024 });
   await new Promise<void>((resolve, reject) => {
     http.once('error', (error: NodeJS.ErrnoException) =>
@@ -57,14 +78,21 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     );
     http.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
+  // From here on an error of the listening socket (EMFILE on accept, say) is reported, never fatal.
+  http.removeAllListeners('error');
+  http.on('error', report);
+  // Garbage, a truncated head, a timeout: answer if the connection can still take it, then drop it.
+  http.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => refuseConnection(socket, clientErrorStatus(error)));
   const address = http.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   // Requests are handled only from here on, once the port (part of every allowed Host) is known.
   const access = new AccessCheck(token, port);
 
   http.on('request', (request, response) => {
+    // A client gone mid-answer is no error of ours.
+    response.on('error', () => response.destroy());
     handleRequest(request, response).catch((error: unknown) => {
-      options.onError?.(error);
+      report(error);
       if (!response.headersSent) sendJson(response, 500, { error: 'Internal error' });
       else response.destroy();
     });
@@ -74,10 +102,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const hostAllowed = access.hostAllowed(request);
     setSecurityHeaders(response, hostAllowed ? request.headers.host! : null);
     if (!hostAllowed) return sendJson(response, 421, { error: 'Unknown host; open the address captionist serve printed.' });
-    const url = new URL(request.url ?? '/', 'http://localhost');
+    const url = parsedUrl(request.url);
+    if (!url) return sendJson(response, 400, { error: 'That is not a valid address.' });
 
     if (url.pathname.startsWith('/api/')) {
-      if (!access.tokenValid(request, url)) return sendJson(response, 401, { error: 'Missing or wrong access token.' });
+      if (!access.headerTokenValid(request)) return sendJson(response, 401, { error: 'Missing or wrong access token.' });
       const name = decodedSegment(url.pathname.match(/^\/api\/call\/([^/]+)$/)?.[1]);
       if (name === undefined || !callNames.includes(name as CallName)) return sendJson(response, 404, { error: 'No such call.' });
       if (request.method !== 'POST') return sendJson(response, 405, { error: 'Calls are POSTed.' }, { Allow: 'POST' });
@@ -90,7 +119,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     if (url.pathname.startsWith('/media/')) {
       const media = url.pathname.match(mediaPath);
-      if (!access.tokenValid(request, url)) return sendJson(response, 401, { error: 'Missing or wrong access token.' });
+      if (!access.headerOrQueryTokenValid(request, url)) return sendJson(response, 401, { error: 'Missing or wrong access token.' });
       // No decoding: a fingerprint is 32 hex digits, and the core refuses anything else.
       const file = media && (await options.core.mediaFile(media[1] as MediaKind, media[2]!));
       if (!file) return sendJson(response, 404, { error: 'Not found.' });
@@ -120,29 +149,43 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       sendJson(response, 200, (await options.core.invoke(name, input)) ?? null);
     } catch (error) {
       if (error instanceof UserError) return sendJson(response, 400, { error: error.message });
-      options.onError?.(error);
+      report(error);
       // The message helps the photographer; the stack stays in this process.
       sendJson(response, 500, { error: error instanceof Error ? error.message : String(error) });
     }
   };
 
-  http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    const refusal =
-      url.pathname !== '/api/events'
+  /** The event socket: checked like a call, then handed to ws. */
+  const answerUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = parsedUrl(request.url);
+    const refusal = !url
+      ? '400 Bad Request'
+      : url.pathname !== '/api/events'
         ? '404 Not Found'
         : !access.hostAllowed(request)
           ? '421 Misdirected Request'
-          : !access.tokenValid(request, url)
+          : !access.headerOrQueryTokenValid(request, url)
             ? '401 Unauthorized'
             : !access.originAllowed(request)
               ? '403 Forbidden'
               : null;
-    if (refusal) {
-      socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-      return;
+    if (refusal) return refuseConnection(socket, refusal);
+    sockets.handleUpgrade(request, socket, head, (client) => {
+      // A malformed frame (bad opcode, masking or UTF-8, too large) closes this socket alone.
+      client.on('error', () => client.terminate());
+      sockets.emit('connection', client);
+    });
+  };
+
+  http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Node hands the socket over without its error listener: a reset here must not end the process.
+    socket.on('error', () => socket.destroy());
+    try {
+      answerUpgrade(request, socket, head);
+    } catch (error) {
+      report(error);
+      refuseConnection(socket, '500 Internal Server Error');
     }
-    sockets.handleUpgrade(request, socket, head, (client) => sockets.emit('connection', client));
   });
 
   const unsubscribe = options.events.subscribe((event) => {
@@ -165,6 +208,32 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       });
     },
   };
+}
+
+/** The request's URL, or null when it is not one (`//[` throws in the URL parser). */
+function parsedUrl(raw: string | undefined): URL | null {
+  try {
+    return new URL(raw ?? '/', 'http://localhost');
+  } catch {
+    return null;
+  }
+}
+
+/** The status Node's own handler would give a request it could not parse. */
+function clientErrorStatus(error: NodeJS.ErrnoException): string {
+  if (error.code === 'HPE_HEADER_OVERFLOW') return '431 Request Header Fields Too Large';
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return '408 Request Timeout';
+  return '400 Bad Request';
+}
+
+/** Answers with a bare status and closes, when the connection can still take it; drops it otherwise. */
+function refuseConnection(socket: Duplex, status: string): void {
+  // Half an answer already sent (a keep-alive connection's earlier one) cannot take a status line.
+  const started = 'bytesWritten' in socket && Number(socket.bytesWritten) > 0;
+  if (!socket.writable || started) return void socket.destroy();
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  // Whatever the client does next (or does not), the connection is gone within a second.
+  setTimeout(() => socket.destroy(), 1000).unref();
 }
 
 /** A path segment decoded (fetch may send `library%3Astatus`), or undefined when it cannot be. */

@@ -1,0 +1,41 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import { waitFor } from './library';
+
+const bin = resolve(import.meta.dirname, '../../bin/captionist.js');
+
+export interface ServeProcess {
+  process: ChildProcess;
+  /** The address it printed, with its token. */
+  url: string;
+  port: number;
+  token: string;
+  /** Everything it wrote to stdout and stderr so far. */
+  output(): string;
+  /** SIGTERM, then waits for it to exit. */
+  stop(): Promise<void>;
+}
+
+/** The real `captionist serve` on a data folder, once it has printed its address. */
+export async function spawnServe(home: string): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [bin, 'serve'], { env: { ...process.env, CAPTIONIST_HOME: home }, stdio: 'pipe' });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const url = await waitFor('the address captionist serve prints', () => output.match(/http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]{43}/)?.[0], 30_000);
+  const address = new URL(url);
+  return {
+    process: child,
+    url,
+    port: Number(address.port),
+    token: address.hash.slice('#token='.length),
+    output: () => output,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((done) => child.once('exit', done));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
