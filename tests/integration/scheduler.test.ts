@@ -219,6 +219,28 @@ describe('the queue scheduler', () => {
     expect(jobs.list([], [], 1)[0]!.attempts).toBe(1);
   });
 
+  it('finishes the jobs in flight without aborting them, and takes no other, when asked to finish', async () => {
+    const { jobs } = queueOf(4);
+    const answers: Array<() => void> = [];
+    let aborted = 0;
+    const scheduler = schedulerFor(
+      jobs,
+      (_job, context) => {
+        context.signal.addEventListener('abort', () => aborted++);
+        return new Promise((done) => answers.push(() => done({})));
+      },
+      { concurrency: 2 },
+    );
+    scheduler.start();
+    await until(() => answers.length === 2);
+    const finished = scheduler.finishInFlight();
+    for (const answer of answers) answer();
+    await finished;
+    await delay(100);
+    expect({ aborted, started: answers.length }).toEqual({ aborted: 0, started: 2 });
+    expect(jobs.counts()).toMatchObject({ done: 2, queued: 2, running: 0 });
+  });
+
   it('stops a job cancelled by another process while it runs, and keeps nothing of its result', async () => {
     const { jobs, db } = queueOf(2);
     db.exec('CREATE TABLE results (job_id INTEGER)');

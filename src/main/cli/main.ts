@@ -253,6 +253,10 @@ const commands: Record<string, (context: CommandContext) => Promise<number | voi
         report,
         stop.signal,
       );
+      // Jobs of other runs this process took meanwhile: their answers are paid for, so they end
+      // here (a Ctrl-C meanwhile hands them back to the queue).
+      const stopped = new Promise((done) => stop.signal.addEventListener('abort', done, { once: true }));
+      if (!stop.signal.aborted) await Promise.race([core.queue.finishInFlight(), stopped]);
     } finally {
       stop.dispose();
       bar.finish();

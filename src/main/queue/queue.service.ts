@@ -157,6 +157,11 @@ export class QueueService {
     this.scheduler.workOnly(provider);
   }
 
+  /** Takes no more jobs and lets those in flight end (a `caption` run that is done with its own). */
+  finishInFlight(): Promise<void> {
+    return this.scheduler.finishInFlight();
+  }
+
   /** Puts these photos' waiting jobs first: what the user is looking at. */
   prioritize(photoIds: readonly number[]): number {
     const count = this.deps.jobs.prioritize(photoIds, 100, this.deps.now().toISOString());

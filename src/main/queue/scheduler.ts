@@ -130,6 +130,8 @@ export class QueueScheduler {
   private wakeTimer: NodeJS.Timeout | null = null;
   private wakeAt = Infinity;
   private leaseTimer: NodeJS.Timeout | null = null;
+  /** Set by finishInFlight: no job is taken any more. */
+  private finishing = false;
   private running = false;
   private readonly settled = new Set<Promise<void>>();
   /** Set by workOnly: this process runs that provider's lane alone. */
@@ -212,6 +214,16 @@ export class QueueScheduler {
       lane.probeController?.abort();
       for (const controller of lane.inFlight.values()) controller.abort();
     }
+    await Promise.allSettled([...this.settled]);
+  }
+
+  /**
+   * Takes no more jobs and waits for those in flight to end as they would: a `caption` run whose
+   * own photos are done may be working on others of its provider, whose answers are paid for
+   * (aborting them would have another process ask the provider again).
+   */
+  async finishInFlight(): Promise<void> {
+    this.finishing = true;
     await Promise.allSettled([...this.settled]);
   }
 
@@ -312,7 +324,7 @@ export class QueueScheduler {
     lane.configured = lane.handler.concurrency(lane.due.provider);
     lane.limit = Math.min(lane.limit, lane.configured);
     let blocked: string | null = null;
-    while (lane.inFlight.size < lane.limit) {
+    while (!this.finishing && lane.inFlight.size < lane.limit) {
       // Asked before every job, so jobs started together cannot overshoot a budget between them.
       blocked = lane.handler.blockedBecause?.(lane.due.provider) ?? null;
       if (blocked) break;
