@@ -10,7 +10,8 @@ const electronOnlyInShell = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'build/**', 'test-artifacts/**'] },
+  // tests/fixtures holds camera files, among them an MPEG transport stream named .mts.
+  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'build/**', 'test-artifacts/**', 'tests/fixtures/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
