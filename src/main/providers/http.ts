@@ -1,5 +1,4 @@
-import { EnvHttpProxyAgent, fetch } from 'undici';
-import type { RequestInit, Response } from 'undici';
+import type { EnvHttpProxyAgent, fetch as undiciFetch, RequestInit, Response } from 'undici';
 import { ProviderError, redact } from './errors';
 
 export interface HttpRequest {
@@ -30,13 +29,22 @@ const neverSentCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETU
  * to each provider, since several report errors inside a 200.
  */
 export class HttpClient {
-  private readonly agent = new EnvHttpProxyAgent({ keepAliveTimeout: 10_000, headersTimeout: 0, bodyTimeout: 0 });
+  /** Loaded on first use: a command that calls no provider (status, search) never loads undici. */
+  private transport: Promise<{ agent: EnvHttpProxyAgent; fetch: typeof undiciFetch }> | undefined;
+
+  /** Loads undici now, if it is not yet, so that the time it takes counts against no request's timeout. */
+  async load(): Promise<void> {
+    await this.undici();
+  }
 
   /** undici's fetch on the shared agent; the OpenAI SDK takes this (mixing fetch implementations fails). */
-  readonly fetch = (input: string | URL, init?: RequestInit): Promise<Response> =>
-    fetch(input, { ...init, dispatcher: this.agent });
+  readonly fetch = async (input: string | URL, init?: RequestInit): Promise<Response> => {
+    const { agent, fetch } = await this.undici();
+    return fetch(input, { ...init, dispatcher: agent });
+  };
 
   async request(provider: string, url: string, request: HttpRequest): Promise<HttpResponse> {
+    await this.load();
     const timeout = AbortSignal.timeout(request.timeoutMs);
     const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
     try {
@@ -61,7 +69,16 @@ export class HttpClient {
   }
 
   async close(): Promise<void> {
-    await this.agent.close();
+    // Never used: there is no agent to close.
+    if (this.transport) await (await this.transport).agent.close();
+  }
+
+  private undici() {
+    this.transport ??= import('undici').then(({ EnvHttpProxyAgent, fetch }) => ({
+      agent: new EnvHttpProxyAgent({ keepAliveTimeout: 10_000, headersTimeout: 0, bodyTimeout: 0 }),
+      fetch,
+    }));
+    return this.transport;
   }
 }
 

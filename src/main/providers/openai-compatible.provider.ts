@@ -1,9 +1,9 @@
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
+import type { ClientOptions } from 'openai';
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import type { ProviderConfig } from '../../shared/captioning';
 import { parseStructuredAnswer } from '../captions/structured-answer';
 import { httpError, ProviderError, providerDetail, retryAfterFrom } from './errors';
-import { Headers, Response } from 'undici';
 import { asRecord, transportError } from './http';
 import type { HttpClient } from './http';
 import { batchBaseUrlFor, OpenAiBatchApi } from './openai-batch';
@@ -21,7 +21,10 @@ export class OpenAiCompatibleProvider implements CaptionProvider {
   readonly model: string;
   /** The service's Batch API, when it has one (see batchBaseUrlFor). */
   readonly batch: OpenAiBatchApi | null;
-  private readonly client: OpenAI;
+  private readonly clientOptions: ClientOptions;
+  private readonly http: HttpClient;
+  /** The SDK loads with the first caption: a command that sends none never loads it. */
+  private sdk: Promise<{ OpenAI: typeof OpenAI; client: OpenAI }> | undefined;
   private readonly secrets: readonly (string | null)[];
   private structuredOutputs: 'untried' | 'supported' | 'unsupported' = 'untried';
   private answeredOnce = false;
@@ -37,14 +40,15 @@ export class OpenAiCompatibleProvider implements CaptionProvider {
     if (!model) throw new ProviderError('bad-request', this.label, `${this.label} needs a model name: set one with --model`);
     this.model = model;
     this.secrets = [apiKey];
-    this.client = new OpenAI({
+    this.http = deps.http;
+    this.clientOptions = {
       // Local servers ignore the key but the SDK insists on one.
       apiKey: apiKey || 'not-needed',
       baseURL: config.baseUrl,
       maxRetries: 0,
       timeout: config.timeoutMs,
       fetch: errorBodiesAsOpenAi(deps.http.fetch) as unknown as typeof globalThis.fetch,
-    });
+    };
     const batchBaseUrl = batchBaseUrlFor(config);
     this.batch = batchBaseUrl ? new OpenAiBatchApi(this.label, batchBaseUrl, apiKey, deps.http, config.timeoutMs) : null;
   }
@@ -72,6 +76,12 @@ export class OpenAiCompatibleProvider implements CaptionProvider {
   }
 
   private async complete(body: ChatCompletionCreateParamsNonStreaming, request: CaptionRequest): Promise<ProviderAnswer> {
+    // Loaded before any clock starts, undici included, so that loading counts against no timeout.
+    this.sdk ??= Promise.all([import('openai'), this.http.load()]).then(([{ default: OpenAI }]) => ({
+      OpenAI,
+      client: new OpenAI(this.clientOptions),
+    }));
+    const { OpenAI, client } = await this.sdk;
     // Local servers load the model on the first call, which can take minutes.
     const timeout = this.answeredOnce ? this.config.timeoutMs : (this.config.firstTimeoutMs ?? this.config.timeoutMs);
     // The SDK's own timeout stops at the headers; ours covers a body that stalls too.
@@ -79,9 +89,9 @@ export class OpenAiCompatibleProvider implements CaptionProvider {
     const signal = request.signal ? AbortSignal.any([request.signal, deadline]) : deadline;
     let completion: ChatCompletion;
     try {
-      completion = await this.client.chat.completions.create(body, { timeout, signal });
+      completion = await client.chat.completions.create(body, { timeout, signal });
     } catch (error) {
-      throw this.translate(error, timeout, request.signal, deadline);
+      throw this.translate(error, timeout, request.signal, deadline, OpenAI);
     }
     this.answeredOnce = true;
     return this.answerFrom(completion);
@@ -123,15 +133,21 @@ export class OpenAiCompatibleProvider implements CaptionProvider {
     };
   }
 
-  private translate(error: unknown, timeoutMs: number, signal: AbortSignal | undefined, deadline: AbortSignal): unknown {
+  private translate(
+    error: unknown,
+    timeoutMs: number,
+    signal: AbortSignal | undefined,
+    deadline: AbortSignal,
+    sdk: typeof OpenAI,
+  ): unknown {
     if (signal?.aborted) return error;
-    if (deadline.aborted || error instanceof OpenAI.APIConnectionTimeoutError) {
+    if (deadline.aborted || error instanceof sdk.APIConnectionTimeoutError) {
       return transportError(this.label, this.config.baseUrl, timeoutMs, error, true, this.secrets);
     }
-    if (error instanceof OpenAI.APIConnectionError) {
+    if (error instanceof sdk.APIConnectionError) {
       return transportError(this.label, this.config.baseUrl, timeoutMs, error.cause ?? error, false, this.secrets);
     }
-    if (error instanceof OpenAI.APIError && error.status !== undefined) {
+    if (error instanceof sdk.APIError && error.status !== undefined) {
       const body = error.error as { message?: unknown } | undefined;
       return httpError(this.label, error.status, {
         detail: providerDetail(body?.message ?? error.message, this.secrets),
@@ -192,6 +208,8 @@ function errorBodiesAsOpenAi(fetch: HttpClient['fetch']): HttpClient['fetch'] {
   return async (input, init) => {
     const response = await fetch(input, init);
     if (response.ok) return response;
+    // Loaded already: fetch is undici's.
+    const { Headers, Response } = await import('undici');
     const text = await response.text();
     const body = asRecord(safeJson(text));
     const reshaped =
