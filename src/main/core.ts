@@ -20,8 +20,7 @@ import { Derivatives } from './images/derivatives';
 import { SharpAdapter } from './images/sharp.adapter';
 import { Indexer } from './library/indexer';
 import { LibraryService } from './library/library.service';
-import { LibraryWatcher } from './library/library-watcher';
-import type { LibraryWatcherOptions } from './library/library-watcher';
+import type { LibraryWatcher, LibraryWatcherOptions } from './library/library-watcher';
 import { fileLogger } from './logger';
 import type { Logger } from './logger';
 import { ExifToolAdapter } from './metadata/exiftool.adapter';
@@ -343,6 +342,8 @@ export function createCore(options: CoreOptions) {
    * uncaptioned ones queued for the session's provider, else for their folder's auto-caption provider.
    */
   const startWatching = async (request: WatchRequest = {}) => {
+    // chokidar loads only when something is to be watched.
+    const { LibraryWatcher } = await import('./library/library-watcher');
     if (watcher) throw new Error('Already watching');
     await metadataWriter.settleInterrupted();
     const wanted = request.folderIds && new Set(request.folderIds);

@@ -31,6 +31,9 @@ export function resolveDataDir(context: DataDirContext): string {
 /** The folder beside the library database that holds its backups. */
 export const backupsFolderName = 'backups';
 
+/** How many backups the backups folder keeps; older ones are deleted as new ones are taken. */
+export const backupsKept = 5;
+
 /** The library database in a data folder. */
 export function libraryFile(dataDir: string): string {
   return join(dataDir, 'library.db');

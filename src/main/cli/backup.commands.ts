@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { libraryFile, preparePrivateDataDir } from '../data-dir';
-import { backupFileName, backupsDirOf, backupsKept, takeBackupNow, writeBackupNow } from '../db/backups';
+import { backupFileName, backupsDirOf, takeBackupNow, writeBackupNow } from '../db/backups';
 import { openDatabase } from '../db/database';
 import { restoreLibrary, summarise } from '../db/restore';
 import type { LibrarySummary } from '../db/restore';
@@ -15,13 +15,6 @@ interface BackupCommandContext {
   dataDir: string;
   io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream };
 }
-
-export const backupUsage = `  backup [--out FILE]      Back up the library database now: into the data folder's backups
-                           (the newest ${backupsKept} are kept; one is also taken every day and before
-                           every upgrade), or to FILE (or into FILE when it is a folder)
-  restore FILE             Replace the library database with a backup, after checking it; the
-                           library as it was is kept among the backups. Close the app, serve and
-                           watch first`;
 
 export const backupCommands: Record<string, (context: BackupCommandContext) => Promise<number | void>> = {
   async backup({ args, flags, json, dataDir, io }) {

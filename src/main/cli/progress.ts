@@ -46,6 +46,11 @@ export function progressBar(stream: NodeJS.WriteStream, unit = 'photos') {
   };
 }
 
+/** A cost as the CLI shows it: cents and below to four places. */
+export function usd(value: number | null): string {
+  return value === null ? 'unknown (no price set)' : `$${value.toFixed(value < 1 ? 4 : 2)}`;
+}
+
 function formatDuration(seconds: number): string {
   if (seconds < 60) return `${Math.ceil(seconds)} s`;
   if (seconds < 3600) return `${Math.ceil(seconds / 60)} min`;

@@ -2,8 +2,6 @@ import type { ProviderModelList } from '../../shared/captioning';
 import { UsageError } from './args';
 import type { CommandContext } from './main';
 
-export const providerModelsUsage = `  provider models NAME     List the models the provider's server offers, and which take images`;
-
 /** `provider models NAME`: what the server offers, through the same validated call the app makes. */
 export async function providerModelsCommand({ args, json, openCore, io }: CommandContext): Promise<void> {
   if (args.length !== 1) throw new UsageError('provider models takes exactly one NAME');

@@ -1,7 +1,7 @@
-import type { CaptionOptionOverrides } from '../../shared/captioning';
 import { describeCancelled } from '../../shared/queue';
 import type { CancelledJobs, QueueJob, QueueStatus } from '../../shared/queue';
 import { UsageError, wholeNumber } from './args';
+import { captionOptionsFrom } from './caption.commands';
 import type { CommandContext } from './main';
 import { captionRunReporter, progressBar } from './progress';
 import { stopOnSignals } from './signals';
@@ -102,11 +102,9 @@ function describeQueue(status: QueueStatus, jobs: QueueJob[]): string {
  * photo there without a caption, then watches them and queues new photos as they arrive, working
  * through the queue until SIGINT or SIGTERM. Jobs in flight at the stop go back to the queue.
  */
-export async function watchCommand(
-  { args, flags, json, openCore, io }: CommandContext,
-  options: CaptionOptionOverrides,
-): Promise<number | void> {
+export async function watchCommand({ args, flags, json, openCore, io }: CommandContext): Promise<number | void> {
   if (!flags.provider) throw new UsageError('watch needs --provider NAME (see "captionist provider list")');
+  const options = captionOptionsFrom(flags);
   const core = openCore();
   const stop = stopOnSignals();
   const bar = progressBar(io.stderr);

@@ -26,36 +26,6 @@ export interface SearchFlags {
   album?: string;
 }
 
-export const searchOptions = {
-  folder: { type: 'string' },
-  from: { type: 'string' },
-  to: { type: 'string' },
-  camera: { type: 'string' },
-  lens: { type: 'string' },
-  keyword: { type: 'string' },
-  status: { type: 'string' },
-  captioned: { type: 'boolean', default: false },
-  uncaptioned: { type: 'boolean', default: false },
-  orientation: { type: 'string' },
-  'file-type': { type: 'string' },
-  missing: { type: 'boolean', default: false },
-  'only-missing': { type: 'boolean', default: false },
-  sort: { type: 'string' },
-  save: { type: 'string' },
-  album: { type: 'string' },
-} as const;
-
-export const searchUsage = `  search [QUERY] [--folder F] [--from D] [--to D] [--camera C] [--lens L] [--keyword K]
-         [--status draft|approved|written] [--provider P] [--captioned | --uncaptioned]
-         [--orientation landscape|portrait|square] [--file-type T] [--missing | --only-missing]
-         [--sort relevance|date] [--limit N] [--offset N] [--save NAME | --album NAME]
-                           Find photos: "a phrase", OR, -word or NOT word, (groups); the last
-                           word matches as you type. D is 2024, 2024-06 or 2024-06-15.
-                           --save NAME keeps the search as a smart album, --album NAME runs one
-  albums                   List smart albums (saved searches)
-  albums rename NAME NEW   Rename a smart album
-  albums delete NAME       Delete a smart album (no photo is touched)`;
-
 interface Io {
   stdout: NodeJS.WriteStream;
 }

@@ -24,16 +24,6 @@ interface WriteCommandContext {
   io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream };
 }
 
-export const writeUsage = `  write [PATH...] [--dry-run] [--policy skip|append|replace] [--sidecar auto|always|never]
-                           [--sidecar-name auto|basename|basename-ext] [--approved-only] [--force]
-                           Write captions, alt text and keywords into the photos (of the PATHs) whose
-                           newest caption is not written yet; RAW files get XMP sidecars. --policy
-                           says what happens to text a file already has (default skip: yours wins)
-  revert [PATH...]         Put back what the last write changed in each photo or sidecar
-  export --format xmp|csv|json --out DIR [PATH...] [--sidecar-name basename|basename-ext]
-                           Export captions as a tree of XMP sidecars, or one CSV or JSON file,
-                           without touching any photo`;
-
 function choice<T extends string>(flag: string, value: string | undefined, schema: { safeParse(v: unknown): { success: boolean; data?: T } }, options: readonly string[]): T | undefined {
   if (value === undefined) return undefined;
   const parsed = schema.safeParse(value);
@@ -41,7 +31,7 @@ function choice<T extends string>(flag: string, value: string | undefined, schem
   return parsed.data;
 }
 
-export const writeCommands: Record<string, (context: WriteCommandContext) => Promise<number | void>> = {
+export const writeCommands = {
   async write({ args, flags, json, openCore, io }) {
     const policy = choice('--policy', flags.policy, FieldPolicySchema, FieldPolicySchema.options);
     const sidecar = choice('--sidecar', flags.sidecar, SidecarModeSchema, SidecarModeSchema.options);
@@ -85,7 +75,7 @@ export const writeCommands: Record<string, (context: WriteCommandContext) => Pro
     });
     io.stdout.write(json ? `${JSON.stringify(result)}\n` : describeExport(result));
   },
-};
+} satisfies Record<'write' | 'revert' | 'export', (context: WriteCommandContext) => Promise<number | void>>;
 
 function quote(value: FieldChange['after']): string {
   if (value === null) return '(nothing)';

@@ -3,11 +3,8 @@ import { open } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
-import { backupsFolderName } from '../data-dir';
+import { backupsFolderName, backupsKept } from '../data-dir';
 import type { Logger } from '../logger';
-
-/** How many backups the backups folder keeps; older ones are deleted as new ones are taken. */
-export const backupsKept = 5;
 
 const dayMs = 24 * 60 * 60 * 1000;
 const hourMs = 60 * 60 * 1000;

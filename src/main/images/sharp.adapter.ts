@@ -1,5 +1,8 @@
-import sharp from 'sharp';
-import type { Sharp } from 'sharp';
+import type { Sharp, SharpConstructor } from 'sharp';
+
+/** sharp loads on first use: a command that makes no image (status, search) never pays for it. */
+let loading: Promise<SharpConstructor> | undefined;
+const loadSharp = () => (loading ??= import('sharp').then((module) => module.default));
 
 export type ImageInput = string | Buffer;
 
@@ -23,7 +26,8 @@ export class SharpAdapter {
    * apply by hand (RAW previews lack their RAW file's tag); without it the input's own tag is used.
    */
   async thumbnail(input: ImageInput, longEdge: number, orientation?: number): Promise<EncodedJpeg> {
-    const { data, info } = await this.fitted(input, longEdge, orientation)
+    const sharp = await loadSharp();
+    const { data, info } = await this.fitted(sharp, input, longEdge, orientation)
       .jpeg({ quality: 80, mozjpeg: false })
       .toBuffer({ resolveWithObject: true });
     return { data, width: info.width, height: info.height };
@@ -35,7 +39,8 @@ export class SharpAdapter {
    * at lower quality and then smaller size, until it fits the budget.
    */
   async captionReady(input: ImageInput, longEdge: number, maxBytes: number, orientation?: number): Promise<EncodedJpeg> {
-    const { data: pixels, info } = await this.fitted(input, longEdge, orientation)
+    const sharp = await loadSharp();
+    const { data: pixels, info } = await this.fitted(sharp, input, longEdge, orientation)
       .flatten({ background: '#ffffff' })
       .raw()
       .toBuffer({ resolveWithObject: true });
@@ -55,16 +60,18 @@ export class SharpAdapter {
 
   /** A JPEG drawn from SVG: the built-in sample photo for testing providers. */
   async rasterize(svg: string): Promise<EncodedJpeg> {
+    const sharp = await loadSharp();
     const { data, info } = await sharp(Buffer.from(svg)).jpeg({ quality: 85 }).toBuffer({ resolveWithObject: true });
     return { data, width: info.width, height: info.height };
   }
 
   async dimensions(input: ImageInput): Promise<{ width: number; height: number }> {
+    const sharp = await loadSharp();
     const { width, height } = await sharp(input, { limitInputPixels: this.options.limitInputPixels }).metadata();
     return { width, height };
   }
 
-  private fitted(input: ImageInput, longEdge: number, orientation: number | undefined): Sharp {
+  private fitted(sharp: SharpConstructor, input: ImageInput, longEdge: number, orientation: number | undefined): Sharp {
     const image = sharp(input, { limitInputPixels: this.options.limitInputPixels, sequentialRead: true });
     return applyOrientation(image, orientation)
       .resize(longEdge, longEdge, { fit: 'inside', withoutEnlargement: true })

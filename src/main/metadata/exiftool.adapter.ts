@@ -1,5 +1,5 @@
-import { BinaryField, DefaultExiftoolArgs, ExifDate, ExifDateTime, ExifTool } from 'exiftool-vendored';
-import type { Tags, WriteTags } from 'exiftool-vendored';
+import type { BinaryField, ExifTool, Tags, WriteTags } from 'exiftool-vendored';
+import type * as exiftoolVendored from 'exiftool-vendored';
 import type { CaptureFacts } from '../../shared/domain';
 import { meaningfulText } from '../../shared/placeholders';
 import { xmpDescriptionTag } from './captionist-namespace';
@@ -30,19 +30,28 @@ export interface ExifToolAdapterOptions {
   configFile?: string;
 }
 
+type ExifToolLibrary = typeof exiftoolVendored;
+
 /** The one gateway to exiftool-vendored: a single shared pool of ExifTool processes. */
 export class ExifToolAdapter {
-  private readonly exiftool: ExifTool;
+  /** Loaded on first use: a command that reads no file (status, search) never loads exiftool-vendored. */
+  private loaded: Promise<{ exiftool: ExifTool; library: ExifToolLibrary }> | undefined;
 
-  constructor(options: ExifToolAdapterOptions) {
-    this.exiftool = new ExifTool({
-      maxProcs: options.maxProcs,
-      taskTimeoutMillis: options.taskTimeoutMillis ?? 60_000,
-      // Our callers decide about retries; a corrupt file should fail once, fast.
-      taskRetries: 0,
-      // -config must come before every other argument ExifTool starts with.
-      ...(options.configFile ? { exiftoolArgs: ['-config', options.configFile, ...DefaultExiftoolArgs] } : {}),
-    });
+  constructor(private readonly options: ExifToolAdapterOptions) {}
+
+  private pool(): Promise<{ exiftool: ExifTool; library: ExifToolLibrary }> {
+    this.loaded ??= import('exiftool-vendored').then((library) => ({
+      library,
+      exiftool: new library.ExifTool({
+        maxProcs: this.options.maxProcs,
+        taskTimeoutMillis: this.options.taskTimeoutMillis ?? 60_000,
+        // Our callers decide about retries; a corrupt file should fail once, fast.
+        taskRetries: 0,
+        // -config must come before every other argument ExifTool starts with.
+        ...(this.options.configFile ? { exiftoolArgs: ['-config', this.options.configFile, ...library.DefaultExiftoolArgs] } : {}),
+      }),
+    }));
+    return this.loaded;
   }
 
   /**
@@ -50,7 +59,8 @@ export class ExifToolAdapter {
    * requested, every value as text (so a title "1.50" stays "1.50") or a list of texts.
    */
   async readTags(path: string, tags: readonly string[], options: { standardLocationsOnly?: boolean } = {}): Promise<TagValues> {
-    const raw = (await this.exiftool.readRaw(path, {
+    const { exiftool } = await this.pool();
+    const raw = (await exiftool.readRaw(path, {
       // -fast stops before the image data; only where nothing can be in a trailer (FotoStation and
       // Photo Mechanic keep IIM at the end of the file) is that enough.
       readArgs: [...(options.standardLocationsOnly ? ['-fast'] : []), '-G1', '-api', 'StructFormat=JSONQ', ...tags.map((name) => `-${name}`)],
@@ -77,9 +87,10 @@ export class ExifToolAdapter {
    * `source`. Resolves with ExifTool's warnings; rejects when ExifTool reports an error or wrote nothing.
    */
   async writeTagsInto(output: string, tags: TagWrites, source: string | null): Promise<string[]> {
+    const { exiftool } = await this.pool();
     const result = source
-      ? await this.exiftool.write(source, tags as WriteTags, { useMWG: false, writeArgs: ['-o', output] })
-      : await this.exiftool.write(output, tags as WriteTags, { useMWG: false });
+      ? await exiftool.write(source, tags as WriteTags, { useMWG: false, writeArgs: ['-o', output] })
+      : await exiftool.write(output, tags as WriteTags, { useMWG: false });
     if (result.created + result.updated === 0) {
       throw new Error(result.warnings?.join('; ') || 'ExifTool changed nothing.');
     }
@@ -87,14 +98,16 @@ export class ExifToolAdapter {
   }
 
   async readPhotoMetadata(path: string): Promise<PhotoMetadata> {
-    const tags = await this.exiftool.read(path);
+    const { exiftool, library } = await this.pool();
+    const tags = await exiftool.read(path);
     if (tags.Error) throw new Error(String(tags.Error));
-    return toPhotoMetadata(tags as Tags & Record<string, unknown>);
+    return toPhotoMetadata(tags as Tags & Record<string, unknown>, library);
   }
 
   /** Where the photo was taken, as IPTC/XMP location fields name it ("Pont Neuf, Paris, France"), or null. */
   async readPlace(path: string): Promise<string | null> {
-    const tags = (await this.exiftool.read(path)) as Record<string, unknown>;
+    const { exiftool } = await this.pool();
+    const tags = (await exiftool.read(path)) as Record<string, unknown>;
     const parts = [
       tags.Location ?? tags['Sub-location'],
       tags.City,
@@ -105,16 +118,18 @@ export class ExifToolAdapter {
     return distinct.length ? distinct.join(', ') : null;
   }
 
-  extractPreview(path: string, tag: PreviewTag): Promise<Buffer> {
-    return this.exiftool.extractBinaryTagToBuffer(tag, path);
+  async extractPreview(path: string, tag: PreviewTag): Promise<Buffer> {
+    const { exiftool } = await this.pool();
+    return exiftool.extractBinaryTagToBuffer(tag, path);
   }
 
-  end(): Promise<void> {
-    return this.exiftool.end();
+  async end(): Promise<void> {
+    // Never used: nothing was loaded or started, so nothing to end.
+    if (this.loaded) await (await this.loaded).exiftool.end();
   }
 }
 
-function toPhotoMetadata(tags: Tags & Record<string, unknown>): PhotoMetadata {
+function toPhotoMetadata(tags: Tags & Record<string, unknown>, library: ExifToolLibrary): PhotoMetadata {
   const make = text(tags.Make);
   // The first copy that holds words, not a camera's or a program's placeholder: MWG's choice, else the others.
   const ownText = (...copies: unknown[]) => {
@@ -130,7 +145,7 @@ function toPhotoMetadata(tags: Tags & Record<string, unknown>): PhotoMetadata {
     width: positiveInteger(tags.ImageWidth ?? tags.ExifImageWidth),
     height: positiveInteger(tags.ImageHeight ?? tags.ExifImageHeight),
     orientation: orientation(tags.Orientation),
-    capturedAt: dateText(tags.SubSecDateTimeOriginal ?? tags.DateTimeOriginal ?? tags.CreateDate),
+    capturedAt: dateText(tags.SubSecDateTimeOriginal ?? tags.DateTimeOriginal ?? tags.CreateDate, library),
     cameraMake: make,
     cameraModel: modelWithoutMake(text(tags.Model), make),
     lens: text(tags.LensModel ?? tags.LensID ?? tags.Lens),
@@ -143,7 +158,7 @@ function toPhotoMetadata(tags: Tags & Record<string, unknown>): PhotoMetadata {
     keywords: keywords(tags.Keywords ?? tags.Subject),
     previews: previewTags
       .map((tag) => ({ tag, field: tags[tag] }))
-      .filter((entry): entry is { tag: PreviewTag; field: BinaryField } => entry.field instanceof BinaryField)
+      .filter((entry): entry is { tag: PreviewTag; field: BinaryField } => entry.field instanceof library.BinaryField)
       .map(({ tag, field }) => ({ tag, bytes: field.bytes }))
       .sort((a, b) => b.bytes - a.bytes),
   };
@@ -180,7 +195,7 @@ function orientation(value: unknown): number | null {
   return number !== null && number >= 1 && number <= 8 ? number : null;
 }
 
-function dateText(value: unknown): string | null {
+function dateText(value: unknown, { ExifDate, ExifDateTime }: ExifToolLibrary): string | null {
   // ISO 8601 in the photographer's wall-clock time, with the offset only when the camera recorded one.
   return value instanceof ExifDateTime || value instanceof ExifDate ? (value.toString() ?? null) : null;
 }

@@ -1,4 +1,3 @@
-import { FormData } from 'undici';
 import type { ProviderConfig } from '../../shared/captioning';
 import { httpError, ProviderError, providerDetail, retryAfterFrom } from './errors';
 import { asRecord, isSuccess, rateLimitFrom } from './http';
@@ -32,6 +31,8 @@ export class ApiVerveProvider implements CaptionProvider {
   }
 
   async caption(request: CaptionRequest): Promise<ProviderAnswer> {
+    // undici's own multipart (its fetch sends it), loaded with the first request like undici itself.
+    const { FormData } = await import('undici');
     const form = new FormData();
     form.append('image', new Blob([request.image.data], { type: 'image/jpeg' }), 'photo.jpg');
     const response = await this.deps.http.request(this.label, this.endpoint, {

@@ -1,5 +1,4 @@
-import { EnvHttpProxyAgent, fetch, Response } from 'undici';
-import type { RequestInit } from 'undici';
+import type { EnvHttpProxyAgent, fetch as undiciFetch, RequestInit, Response } from 'undici';
 import { ProviderError, redact } from './errors';
 
 type Secrets = readonly (string | null | undefined)[];
@@ -49,7 +48,13 @@ const neverSentCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETU
  * ProviderErrors. HTTP statuses are left to each provider, since several report errors inside a 200.
  */
 export class HttpClient {
-  private readonly agent = new EnvHttpProxyAgent({ keepAliveTimeout: 10_000, headersTimeout: 0, bodyTimeout: 0 });
+  /** Loaded on first use: a command that calls no provider (status, search) never loads undici. */
+  private transport: Promise<{ agent: EnvHttpProxyAgent; fetch: typeof undiciFetch; Response: typeof Response }> | undefined;
+
+  /** Loads undici now, if it is not yet, so that the time it takes counts against no request's timeout. */
+  async load(): Promise<void> {
+    await this.undici();
+  }
 
   /**
    * undici's fetch on the shared agent, under the rules of every provider call: a redirect is
@@ -60,7 +65,8 @@ export class HttpClient {
    */
   fetchFor(provider: string, maxBytes = maxAnswerBytes): Fetch {
     return async (input, init) => {
-      const response = await fetch(input, { ...init, redirect: 'manual', dispatcher: this.agent });
+      const { agent, fetch, Response } = await this.undici();
+      const response = await fetch(input, { ...init, redirect: 'manual', dispatcher: agent });
       if (response.status > 599) {
         await response.body?.cancel();
         throw new ProviderError('invalid-response', provider, `${provider} sent an unexpected answer (HTTP ${response.status})`, {
@@ -105,6 +111,7 @@ export class HttpClient {
     request: HttpRequest,
     read: (response: Response) => Promise<string>,
   ): Promise<HttpResponse> {
+    await this.load();
     const timeout = AbortSignal.timeout(request.timeoutMs);
     const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
     const secrets = request.secrets ?? [];
@@ -134,7 +141,17 @@ export class HttpClient {
   }
 
   async close(): Promise<void> {
-    await this.agent.close();
+    // Never used: there is no agent to close.
+    if (this.transport) await (await this.transport).agent.close();
+  }
+
+  private undici() {
+    this.transport ??= import('undici').then(({ EnvHttpProxyAgent, fetch, Response }) => ({
+      agent: new EnvHttpProxyAgent({ keepAliveTimeout: 10_000, headersTimeout: 0, bodyTimeout: 0 }),
+      fetch,
+      Response,
+    }));
+    return this.transport;
   }
 }
 

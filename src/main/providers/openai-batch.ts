@@ -1,6 +1,6 @@
 import { openAsBlob } from 'node:fs';
 import { basename } from 'node:path';
-import { FormData } from 'undici';
+import type { FormData } from 'undici';
 import type { ProviderConfig } from '../../shared/captioning';
 import { httpError, ProviderError, providerDetail, retryAfterFrom } from './errors';
 import { answerTooLarge, asRecord, isSuccess, maxAnswerBytes } from './http';
@@ -97,6 +97,8 @@ export class OpenAiBatchApi {
 
   /** Uploads a JSONL file with purpose "batch"; returns the file id. */
   async uploadInputFile(path: string, signal?: AbortSignal): Promise<string> {
+    // undici's own multipart (its fetch sends it), loaded with the first request like undici itself.
+    const { FormData } = await import('undici');
     const form = new FormData();
     form.append('purpose', 'batch');
     form.append('file', await openAsBlob(path, { type: 'application/jsonl' }), basename(path));

@@ -1,12 +1,12 @@
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
+import type { ClientOptions } from 'openai';
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import type { ProviderConfig } from '../../shared/captioning';
 import { parseStructuredAnswer } from '../captions/structured-answer';
 import { httpError, ProviderError, providerDetail, retryAfterFrom } from './errors';
-import { Headers, Response } from 'undici';
 import { reportedModel, tokenCount } from './answer-values';
 import { asRecord, isRedirect, redirectRefused, transportError } from './http';
-import type { Fetch } from './http';
+import type { Fetch, HttpClient } from './http';
 import { batchBaseUrlFor, OpenAiBatchApi } from './openai-batch';
 import { presetFor } from './presets';
 import type { CaptionProvider, CaptionRequest, ProviderAnswer, ProviderDeps } from './provider';
@@ -25,7 +25,10 @@ export class OpenAiCompatibleProvider implements CaptionProvider {
   readonly model: string;
   /** The service's Batch API, when it has one (see batchBaseUrlFor). */
   readonly batch: OpenAiBatchApi | null;
-  private readonly client: OpenAI;
+  private readonly clientOptions: ClientOptions;
+  private readonly http: HttpClient;
+  /** The SDK loads with the first caption: a command that sends none never loads it. */
+  private sdk: Promise<{ OpenAI: typeof OpenAI; client: OpenAI }> | undefined;
   private readonly secrets: readonly (string | null)[];
   private readonly structuredOutputs = new StructuredOutputs();
   private readonly modelSource: ModelSource;
@@ -46,13 +49,14 @@ export class OpenAiCompatibleProvider implements CaptionProvider {
     this.secrets = [apiKey];
     // Local servers ignore the key, but the SDK insists on one, and some servers on a non-empty bearer.
     const bearer = apiKey || 'not-needed';
-    this.client = new OpenAI({
+    this.http = deps.http;
+    this.clientOptions = {
       apiKey: bearer,
       baseURL: config.baseUrl,
       maxRetries: 0,
       timeout: config.timeoutMs,
       fetch: errorBodiesAsOpenAi(deps.http.fetchFor(this.label)) as unknown as typeof globalThis.fetch,
-    });
+    };
     this.modelSource = {
       label: this.label,
       http: deps.http,
@@ -80,6 +84,12 @@ export class OpenAiCompatibleProvider implements CaptionProvider {
   }
 
   private async complete(body: ChatCompletionCreateParamsNonStreaming, request: CaptionRequest): Promise<ProviderAnswer> {
+    // Loaded before any clock starts, undici included, so that loading counts against no timeout.
+    this.sdk ??= Promise.all([import('openai'), this.http.load()]).then(([{ default: OpenAI }]) => ({
+      OpenAI,
+      client: new OpenAI(this.clientOptions),
+    }));
+    const { OpenAI, client } = await this.sdk;
     // Local servers load the model on the first call, which can take minutes.
     const timeout = this.answeredOnce ? this.config.timeoutMs : (this.config.firstTimeoutMs ?? this.config.timeoutMs);
     // The SDK's own timeout stops at the headers; ours covers a body that stalls too.
@@ -87,9 +97,9 @@ export class OpenAiCompatibleProvider implements CaptionProvider {
     const signal = request.signal ? AbortSignal.any([request.signal, deadline]) : deadline;
     let completion: ChatCompletion;
     try {
-      completion = await this.client.chat.completions.create(body, { timeout, signal });
+      completion = await client.chat.completions.create(body, { timeout, signal });
     } catch (error) {
-      throw this.translate(error, timeout, request.signal, deadline);
+      throw this.translate(error, timeout, request.signal, deadline, OpenAI);
     }
     this.answeredOnce = true;
     return this.answerFrom(completion);
@@ -135,7 +145,13 @@ export class OpenAiCompatibleProvider implements CaptionProvider {
     };
   }
 
-  private translate(error: unknown, timeoutMs: number, signal: AbortSignal | undefined, deadline: AbortSignal): unknown {
+  private translate(
+    error: unknown,
+    timeoutMs: number,
+    signal: AbortSignal | undefined,
+    deadline: AbortSignal,
+    OpenAI: typeof import('openai').default,
+  ): unknown {
     if (signal?.aborted) return error;
     // What our fetch refused (a status outside HTTP's range), which the SDK wraps as a connection error.
     if (error instanceof OpenAI.APIConnectionError && error.cause instanceof ProviderError) return error.cause;
@@ -211,6 +227,8 @@ function errorBodiesAsOpenAi(fetch: Fetch): Fetch {
   return async (input, init) => {
     const response = await fetch(input, init);
     if (response.ok) return response;
+    // Loaded already: fetch is undici's.
+    const { Headers, Response } = await import('undici');
     const text = await response.text();
     const body = safeJson(text);
     const headers = new Headers(response.headers);

@@ -1,4 +1,3 @@
-import { FormData } from 'undici';
 import type { ProviderConfig } from '../../shared/captioning';
 import { ProviderError, httpError, providerDetail, retryAfterFrom } from './errors';
 import { asRecord, isHttpUrl, isSuccess } from './http';
@@ -64,6 +63,8 @@ export class WaveSpeedProvider implements CaptionProvider {
   }
 
   private async upload(request: CaptionRequest): Promise<string> {
+    // undici's own multipart (its fetch sends it), loaded with the first request like undici itself.
+    const { FormData } = await import('undici');
     const form = new FormData();
     form.append('file', new Blob([new Uint8Array(request.image.data)], { type: 'image/jpeg' }), 'photo.jpg');
     const response = await this.deps.http.request(this.label, `${this.baseUrl}/api/v3/media/upload/binary`, {

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
-import { extname, isAbsolute, join, relative, resolve } from 'node:path';
+import { extname, isAbsolute, relative, resolve } from 'node:path';
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -55,6 +55,3 @@ export async function sendFile(response: ServerResponse, file: string, head: boo
     .on('error', () => response.destroy())
     .pipe(response);
 }
-
-/** The built UI's folder (`npm run build:web` writes it), beside the source tree. */
-export const defaultUiDir = join(import.meta.dirname, '..', '..', '..', 'out', 'renderer');
