@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import Sqlite from 'better-sqlite3';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { writeBackupInBackground } from '../../src/main/db/backups';
 import { openDatabase } from '../../src/main/db/database';
@@ -50,5 +51,12 @@ describe('the daily backup while another process writes to the library', () => {
     ]);
     expect(outcome).toBe('finished');
     expect(existsSync(target)).toBe(true);
+    const copy = new Sqlite(target, { readonly: true });
+    try {
+      expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(copy.prepare('SELECT count(*) FROM review_filler').pluck().get()).toBe(10_000);
+    } finally {
+      copy.close();
+    }
   }, 40_000);
 });
