@@ -22,7 +22,11 @@ function busyNeighbour(file: string): { stop(): void } {
     ],
     { stdio: 'ignore' },
   );
-  return { stop: () => child.kill('SIGKILL') };
+  return {
+    stop: () => {
+      child.kill('SIGKILL');
+    },
+  };
 }
 
 const waitMs = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -32,7 +36,9 @@ describe('the daily backup while another process writes to the library', () => {
     const home = tempDir('captionist-busy-backup-');
     const file = join(home, 'library.db');
     const db = openDatabase(file);
-    onTestFinished(() => db.close());
+    onTestFinished(() => {
+      db.close();
+    });
     // A library of about 40 MB, a small one: the million-photo library of BENCHMARKS.md is 1.8 GB.
     db.exec('CREATE TABLE review_filler (data BLOB); CREATE TABLE review_ticks (at INTEGER)');
     const fill = db.prepare('INSERT INTO review_filler (data) VALUES (randomblob(4000))');
