@@ -20,5 +20,8 @@ describe('a hostile server behind "captionist provider models"', () => {
     expect(listed.code, listed.stderr.slice(0, 500)).toBe(0);
     expect(listed.stdout).not.toMatch(/(?!\n)\p{Cc}/u);
     expect(listed.stdout.length).toBeLessThan(1_000_000);
+    // The plausible ids are all there.
+    expect(listed.stdout).toContain('offers 997 models');
+    expect(listed.stdout).toContain('  model-996');
   }, 90_000);
 });
