@@ -85,15 +85,22 @@ export function writeBackupNow(db: Database, file: string): void {
 
 /**
  * Copies the database into `file` a few pages at a time through SQLite's online backup, so a
- * running app and server go on answering meanwhile.
+ * running app and server go on answering meanwhile. The copy is read from a connection of its
+ * own that holds one read transaction throughout: SQLite starts an online backup over whenever
+ * another connection writes, so with `serve`, `watch` or a caption run writing every few seconds a
+ * backup of a large library would never end; a held snapshot is never changed under it (WAL lets
+ * every other connection go on writing meanwhile).
  */
 export async function writeBackupInBackground(db: Database, file: string, nativeBinding?: string): Promise<void> {
   const temporary = startTemporary(file);
   const handle = await open(temporary, 'r+');
+  const snapshot = new Sqlite(db.name, { readonly: true, ...(nativeBinding ? { nativeBinding } : {}) });
   try {
+    snapshot.exec('BEGIN');
+    snapshot.prepare('SELECT count(*) FROM sqlite_schema').pluck().get();
     let flushing: Promise<void> | null = null;
     let sinceFlush = 0;
-    await db.backup(temporary, {
+    await snapshot.backup(temporary, {
       progress: () => {
         sinceFlush += pagesPerStep;
         if (sinceFlush >= pagesPerFlush && !flushing) {
@@ -105,6 +112,7 @@ export async function writeBackupInBackground(db: Database, file: string, native
       },
     });
     await flushing;
+    snapshot.close();
     // The copy keeps the library's WAL mode; a backup should be one file that opens anywhere as it is.
     const copy = new Sqlite(temporary, nativeBinding ? { nativeBinding } : {});
     copy.pragma('journal_mode = DELETE');
@@ -114,6 +122,7 @@ export async function writeBackupInBackground(db: Database, file: string, native
     renameSync(temporary, file);
     syncFolder(dirname(file));
   } catch (error) {
+    if (snapshot.open) snapshot.close();
     await handle.close().catch(() => undefined);
     removeTemporary(temporary);
     throw error;

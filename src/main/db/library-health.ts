@@ -16,29 +16,38 @@ export class LibraryUnusableError extends Error {
 export type PreviousSession = 'none' | 'clean' | 'unclean';
 
 /**
- * Looks at the library file before SQLite opens it. A missing database with backups beside it is
+ * Looks at the library file before SQLite opens it. A missing (or emptied) database with backups beside it is
  * refused: a silent new, empty library would hide every caption the photographer paid for. A
  * truly new one is created private (0600; SQLite gives its WAL and shared-memory files the same
  * permissions). A write-ahead log left behind while no other process has the library open means
  * the last one never closed it (a crash, kill -9, a power cut).
  */
 export function inspectLibraryFile(file: string, nativeBinding?: string): PreviousSession {
-  if (!existsSync(file)) {
+  const exists = existsSync(file);
+  const wal = `${file}-wal`;
+  if (!exists || (isEmptyFile(file) && isEmptyFile(wal))) {
     const newest = listBackups(backupsDirOf(resolve(file)))[0];
     if (newest) {
       throw new LibraryUnusableError(
-        `The library database ${resolve(file)} is missing, but ${dirname(newest.path)} holds backups of it. ` +
+        `The library database ${resolve(file)} is ${exists ? 'empty' : 'missing'}, but ${dirname(newest.path)} holds backups of it. ` +
           `The newest is ${newest.path}, taken ${describeTime(newest.takenAt)}. Restore it with:\n` +
           `  ${restoreCommand(dirname(file), newest.path)}\n` +
           'To start a new, empty library instead, move the backups folder somewhere else.',
       );
     }
-    closeSync(openSync(file, 'wx', 0o600));
+    if (!exists) closeSync(openSync(file, 'wx', 0o600));
     return 'none';
   }
-  const wal = `${file}-wal`;
-  if (!existsSync(wal) || statSync(wal).size === 0) return 'clean';
+  if (isEmptyFile(wal)) return 'clean';
   return aloneWith(file, nativeBinding) ? 'unclean' : 'clean';
+}
+
+/**
+ * A file of no bytes, or none at all. A library file that is empty, with no log beside it, holds
+ * nothing (a crash, a full disk or a sync tool emptied it), though SQLite would open it as a new library.
+ */
+function isEmptyFile(file: string): boolean {
+  return !existsSync(file) || statSync(file).size === 0;
 }
 
 /**

@@ -30,6 +30,8 @@ export function migrate(db: Database, migrations: readonly Migration[], target =
   for (const migration of ordered) {
     if (migration.version <= current || migration.version > target) continue;
     db.transaction(() => {
+      // Another process opening the library at the same moment may have applied it meanwhile.
+      if ((db.pragma('user_version', { simple: true }) as number) >= migration.version) return;
       migration.up(db);
       db.pragma(`user_version = ${migration.version}`);
     })();

@@ -1,8 +1,15 @@
-/** Plain-language messages for the file-system errors a photographer's folders produce. */
-export function describeFileError(error: unknown, what: 'file' | 'folder'): string {
+/**
+ * Plain-language messages for the file-system errors a photographer's folders produce. `path`,
+ * when given, is the one listed: a name that is not UTF-8 (from an old camera card, zip or
+ * system) comes with U+FFFD in place of its bad bytes, and nothing can be opened by that name.
+ */
+export function describeFileError(error: unknown, what: 'file' | 'folder', path?: string): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   switch (code) {
     case 'ENOENT':
+      if (path?.includes('\uFFFD')) {
+        return `This ${what}'s name is not valid UTF-8 (an old camera, zip file or system wrote it), so Captionist cannot open it; rename it, then index again.`;
+      }
       return what === 'file'
         ? 'The file disappeared while it was being indexed.'
         : 'The folder does not exist (or was removed while it was being indexed).';

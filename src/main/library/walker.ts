@@ -34,7 +34,7 @@ export async function listPhotoFiles(root: string): Promise<PhotoListing> {
     try {
       entries = await readdir(dir, { withFileTypes: true });
     } catch (error) {
-      errors.push({ path: dir, message: describeFileError(error, 'folder') });
+      errors.push({ path: dir, message: describeFileError(error, 'folder', dir) });
       continue;
     }
     for (const entry of entries) {
@@ -52,7 +52,7 @@ export async function listPhotoFiles(root: string): Promise<PhotoListing> {
           // A dangling link to something that is not a photo is none of our business.
           if (looksLikePhoto) errors.push({ path, message: 'This link points to a file that no longer exists.' });
         } else if (looksLikePhoto || code === 'ELOOP') {
-          errors.push({ path, message: describeFileError(error, looksLikePhoto ? 'file' : 'folder') });
+          errors.push({ path, message: describeFileError(error, looksLikePhoto ? 'file' : 'folder', path) });
         }
         continue;
       }

@@ -23,6 +23,23 @@ export function reportedModel(value: unknown, fallback: string): string {
   return storableText(value).trim() || fallback;
 }
 
+/**
+ * A model id as a server lists it: shown in the terminal and sent back as it is, so one that is
+ * not plausible (longer than any name, or holding control or broken characters, which could steer
+ * the terminal) is left out rather than changed.
+ */
+const plausibleModelId = /^[^\p{Cc}\p{Cs}\uFFFD]{1,200}$/u;
+
+export function listedModelId(value: unknown): string | null {
+  return typeof value === 'string' && plausibleModelId.test(value) ? value : null;
+}
+
+/** A model's display name as a server lists it, cleaned and cut like a model name; null when there is none. */
+export function listedModelName(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  return storableText(value.slice(0, maxModelNameLength)).replace(/\s+/g, ' ').trim() || null;
+}
+
 /** A token count as reported, or null when it is not one (negative, fractional, a string, huge). */
 export function tokenCount(value: unknown): number | null {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : null;

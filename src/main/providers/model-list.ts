@@ -1,4 +1,5 @@
 import type { ProviderModel } from '../../shared/captioning';
+import { listedModelId, listedModelName } from './answer-values';
 import { httpError, ProviderError, providerDetail } from './errors';
 import { asRecord, isSuccess } from './http';
 import type { HttpClient } from './http';
@@ -39,10 +40,11 @@ export async function openAiCompatibleModels(source: ModelSource, baseUrl: strin
   return firstModels(
     body.data.flatMap((entry) => {
       const model = asRecord(entry);
-      if (typeof model?.id !== 'string' || !model.id) return [];
+      const id = listedModelId(model?.id);
+      if (!model || !id) return [];
       // OpenRouter says what each model takes in; plain OpenAI-compatible servers do not.
       const inputs = asRecord(model.architecture)?.input_modalities;
-      return [{ id: model.id, name: textOrNull(model.name), vision: Array.isArray(inputs) ? inputs.includes('image') : null }];
+      return [{ id, name: listedModelName(model.name), vision: Array.isArray(inputs) ? inputs.includes('image') : null }];
     }),
   );
 }
@@ -94,9 +96,10 @@ export async function anthropicModels(source: ModelSource, baseUrl: string, sign
     if (!Array.isArray(page.data)) throw notAModelList(source);
     for (const entry of page.data) {
       const model = asRecord(entry);
-      if (typeof model?.id !== 'string' || !model.id) continue;
+      const id = listedModelId(model?.id);
+      if (!model || !id) continue;
       const imageInput = asRecord(asRecord(model.capabilities)?.image_input)?.supported;
-      models.push({ id: model.id, name: textOrNull(model.display_name), vision: typeof imageInput === 'boolean' ? imageInput : null });
+      models.push({ id, name: listedModelName(model.display_name), vision: typeof imageInput === 'boolean' ? imageInput : null });
     }
     if (page.has_more !== true || typeof page.last_id !== 'string' || page.last_id === afterId) return firstModels(models);
     afterId = page.last_id;
@@ -187,10 +190,6 @@ function notAModelList(source: ModelSource): ProviderError {
 
 function firstModels(models: ProviderModel[]): ModelList {
   return { models: models.slice(0, maxListedModels), truncated: models.length > maxListedModels };
-}
-
-function textOrNull(value: unknown): string | null {
-  return typeof value === 'string' && value.trim() ? value : null;
 }
 
 function withoutTrailingSlash(url: string): string {
