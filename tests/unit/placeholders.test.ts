@@ -64,6 +64,21 @@ describe('placeholder text', () => {
     ).toEqual({ title: null, caption: null, altText: 'Boats at dusk', keywords: ['harbour'] });
   });
 
+  it('keeps camera stamps a person typed into XMP, where only broken writers and file names count as empty', () => {
+    for (const text of ['Burst', 'Camera', 'Samsung', 'Scanner', 'Untitled 3', '1984', 'DCIM/100CANON']) {
+      expect(isPlaceholderText(text, 'DSC_0001.JPG', 'xmp'), text).toBe(false);
+      expect(isPlaceholderText(text, 'DSC_0001.JPG', 'camera'), text).toBe(true);
+    }
+    for (const { what, anywhere } of placeholderPatterns.filter((entry) => entry.anywhere)) {
+      for (const example of patternExamples[what]!) expect(isPlaceholderText(example, null, 'xmp'), `${what}: ${example}`).toBe(anywhere);
+    }
+    expect(isPlaceholderText('harbour at dusk', 'Harbour at dusk.jpeg', 'xmp')).toBe(true);
+    expect(embeddedTextShown({ title: 'Burst', caption: 'x-default', altText: null, keywords: [] }, 'IMG_1.JPG')).toMatchObject({
+      title: 'Burst',
+      caption: null,
+    });
+  });
+
   it('has an example for every pattern', () => {
     expect(Object.keys(patternExamples).sort()).toEqual(placeholderPatterns.map(({ what }) => what).sort());
   });

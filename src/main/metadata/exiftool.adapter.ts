@@ -2,6 +2,7 @@ import type { BinaryField, ExifTool, Tags, WriteTags } from 'exiftool-vendored';
 import type * as exiftoolVendored from 'exiftool-vendored';
 import type { CaptureFacts } from '../../shared/domain';
 import { meaningfulText } from '../../shared/placeholders';
+import type { TextOrigin } from '../../shared/placeholders';
 import { xmpDescriptionTag } from './captionist-namespace';
 import type { TagValues, TagWrites } from './field-mapping';
 
@@ -132,13 +133,14 @@ export class ExifToolAdapter {
 function toPhotoMetadata(tags: Tags & Record<string, unknown>, library: ExifToolLibrary): PhotoMetadata {
   const make = text(tags.Make);
   // The first copy that holds words, not a camera's or a program's placeholder: MWG's choice, else the others.
-  const ownText = (...copies: unknown[]) => {
-    for (const copy of copies) {
-      const meaningful = meaningfulText(text(copy), text(tags.FileName));
+  const ownText = (...copies: [unknown, TextOrigin][]) => {
+    for (const [copy, origin] of copies) {
+      const meaningful = meaningfulText(text(copy), text(tags.FileName), origin);
       if (meaningful) return meaningful;
     }
     return null;
   };
+  const xmpDescription = tags[xmpDescriptionTag];
   return {
     fileType: text(tags.FileType),
     mimeType: text(tags.MIMEType),
@@ -152,9 +154,15 @@ function toPhotoMetadata(tags: Tags & Record<string, unknown>, library: ExifTool
     gpsLatitude: finiteNumber(tags.GPSLatitude),
     gpsLongitude: finiteNumber(tags.GPSLongitude),
     gpsAltitude: finiteNumber(tags.GPSAltitude),
-    title: ownText(tags.Title, tags.ObjectName),
-    caption: ownText(tags.Description, tags[xmpDescriptionTag], tags['Caption-Abstract'], tags.ImageDescription),
-    altText: ownText(tags.AltTextAccessibility),
+    title: ownText([tags.Title, 'xmp'], [tags.ObjectName, 'camera']),
+    caption: ownText(
+      // MWG's Description is the XMP copy's unless XMP has none, or IIM was changed since.
+      [tags.Description, tags.Description === xmpDescription ? 'xmp' : 'camera'],
+      [xmpDescription, 'xmp'],
+      [tags['Caption-Abstract'], 'camera'],
+      [tags.ImageDescription, 'camera'],
+    ),
+    altText: ownText([tags.AltTextAccessibility, 'xmp']),
     keywords: keywords(tags.Keywords ?? tags.Subject),
     previews: previewTags
       .map((tag) => ({ tag, field: tags[tag] }))

@@ -1,5 +1,6 @@
 import type { FieldChange, FieldPolicies, FieldPolicy, TextField } from '../../shared/metadata';
 import { meaningfulText } from '../../shared/placeholders';
+import type { TextOrigin } from '../../shared/placeholders';
 
 /** Tag values as ExifTool reads them, keyed by family-1 group and name ("XMP-dc:Title"). */
 export type TagValue = string | string[];
@@ -235,13 +236,13 @@ function carriedOverIim(current: TagValues, tags: TagWrites): TagWrites {
  */
 export function existingText(field: TextField, current: TagValues, kind: TargetKind, fileName: string): string | null {
   const mapping = textFieldTags[field];
-  const candidates = [
-    current[mapping.xmp],
-    kind === 'embedded-iim' && mapping.iim ? current[mapping.iim.tag] : undefined,
-    kind !== 'sidecar' && mapping.exif ? current[mapping.exif] : undefined,
+  const candidates: [TagValues[string] | undefined, TextOrigin][] = [
+    [current[mapping.xmp], 'xmp'],
+    [kind === 'embedded-iim' && mapping.iim ? current[mapping.iim.tag] : undefined, 'camera'],
+    [kind !== 'sidecar' && mapping.exif ? current[mapping.exif] : undefined, 'camera'],
   ];
-  for (const candidate of candidates) {
-    const text = meaningfulText(typeof candidate === 'string' ? candidate : Array.isArray(candidate) ? candidate.join(' ') : null, fileName);
+  for (const [candidate, origin] of candidates) {
+    const text = meaningfulText(typeof candidate === 'string' ? candidate : Array.isArray(candidate) ? candidate.join(' ') : null, fileName, origin);
     if (text) return text;
   }
   return null;
