@@ -3,6 +3,7 @@
  * parsed into terms, model suggestions mapped onto it, and the part of it a prompt shows.
  * Pure: the UI's preview and the core's import and write use the same functions.
  */
+import { asciiFold } from './text-folding';
 
 /** One keyword of the vocabulary, in file order; `parent` is the index of its parent term. */
 export interface VocabularyTerm {
@@ -121,9 +122,7 @@ function cleanTerm(text: string): string | null {
 
 /** A keyword as compared: no accents, no case, hyphens and underscores as spaces ("Écureuil" = "ecureuil"). */
 export function foldKeyword(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
+  return asciiFold(text)
     .toLowerCase()
     .replace(/[-_]+/g, ' ')
     .replace(/\s+/g, ' ')
