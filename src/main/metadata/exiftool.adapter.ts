@@ -119,6 +119,25 @@ export class ExifToolAdapter {
     return distinct.length ? distinct.join(', ') : null;
   }
 
+  /**
+   * The photo's GPS position in signed decimal degrees (south and west negative), from ExifTool's
+   * composite tags (EXIF GPS with its N/S and E/W references, or XMP's), or null when it has none.
+   * The values are as the file holds them: the caller checks their range.
+   */
+  async readGps(path: string): Promise<{ latitude: number; longitude: number } | null> {
+    const { exiftool } = await this.pool();
+    const raw = (await exiftool.readRaw(path, {
+      readArgs: ['-n', '-G1', '-Composite:GPSLatitude', '-Composite:GPSLongitude', '-XMP-exif:GPSLatitude', '-XMP-exif:GPSLongitude'],
+      useMWG: false,
+    })) as Record<string, unknown>;
+    if (raw.Error) throw new Error(String(raw.Error));
+    // The composite comes from EXIF with its references; a file with GPS only in XMP has no composite.
+    const latitude = raw['Composite:GPSLatitude'] ?? raw['XMP-exif:GPSLatitude'];
+    const longitude = raw['Composite:GPSLongitude'] ?? raw['XMP-exif:GPSLongitude'];
+    if (latitude === undefined || longitude === undefined || latitude === '' || longitude === '') return null;
+    return { latitude: Number(latitude), longitude: Number(longitude) };
+  }
+
   async extractPreview(path: string, tag: PreviewTag): Promise<Buffer> {
     const { exiftool } = await this.pool();
     return exiftool.extractBinaryTagToBuffer(tag, path);

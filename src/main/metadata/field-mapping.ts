@@ -40,7 +40,7 @@ export const tag = {
 /** IIM byte limits from the IPTC standard; ExifTool stores longer values unchecked, readers cut them. */
 export const iimLimits = { caption: 2000, keyword: 64, objectName: 64, writerEditor: 32 } as const;
 
-interface TextFieldTags {
+export interface TextFieldTags {
   /** The main copy, which always holds the full text. */
   xmp: string;
   exif?: string;
@@ -130,11 +130,11 @@ export function planWrite(input: PlanInput): WritePlan {
     if (!wanted) continue;
     const mapping = textFieldTags[field];
     const before = existingText(field, current, kind, fileName);
-    let [after, action] = decide(field, before, wanted, policies[field]);
+    let [after, action] = applyPolicy(before, wanted, policies[field], appendSeparator[field]);
     if (before !== null && ours?.written[mapping.xmp] === before) {
       // The file shows what Captionist wrote last time: decide again from what was there before it.
       const base = existingText(field, withoutNulls(ours.previous), kind, fileName);
-      [after, action] = decide(field, base, wanted, policies[field] === 'skip' ? 'replace' : policies[field]);
+      [after, action] = applyPolicy(base, wanted, policies[field] === 'skip' ? 'replace' : policies[field], appendSeparator[field]);
       if (after === before) action = 'unchanged';
       else if (action !== 'append') action = 'replace';
     }
@@ -183,28 +183,36 @@ export function planWrite(input: PlanInput): WritePlan {
   if (caption.model) tags[tag.model] = caption.model;
   tags[tag.date] = exifDate(caption.createdAt);
   tags[tag.reviewed] = caption.reviewed ? 'True' : 'False';
-  if (kind === 'embedded-iim' && Object.keys(tags).some((name) => name.startsWith('IPTC:'))) {
-    Object.assign(tags, carriedOverIim(current, tags));
-    tags[tag.codedCharacterSet] = 'UTF8';
-    // A stale digest makes MWG readers trust IIM over XMP; "new" has ExifTool compute it.
-    tags[tag.iptcDigest] = 'new';
-  }
+  addIimHousekeeping(tags, current, kind);
   if (kind === 'sidecar' && input.sidecarFor && !current[tag.sidecarForExtension]) {
     tags[tag.sidecarForExtension] = input.sidecarFor;
   }
   return { tags, changes };
 }
 
-function decide(field: TextField, before: string | null, wanted: string, policy: FieldPolicy): [string, FieldChange['action']] {
+/** What a field holds after a write under `policy` (append joins with `separator`), and what happened to it. */
+export function applyPolicy(before: string | null, wanted: string, policy: FieldPolicy, separator: string): [string, FieldChange['action']] {
   if (before === null) return [wanted, 'set'];
   if (before === wanted) return [before, 'unchanged'];
   if (policy === 'replace') return [wanted, 'replace'];
   if (policy === 'skip') return [before, 'kept'];
   if (before.includes(wanted)) return [before, 'unchanged'];
-  return [`${before}${appendSeparator[field]}${wanted}`, 'append'];
+  return [`${before}${separator}${wanted}`, 'append'];
 }
 
-function withoutNulls(tags: TagWrites): TagValues {
+/**
+ * When a write puts anything into IIM: the file's other non-ASCII IIM values carried over, the
+ * UTF-8 charset marker, and a digest for ExifTool to compute.
+ */
+export function addIimHousekeeping(tags: TagWrites, current: TagValues, kind: TargetKind): void {
+  if (kind !== 'embedded-iim' || !Object.keys(tags).some((name) => name.startsWith('IPTC:'))) return;
+  Object.assign(tags, carriedOverIim(current, tags));
+  tags[tag.codedCharacterSet] = 'UTF8';
+  // A stale digest makes MWG readers trust IIM over XMP; "new" has ExifTool compute it.
+  tags[tag.iptcDigest] = 'new';
+}
+
+export function withoutNulls(tags: TagWrites): TagValues {
   return Object.fromEntries(Object.entries(tags).filter((entry): entry is [string, TagValue] => entry[1] !== null));
 }
 
@@ -235,7 +243,11 @@ function carriedOverIim(current: TagValues, tags: TagWrites): TagWrites {
  * holding a placeholder (a camera's stamp, a broken writer's "x-default") counts as empty.
  */
 export function existingText(field: TextField, current: TagValues, kind: TargetKind, fileName: string): string | null {
-  const mapping = textFieldTags[field];
+  return existingValue(textFieldTags[field], current, kind, fileName);
+}
+
+/** The file's own text in one field's copies, XMP first (see `existingText`). */
+export function existingValue(mapping: TextFieldTags, current: TagValues, kind: TargetKind, fileName: string): string | null {
   const candidates: [TagValues[string] | undefined, TextOrigin][] = [
     [current[mapping.xmp], 'xmp'],
     [kind === 'embedded-iim' && mapping.iim ? current[mapping.iim.tag] : undefined, 'camera'],

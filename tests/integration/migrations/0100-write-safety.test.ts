@@ -39,7 +39,7 @@ describe('migration 0100 write safety', () => {
     const db = library();
     expect(db.prepare(`SELECT rowid FROM photo_search WHERE photo_search MATCH '"x-default"'`).pluck().all()).toEqual([1]);
 
-    migrate(db, migrations);
+    migrate(db, migrations, writeSafety.version);
 
     expect(db.pragma('user_version', { simple: true })).toBe(100);
     expect(photos(db)).toEqual([

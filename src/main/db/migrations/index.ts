@@ -9,6 +9,7 @@ import { captionRefreshOnce } from './0070-caption-refresh-once';
 import { providerTotals } from './0080-provider-totals';
 import { jobCrashes } from './0090-job-crashes';
 import { writeSafety } from './0100-write-safety';
+import { keywordVocabulary } from './0110-keyword-vocabulary';
 
 export const migrations: readonly Migration[] = [
   init,
@@ -21,4 +22,5 @@ export const migrations: readonly Migration[] = [
   providerTotals,
   jobCrashes,
   writeSafety,
+  keywordVocabulary,
 ];
