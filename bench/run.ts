@@ -52,9 +52,9 @@ async function captionistIndex(files: string[], dir: string, warmUp: string): Pr
   const dataDir = mkdtempSync(join(tmpdir(), 'captionist-bench-home-'));
   const core = createCore({ dataDir, concurrency });
   try {
-    await core.index([warmUp]);
+    await core.invoke('library:index', { paths: [warmUp] });
     const sample = await measure(async () => {
-      const result = await core.index([dir]);
+      const result = await core.invoke('library:index', { paths: [dir] });
       if (result.added !== files.length || result.errors.length) {
         throw new Error(`index went wrong: ${JSON.stringify({ ...result, errors: result.errors.slice(0, 3) })}`);
       }

@@ -12,6 +12,7 @@ import type { LaneState } from '../../shared/queue';
 import type { CaptionTarget } from '../db/photos.repo';
 import type { SharpAdapter } from '../images/sharp.adapter';
 import { photoSelection } from '../library/path-scope';
+import { UserError } from '../errors';
 import type { Logger } from '../logger';
 import { ProviderError } from '../providers/errors';
 import { imageLimitsFor } from '../providers/presets';
@@ -158,6 +159,13 @@ export class CaptionService {
       providerState: lane.state,
       providerMessage: lane.message,
     };
+  }
+
+  /** The provider a run captions with. */
+  runProvider(runId: number): string {
+    const run = this.deps.runs.get(runId) as { provider: string } | undefined;
+    if (!run) throw new UserError(`No caption run with id ${runId}.`);
+    return run.provider;
   }
 
   /** Closes a run and sums it up; `stoppedBecause` says why it ended with photos still queued. */

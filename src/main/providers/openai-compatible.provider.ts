@@ -14,6 +14,9 @@ import { StructuredOutputs } from './structured-output';
 import { AvailableModels, openAiCompatibleModels, withOllamaCapabilities } from './model-list';
 import type { ModelList, ModelSource } from './model-list';
 
+/** The SDK's client class, loaded on first use. */
+type OpenAIClient = typeof OpenAI;
+
 /**
  * Any server speaking OpenAI's chat/completions with images: Inference.net, OpenAI, Gemini,
  * OpenRouter, Ollama, LM Studio, llama.cpp, vLLM. Asks for Structured Outputs and falls back to
@@ -150,7 +153,7 @@ export class OpenAiCompatibleProvider implements CaptionProvider {
     timeoutMs: number,
     signal: AbortSignal | undefined,
     deadline: AbortSignal,
-    OpenAI: typeof import('openai').default,
+    OpenAI: OpenAIClient,
   ): unknown {
     if (signal?.aborted) return error;
     // What our fetch refused (a status outside HTTP's range), which the SDK wraps as a connection error.

@@ -37,13 +37,6 @@ export class SavedSearchesService {
     return this.search.search({ ...this.get(id).criteria, ...page });
   }
 
-  /** A saved search by id, or by name (any case) when `idOrName` is not a number. */
-  find(idOrName: string): SavedSearch {
-    const saved = /^\d+$/.test(idOrName) ? this.repo.get(Number(idOrName)) : this.repo.findByName(idOrName);
-    if (!saved) throw new UserError(`There is no saved search "${idOrName}"; "captionist search --albums" lists them.`);
-    return saved;
-  }
-
   private get(id: number): SavedSearch {
     const saved = this.repo.get(id);
     if (!saved) throw new UserError(`There is no saved search with id ${id}.`);
