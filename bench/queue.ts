@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { fetch } from 'undici';
 import { createCore } from '../src/main/core';
-import { forEachConcurrently } from '../src/main/library/concurrency';
+import { forEachConcurrently } from '../src/main/base/concurrency';
 import { measure, median } from './measure';
 import type { Sample } from './measure';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { createCore } from '../src/main/core';
-import { forEachConcurrently } from '../src/main/library/concurrency';
+import { forEachConcurrently } from '../src/main/base/concurrency';
 import { thumbnailLongEdge } from '../src/main/images/derivatives';
 import { cameraJpegs } from './photos';
 import { measure, median } from './measure';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createCore } from '../src/main/core';
 import { CaptionsRepository } from '../src/main/db/captions.repo';
-import { forEachConcurrently } from '../src/main/library/concurrency';
+import { forEachConcurrently } from '../src/main/base/concurrency';
 import { writeExifToolConfig } from '../src/main/metadata/captionist-namespace';
 import { planWrite } from '../src/main/metadata/field-mapping';
 import type { CaptionToWrite } from '../src/main/metadata/field-mapping';

@@ -10,7 +10,7 @@ import { Derivatives } from '../../src/main/images/derivatives';
 import { SharpAdapter } from '../../src/main/images/sharp.adapter';
 import { Indexer } from '../../src/main/library/indexer';
 import { LibraryService } from '../../src/main/library/library.service';
-import type { Logger } from '../../src/main/logger';
+import type { Logger } from '../../src/main/base/logger';
 import { ExifToolAdapter } from '../../src/main/metadata/exiftool.adapter';
 import { tempDir } from './files';
 

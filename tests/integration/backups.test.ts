@@ -11,7 +11,7 @@ import { inspectLibraryFile } from '../../src/main/db/library-health';
 import { restoreLibrary } from '../../src/main/db/restore';
 import { migrate } from '../../src/main/db/migrate';
 import { migrations } from '../../src/main/db/migrations';
-import type { Logger } from '../../src/main/logger';
+import type { Logger } from '../../src/main/base/logger';
 import { captionist, captionistHere, startCaptionist } from '../helpers/cli';
 import { tempDir, writeJpeg } from '../helpers/files';
 import { waitFor } from '../helpers/library';

@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createCore } from '../../src/main/core';
 import type { CoreOptions } from '../../src/main/core';
-import { environmentSecrets } from '../../src/main/secrets';
+import { environmentSecrets } from '../../src/main/base/secrets';
 import { testCore } from '../helpers/core';
 import type { TestCore } from '../helpers/core';
 import { tempDir } from '../helpers/files';

@@ -6,7 +6,7 @@ import Sqlite from 'better-sqlite3';
 import { ExifTool } from 'exiftool-vendored';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { environmentSecrets } from '../../src/main/secrets';
+import { environmentSecrets } from '../../src/main/base/secrets';
 import type { EventPayload } from '../../src/shared/contract';
 import { testCore } from '../helpers/core';
 import { tempDir } from '../helpers/files';

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pixelSourceFor } from '../../src/main/library/file-types';
+import { pixelSourceFor } from '../../src/main/base/file-types';
 import { testCore } from '../helpers/core';
 import { samplesDir } from '../helpers/files';
 

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { environmentSecrets } from '../../src/main/secrets';
+import { environmentSecrets } from '../../src/main/base/secrets';
 import { queryLibrary } from '../helpers/captions';
 import { testCore } from '../helpers/core';
 import { tempDir } from '../helpers/files';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createCore } from '../../src/main/core';
 import { backupsDirOf, takeBackupNow } from '../../src/main/db/backups';
 import { openDatabase } from '../../src/main/db/database';
-import { fileLogger } from '../../src/main/logger';
+import { fileLogger } from '../../src/main/base/logger';
 import { tempDir, writeJpeg } from '../helpers/files';
 
 /** Permission bits, as `ls -l` would show them in octal. */

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EventName } from '../../src/shared/contract';
-import { environmentSecrets } from '../../src/main/secrets';
+import { environmentSecrets } from '../../src/main/base/secrets';
 import { testCore } from '../helpers/core';
 import type { TestCore } from '../helpers/core';
 import { tempDir, writeJpeg } from '../helpers/files';

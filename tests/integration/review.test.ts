@@ -6,7 +6,7 @@ import { calls } from '../../src/shared/contract';
 import type { EventName } from '../../src/shared/contract';
 import type { PhotoDetail } from '../../src/shared/review';
 import type { CaptionEdit } from '../../src/shared/review';
-import { environmentSecrets } from '../../src/main/secrets';
+import { environmentSecrets } from '../../src/main/base/secrets';
 import { testCore } from '../helpers/core';
 import type { TestCore } from '../helpers/core';
 import { tempDir, writeJpeg } from '../helpers/files';

@@ -5,7 +5,7 @@ import Sqlite from 'better-sqlite3';
 import { migrate } from '../../src/main/db/migrate';
 import { migrations } from '../../src/main/db/migrations';
 import { selectionFilter } from '../../src/main/db/photo-selection';
-import { environmentSecrets } from '../../src/main/secrets';
+import { environmentSecrets } from '../../src/main/base/secrets';
 import { testCore } from '../helpers/core';
 import type { TestCore } from '../helpers/core';
 import { tempDir, writeJpeg } from '../helpers/files';

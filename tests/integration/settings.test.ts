@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { calls } from '../../src/shared/contract';
-import { environmentSecrets } from '../../src/main/secrets';
+import { environmentSecrets } from '../../src/main/base/secrets';
 import { testCore } from '../helpers/core';
 import type { TestCore } from '../helpers/core';
 import { tempDir, writeJpeg } from '../helpers/files';

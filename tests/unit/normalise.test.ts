@@ -6,7 +6,7 @@ import {
   normaliseKeywords,
   toAltText,
 } from '../../src/main/captions/normalise';
-import { parseStructuredAnswer } from '../../src/main/captions/structured-answer';
+import { parseStructuredAnswer } from '../../src/main/providers/structured-answer';
 import { CaptionFieldsSchema, captionLimits } from '../../src/shared/captioning';
 
 /** A high surrogate without its low half, or a low one without its high half. */

@@ -1,9 +1,9 @@
 import type { Emit } from '../../shared/contract';
 import type { CaptionProgress, CaptionRunResult } from '../../shared/captioning';
 import { pulse } from '../base/time';
-import { UserError } from '../errors';
+import { UserError } from '../base/errors';
 import type { ChangeAnnouncer } from '../library/change-announcer';
-import type { Logger } from '../logger';
+import type { Logger } from '../base/logger';
 import type { ProviderRegistry } from '../providers/provider-registry';
 import type { QueueService } from '../queue/queue.service';
 import type { BatchService } from './batch.service';

@@ -3,7 +3,7 @@ import type { CaptionFields } from '../../shared/captioning';
 import type { CaptionEdit, PhotoDetail } from '../../shared/review';
 import type { CaptionsRepository } from '../db/captions.repo';
 import type { PhotosRepository } from '../db/photos.repo';
-import { UserError } from '../errors';
+import { UserError } from '../base/errors';
 import { normaliseKeywords } from './normalise';
 
 export interface ReviewServiceDeps {

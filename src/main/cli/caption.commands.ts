@@ -2,7 +2,7 @@ import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CaptionOptionOverridesSchema, DetailLevelSchema } from '../../shared/captioning';
 import type { CaptionOptionOverrides, CaptionRunResult, CostEstimate } from '../../shared/captioning';
-import { UserError } from '../errors';
+import { UserError } from '../base/errors';
 import { UsageError } from './args';
 import type { CliCore, CommandContext, Io } from './main';
 import { captionRunReporter, progressBar, usd } from './progress';

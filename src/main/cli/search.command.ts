@@ -1,7 +1,7 @@
 import { SearchCriteriaSchema } from '../../shared/domain';
 import type { SavedSearch, SearchCriteria, SearchResults } from '../../shared/domain';
 import type { Core } from '../core';
-import { UserError } from '../errors';
+import { UserError } from '../base/errors';
 
 /** The flags of `captionist search` and `captionist albums`, as parsed by the CLI. */
 export interface SearchFlags {

@@ -1,7 +1,7 @@
 import { ExportFormatSchema, FieldPolicySchema, SidecarModeSchema, SidecarNamingSchema } from '../../shared/metadata';
 import type { ExportResult, FieldChange, RevertRunResult, WriteRunResult } from '../../shared/metadata';
 import type { CliCore } from './main';
-import { UserError } from '../errors';
+import { UserError } from '../base/errors';
 import { progressBar } from './progress';
 
 /** The flags of `write`, `revert` and `export`, as main's parser hands them over. */

@@ -2,7 +2,7 @@ import type { CaptionRunsService } from '../captions/caption-runs.service';
 import { Derivatives } from '../images/derivatives';
 import type { PhotosRepository } from '../db/photos.repo';
 import type { WatchService } from '../library/watch.service';
-import type { Logger } from '../logger';
+import type { Logger } from '../base/logger';
 import type { QueueService } from '../queue/queue.service';
 import type { DomainHandlers } from './handler-table';
 

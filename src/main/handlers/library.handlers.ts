@@ -5,7 +5,7 @@ import type { IndexErrorsRepository } from '../db/index-errors.repo';
 import type { JobsRepository } from '../db/jobs.repo';
 import type { MetadataWritesRepository } from '../db/metadata-writes.repo';
 import type { PhotosRepository } from '../db/photos.repo';
-import { UserError } from '../errors';
+import { UserError } from '../base/errors';
 import type { ChangeAnnouncer } from '../library/change-announcer';
 import type { LibraryService } from '../library/library.service';
 import type { WatchService } from '../library/watch.service';

@@ -3,7 +3,7 @@ import { pulse } from '../base/time';
 import type { JobsRepository } from '../db/jobs.repo';
 import type { ChangeAnnouncer } from '../library/change-announcer';
 import type { MetadataExporter } from '../metadata/export';
-import type { MetadataWriter } from '../metadata/write.service';
+import type { MetadataWriter } from '../metadata/metadata-writer';
 import type { QueueService } from '../queue/queue.service';
 import type { DomainHandlers } from './handler-table';
 

@@ -1,9 +1,9 @@
 import type { CaptionService } from '../captions/caption.service';
 import type { CaptionsRepository } from '../db/captions.repo';
-import { UserError } from '../errors';
+import { UserError } from '../base/errors';
 import type { ProviderRegistry } from '../providers/provider-registry';
 import type { QueueService } from '../queue/queue.service';
-import type { SecretStore } from '../secrets';
+import type { SecretStore } from '../base/secrets';
 import type { DomainHandlers } from './handler-table';
 
 export interface ProvidersHandlersDeps {

@@ -1,4 +1,4 @@
-import type { SettingsService } from '../settings.service';
+import type { SettingsService } from '../settings/settings.service';
 import type { DomainHandlers } from './handler-table';
 
 export function settingsHandlers({ settings }: { settings: SettingsService }): DomainHandlers<'settings'> {

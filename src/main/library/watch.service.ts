@@ -1,6 +1,6 @@
 import type { CaptionOptionOverrides } from '../../shared/captioning';
 import type { FoldersRepository } from '../db/folders.repo';
-import type { Logger } from '../logger';
+import type { Logger } from '../base/logger';
 import type { ChangeAnnouncer } from './change-announcer';
 import type { Indexer } from './indexer';
 import type { LibraryService } from './library.service';

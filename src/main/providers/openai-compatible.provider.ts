@@ -2,7 +2,7 @@ import type OpenAI from 'openai';
 import type { ClientOptions } from 'openai';
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import type { ProviderConfig } from '../../shared/captioning';
-import { parseStructuredAnswer } from '../captions/structured-answer';
+import { parseStructuredAnswer } from './structured-answer';
 import { httpError, ProviderError, providerDetail, retryAfterFrom } from './errors';
 import { reportedModel, tokenCount } from './answer-values';
 import { asRecord, isRedirect, redirectRefused, transportError } from './http';

@@ -1,7 +1,7 @@
 import type { CancelledJobs, JobState, LaneStatus, QueueJob, QueueStatus } from '../../shared/queue';
 import type { CaptionRunsRepository } from '../db/caption-runs.repo';
-import { pathScope } from '../library/path-scope';
-import { newProcessOwner, processIsGone } from '../process-owner';
+import { pathScope } from '../db/path-scope';
+import { newProcessOwner, processIsGone } from '../base/process-owner';
 import { QueueScheduler } from './scheduler';
 import type { SchedulerDeps } from './scheduler';
 

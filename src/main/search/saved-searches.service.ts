@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { SavedSearch, SearchCriteriaSchema, SearchResults } from '../../shared/domain';
 import type { SavedSearchesRepository } from '../db/saved-searches.repo';
-import { UserError } from '../errors';
+import { UserError } from '../base/errors';
 import type { SearchService } from './search.service';
 
 /** Smart albums: named searches, run again each time they are opened, so they stay current. */

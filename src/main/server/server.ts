@@ -8,7 +8,7 @@ import type { WebSocket } from 'ws';
 import { pageCallNames } from '../../shared/contract';
 import type { CallInput, CallName, MediaKind } from '../../shared/contract';
 import type { Core } from '../core';
-import { UserError } from '../errors';
+import { UserError } from '../base/errors';
 import { AccessCheck, newAccessToken } from './access';
 import type { EventHub } from './event-hub';
 import { fileUnder, sendFile } from './static-files';
