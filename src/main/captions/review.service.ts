@@ -4,7 +4,7 @@ import type { CaptionEdit, PhotoDetail } from '../../shared/review';
 import type { CaptionsRepository } from '../db/captions.repo';
 import type { PhotosRepository } from '../db/photos.repo';
 import { UserError } from '../base/errors';
-import { normaliseKeywords } from './normalise';
+import { normaliseKeywords } from '../../shared/keywords';
 
 export interface ReviewServiceDeps {
   db: Database;
