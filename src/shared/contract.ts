@@ -84,7 +84,7 @@ export const calls = {
   /**
    * Watches the library folders holding `paths` (every one when none) and captions what is there
    * without a caption, and every photo that arrives, with `provider` until `app:stopWork`; the run
-   * reports through `caption:progress`, notices through `watch:notice`.
+   * reports through `captions:progress`, notices through `watch:notice`.
    */
   'library:watch': {
     input: z.object({
@@ -123,7 +123,7 @@ export const calls = {
     input: z.object({ id: z.number().int() }),
     output: PhotoDetailSchema,
   },
-  'search:folderCounts': {
+  'photos:folderCounts': {
     input: SearchCriteriaSchema,
     output: z.array(FolderCountSchema),
   },
@@ -189,7 +189,7 @@ export const calls = {
     input: captionRunInput.extend({ exclusive: z.boolean().default(false) }),
     output: CaptionRunResultSchema,
   },
-  /** Queues a run and answers at once; `caption:progress` and `queue:progress` report on it. */
+  /** Queues a run and answers at once; `captions:progress` and `queue:progress` report on it. */
   'captions:queue': {
     input: captionRunInput,
     output: z.object({ runId: z.number().int(), provider: z.string(), total: z.number().int() }),
@@ -245,7 +245,7 @@ export const calls = {
     // `count` is the two together.
     output: CancelledJobsSchema.extend({ count: z.number().int() }),
   },
-  'queue:prioritize': {
+  'queue:prioritise': {
     input: z.object({ photoIds: z.array(z.number().int()).max(10_000) }),
     output: z.object({ count: z.number().int() }),
   },
@@ -325,7 +325,7 @@ export type AppCommand = z.infer<typeof AppCommandSchema>;
 export const events = {
   'library:changed': z.object({ folderIds: z.array(z.number().int()) }),
   'index:progress': IndexProgressSchema,
-  'caption:progress': CaptionProgressSchema,
+  'captions:progress': CaptionProgressSchema,
   'queue:progress': QueueStatusSchema,
   /** Something about watching the photographer should know (polling instead of events, a drive gone). */
   'watch:notice': z.object({ message: z.string() }),

@@ -110,7 +110,7 @@ describe('captioning', () => {
       secrets: environmentSecrets({ TEST_VISION_KEY: apiKey }),
       retryPolicy: fastRetries,
       emit: (name, payload) => {
-        if (name === 'caption:progress') progress.push((payload as EventPayload<'caption:progress'>).done);
+        if (name === 'captions:progress') progress.push((payload as EventPayload<'captions:progress'>).done);
       },
     });
     await core.invoke('library:index', { paths: [root] });

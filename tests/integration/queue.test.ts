@@ -157,7 +157,7 @@ describe('the durable queue', () => {
     await core.invoke('queue:pause', {});
     const run = captionAll(core);
     await until(async () => (await core.invoke('queue:status', {})).counts.paused === 4, 'the queued run');
-    expect(await core.invoke('queue:prioritize', { photoIds: [idOf.get(paths[3]!)!] })).toEqual({ count: 1 });
+    expect(await core.invoke('queue:prioritise', { photoIds: [idOf.get(paths[3]!)!] })).toEqual({ count: 1 });
     await core.invoke('queue:resume', {});
     const result = await run;
 

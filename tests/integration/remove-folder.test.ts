@@ -88,7 +88,7 @@ describe('removing a folder from the library', () => {
     expect((await core.invoke('photos:search', { text: 'orchard OR meadow OR study' })).results.map((hit) => hit.fileName)).toEqual([
       'harbour.jpg',
     ]);
-    expect((await core.invoke('search:folderCounts', { text: '' })).map((count) => count.folderId)).toEqual([keep.id]);
+    expect((await core.invoke('photos:folderCounts', { text: '' })).map((count) => count.folderId)).toEqual([keep.id]);
     expect(await core.invoke('library:status', {})).toMatchObject({ folders: 1, photos: 1, captioned: 1, queued: 0 });
     expect(await core.invoke('queue:list', { states: [] })).toHaveLength(1);
     // Its pause went with it.

@@ -218,7 +218,7 @@ describe('search', () => {
     ];
     for (const text of hostile) {
       await expect(core.invoke('photos:search', { text }), text.slice(0, 20)).resolves.toMatchObject({ results: expect.any(Array) });
-      await expect(core.invoke('search:folderCounts', { text }), text.slice(0, 20)).resolves.toEqual(expect.any(Array));
+      await expect(core.invoke('photos:folderCounts', { text }), text.slice(0, 20)).resolves.toEqual(expect.any(Array));
       const value = text.slice(0, 200);
       for (const filter of [{ camera: value }, { keyword: value }, { lens: value }, { provider: value }, { fileType: value.slice(0, 32) }]) {
         if (!text.trim()) continue;
@@ -236,7 +236,7 @@ describe('search', () => {
 
   it('counts matches per folder, with each folder\'s subfolders', async () => {
     const { core, root } = await library();
-    const counts = await core.invoke('search:folderCounts', {});
+    const counts = await core.invoke('photos:folderCounts', {});
     const folderId = (await core.invoke('library:listFolders', {}))[0]!.id;
     expect(counts).toEqual([
       { folderId, path: root, photos: 2, total: 6 },
@@ -245,12 +245,12 @@ describe('search', () => {
       { folderId, path: join(root, 'Iceland', '2019'), photos: 2, total: 2 },
       { folderId, path: join(root, 'Paris'), photos: 1, total: 1 },
     ]);
-    expect(await core.invoke('search:folderCounts', { text: 'puffin OR dog ' })).toEqual([
+    expect(await core.invoke('photos:folderCounts', { text: 'puffin OR dog ' })).toEqual([
       { folderId, path: root, photos: 1, total: 2 },
       { folderId, path: join(root, 'Iceland'), photos: 0, total: 1 },
       { folderId, path: join(root, 'Iceland', '2019'), photos: 1, total: 1 },
     ]);
-    expect(await core.invoke('search:folderCounts', { from: '2022' })).toEqual([
+    expect(await core.invoke('photos:folderCounts', { from: '2022' })).toEqual([
       { folderId, path: root, photos: 0, total: 1 },
       { folderId, path: join(root, 'Berlin'), photos: 1, total: 1 },
     ]);
@@ -258,12 +258,12 @@ describe('search', () => {
     // Counts follow the library, whichever connection changed it.
     await writeJpeg(join(root, 'Berlin', 'Mitte', 'dog.jpg'), { seed: 8 });
     await core.invoke('library:index', { paths: [] });
-    expect((await core.invoke('search:folderCounts', {})).filter((count) => count.path.startsWith(join(root, 'Berlin')))).toEqual([
+    expect((await core.invoke('photos:folderCounts', {})).filter((count) => count.path.startsWith(join(root, 'Berlin')))).toEqual([
       { folderId, path: join(root, 'Berlin'), photos: 1, total: 2 },
       { folderId, path: join(root, 'Berlin', 'Mitte'), photos: 1, total: 1 },
     ]);
     addCaption(core, join(root, 'Berlin', 'Mitte', 'dog.jpg'), { caption: 'A puffin, not a dog' });
-    expect(await core.invoke('search:folderCounts', { text: 'puffin ' })).toEqual([
+    expect(await core.invoke('photos:folderCounts', { text: 'puffin ' })).toEqual([
       { folderId, path: root, photos: 0, total: 2 },
       { folderId, path: join(root, 'Berlin'), photos: 0, total: 1 },
       { folderId, path: join(root, 'Berlin', 'Mitte'), photos: 1, total: 1 },

@@ -86,7 +86,7 @@ export class CaptionRunsService {
     const signal = this.stopping.signal;
     const report = () => {
       const progress = this.progress(run, viaBatch);
-      if (due(progress.done + progress.failed === progress.total)) emit('caption:progress', progress);
+      if (due(progress.done + progress.failed === progress.total)) emit('captions:progress', progress);
     };
     const stoppedBecause = await queue.waitForRun(run.runId, run.provider, viaBatch, report, signal);
     if (this.closed) throw new UserError('Captionist closed before the run finished; its photos stay queued.');
@@ -101,7 +101,7 @@ export class CaptionRunsService {
    */
   reportUntilStopped(run: QueuedRun): void {
     const signal = this.stopping.signal;
-    const unsubscribe = this.deps.queue.subscribe(() => this.deps.emit('caption:progress', this.progress(run)));
+    const unsubscribe = this.deps.queue.subscribe(() => this.deps.emit('captions:progress', this.progress(run)));
     signal.addEventListener('abort', unsubscribe, { once: true });
   }
 

@@ -31,7 +31,7 @@ export async function captionCommand({ args, flags, json, openCore, io }: Comman
   const stop = stopOnSignals();
   // Ctrl-C: photos in flight go back to the queue, and the run ends with what it has.
   stop.signal.addEventListener('abort', () => stopWork(core, io), { once: true });
-  const unsubscribe = core.on('caption:progress', report);
+  const unsubscribe = core.on('captions:progress', report);
   let result: CaptionRunResult;
   try {
     // Exclusive: other providers' jobs are not this run's to spend on, nor to be stopped by.

@@ -111,7 +111,7 @@ export async function watchCommand({ args, flags, json, openCore, io }: CommandC
   const bar = progressBar(io.stderr);
   const say = (line: string) => (json ? undefined : bar.log(line));
   const show = captionRunReporter(bar, say);
-  const unsubscribe = [core.on('watch:notice', ({ message }) => say(message)), core.on('caption:progress', show)];
+  const unsubscribe = [core.on('watch:notice', ({ message }) => say(message)), core.on('captions:progress', show)];
   try {
     const indexed = await indexWithProgress(core, args, bar);
     say(`Indexed: ${indexed.added} new, ${indexed.updated} changed, ${indexed.moved} moved, ${indexed.missing} missing, ${indexed.errors.length} errors.`);

@@ -18,6 +18,6 @@ export function queueHandlers({ queue }: { queue: QueueService }): DomainHandler
       const cancelled = queue.cancel(paths);
       return { ...cancelled, count: cancelled.queued + cancelled.running };
     },
-    'queue:prioritize': async ({ photoIds }) => ({ count: queue.prioritize(photoIds) }),
+    'queue:prioritise': async ({ photoIds }) => ({ count: queue.prioritise(photoIds) }),
   };
 }

@@ -20,7 +20,7 @@ export function searchHandlers(deps: SearchHandlersDeps): DomainHandlers<'photos
     'photos:ids': async (criteria) => search.ids(criteria, maxPhotoIds),
     'photos:selectionSummary': async ({ photoIds }) => deps.photos.selectionSummary(photoIds),
     'photos:get': async ({ id }) => deps.review.get(id),
-    'search:folderCounts': async (criteria) => search.folderCounts(criteria),
+    'photos:folderCounts': async (criteria) => search.folderCounts(criteria),
     'search:listSaved': async () => savedSearches.list(),
     'search:save': async ({ name, criteria }) => savedSearches.save(name, criteria),
     'search:renameSaved': async ({ id, name }) => savedSearches.rename(id, name),

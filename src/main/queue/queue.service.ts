@@ -163,8 +163,8 @@ export class QueueService {
   }
 
   /** Puts these photos' waiting jobs first: what the user is looking at. */
-  prioritize(photoIds: readonly number[]): number {
-    const count = this.deps.jobs.prioritize(photoIds, 100, this.deps.now().toISOString());
+  prioritise(photoIds: readonly number[]): number {
+    const count = this.deps.jobs.prioritise(photoIds, 100, this.deps.now().toISOString());
     this.changed();
     return count;
   }
