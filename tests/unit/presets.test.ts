@@ -106,7 +106,7 @@ describe('presets', () => {
     const readme = readFileSync(resolve('README.md'), 'utf8');
     const rows = [...readme.matchAll(/^\| `openai-compatible` `([a-z-]+)` \| `([^`]+)` \| (.+?) \| (.+?) \| (\d+) \|$/gm)];
     expect(rows.map((row) => row[1]).sort()).toEqual([...presetNames].sort());
-    for (const [, preset, baseUrl, model, keyVariable, concurrency] of rows) {
+    for (const [, preset, baseUrl, , keyVariable, concurrency] of rows) {
       const config = providerConfigFrom({ name: 'p', type: 'openai-compatible', preset });
       expect({ preset, baseUrl: config.baseUrl, concurrency: config.concurrency, key: config.apiKeyEnv ?? 'none' }).toEqual({
         preset,
