@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { codeLayering } from './eslint-code-layering.js';
 
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto', 'url', 'util', 'stream'];
 
@@ -23,6 +24,12 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true }],
       'no-restricted-imports': ['error', { paths: [electronOnlyInShell] }],
     },
+  },
+  {
+    // Layers of src/main point one way (eslint-code-layering.js says which).
+    files: ['src/main/**/*.ts'],
+    plugins: { captionist: { rules: { 'code-layering': codeLayering } } },
+    rules: { 'captionist/code-layering': 'error' },
   },
   {
     files: ['src/main/electron/**', 'src/preload/**'],

@@ -46,7 +46,7 @@ const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
 async function indexSide(home: string, photosDir: string): Promise<void> {
   const core = createCore({ dataDir: home, concurrency: 2 });
   try {
-    await core.index([photosDir]);
+    await core.invoke('library:index', { paths: [photosDir] });
   } finally {
     await core.close();
   }
@@ -65,7 +65,7 @@ async function captionSide(home: string, url: string): Promise<Outcome> {
       concurrency,
     });
     const started = performance.now();
-    const result = await core.caption({ provider: 'bench', paths: [], options: {}, force: false });
+    const result = await core.invoke('captions:generate', { provider: 'bench', paths: [], options: {}, force: false });
     const seconds = (performance.now() - started) / 1000;
     const failures = result.failed.map((failure) => failure.message);
     return { seconds, peakRssMb: peakRssMb(), note: `${result.captioned} captioned, ${failures.length} failed${failures.length ? `: ${failures.join('; ')}` : ''}` };

@@ -284,7 +284,7 @@ export async function killTestWrite(options: KillTestOptions): Promise<KillTestR
     const photos = await makeLibrary(dir, options.photos);
     const core = createCore({ dataDir: home, concurrency: 2 });
     try {
-      await core.index([dir]);
+      await core.invoke('library:index', { paths: [dir] });
     } finally {
       await core.close();
     }

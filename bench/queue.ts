@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { fetch } from 'undici';
 import { createCore } from '../src/main/core';
-import { forEachConcurrently } from '../src/main/library/concurrency';
+import { forEachConcurrently } from '../src/main/base/concurrency';
 import { measure, median } from './measure';
 import type { Sample } from './measure';
 
@@ -96,7 +96,7 @@ async function captionistRun(url: string, photosDir: string): Promise<Sample> {
   const dataDir = mkdtempSync(join(tmpdir(), 'captionist-bench-home-'));
   const core = createCore({ dataDir, concurrency: 2 });
   try {
-    await core.index([photosDir]);
+    await core.invoke('library:index', { paths: [photosDir] });
     await core.invoke('providers:save', {
       name: 'bench',
       type: 'openai-compatible',
@@ -106,7 +106,7 @@ async function captionistRun(url: string, photosDir: string): Promise<Sample> {
       concurrency,
     });
     return await measure(async () => {
-      const result = await core.caption({ provider: 'bench', paths: [], options: {}, force: false });
+      const result = await core.invoke('captions:generate', { provider: 'bench', paths: [], options: {}, force: false });
       if (result.captioned !== photoCount) throw new Error(`captionist: ${JSON.stringify({ ...result, failed: result.failed.slice(0, 3) })}`);
     });
   } finally {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { createCore } from '../src/main/core';
-import { forEachConcurrently } from '../src/main/library/concurrency';
+import { forEachConcurrently } from '../src/main/base/concurrency';
 import { thumbnailLongEdge } from '../src/main/images/derivatives';
 import { cameraJpegs } from './photos';
 import { measure, median } from './measure';
@@ -52,9 +52,9 @@ async function captionistIndex(files: string[], dir: string, warmUp: string): Pr
   const dataDir = mkdtempSync(join(tmpdir(), 'captionist-bench-home-'));
   const core = createCore({ dataDir, concurrency });
   try {
-    await core.index([warmUp]);
+    await core.invoke('library:index', { paths: [warmUp] });
     const sample = await measure(async () => {
-      const result = await core.index([dir]);
+      const result = await core.invoke('library:index', { paths: [dir] });
       if (result.added !== files.length || result.errors.length) {
         throw new Error(`index went wrong: ${JSON.stringify({ ...result, errors: result.errors.slice(0, 3) })}`);
       }

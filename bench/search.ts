@@ -3,14 +3,17 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createCore } from '../src/main/core';
 import { openDatabase } from '../src/main/db/database';
+import { FoldersRepository } from '../src/main/db/folders.repo';
 import { PhotosRepository } from '../src/main/db/photos.repo';
+import { SearchRepository } from '../src/main/db/search.repo';
+import { SearchService } from '../src/main/search/search.service';
+import { SearchCriteriaSchema, SearchQuerySchema } from '../src/shared/domain';
 import type { SearchCriteria, SearchQuery } from '../src/shared/domain';
 import { generateLibrary, libraryRoot } from './search-library';
 
 /**
- * Search latency at a million photos: Captionist's search (the core's `search`, input validation
+ * Search latency at a million photos: Captionist's search (its search service, the contract's validation
  * included) for typical queries, beside the bare better-sqlite3 FTS5 MATCH for the same words on
  * the same index. The library is generated once and kept (see search-library.ts); `--rebuild`
  * builds it again and reports the index build rate.
@@ -51,7 +54,9 @@ if (values.rebuild || !existsSync(dbFile)) {
   );
 }
 
-const core = createCore({ dataDir, concurrency: 2 });
+const db = openDatabase(dbFile);
+const searchService = new SearchService(new SearchRepository(db));
+const folders = new FoldersRepository(db);
 const bare = new Sqlite(dbFile, { readonly: true });
 const photoCounts = new PhotosRepository(bare);
 
@@ -72,8 +77,9 @@ interface Case {
 }
 
 const page = { limit: 50, offset: 0 };
-const search = (query: SearchQuery) => core.search({ ...page, ...query });
-const counts = (criteria: SearchCriteria) => core.folderCounts(criteria);
+// Validated with the contract's schemas, as `invoke` does before the search service sees a query.
+const search = (query: SearchQuery) => searchService.search(SearchQuerySchema.parse({ ...page, ...query }));
+const counts = (criteria: SearchCriteria) => searchService.folderCounts(SearchCriteriaSchema.parse(criteria));
 const bareRanked = bare.prepare('SELECT rowid FROM photo_search WHERE photo_search MATCH ? ORDER BY rank LIMIT 50');
 const bareMatch = (words: string) => bareRanked.all(words);
 const at = <T>(list: readonly T[], round: number) => list[round % list.length]!;
@@ -96,7 +102,7 @@ const cases: Case[] = [
   { name: 'one word, by date', run: (i) => search({ text: `${at(oneWord, i)} `, sort: 'date' }) },
   { name: 'one word, draft captions', run: (i) => search({ text: `${at(oneWord, i)} `, captionStatus: 'draft' }) },
   { name: 'no text, newest first', run: (i) => search({ text: '', offset: (i % 10) * 50 }) },
-  { name: 'library folders with photo counts', run: () => core.library.listFolders() },
+  { name: 'library folders with photo counts', run: () => folders.list() },
   { name: 'library status: photo, missing and captioned counts', run: () => photoCounts.counts() },
   { name: 'folder counts, whole library', run: () => counts({}) },
   { name: 'folder counts, one word', run: (i) => counts({ text: `${at(oneWord, i)} ` }) },
@@ -136,4 +142,4 @@ for (const test of cases.filter((test) => values.only === undefined || test.name
   );
 }
 bare.close();
-await core.close();
+db.close();

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createCore } from '../src/main/core';
 import { CaptionsRepository } from '../src/main/db/captions.repo';
-import { forEachConcurrently } from '../src/main/library/concurrency';
+import { forEachConcurrently } from '../src/main/base/concurrency';
 import { writeExifToolConfig } from '../src/main/metadata/captionist-namespace';
 import { planWrite } from '../src/main/metadata/field-mapping';
 import type { CaptionToWrite } from '../src/main/metadata/field-mapping';
@@ -108,7 +108,7 @@ async function captionistWrite(files: string[]): Promise<number> {
   const dataDir = mkdtempSync(join(tmpdir(), 'captionist-bench-home-'));
   const core = createCore({ dataDir, concurrency });
   try {
-    const indexed = await core.index([dir]);
+    const indexed = await core.invoke('library:index', { paths: [dir] });
     if (indexed.added !== paths.length + warmPaths.length) throw new Error(`index went wrong: ${JSON.stringify(indexed.errors.slice(0, 3))}`);
     const db = new Sqlite(join(dataDir, 'library.db'));
     const captions = new CaptionsRepository(db);
@@ -135,9 +135,9 @@ async function captionistWrite(files: string[]): Promise<number> {
       });
     }
     db.close();
-    await core.writeMetadata({ paths: [warm] });
+    await core.invoke('metadata:write', { paths: [warm] });
     return await time(async () => {
-      const result = await core.writeMetadata({ paths: [photos] });
+      const result = await core.invoke('metadata:write', { paths: [photos] });
       if (result.written !== paths.length || result.failed) {
         throw new Error(`write went wrong: ${JSON.stringify(result.photos.filter((photo) => photo.status === 'failed').slice(0, 3))}`);
       }

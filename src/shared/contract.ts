@@ -37,6 +37,10 @@ import {
   WriteRunResultSchema,
 } from './metadata';
 
+/** What a media URL can name: a grid thumbnail or the inspector's larger preview. */
+export const MediaKindSchema = z.enum(['thumb', 'preview']);
+export type MediaKind = z.infer<typeof MediaKindSchema>;
+
 const captionRunInput = z.object({
   provider: z.string().min(1),
   /** Files or folders; the whole library when empty. */
@@ -77,6 +81,19 @@ export const calls = {
     input: z.object({ paths: z.array(z.string().min(1)).default([]) }),
     output: IndexResultSchema,
   },
+  /**
+   * Watches the library folders holding `paths` (every one when none) and captions what is there
+   * without a caption, and every photo that arrives, with `provider` until `app:stopWork`; the run
+   * reports through `captions:progress`, notices through `watch:notice`.
+   */
+  'library:watch': {
+    input: z.object({
+      paths: z.array(z.string().min(1)).default([]),
+      provider: z.string().min(1),
+      options: CaptionOptionOverridesSchema.default({}),
+    }),
+    output: z.object({ runId: z.number().int(), provider: z.string(), total: z.number().int(), folders: z.array(z.string()) }),
+  },
   'library:status': {
     input: z.object({}),
     output: LibraryStatusSchema,
@@ -106,7 +123,7 @@ export const calls = {
     input: z.object({ id: z.number().int() }),
     output: PhotoDetailSchema,
   },
-  'search:folderCounts': {
+  'photos:folderCounts': {
     input: SearchCriteriaSchema,
     output: z.array(FolderCountSchema),
   },
@@ -164,14 +181,23 @@ export const calls = {
     input: captionRunInput,
     output: CostEstimateSchema,
   },
+  /**
+   * Queues a run and answers when it ends (or `app:stopWork`). `exclusive`: this process works on
+   * nothing else meanwhile (the CLI's `caption`).
+   */
   'captions:generate': {
-    input: captionRunInput,
+    input: captionRunInput.extend({ exclusive: z.boolean().default(false) }),
     output: CaptionRunResultSchema,
   },
-  /** Queues a run and answers at once; `caption:progress` and `queue:progress` report on it. */
+  /** Queues a run and answers at once; `captions:progress` and `queue:progress` report on it. */
   'captions:queue': {
     input: captionRunInput,
     output: z.object({ runId: z.number().int(), provider: z.string(), total: z.number().int() }),
+  },
+  /** Closes a run and sums it up (a `library:watch` session's, once stopped). */
+  'captions:finishRun': {
+    input: z.object({ runId: z.number().int() }),
+    output: CaptionRunResultSchema,
   },
   /** A person's edit becomes the photo's newest caption version, approved. */
   'captions:edit': {
@@ -219,7 +245,7 @@ export const calls = {
     // `count` is the two together.
     output: CancelledJobsSchema.extend({ count: z.number().int() }),
   },
-  'queue:prioritize': {
+  'queue:prioritise': {
     input: z.object({ photoIds: z.array(z.number().int()).max(10_000) }),
     output: z.object({ count: z.number().int() }),
   },
@@ -240,7 +266,37 @@ export const calls = {
     input: ExportRequestSchema,
     output: ExportResultSchema,
   },
+  /** What the desktop app and `serve` run while open: the queue from where it stopped, and folder watching. */
+  'app:startBackgroundWork': {
+    input: z.object({}),
+    output: z.null(),
+  },
+  /** A shell's Ctrl-C: watching ends, runs being followed end, photos in flight go back to the queue. */
+  'app:stopWork': {
+    input: z.object({}),
+    output: z.null(),
+  },
+  /**
+   * The cached file behind a media URL, or null when there is none: a grid thumbnail as indexing
+   * made it, or the inspector's preview (the caption-ready copy) made now from a photo still there.
+   */
+  'media:file': {
+    input: z.object({ kind: MediaKindSchema, fingerprint: z.string() }),
+    output: z.string().nullable(),
+  },
 } as const;
+
+/**
+ * Calls for the shells (CLI, `serve`, the desktop app), not the UI: they start and stop the
+ * process's work, watch for a CLI session, or name files on this machine.
+ */
+export const shellOnlyCallNames = [
+  'app:startBackgroundWork',
+  'app:stopWork',
+  'library:watch',
+  'captions:finishRun',
+  'media:file',
+] as const satisfies readonly (keyof typeof calls)[];
 
 /** Calls only a desktop shell can answer (native dialogs); the core has no handler for them. */
 export const shellCalls = {
@@ -269,7 +325,7 @@ export type AppCommand = z.infer<typeof AppCommandSchema>;
 export const events = {
   'library:changed': z.object({ folderIds: z.array(z.number().int()) }),
   'index:progress': IndexProgressSchema,
-  'caption:progress': CaptionProgressSchema,
+  'captions:progress': CaptionProgressSchema,
   'queue:progress': QueueStatusSchema,
   /** Something about watching the photographer should know (polling instead of events, a drive gone). */
   'watch:notice': z.object({ message: z.string() }),
@@ -288,6 +344,8 @@ export type EventPayload<K extends EventName> = z.infer<(typeof events)[K]>;
 export type Emit = <K extends EventName>(name: K, payload: EventPayload<K>) => void;
 
 export const callNames = Object.keys(calls) as CallName[];
+/** What a page (the desktop window, a `serve` page) may call: everything but the shells' own calls. */
+export const pageCallNames = callNames.filter((name) => !(shellOnlyCallNames as readonly string[]).includes(name));
 export const shellCallNames = Object.keys(shellCalls) as ShellCallName[];
 export const eventNames = Object.keys(events) as EventName[];
 

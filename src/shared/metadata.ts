@@ -142,3 +142,9 @@ export const ExportResultSchema = z.object({
   errors: z.array(z.object({ path: z.string(), message: z.string() })),
 });
 export type ExportResult = z.infer<typeof ExportResultSchema>;
+
+/** Tag values as ExifTool reads them, keyed by family-1 group and name ("XMP-dc:Title"). */
+export type TagValue = string | string[];
+export type TagValues = Record<string, TagValue>;
+/** Tags to write; null deletes a tag. */
+export type TagWrites = Record<string, TagValue | null>;

@@ -29,7 +29,7 @@ beforeAll(async () => {
   await writeJpeg(join(library, 'harbour.jpg'));
   const core = createCore({ dataDir: home, concurrency: 2 });
   await core.invoke('library:addFolder', { path: library });
-  await core.index([library]);
+  await core.invoke('library:index', { paths: [library] });
   await core.close();
   serve = await spawnServe(home);
 });

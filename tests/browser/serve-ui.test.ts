@@ -35,7 +35,7 @@ beforeAll(async () => {
   await Promise.all(photoNames.map((name, seed) => writeJpeg(join(library, name), { seed: seed + 1 })));
   const core = createCore({ dataDir: home, concurrency: 2 });
   await core.invoke('library:addFolder', { path: library });
-  await core.index([library]);
+  await core.invoke('library:index', { paths: [library] });
   await core.close();
 
   serve = spawn(process.execPath, [bin, 'serve'], { env: { ...process.env, CAPTIONIST_HOME: home }, stdio: 'pipe' });

@@ -152,10 +152,9 @@ describe('captionist serve, over HTTP', () => {
 
   it('reports an unexpected error by its message only, never its stack', async () => {
     const events = new EventHub();
-    const core = testCore({ emit: events.emit });
     const reported: unknown[] = [];
     // A core whose database went away under it: the one failure a healthy core cannot produce on demand.
-    const failing = { mediaFile: core.mediaFile, invoke: () => Promise.reject(new Error('The database file is locked')) };
+    const failing = { invoke: () => Promise.reject(new Error('The database file is locked')) };
     const server = await startServer({ core: failing, events, uiDir, token, onError: (error) => reported.push(error) });
     onTestFinished(() => server.close());
     const response = await rawRequest(server.port, '/api/call/library:status', {

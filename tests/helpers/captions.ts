@@ -1,9 +1,9 @@
 import Sqlite from 'better-sqlite3';
 import { join } from 'node:path';
-import type { Core } from '../../src/main/core';
 import { CaptionsRepository } from '../../src/main/db/captions.repo';
 import type { CaptionFields } from '../../src/shared/captioning';
 import type { CaptionStatus } from '../../src/shared/domain';
+import type { TestCore } from './core';
 
 export interface TestCaption extends Partial<CaptionFields> {
   status?: CaptionStatus;
@@ -12,7 +12,7 @@ export interface TestCaption extends Partial<CaptionFields> {
 }
 
 /** Stores a caption version for each photo path, as a caption run would, through the captions repository. */
-export function addCaptions(core: Core, captions: Record<string, TestCaption>): Map<string, number> {
+export function addCaptions(core: TestCore, captions: Record<string, TestCaption>): Map<string, number> {
   const db = new Sqlite(join(core.dataDir, 'library.db'));
   const ids = new Map<string, number>();
   try {
@@ -50,7 +50,7 @@ export function addCaptions(core: Core, captions: Record<string, TestCaption>): 
 }
 
 /** Reads one column of the library database (a second connection; WAL lets both in). */
-export function queryLibrary<T>(core: Core, sql: string, ...params: unknown[]): T[] {
+export function queryLibrary<T>(core: TestCore, sql: string, ...params: unknown[]): T[] {
   const db = new Sqlite(join(core.dataDir, 'library.db'), { readonly: true });
   try {
     return db.prepare(sql).all(...params) as T[];

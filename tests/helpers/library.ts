@@ -10,7 +10,7 @@ import { Derivatives } from '../../src/main/images/derivatives';
 import { SharpAdapter } from '../../src/main/images/sharp.adapter';
 import { Indexer } from '../../src/main/library/indexer';
 import { LibraryService } from '../../src/main/library/library.service';
-import type { Logger } from '../../src/main/logger';
+import type { Logger } from '../../src/main/base/logger';
 import { ExifToolAdapter } from '../../src/main/metadata/exiftool.adapter';
 import { tempDir } from './files';
 
@@ -40,10 +40,10 @@ export function memoryLogger(): MemoryLogger {
 
 /**
  * The library's own pieces (real SQLite, ExifTool and sharp) without the rest of the core, for
- * tests that drive the indexer or the watcher directly. Closed when the current test finishes.
+ * tests that drive the indexer or the watcher directly (on a core's `dataDir`, beside it). Closed
+ * when the current test finishes.
  */
-export function testLibrary(): TestLibrary {
-  const dataDir = tempDir('captionist-home-');
+export function testLibrary(dataDir = tempDir('captionist-home-')): TestLibrary {
   const now = () => new Date();
   const logger = memoryLogger();
   const db = openDatabase(join(dataDir, 'library.db'));
@@ -63,10 +63,10 @@ export function testLibrary(): TestLibrary {
 }
 
 /** Polls `probe` until it returns something truthy, or fails after `timeoutMs` saying what it waited for. */
-export async function waitFor<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 15_000): Promise<T> {
+export async function waitFor<T>(what: string, probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = probe();
+    const value = await probe();
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
     await delay(25);

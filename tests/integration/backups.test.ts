@@ -11,7 +11,7 @@ import { inspectLibraryFile } from '../../src/main/db/library-health';
 import { restoreLibrary } from '../../src/main/db/restore';
 import { migrate } from '../../src/main/db/migrate';
 import { migrations } from '../../src/main/db/migrations';
-import type { Logger } from '../../src/main/logger';
+import type { Logger } from '../../src/main/base/logger';
 import { captionist, captionistHere, startCaptionist } from '../helpers/cli';
 import { tempDir, writeJpeg } from '../helpers/files';
 import { waitFor } from '../helpers/library';
@@ -28,7 +28,7 @@ async function libraryWith(photoNames: string[], caption = 'A red fox in fresh s
   const core = createCore({ dataDir: home, concurrency: 2, now });
   try {
     await core.invoke('library:addFolder', { path: folder });
-    await core.index([folder]);
+    await core.invoke('library:index', { paths: [folder] });
     const first = (await core.invoke('photos:search', {})).results.find((photo) => photo.fileName === photoNames[0]);
     await core.invoke('captions:edit', { photoId: first!.id, fields: editedCaption(caption) });
   } finally {
@@ -256,7 +256,7 @@ describe('captionist backup and restore', () => {
     // The library moves on: another photo, and the caption replaced.
     await writeJpeg(join(folder, 'owl.jpg'), { seed: 7 });
     const core = createCore({ dataDir: home, concurrency: 2 });
-    await core.index([folder]);
+    await core.invoke('library:index', { paths: [folder] });
     const fox = (await core.invoke('photos:search', { text: 'fox' })).results[0]!;
     await core.invoke('captions:edit', { photoId: fox.id, fields: editedCaption('A blurry animal') });
     await core.close();

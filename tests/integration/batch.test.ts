@@ -5,9 +5,10 @@ import Sqlite from 'better-sqlite3';
 import sharp from 'sharp';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createCore } from '../../src/main/core';
-import type { Core, CoreOptions } from '../../src/main/core';
-import { environmentSecrets } from '../../src/main/secrets';
+import type { CoreOptions } from '../../src/main/core';
+import { environmentSecrets } from '../../src/main/base/secrets';
 import { testCore } from '../helpers/core';
+import type { TestCore } from '../helpers/core';
 import { tempDir } from '../helpers/files';
 import { jsonBody } from '../helpers/loopback';
 import { startBatchServer } from '../provider-servers/openai-batch.server';
@@ -63,20 +64,13 @@ function coreOptions(dataDir: string, overrides: Partial<CoreOptions> = {}): Cor
 }
 
 /** A core on `dataDir` the test closes itself (to restart on the same folder). */
-function closableCore(dataDir: string, overrides: Partial<CoreOptions> = {}): Core {
+function closableCore(dataDir: string, overrides: Partial<CoreOptions> = {}): TestCore {
   const core = createCore(coreOptions(dataDir, overrides));
-  let closed = false;
-  const close = core.close.bind(core);
-  core.close = async () => {
-    if (closed) return;
-    closed = true;
-    await close();
-  };
   onTestFinished(() => core.close());
-  return core;
+  return { invoke: core.invoke, close: core.close, dataDir };
 }
 
-async function addVisionProvider(core: Core, server: BatchServer, extra: object = {}) {
+async function addVisionProvider(core: TestCore, server: BatchServer, extra: object = {}) {
   return core.invoke('providers:save', {
     name: 'vision',
     type: 'openai-compatible',
@@ -89,15 +83,15 @@ async function addVisionProvider(core: Core, server: BatchServer, extra: object 
   });
 }
 
-async function until(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await delay(10);
   }
 }
 
-function readDb<T>(core: Core, query: (db: Sqlite.Database) => T): T {
+function readDb<T>(core: TestCore, query: (db: Sqlite.Database) => T): T {
   const db = new Sqlite(join(core.dataDir, 'library.db'), { readonly: true });
   try {
     return query(db);
@@ -113,10 +107,10 @@ describe('captioning through the Batch API', () => {
     const { root, paths } = await library(['#d01010', '#1030d0', '#10a030']);
     const server = await startBatchServer({ apiKey, answer: colourAnswer });
     const core = testCore(coreOptions(tempDir('captionist-home-')));
-    await core.index([root]);
+    await core.invoke('library:index', { paths: [root] });
     await addVisionProvider(core, server);
 
-    const result = await core.caption(run);
+    const result = await core.invoke('captions:generate', run);
 
     expect(result).toMatchObject({ total: 3, captioned: 3, failed: [], stoppedBecause: null });
     expect(server.uploads).toHaveLength(1);
@@ -135,8 +129,8 @@ describe('captioning through the Batch API', () => {
     expect(result.inputTokens).toBe(3 * 1645);
     expect(result.outputTokens).toBe(3 * 92);
     expect(result.costUsd).toBeCloseTo((3 * 1645 * 0.5 + 3 * 92 * 2) / 1e6, 10);
-    expect(core.search({ text: 'crimson' }).results.map((photo) => photo.path)).toEqual([paths[0]]);
-    expect(core.search({ text: 'cobalt' }).results.map((photo) => photo.path)).toEqual([paths[1]]);
+    expect((await core.invoke('photos:search', { text: 'crimson' })).results.map((photo) => photo.path)).toEqual([paths[0]]);
+    expect((await core.invoke('photos:search', { text: 'cobalt' })).results.map((photo) => photo.path)).toEqual([paths[1]]);
 
     const { captions, batches, jobs } = readDb(core, (db) => ({
       captions: db.prepare('SELECT * FROM captions ORDER BY photo_id').all() as Record<string, unknown>[],
@@ -164,14 +158,14 @@ describe('captioning through the Batch API', () => {
     const { root } = await library(['#d01010', '#1030d0', '#10a030']);
     const server = await startBatchServer({ apiKey, answer: colourAnswer });
     const core = testCore(coreOptions(tempDir('captionist-home-')));
-    await core.index([root]);
+    await core.invoke('library:index', { paths: [root] });
     await addVisionProvider(core, server, { pricing: { perImageUsd: 0.01 }, budgetUsd: 0.025 });
 
-    const result = await core.caption(run);
+    const result = await core.invoke('captions:generate', run);
 
     expect(server.uploads.map((upload) => upload.lines.length)).toEqual([2]);
     expect(result).toMatchObject({ captioned: 2, failed: [], stoppedBecause: expect.stringMatching(/^Budget reached: \$0\.02 of \$0\.03/) });
-    expect(core.status()).toMatchObject({ queued: 1, failed: 0 });
+    expect((await core.invoke('library:status', {}))).toMatchObject({ queued: 1, failed: 0 });
   });
 
   it('after a restart polls the batch it had submitted, without uploading or creating again', async () => {
@@ -180,26 +174,25 @@ describe('captioning through the Batch API', () => {
     server.hold = true;
     const dataDir = tempDir('captionist-home-');
     const first = closableCore(dataDir);
-    await first.index([root]);
+    await first.invoke('library:index', { paths: [root] });
     await addVisionProvider(first, server);
-    const stop = new AbortController();
     // Settles when stopped; a failed expectation must not leave it rejecting unheard.
-    const running = first.caption(run, undefined, stop.signal).catch((error: unknown) => error);
+    const running = first.invoke('captions:generate', run).catch((error: unknown) => error);
     await until(() => server.polls.length >= 2, 'the batch to be polled');
-    expect(first.queue.status().lanes).toContainEqual(
+    expect((await first.invoke('queue:status', {})).lanes).toContainEqual(
       expect.objectContaining({ kind: 'caption', provider: 'vision', state: 'running', message: expect.stringMatching(/^Batch 1 of 3 photos: in_progress \(0 done\)$/) }),
     );
-    stop.abort();
+    await first.invoke('app:stopWork', {});
     await running;
     await first.close();
 
     server.hold = false;
     const second = closableCore(dataDir);
-    second.queue.start();
-    await until(() => second.queue.status().counts.done === 3, 'the batch to be imported');
+    await second.invoke('app:startBackgroundWork', {});
+    await until(async () => (await second.invoke('queue:status', {})).counts.done === 3, 'the batch to be imported');
     expect(server.uploads).toHaveLength(1);
     expect(server.creates).toHaveLength(1);
-    expect(second.search({ text: 'emerald' }).total).toBe(1);
+    expect((await second.invoke('photos:search', { text: 'emerald' })).total).toBe(1);
   });
 
   it('finds by its metadata a batch whose create answer was lost in a crash, and does not create it again', async () => {
@@ -210,13 +203,12 @@ describe('captioning through the Batch API', () => {
     const dataDir = tempDir('captionist-home-');
     // Slow retries: the first process does not look again before it "crashes".
     const first = closableCore(dataDir, { retryPolicy: { baseDelayMs: 60_000, maxDelayMs: 60_000 } });
-    await first.index([root]);
+    await first.invoke('library:index', { paths: [root] });
     await addVisionProvider(first, server);
-    const stop = new AbortController();
     // Settles when stopped; a failed expectation must not leave it rejecting unheard.
-    const running = first.caption(run, undefined, stop.signal).catch((error: unknown) => error);
-    await until(() => first.queue.status().lanes.some((lane) => lane.state === 'offline'), 'the lost answer');
-    stop.abort();
+    const running = first.invoke('captions:generate', run).catch((error: unknown) => error);
+    await until(async () => (await first.invoke('queue:status', {})).lanes.some((lane) => lane.state === 'offline'), 'the lost answer');
+    await first.invoke('app:stopWork', {});
     await running;
     await first.close();
     expect(server.creates).toHaveLength(1);
@@ -225,8 +217,8 @@ describe('captioning through the Batch API', () => {
 
     server.hold = false;
     const second = closableCore(dataDir);
-    second.queue.start();
-    await until(() => second.queue.status().counts.done === 2, 'the found batch to be imported');
+    await second.invoke('app:startBackgroundWork', {});
+    await until(async () => (await second.invoke('queue:status', {})).counts.done === 2, 'the found batch to be imported');
     expect(server.lists.length).toBeGreaterThanOrEqual(1);
     expect(server.creates).toHaveLength(1);
     expect(server.uploads).toHaveLength(1);
@@ -246,10 +238,10 @@ describe('captioning through the Batch API', () => {
       },
     });
     const core = testCore(coreOptions(tempDir('captionist-home-')));
-    await core.index([root]);
+    await core.invoke('library:index', { paths: [root] });
     await addVisionProvider(core, server);
 
-    const result = await core.caption(run);
+    const result = await core.invoke('captions:generate', run);
 
     expect(result.captioned).toBe(3);
     expect(result.failed).toHaveLength(2);
@@ -262,7 +254,7 @@ describe('captioning through the Batch API', () => {
     expect(paths.filter((path) => result.failed.some((failure) => failure.path === path))).toHaveLength(2);
     expect(server.uploads).toHaveLength(2);
     expect(customIds(server, 1)).toEqual([customIds(server, 0)[2]]);
-    expect(core.queue.status().counts).toMatchObject({ done: 3, failed: 2, queued: 0, running: 0 });
+    expect((await core.invoke('queue:status', {})).counts).toMatchObject({ done: 3, failed: 2, queued: 0, running: 0 });
   });
 
   it('fails only the photo whose answer line is too long to read, and stores the others', async () => {
@@ -274,16 +266,16 @@ describe('captioning through the Batch API', () => {
         index === 1 ? { kind: 'answer', answer: { title: 'Long', caption: 'word '.repeat(600_000), keywords: [] } } : { kind: 'answer' },
     });
     const core = testCore(coreOptions(tempDir('captionist-home-')));
-    await core.index([root]);
+    await core.invoke('library:index', { paths: [root] });
     await addVisionProvider(core, server);
 
-    const result = await core.caption(run);
+    const result = await core.invoke('captions:generate', run);
 
     expect(result.captioned).toBe(2);
     expect(result.failed).toEqual([
       { path: paths[1], message: 'Inference.net sent an answer too large to read (over 2 MB); Captionist stopped reading it' },
     ]);
-    expect(core.queue.status().counts).toMatchObject({ done: 2, failed: 1, queued: 0, running: 0 });
+    expect((await core.invoke('queue:status', {})).counts).toMatchObject({ done: 2, failed: 1, queued: 0, running: 0 });
   });
 
   it('puts the photos an expired batch never reached back in the queue, and sends them again', async () => {
@@ -292,10 +284,10 @@ describe('captioning through the Batch API', () => {
     server.ending = 'expire';
     server.expireAfter = 1;
     const core = testCore(coreOptions(tempDir('captionist-home-')));
-    await core.index([root]);
+    await core.invoke('library:index', { paths: [root] });
     await addVisionProvider(core, server);
 
-    const result = core.caption(run);
+    const result = core.invoke('captions:generate', run);
     await until(() => server.creates.length === 1, 'the first batch');
     server.ending = 'complete';
 
@@ -314,15 +306,15 @@ describe('captioning through the Batch API', () => {
     const server = await startBatchServer({ apiKey, answer: colourAnswer });
     server.hold = true;
     const core = testCore(coreOptions(tempDir('captionist-home-')));
-    await core.index([root]);
+    await core.invoke('library:index', { paths: [root] });
     await addVisionProvider(core, server);
 
-    const result = core.caption(run);
+    const result = core.invoke('captions:generate', run);
     await until(() => server.polls.length >= 1, 'the first poll');
     server.down = true;
-    await until(() => core.queue.status().lanes.some((lane) => lane.state === 'offline'), 'the lane to go offline');
+    await until(async () => (await core.invoke('queue:status', {})).lanes.some((lane) => lane.state === 'offline'), 'the lane to go offline');
     await delay(300);
-    expect(core.queue.status().counts).toMatchObject({ failed: 0, running: 3 });
+    expect((await core.invoke('queue:status', {})).counts).toMatchObject({ failed: 0, running: 3 });
     server.down = false;
     server.hold = false;
 
@@ -335,25 +327,25 @@ describe('captioning through the Batch API', () => {
     const { root } = await library(['#d01010', '#1030d0']);
     const server = await startBatchServer({ apiKey });
     const core = testCore(coreOptions(tempDir('captionist-home-')));
-    await core.index([root]);
+    await core.invoke('library:index', { paths: [root] });
     await addVisionProvider(core, server, { apiKeyEnv: 'WRONG_KEY' });
 
-    const result = await core.caption(run);
+    const result = await core.invoke('captions:generate', run);
 
     expect(result.stoppedBecause).toMatch(/API key rejected by Inference\.net/);
     expect(result.stoppedBecause).not.toContain('sk-wrong-0000-1111');
     expect(result.captioned).toBe(0);
-    expect(core.queue.status().counts).toMatchObject({ queued: 2, failed: 0, running: 0 });
+    expect((await core.invoke('queue:status', {})).counts).toMatchObject({ queued: 2, failed: 0, running: 0 });
     expect(server.creates).toHaveLength(0);
   });
 
   it('refuses a Batch API run for a provider without a Batch API', async () => {
     const core = testCore(coreOptions(tempDir('captionist-home-')));
     await core.invoke('providers:save', { name: 'local', type: 'openai-compatible', preset: 'ollama' });
-    await expect(core.caption({ ...run, provider: 'local' })).rejects.toThrow(/no batch base URL/);
+    await expect(core.invoke('captions:generate', { ...run, provider: 'local' })).rejects.toThrow(/no batch base URL/);
     // Without a preset the type's defaults bring Inference.net's batch host; a key meant for another server never goes there.
     await core.invoke('providers:save', { name: 'custom', type: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1', apiKeyEnv: 'TEST_BATCH_KEY' });
-    await expect(core.caption({ ...run, provider: 'custom' })).rejects.toThrow(/no batch base URL/);
-    expect(core.queue.status().counts.queued).toBe(0);
+    await expect(core.invoke('captions:generate', { ...run, provider: 'custom' })).rejects.toThrow(/no batch base URL/);
+    expect((await core.invoke('queue:status', {})).counts.queued).toBe(0);
   });
 });

@@ -6,7 +6,8 @@ import Sqlite from 'better-sqlite3';
 import { ExifTool } from 'exiftool-vendored';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { environmentSecrets } from '../../src/main/secrets';
+import { environmentSecrets } from '../../src/main/base/secrets';
+import type { EventPayload } from '../../src/shared/contract';
 import { testCore } from '../helpers/core';
 import { tempDir } from '../helpers/files';
 import { jsonBody, loopbackServer, sendJson } from '../helpers/loopback';
@@ -104,29 +105,33 @@ describe('captioning', () => {
   it('goes from a folder to captions that search finds, with provider, model, tokens and cost recorded', async () => {
     const { root, red, blue } = await library();
     const server = await colourServer();
-    const core = captionCore();
-    await core.index([root]);
+    const progress: number[] = [];
+    const core = testCore({
+      secrets: environmentSecrets({ TEST_VISION_KEY: apiKey }),
+      retryPolicy: fastRetries,
+      emit: (name, payload) => {
+        if (name === 'captions:progress') progress.push((payload as EventPayload<'captions:progress'>).done);
+      },
+    });
+    await core.invoke('library:index', { paths: [root] });
     await addVisionProvider(core, server.url);
 
-    const estimate = core.estimate({ provider: 'vision', paths: [], options: {}, force: false });
+    const estimate = (await core.invoke('captions:estimate', { provider: 'vision', paths: [], options: {}, force: false }));
     // Inference.net's formula: the 900×600 photos cost clamp(600/560)·clamp(900/560)·1601 tokens each, plus the prompt.
     expect(estimate.photos).toBe(2);
     expect(estimate.inputTokens).toBe(2 * (Math.round((600 / 560) * (900 / 560) * 1601) + 350));
     expect(estimate.costUsd).toBeGreaterThan(0);
 
-    const progress: number[] = [];
-    const result = await core.caption({ provider: 'vision', paths: [], options: {}, force: false }, (update) =>
-      progress.push(update.done),
-    );
+    const result = await core.invoke('captions:generate', { provider: 'vision', paths: [], options: {}, force: false });
     expect(result).toMatchObject({ total: 2, captioned: 2, failed: [], stoppedBecause: null });
     expect(result.inputTokens).toBe(3400);
     expect(result.costUsd).toBeCloseTo((3400 * 0.5 + 160 * 2) / 1e6, 10);
     expect(Math.max(...progress)).toBe(2);
     expect(server.requests).toHaveLength(2);
 
-    const crimson = core.search({ text: 'crimson' });
+    const crimson = (await core.invoke('photos:search', { text: 'crimson' }));
     expect(crimson.results.map((photo) => photo.path)).toEqual([red]);
-    expect(core.search({ text: 'cobalt' }).results.map((photo) => photo.path)).toEqual([blue]);
+    expect((await core.invoke('photos:search', { text: 'cobalt' })).results.map((photo) => photo.path)).toEqual([blue]);
     expect(crimson.results[0]).toMatchObject({ title: 'A crimson field', captionStatus: 'draft' });
 
     const db = new Sqlite(join(core.dataDir, 'library.db'), { readonly: true });
@@ -150,14 +155,14 @@ describe('captioning', () => {
     expect(stored.map((row) => row.alt_text)).toEqual(['A smiling person stands before a cobalt wall.', 'A smiling person stands before a crimson wall.']);
     expect(JSON.parse(String(stored[1]!.keywords))).toEqual(['crimson', 'Wall', 'light']);
 
-    const [provider] = core.providerSummaries();
+    const [provider] = (await core.invoke('providers:list', {}));
     expect(provider).toMatchObject({ name: 'vision', captions: 2, inputTokens: 3400, outputTokens: 160 });
     expect(provider!.apiKeySource).toBe('environment variable TEST_VISION_KEY');
 
     // Captioned photos are left alone unless forced; forcing adds a second version.
-    const again = await core.caption({ provider: 'vision', paths: [], options: {}, force: false });
+    const again = await core.invoke('captions:generate', { provider: 'vision', paths: [], options: {}, force: false });
     expect(again.total).toBe(0);
-    const forced = await core.caption({ provider: 'vision', paths: [red], options: { detail: 'high' }, force: true });
+    const forced = await core.invoke('captions:generate', { provider: 'vision', paths: [red], options: { detail: 'high' }, force: true });
     expect(forced).toMatchObject({ total: 1, captioned: 1 });
     expect(server.requests).toHaveLength(3);
     expect(promptText(server.requests[2]!)).toContain('detailed paragraph');
@@ -182,15 +187,15 @@ describe('captioning', () => {
     );
     const server = await colourServer();
     const core = captionCore();
-    await core.index([root]);
-    const [folder] = core.library.listFolders();
+    await core.invoke('library:index', { paths: [root] });
+    const [folder] = (await core.invoke('library:listFolders', {}));
     await core.invoke('library:setFolderCaptionOptions', {
       folderId: folder!.id,
       options: { context: 'Client: Tram Museum of Lisbon', language: 'Portuguese' },
     });
     await addVisionProvider(core, server.url);
 
-    await core.caption({ provider: 'vision', paths: [red], options: { focus: 'the trams' }, force: false });
+    await core.invoke('captions:generate', { provider: 'vision', paths: [red], options: { focus: 'the trams' }, force: false });
 
     expect(server.requests).toHaveLength(1);
     const received = join(tempDir(), 'received.jpg');
@@ -227,16 +232,16 @@ describe('captioning', () => {
           : null,
     );
     const core = captionCore();
-    await core.index([root]);
+    await core.invoke('library:index', { paths: [root] });
     await addVisionProvider(core, server.url, { concurrency: 1 });
     const started = performance.now();
 
-    const result = await core.caption({ provider: 'vision', paths: [], options: {}, force: false });
+    const result = await core.invoke('captions:generate', { provider: 'vision', paths: [], options: {}, force: false });
 
     expect(result).toMatchObject({ total: 2, captioned: 2, failed: [] });
     expect(server.requests).toHaveLength(4);
     expect(performance.now() - started).toBeGreaterThanOrEqual(30);
-    expect(core.status()).toMatchObject({ captioned: 2, queued: 0, failed: 0 });
+    expect((await core.invoke('library:status', {}))).toMatchObject({ captioned: 2, queued: 0, failed: 0 });
   });
 
   it('stops at a rejected key, keeps the photos queued, and never shows the key', async () => {
@@ -244,35 +249,35 @@ describe('captioning', () => {
     const server = await colourServer();
     const wrongKey = 'sk-wrong-5d6e7f8a9b';
     const core = captionCore({ TEST_VISION_KEY: wrongKey });
-    await core.index([root]);
+    await core.invoke('library:index', { paths: [root] });
     await addVisionProvider(core, server.url, { concurrency: 1 });
 
-    const result = await core.caption({ provider: 'vision', paths: [], options: {}, force: false });
+    const result = await core.invoke('captions:generate', { provider: 'vision', paths: [], options: {}, force: false });
 
     expect(result.stoppedBecause).toMatch(/^API key rejected by Inference\.net/);
     expect(result).toMatchObject({ captioned: 0, failed: [] });
     expect(server.requests).toHaveLength(1);
-    expect(core.status()).toMatchObject({ queued: 2, failed: 0, captioned: 0 });
+    expect((await core.invoke('library:status', {}))).toMatchObject({ queued: 2, failed: 0, captioned: 0 });
     expect(JSON.stringify(result)).not.toContain(wrongKey);
     expect(readFileSync(join(core.dataDir, 'captionist.log'), 'utf8')).not.toContain(wrongKey);
     expect(readFileSync(join(core.dataDir, 'library.db')).includes(wrongKey)).toBe(false);
 
     // With the right key the same command finishes the queued photos.
     const fixed = testCore({ dataDir: core.dataDir, secrets: environmentSecrets({ TEST_VISION_KEY: apiKey }), retryPolicy: fastRetries });
-    expect(await fixed.caption({ provider: 'vision', paths: [], options: {}, force: false })).toMatchObject({
+    expect(await fixed.invoke('captions:generate', { provider: 'vision', paths: [], options: {}, force: false })).toMatchObject({
       total: 2,
       captioned: 2,
     });
-    expect(fixed.status()).toMatchObject({ queued: 0, captioned: 2 });
+    expect(await fixed.invoke('library:status', {})).toMatchObject({ queued: 0, captioned: 2 });
   });
 
   it('refuses to run without a key, naming the variable to set', async () => {
     const core = captionCore({});
     await addVisionProvider(core, 'http://127.0.0.1:9');
-    await expect(core.caption({ provider: 'vision', paths: [], options: {}, force: false })).rejects.toThrow(
+    await expect(core.invoke('captions:generate', { provider: 'vision', paths: [], options: {}, force: false })).rejects.toThrow(
       'No API key for provider "vision" (Inference.net): set the environment variable TEST_VISION_KEY.',
     );
-    await expect(core.caption({ provider: 'nobody', paths: [], options: {}, force: false })).rejects.toThrow(
+    await expect(core.invoke('captions:generate', { provider: 'nobody', paths: [], options: {}, force: false })).rejects.toThrow(
       /No provider named "nobody"/,
     );
   });
@@ -287,14 +292,14 @@ describe('captioning', () => {
     await sharp({ create: { width: 2400, height: 2400, channels: 3, background: '#2050a0' } }).jpeg().toFile(square);
     const server = await startAnthropicServer({ apiKey });
     const core = testCore({ secrets: environmentSecrets({ ANTHROPIC_API_KEY: apiKey }), retryPolicy: fastRetries });
-    await core.index([root]);
+    await core.invoke('library:index', { paths: [root] });
     await core.invoke('providers:save', { name: 'claude', type: 'anthropic', baseUrl: server.url, pricing: { perMillionInputTokensUsd: 1 } });
 
-    const estimate = core.estimate({ provider: 'claude', paths: [], options: {}, force: false });
+    const estimate = (await core.invoke('captions:estimate', { provider: 'claude', paths: [], options: {}, force: false }));
     // 1312 × 875 and 1072 × 1072 pixels: width·height/750 tokens each, plus the prompt.
     expect(estimate.inputTokens).toBe(Math.round((1312 * 875) / 750) + 350 + Math.round((1072 * 1072) / 750) + 350);
 
-    const result = await core.caption({ provider: 'claude', paths: [], options: {}, force: false });
+    const result = await core.invoke('captions:generate', { provider: 'claude', paths: [], options: {}, force: false });
 
     expect(result).toMatchObject({ captioned: 2, failed: [] });
     const sent = await Promise.all(
@@ -318,22 +323,21 @@ describe('captioning', () => {
       retryPolicy: fastRetries,
       poll: { intervalMs: 40, maxIntervalMs: 40, deadlineMs: 5000 },
     });
-    await core.index([root]);
+    await core.invoke('library:index', { paths: [root] });
     await core.invoke('providers:save', { name: 'ws', type: 'wavespeed', baseUrl: server.url, concurrency: 1 });
 
     // The run is stopped while the task is still processing (Ctrl-C, or the app quitting).
-    const stop = new AbortController();
-    const interrupted = core.caption({ provider: 'ws', paths: [red], options: {}, force: false }, undefined, stop.signal);
+    const interrupted = core.invoke('captions:generate', { provider: 'ws', paths: [red], options: {}, force: false });
     while (server.counts.polls < 1) await delay(10);
-    stop.abort();
+    await core.invoke('app:stopWork', {});
     expect(await interrupted).toMatchObject({ captioned: 0, failed: [] });
     expect(server.counts).toMatchObject({ uploads: 1, submits: 1 });
-    expect(core.status().queued).toBe(1);
+    expect((await core.invoke('library:status', {})).queued).toBe(1);
 
-    const resumed = await core.caption({ provider: 'ws', paths: [red], options: {}, force: false });
+    const resumed = await core.invoke('captions:generate', { provider: 'ws', paths: [red], options: {}, force: false });
 
     expect(resumed).toMatchObject({ captioned: 1, failed: [] });
     expect(server.counts).toMatchObject({ uploads: 1, submits: 1 });
-    expect(core.search({ text: 'tram' }).results.map((photo) => photo.path)).toEqual([red]);
+    expect((await core.invoke('photos:search', { text: 'tram' })).results.map((photo) => photo.path)).toEqual([red]);
   });
 });

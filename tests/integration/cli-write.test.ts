@@ -40,8 +40,8 @@ async function captionedLibrary(files: Record<string, string | null>, captions: 
   }
   const core = createCore({ dataDir: home, concurrency: 2 });
   try {
-    await core.index([library]);
-    addCaptions(core, Object.fromEntries(Object.values(paths).map((path) => [path, captions(path)])));
+    await core.invoke('library:index', { paths: [library] });
+    addCaptions({ ...core, dataDir: home }, Object.fromEntries(Object.values(paths).map((path) => [path, captions(path)])));
   } finally {
     await core.close();
   }

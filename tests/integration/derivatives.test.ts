@@ -3,7 +3,7 @@ import { copyFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { testCore } from '../helpers/core';
+import { derivativesOf, testCore } from '../helpers/core';
 import { samplesDir, tempDir, writeJpeg } from '../helpers/files';
 
 const exiftool = new ExifTool({ maxProcs: 1 });
@@ -31,21 +31,21 @@ async function indexedPhoto(width: number, height: number, orientation = '1') {
   const original = (await exiftool.read(path)) as Record<string, unknown>;
   expect(original).toMatchObject({ Orientation: Number(orientation), Make: 'TestCam', Creator: ['Ana Photographer'] });
   expect(original.GPSLatitude).toBeCloseTo(51.5);
-  await core.index([library]);
-  const photo = core.search({ text: '', includeMissing: false, limit: 1, offset: 0 }).results[0]!;
+  await core.invoke('library:index', { paths: [library] });
+  const photo = (await core.invoke('photos:search', { text: '', includeMissing: false, limit: 1, offset: 0 })).results[0]!;
   return { core, path, photo };
 }
 
 describe('derivatives', () => {
   it('makes upright thumbnails, applying the EXIF orientation', async () => {
     const { core, photo } = await indexedPhoto(600, 400, '6');
-    const thumbnail = await sharp(core.derivatives.thumbnailPath(photo.fingerprint)).metadata();
+    const thumbnail = await sharp(derivativesOf(core).thumbnailPath(photo.fingerprint)).metadata();
     expect([thumbnail.width, thumbnail.height]).toEqual([256, 384]);
   });
 
   it('makes a caption-ready JPEG within the size and byte budget, with no metadata at all', async () => {
     const { core, path, photo } = await indexedPhoto(3000, 2000, '6');
-    const file = await core.derivatives.captionImage(path, photo.fingerprint);
+    const file = await derivativesOf(core).captionImage(path, photo.fingerprint);
     const info = await sharp(file).metadata();
     expect(info.format).toBe('jpeg');
     expect([info.width, info.height]).toEqual([683, 1024]);
@@ -59,13 +59,13 @@ describe('derivatives', () => {
     expect(info.xmp).toBeUndefined();
     expect(info.iptc).toBeUndefined();
 
-    const small = await core.derivatives.captionImage(path, photo.fingerprint, { longEdge: 800, maxBytes: 60_000 });
+    const small = await derivativesOf(core).captionImage(path, photo.fingerprint, { longEdge: 800, maxBytes: 60_000 });
     expect(statSync(small).size).toBeLessThanOrEqual(60_000);
     expect(Math.max((await sharp(small).metadata()).height!, 0)).toBeLessThanOrEqual(800);
 
     // Cached by fingerprint: asking again returns the same file untouched.
     const before = statSync(file).mtimeMs;
-    expect(await core.derivatives.captionImage(path, photo.fingerprint)).toBe(file);
+    expect(await derivativesOf(core).captionImage(path, photo.fingerprint)).toBe(file);
     expect(statSync(file).mtimeMs).toBe(before);
   });
 
@@ -75,9 +75,9 @@ describe('derivatives', () => {
     const path = await writeJpeg(join(library, 'a.jpg'), { exif: { IFD0: { Make: 'TestCam' } } });
     const before = statSync(path);
     const bytes = await sharp(path).raw().toBuffer();
-    await core.index([library]);
-    const photo = core.search({ text: '', includeMissing: false, limit: 1, offset: 0 }).results[0]!;
-    await core.derivatives.captionImage(path, photo.fingerprint);
+    await core.invoke('library:index', { paths: [library] });
+    const photo = (await core.invoke('photos:search', { text: '', includeMissing: false, limit: 1, offset: 0 })).results[0]!;
+    await derivativesOf(core).captionImage(path, photo.fingerprint);
     expect(statSync(path).mtimeMs).toBe(before.mtimeMs);
     expect(statSync(path).size).toBe(before.size);
     expect((await sharp(path).raw().toBuffer()).equals(bytes)).toBe(true);
@@ -98,14 +98,14 @@ describe('RAW files', () => {
     rmSync(preview);
     expect(await exiftool.read(raw)).toMatchObject({ Orientation: 6 });
 
-    const result = await core.index([library]);
+    const result = await core.invoke('library:index', { paths: [library] });
     expect(result).toMatchObject({ added: 1, errors: [] });
-    const photo = core.search({ text: 'DSC', includeMissing: false, limit: 1, offset: 0 }).results[0]!;
+    const photo = (await core.invoke('photos:search', { text: 'DSC', includeMissing: false, limit: 1, offset: 0 })).results[0]!;
     expect(photo).toMatchObject({ fileType: 'NEF', hasThumbnail: true, caption: 'A caption' });
-    const thumbnail = await sharp(core.derivatives.thumbnailPath(photo.fingerprint)).metadata();
+    const thumbnail = await sharp(derivativesOf(core).thumbnailPath(photo.fingerprint)).metadata();
     expect([thumbnail.width, thumbnail.height]).toEqual([256, 384]);
 
-    const captionReady = await sharp(await core.derivatives.captionImage(raw, photo.fingerprint)).metadata();
+    const captionReady = await sharp(await derivativesOf(core).captionImage(raw, photo.fingerprint)).metadata();
     expect([captionReady.width, captionReady.height]).toEqual([400, 600]);
   });
 });

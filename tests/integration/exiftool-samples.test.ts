@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pixelSourceFor } from '../../src/main/library/file-types';
+import { pixelSourceFor } from '../../src/main/base/file-types';
 import { testCore } from '../helpers/core';
 import { samplesDir } from '../helpers/files';
 
@@ -14,7 +14,7 @@ describe('indexing the 194 ExifTool sample files', () => {
     expect(files.length).toBeGreaterThanOrEqual(194);
     const photoNamed = files.filter((name) => pixelSourceFor(name) !== undefined);
 
-    const result = await core.index([samplesDir]);
+    const result = await core.invoke('library:index', { paths: [samplesDir] });
     for (const error of result.errors) {
       expect(error.path.startsWith(samplesDir)).toBe(true);
       expect(error.message).toMatch(/^[A-Z].+\.$/);
@@ -23,7 +23,7 @@ describe('indexing the 194 ExifTool sample files', () => {
     expect(result.added).toBe(photoNamed.length - failedOutright.length);
     expect(result.added).toBeGreaterThan(40);
 
-    const all = core.search({ text: '', includeMissing: false, limit: 1000, offset: 0 }).results;
+    const all = (await core.invoke('photos:search', { text: '', includeMissing: false, limit: 1000, offset: 0 })).results;
     const byName = new Map(all.map((photo) => [photo.fileName, photo]));
     expect(byName.has('PDF.pdf')).toBe(false);
     expect(byName.has('XMP.xmp')).toBe(false);
@@ -34,7 +34,7 @@ describe('indexing the 194 ExifTool sample files', () => {
     // The MWG reconciliation picks the right copy when EXIF, IPTC and XMP disagree.
     expect(byName.get('MWG.jpg')!.caption).toBe('RIGHT-EXIF-Description');
 
-    expect(core.search({ text: 'witty', includeMissing: false, limit: 10, offset: 0 }).results.map((p) => p.fileName).sort())
+    expect((await core.invoke('photos:search', { text: 'witty', includeMissing: false, limit: 10, offset: 0 })).results.map((p) => p.fileName).sort())
       .toEqual(['ExifTool.jpg', 'IPTC.jpg', 'XMP.jpg']);
 
     // RAW files whose embedded preview is a stub still index with their metadata.
@@ -42,8 +42,8 @@ describe('indexing the 194 ExifTool sample files', () => {
     expect(cr2Error?.message).toBe('This RAW file has no usable embedded preview, so no thumbnail was made.');
     expect(byName.get('CanonRaw.cr2')).toMatchObject({ width: 1536, height: 1024, capturedAt: '2005-08-03T18:59:18' });
 
-    const again = await core.index([samplesDir]);
+    const again = await core.invoke('library:index', { paths: [samplesDir] });
     expect(again).toMatchObject({ added: 0, updated: 0, unchanged: result.added, missing: 0 });
-    expect(core.status().errors).toBe(result.errors.length);
+    expect((await core.invoke('library:status', {})).errors).toBe(result.errors.length);
   });
 });

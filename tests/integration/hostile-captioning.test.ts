@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { environmentSecrets } from '../../src/main/secrets';
+import { environmentSecrets } from '../../src/main/base/secrets';
 import { queryLibrary } from '../helpers/captions';
 import { testCore } from '../helpers/core';
 import { tempDir } from '../helpers/files';
@@ -86,7 +86,7 @@ describe('a caption run against a hostile provider', () => {
       }
     });
     const core = testCore({ secrets: environmentSecrets({ HOSTILE_KEY: apiKey }), retryPolicy: fastRetries });
-    await core.index([root]);
+    await core.invoke('library:index', { paths: [root] });
     await core.invoke('providers:save', {
       name: 'vision',
       type: 'openai-compatible',
@@ -96,7 +96,7 @@ describe('a caption run against a hostile provider', () => {
       concurrency: 4,
     });
 
-    const result = await core.caption({ provider: 'vision', paths: [], options: {}, force: false });
+    const result = await core.invoke('captions:generate', { provider: 'vision', paths: [], options: {}, force: false });
 
     expect(result).toMatchObject({ total: 5, captioned: 3, stoppedBecause: null });
     expect(result.failed).toEqual(

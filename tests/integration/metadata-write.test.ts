@@ -43,7 +43,7 @@ async function library(names: Record<string, string>, extra?: (dir: string) => P
     copyFileSync(join(samplesDir, sample), paths[copy]);
   }
   Object.assign(paths, await extra?.(dir));
-  const indexed = await core.index([dir]);
+  const indexed = await core.invoke('library:index', { paths: [dir] });
   expect(indexed.added, JSON.stringify(indexed.errors)).toBe(Object.keys(paths).filter((name) => !name.endsWith('.xmp')).length);
   return { core, dir, paths };
 }
@@ -86,7 +86,7 @@ describe('writing captions into photos', () => {
       await Promise.all(['dng.dng', 'quicktime.heic'].map(async (name) => [name, (await exiftool.read(paths[name]!, { imageHashType: 'SHA256', useMWG: false })).ImageDataHash] as const)),
     );
 
-    const result = await core.writeMetadata({});
+    const result = await core.invoke('metadata:write', {});
     expect(result.failed, JSON.stringify(result.photos.filter((photo) => photo.status === 'failed'))).toBe(0);
     expect(result).toMatchObject({ total: 6, written: 6, dryRun: false });
 
@@ -136,8 +136,8 @@ describe('writing captions into photos', () => {
     const statuses = queryLibrary<{ status: string }>(core, 'SELECT status FROM captions');
     expect(statuses.every((row) => row.status === 'written')).toBe(true);
     // The library follows the rewritten files: re-indexing finds nothing changed, search finds the text.
-    expect(await core.index([])).toMatchObject({ updated: 0, added: 0 });
-    expect((await core.writeMetadata({})).total).toBe(0);
+    expect(await core.invoke('library:index', { paths: [] })).toMatchObject({ updated: 0, added: 0 });
+    expect((await core.invoke('metadata:write', {})).total).toBe(0);
   });
 });
 
@@ -187,7 +187,7 @@ describe('sidecars for RAW files', () => {
     addCaptions(core, Object.fromEntries(raws.map(([, path]) => [path, { ...unicode, status: 'approved' as const }])));
     const rawHashes = Object.fromEntries(raws.map(([name, path]) => [name, sha(path)]));
 
-    const result = await core.writeMetadata({});
+    const result = await core.invoke('metadata:write', {});
     expect(result.failed, JSON.stringify(result.photos)).toBe(0);
     expect(result.written).toBe(5);
     for (const [name, path] of raws) {
@@ -217,7 +217,7 @@ describe('sidecars for RAW files', () => {
     });
 
     // Revert: the Lightroom sidecar gets back exactly what it had; the sidecars Captionist made go.
-    const reverted = await core.revertMetadata({});
+    const reverted = await core.invoke('metadata:revert', {});
     expect(reverted).toMatchObject({ total: 5, reverted: 5, failed: 0 });
     const restored = await readGrouped(join(dir, 'DSC_0005.xmp'));
     expect(restored).toMatchObject({ 'XMP-crs:Exposure2012': '+0.35', 'XMP-xmp:Rating': '4', 'XMP-dc:Subject': 'harbour' });
@@ -247,7 +247,7 @@ describe('sidecars for RAW files', () => {
     addCaptions(core, Object.fromEntries(Object.values(paths).map((path) => [path, { caption: 'Harbour at dusk', keywords: ['harbour'] }])));
     const jpegBefore = sha(paths['sidecar-only.jpg']!);
 
-    const result = await core.writeMetadata({ paths: [dir], sidecar: 'always' });
+    const result = await core.invoke('metadata:write', { paths: [dir], sidecar: 'always' });
     const byName = (name: string) => result.photos.find((photo) => photo.path === paths[name]);
     expect(byName('IMG_1.CR2')).toMatchObject({ status: 'written', target: join(dir, 'IMG_1.xmp') });
     expect(byName('IMG_1.NEF')).toMatchObject({ status: 'failed', message: expect.stringMatching(/IMG_1\.xmp belongs to IMG_1\.CR2/) });
@@ -274,7 +274,7 @@ describe('files that already hold metadata', () => {
     const before = Object.fromEntries(await Promise.all(samples.map(async (name) => [name, await readGrouped(paths[name]!)] as const)));
     const pixelsBefore = Object.fromEntries(await Promise.all(samples.map(async (name) => [name, await pixels(paths[name]!)] as const)));
 
-    const result = await core.writeMetadata({});
+    const result = await core.invoke('metadata:write', {});
     expect(result.failed, JSON.stringify(result.photos.filter((photo) => photo.status === 'failed'))).toBe(0);
 
     for (const name of samples) {
@@ -325,7 +325,7 @@ describe('files that already hold metadata', () => {
     const hashes = { iptc: sha(iptc), canon: sha(canon) };
     const original = await readGrouped(iptc);
 
-    const dry = await core.writeMetadata({ dryRun: true, policies: { caption: 'append', title: 'replace' } });
+    const dry = await core.invoke('metadata:write', { dryRun: true, policies: { caption: 'append', title: 'replace' } });
     expect(dry).toMatchObject({ dryRun: true, written: 2, failed: 0 });
     expect(dry.photos[1]).toMatchObject({ path: iptc, status: 'would-write' });
     expect(dry.photos[1]!.changes).toEqual([
@@ -337,7 +337,7 @@ describe('files that already hold metadata', () => {
     expect({ iptc: sha(iptc), canon: sha(canon) }).toEqual(hashes);
     expect(queryLibrary(core, 'SELECT * FROM metadata_writes')).toEqual([]);
 
-    const written = await core.writeMetadata({ policies: { caption: 'append', title: 'replace' } });
+    const written = await core.invoke('metadata:write', { policies: { caption: 'append', title: 'replace' } });
     expect(written.photos.map((photo) => photo.changes)).toEqual(dry.photos.map((photo) => photo.changes));
     const tags = await readGrouped(iptc);
     expect(tags).toMatchObject({
@@ -349,10 +349,10 @@ describe('files that already hold metadata', () => {
       'IPTC:City': 'Kingston',
     });
     // A second write of the same caption changes nothing: its own earlier text is recognised.
-    const again = await core.writeMetadata({ force: true, policies: { caption: 'append', title: 'replace' } });
+    const again = await core.invoke('metadata:write', { force: true, policies: { caption: 'append', title: 'replace' } });
     expect(again.photos.map((photo) => photo.status), JSON.stringify(again.photos)).toEqual(['unchanged', 'unchanged']);
 
-    const reverted = await core.revertMetadata({ paths: [iptc, canon] });
+    const reverted = await core.invoke('metadata:revert', { paths: [iptc, canon] });
     expect(reverted).toMatchObject({ reverted: 2, failed: 0 });
     const back = await readGrouped(iptc);
     for (const key of ['XMP-dc:Description', 'XMP-dc:Title', 'XMP-dc:Subject', 'IPTC:Caption-Abstract', 'IPTC:ObjectName', 'IPTC:Keywords', 'IPTC:Writer-Editor', 'IPTC:City', 'IFD0:ImageDescription']) {
@@ -364,7 +364,7 @@ describe('files that already hold metadata', () => {
     expect(Object.keys(canonBack).filter((key) => key.startsWith('IPTC:'))).toEqual([]);
     expect(canonBack['XMP-dc:Description']).toBeUndefined();
     expect(queryLibrary<{ status: string }>(core, 'SELECT status FROM captions').map((row) => row.status)).toEqual(['draft', 'draft']);
-    expect(await core.index([])).toMatchObject({ updated: 0 });
+    expect(await core.invoke('library:index', { paths: [] })).toMatchObject({ updated: 0 });
   });
 });
 
@@ -409,7 +409,7 @@ describe('bad input', () => {
     appendFileSync(paths['changed.jpg']!, Buffer.from('more bytes'));
     const changedHash = sha(paths['changed.jpg']!);
 
-    const result = await core.writeMetadata({});
+    const result = await core.invoke('metadata:write', {});
     const byName = (name: string) => result.photos.find((photo) => photo.path === paths[name])!;
     expect(byName('vanished.jpg')).toMatchObject({ status: 'failed', message: expect.stringMatching(/gone since it was indexed/) });
     expect(byName('corrupt.jpg')).toMatchObject({ status: 'failed', message: expect.stringMatching(/^ExifTool could not safely write corrupt\.jpg/) });

@@ -24,7 +24,7 @@ describe('camera and software placeholders', () => {
     // A broken writer's lang-alt in XMP, the camera's stamp in EXIF, and the file's name as its title.
     await stamp(junk, { 'XMP-dc:Description': 'x-default', 'IFD0:ImageDescription': 'OLYMPUS DIGITAL CAMERA', 'IPTC:ObjectName': 'P1010001' });
     await stamp(person, { 'XMP-dc:Description': 'Sony DSC-RX100 at the lake', 'IFD0:ImageDescription': 'SONY DSC' });
-    await core.index([dir]);
+    await core.invoke('library:index', { paths: [dir] });
     const ids = addCaptions(core, {
       [junk]: { caption: 'A heron on the weir', title: 'Heron' },
       [person]: { caption: 'A lake at dawn', title: 'Lake' },
@@ -35,7 +35,7 @@ describe('camera and software placeholders', () => {
     const personDetail = await core.invoke('photos:get', { id: ids.get(person)! });
     expect(personDetail.embedded.caption).toBe('Sony DSC-RX100 at the lake');
 
-    const result = await core.writeMetadata({});
+    const result = await core.invoke('metadata:write', {});
     expect(result.failed, JSON.stringify(result.photos)).toBe(0);
     const byPath = (path: string) => result.photos.find((photo) => photo.path === path)!;
     expect(byPath(junk).changes.find((change) => change.field === 'caption')).toMatchObject({ action: 'set', before: null });
@@ -51,7 +51,7 @@ describe('camera and software placeholders', () => {
     expect((await read(person))['XMP-dc:Description']).toBe('Sony DSC-RX100 at the lake');
 
     // Revert gives the file its placeholders back exactly: they were the file's, however useless.
-    expect(await core.revertMetadata({ paths: [junk] })).toMatchObject({ reverted: 1, failed: 0 });
+    expect(await core.invoke('metadata:revert', { paths: [junk] })).toMatchObject({ reverted: 1, failed: 0 });
     expect(await read(junk)).toMatchObject({ 'XMP-dc:Description': 'x-default', 'IFD0:ImageDescription': 'OLYMPUS DIGITAL CAMERA' });
   });
 });

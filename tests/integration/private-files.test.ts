@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createCore } from '../../src/main/core';
 import { backupsDirOf, takeBackupNow } from '../../src/main/db/backups';
 import { openDatabase } from '../../src/main/db/database';
-import { fileLogger } from '../../src/main/logger';
+import { fileLogger } from '../../src/main/base/logger';
 import { tempDir, writeJpeg } from '../helpers/files';
 
 /** Permission bits, as `ls -l` would show them in octal. */
@@ -17,7 +17,7 @@ describe.skipIf(process.platform === 'win32')('the data folder on POSIX', () => 
     const library = tempDir();
     await writeJpeg(join(library, 'fox.jpg'));
     await core.invoke('library:addFolder', { path: library });
-    await core.index([library]);
+    await core.invoke('library:index', { paths: [library] });
     // While the core is open, SQLite's write-ahead log and shared-memory index exist too.
     expect(modeOf(home)).toBe('700');
     expect(['library.db', 'library.db-wal', 'library.db-shm'].map((name) => modeOf(join(home, name)))).toEqual(['600', '600', '600']);

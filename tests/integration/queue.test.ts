@@ -5,10 +5,10 @@ import { setTimeout as delay } from 'node:timers/promises';
 import Sqlite from 'better-sqlite3';
 import { ExifTool } from 'exiftool-vendored';
 import { describe, expect, it } from 'vitest';
-import type { Core } from '../../src/main/core';
-import { processIsGone } from '../../src/main/process-owner';
-import { environmentSecrets } from '../../src/main/secrets';
-import { testCore } from '../helpers/core';
+import { processIsGone } from '../../src/main/base/process-owner';
+import { environmentSecrets } from '../../src/main/base/secrets';
+import { laneOf, testCore } from '../helpers/core';
+import type { TestCore } from '../helpers/core';
 import { tempDir, writeJpeg } from '../helpers/files';
 import { closedPortUrl, loopbackServer } from '../helpers/loopback';
 import { visionServer } from '../helpers/vision-server';
@@ -22,11 +22,11 @@ async function photos(count: number, folder = 'Shoot', root = tempDir('captionis
   return { root, folder: join(root, folder), paths };
 }
 
-function queueCore(dataDir?: string): Core {
+function queueCore(dataDir?: string): TestCore {
   return testCore({ ...(dataDir ? { dataDir } : {}), secrets: environmentSecrets({ QUEUE_TEST_KEY: apiKey }), retryPolicy: quickRetries });
 }
 
-async function addProvider(core: Core, url: string, extra: Record<string, unknown> = {}) {
+async function addProvider(core: TestCore, url: string, extra: Record<string, unknown> = {}) {
   await core.invoke('providers:save', {
     name: 'vision',
     type: 'openai-compatible',
@@ -38,17 +38,17 @@ async function addProvider(core: Core, url: string, extra: Record<string, unknow
   });
 }
 
-async function until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
     await delay(10);
   }
 }
 
-const captionAll = (core: Core) => core.caption({ provider: 'vision', paths: [], options: {}, force: false });
+const captionAll = (core: TestCore) => core.invoke('captions:generate', { provider: 'vision', paths: [], options: {}, force: false });
 
-function captionCounts(core: Core): number[] {
+function captionCounts(core: TestCore): number[] {
   const db = new Sqlite(join(core.dataDir, 'library.db'), { readonly: true });
   try {
     return db.prepare('SELECT count(c.id) FROM photos p LEFT JOIN captions c ON c.photo_id = p.id GROUP BY p.id ORDER BY p.id').pluck().all() as number[];
@@ -62,14 +62,14 @@ describe('the durable queue', () => {
     const { root } = await photos(5);
     const down = await closedPortUrl();
     const core = queueCore();
-    await core.index([root]);
+    await core.invoke('library:index', { paths: [root] });
     await addProvider(core, down);
 
     const run = captionAll(core);
-    await until(() => core.queue.lane('caption', 'vision')?.state === 'offline', 'the lane to go offline');
+    await until(async () => (await laneOf(core, 'caption', 'vision'))?.state === 'offline', 'the lane to go offline');
     // Several probes go by; nothing fails and no attempt is used up.
     await delay(400);
-    expect(core.queue.status().counts).toMatchObject({ failed: 0, done: 0, running: 0 });
+    expect((await core.invoke('queue:status', {})).counts).toMatchObject({ failed: 0, done: 0, running: 0 });
     expect((await core.invoke('queue:list', {})).every((job) => job.attempts === 0 && job.lastError === null)).toBe(true);
 
     const server = await visionServer({ apiKey, port: Number(new URL(down).port), latencyMs: 20 });
@@ -93,7 +93,7 @@ describe('the durable queue', () => {
           : null,
     });
     const core = queueCore();
-    await core.index([root]);
+    await core.invoke('library:index', { paths: [root] });
     await addProvider(core, server.url, { concurrency: 4 });
 
     const result = await captionAll(core);
@@ -101,7 +101,7 @@ describe('the durable queue', () => {
     expect(result).toMatchObject({ total: 6, captioned: 6, failed: [] });
     expect(server.received).toBe(12 + 6);
     expect(new Set(server.captioned).size).toBe(6);
-    expect(core.queue.status().counts).toMatchObject({ done: 6, failed: 0 });
+    expect((await core.invoke('queue:status', {})).counts).toMatchObject({ done: 6, failed: 0 });
   });
 
   it('pauses and resumes a folder, cancels and retries, and lists jobs with their state', async () => {
@@ -110,16 +110,16 @@ describe('the durable queue', () => {
     const city = await photos(2, 'City', root);
     const server = await visionServer({ apiKey, latencyMs: 5 });
     const core = queueCore();
-    await core.index([root]);
+    await core.invoke('library:index', { paths: [root] });
     await addProvider(core, server.url);
 
     await core.invoke('queue:pause', { paths: [beach.folder] });
     const run = captionAll(core);
-    await until(() => core.queue.status().counts.done === 2, 'the city photos');
+    await until(async () => (await core.invoke('queue:status', {})).counts.done === 2, 'the city photos');
     await delay(100);
     const waiting = await core.invoke('queue:list', { states: ['queued'] });
     expect(waiting.map((job) => [job.path, job.paused])).toEqual(beach.paths.map((path) => [path, true]));
-    expect(core.queue.status()).toMatchObject({ counts: { paused: 2, done: 2 }, pausedScopes: [`${beach.folder}/`] });
+    expect((await core.invoke('queue:status', {}))).toMatchObject({ counts: { paused: 2, done: 2 }, pausedScopes: [`${beach.folder}/`] });
     expect(server.captioned).toHaveLength(2);
 
     await core.invoke('queue:resume', { paths: [root] });
@@ -127,14 +127,14 @@ describe('the durable queue', () => {
 
     // Everything paused: new jobs wait; cancelling a folder takes its jobs out of the queue.
     await core.invoke('queue:pause', {});
-    const again = core.caption({ provider: 'vision', paths: [], options: {}, force: true });
-    await until(() => core.queue.status().counts.paused === 4, 'four paused jobs');
+    const again = core.invoke('captions:generate', { provider: 'vision', paths: [], options: {}, force: true });
+    await until(async () => (await core.invoke('queue:status', {})).counts.paused === 4, 'four paused jobs');
     expect(await core.invoke('queue:cancel', { paths: [city.folder] })).toEqual({ count: 2, queued: 2, running: 0 });
     await core.invoke('queue:resume', {});
     const result = await again;
     expect(result.captioned).toBe(2);
     expect(result.failed.map((failure) => failure.path).sort()).toEqual(city.paths);
-    expect(core.queue.status().counts).toMatchObject({ cancelled: 2, done: 6 });
+    expect((await core.invoke('queue:status', {})).counts).toMatchObject({ cancelled: 2, done: 6 });
 
     // Retry brings cancelled or failed jobs back? Only failed ones: cancelled stay cancelled.
     expect(await core.invoke('queue:retry', {})).toEqual({ count: 0 });
@@ -148,7 +148,7 @@ describe('the durable queue', () => {
       before: (index) => (refuse && index === 0 ? { status: 400, body: { error: { message: 'Invalid image', code: 'invalid_image' } } } : null),
     });
     const core = queueCore();
-    await core.index([root]);
+    await core.invoke('library:index', { paths: [root] });
     await addProvider(core, server.url, { concurrency: 1 });
     const ids = (await core.invoke('photos:search', {})).results.map((photo) => [photo.path, photo.id] as const);
     const idOf = new Map(ids);
@@ -156,8 +156,8 @@ describe('the durable queue', () => {
     // Paused, the queue holds the run; the last photo is put first, as a grid scrolled to it would.
     await core.invoke('queue:pause', {});
     const run = captionAll(core);
-    await until(() => core.queue.status().counts.paused === 4, 'the queued run');
-    expect(await core.invoke('queue:prioritize', { photoIds: [idOf.get(paths[3]!)!] })).toEqual({ count: 1 });
+    await until(async () => (await core.invoke('queue:status', {})).counts.paused === 4, 'the queued run');
+    expect(await core.invoke('queue:prioritise', { photoIds: [idOf.get(paths[3]!)!] })).toEqual({ count: 1 });
     await core.invoke('queue:resume', {});
     const result = await run;
 
@@ -165,7 +165,7 @@ describe('the durable queue', () => {
     expect(result.failed).toEqual([{ path: paths[3], message: expect.stringMatching(/Invalid image/) }]);
     refuse = false;
     expect(await core.invoke('queue:retry', { paths: [paths[3]!] })).toEqual({ count: 1 });
-    await until(() => core.queue.status().counts.done === 4, 'the retried photo');
+    await until(async () => (await core.invoke('queue:status', {})).counts.done === 4, 'the retried photo');
     expect(captionCounts(core)).toEqual([1, 1, 1, 1]);
   });
 
@@ -173,7 +173,7 @@ describe('the durable queue', () => {
     const { root } = await photos(5);
     const server = await visionServer({ apiKey, latencyMs: 5 });
     const core = queueCore();
-    await core.index([root]);
+    await core.invoke('library:index', { paths: [root] });
     await addProvider(core, server.url, { pricing: { perImageUsd: 0.01 }, budgetUsd: 0.025 });
 
     const result = await captionAll(core);
@@ -181,8 +181,8 @@ describe('the durable queue', () => {
     expect(result.captioned).toBe(2);
     expect(result.costUsd).toBeCloseTo(0.02);
     expect(result.stoppedBecause).toMatch(/^Budget reached: \$0\.02 of \$0\.03 spent with vision/);
-    expect(core.queue.lane('caption', 'vision')?.state).toBe('out-of-budget');
-    expect(core.status()).toMatchObject({ queued: 3, failed: 0 });
+    expect((await laneOf(core, 'caption', 'vision'))?.state).toBe('out-of-budget');
+    expect((await core.invoke('library:status', {}))).toMatchObject({ queued: 3, failed: 0 });
 
     await addProvider(core, server.url, { pricing: { perImageUsd: 0.01 }, budgetUsd: 1 });
     expect(await captionAll(core)).toMatchObject({ captioned: 3, stoppedBecause: null });
@@ -193,7 +193,7 @@ describe('the durable queue', () => {
     const { root } = await photos(2);
     const server = await visionServer({ apiKey, latencyMs: 5 });
     const core = queueCore();
-    await core.index([root]);
+    await core.invoke('library:index', { paths: [root] });
     // A 3:2 frame at 1024 px costs 3,571 image tokens by Inference.net's formula, plus the prompt:
     // $0.0039 at $1 a million input tokens, more than this budget holds.
     await addProvider(core, server.url, { pricing: { perMillionInputTokensUsd: 1 }, budgetUsd: 0.003 });
@@ -209,14 +209,14 @@ describe('the durable queue', () => {
     const { root, paths } = await photos(2);
     const server = await visionServer({ apiKey });
     const core = queueCore();
-    await core.index([root]);
+    await core.invoke('library:index', { paths: [root] });
     await addProvider(core, server.url);
     await captionAll(core);
 
     expect(await core.invoke('metadata:queueWrite', {})).toEqual({ count: 2 });
-    await until(() => core.queue.status().counts.done === 4, 'the two writes');
+    await until(async () => (await core.invoke('queue:status', {})).counts.done === 4, 'the two writes');
 
-    expect(core.queue.status().counts).toMatchObject({ failed: 0 });
+    expect((await core.invoke('queue:status', {})).counts).toMatchObject({ failed: 0 });
     const exiftool = new ExifTool({ maxProcs: 1 });
     try {
       for (const path of paths) {
@@ -233,11 +233,11 @@ describe('the durable queue', () => {
     const { root } = await photos(2);
     const server = await visionServer({ apiKey });
     const core = queueCore();
-    await core.index([root]);
+    await core.invoke('library:index', { paths: [root] });
     await addProvider(core, server.url);
     await core.invoke('queue:pause', {});
     const closedBeforeTheEnd = expect(captionAll(core)).rejects.toThrow(/closed before the run finished/);
-    await until(() => core.queue.status().counts.paused === 2, 'the queued run');
+    await until(async () => (await core.invoke('queue:status', {})).counts.paused === 2, 'the queued run');
     await core.close();
     await closedBeforeTheEnd;
 
@@ -253,10 +253,10 @@ describe('the durable queue', () => {
 
     const restarted = queueCore(core.dataDir);
     await restarted.invoke('queue:resume', {});
-    restarted.queue.start();
-    await until(() => restarted.queue.status().counts.done === 1, 'the dead process\'s job');
+    await restarted.invoke('app:startBackgroundWork', {});
+    await until(async () => (await restarted.invoke('queue:status', {})).counts.done === 1, 'the dead process\'s job');
     await delay(100);
-    expect(restarted.queue.status().counts).toMatchObject({ done: 1, running: 1 });
+    expect((await restarted.invoke('queue:status', {})).counts).toMatchObject({ done: 1, running: 1 });
     expect(server.captioned).toHaveLength(1);
   });
 
@@ -264,7 +264,7 @@ describe('the durable queue', () => {
     const { root } = await photos(4);
     const server = await visionServer({ apiKey, latencyMs: 1500 });
     const core = queueCore();
-    await core.index([root]);
+    await core.invoke('library:index', { paths: [root] });
     await addProvider(core, server.url);
 
     const run = captionAll(core);
@@ -274,7 +274,7 @@ describe('the durable queue', () => {
 
     expect(result.captioned).toBe(0);
     expect(result.failed.map((failure) => failure.message)).toEqual(['Cancelled.', 'Cancelled.', 'Cancelled.', 'Cancelled.']);
-    expect(core.queue.status().counts).toMatchObject({ cancelled: 4, running: 0, queued: 0 });
+    expect((await core.invoke('queue:status', {})).counts).toMatchObject({ cancelled: 4, running: 0, queued: 0 });
     // Past the time the server would have answered, nothing came of the two it had.
     await delay(1700);
     expect(server.received).toBe(2);
@@ -285,14 +285,14 @@ describe('the durable queue', () => {
     const { root } = await photos(3);
     const slow = await visionServer({ apiKey, latencyMs: 1500 });
     const core = queueCore();
-    await core.index([root]);
+    await core.invoke('library:index', { paths: [root] });
     await addProvider(core, slow.url, { concurrency: 1 });
     const run = captionAll(core);
     await until(() => slow.inFlight === 1, 'a photo in flight');
 
     expect(await core.invoke('providers:remove', { name: 'VISION' })).toEqual({ queued: 2, running: 1, inBatches: 0 });
     expect(await run).toMatchObject({ captioned: 0, failed: [{}, {}, {}] });
-    expect(core.queue.status().counts).toMatchObject({ cancelled: 3, running: 0, queued: 0 });
+    expect((await core.invoke('queue:status', {})).counts).toMatchObject({ cancelled: 3, running: 0, queued: 0 });
 
     const fast = await visionServer({ apiKey });
     await core.invoke('providers:save', {
@@ -302,7 +302,7 @@ describe('the durable queue', () => {
       model: 'vision-test',
       apiKeyEnv: 'QUEUE_TEST_KEY',
     });
-    expect(await core.caption({ provider: 'other', paths: [], options: {}, force: false })).toMatchObject({ total: 3, captioned: 3 });
+    expect(await core.invoke('captions:generate', { provider: 'other', paths: [], options: {}, force: false })).toMatchObject({ total: 3, captioned: 3 });
     expect(captionCounts(core)).toEqual([1, 1, 1]);
   });
 
@@ -312,7 +312,7 @@ describe('the durable queue', () => {
     const silent = await loopbackServer(() => {});
     const server = await visionServer({ apiKey, latencyMs: 20 });
     const core = queueCore();
-    await core.index([root]);
+    await core.invoke('library:index', { paths: [root] });
     await addProvider(core, silent.url, { timeoutMs: 1000 });
     await core.invoke('providers:save', {
       name: 'other',
@@ -322,13 +322,13 @@ describe('the durable queue', () => {
       apiKeyEnv: 'QUEUE_TEST_KEY',
     });
 
-    const stuck = core.queueCaptions({ provider: 'vision', paths: [], options: {}, force: false });
+    await core.invoke('captions:queue', { provider: 'vision', paths: [], options: {}, force: false });
     await until(() => silent.requests.length === 2, 'both photos sent to the silent server');
-    expect(await core.caption({ provider: 'other', paths: [], options: {}, force: false })).toMatchObject({ total: 2, captioned: 2 });
-    expect(core.queue.lane('caption', 'vision')).toMatchObject({ state: 'running', inFlight: 2 });
+    expect(await core.invoke('captions:generate', { provider: 'other', paths: [], options: {}, force: false })).toMatchObject({ total: 2, captioned: 2 });
+    expect(await laneOf(core, 'caption', 'vision')).toMatchObject({ state: 'running', inFlight: 2 });
 
     // Each of the three attempts ends after a second; then the photo fails with the reason.
-    await until(() => core.runProgress(stuck.runId, 'vision').failed === 2, 'the silent provider\'s jobs to fail', 15_000);
+    await until(async () => (await core.invoke('queue:list', { states: ['failed'] })).filter((job) => job.provider === 'vision').length === 2, 'the silent provider\'s jobs to fail', 15_000);
     const failed = await core.invoke('queue:list', { states: ['failed'] });
     expect(failed.map((job) => [job.provider, job.attempts, job.lastError])).toEqual([
       ['vision', 3, expect.stringMatching(/did not answer within 1 s/)],

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { calls } from '../../src/shared/contract';
 import type { EventName, EventPayload } from '../../src/shared/contract';
-import { environmentSecrets } from '../../src/main/secrets';
+import { environmentSecrets } from '../../src/main/base/secrets';
 import { testCore } from '../helpers/core';
 import { tempDir, writeJpeg } from '../helpers/files';
 import { waitFor } from '../helpers/library';
@@ -12,13 +12,13 @@ const apiKey = 'sk-queued-8e4a1c6b';
 
 describe('a caption run queued from the app', () => {
   it('answers at once, then captions in the background and reports its progress', async () => {
-    const progress: EventPayload<'caption:progress'>[] = [];
+    const progress: EventPayload<'captions:progress'>[] = [];
     const events: EventName[] = [];
     const core = testCore({
       secrets: environmentSecrets({ QUEUED_KEY: apiKey }),
       emit: (name, payload) => {
         events.push(name);
-        if (name === 'caption:progress') progress.push(payload as EventPayload<'caption:progress'>);
+        if (name === 'captions:progress') progress.push(payload as EventPayload<'captions:progress'>);
       },
     });
     const server = await visionServer({ apiKey, latencyMs: 150 });
@@ -43,7 +43,7 @@ describe('a caption run queued from the app', () => {
 
     const last = await waitFor('the run to finish', () => progress.find((update) => update.done === 3));
     expect(last).toMatchObject({ runId: queued.runId, provider: 'vision', total: 3, failed: 0 });
-    await waitFor('the library to be told', () => events.lastIndexOf('library:changed') > events.lastIndexOf('caption:progress'));
+    await waitFor('the library to be told', () => events.lastIndexOf('library:changed') > events.lastIndexOf('captions:progress'));
     expect(server.captioned).toHaveLength(3);
     expect(await core.invoke('library:status', {})).toMatchObject({ captioned: 3, queued: 0, running: 0 });
     const { results } = await core.invoke('photos:search', { text: 'study', captionStatus: 'draft' });

@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EventName } from '../../src/shared/contract';
-import { environmentSecrets } from '../../src/main/secrets';
-import type { Core } from '../../src/main/core';
+import { environmentSecrets } from '../../src/main/base/secrets';
 import { testCore } from '../helpers/core';
+import type { TestCore } from '../helpers/core';
 import { tempDir, writeJpeg } from '../helpers/files';
 import { memoryLogger, waitFor } from '../helpers/library';
 import { visionServer } from '../helpers/vision-server';
@@ -44,7 +44,7 @@ function removalCore(latencyMs = 0) {
   return { core, logger, changed, events, vision };
 }
 
-async function twoFolders(core: Core) {
+async function twoFolders(core: TestCore) {
   const root = tempDir('captionist-photos-');
   const keep = join(root, 'keep');
   const drop = join(root, 'drop');
@@ -70,7 +70,7 @@ describe('removing a folder from the library', () => {
     const { core, changed, vision } = removalCore();
     await vision();
     const { keep, drop, dropFiles } = await twoFolders(core);
-    await core.caption({ provider: 'vision', paths: [dropFiles[0]!, join(keep.path, 'harbour.jpg')], options: {}, force: false });
+    await core.invoke('captions:generate', { provider: 'vision', paths: [dropFiles[0]!, join(keep.path, 'harbour.jpg')], options: {}, force: false });
     await core.invoke('queue:pause', { paths: [drop.path] });
     // The rest of the folder waits in the paused queue.
     await core.invoke('captions:queue', { provider: 'vision', paths: [drop.path] });
@@ -88,14 +88,14 @@ describe('removing a folder from the library', () => {
     expect((await core.invoke('photos:search', { text: 'orchard OR meadow OR study' })).results.map((hit) => hit.fileName)).toEqual([
       'harbour.jpg',
     ]);
-    expect((await core.invoke('search:folderCounts', { text: '' })).map((count) => count.folderId)).toEqual([keep.id]);
+    expect((await core.invoke('photos:folderCounts', { text: '' })).map((count) => count.folderId)).toEqual([keep.id]);
     expect(await core.invoke('library:status', {})).toMatchObject({ folders: 1, photos: 1, captioned: 1, queued: 0 });
     expect(await core.invoke('queue:list', { states: [] })).toHaveLength(1);
     // Its pause went with it.
     expect((await core.invoke('queue:status', {})).pausedScopes).toEqual([]);
 
     await expect(core.invoke('library:removeFolder', { folderId: drop.id })).rejects.toThrow(`No library folder with id ${drop.id}.`);
-    await expect(core.invoke('library:removeFolder', { folderId: 'drop' })).rejects.toThrow(/^Invalid folderId: /);
+    await expect(core.invoke('library:removeFolder', { folderId: 'drop' } as never)).rejects.toThrow(/^Invalid folderId: /);
 
     // Added again, it is indexed afresh from the untouched files.
     await core.invoke('library:index', { paths: [drop.path] });
@@ -106,7 +106,7 @@ describe('removing a folder from the library', () => {
     const { core, vision } = removalCore();
     await vision();
     const { drop, dropFiles } = await twoFolders(core);
-    await core.caption({ provider: 'vision', paths: [dropFiles[0]!], options: {}, force: false });
+    await core.invoke('captions:generate', { provider: 'vision', paths: [dropFiles[0]!], options: {}, force: false });
     expect((await core.invoke('metadata:write', { paths: [dropFiles[0]!] })).written).toBe(1);
 
     expect(await core.invoke('library:removeFolder', { folderId: drop.id })).toEqual({ removed: false, revertableWrites: 1 });
@@ -121,7 +121,7 @@ describe('removing a folder from the library', () => {
     const { core, vision } = removalCore();
     await vision();
     const { drop, dropFiles } = await twoFolders(core);
-    await core.caption({ provider: 'vision', paths: [dropFiles[0]!], options: {}, force: false });
+    await core.invoke('captions:generate', { provider: 'vision', paths: [dropFiles[0]!], options: {}, force: false });
     await core.invoke('metadata:write', { paths: [dropFiles[0]!] });
     const written = sha1(dropFiles[0]!);
     expect(await core.invoke('library:removeFolder', { folderId: drop.id, forgetWrites: true })).toEqual({
@@ -140,8 +140,8 @@ describe('removing a folder from the library', () => {
     await waitFor('a caption request of the folder', () => server.received >= 2);
 
     await core.invoke('library:removeFolder', { folderId: drop.id });
-    await waitFor('the requests in flight to end', () => server.inFlight === 0 && core.queue.status().counts.running === 0);
-    const kept = await core.caption({ provider: 'vision', paths: [keep.path], options: {}, force: false });
+    await waitFor('the requests in flight to end', async () => server.inFlight === 0 && (await core.invoke('queue:status', {})).counts.running === 0);
+    const kept = await core.invoke('captions:generate', { provider: 'vision', paths: [keep.path], options: {}, force: false });
     expect(kept).toMatchObject({ captioned: 1, failed: [] });
     expect(logger.lines.filter((line) => line.startsWith('ERROR'))).toEqual([]);
     expect(logger.lines.some((line) => /ended: its photo left the library/.test(line))).toBe(true);
@@ -151,12 +151,12 @@ describe('removing a folder from the library', () => {
   it('stops watching the folder it removed', async () => {
     const { core } = removalCore();
     const { keep, drop } = await twoFolders(core);
-    await core.startWatching();
+    await core.invoke('app:startBackgroundWork', {});
 
     await core.invoke('library:removeFolder', { folderId: drop.id });
     await writeJpeg(join(drop.path, 'late.jpg'), { seed: 8 });
     await writeJpeg(join(keep.path, 'later.jpg'), { seed: 9 });
-    await waitFor('the kept folder to index its new photo', () => core.status().photos === 2);
+    await waitFor('the kept folder to index its new photo', async () => (await core.invoke('library:status', {})).photos === 2);
     const everything = await core.invoke('photos:search', { text: '', includeMissing: true });
     expect(everything.results.map((hit) => hit.fileName).sort()).toEqual(['harbour.jpg', 'later.jpg']);
     expect((await core.invoke('library:listFolders', {})).map((folder) => folder.id)).toEqual([keep.id]);

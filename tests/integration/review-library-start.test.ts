@@ -15,7 +15,7 @@ async function libraryWithBackup(): Promise<{ home: string; file: string }> {
   const core = createCore({ dataDir: home, concurrency: 1 });
   try {
     await core.invoke('library:addFolder', { path: folder });
-    await core.index([folder]);
+    await core.invoke('library:index', { paths: [folder] });
   } finally {
     await core.close();
   }

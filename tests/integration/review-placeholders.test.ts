@@ -31,10 +31,10 @@ describe('words a photographer typed that look like a camera stamp', () => {
         writeArgs: ['-overwrite_original'],
       });
     }
-    await core.index([dir]);
+    await core.invoke('library:index', { paths: [dir] });
     addCaptions(core, Object.fromEntries(typed.map((photo) => [join(dir, photo.name), { caption: 'A generated caption', title: 'Generated' }])));
 
-    const result = await core.writeMetadata({});
+    const result = await core.invoke('metadata:write', {});
     expect(result.failed, JSON.stringify(result.photos)).toBe(0);
     for (const photo of typed) {
       const xmp = await readXmp(join(dir, photo.name));

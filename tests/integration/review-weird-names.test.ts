@@ -13,11 +13,11 @@ describe('file names that are not valid UTF-8 (a Latin-1 name from an old camera
     // "café.jpg" in Latin-1: the byte 0xE9 alone is not UTF-8.
     copyFileSync(good, Buffer.concat([Buffer.from(`${dir}/caf`), Buffer.from([0xe9]), Buffer.from('.jpg')]));
 
-    const indexed = await core.index([dir]);
+    const indexed = await core.invoke('library:index', { paths: [dir] });
     expect(indexed, JSON.stringify(indexed)).toMatchObject({ added: 1 });
     expect(indexed.errors).toEqual([{ path: `${dir}/caf\uFFFD.jpg`, message: expect.stringMatching(/name is not valid UTF-8.*rename it/) }]);
     addCaptions(core, { [good]: { caption: 'A lake at dawn' } });
-    expect(await core.writeMetadata({})).toMatchObject({ written: 1, failed: 0 });
+    expect(await core.invoke('metadata:write', {})).toMatchObject({ written: 1, failed: 0 });
     // The oddly named file is still there, untouched, and nothing was left beside it.
     expect(readdirSync(dir, { encoding: 'buffer' }).length).toBe(2);
   });

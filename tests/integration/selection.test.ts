@@ -5,16 +5,16 @@ import Sqlite from 'better-sqlite3';
 import { migrate } from '../../src/main/db/migrate';
 import { migrations } from '../../src/main/db/migrations';
 import { selectionFilter } from '../../src/main/db/photo-selection';
-import { environmentSecrets } from '../../src/main/secrets';
-import type { Core } from '../../src/main/core';
+import { environmentSecrets } from '../../src/main/base/secrets';
 import { testCore } from '../helpers/core';
+import type { TestCore } from '../helpers/core';
 import { tempDir, writeJpeg } from '../helpers/files';
 import { visionServer } from '../helpers/vision-server';
 
 const apiKey = 'sk-selection-41c7';
 
 /** A library of three photos and a loopback provider; the UI's selections name photos by id. */
-async function library(): Promise<{ core: Core; root: string; ids: Map<string, number> }> {
+async function library(): Promise<{ core: TestCore; root: string; ids: Map<string, number> }> {
   const core = testCore({ secrets: environmentSecrets({ SELECTION_KEY: apiKey }) });
   const root = tempDir('captionist-selection-');
   await Promise.all(['a.jpg', 'b.jpg', 'c.jpg'].map((name, seed) => writeJpeg(join(root, name), { seed: seed + 5 })));
@@ -39,7 +39,7 @@ describe('acting on a selection of photos', () => {
     const chosen = [ids.get('a.jpg')!, ids.get('c.jpg')!];
 
     expect(await core.invoke('captions:estimate', { provider: 'vision', photoIds: chosen })).toMatchObject({ photos: 2, costUsd: 0.02 });
-    const run = await core.caption({ provider: 'vision', paths: [], photoIds: chosen, options: {}, force: false });
+    const run = await core.invoke('captions:generate', { provider: 'vision', paths: [], photoIds: chosen, options: {}, force: false });
     expect(run).toMatchObject({ total: 2, captioned: 2 });
     const captioned = (await core.invoke('photos:search', { hasCaption: true })).results.map((photo) => photo.fileName);
     expect(captioned.sort()).toEqual(['a.jpg', 'c.jpg']);
@@ -70,7 +70,7 @@ describe('acting on a selection of photos', () => {
   it('sums up a selection: gone, missing, and by caption status', async () => {
     const { core, root, ids } = await library();
     const [a, b, c] = ['a.jpg', 'b.jpg', 'c.jpg'].map((name) => ids.get(name)!) as [number, number, number];
-    await core.caption({ provider: 'vision', paths: [], photoIds: [a, c], options: {}, force: false });
+    await core.invoke('captions:generate', { provider: 'vision', paths: [], photoIds: [a, c], options: {}, force: false });
     await core.invoke('captions:approve', { photoIds: [a] });
     rmSync(join(root, 'c.jpg'));
     await core.invoke('library:index', {});

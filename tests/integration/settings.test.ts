@@ -2,9 +2,9 @@ import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { calls } from '../../src/shared/contract';
-import { environmentSecrets } from '../../src/main/secrets';
-import type { Core } from '../../src/main/core';
+import { environmentSecrets } from '../../src/main/base/secrets';
 import { testCore } from '../helpers/core';
+import type { TestCore } from '../helpers/core';
 import { tempDir, writeJpeg } from '../helpers/files';
 import { jsonBody } from '../helpers/loopback';
 import type { RecordedRequest } from '../helpers/loopback';
@@ -13,7 +13,7 @@ import { visionServer } from '../helpers/vision-server';
 const apiKey = 'sk-settings-7a3f9c2e';
 const secrets = () => environmentSecrets({ SETTINGS_KEY: apiKey });
 
-async function addVision(core: Core, url: string): Promise<void> {
+async function addVision(core: TestCore, url: string): Promise<void> {
   await core.invoke('providers:save', {
     name: 'Vision',
     type: 'openai-compatible',
@@ -69,7 +69,7 @@ describe('app settings', () => {
     await expect(core.invoke('settings:save', { defaultProvider: 'nowhere', onboarded: true })).rejects.toThrow(
       /no provider.*nowhere/i,
     );
-    await expect(core.invoke('settings:save', { captionDefaults: { detail: 'huge' } })).rejects.toThrow(
+    await expect(core.invoke('settings:save', { captionDefaults: { detail: 'huge' } } as never)).rejects.toThrow(
       /^Invalid captionDefaults\.detail: /,
     );
     await expect(core.invoke('settings:save', { defaultProvider: '' })).rejects.toThrow(/^Invalid defaultProvider: /);
@@ -107,7 +107,7 @@ describe('app settings', () => {
     await core.invoke('library:setFolderCaptionOptions', { folderId: frenchFolder.id, options: { language: 'French' } });
     await core.invoke('settings:save', { captionDefaults: { language: 'German', focus: 'the light' } });
 
-    await core.caption({ provider: 'vision', paths: [], options: {}, force: false });
+    await core.invoke('captions:generate', { provider: 'vision', paths: [], options: {}, force: false });
     const prompts = server.requests.map(promptOf);
     // The built-in prompt names the folder a photo lies in.
     const byPhoto = async (path: string, folderName: string) => {
@@ -128,7 +128,7 @@ describe('app settings', () => {
     expect(cafe.prompt.user).toContain('Focus on the light.');
 
     // A run's own options win over both.
-    await core.caption({ provider: 'vision', paths: [french], options: { language: 'Italian' }, force: true });
+    await core.invoke('captions:generate', { provider: 'vision', paths: [french], options: { language: 'Italian' }, force: true });
     expect(promptOf(server.requests.at(-1)!).user).toContain('Write in Italian.');
   });
 });

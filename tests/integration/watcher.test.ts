@@ -5,7 +5,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Folder } from '../../src/shared/domain';
 import { watchFolderTree } from '../../src/main/library/chokidar.adapter';
 import type { FolderChange, FolderWatchOptions } from '../../src/main/library/chokidar.adapter';
-import { fingerprintFile } from '../../src/main/library/fingerprint';
+import { fingerprintFile } from '../../src/main/base/fingerprint';
 import { LibraryWatcher } from '../../src/main/library/library-watcher';
 import type { LibraryWatcherDeps } from '../../src/main/library/library-watcher';
 import { tempDir, writeJpeg } from '../helpers/files';

@@ -7,17 +7,17 @@ import Sqlite from 'better-sqlite3';
 import { ExifTool } from 'exiftool-vendored';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Core } from '../../src/main/core';
 import { MetadataWritesRepository } from '../../src/main/db/metadata-writes.repo';
 import type { WriteRecord } from '../../src/main/db/metadata-writes.repo';
 import { PhotosRepository } from '../../src/main/db/photos.repo';
-import { fingerprintFile } from '../../src/main/library/fingerprint';
+import { fingerprintFile } from '../../src/main/base/fingerprint';
 import { ExifToolAdapter } from '../../src/main/metadata/exiftool.adapter';
-import { MetadataWriter } from '../../src/main/metadata/write.service';
+import { MetadataWriter } from '../../src/main/metadata/metadata-writer';
 import { addCaptions, queryLibrary } from '../helpers/captions';
-import { testCore } from '../helpers/core';
+import { derivativesOf, testCore } from '../helpers/core';
+import type { TestCore } from '../helpers/core';
 import { samplesDir, tempDir, writeJpeg } from '../helpers/files';
-import { memoryLogger, waitFor } from '../helpers/library';
+import { memoryLogger, testLibrary, waitFor } from '../helpers/library';
 
 const exiftool = new ExifTool({ maxProcs: 1, taskRetries: 0 });
 afterAll(() => exiftool.end());
@@ -35,7 +35,7 @@ interface PhotoRow {
   indexedAt: string;
   hasThumbnail: number;
 }
-const photoRows = (core: Core) =>
+const photoRows = (core: TestCore) =>
   new Map(
     queryLibrary<PhotoRow>(core, 'SELECT id, path, fingerprint, indexed_at AS indexedAt, has_thumbnail AS hasThumbnail FROM photos').map(
       (row) => [row.path, row],
@@ -53,31 +53,31 @@ describe('writing keeps the grid', () => {
     // A second copy of the kayak shares its content, so its fingerprint and cached pictures.
     const twin = join(dir, 'kayak twin.jpg');
     copyFileSync(kayak!, twin);
-    await core.index([dir]);
+    await core.invoke('library:index', { paths: [dir] });
     addCaptions(core, { [kayak!]: { caption: 'A red kayak' }, [heron!]: { caption: 'A heron' } });
     const before = photoRows(core);
-    for (const path of [kayak!, heron!]) await core.derivatives.captionImage(path, before.get(path)!.fingerprint);
+    for (const path of [kayak!, heron!]) await derivativesOf(core).captionImage(path, before.get(path)!.fingerprint);
     const cacheInodes = (fingerprint: string) => ({
-      thumb: inode(core.derivatives.thumbnailPath(fingerprint)),
-      caption: inode(core.derivatives.captionImagePath(fingerprint, { longEdge: 1024, maxBytes: 1_000_000 })),
+      thumb: inode(derivativesOf(core).thumbnailPath(fingerprint)),
+      caption: inode(derivativesOf(core).captionImagePath(fingerprint, { longEdge: 1024, maxBytes: 1_000_000 })),
     });
     const cachedBefore = new Map([kayak!, heron!].map((path) => [path, cacheInodes(before.get(path)!.fingerprint)]));
-    await core.startWatching();
+    await core.invoke('app:startBackgroundWork', {});
 
-    expect(await core.writeMetadata({})).toMatchObject({ written: 2, failed: 0 });
+    expect(await core.invoke('metadata:write', {})).toMatchObject({ written: 2, failed: 0 });
     const after = photoRows(core);
     for (const path of [kayak!, heron!]) {
       const { fingerprint } = after.get(path)!;
       expect(fingerprint, path).not.toBe(before.get(path)!.fingerprint);
       expect(after.get(path)!.hasThumbnail).toBe(1);
-      expect(await core.mediaFile('thumb', fingerprint), path).toBe(core.derivatives.thumbnailPath(fingerprint));
-      expect(await core.mediaFile('preview', fingerprint), path).toBeTruthy();
+      expect(await core.invoke('media:file', { kind: 'thumb', fingerprint: fingerprint }), path).toBe(derivativesOf(core).thumbnailPath(fingerprint));
+      expect(await core.invoke('media:file', { kind: 'preview', fingerprint: fingerprint }), path).toBeTruthy();
       // The very same files: linked to the new fingerprint, not decoded and encoded again.
       expect(cacheInodes(fingerprint), path).toEqual(cachedBefore.get(path));
     }
     // The twin still has the old content, and its pictures; the heron's old ones went with its old content.
-    expect(await core.mediaFile('thumb', before.get(twin)!.fingerprint)).toBeTruthy();
-    expect(existsSync(core.derivatives.thumbnailPath(before.get(heron!)!.fingerprint))).toBe(false);
+    expect(await core.invoke('media:file', { kind: 'thumb', fingerprint: before.get(twin)!.fingerprint })).toBeTruthy();
+    expect(existsSync(derivativesOf(core).thumbnailPath(before.get(heron!)!.fingerprint))).toBe(false);
     expect(debris(dir)).toEqual([]);
 
     // The watcher heard the rewrites: a photo added afterwards is indexed, the rewritten ones were not touched.
@@ -85,14 +85,14 @@ describe('writing keeps the grid', () => {
     await waitFor('the photo added after the write', () => photoRows(core).has(join(dir, 'late.jpg')));
     for (const path of [kayak!, heron!]) expect(photoRows(core).get(path)!.indexedAt, path).toBe(after.get(path)!.indexedAt);
 
-    expect(await core.revertMetadata({})).toMatchObject({ reverted: 2, failed: 0 });
+    expect(await core.invoke('metadata:revert', {})).toMatchObject({ reverted: 2, failed: 0 });
     const reverted = photoRows(core);
     for (const path of [kayak!, heron!]) {
       const { fingerprint } = reverted.get(path)!;
       expect(fingerprint).not.toBe(after.get(path)!.fingerprint);
       expect(cacheInodes(fingerprint), path).toEqual(cachedBefore.get(path));
     }
-    expect(await core.index([])).toMatchObject({ updated: 0, added: 0 });
+    expect(await core.invoke('library:index', { paths: [] })).toMatchObject({ updated: 0, added: 0 });
   });
 });
 
@@ -111,13 +111,13 @@ describe('symbolic links', () => {
     symlinkSync(outside, join(links, 'heron.jpg'));
     symlinkSync(join(elsewhere, 'IMG_0001.CR2'), join(links, 'IMG_0001.CR2'));
     // The links are what the library knows: their targets are not indexed on their own.
-    await core.index([links]);
-    await core.index([targets]);
+    await core.invoke('library:index', { paths: [links] });
+    await core.invoke('library:index', { paths: [targets] });
     const linked = Object.fromEntries(['kayak.jpg', 'heron.jpg', 'IMG_0001.CR2'].map((name) => [name, join(links, name)]));
     addCaptions(core, Object.fromEntries(Object.values(linked).map((path) => [path, { caption: 'By the water' }])));
     const before = { inside: await pixels(inside), outside: sha(outside), raw: sha(join(elsewhere, 'IMG_0001.CR2')) };
 
-    const result = await core.writeMetadata({ paths: [links] });
+    const result = await core.invoke('metadata:write', { paths: [links] });
     const byName = (name: string) => result.photos.find((photo) => photo.path === linked[name])!;
     expect(byName('kayak.jpg'), JSON.stringify(result)).toMatchObject({ status: 'written', target: inside });
     expect(await description(inside)).toBe('By the water');
@@ -134,13 +134,13 @@ describe('symbolic links', () => {
     expect(sha(join(elsewhere, 'IMG_0001.CR2'))).toBe(before.raw);
     expect(readdirSync(elsewhere).sort()).toEqual(['IMG_0001.CR2', 'heron.jpg']);
 
-    expect(await core.revertMetadata({ paths: [linked['kayak.jpg']!] })).toMatchObject({ reverted: 1, failed: 0 });
+    expect(await core.invoke('metadata:revert', { paths: [linked['kayak.jpg']!] })).toMatchObject({ reverted: 1, failed: 0 });
     expect(await description(inside)).toBeUndefined();
     for (const name of ['kayak.jpg', 'heron.jpg', 'IMG_0001.CR2']) expect(lstatSync(linked[name]!).isSymbolicLink(), name).toBe(true);
     expect(readlinkSync(linked['kayak.jpg']!)).toBe(inside);
     expect([...debris(links), ...debris(targets), ...debris(elsewhere)]).toEqual([]);
     // The target's own row sees its new content, and its pictures came along.
-    const reindexed = await core.index([targets]);
+    const reindexed = await core.invoke('library:index', { paths: [targets] });
     expect(reindexed).toMatchObject({ updated: 1, errors: [] });
   });
 });
@@ -149,7 +149,7 @@ describe('symbolic links', () => {
  * A writer whose process "dies" right after it swapped the written copy in, before the library
  * recorded the write: its journal names an owner that has exited, and recording throws.
  */
-async function killedAfterTheSwap(core: Core): Promise<void> {
+async function killedAfterTheSwap(core: TestCore): Promise<void> {
   const deadPid = Number(execFileSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']));
   const db = new Sqlite(join(core.dataDir, 'library.db'));
   const metadata = new ExifToolAdapter({ maxProcs: 1, configFile: join(core.dataDir, 'exiftool', 'captionist.exiftool-config') });
@@ -161,7 +161,7 @@ async function killedAfterTheSwap(core: Core): Promise<void> {
   const writer = new MetadataWriter({
     writes: new DiesBeforeRecording(db),
     photos: new PhotosRepository(db),
-    derivatives: core.derivatives,
+    derivatives: derivativesOf(core),
     metadata,
     logger: memoryLogger(),
     now: () => new Date(),
@@ -220,7 +220,7 @@ describe('a write killed between the file and the library', () => {
     const iptc = join(dir, 'harbour.jpg');
     copyFileSync(join(samplesDir, 'IPTC.jpg'), iptc);
     const boat = await writeJpeg(join(dir, 'boat.jpg'), { seed: 10 });
-    await core.index([dir]);
+    await core.invoke('library:index', { paths: [dir] });
     addCaptions(core, { [iptc]: { caption: 'Harbour at dusk' }, [boat!]: { caption: 'A boat' } });
     const original = { pixels: await pixels(boat!) };
     // Simulated in-process; the kill test does it for real with SIGKILL.
@@ -229,26 +229,26 @@ describe('a write killed between the file and the library', () => {
     expect(queryLibrary(core, `SELECT status FROM captions`)).toEqual([{ status: 'draft' }, { status: 'draft' }]);
     expect(queryLibrary(core, 'SELECT count(*) AS n FROM metadata_write_intents')).toEqual([{ n: 2 }]);
     // Indexing on its own (as a watcher does) leaves a rewrite in flight to the writer: nothing decoded, nothing taken over.
-    const oldThumbnail = inode(core.derivatives.thumbnailPath(photoRows(core).get(boat!)!.fingerprint));
-    expect(await core.library.index([dir])).toMatchObject({ updated: 0, unchanged: 2 });
+    const oldThumbnail = inode(derivativesOf(core).thumbnailPath(photoRows(core).get(boat!)!.fingerprint));
+    expect(await testLibrary(core.dataDir).library.index([dir])).toMatchObject({ updated: 0, unchanged: 2 });
     expect(photoRows(core).get(boat!)!.fingerprint).not.toBe(await fingerprintFile(boat!));
     // (The dying writer had linked its pictures to the new content already: still those, none decoded.)
-    expect(inode(core.derivatives.thumbnailPath(await fingerprintFile(boat!)))).toBe(oldThumbnail);
+    expect(inode(derivativesOf(core).thumbnailPath(await fingerprintFile(boat!)))).toBe(oldThumbnail);
     // Someone else edits the harbour photo before the next run.
     await exiftool.write(iptc, { 'XMP-dc:Description': 'Edited in another program' } as never, { useMWG: false, writeArgs: ['-overwrite_original'] });
 
-    const rerun = await core.writeMetadata({});
+    const rerun = await core.invoke('metadata:write', {});
     const byPath = (path: string) => rerun.photos.find((photo) => photo.path === path)!;
     expect(byPath(boat!)).toMatchObject({ status: 'written', warnings: [expect.stringMatching(/interrupted/)] });
     expect(byPath(iptc)).toMatchObject({ status: 'failed', message: expect.stringMatching(/changed since it was indexed/) });
     expect(queryLibrary(core, 'SELECT count(*) AS n FROM metadata_write_intents')).toEqual([{ n: 0 }]);
     expect(queryLibrary(core, `SELECT c.status FROM captions c JOIN photos p ON p.id = c.photo_id WHERE p.path = ?`, boat)).toEqual([{ status: 'written' }]);
-    expect(await core.index([dir])).toMatchObject({ updated: 1 });
+    expect(await core.invoke('library:index', { paths: [dir] })).toMatchObject({ updated: 1 });
     expect(photoRows(core).get(boat!)!.fingerprint).toBe(await fingerprintFile(boat!));
-    expect(inode(core.derivatives.thumbnailPath(await fingerprintFile(boat!)))).toBe(oldThumbnail);
+    expect(inode(derivativesOf(core).thumbnailPath(await fingerprintFile(boat!)))).toBe(oldThumbnail);
 
     // Revert finds what the interrupted write replaced.
-    expect(await core.revertMetadata({ paths: [boat!] })).toMatchObject({ reverted: 1, failed: 0 });
+    expect(await core.invoke('metadata:revert', { paths: [boat!] })).toMatchObject({ reverted: 1, failed: 0 });
     expect(await description(boat!)).toBeUndefined();
     expect(await pixels(boat!)).toBe(original.pixels);
   });
@@ -257,7 +257,7 @@ describe('a write killed between the file and the library', () => {
     const core = testCore();
     const dir = tempDir('captionist-debris-');
     const photo = await writeJpeg(join(dir, 'kayak.jpg'), { seed: 11 });
-    await core.index([dir]);
+    await core.invoke('library:index', { paths: [dir] });
     addCaptions(core, { [photo!]: { caption: 'A red kayak' } });
     // A write that died while ExifTool was making its copy: the intent and a half-written copy.
     const deadPid = Number(execFileSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']));
@@ -287,13 +287,13 @@ describe('a write killed between the file and the library', () => {
     for (const path of [stale, fresh, join(dir, 'notes_exiftool_tmp'), join(dir, 'notes.txt')]) writeFileSync(path, 'x');
     for (const path of [stale, join(dir, 'notes_exiftool_tmp'), join(dir, 'notes.txt')]) utimesSync(path, hourAgo, hourAgo);
 
-    await core.index([dir]);
+    await core.invoke('library:index', { paths: [dir] });
     expect(readdirSync(dir).sort()).toEqual(['kayak.jpg', 'notes.txt', 'notes_exiftool_tmp', 'other.jpg', 'other.jpg_exiftool_tmp']);
     expect(queryLibrary(core, 'SELECT count(*) AS n FROM metadata_write_intents')).toEqual([{ n: 0 }]);
     // One left since, as an interrupted write of an older Captionist would have: the next write takes it away.
     writeFileSync(stale, 'x');
     utimesSync(stale, hourAgo, hourAgo);
-    expect(await core.writeMetadata({})).toMatchObject({ written: 1, failed: 0 });
+    expect(await core.invoke('metadata:write', {})).toMatchObject({ written: 1, failed: 0 });
     expect(await description(photo!)).toBe('A red kayak');
     expect(readdirSync(dir).sort()).toEqual(['kayak.jpg', 'notes.txt', 'notes_exiftool_tmp', 'other.jpg', 'other.jpg_exiftool_tmp']);
   });

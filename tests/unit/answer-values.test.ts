@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { reportedModel, storableText, taskIdFrom, tokenCount } from '../../src/main/providers/answer-values';
+import { reportedModel, taskIdFrom, tokenCount } from '../../src/main/providers/answer-values';
+import { storableText } from '../../src/shared/text';
 
 describe('storableText', () => {
   it('removes NUL and other control characters but keeps tabs and line breaks', () => {

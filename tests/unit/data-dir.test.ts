@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveDataDir } from '../../src/main/data-dir';
+import { resolveDataDir } from '../../src/main/base/data-dir';
 
 describe('resolveDataDir', () => {
   const base = { env: {}, platform: 'linux' as const, homeDir: '/home/ana' };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dateRangeFacet, dayOf } from '../../src/main/search/facets';
+import { dateRangeFacet, dayOf } from '../../src/main/db/facets';
 
 describe('date facets', () => {
   it('reads a year, a month or a day as the first or last day it covers', () => {

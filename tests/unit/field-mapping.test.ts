@@ -101,7 +101,7 @@ describe('the field mapping', () => {
       [tag.captionAbstract]: 'SONY DSC',
       [tag.title]: 'DSC_0001',
       [tag.objectName]: 'DSC_0001.JPG',
-      [tag.altText]: '0001',
+      [tag.altText]: 'DSC_0001',
     };
     const policies = { caption: policy, title: policy, altText: policy, longDescription: policy };
     const plan = planWrite({ caption, current: junk, kind: 'embedded-iim', policies, fileName });

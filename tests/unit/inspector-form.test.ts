@@ -6,9 +6,9 @@ import {
   formFromText,
   formsEqual,
   keywordProblem,
-  parseKeywords,
   type CaptionForm,
 } from '../../src/renderer/src/components/inspector/caption-form';
+import { normaliseKeywords, readKeywords } from '../../src/shared/keywords';
 import { cameraText, formatCapturedAt, gpsText, photoFacts } from '../../src/renderer/src/components/inspector/photo-facts';
 import type { CaptionVersion, PhotoDetail } from '../../src/shared/review';
 
@@ -75,20 +75,34 @@ describe('the inspector edit form', () => {
     expect(formFromDetail({ ...detail, versions: [] })).toMatchObject({ caption: 'My own words', keywords: 'mine' });
   });
 
-  it("starts empty where the file holds only a camera's or a program's placeholder", () => {
-    const stamped = { title: 'harbour', caption: 'OLYMPUS DIGITAL CAMERA', altText: 'x-default', keywords: [] };
+  // A camera's stamp never reaches the form: indexing leaves it out, where it knows the tag.
+  it("starts empty where the file holds only a broken writer's mark or the photo's own name", () => {
+    const stamped = { title: 'harbour', caption: 'lang="x-default"', altText: 'x-default', keywords: [] };
     expect(formFromDetail({ ...detail, versions: [], embedded: stamped })).toMatchObject({ title: '', caption: '', altText: '' });
   });
 
-  it('reads keywords split by commas, semicolons and new lines, each once in any case', () => {
-    expect(parseKeywords(' harbour, Boats;boats\n  sea   spray ,, ')).toEqual(['harbour', 'Boats', 'sea spray']);
-    expect(parseKeywords('')).toEqual([]);
+  it('names what the typed keywords would lose on saving', () => {
+    const many = Array.from({ length: 31 }, (_, index) => `k${index}`).join(', ');
+    expect(keywordProblem(readKeywords(many))).toBe('At most 30 keywords; there are 31.');
+    expect(keywordProblem(readKeywords('x'.repeat(65)))).toMatch(/longer than 64 characters/);
+    expect(keywordProblem(readKeywords('x'.repeat(64)))).toBeNull();
   });
 
-  it('names the keyword problems', () => {
-    expect(keywordProblem(Array.from({ length: 31 }, (_, index) => `k${index}`))).toBe('At most 30 keywords; there are 31.');
-    expect(keywordProblem(['x'.repeat(65)])).toMatch(/longer than 64 characters/);
-    expect(keywordProblem(['x'.repeat(64)])).toBeNull();
+  it('sends what it previews, and the core stores it as sent, on tricky input', () => {
+    const tricky = [
+      ' harbour, Boats;boats\n  sea   spray ,, ',
+      '#sunset, "dawn", Dawn, DAWN;\t fog\u0007 ',
+      'Places | Iceland |, Places|Iceland, Animals||Birds|Puffin',
+      `${'word '.repeat(12)}, ${Array.from({ length: 28 }, (_, index) => `tag${index}`).join(';')}`,
+    ];
+    for (const text of tricky) {
+      const preview = readKeywords(text).kept;
+      const sent = editFromForm(form({ keywords: text }));
+      expect('edit' in sent ? normaliseKeywords(sent.edit.keywords) : sent.errors, text).toEqual(preview);
+    }
+    expect(readKeywords(tricky[0]!).kept).toEqual(['harbour', 'Boats', 'sea spray']);
+    expect(readKeywords(tricky[1]!).kept).toEqual(['sunset', 'dawn', 'fog']);
+    expect(readKeywords(tricky[2]!).kept).toEqual(['Places|Iceland', 'Animals|Birds|Puffin']);
   });
 
   it('sees no change in whitespace or keyword spelling of the same list', () => {

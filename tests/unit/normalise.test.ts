@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import {
-  cleanText,
-  keywordsFromCaption,
-  normaliseAnswer,
-  normaliseKeywords,
-  toAltText,
-} from '../../src/main/captions/normalise';
-import { parseStructuredAnswer } from '../../src/main/captions/structured-answer';
+import { keywordsFromCaption, normaliseAnswer, toAltText } from '../../src/main/captions/normalise';
+import { parseStructuredAnswer } from '../../src/main/providers/structured-answer';
 import { CaptionFieldsSchema, captionLimits } from '../../src/shared/captioning';
+import { normaliseKeywords } from '../../src/shared/keywords';
+import { cleanText } from '../../src/shared/text';
 
 /** A high surrogate without its low half, or a low one without its high half. */
 const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

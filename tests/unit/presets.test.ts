@@ -1,8 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   imageLimitsFor,
   imageTokenRuleFor,
-  openAiCompatiblePresets,
   presetFor,
   presetNames,
   providerConfigFrom,
@@ -99,7 +100,27 @@ describe('presets', () => {
   it('looks presets up by own name only', () => {
     expect(presetFor('openai')?.label).toBe('OpenAI');
     expect(presetFor('constructor')).toBeUndefined();
-    expect(presetNames).toEqual(Object.keys(openAiCompatiblePresets));
+  });
+
+  it('agree with the README\'s table, preset by preset: base URL, model, key variable and concurrency', () => {
+    const readme = readFileSync(resolve('README.md'), 'utf8');
+    const rows = [...readme.matchAll(/^\| `openai-compatible` `([a-z-]+)` \| `([^`]+)` \| (.+?) \| (.+?) \| (\d+) \|$/gm)];
+    expect(rows.map((row) => row[1]).sort()).toEqual([...presetNames].sort());
+    for (const [, preset, baseUrl, , keyVariable, concurrency] of rows) {
+      const config = providerConfigFrom({ name: 'p', type: 'openai-compatible', preset });
+      expect({ preset, baseUrl: config.baseUrl, concurrency: config.concurrency, key: config.apiKeyEnv ?? 'none' }).toEqual({
+        preset,
+        baseUrl,
+        concurrency: Number(concurrency),
+        key: keyVariable!.replaceAll('`', ''),
+      });
+    }
+    // A model in backticks is the preset's; words ("whatever llama-server loaded") leave it to the server.
+    const named = rows.filter(([, , , model]) => model!.startsWith('`'));
+    expect(named.length).toBeGreaterThan(rows.length / 2);
+    for (const [, preset, , model] of named) {
+      expect(providerConfigFrom({ name: 'p', type: 'openai-compatible', preset }).model, preset).toBe(model!.replaceAll('`', ''));
+    }
   });
 
   it('gives local servers a long first timeout and no API key', () => {

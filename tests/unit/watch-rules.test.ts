@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectRemoteFileSystem, remoteFileSystemName } from '../../src/main/library/file-system-type';
-import { isPhotoFileName, isTemporaryName } from '../../src/main/library/file-types';
+import { isPhotoFileName, isTemporaryName } from '../../src/main/base/file-types';
 import { isSkippedPath } from '../../src/main/library/walker';
 
 const fileStats = statSync(import.meta.filename);

@@ -8,8 +8,8 @@ import type { ProviderConfig } from '../../shared/captioning';
 import type { LaneState, LaneStatus } from '../../shared/queue';
 import type { CaptionBatch, CaptionBatchesRepository, CaptionBatchRequest } from '../db/caption-batches.repo';
 import type { ClaimedJob, JobsRepository } from '../db/jobs.repo';
-import { UserError } from '../errors';
-import type { Logger } from '../logger';
+import { UserError } from '../base/errors';
+import type { Logger } from '../base/logger';
 import { ProviderError } from '../providers/errors';
 import { batchBaseUrlFor, batchEndpoint, batchFileLimits, isFinalStatus } from '../providers/openai-batch';
 import type { BatchResultLine, OpenAiBatchApi, RemoteBatch } from '../providers/openai-batch';
@@ -17,7 +17,7 @@ import { OpenAiCompatibleProvider } from '../providers/openai-compatible.provide
 import type { ProviderRegistry } from '../providers/provider-registry';
 import { retryDelay } from '../providers/retry';
 import type { RetryPolicy } from '../providers/retry';
-import { newProcessOwner, processIsGone } from '../process-owner';
+import { newProcessOwner, processIsGone } from '../base/process-owner';
 import { describeCaptionError } from './caption-steps';
 import type { CaptionSteps, SentCaption } from './caption-steps';
 

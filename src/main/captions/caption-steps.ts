@@ -7,7 +7,7 @@ import type { CaptionsRepository } from '../db/captions.repo';
 import type { FoldersRepository } from '../db/folders.repo';
 import type { ClaimedJob, JobsRepository } from '../db/jobs.repo';
 import type { CaptionTarget, PhotosRepository } from '../db/photos.repo';
-import { UserError } from '../errors';
+import { UserError } from '../base/errors';
 import type { CaptionImageSize, Derivatives } from '../images/derivatives';
 import { describeFileError } from '../library/file-errors';
 import { describeImageError } from '../library/image-errors';

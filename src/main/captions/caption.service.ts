@@ -11,8 +11,9 @@ import type { ClaimedJob } from '../db/jobs.repo';
 import type { LaneState } from '../../shared/queue';
 import type { CaptionTarget } from '../db/photos.repo';
 import type { SharpAdapter } from '../images/sharp.adapter';
-import { photoSelection } from '../library/path-scope';
-import type { Logger } from '../logger';
+import { photoSelection } from '../db/path-scope';
+import { UserError } from '../base/errors';
+import type { Logger } from '../base/logger';
 import { ProviderError } from '../providers/errors';
 import { imageLimitsFor } from '../providers/presets';
 import type { JobContext, JobHandler, JobOutcome } from '../queue/scheduler';
@@ -158,6 +159,13 @@ export class CaptionService {
       providerState: lane.state,
       providerMessage: lane.message,
     };
+  }
+
+  /** The provider a run captions with. */
+  runProvider(runId: number): string {
+    const run = this.deps.runs.get(runId) as { provider: string } | undefined;
+    if (!run) throw new UserError(`No caption run with id ${runId}.`);
+    return run.provider;
   }
 
   /** Closes a run and sums it up; `stoppedBecause` says why it ended with photos still queued. */

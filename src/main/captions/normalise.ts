@@ -1,6 +1,7 @@
 import { CaptionFieldsSchema, captionLimits } from '../../shared/captioning';
 import type { CaptionFields } from '../../shared/captioning';
-import { storableText } from '../providers/answer-values';
+import { cleanText, cutAtWord } from '../../shared/text';
+import { normaliseKeywords } from '../../shared/keywords';
 
 /** What a provider answered, before validation (see providers/provider.ts). */
 export interface RawAnswer {
@@ -42,49 +43,6 @@ function pick(fields: Partial<Record<string, unknown>>, ...names: string[]): str
     if (typeof value === 'string' && value.trim()) return value;
   }
   return null;
-}
-
-/**
- * How much of a text is looked at for a field of `limit` characters: room for the whitespace,
- * quotes and labels cleaning removes, while the work stays small however long the answer is.
- */
-const inspectedLength = (limit: number) => limit * 4;
-
-/**
- * Trims, removes what no stored text may hold (control characters, broken characters), collapses
- * whitespace, drops wrapping quotes and labels, and cuts at a word within `limit`.
- */
-export function cleanText(value: string | null, limit: number): string | null {
-  if (value === null) return null;
-  let text = storableText(value.slice(0, inspectedLength(limit)))
-    .replace(/^```[a-z]*\s*|```\s*$/gi, '')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/^["'“”‘’]+|["'“”‘’]+$/g, '')
-    .replace(/^(caption|title|description|alt text)\s*:\s*/i, '')
-    .replace(/^["'“”‘’]+|["'“”‘’]+$/g, '')
-    .trim();
-  if (!text) return null;
-  if (text.length > limit) text = cutAtWord(text, limit);
-  return text;
-}
-
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-
-/** Cuts to at most `limit` UTF-16 units, at a sentence or word end, never inside a character. */
-function cutAtWord(text: string, limit: number): string {
-  let cut = '';
-  // A character running past the limit is left out either way, so what follows it never matters.
-  for (const { segment } of graphemes.segment(text.slice(0, limit + 1))) {
-    if (cut.length + segment.length > limit) break;
-    cut += segment;
-  }
-  const space = cut.lastIndexOf(' ');
-  const sentenceEnd = Math.max(cut.lastIndexOf('. '), cut.lastIndexOf('! '), cut.lastIndexOf('? '));
-  if (sentenceEnd > cut.length * 0.5) return cut.slice(0, sentenceEnd + 1);
-  return (space > cut.length * 0.5 ? cut.slice(0, space) : cut)
-    .replace(/(\s+(a|an|the|and|or|of|with|in|on|at|to|by|for|from|near|along|while|under|over))+$/i, '')
-    .replace(/[\s,;:–-]+$/, '');
 }
 
 const leadIns =
@@ -187,25 +145,6 @@ function matchCase(original: string, replacement: string): string {
 }
 
 /** How many candidates are looked at: plenty for 30 keywords after duplicates and empties, however long the list. */
-const keywordCandidates = captionLimits.keywords * 10;
-
-/** Trims, drops hashtags and empties, limits length, and removes case-insensitive duplicates. */
-export function normaliseKeywords(value: unknown): string[] {
-  const list = Array.isArray(value)
-    ? value.slice(0, keywordCandidates)
-    : typeof value === 'string'
-      ? value.slice(0, keywordCandidates * inspectedLength(captionLimits.keyword)).split(/[,;\n]/, keywordCandidates)
-      : [];
-  const seen = new Map<string, string>();
-  for (const item of list) {
-    if (typeof item !== 'string') continue;
-    const keyword = cleanText(item.trim().replace(/^#+/, ''), captionLimits.keyword);
-    if (keyword && !seen.has(keyword.toLocaleLowerCase())) seen.set(keyword.toLocaleLowerCase(), keyword);
-    if (seen.size === captionLimits.keywords) break;
-  }
-  return [...seen.values()];
-}
-
 const stopWords = new Set(
   `a about above across after against along among an and another any are around as at away back be been before behind
    being below beneath beside besides between beyond both but by can could during each either few for from front has have

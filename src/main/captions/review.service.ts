@@ -3,8 +3,8 @@ import type { CaptionFields } from '../../shared/captioning';
 import type { CaptionEdit, PhotoDetail } from '../../shared/review';
 import type { CaptionsRepository } from '../db/captions.repo';
 import type { PhotosRepository } from '../db/photos.repo';
-import { UserError } from '../errors';
-import { normaliseKeywords } from './normalise';
+import { UserError } from '../base/errors';
+import { normaliseKeywords } from '../../shared/keywords';
 
 export interface ReviewServiceDeps {
   db: Database;

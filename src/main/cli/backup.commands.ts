@@ -1,11 +1,11 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { libraryFile, preparePrivateDataDir } from '../data-dir';
+import { libraryFile, preparePrivateDataDir } from '../base/data-dir';
 import { backupFileName, backupsDirOf, takeBackupNow, writeBackupNow } from '../db/backups';
 import { openDatabase } from '../db/database';
 import { restoreLibrary, summarise } from '../db/restore';
 import type { LibrarySummary } from '../db/restore';
-import { UserError } from '../errors';
+import { UserError } from '../base/errors';
 import { UsageError } from './args';
 
 interface BackupCommandContext {

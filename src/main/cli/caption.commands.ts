@@ -2,9 +2,9 @@ import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CaptionOptionOverridesSchema, DetailLevelSchema } from '../../shared/captioning';
 import type { CaptionOptionOverrides, CaptionRunResult, CostEstimate } from '../../shared/captioning';
-import { UserError } from '../errors';
+import { UserError } from '../base/errors';
 import { UsageError } from './args';
-import type { CommandContext } from './main';
+import type { CliCore, CommandContext, Io } from './main';
 import { captionRunReporter, progressBar, usd } from './progress';
 import { stopOnSignals } from './signals';
 import type { Flags } from './usage';
@@ -13,8 +13,6 @@ import type { Flags } from './usage';
 export async function captionCommand({ args, flags, json, openCore, io }: CommandContext): Promise<number | void> {
   if (!flags.provider) throw new UsageError('caption needs --provider NAME (see "captionist provider list")');
   const core = openCore();
-  // Other providers' jobs are not this run's to spend on, nor to be stopped by.
-  core.queue.workOnly(flags.provider);
   const request = {
     provider: flags.provider,
     paths: args,
@@ -22,7 +20,7 @@ export async function captionCommand({ args, flags, json, openCore, io }: Comman
     force: flags.force,
     viaBatch: flags.batch,
   };
-  const estimate = core.estimate(request);
+  const estimate = await core.invoke('captions:estimate', request);
   if (flags.estimate) {
     io.stdout.write(json ? `${JSON.stringify(estimate)}\n` : `${describeEstimate(estimate)}\n`);
     return;
@@ -31,18 +29,15 @@ export async function captionCommand({ args, flags, json, openCore, io }: Comman
   const bar = progressBar(io.stderr);
   const report = captionRunReporter(bar, json ? null : (line) => bar.log(line));
   const stop = stopOnSignals();
+  // Ctrl-C: photos in flight go back to the queue, and the run ends with what it has.
+  stop.signal.addEventListener('abort', () => stopWork(core, io), { once: true });
+  const unsubscribe = core.on('captions:progress', report);
   let result: CaptionRunResult;
   try {
-    result = await core.caption(
-      request,
-      report,
-      stop.signal,
-    );
-    // Jobs of other runs this process took meanwhile: their answers are paid for, so they end
-    // here (a Ctrl-C meanwhile hands them back to the queue).
-    const stopped = new Promise((done) => stop.signal.addEventListener('abort', done, { once: true }));
-    if (!stop.signal.aborted) await Promise.race([core.queue.finishInFlight(), stopped]);
+    // Exclusive: other providers' jobs are not this run's to spend on, nor to be stopped by.
+    result = await core.invoke('captions:generate', { ...request, exclusive: true });
   } finally {
+    unsubscribe();
     stop.dispose();
     bar.finish();
   }
@@ -50,12 +45,19 @@ export async function captionCommand({ args, flags, json, openCore, io }: Comman
   return result.stoppedBecause || stop.signal.aborted ? 1 : 0;
 }
 
+/** Ctrl-C: watching and runs end, photos in flight go back to the queue. */
+export function stopWork(core: CliCore, io: Io): void {
+  core.invoke('app:stopWork', {}).catch((error: unknown) => {
+    io.stderr.write(`captionist: ${error instanceof Error ? error.message : String(error)}\n`);
+  });
+}
+
 /** `folder-options PATH`: the caption options every run on a library folder starts from. */
 export async function folderOptionsCommand({ args, flags, json, openCore, io }: CommandContext): Promise<void> {
   if (args.length !== 1) throw new UsageError('folder-options takes exactly one library folder PATH');
   const core = openCore();
   const path = resolve(args[0]!);
-  const folder = core.library.listFolders().find((candidate) => candidate.path === path || candidate.path === realpathOrSelf(path));
+  const folder = (await core.invoke('library:listFolders', {})).find((candidate) => candidate.path === path || candidate.path === realpathOrSelf(path));
   if (!folder) throw new UserError(`${path} is not a library folder; add it with "captionist add-folder".`);
   const options = flags.clear ? {} : { ...folder.captionOptions, ...captionOptionsFrom(flags) };
   const updated = await core.invoke('library:setFolderCaptionOptions', { folderId: folder.id, options });

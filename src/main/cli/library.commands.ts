@@ -1,12 +1,13 @@
 import type { IndexResult, LibraryStatus } from '../../shared/domain';
 import { answersAtOnce, UsageError } from './args';
-import type { CommandContext } from './main';
+import type { CliCore, CommandContext } from './main';
 import { progressBar } from './progress';
+import type { ProgressBar } from './progress';
 
 /** `add-folder PATH`. */
 export async function addFolderCommand({ args, json, openCore, io }: CommandContext): Promise<void> {
   if (args.length !== 1) throw new UsageError('add-folder takes exactly one PATH');
-  const folder = await openCore().handlers['library:addFolder']({ path: args[0]! });
+  const folder = await openCore().invoke('library:addFolder', { path: args[0]! });
   io.stdout.write(
     json
       ? `${JSON.stringify(folder)}\n`
@@ -19,13 +20,7 @@ export async function indexCommand({ args, json, openCore, io }: CommandContext)
   const bar = progressBar(io.stderr);
   let result: IndexResult;
   try {
-    result = await openCore().index(args, (progress) =>
-      bar.update(
-        progress.phase === 'listing'
-          ? { done: 0, total: 0, message: `Listing ${progress.folder} ...` }
-          : { done: progress.done, total: progress.total },
-      ),
-    );
+    result = await indexWithProgress(openCore(), args, bar);
   } finally {
     bar.finish();
   }
@@ -35,8 +30,24 @@ export async function indexCommand({ args, json, openCore, io }: CommandContext)
 /** `status`. */
 export async function statusCommand({ args, json, openCore, io }: CommandContext): Promise<void> {
   if (args.length) throw new UsageError('status takes no arguments');
-  const status = openCore(answersAtOnce).status();
+  const status = await openCore(answersAtOnce).invoke('library:status', {});
   io.stdout.write(json ? `${JSON.stringify(status)}\n` : describeStatus(status));
+}
+
+/** Indexes `paths` (the whole library when none), showing the core's `index:progress` on `bar`. */
+export async function indexWithProgress(core: CliCore, paths: string[], bar: ProgressBar): Promise<IndexResult> {
+  const unsubscribe = core.on('index:progress', (progress) =>
+    bar.update(
+      progress.phase === 'listing'
+        ? { done: 0, total: 0, message: `Listing ${progress.folder} ...` }
+        : { done: progress.done, total: progress.total },
+    ),
+  );
+  try {
+    return await core.invoke('library:index', { paths });
+  } finally {
+    unsubscribe();
+  }
 }
 
 function describeIndex(result: IndexResult): string {

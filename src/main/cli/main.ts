@@ -1,8 +1,11 @@
 import { homedir } from 'node:os';
 import { parseArgs } from 'node:util';
+import type { Emit } from '../../shared/contract';
+import { eventListeners } from '../../shared/event-listeners';
+import type { EventListeners } from '../../shared/event-listeners';
 import type { Core, CoreOptions } from '../core';
-import { libraryFile, resolveDataDir } from '../data-dir';
-import { UserError } from '../errors';
+import { libraryFile, resolveDataDir } from '../base/data-dir';
+import { UserError } from '../base/errors';
 import { UsageError } from './args';
 import { options, usage } from './usage';
 import type { Flags } from './usage';
@@ -19,8 +22,13 @@ export interface CommandContext {
   /** The library's data folder, for commands that work on its files without opening the core. */
   dataDir: string;
   /** `serve` passes the emit its server forwards to pages. */
-  openCore: (extra?: Pick<CoreOptions, 'emit' | 'dailyBackups'>) => Core;
+  openCore: (extra?: Pick<CoreOptions, 'emit' | 'dailyBackups'>) => CliCore;
   io: Io;
+}
+
+/** The core as a command sees it: its one entry, and its events (progress, notices) as they come. */
+export interface CliCore extends Core {
+  on: EventListeners['on'];
 }
 
 /** A command returns its exit code, or nothing for 0. */
@@ -76,7 +84,15 @@ export async function main(
     const loadCommand = commands[command];
     if (!loadCommand) throw new UsageError(`unknown command "${command}"`);
     const [run, { createCore }] = await Promise.all([loadCommand(), import('../core')]);
-    const openCore = (extra: Pick<CoreOptions, 'emit' | 'dailyBackups'> = {}) => (core = createCore({ dataDir, ...extra }));
+    const openCore = (extra: Pick<CoreOptions, 'emit' | 'dailyBackups'> = {}): CliCore => {
+      const listeners = eventListeners();
+      const emit: Emit = (name, payload) => {
+        listeners.deliver(name, payload);
+        extra.emit?.(name, payload);
+      };
+      core = createCore({ dataDir, emit, dailyBackups: extra.dailyBackups });
+      return { invoke: core.invoke, close: core.close, on: listeners.on };
+    };
     return (await run({ args, flags: values, json: values.json, dataDir, openCore, io })) ?? 0;
   } catch (caught) {
     // Damage SQLite finds while a command runs gets the same advice as damage found at start.

@@ -11,6 +11,8 @@ export interface BarState {
 }
 
 /** A one-line progress bar on stderr, redrawn at most ten times a second, only on a terminal. */
+export type ProgressBar = ReturnType<typeof progressBar>;
+
 export function progressBar(stream: NodeJS.WriteStream, unit = 'photos') {
   let lastDraw = 0;
   let drawn = false;

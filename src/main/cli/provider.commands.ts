@@ -54,13 +54,13 @@ const providerCommands: Record<string, Command> = {
 
   async list({ args, json, openCore, io }) {
     if (args.length) throw new UsageError('provider list takes no arguments');
-    const providers = openCore().providerSummaries();
+    const providers = await openCore().invoke('providers:list', {});
     io.stdout.write(json ? `${JSON.stringify(providers)}\n` : describeProviders(providers));
   },
 
   async test({ args, json, openCore, io }) {
     if (args.length !== 1) throw new UsageError('provider test takes exactly one NAME');
-    const result = await openCore().testProvider(args[0]!);
+    const result = await openCore().invoke('providers:test', { name: args[0]! });
     if (json) io.stdout.write(`${JSON.stringify(result)}\n`);
     else if (result.ok) {
       io.stdout.write(

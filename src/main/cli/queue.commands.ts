@@ -2,6 +2,7 @@ import { describeCancelled } from '../../shared/queue';
 import type { CancelledJobs, QueueJob, QueueStatus } from '../../shared/queue';
 import { UsageError, wholeNumber } from './args';
 import { captionOptionsFrom } from './caption.commands';
+import { indexWithProgress } from './library.commands';
 import type { CommandContext } from './main';
 import { captionRunReporter, progressBar } from './progress';
 import { stopOnSignals } from './signals';
@@ -109,37 +110,23 @@ export async function watchCommand({ args, flags, json, openCore, io }: CommandC
   const stop = stopOnSignals();
   const bar = progressBar(io.stderr);
   const say = (line: string) => (json ? undefined : bar.log(line));
+  const show = captionRunReporter(bar, say);
+  const unsubscribe = [core.on('watch:notice', ({ message }) => say(message)), core.on('captions:progress', show)];
   try {
-    const indexed = await core.index(args, (progress) =>
-      bar.update(
-        progress.phase === 'listing'
-          ? { done: 0, total: 0, message: `Listing ${progress.folder} ...` }
-          : { done: progress.done, total: progress.total },
-      ),
-    );
+    const indexed = await indexWithProgress(core, args, bar);
     say(`Indexed: ${indexed.added} new, ${indexed.updated} changed, ${indexed.moved} moved, ${indexed.missing} missing, ${indexed.errors.length} errors.`);
-    const folders = core.library.foldersFor(args);
-    const run = core.queueCaptions({ provider: flags.provider, paths: args, options, force: false });
-    await core.startWatching({
-      folderIds: folders.map((folder) => folder.id),
-      caption: { provider: run.provider, options, runId: run.runId },
-      onNotice: say,
-    });
+    const run = await core.invoke('library:watch', { paths: args, provider: flags.provider, options });
     say(
-      `Watching ${folders.map((folder) => folder.path).join(', ')}; captioning with ${run.provider} ` +
+      `Watching ${run.folders.join(', ')}; captioning with ${run.provider} ` +
         `(${run.total} photo${run.total === 1 ? '' : 's'} queued now). Ctrl-C stops; unfinished photos stay queued.`,
     );
-    const show = captionRunReporter(bar, say);
-    const report = () => show(core.runProgress(run.runId, run.provider));
-    const unsubscribe = core.queue.subscribe(report);
     // Ctrl-C may have come while indexing: then stop at once.
     if (!stop.signal.aborted) await new Promise((done) => stop.signal.addEventListener('abort', done, { once: true }));
-    unsubscribe();
+    for (const off of unsubscribe) off();
     bar.finish();
     say('Stopping: photos in flight go back to the queue ...');
-    await core.stopWatching();
-    await core.queue.stop();
-    const result = core.finishRun(run.runId, core.runProgress(run.runId, run.provider).total, null);
+    await core.invoke('app:stopWork', {});
+    const result = await core.invoke('captions:finishRun', { runId: run.runId });
     io.stdout.write(json ? `${JSON.stringify(result)}\n` : `Captioned ${result.captioned} photo(s) with ${result.provider} while watching; ${result.failed.length} failed.\n`);
   } finally {
     stop.dispose();

@@ -1,7 +1,7 @@
 import { SearchCriteriaSchema } from '../../shared/domain';
 import type { SavedSearch, SearchCriteria, SearchResults } from '../../shared/domain';
 import type { Core } from '../core';
-import { UserError } from '../errors';
+import { UserError } from '../base/errors';
 import { answersAtOnce } from './args';
 
 /** The flags of `captionist search` and `captionist albums`, as parsed by the CLI. */
@@ -48,7 +48,7 @@ export async function searchCommand({ args, flags, json, openCore, io }: SearchC
   if (flags.album !== undefined) {
     if (args.length || flags.save !== undefined) throw new UserError('--album runs a saved search as it is; give no QUERY or --save with it');
     const core = openCore(answersAtOnce);
-    const album = core.savedSearches.find(flags.album);
+    const album = await findAlbum(core, flags.album);
     const results = await core.invoke('search:runSaved', { id: album.id, ...page });
     io.stdout.write(json ? `${JSON.stringify(results)}\n` : describeResults(results, album.criteria.sort, io.stdout.isTTY));
     return;
@@ -75,15 +75,25 @@ export async function albumsCommand({ args, json, openCore, io }: SearchContext)
     const albums = await core.invoke('search:listSaved', {});
     io.stdout.write(json ? `${JSON.stringify(albums)}\n` : describeAlbums(albums));
   } else if (subcommand === 'rename' && rest.length === 2) {
-    const renamed = await core.invoke('search:renameSaved', { id: core.savedSearches.find(rest[0]!).id, name: rest[1]! });
+    const renamed = await core.invoke('search:renameSaved', { id: (await findAlbum(core, rest[0]!)).id, name: rest[1]! });
     io.stdout.write(json ? `${JSON.stringify(renamed)}\n` : `Renamed the smart album to "${renamed.name}".\n`);
   } else if (subcommand === 'delete' && rest.length === 1) {
-    const album = core.savedSearches.find(rest[0]!);
+    const album = await findAlbum(core, rest[0]!);
     await core.invoke('search:deleteSaved', { id: album.id });
     io.stdout.write(json ? 'null\n' : `Deleted the smart album "${album.name}"; its photos are untouched.\n`);
   } else {
     throw new UserError('albums takes no arguments, "rename NAME NEW" or "delete NAME"');
   }
+}
+
+/** A saved search by id, or by name (any case) when `idOrName` is not a number. */
+async function findAlbum(core: Core, idOrName: string): Promise<SavedSearch> {
+  const albums = await core.invoke('search:listSaved', {});
+  const album = /^\d+$/.test(idOrName)
+    ? albums.find((candidate) => candidate.id === Number(idOrName))
+    : albums.find((candidate) => candidate.name.toLowerCase() === idOrName.toLowerCase());
+  if (!album) throw new UserError(`There is no saved search "${idOrName}"; "captionist search --albums" lists them.`);
+  return album;
 }
 
 /** Criteria from the command line, checked here so a bad flag names itself. */

@@ -28,7 +28,7 @@ export async function serveCommand({ args, flags, openCore, io }: CommandContext
   const stop = stopOnSignals();
   try {
     io.stdout.write(`Captionist is serving on 127.0.0.1:${server.port}. Open this address (it carries the access token):\n${server.url}\n`);
-    await core.startBackgroundWork();
+    await core.invoke('app:startBackgroundWork', {});
     io.stderr.write('Queue and folder watching are running. Ctrl-C stops.\n');
     if (!stop.signal.aborted) await new Promise((done) => stop.signal.addEventListener('abort', done, { once: true }));
     io.stderr.write('Stopping: photos in flight go back to the queue ...\n');

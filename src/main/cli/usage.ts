@@ -1,5 +1,5 @@
 import type { ParseArgsConfig, parseArgs } from 'node:util';
-import { backupsKept } from '../data-dir';
+import { backupsKept } from '../base/data-dir';
 import { presetNames, typeDefaults } from '../providers/presets';
 
 // The command line's grammar, apart from the commands themselves: `--help` and a mistyped flag

@@ -1,7 +1,7 @@
 import { ExportFormatSchema, FieldPolicySchema, SidecarModeSchema, SidecarNamingSchema } from '../../shared/metadata';
 import type { ExportResult, FieldChange, RevertRunResult, WriteRunResult } from '../../shared/metadata';
-import type { Core } from '../core';
-import { UserError } from '../errors';
+import type { CliCore } from './main';
+import { UserError } from '../base/errors';
 import { progressBar } from './progress';
 
 /** The flags of `write`, `revert` and `export`, as main's parser hands them over. */
@@ -20,7 +20,7 @@ interface WriteCommandContext {
   args: string[];
   flags: WriteFlags;
   json: boolean;
-  openCore: () => Core;
+  openCore: () => CliCore;
   io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream };
 }
 
@@ -39,18 +39,20 @@ export const writeCommands = {
     const bar = progressBar(io.stderr);
     let result: WriteRunResult;
     try {
-      result = await openCore().writeMetadata(
-        {
-          paths: args,
-          dryRun: flags['dry-run'] ?? false,
-          approvedOnly: flags['approved-only'] ?? false,
-          force: flags.force ?? false,
-          sidecar,
-          sidecarNaming,
-          policies: policy ? { caption: policy, title: policy, altText: policy, longDescription: policy } : undefined,
-        },
-        (progress) => bar.update({ done: progress.done, total: progress.total, note: progress.failed ? `${progress.failed} failed` : '' }),
+      const core = openCore();
+      const unsubscribe = core.on('metadata:progress', (progress) =>
+        bar.update({ done: progress.done, total: progress.total, note: progress.failed ? `${progress.failed} failed` : '' }),
       );
+      result = await core.invoke('metadata:write', {
+        paths: args,
+        dryRun: flags['dry-run'] ?? false,
+        approvedOnly: flags['approved-only'] ?? false,
+        force: flags.force ?? false,
+        sidecar,
+        sidecarNaming,
+        policies: policy ? { caption: policy, title: policy, altText: policy, longDescription: policy } : undefined,
+      });
+      unsubscribe();
     } finally {
       bar.finish();
     }
@@ -58,7 +60,7 @@ export const writeCommands = {
   },
 
   async revert({ args, json, openCore, io }) {
-    const result = await openCore().revertMetadata({ paths: args });
+    const result = await openCore().invoke('metadata:revert', { paths: args });
     io.stdout.write(json ? `${JSON.stringify(result)}\n` : describeRevert(result));
   },
 
@@ -67,7 +69,7 @@ export const writeCommands = {
     if (!format) throw new UserError('export needs --format xmp, csv or json');
     if (!flags.out) throw new UserError('export needs --out DIR');
     const sidecarNaming = choice('--sidecar-name', flags['sidecar-name'], SidecarNamingSchema, ['basename', 'basename-ext']);
-    const result = await openCore().exportMetadata({
+    const result = await openCore().invoke('metadata:export', {
       format,
       outDir: flags.out,
       paths: args,

@@ -3,8 +3,8 @@ import { open } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
-import { backupsFolderName, backupsKept } from '../data-dir';
-import type { Logger } from '../logger';
+import { backupsFolderName, backupsKept } from '../base/data-dir';
+import type { Logger } from '../base/logger';
 
 const dayMs = 24 * 60 * 60 * 1000;
 const hourMs = 60 * 60 * 1000;

@@ -483,7 +483,7 @@ export class JobsRepository {
   }
 
   /** Moves these photos' waiting jobs ahead of the rest (what the user is looking at). */
-  prioritize(photoIds: readonly number[], priority: number, at: string): number {
+  prioritise(photoIds: readonly number[], priority: number, at: string): number {
     const statement = this.sql(
       `UPDATE jobs SET priority = ?, updated_at = ? WHERE photo_id = ? AND ${waiting}`,
     );

@@ -1,7 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { CaptionStatus, PhotoStatus } from '../../shared/domain';
-import type { FieldChange } from '../../shared/metadata';
-import type { TagWrites } from '../metadata/field-mapping';
+import type { FieldChange, TagWrites } from '../../shared/metadata';
 import { selectionFilter } from './photo-selection';
 import type { PhotoSelection } from './photo-selection';
 

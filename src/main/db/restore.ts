@@ -2,7 +2,7 @@ import { chmodSync, closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, o
 import { dirname, join, resolve } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
-import { UserError } from '../errors';
+import { UserError } from '../base/errors';
 import {
   backupFileName,
   backupsDirOf,

@@ -2,7 +2,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { currentCaption, summaryColumns, toSummary } from './photo-summary';
 import type { SummaryRow } from './photo-summary';
 import { statementCache } from './statements';
-import { monthFacet, yearFacet } from '../search/facets';
+import { monthFacet, yearFacet } from './facets';
 import type {
   CaptionStatus,
   Orientation,

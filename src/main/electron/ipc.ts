@@ -1,7 +1,7 @@
 import { BrowserWindow, ipcMain } from 'electron';
 import type { IpcMainInvokeEvent } from 'electron';
-import { callNames, shellCallNames } from '../../shared/contract';
-import type { ShellCallName, ShellCallOutput } from '../../shared/contract';
+import { pageCallNames, shellCallNames } from '../../shared/contract';
+import type { CallInput, ShellCallName, ShellCallOutput } from '../../shared/contract';
 import type { Core } from '../core';
 import { pickFolder } from './dialogs';
 import { isOwnRendererUrl } from './renderer';
@@ -20,10 +20,11 @@ const shellHandlers: ShellHandlers = {
 
 /** One handler per contract entry; the core validates every input against the contract itself. */
 export function registerIpc(core: Core): void {
-  for (const name of callNames) {
+  for (const name of pageCallNames) {
     ipcMain.handle(callChannel + name, (event, input: unknown) => {
       assertOwnRenderer(event);
-      return core.invoke(name, input);
+      // The core validates every input against the contract itself.
+      return core.invoke(name, input as CallInput<typeof name>);
     });
   }
   for (const name of shellCallNames) {

@@ -3,12 +3,13 @@ import { join } from 'node:path';
 import { app, BrowserWindow, dialog, Menu, nativeTheme } from 'electron';
 import type { BaseWindow } from 'electron';
 import type { Emit } from '../../shared/contract';
+import { eventChannel } from '../../shared/event-listeners';
 import { createCore } from '../core';
 import { safeStorageSecrets } from './secret-store';
 import type { Core } from '../core';
-import { resolveDataDir } from '../data-dir';
-import { fileLogger } from '../logger';
-import type { Logger } from '../logger';
+import { resolveDataDir } from '../base/data-dir';
+import { fileLogger } from '../base/logger';
+import type { Logger } from '../base/logger';
 import { pickFolder } from './dialogs';
 import { registerIpc } from './ipc';
 import { handleMediaProtocol, registerMediaScheme } from './media-protocol';
@@ -52,7 +53,7 @@ async function start(): Promise<void> {
   applySecurityPolicy();
   handleMediaProtocol(core);
   registerIpc(core);
-  void core.startBackgroundWork().catch(reportError('Could not watch the library folders'));
+  void core.invoke('app:startBackgroundWork', {}).catch(reportError('Could not watch the library folders'));
   Menu.setApplicationMenu(
     buildAppMenu(
       {
@@ -63,7 +64,7 @@ async function start(): Promise<void> {
             if (command === 'addFolder') void addFolder(core, undefined).catch(reportError('Could not add the folder'));
             return;
           }
-          contents.send('captionist:event', 'app:command', { command });
+          contents.send(eventChannel, 'app:command', { command });
         },
         reindexLibrary: () => void core.invoke('library:index', {}).catch(reportError('Could not re-index the library')),
       },
@@ -94,7 +95,7 @@ function nativeBindingPath(): string {
 
 const broadcast: Emit = (name, payload) => {
   for (const window of BrowserWindow.getAllWindows()) {
-    if (!window.webContents.isDestroyed()) window.webContents.send('captionist:event', name, payload);
+    if (!window.webContents.isDestroyed()) window.webContents.send(eventChannel, name, payload);
   }
 };
 

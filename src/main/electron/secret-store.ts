@@ -1,9 +1,9 @@
 import { chmodSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { safeStorage } from 'electron';
-import { UserError } from '../errors';
-import { environmentSecrets } from '../secrets';
-import type { SecretStore } from '../secrets';
+import { UserError } from '../base/errors';
+import { environmentSecrets } from '../base/secrets';
+import type { SecretStore } from '../base/secrets';
 
 /**
  * API keys encrypted with the OS keychain (Keychain, DPAPI, kwallet/libsecret) through Electron's

@@ -1,7 +1,7 @@
 import { link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExifToolAdapter, PhotoMetadata } from '../metadata/exiftool.adapter';
-import { pixelSourceFor } from '../library/file-types';
+import { pixelSourceFor } from '../base/file-types';
 import type { EncodedJpeg, ImageInput, SharpAdapter } from './sharp.adapter';
 
 export interface CaptionImageSize {

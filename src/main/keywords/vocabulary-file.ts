@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseVocabulary, type ParsedVocabulary } from '../../shared/keyword-vocabulary';
-import { UserError } from '../errors';
+import { UserError } from '../base/errors';
 
 /** Larger than any keyword list a person keeps (Lightroom's 50,000 keywords are about 1 MB). */
 const maxBytes = 64 * 1024 * 1024;

@@ -7,15 +7,15 @@ import type { IndexErrorsRepository } from '../db/index-errors.repo';
 import type { FoldersRepository } from '../db/folders.repo';
 import type { KnownPhoto, PhotoRecord, PhotosRepository } from '../db/photos.repo';
 import type { Derivatives } from '../images/derivatives';
-import type { Logger } from '../logger';
+import type { Logger } from '../base/logger';
 import type { ExifToolAdapter, PhotoMetadata } from '../metadata/exiftool.adapter';
-import { forEachConcurrently } from './concurrency';
+import { forEachConcurrently } from '../base/concurrency';
 import { describeFileError } from './file-errors';
-import { isPhotoFileType } from './file-types';
-import { fingerprintFile } from './fingerprint';
+import { isPhotoFileType } from '../base/file-types';
+import { fingerprintFile } from '../base/fingerprint';
 import { describeImageError } from './image-errors';
 import { isSkippedPath, listPhotoFiles } from './walker';
-import { removeStaleWriteDebris } from './write-debris';
+import { removeStaleWriteDebris } from '../base/write-debris';
 
 export interface IndexTarget {
   folder: Folder;

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import type { Folder } from '../../shared/domain';
-import type { Logger } from '../logger';
+import type { Logger } from '../base/logger';
 import { defaultFolderWatchOptions, isWatchLimitError, watchFolderTree } from './chokidar.adapter';
 import type { FolderChange, FolderWatch, FolderWatchOptions } from './chokidar.adapter';
 import { describeFileError } from './file-errors';

@@ -7,7 +7,7 @@ import type { FoldersRepository } from '../db/folders.repo';
 import type { IndexErrorsRepository } from '../db/index-errors.repo';
 import type { PhotosRepository } from '../db/photos.repo';
 import type { CaptionOptionOverrides } from '../../shared/captioning';
-import { UserError } from '../errors';
+import { UserError } from '../base/errors';
 import type { Indexer, IndexTarget } from './indexer';
 
 export interface LibraryServiceDeps {

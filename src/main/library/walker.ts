@@ -3,8 +3,8 @@ import type { Dirent, Stats } from 'node:fs';
 import { basename, isAbsolute, join, relative, sep } from 'node:path';
 import type { FileError } from '../../shared/domain';
 import { describeFileError } from './file-errors';
-import { isPhotoFileName, isSkippedName } from './file-types';
-import { isWriteDebrisName } from './write-debris';
+import { isPhotoFileName, isSkippedName } from '../base/file-types';
+import { isWriteDebrisName } from '../base/write-debris';
 
 export interface PhotoListing {
   files: string[];

@@ -4,7 +4,7 @@ import type { CaptureFacts } from '../../shared/domain';
 import { meaningfulText } from '../../shared/placeholders';
 import type { TextOrigin } from '../../shared/placeholders';
 import { xmpDescriptionTag } from './captionist-namespace';
-import type { TagValues, TagWrites } from './field-mapping';
+import type { TagValues, TagWrites } from '../../shared/metadata';
 
 /** Tags that hold a whole embedded JPEG, best first when sizes tie. */
 const previewTags = ['JpgFromRaw', 'PreviewImage', 'OtherImage', 'ThumbnailImage'] as const;

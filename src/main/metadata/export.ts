@@ -3,8 +3,8 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { ExportRequestSchema } from '../../shared/metadata';
 import type { ExportRequest, ExportResult } from '../../shared/metadata';
 import type { MetadataWritesRepository, WriteCandidate } from '../db/metadata-writes.repo';
-import { forEachConcurrently } from '../library/concurrency';
-import { photoSelection } from '../library/path-scope';
+import { forEachConcurrently } from '../base/concurrency';
+import { photoSelection } from '../db/path-scope';
 import type { ExifToolAdapter } from './exiftool.adapter';
 import { cleanText, planWrite, splitKeywords } from './field-mapping';
 

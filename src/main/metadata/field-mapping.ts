@@ -1,12 +1,7 @@
-import type { FieldChange, FieldPolicies, FieldPolicy, TextField } from '../../shared/metadata';
+import type { FieldChange, FieldPolicies, FieldPolicy, TagValue, TagValues, TagWrites, TextField } from '../../shared/metadata';
 import { meaningfulText } from '../../shared/placeholders';
 import type { TextOrigin } from '../../shared/placeholders';
 
-/** Tag values as ExifTool reads them, keyed by family-1 group and name ("XMP-dc:Title"). */
-export type TagValue = string | string[];
-export type TagValues = Record<string, TagValue>;
-/** Tags to write; null deletes a tag. */
-export type TagWrites = Record<string, TagValue | null>;
 
 /**
  * embedded-iim: XMP, EXIF and IPTC IIM inside the file (JPEG, TIFF, DNG); embedded: XMP and EXIF

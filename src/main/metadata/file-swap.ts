@@ -3,7 +3,7 @@ import { chmod, chown, link, open, rename, rm, stat, unlink } from 'node:fs/prom
 import { basename, dirname } from 'node:path';
 import type { ExifToolAdapter } from './exiftool.adapter';
 import { readBackMismatches } from './field-mapping';
-import type { TagValues, TagWrites } from './field-mapping';
+import type { TagValues, TagWrites } from '../../shared/metadata';
 
 /** A per-file problem with a message for the photographer; the run goes on. */
 export class WriteFailure extends Error {}

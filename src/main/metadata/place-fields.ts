@@ -1,4 +1,4 @@
-import type { FieldChange, FieldPolicy } from '../../shared/metadata';
+import type { FieldChange, FieldPolicy, TagValues, TagWrites } from '../../shared/metadata';
 import {
   addIimHousekeeping,
   applyPolicy,
@@ -6,8 +6,6 @@ import {
   trimToBytes,
   withoutNulls,
   type PlanInput,
-  type TagValues,
-  type TagWrites,
   type TargetKind,
   type TextFieldTags,
 } from './field-mapping';

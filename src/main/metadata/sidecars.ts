@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import type { SidecarMode, SidecarNaming } from '../../shared/metadata';
-import { pixelSourceFor } from '../library/file-types';
+import { pixelSourceFor } from '../base/file-types';
 import type { TargetKind } from './field-mapping';
 
 /** ExifTool file types whose XMP readers look inside the file (Adobe, MWG); everything else gets a sidecar. */

@@ -3,18 +3,24 @@ import { rm, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { MetadataWritesRepository, RewrittenFile, StoredWrite, WriteIntent, WriteIntentInput, WriteRecord } from '../db/metadata-writes.repo';
 import type { PhotosRepository } from '../db/photos.repo';
-import type { Derivatives } from '../images/derivatives';
-import { fingerprintFile } from '../library/fingerprint';
-import type { Logger } from '../logger';
-import { processIsGone } from '../process-owner';
+import { fingerprintFile } from '../base/fingerprint';
+import type { Logger } from '../base/logger';
+import { processIsGone } from '../base/process-owner';
 import type { ExifToolAdapter } from './exiftool.adapter';
 import { dedupe, existingText, list, readBackMismatches, tag, tagsToRead } from './field-mapping';
-import type { TagValues, TargetKind } from './field-mapping';
+import type { TagValues } from '../../shared/metadata';
+import type { TargetKind } from './field-mapping';
+
+/** The derivative cache (images/), as far as a rewrite moves its copies along. */
+export interface CachedCopies {
+  carryOver(from: string, to: string): Promise<void>;
+  prune(fingerprints: Iterable<string>): Promise<void>;
+}
 
 export interface WriteJournalDeps {
   writes: MetadataWritesRepository;
   photos: Pick<PhotosRepository, 'isFingerprintUsed'>;
-  derivatives: Pick<Derivatives, 'carryOver' | 'prune'>;
+  derivatives: CachedCopies;
   metadata: ExifToolAdapter;
   logger: Logger;
   now: () => Date;

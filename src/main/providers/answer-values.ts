@@ -1,18 +1,9 @@
+import { storableText } from '../../shared/text';
+
 /**
  * Values read from a provider's answer that Captionist keeps (in the library database, in
  * messages): whatever a provider sends, only plausible values get through.
  */
-
-/**
- * What no kept text may hold: control characters other than tab and line breaks (SQLite's length
- * and substr stop at a NUL), halves of a character (lone surrogates, from JSON's \ud800 escapes),
- * and U+FFFD, which stands where the provider's bytes were not UTF-8.
- */
-const unstorable = /(?![\t\n\r])[\p{Cc}\p{Cs}\uFFFD]/gu;
-
-export function storableText(text: string): string {
-  return text.replace(unstorable, '');
-}
 
 /** Model names are short; a longer "name" is not one. */
 const maxModelNameLength = 200;

@@ -1,5 +1,5 @@
 import type { ProviderConfig } from '../../shared/captioning';
-import { parseStructuredAnswer } from '../captions/structured-answer';
+import { parseStructuredAnswer } from './structured-answer';
 import { reportedModel, tokenCount } from './answer-values';
 import { httpError, ProviderError, providerDetail, retryAfterFrom } from './errors';
 import { asRecord, isSuccess } from './http';

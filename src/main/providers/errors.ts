@@ -1,4 +1,4 @@
-import { storableText } from './answer-values';
+import { storableText } from '../../shared/text';
 
 /** Why a provider call failed, in the terms the queue acts on. */
 export type ProviderErrorKind =

@@ -2,7 +2,7 @@ import type OpenAI from 'openai';
 import type { ClientOptions } from 'openai';
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import type { ProviderConfig } from '../../shared/captioning';
-import { parseStructuredAnswer } from '../captions/structured-answer';
+import { parseStructuredAnswer } from './structured-answer';
 import { httpError, ProviderError, providerDetail, retryAfterFrom } from './errors';
 import { reportedModel, tokenCount } from './answer-values';
 import { asRecord, isRedirect, redirectRefused, transportError } from './http';
@@ -13,6 +13,9 @@ import type { CaptionProvider, CaptionRequest, ProviderAnswer, ProviderDeps } fr
 import { StructuredOutputs } from './structured-output';
 import { AvailableModels, openAiCompatibleModels, withOllamaCapabilities } from './model-list';
 import type { ModelList, ModelSource } from './model-list';
+
+/** The SDK's client class, loaded on first use. */
+type OpenAIClient = typeof OpenAI;
 
 /**
  * Any server speaking OpenAI's chat/completions with images: Inference.net, OpenAI, Gemini,
@@ -150,7 +153,7 @@ export class OpenAiCompatibleProvider implements CaptionProvider {
     timeoutMs: number,
     signal: AbortSignal | undefined,
     deadline: AbortSignal,
-    sdk: typeof OpenAI,
+    sdk: OpenAIClient,
   ): unknown {
     if (signal?.aborted) return error;
     // What our fetch refused (a status outside HTTP's range), which the SDK wraps as a connection error.

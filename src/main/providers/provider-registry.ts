@@ -1,8 +1,8 @@
 import { ProviderConfigSchema } from '../../shared/captioning';
 import type { ProviderConfig, ProviderModelList, ProviderSettings } from '../../shared/captioning';
 import type { ProvidersRepository } from '../db/providers.repo';
-import { UserError } from '../errors';
-import type { SecretStore } from '../secrets';
+import { UserError } from '../base/errors';
+import type { SecretStore } from '../base/secrets';
 import { ProviderError } from './errors';
 import { createProvider } from './factories';
 import { imageTokenRuleFor, providerConfigFrom, typeDefaults } from './presets';

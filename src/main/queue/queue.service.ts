@@ -1,7 +1,7 @@
 import type { CancelledJobs, JobState, LaneStatus, QueueJob, QueueStatus } from '../../shared/queue';
 import type { CaptionRunsRepository } from '../db/caption-runs.repo';
-import { pathScope } from '../library/path-scope';
-import { newProcessOwner, processIsGone } from '../process-owner';
+import { pathScope } from '../db/path-scope';
+import { newProcessOwner, processIsGone } from '../base/process-owner';
 import { QueueScheduler } from './scheduler';
 import type { SchedulerDeps } from './scheduler';
 
@@ -163,8 +163,8 @@ export class QueueService {
   }
 
   /** Puts these photos' waiting jobs first: what the user is looking at. */
-  prioritize(photoIds: readonly number[]): number {
-    const count = this.deps.jobs.prioritize(photoIds, 100, this.deps.now().toISOString());
+  prioritise(photoIds: readonly number[]): number {
+    const count = this.deps.jobs.prioritise(photoIds, 100, this.deps.now().toISOString());
     this.changed();
     return count;
   }

@@ -2,7 +2,7 @@ import type { JobKind, LaneState, LaneStatus } from '../../shared/queue';
 import { JobKindSchema } from '../../shared/queue';
 import { isDatabaseBusy } from '../db/database';
 import type { ClaimedJob, DueLane, JobsRepository } from '../db/jobs.repo';
-import type { Logger } from '../logger';
+import type { Logger } from '../base/logger';
 import { ProviderError } from '../providers/errors';
 import type { RateLimitInfo } from '../providers/provider';
 import { retryDelay } from '../providers/retry';

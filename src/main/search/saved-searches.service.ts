@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { SavedSearch, SearchCriteriaSchema, SearchResults } from '../../shared/domain';
 import type { SavedSearchesRepository } from '../db/saved-searches.repo';
-import { UserError } from '../errors';
+import { UserError } from '../base/errors';
 import type { SearchService } from './search.service';
 
 /** Smart albums: named searches, run again each time they are opened, so they stay current. */
@@ -35,13 +35,6 @@ export class SavedSearchesService {
 
   run(id: number, page: { limit: number; offset: number }): SearchResults {
     return this.search.search({ ...this.get(id).criteria, ...page });
-  }
-
-  /** A saved search by id, or by name (any case) when `idOrName` is not a number. */
-  find(idOrName: string): SavedSearch {
-    const saved = /^\d+$/.test(idOrName) ? this.repo.get(Number(idOrName)) : this.repo.findByName(idOrName);
-    if (!saved) throw new UserError(`There is no saved search "${idOrName}"; "captionist search --albums" lists them.`);
-    return saved;
   }
 
   private get(id: number): SavedSearch {

@@ -11,7 +11,7 @@ import {
   libraryFolderFacet,
   missingFacet,
   providerFacet,
-} from './facets';
+} from '../db/facets';
 import { parseQuery, toFtsExpression } from './fts-query';
 
 type Criteria = z.output<typeof SearchCriteriaSchema>;

@@ -5,16 +5,16 @@ import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
-import { callNames } from '../../shared/contract';
-import type { CallName } from '../../shared/contract';
-import type { Core, MediaKind } from '../core';
-import { UserError } from '../errors';
+import { pageCallNames } from '../../shared/contract';
+import type { CallInput, CallName, MediaKind } from '../../shared/contract';
+import type { Core } from '../core';
+import { UserError } from '../base/errors';
 import { AccessCheck, newAccessToken } from './access';
 import type { EventHub } from './event-hub';
 import { fileUnder, sendFile } from './static-files';
 
 export interface ServerOptions {
-  core: Pick<Core, 'invoke' | 'mediaFile'>;
+  core: Pick<Core, 'invoke'>;
   /** The hub the core emits into; every event goes to every connected page. */
   events: EventHub;
   /** The built UI (out/renderer). */
@@ -108,7 +108,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (url.pathname.startsWith('/api/')) {
       if (!access.headerTokenValid(request)) return sendJson(response, 401, { error: 'Missing or wrong access token.' });
       const name = decodedSegment(url.pathname.match(/^\/api\/call\/([^/]+)$/)?.[1]);
-      if (name === undefined || !callNames.includes(name as CallName)) return sendJson(response, 404, { error: 'No such call.' });
+      if (name === undefined || !pageCallNames.includes(name as CallName)) return sendJson(response, 404, { error: 'No such call.' });
       if (request.method !== 'POST') return sendJson(response, 405, { error: 'Calls are POSTed.' }, { Allow: 'POST' });
       if (!access.originAllowed(request)) return sendJson(response, 403, { error: 'Cross-origin calls are refused.' });
       return answerCall(request, response, name as CallName);
@@ -121,7 +121,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       const media = url.pathname.match(mediaPath);
       if (!access.headerOrQueryTokenValid(request, url)) return sendJson(response, 401, { error: 'Missing or wrong access token.' });
       // No decoding: a fingerprint is 32 hex digits, and the core refuses anything else.
-      const file = media && (await options.core.mediaFile(media[1] as MediaKind, media[2]!));
+      const file = media && (await options.core.invoke('media:file', { kind: media[1] as MediaKind, fingerprint: media[2]! }));
       if (!file) return sendJson(response, 404, { error: 'Not found.' });
       // A fingerprint names the file's content, so its thumbnail never changes; previews are
       // remade when their size settings change, so those are checked again after an hour.
@@ -146,7 +146,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return sendJson(response, 400, { error: 'The input is not valid JSON.' });
     }
     try {
-      sendJson(response, 200, (await options.core.invoke(name, input)) ?? null);
+      sendJson(response, 200, (await options.core.invoke(name, input as CallInput<typeof name>)) ?? null);
     } catch (error) {
       if (error instanceof UserError) return sendJson(response, 400, { error: error.message });
       report(error);

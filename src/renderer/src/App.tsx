@@ -136,7 +136,7 @@ export function App() {
         setIndexing((old) => new Map(old).set(progress.folder, progress));
         if (progress.phase === 'done') scheduleReload();
       }),
-      window.api.on('caption:progress', (progress) => {
+      window.api.on('captions:progress', (progress) => {
         setCaptionRuns((old) => new Map(old).set(progress.runId, progress));
         if (progress.done + progress.failed >= progress.total) {
           const failed = progress.failed > 0 ? `, ${plural(progress.failed, 'photo')} failed` : '';
@@ -204,7 +204,7 @@ export function App() {
   useEffect(() => {
     let current = true;
     window.api
-      .invoke('search:folderCounts', JSON.parse(countsKey) as SearchCriteria)
+      .invoke('photos:folderCounts', JSON.parse(countsKey) as SearchCriteria)
       .then((counts) => current && setFolderCounts(counts), showError);
     return () => {
       current = false;

@@ -1,5 +1,6 @@
-import { callNames, eventNames, shellCallNames } from '../../shared/contract';
+import { pageCallNames, shellCallNames } from '../../shared/contract';
 import type { CaptionistApi, EventName } from '../../shared/contract';
+import { eventListeners } from '../../shared/event-listeners';
 
 const tokenKey = 'captionist:token';
 
@@ -39,14 +40,12 @@ export const connectionLostEvent = 'captionist:connection-lost';
  */
 export function browserApi(): CaptionistApi {
   const token = takeAccessToken();
-  const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
+  const listeners = eventListeners();
   let connecting = false;
   let retryMs = firstRetryMs;
   let everConnected = false;
 
-  const deliver = (name: EventName, payload: unknown) => {
-    for (const listener of listeners.get(name) ?? []) listener(payload);
-  };
+  const deliver = (name: EventName, payload: unknown) => listeners.deliver(name, payload);
 
   /** Whether the server turns the token away (a WebSocket refusal does not say why). */
   const tokenRefused = async () => {
@@ -102,7 +101,7 @@ export function browserApi(): CaptionistApi {
 
   const api: CaptionistApi = {
     async invoke(name, input) {
-      if (!callNames.includes(name)) throw new Error(`Unknown call: ${String(name)}`);
+      if (!pageCallNames.includes(name)) throw new Error(`Unknown call: ${String(name)}`);
       if (!token) throw new Error(noToken);
       const response = await fetch(`/api/call/${name}`, {
         method: 'POST',
@@ -119,20 +118,13 @@ export function browserApi(): CaptionistApi {
       return Promise.reject(new Error('Folder pickers exist only in the desktop app: type or paste the folder\'s path instead.'));
     },
     on(name, listener) {
-      if (!eventNames.includes(name)) throw new Error(`Unknown event: ${String(name)}`);
+      const unsubscribe = listeners.on(name, listener);
       // One socket for every subscription, opened with the first.
       if (!connecting) {
         connecting = true;
         connect();
       }
-      const forName = listeners.get(name) ?? new Set();
-      listeners.set(name, forName);
-      // A fresh function per subscription, so each unsubscribe removes exactly its own.
-      const subscription = (payload: unknown) => (listener as (payload: unknown) => void)(payload);
-      forName.add(subscription);
-      return () => {
-        forName.delete(subscription);
-      };
+      return unsubscribe;
     },
     thumbnailUrl: (fingerprint) => mediaUrl('thumb', fingerprint),
     previewUrl: (fingerprint) => mediaUrl('preview', fingerprint),

@@ -10,7 +10,7 @@ import { providerConfigFrom } from '../../../src/main/providers/presets';
 import type { CaptionProvider, CaptionRequest } from '../../../src/main/providers/provider';
 import { ProviderRegistry } from '../../../src/main/providers/provider-registry';
 import { WaveSpeedProvider } from '../../../src/main/providers/wavespeed.provider';
-import { environmentSecrets } from '../../../src/main/secrets';
+import { environmentSecrets } from '../../../src/main/base/secrets';
 import { tempDir } from '../../helpers/files';
 import { closedPortUrl, loopbackServer, sendJson } from '../../helpers/loopback';
 import type { LoopbackServer } from '../../helpers/loopback';

@@ -111,7 +111,7 @@ function insertSearchRows(photoId: string | null): string {
 }
 
 /**
- * The facet tokens of photo `p` with its newest caption `c`; src/main/search/facets.ts writes the
+ * The facet tokens of photo `p` with its newest caption `c`; src/main/db/facets.ts writes the
  * same tokens into queries.
  * Capture dates are read as written (local time of the camera), to the day.
  */

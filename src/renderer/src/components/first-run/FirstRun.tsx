@@ -85,7 +85,7 @@ export function FirstRun({ onPickFolder, onDone }: FirstRunProps) {
   useEffect(() => window.api.on('index:progress', setIndexProgress), []);
   useEffect(
     () =>
-      window.api.on('caption:progress', (progress) => {
+      window.api.on('captions:progress', (progress) => {
         earlyProgress.current.set(progress.runId, progress);
         setCaptionProgress((current) => (runIdRef.current === progress.runId ? progress : current));
       }),

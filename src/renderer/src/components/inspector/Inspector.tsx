@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useId, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import { captionLimits } from '../../../../shared/captioning';
+import { readKeywords } from '../../../../shared/keywords';
 import { embeddedTextShown } from '../../../../shared/placeholders';
 import type { PhotoDetail } from '../../../../shared/review';
 import { errorText } from '../../errors';
@@ -11,7 +12,6 @@ import {
   formFromText,
   formsEqual,
   keywordProblem,
-  parseKeywords,
   type CaptionForm,
   type CaptionFormErrors,
   type CaptionFormField,
@@ -232,8 +232,10 @@ export function Inspector({ photoId, onClose }: InspectorProps) {
   }
 
   const newest = shown.versions[0];
-  const keywords = parseKeywords(form.keywords);
-  const keywordsNote = keywordProblem(keywords) ?? `${keywords.length} of ${captionLimits.keywords}, separated by commas.`;
+  // What will be saved, as the core saves it.
+  const keywordReading = readKeywords(form.keywords);
+  const keywords = keywordReading.kept;
+  const keywordsNote = keywordProblem(keywordReading) ?? `${keywords.length} of ${captionLimits.keywords}, separated by commas.`;
   const previewBroken = brokenPreview?.fingerprint === shown.fingerprint ? brokenPreview : null;
   const previewSrc = previewBroken
     ? previewBroken.thumbnailToo

@@ -57,7 +57,7 @@ export function RegenerateCaption({ photoId, path, onFinished }: RegenerateCapti
 
   useEffect(
     () =>
-      window.api.on('caption:progress', (progress) => {
+      window.api.on('captions:progress', (progress) => {
         const early = earlyProgress.current;
         early.set(progress.runId, progress);
         if (early.size > earlyProgressLimit) early.delete(early.keys().next().value!);

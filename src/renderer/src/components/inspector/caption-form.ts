@@ -1,4 +1,5 @@
 import { captionLimits } from '../../../../shared/captioning';
+import { normaliseKeywords, readKeywords, type KeywordReading } from '../../../../shared/keywords';
 import { embeddedTextShown } from '../../../../shared/placeholders';
 import { CaptionEditSchema, type CaptionEdit, type CaptionVersion, type PhotoDetail } from '../../../../shared/review';
 
@@ -43,24 +44,12 @@ export function formFromDetail(detail: PhotoDetail): CaptionForm {
   });
 }
 
-/** Keywords from the typed text: split at commas and new lines, trimmed, each once (any case). */
-export function parseKeywords(text: string): string[] {
-  const seen = new Set<string>();
-  const keywords: string[] = [];
-  for (const part of text.split(/[,\n;]/)) {
-    const keyword = part.trim().replace(/\s+/g, ' ');
-    if (!keyword || seen.has(keyword.toLowerCase())) continue;
-    seen.add(keyword.toLowerCase());
-    keywords.push(keyword);
+/** What the typed keywords would lose on saving, which the form refuses rather than lose it. */
+export function keywordProblem(reading: KeywordReading): string | null {
+  if (reading.dropped > 0) {
+    return `At most ${captionLimits.keywords} keywords; there are ${reading.kept.length + reading.dropped}.`;
   }
-  return keywords;
-}
-
-export function keywordProblem(keywords: readonly string[]): string | null {
-  if (keywords.length > captionLimits.keywords) {
-    return `At most ${captionLimits.keywords} keywords; there are ${keywords.length}.`;
-  }
-  const tooLong = keywords.find((keyword) => keyword.length > captionLimits.keyword);
+  const tooLong = reading.cut[0];
   if (tooLong) return `“${tooLong.slice(0, 24)}…” is longer than ${captionLimits.keyword} characters.`;
   return null;
 }
@@ -72,15 +61,16 @@ export function formsEqual(a: CaptionForm, b: CaptionForm): boolean {
     a.caption.trim() === b.caption.trim() &&
     a.altText.trim() === b.altText.trim() &&
     a.longDescription.trim() === b.longDescription.trim() &&
-    parseKeywords(a.keywords).join('\n') === parseKeywords(b.keywords).join('\n')
+    normaliseKeywords(a.keywords).join('\n') === normaliseKeywords(b.keywords).join('\n')
   );
 }
 
 /** The edit to send, or what is wrong with each field in words for the user. */
 export function editFromForm(form: CaptionForm): { edit: CaptionEdit } | { errors: CaptionFormErrors } {
-  const keywords = parseKeywords(form.keywords);
+  const reading = readKeywords(form.keywords);
+  const keywords = reading.kept;
   const errors: CaptionFormErrors = {};
-  const keywordError = keywordProblem(keywords);
+  const keywordError = keywordProblem(reading);
   if (keywordError) errors.keywords = keywordError;
   const parsed = CaptionEditSchema.safeParse({
     title: form.title.trim() || null,

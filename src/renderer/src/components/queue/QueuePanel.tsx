@@ -34,7 +34,7 @@ export function QueuePanel() {
     return stop;
   }, []);
 
-  useEffect(() => window.api.on('caption:progress', (update) => setRuns((list) => trackRun(list, update))), []);
+  useEffect(() => window.api.on('captions:progress', (update) => setRuns((list) => trackRun(list, update))), []);
 
   const failedCount = status?.counts.failed ?? 0;
   const loadFailed = useCallback(() => {

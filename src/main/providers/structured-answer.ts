@@ -1,4 +1,4 @@
-import { asRecord } from '../providers/http';
+import { asRecord } from './http';
 
 /**
  * The JSON object in a model's answer, tolerating what models wrap around it (code fences, a

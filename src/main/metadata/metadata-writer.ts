@@ -15,14 +15,15 @@ import type {
   WriteRunResult,
 } from '../../shared/metadata';
 import type { StoredWrite, WriteCandidate, WriteRecord } from '../db/metadata-writes.repo';
-import { UserError } from '../errors';
-import { forEachConcurrently } from '../library/concurrency';
-import { fingerprintFile } from '../library/fingerprint';
-import { isInside, photoSelection } from '../library/path-scope';
-import { exifToolCopyPath, removeStaleWriteDebris, temporaryCopyPath } from '../library/write-debris';
-import { newProcessOwner } from '../process-owner';
+import { UserError } from '../base/errors';
+import { forEachConcurrently } from '../base/concurrency';
+import { fingerprintFile } from '../base/fingerprint';
+import { isInside, photoSelection } from '../db/path-scope';
+import { exifToolCopyPath, removeStaleWriteDebris, temporaryCopyPath } from '../base/write-debris';
+import { newProcessOwner } from '../base/process-owner';
 import { planWrite, sameValue, tag, tagsToRead } from './field-mapping';
-import type { TagValues, TagWrites, TargetKind, WritePlan } from './field-mapping';
+import type { TagValues, TagWrites } from '../../shared/metadata';
+import type { TargetKind, WritePlan } from './field-mapping';
 import { WriteFailure, writeThroughCopy } from './file-swap';
 import { resolveSidecar, targetKindFor } from './sidecars';
 import { WriteJournal } from './write-journal';

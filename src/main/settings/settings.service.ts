@@ -1,8 +1,8 @@
 import type { Database } from 'better-sqlite3';
-import { AppSettingsPatchSchema, AppSettingsSchema } from '../shared/settings';
-import type { AppSettings, AppSettingsPatch } from '../shared/settings';
-import type { CaptionOptionOverrides } from '../shared/captioning';
-import type { SettingsRepository } from './db/settings.repo';
+import { AppSettingsPatchSchema, AppSettingsSchema } from '../../shared/settings';
+import type { AppSettings, AppSettingsPatch } from '../../shared/settings';
+import type { CaptionOptionOverrides } from '../../shared/captioning';
+import type { SettingsRepository } from '../db/settings.repo';
 
 export interface SettingsServiceDeps {
   db: Database;

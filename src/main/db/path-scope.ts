@@ -1,7 +1,7 @@
 import { lstatSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import { UserError } from '../errors';
-import type { PhotoSelection } from '../db/photo-selection';
+import { UserError } from '../base/errors';
+import type { PhotoSelection } from './photo-selection';
 
 /**
  * A path the user named, as the library's queries scope by it: a file as itself, a folder as the

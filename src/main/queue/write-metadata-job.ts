@@ -1,7 +1,7 @@
 import { WriteOptionsSchema } from '../../shared/metadata';
-import { UserError } from '../errors';
-import type { JobHandler } from '../queue/scheduler';
-import type { MetadataWriter } from './write.service';
+import { UserError } from '../base/errors';
+import type { JobHandler } from './scheduler';
+import type { MetadataWriter } from '../metadata/metadata-writer';
 
 /**
  * The queue's handler for writeMetadata jobs: one photo's write-back with the options it was

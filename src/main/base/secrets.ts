@@ -1,4 +1,4 @@
-import type { ProviderConfig } from '../shared/captioning';
+import type { ProviderConfig } from '../../shared/captioning';
 
 /**
  * Where API keys come from. The CLI reads environment variables named in each provider's
