@@ -12,8 +12,8 @@ import { UserError } from '../errors';
 import type { Logger } from '../logger';
 import { ProviderError } from '../providers/errors';
 import { batchBaseUrlFor, batchEndpoint, batchFileLimits, isFinalStatus } from '../providers/openai-batch';
-import type { BatchResultLine, OpenAiBatchApi, RemoteBatch } from '../providers/openai-batch';
-import { OpenAiCompatibleProvider } from '../providers/openai-compatible.provider';
+import type { BatchResultLine, RemoteBatch } from '../providers/openai-batch';
+import type { BatchApi, CaptionProvider } from '../providers/provider';
 import type { ProviderRegistry } from '../providers/provider-registry';
 import { retryDelay } from '../providers/retry';
 import type { RetryPolicy } from '../providers/retry';
@@ -77,8 +77,8 @@ interface BatchLane {
 
 interface OpenBatchProvider {
   config: ProviderConfig;
-  client: OpenAiCompatibleProvider;
-  api: OpenAiBatchApi;
+  client: CaptionProvider;
+  api: BatchApi;
 }
 
 /**
@@ -283,14 +283,15 @@ export class BatchService {
       throw error;
     }
     const client = opened.provider;
-    if (!(client instanceof OpenAiCompatibleProvider) || !client.batch) {
+    const api = client.batchApi?.();
+    if (!api) {
       throw new ProviderError(
         'not-found',
         client.label,
         `${client.label} has no Batch API Captionist can use: set its batch base URL, or caption these photos without --batch`,
       );
     }
-    return { config: opened.config, client, api: client.batch };
+    return { config: opened.config, client, api };
   }
 
 
@@ -369,7 +370,7 @@ export class BatchService {
           custom_id: customId,
           method: 'POST',
           url: batchEndpoint,
-          body: opened.client.batchRequestBody(prepared),
+          body: opened.api.requestBody(prepared),
         })}\n`;
         const size = Buffer.byteLength(line);
         if (bytes + size > this.options.maxFileBytes) {
@@ -404,10 +405,10 @@ export class BatchService {
     try {
       let inputFileId = batch.inputFileId;
       if (!inputFileId) {
-        inputFileId = await opened.api.uploadInputFile(path, signal);
+        inputFileId = await opened.api.service.uploadInputFile(path, signal);
         batches.setInputFile(batch.id, inputFileId, this.timestamp());
       }
-      const remote = await opened.api.createBatch(inputFileId, batch.clientRef, signal);
+      const remote = await opened.api.service.createBatch(inputFileId, batch.clientRef, signal);
       this.submitted(batch, remote);
     } catch (error) {
       if (signal.aborted || !(error instanceof ProviderError)) throw error;
@@ -441,7 +442,7 @@ export class BatchService {
     if (batch.owner && batch.owner !== this.owner && !isDead(batch.owner)) return;
     if (batch.inputFileId) {
       const since = Math.floor(Date.parse(batch.createdAt) / 1000) - 300;
-      const found = await opened.api.findBatch(batch.clientRef, since, signal);
+      const found = await opened.api.service.findBatch(batch.clientRef, since, signal);
       if (found) {
         this.deps.logger.info(`batch: ${batch.provider} batch ${batch.id} was created as ${found.id}; polling it`);
         this.submitted(batch, found);
@@ -471,7 +472,7 @@ export class BatchService {
 
 
   private async poll(batch: CaptionBatch, opened: OpenBatchProvider, signal: AbortSignal): Promise<void> {
-    const remote = await opened.api.getBatch(batch.remoteBatchId!, signal);
+    const remote = await opened.api.service.getBatch(batch.remoteBatchId!, signal);
     const changed = this.remote.get(batch.id)?.status !== remote.status || this.remote.get(batch.id)?.completed !== remote.completed;
     this.remote.set(batch.id, remote);
     this.deps.batches.setRemoteStatus(batch.id, remote, this.timestamp());
@@ -481,8 +482,8 @@ export class BatchService {
       return;
     }
     const lines: BatchResultLine[] = [];
-    if (remote.outputFileId) lines.push(...(await opened.api.resultLines(remote.outputFileId, signal)));
-    if (remote.errorFileId) lines.push(...(await opened.api.resultLines(remote.errorFileId, signal)));
+    if (remote.outputFileId) lines.push(...(await opened.api.service.resultLines(remote.outputFileId, signal)));
+    if (remote.errorFileId) lines.push(...(await opened.api.service.resultLines(remote.errorFileId, signal)));
     await this.importResults(batch, remote, lines, opened);
   }
 
@@ -514,7 +515,7 @@ export class BatchService {
       if (line.statusCode === 200) {
         try {
           const sent = JSON.parse(request.sent) as SentCaption;
-          const answer = opened.client.answerFrom(line.body);
+          const answer = opened.api.answerFrom(line.body);
           steps.store(request.jobId, { config: opened.config, label, model: opened.client.model }, sent, answer, () => {
             if (!jobs.completeFromBatch(request.jobId, batch.id, this.timestamp())) throw new AlreadyImported();
           });
@@ -525,7 +526,7 @@ export class BatchService {
           error = thrown;
         }
       } else {
-        error = opened.api.lineError(line);
+        error = opened.api.service.lineError(line);
       }
       if (laneStoppingKinds.has(error.kind)) stopMessage = error.message;
       this.settleFailedLine(request.jobId, batch.id, attempts, error);
