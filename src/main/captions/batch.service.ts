@@ -271,21 +271,21 @@ export class BatchService {
 
   /** Claims the provider's due Batch API jobs into a new batch, writes its file and sends it. */
   private async submitWaiting(provider: string, opened: OpenBatchProvider, signal: AbortSignal): Promise<void> {
-    const { db, jobs, batches } = this.deps;
+    const { db, batches } = this.deps;
     const at = this.timestamp();
     const affordable = this.deps.budget?.affordablePhotos(provider) ?? Infinity;
     if (affordable <= 0) {
-      if (jobs.dueForBatch(provider, at)) this.laneFor(provider).set('out-of-budget', this.deps.budget!.budgetMessage(provider));
+      if (batches.anyJobDue(provider, at)) this.laneFor(provider).set('out-of-budget', this.deps.budget!.budgetMessage(provider));
       return;
     }
     const lane = this.laneFor(provider);
     if (lane.state === 'out-of-budget') lane.set('idle', null);
     // Nothing is written while nothing is due (paused photos, say): the heartbeat comes often.
-    if (!jobs.dueForBatch(provider, at)) return;
+    if (!batches.anyJobDue(provider, at)) return;
     let claimed: ClaimedJob[] = [];
     const batchId = db.transaction(() => {
       const id = batches.create(provider, this.owner, randomUUID().slice(0, 8), at);
-      claimed = jobs.claimForBatch(provider, id, Math.min(this.options.maxPhotos, affordable), at);
+      claimed = batches.claimJobs(provider, id, Math.min(this.options.maxPhotos, affordable), at);
       if (claimed.length) return id;
       batches.delete(id);
       return null;
@@ -317,7 +317,7 @@ export class BatchService {
     path: string,
     signal: AbortSignal,
   ): Promise<CaptionBatchRequest[] | null> {
-    const { jobs, steps } = this.deps;
+    const { batches, steps } = this.deps;
     await mkdir(this.deps.workDir, { recursive: true });
     const file = await open(path, 'w');
     const requests: CaptionBatchRequest[] = [];
@@ -327,7 +327,7 @@ export class BatchService {
       for (const job of claimed) {
         signal.throwIfAborted();
         if (full || requests.length >= this.options.maxLines) {
-          jobs.returnFromBatch(job.id, batchId, this.timestamp());
+          batches.returnJob(job.id, batchId, this.timestamp());
           continue;
         }
         let prepared;
@@ -336,7 +336,7 @@ export class BatchService {
         } catch (error) {
           // A missing key concerns every photo: the whole batch goes back.
           if (error instanceof ProviderError) throw error;
-          jobs.endInBatch(job.id, batchId, 'failed', describeCaptionError(error), this.timestamp());
+          batches.endJob(job.id, batchId, 'failed', describeCaptionError(error), this.timestamp());
           continue;
         }
         const customId = `job-${job.id}-${job.attempts}`;
@@ -350,9 +350,9 @@ export class BatchService {
         if (bytes + size > this.options.maxFileBytes) {
           if (requests.length) {
             full = true;
-            jobs.returnFromBatch(job.id, batchId, this.timestamp());
+            batches.returnJob(job.id, batchId, this.timestamp());
           } else {
-            jobs.endInBatch(job.id, batchId, 'failed', 'The photo is too large for a batch file; lower the provider\'s image size limit.', this.timestamp());
+            batches.endJob(job.id, batchId, 'failed', 'The photo is too large for a batch file; lower the provider\'s image size limit.', this.timestamp());
           }
           continue;
         }
@@ -430,12 +430,12 @@ export class BatchService {
 
   /** Gives a batch's remaining photos back to the queue (or fails them with `failWith`) and closes it. */
   private abandon(batchId: number, state: 'failed' | 'cancelled', reason: string, failWith?: string): void {
-    const { db, jobs, batches } = this.deps;
+    const { db, batches } = this.deps;
     const at = this.timestamp();
     db.transaction(() => {
-      for (const job of jobs.inBatch(batchId)) {
-        if (failWith) jobs.endInBatch(job.id, batchId, 'failed', failWith, at);
-        else jobs.returnFromBatch(job.id, batchId, at);
+      for (const job of batches.jobsWaiting(batchId)) {
+        if (failWith) batches.endJob(job.id, batchId, 'failed', failWith, at);
+        else batches.returnJob(job.id, batchId, at);
       }
       batches.finish(batchId, state, reason, at);
     })();
@@ -472,10 +472,10 @@ export class BatchService {
     lines: readonly BatchResultLine[],
     opened: OpenBatchProvider,
   ): Promise<void> {
-    const { jobs, batches, steps, logger } = this.deps;
+    const { batches, steps, logger } = this.deps;
     const label = opened.client.label;
     let stopMessage: string | null = null;
-    const waiting = new Map(jobs.inBatch(batch.id).map((job) => [job.id, job.attempts]));
+    const waiting = new Map(batches.jobsWaiting(batch.id).map((job) => [job.id, job.attempts]));
     for (const [index, line] of lines.entries()) {
       // Thousands of lines: let the UI breathe now and then.
       if (index % 200 === 199) await setImmediate();
@@ -490,7 +490,7 @@ export class BatchService {
           const sent = JSON.parse(request.sent) as SentCaption;
           const answer = opened.api.answerFrom(line.body);
           steps.store(request.jobId, { config: opened.config, label, model: opened.client.model }, sent, answer, () => {
-            if (!jobs.completeFromBatch(request.jobId, batch.id, this.timestamp())) throw new AlreadyImported();
+            if (!batches.completeJob(request.jobId, batch.id, this.timestamp())) throw new AlreadyImported();
           });
           continue;
         } catch (thrown) {
@@ -504,20 +504,20 @@ export class BatchService {
       if (laneStoppingKinds.has(error.kind)) stopMessage = error.message;
       this.settleFailedLine(request.jobId, batch.id, attempts, error);
     }
-    const unanswered = jobs.inBatch(batch.id);
+    const unanswered = batches.jobsWaiting(batch.id);
     const at = this.timestamp();
     const batchError = remote.errors[0]?.message;
     for (const job of unanswered) {
       if (remote.status === 'cancelled') {
-        jobs.endInBatch(job.id, batch.id, 'cancelled', `The batch was cancelled at ${label}.`, at);
+        batches.endJob(job.id, batch.id, 'cancelled', `The batch was cancelled at ${label}.`, at);
       } else if (remote.status === 'failed') {
         const line = batches.lineOf(batch.id, job.id);
         const ownError = remote.errors.find((item) => item.line !== null && item.line === line)?.message;
         const message = `${label} refused the batch: ${ownError ?? batchError ?? 'no reason given'}`;
-        if (ownError) jobs.endInBatch(job.id, batch.id, 'failed', message, at);
+        if (ownError) batches.endJob(job.id, batch.id, 'failed', message, at);
         else this.settleFailedLine(job.id, batch.id, job.attempts, new ProviderError('server', label, message));
       } else {
-        jobs.returnFromBatch(job.id, batch.id, at, { message: remote.status === 'expired' ? `The ${label} batch expired before this photo's turn.` : undefined });
+        batches.returnJob(job.id, batch.id, at, { message: remote.status === 'expired' ? `The ${label} batch expired before this photo's turn.` : undefined });
       }
     }
     const state = remote.status === 'failed' ? 'failed' : remote.status === 'cancelled' ? 'cancelled' : 'done';
@@ -531,23 +531,23 @@ export class BatchService {
 
   /** A line that failed: back to the queue when the service was busy or erred, else the photo fails. */
   private settleFailedLine(jobId: number, batchId: number, attempts: number, error: ProviderError): void {
-    const { jobs, retryPolicy, now, logger } = this.deps;
+    const { batches, retryPolicy, now, logger } = this.deps;
     const at = this.timestamp();
     if (laneStoppingKinds.has(error.kind)) {
-      jobs.returnFromBatch(jobId, batchId, at, { message: error.message });
+      batches.returnJob(jobId, batchId, at, { message: error.message });
     } else if (error.kind === 'rate-limited') {
       const delay = retryDelay(error, attempts, retryPolicy);
-      jobs.returnFromBatch(jobId, batchId, at, { message: error.message, nextRunAt: new Date(now().getTime() + delay).toISOString() });
+      batches.returnJob(jobId, batchId, at, { message: error.message, nextRunAt: new Date(now().getTime() + delay).toISOString() });
     } else if (error.retryable && attempts < retryPolicy.maxAttempts) {
       const delay = retryDelay(error, attempts, retryPolicy);
-      jobs.returnFromBatch(jobId, batchId, at, {
+      batches.returnJob(jobId, batchId, at, {
         countAttempt: true,
         message: error.message,
         nextRunAt: new Date(now().getTime() + delay).toISOString(),
       });
     } else {
       logger.warn(`batch: job ${jobId} failed: ${error.message}`);
-      jobs.endInBatch(jobId, batchId, 'failed', error.message, at);
+      batches.endJob(jobId, batchId, 'failed', error.message, at);
     }
   }
 
