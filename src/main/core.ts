@@ -49,6 +49,7 @@ import { QueueService } from './queue/queue.service';
 import type { JobHandler } from './queue/scheduler';
 import { writeMetadataJobHandler } from './metadata/write-job';
 import { BatchService } from './captions/batch.service';
+import type { Timers } from './queue/lane';
 import type { BatchOptions } from './captions/batch.service';
 import { CaptionBatchesRepository } from './db/caption-batches.repo';
 import { environmentSecrets } from './secrets';
@@ -60,6 +61,8 @@ export interface CoreOptions {
   nativeBinding?: string;
   emit?: Emit;
   now?: () => Date;
+  /** What the queue waits on (its lanes, polls, heartbeat); a test's fake clock moves them with `now`. */
+  timers?: Timers;
   logger?: Logger;
   /** Files indexed at once; defaults to the number of cores. */
   concurrency?: number;
@@ -219,6 +222,7 @@ export function createCore(options: CoreOptions) {
   });
 
   const queue = new QueueService({
+    timers: options.timers,
     batches,
     jobs,
     runs,
