@@ -14,9 +14,6 @@ import { StructuredOutputs } from './structured-output';
 import { AvailableModels, openAiCompatibleModels, withOllamaCapabilities } from './model-list';
 import type { ModelList, ModelSource } from './model-list';
 
-/** The SDK's client class, loaded with the first caption. */
-type OpenAiClass = typeof OpenAI;
-
 /**
  * Any server speaking OpenAI's chat/completions with images: Inference.net, OpenAI, Gemini,
  * OpenRouter, Ollama, LM Studio, llama.cpp, vLLM. Asks for Structured Outputs and falls back to
@@ -158,7 +155,7 @@ export class OpenAiCompatibleProvider implements CaptionProvider {
     timeoutMs: number,
     signal: AbortSignal | undefined,
     deadline: AbortSignal,
-    OpenAI: OpenAiClass,
+    OpenAI: typeof import('openai').default,
   ): unknown {
     if (signal?.aborted) return error;
     // What our fetch refused (a status outside HTTP's range), which the SDK wraps as a connection error.
