@@ -61,6 +61,7 @@ import { SearchService } from './search/search.service';
 import { environmentSecrets } from './base/secrets';
 import type { SecretStore } from './base/secrets';
 import { SettingsService } from './settings/settings.service';
+import type { Timers } from './queue/lane';
 
 export interface CoreOptions {
   dataDir: string;
@@ -68,6 +69,8 @@ export interface CoreOptions {
   nativeBinding?: string;
   emit?: Emit;
   now?: () => Date;
+  /** What the queue waits on (its lanes, polls, heartbeat); a test's fake clock moves them with `now`. */
+  timers?: Timers;
   logger?: Logger;
   /** Files indexed at once; defaults to the number of cores. */
   concurrency?: number;
@@ -201,6 +204,7 @@ export function createCore(options: CoreOptions): Core {
 
   const changes = new ChangeAnnouncer(emit, () => library.listFolders().map((folder) => folder.id));
   const queue = new QueueService({
+    timers: options.timers,
     batches,
     jobs,
     runs,

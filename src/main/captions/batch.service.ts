@@ -5,19 +5,20 @@ import { join } from 'node:path';
 import { setImmediate } from 'node:timers/promises';
 import type { Database } from 'better-sqlite3';
 import type { ProviderConfig } from '../../shared/captioning';
-import type { LaneState, LaneStatus } from '../../shared/queue';
+import type { LaneStatus } from '../../shared/queue';
 import type { CaptionBatch, CaptionBatchesRepository, CaptionBatchRequest } from '../db/caption-batches.repo';
 import type { ClaimedJob, JobsRepository } from '../db/jobs.repo';
 import { UserError } from '../base/errors';
 import type { Logger } from '../base/logger';
 import { ProviderError } from '../providers/errors';
 import { batchBaseUrlFor, batchEndpoint, batchFileLimits, isFinalStatus } from '../providers/openai-batch';
-import type { BatchResultLine, OpenAiBatchApi, RemoteBatch } from '../providers/openai-batch';
-import { OpenAiCompatibleProvider } from '../providers/openai-compatible.provider';
+import type { BatchResultLine, RemoteBatch } from '../providers/openai-batch';
+import type { BatchApi, CaptionProvider } from '../providers/provider';
 import type { ProviderRegistry } from '../providers/provider-registry';
 import { retryDelay } from '../providers/retry';
 import type { RetryPolicy } from '../providers/retry';
-import { newProcessOwner, processIsGone } from '../base/process-owner';
+import { heartbeatMs, Lane, laneStoppingKinds, retryStopped, systemTimers, WakeTimer } from '../queue/lane';
+import type { LaneContext } from '../queue/lane';
 import { describeCaptionError } from './caption-steps';
 import type { CaptionSteps, SentCaption } from './caption-steps';
 
@@ -52,33 +53,18 @@ export interface BatchServiceDeps {
   options?: Partial<BatchOptions>;
   /** How many more photos the provider's budget allows, and what to say when it allows none. */
   budget?: { affordablePhotos(provider: string): number; budgetMessage(provider: string): string };
-  /** Names this process on the batches it prepares; another process leaves them alone while it lives. */
-  owner?: string;
-  isOwnerDead?(owner: string): boolean;
 }
 
-/** Failures only the user can fix: the lane stops until they act, the photos stay queued. */
-const laneStoppingKinds = new Set(['auth', 'credits', 'forbidden', 'not-found']);
 /** Failures that mean this batch file can never be sent as it is. */
 const fileRejectedKinds = new Set(['bad-request', 'unprocessable', 'too-large']);
-/** How often the service looks for Batch API jobs it was not told about (another process queued them). */
-const heartbeatMs = 5000;
 
 /** Thrown inside an import transaction when another process stored the line first. */
 class AlreadyImported extends Error {}
 
-interface BatchLane {
-  state: LaneState;
-  message: string | null;
-  /** When an offline or rate-limited lane next tries. */
-  until: number | null;
-  failures: number;
-}
-
 interface OpenBatchProvider {
   config: ProviderConfig;
-  client: OpenAiCompatibleProvider;
-  api: OpenAiBatchApi;
+  client: CaptionProvider;
+  api: BatchApi;
 }
 
 /**
@@ -88,43 +74,50 @@ interface OpenBatchProvider {
  * moment it is known, so a restart polls instead of sending again; a batch whose create call may
  * have reached the service is looked up by its metadata before anything is resent. Outages and
  * server errors only delay it; a rejected key stops it until the user acts, photos still queued.
+ * Its lanes follow the queue's lane policy, on the queue's clock, under the queue's owner id.
  */
 export class BatchService {
   private readonly options: BatchOptions;
-  private readonly owner: string;
-  private readonly lanes = new Map<string, BatchLane>();
+  private readonly lanes = new Map<string, Lane>();
   /** What the service last said about each submitted batch, for the progress message. */
   private readonly remote = new Map<number, RemoteBatch>();
   private readonly nextPollAt = new Map<number, number>();
   private running = false;
   private controller = new AbortController();
-  private timer: NodeJS.Timeout | null = null;
-  private timerAt = Infinity;
+  /** The queue's process owner, clock and listener: set by `start`. */
+  private context: LaneContext = { owner: '', isOwnerDead: () => false, timers: systemTimers, onChange: () => {} };
+  private timer: WakeTimer | null = null;
   private ticking: Promise<void> | null = null;
   private tickAgain = false;
   private tickStartedAt = 0;
-  private onChange: () => void = () => {};
 
   constructor(private readonly deps: BatchServiceDeps) {
     this.options = { ...defaultBatchOptions, ...deps.options };
-    this.owner = deps.owner ?? newProcessOwner();
   }
 
-  /** Resumes every unfinished batch and submits waiting jobs; `onChange` hears of every step. */
-  start(onChange: () => void = () => {}): void {
+  /** Resumes every unfinished batch and submits waiting jobs; `context.onChange` hears of every step. */
+  start(context: LaneContext): void {
     if (this.running) return;
     this.running = true;
-    this.onChange = onChange;
+    this.context = context;
+    this.timer = new WakeTimer({ now: this.deps.now, timers: context.timers }, () => this.runTick(), 0);
     this.controller = new AbortController();
     this.wake();
+  }
+
+  private get owner(): string {
+    return this.context.owner;
+  }
+
+  private onChange(): void {
+    this.context.onChange();
   }
 
   /** Stops polling; a batch being prepared gives its photos back to the queue. Resolves when idle. */
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.timer?.clear();
     this.controller.abort();
     await this.ticking;
     // A batch we were preparing is anyone's to recover now, this process included after a restart.
@@ -138,10 +131,7 @@ export class BatchService {
 
   /** Lets lanes stopped by an error (a rejected key) try again, e.g. after the user fixed it. */
   retryStopped(provider?: string): void {
-    for (const [name, lane] of this.lanes) {
-      if (lane.state !== 'stopped' || (provider !== undefined && name.toLowerCase() !== provider.toLowerCase())) continue;
-      this.setState(lane, 'idle', null);
-    }
+    retryStopped(this.lanes.values(), provider);
     this.wake();
   }
 
@@ -163,18 +153,12 @@ export class BatchService {
       const mine = active.filter((batch) => batch.provider === provider);
       const photos = mine.reduce((sum, batch) => sum + batch.requestCount, 0);
       const busy = mine.length > 0 && lane.state === 'idle';
-      return {
-        kind: 'caption' as const,
-        provider,
-        viaBatch: true,
+      // Nothing moves while the lane is stopped: a run waiting on it may end.
+      return lane.status(lane.state === 'stopped' ? 0 : photos, {
         state: busy ? 'running' : lane.state,
         message: lane.message ?? (mine.length ? mine.map((batch) => this.describe(batch)).join('; ') : null),
-        // Nothing moves while the lane is stopped: a run waiting on it may end.
-        inFlight: lane.state === 'stopped' ? 0 : photos,
         concurrency: this.options.maxPhotos,
-        configuredConcurrency: this.options.maxPhotos,
-        until: lane.until === null ? null : new Date(lane.until).toISOString(),
-      };
+      });
     });
   }
 
@@ -187,16 +171,7 @@ export class BatchService {
   }
 
   private schedule(delayMs: number): void {
-    if (!this.running) return;
-    const at = Date.now() + delayMs;
-    if (this.timer && this.timerAt <= at) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timerAt = at;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.runTick();
-    }, delayMs);
-    this.timer.unref();
+    if (this.running) this.timer?.set(this.deps.now().getTime() + delayMs);
   }
 
   /** One tick at a time; a wake during a tick runs another right after. */
@@ -223,7 +198,7 @@ export class BatchService {
     const now = this.deps.now().getTime();
     // A poll time already past was due at the tick just run: polled then, or its lane is waiting.
     const times = [now + heartbeatMs, ...[...this.nextPollAt.values()].filter((at) => at > now)];
-    for (const lane of this.lanes.values()) if (lane.until !== null && lane.until > now) times.push(lane.until);
+    for (const lane of this.lanes.values()) times.push(lane.waitingUntil(now) ?? Infinity);
     for (const due of this.deps.jobs.dueLanes()) {
       if (!due.viaBatch) continue;
       // A job that fell due while the tick ran is taken at once; one the tick saw due but could
@@ -253,7 +228,7 @@ export class BatchService {
   private async tickProvider(provider: string, active: CaptionBatch[]): Promise<void> {
     const lane = this.laneFor(provider);
     const now = this.deps.now().getTime();
-    if (lane.state === 'stopped' || (lane.until !== null && lane.until > now)) return;
+    if (lane.state === 'stopped' || lane.waitingUntil(now) !== null) return;
     const signal = this.controller.signal;
     try {
       const opened = this.open(provider);
@@ -265,8 +240,7 @@ export class BatchService {
       const preparing = this.deps.batches.active().some((batch) => batch.provider === provider && batch.state === 'preparing');
       if (!preparing) await this.submitWaiting(provider, opened, signal);
       // Got through: a lane that was waiting for the service is back.
-      lane.failures = 0;
-      if (lane.state === 'offline' || lane.state === 'rate-limited') this.setState(lane, 'idle', null);
+      lane.reachable();
     } catch (error) {
       if (signal.aborted) return;
       this.laneFailed(provider, lane, error);
@@ -283,34 +257,35 @@ export class BatchService {
       throw error;
     }
     const client = opened.provider;
-    if (!(client instanceof OpenAiCompatibleProvider) || !client.batch) {
+    const api = client.batchApi?.();
+    if (!api) {
       throw new ProviderError(
         'not-found',
         client.label,
         `${client.label} has no Batch API Captionist can use: set its batch base URL, or caption these photos without --batch`,
       );
     }
-    return { config: opened.config, client, api: client.batch };
+    return { config: opened.config, client, api };
   }
 
 
   /** Claims the provider's due Batch API jobs into a new batch, writes its file and sends it. */
   private async submitWaiting(provider: string, opened: OpenBatchProvider, signal: AbortSignal): Promise<void> {
-    const { db, jobs, batches } = this.deps;
+    const { db, batches } = this.deps;
     const at = this.timestamp();
     const affordable = this.deps.budget?.affordablePhotos(provider) ?? Infinity;
     if (affordable <= 0) {
-      if (jobs.dueForBatch(provider, at)) this.setState(this.laneFor(provider), 'out-of-budget', this.deps.budget!.budgetMessage(provider));
+      if (batches.anyJobDue(provider, at)) this.laneFor(provider).set('out-of-budget', this.deps.budget!.budgetMessage(provider));
       return;
     }
     const lane = this.laneFor(provider);
-    if (lane.state === 'out-of-budget') this.setState(lane, 'idle', null);
+    if (lane.state === 'out-of-budget') lane.set('idle', null);
     // Nothing is written while nothing is due (paused photos, say): the heartbeat comes often.
-    if (!jobs.dueForBatch(provider, at)) return;
+    if (!batches.anyJobDue(provider, at)) return;
     let claimed: ClaimedJob[] = [];
     const batchId = db.transaction(() => {
       const id = batches.create(provider, this.owner, randomUUID().slice(0, 8), at);
-      claimed = jobs.claimForBatch(provider, id, Math.min(this.options.maxPhotos, affordable), at);
+      claimed = batches.claimJobs(provider, id, Math.min(this.options.maxPhotos, affordable), at);
       if (claimed.length) return id;
       batches.delete(id);
       return null;
@@ -342,7 +317,7 @@ export class BatchService {
     path: string,
     signal: AbortSignal,
   ): Promise<CaptionBatchRequest[] | null> {
-    const { jobs, steps } = this.deps;
+    const { batches, steps } = this.deps;
     await mkdir(this.deps.workDir, { recursive: true });
     const file = await open(path, 'w');
     const requests: CaptionBatchRequest[] = [];
@@ -352,7 +327,7 @@ export class BatchService {
       for (const job of claimed) {
         signal.throwIfAborted();
         if (full || requests.length >= this.options.maxLines) {
-          jobs.returnFromBatch(job.id, batchId, this.timestamp());
+          batches.returnJob(job.id, batchId, this.timestamp());
           continue;
         }
         let prepared;
@@ -361,7 +336,7 @@ export class BatchService {
         } catch (error) {
           // A missing key concerns every photo: the whole batch goes back.
           if (error instanceof ProviderError) throw error;
-          jobs.endInBatch(job.id, batchId, 'failed', describeCaptionError(error), this.timestamp());
+          batches.endJob(job.id, batchId, 'failed', describeCaptionError(error), this.timestamp());
           continue;
         }
         const customId = `job-${job.id}-${job.attempts}`;
@@ -369,15 +344,15 @@ export class BatchService {
           custom_id: customId,
           method: 'POST',
           url: batchEndpoint,
-          body: opened.client.batchRequestBody(prepared),
+          body: opened.api.requestBody(prepared),
         })}\n`;
         const size = Buffer.byteLength(line);
         if (bytes + size > this.options.maxFileBytes) {
           if (requests.length) {
             full = true;
-            jobs.returnFromBatch(job.id, batchId, this.timestamp());
+            batches.returnJob(job.id, batchId, this.timestamp());
           } else {
-            jobs.endInBatch(job.id, batchId, 'failed', 'The photo is too large for a batch file; lower the provider\'s image size limit.', this.timestamp());
+            batches.endJob(job.id, batchId, 'failed', 'The photo is too large for a batch file; lower the provider\'s image size limit.', this.timestamp());
           }
           continue;
         }
@@ -404,10 +379,10 @@ export class BatchService {
     try {
       let inputFileId = batch.inputFileId;
       if (!inputFileId) {
-        inputFileId = await opened.api.uploadInputFile(path, signal);
+        inputFileId = await opened.api.service.uploadInputFile(path, signal);
         batches.setInputFile(batch.id, inputFileId, this.timestamp());
       }
-      const remote = await opened.api.createBatch(inputFileId, batch.clientRef, signal);
+      const remote = await opened.api.service.createBatch(inputFileId, batch.clientRef, signal);
       this.submitted(batch, remote);
     } catch (error) {
       if (signal.aborted || !(error instanceof ProviderError)) throw error;
@@ -437,11 +412,10 @@ export class BatchService {
    * only when certainly absent. A complete file not yet uploaded is sent; anything less goes back.
    */
   private async resumePreparing(batch: CaptionBatch, opened: OpenBatchProvider, signal: AbortSignal): Promise<void> {
-    const isDead = this.deps.isOwnerDead ?? processIsGone;
-    if (batch.owner && batch.owner !== this.owner && !isDead(batch.owner)) return;
+    if (batch.owner && batch.owner !== this.owner && !this.context.isOwnerDead(batch.owner)) return;
     if (batch.inputFileId) {
       const since = Math.floor(Date.parse(batch.createdAt) / 1000) - 300;
-      const found = await opened.api.findBatch(batch.clientRef, since, signal);
+      const found = await opened.api.service.findBatch(batch.clientRef, since, signal);
       if (found) {
         this.deps.logger.info(`batch: ${batch.provider} batch ${batch.id} was created as ${found.id}; polling it`);
         this.submitted(batch, found);
@@ -456,12 +430,12 @@ export class BatchService {
 
   /** Gives a batch's remaining photos back to the queue (or fails them with `failWith`) and closes it. */
   private abandon(batchId: number, state: 'failed' | 'cancelled', reason: string, failWith?: string): void {
-    const { db, jobs, batches } = this.deps;
+    const { db, batches } = this.deps;
     const at = this.timestamp();
     db.transaction(() => {
-      for (const job of jobs.inBatch(batchId)) {
-        if (failWith) jobs.endInBatch(job.id, batchId, 'failed', failWith, at);
-        else jobs.returnFromBatch(job.id, batchId, at);
+      for (const job of batches.jobsWaiting(batchId)) {
+        if (failWith) batches.endJob(job.id, batchId, 'failed', failWith, at);
+        else batches.returnJob(job.id, batchId, at);
       }
       batches.finish(batchId, state, reason, at);
     })();
@@ -471,7 +445,7 @@ export class BatchService {
 
 
   private async poll(batch: CaptionBatch, opened: OpenBatchProvider, signal: AbortSignal): Promise<void> {
-    const remote = await opened.api.getBatch(batch.remoteBatchId!, signal);
+    const remote = await opened.api.service.getBatch(batch.remoteBatchId!, signal);
     const changed = this.remote.get(batch.id)?.status !== remote.status || this.remote.get(batch.id)?.completed !== remote.completed;
     this.remote.set(batch.id, remote);
     this.deps.batches.setRemoteStatus(batch.id, remote, this.timestamp());
@@ -481,8 +455,8 @@ export class BatchService {
       return;
     }
     const lines: BatchResultLine[] = [];
-    if (remote.outputFileId) lines.push(...(await opened.api.resultLines(remote.outputFileId, signal)));
-    if (remote.errorFileId) lines.push(...(await opened.api.resultLines(remote.errorFileId, signal)));
+    if (remote.outputFileId) lines.push(...(await opened.api.service.resultLines(remote.outputFileId, signal)));
+    if (remote.errorFileId) lines.push(...(await opened.api.service.resultLines(remote.errorFileId, signal)));
     await this.importResults(batch, remote, lines, opened);
   }
 
@@ -498,10 +472,10 @@ export class BatchService {
     lines: readonly BatchResultLine[],
     opened: OpenBatchProvider,
   ): Promise<void> {
-    const { jobs, batches, steps, logger } = this.deps;
+    const { batches, steps, logger } = this.deps;
     const label = opened.client.label;
     let stopMessage: string | null = null;
-    const waiting = new Map(jobs.inBatch(batch.id).map((job) => [job.id, job.attempts]));
+    const waiting = new Map(batches.jobsWaiting(batch.id).map((job) => [job.id, job.attempts]));
     for (const [index, line] of lines.entries()) {
       // Thousands of lines: let the UI breathe now and then.
       if (index % 200 === 199) await setImmediate();
@@ -514,9 +488,9 @@ export class BatchService {
       if (line.statusCode === 200) {
         try {
           const sent = JSON.parse(request.sent) as SentCaption;
-          const answer = opened.client.answerFrom(line.body);
+          const answer = opened.api.answerFrom(line.body);
           steps.store(request.jobId, { config: opened.config, label, model: opened.client.model }, sent, answer, () => {
-            if (!jobs.completeFromBatch(request.jobId, batch.id, this.timestamp())) throw new AlreadyImported();
+            if (!batches.completeJob(request.jobId, batch.id, this.timestamp())) throw new AlreadyImported();
           });
           continue;
         } catch (thrown) {
@@ -525,25 +499,25 @@ export class BatchService {
           error = thrown;
         }
       } else {
-        error = opened.api.lineError(line);
+        error = opened.api.service.lineError(line);
       }
       if (laneStoppingKinds.has(error.kind)) stopMessage = error.message;
       this.settleFailedLine(request.jobId, batch.id, attempts, error);
     }
-    const unanswered = jobs.inBatch(batch.id);
+    const unanswered = batches.jobsWaiting(batch.id);
     const at = this.timestamp();
     const batchError = remote.errors[0]?.message;
     for (const job of unanswered) {
       if (remote.status === 'cancelled') {
-        jobs.endInBatch(job.id, batch.id, 'cancelled', `The batch was cancelled at ${label}.`, at);
+        batches.endJob(job.id, batch.id, 'cancelled', `The batch was cancelled at ${label}.`, at);
       } else if (remote.status === 'failed') {
         const line = batches.lineOf(batch.id, job.id);
         const ownError = remote.errors.find((item) => item.line !== null && item.line === line)?.message;
         const message = `${label} refused the batch: ${ownError ?? batchError ?? 'no reason given'}`;
-        if (ownError) jobs.endInBatch(job.id, batch.id, 'failed', message, at);
+        if (ownError) batches.endJob(job.id, batch.id, 'failed', message, at);
         else this.settleFailedLine(job.id, batch.id, job.attempts, new ProviderError('server', label, message));
       } else {
-        jobs.returnFromBatch(job.id, batch.id, at, { message: remote.status === 'expired' ? `The ${label} batch expired before this photo's turn.` : undefined });
+        batches.returnJob(job.id, batch.id, at, { message: remote.status === 'expired' ? `The ${label} batch expired before this photo's turn.` : undefined });
       }
     }
     const state = remote.status === 'failed' ? 'failed' : remote.status === 'cancelled' ? 'cancelled' : 'done';
@@ -551,77 +525,63 @@ export class BatchService {
     this.remote.delete(batch.id);
     this.nextPollAt.delete(batch.id);
     logger.info(`batch: ${batch.provider} batch ${batch.id} ${remote.status}; ${lines.length} line(s) imported, ${unanswered.length} unanswered`);
-    if (stopMessage) this.setState(this.laneFor(batch.provider), 'stopped', stopMessage);
+    if (stopMessage) this.laneFor(batch.provider).stop(stopMessage);
     this.onChange();
   }
 
   /** A line that failed: back to the queue when the service was busy or erred, else the photo fails. */
   private settleFailedLine(jobId: number, batchId: number, attempts: number, error: ProviderError): void {
-    const { jobs, retryPolicy, now, logger } = this.deps;
+    const { batches, retryPolicy, now, logger } = this.deps;
     const at = this.timestamp();
     if (laneStoppingKinds.has(error.kind)) {
-      jobs.returnFromBatch(jobId, batchId, at, { message: error.message });
+      batches.returnJob(jobId, batchId, at, { message: error.message });
     } else if (error.kind === 'rate-limited') {
       const delay = retryDelay(error, attempts, retryPolicy);
-      jobs.returnFromBatch(jobId, batchId, at, { message: error.message, nextRunAt: new Date(now().getTime() + delay).toISOString() });
+      batches.returnJob(jobId, batchId, at, { message: error.message, nextRunAt: new Date(now().getTime() + delay).toISOString() });
     } else if (error.retryable && attempts < retryPolicy.maxAttempts) {
       const delay = retryDelay(error, attempts, retryPolicy);
-      jobs.returnFromBatch(jobId, batchId, at, {
+      batches.returnJob(jobId, batchId, at, {
         countAttempt: true,
         message: error.message,
         nextRunAt: new Date(now().getTime() + delay).toISOString(),
       });
     } else {
       logger.warn(`batch: job ${jobId} failed: ${error.message}`);
-      jobs.endInBatch(jobId, batchId, 'failed', error.message, at);
+      batches.endJob(jobId, batchId, 'failed', error.message, at);
     }
   }
 
 
-  private laneFailed(provider: string, lane: BatchLane, error: unknown): void {
-    const now = this.deps.now().getTime();
-    if (!(error instanceof ProviderError)) {
-      this.deps.logger.error(`batch: ${provider}: ${(error as Error).stack ?? String(error)}`);
-      lane.until = now + this.backoff(lane);
-      this.setState(lane, 'offline', `Batch work for ${provider} failed: ${describeCaptionError(error)}`);
+  /**
+   * A step that failed for the whole lane: a 429 or a refusal goes through the lane policy as a
+   * direct job's would; anything else (the network, a timeout, a 5xx, a surprise) loses nothing,
+   * and the same step is tried again with backoff, each failure counting as a failed probe.
+   */
+  private laneFailed(provider: string, lane: Lane, error: unknown): void {
+    if (error instanceof ProviderError && error.kind !== 'network' && lane.failed(error)) {
+      this.onChange();
       return;
     }
-    if (laneStoppingKinds.has(error.kind)) {
-      if (lane.state !== 'stopped') this.deps.logger.warn(`batch: ${provider} stopped: ${error.message}`);
-      lane.until = null;
-      this.setState(lane, 'stopped', error.message);
-    } else if (error.kind === 'rate-limited') {
-      lane.until = now + retryDelay(error, ++lane.failures, this.deps.retryPolicy);
-      this.setState(lane, 'rate-limited', error.message);
+    let message: string;
+    if (error instanceof ProviderError) {
+      message = error.message;
     } else {
-      // The network, a timeout, a 5xx: nothing is lost, the same step is tried again later.
-      lane.until = now + this.backoff(lane);
-      if (lane.state !== 'offline') this.deps.logger.warn(`batch: ${provider} unreachable, trying again: ${error.message}`);
-      this.setState(lane, 'offline', error.message);
+      this.deps.logger.error(`batch: ${provider}: ${(error as Error).stack ?? String(error)}`);
+      message = `Batch work for ${provider} failed: ${describeCaptionError(error)}`;
     }
+    if (lane.state === 'offline') lane.probeFailed(message);
+    else lane.unreachable(message);
     this.onChange();
   }
 
-  /** From the policy's first delay, doubling, up to its cap. */
-  private backoff(lane: BatchLane): number {
-    const { baseDelayMs, maxDelayMs, random } = this.deps.retryPolicy;
-    const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** lane.failures++);
-    return ceiling / 2 + (ceiling / 2) * random();
-  }
-
-  private laneFor(provider: string): BatchLane {
+  private laneFor(provider: string): Lane {
     let lane = this.lanes.get(provider);
     if (!lane) {
-      lane = { state: 'idle', message: null, until: null, failures: 0 };
+      const { now, retryPolicy, logger } = this.deps;
+      lane = new Lane({ kind: 'caption', provider, viaBatch: true }, this.options.maxPhotos, { now, retryPolicy, logger, logPrefix: 'batch' });
       this.lanes.set(provider, lane);
     }
     return lane;
-  }
-
-  private setState(lane: BatchLane, state: LaneState, message: string | null): void {
-    lane.state = state;
-    lane.message = message;
-    if (state !== 'offline' && state !== 'rate-limited') lane.until = null;
   }
 
   private fileFor(batchId: number): string {

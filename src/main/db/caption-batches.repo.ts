@@ -1,4 +1,7 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
+import { claimOrder, pausedSql, waiting } from './jobs.repo';
+import type { ClaimedJob } from './jobs.repo';
+import { statementCache } from './statements';
 
 /**
  * A Batch API submission as we keep it: 'preparing' while its file is built, uploaded and the
@@ -35,8 +38,13 @@ const columns = `id, provider, state, owner, client_ref AS clientRef, remote_bat
   input_file_id AS inputFileId, remote_status AS remoteStatus, request_count AS requestCount,
   completed_count AS completedCount, failed_count AS failedCount, last_error AS lastError, created_at AS createdAt`;
 
+/** The Batch API's batches, their lines, and the queue's jobs while a batch holds them. */
 export class CaptionBatchesRepository {
-  constructor(private readonly db: Database) {}
+  private readonly sql: (sql: string) => Statement;
+
+  constructor(private readonly db: Database) {
+    this.sql = statementCache(db);
+  }
 
   /** A new batch, 'preparing'; its client ref joins the id to a nonce, unique across libraries sharing a key. */
   create(provider: string, owner: string, nonce: string, at: string): number {
@@ -145,5 +153,105 @@ export class CaptionBatchesRepository {
            finished_at = ? WHERE id = ?`,
       )
       .run(state, lastError, at, at, id);
+  }
+
+  /** Whether any of the provider's Batch API jobs is due and not paused. */
+  anyJobDue(provider: string, now: string): boolean {
+    return (
+      this
+        .sql(
+          `SELECT 1 FROM jobs j JOIN photos p ON p.id = j.photo_id
+           WHERE j.kind = 'caption' AND j.provider IS ? AND j.via_batch = 1 AND j.${waiting}
+             AND (j.next_run_at IS NULL OR j.next_run_at <= ?) AND NOT ${pausedSql('p.path')} LIMIT 1`,
+        )
+        .get(provider, now) !== undefined
+    );
+  }
+
+  /**
+   * Takes up to `limit` of the provider's due Batch API caption jobs (highest priority, then
+   * oldest; paused ones skipped) into local batch `batchId`, in one statement: leased to 'batch',
+   * not to a process, so they stay with the batch across restarts.
+   */
+  claimJobs(provider: string, batchId: number, limit: number, now: string): ClaimedJob[] {
+    return this
+      .sql(
+        `UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = 'batch', lease_expires_at = NULL,
+           batch_id = @batchId, updated_at = @now
+         WHERE id IN (
+           SELECT j.id FROM jobs j JOIN photos p ON p.id = j.photo_id
+           WHERE j.kind = 'caption' AND j.provider IS @provider AND j.via_batch = 1 AND j.${waiting}
+             AND (j.next_run_at IS NULL OR j.next_run_at <= @now) AND NOT ${pausedSql('p.path')}
+           ORDER BY ${claimOrder} LIMIT @limit)
+         RETURNING id, kind, photo_id AS photoId, provider, run_id AS runId, payload, attempts, remote_task_id AS remoteTaskId`,
+      )
+      .all({ provider, batchId, limit, now }) as ClaimedJob[];
+  }
+
+  /** The jobs still waiting for a batch's answer. */
+  jobsWaiting(batchId: number): ClaimedJob[] {
+    return this
+      .sql(
+        `SELECT id, kind, photo_id AS photoId, provider, run_id AS runId, payload, attempts, remote_task_id AS remoteTaskId
+         FROM jobs WHERE batch_id = ? AND state = 'running' ORDER BY id`,
+      )
+      .all(batchId) as ClaimedJob[];
+  }
+
+  /**
+   * Marks a batch's job done, if it still waits for that batch; false when it does not (another
+   * process imported the line first), so the caller's transaction can roll its caption back. A
+   * job leaves its batch as it ends (caption_batch_requests keeps which batch answered it).
+   */
+  completeJob(id: number, batchId: number, at: string): boolean {
+    return (
+      this
+        .sql(
+          `UPDATE jobs SET state = 'done', last_error = NULL, lease_owner = NULL, batch_id = NULL, updated_at = @at,
+             finished_at = @at
+           WHERE id = @id AND batch_id = @batchId AND state = 'running'`,
+        )
+        .run({ id, batchId, at }).changes === 1
+    );
+  }
+
+  /**
+   * Takes a job out of its batch and back into the queue (the Batch API lane, as before), to wait
+   * until `nextRunAt` if given. Its attempt is given back unless `countAttempt` (the batch expired
+   * or was never created, the service was busy: not the photo's fault).
+   */
+  returnJob(
+    id: number,
+    batchId: number,
+    at: string,
+    options: { countAttempt?: boolean; message?: string; nextRunAt?: string } = {},
+  ): void {
+    this
+      .sql(
+        `UPDATE jobs SET attempts = CASE WHEN @count THEN attempts ELSE max(attempts - 1, 0) END,
+           state = CASE WHEN @count OR attempts > 1 THEN 'waiting-for-retry' ELSE 'queued' END,
+           next_run_at = @nextRunAt, last_error = coalesce(@message, last_error), batch_id = NULL, lease_owner = NULL,
+           updated_at = @at
+         WHERE id = @id AND batch_id = @batchId AND state = 'running'`,
+      )
+      .run({
+        id,
+        batchId,
+        at,
+        count: options.countAttempt ? 1 : 0,
+        message: options.message ?? null,
+        nextRunAt: options.nextRunAt ?? null,
+      });
+  }
+
+  /** Ends a batch's job as failed or cancelled, if it still waits for that batch. */
+  endJob(id: number, batchId: number, state: 'failed' | 'cancelled', message: string, at: string): void {
+    this
+      .sql(
+        `UPDATE jobs SET state = @state, last_error = @message, lease_owner = NULL, batch_id = NULL, updated_at = @at,
+           finished_at = @at
+         WHERE id = @id AND batch_id = @batchId AND state = 'running'`,
+      )
+      .run({ id, batchId, state, message, at });
   }
 }

@@ -38,19 +38,20 @@ export interface EnqueueOptions {
 
 /** States in which a job still has work ahead of it. */
 const unfinished = `state IN ('queued', 'running', 'waiting-for-retry')`;
-const waiting = `state IN ('queued', 'waiting-for-retry')`;
+/** States in which a job waits to be claimed. */
+export const waiting = `state IN ('queued', 'waiting-for-retry')`;
 
 /**
  * The order in which a lane takes its jobs: what the user looks at first, then those that never
  * stopped a worker (a job that crashed or hung one waits behind the rest), then the oldest.
  */
-const claimOrder = 'j.priority DESC, j.crashes, j.id';
+export const claimOrder = 'j.priority DESC, j.crashes, j.id';
 
 /**
  * True when a pause covers the job's photo: '' pauses everything, a folder path ending in the
  * separator everything below it, any other path that one file.
  */
-const pausedSql = (photoPath: string) =>
+export const pausedSql = (photoPath: string) =>
   `EXISTS (SELECT 1 FROM queue_pauses q WHERE q.scope = '' OR q.scope = ${photoPath}
      OR (substr(q.scope, -1) IN ('/', '\\') AND substr(${photoPath}, 1, length(q.scope)) = q.scope))`;
 
@@ -488,105 +489,5 @@ export class JobsRepository {
       `UPDATE jobs SET priority = ?, updated_at = ? WHERE photo_id = ? AND ${waiting}`,
     );
     return this.db.transaction(() => photoIds.reduce((changed, id) => changed + statement.run(priority, at, id).changes, 0))();
-  }
-
-  /**
-   * Takes up to `limit` of the provider's due Batch API caption jobs (highest priority, then
-   * oldest; paused ones skipped) into local batch `batchId`, in one statement: leased to 'batch',
-   * not to a process, so they stay with the batch across restarts.
-   */
-  /** Whether any of the provider's Batch API jobs is due and not paused. */
-  dueForBatch(provider: string, now: string): boolean {
-    return (
-      this
-        .sql(
-          `SELECT 1 FROM jobs j JOIN photos p ON p.id = j.photo_id
-           WHERE j.kind = 'caption' AND j.provider IS ? AND j.via_batch = 1 AND j.${waiting}
-             AND (j.next_run_at IS NULL OR j.next_run_at <= ?) AND NOT ${pausedSql('p.path')} LIMIT 1`,
-        )
-        .get(provider, now) !== undefined
-    );
-  }
-
-  claimForBatch(provider: string, batchId: number, limit: number, now: string): ClaimedJob[] {
-    return this
-      .sql(
-        `UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = 'batch', lease_expires_at = NULL,
-           batch_id = @batchId, updated_at = @now
-         WHERE id IN (
-           SELECT j.id FROM jobs j JOIN photos p ON p.id = j.photo_id
-           WHERE j.kind = 'caption' AND j.provider IS @provider AND j.via_batch = 1 AND j.${waiting}
-             AND (j.next_run_at IS NULL OR j.next_run_at <= @now) AND NOT ${pausedSql('p.path')}
-           ORDER BY ${claimOrder} LIMIT @limit)
-         RETURNING id, kind, photo_id AS photoId, provider, run_id AS runId, payload, attempts, remote_task_id AS remoteTaskId`,
-      )
-      .all({ provider, batchId, limit, now }) as ClaimedJob[];
-  }
-
-  /** The jobs still waiting for a batch's answer. */
-  inBatch(batchId: number): ClaimedJob[] {
-    return this
-      .sql(
-        `SELECT id, kind, photo_id AS photoId, provider, run_id AS runId, payload, attempts, remote_task_id AS remoteTaskId
-         FROM jobs WHERE batch_id = ? AND state = 'running' ORDER BY id`,
-      )
-      .all(batchId) as ClaimedJob[];
-  }
-
-  /**
-   * Marks a batch's job done, if it still waits for that batch; false when it does not (another
-   * process imported the line first), so the caller's transaction can roll its caption back. A
-   * job leaves its batch as it ends (caption_batch_requests keeps which batch answered it).
-   */
-  completeFromBatch(id: number, batchId: number, at: string): boolean {
-    return (
-      this
-        .sql(
-          `UPDATE jobs SET state = 'done', last_error = NULL, lease_owner = NULL, batch_id = NULL, updated_at = @at,
-             finished_at = @at
-           WHERE id = @id AND batch_id = @batchId AND state = 'running'`,
-        )
-        .run({ id, batchId, at }).changes === 1
-    );
-  }
-
-  /**
-   * Takes a job out of its batch and back into the queue (the Batch API lane, as before), to wait
-   * until `nextRunAt` if given. Its attempt is given back unless `countAttempt` (the batch expired
-   * or was never created, the service was busy: not the photo's fault).
-   */
-  returnFromBatch(
-    id: number,
-    batchId: number,
-    at: string,
-    options: { countAttempt?: boolean; message?: string; nextRunAt?: string } = {},
-  ): void {
-    this
-      .sql(
-        `UPDATE jobs SET attempts = CASE WHEN @count THEN attempts ELSE max(attempts - 1, 0) END,
-           state = CASE WHEN @count OR attempts > 1 THEN 'waiting-for-retry' ELSE 'queued' END,
-           next_run_at = @nextRunAt, last_error = coalesce(@message, last_error), batch_id = NULL, lease_owner = NULL,
-           updated_at = @at
-         WHERE id = @id AND batch_id = @batchId AND state = 'running'`,
-      )
-      .run({
-        id,
-        batchId,
-        at,
-        count: options.countAttempt ? 1 : 0,
-        message: options.message ?? null,
-        nextRunAt: options.nextRunAt ?? null,
-      });
-  }
-
-  /** Ends a batch's job as failed or cancelled, if it still waits for that batch. */
-  endInBatch(id: number, batchId: number, state: 'failed' | 'cancelled', message: string, at: string): void {
-    this
-      .sql(
-        `UPDATE jobs SET state = @state, last_error = @message, lease_owner = NULL, batch_id = NULL, updated_at = @at,
-           finished_at = @at
-         WHERE id = @id AND batch_id = @batchId AND state = 'running'`,
-      )
-      .run({ id, batchId, state, message, at });
   }
 }

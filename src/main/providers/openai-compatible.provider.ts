@@ -9,7 +9,7 @@ import { asRecord, isRedirect, redirectRefused, transportError } from './http';
 import type { Fetch, HttpClient } from './http';
 import { batchBaseUrlFor, OpenAiBatchApi } from './openai-batch';
 import { presetFor } from './presets';
-import type { CaptionProvider, CaptionRequest, ProviderAnswer, ProviderDeps } from './provider';
+import type { BatchApi, CaptionProvider, CaptionRequest, ProviderAnswer, ProviderDeps } from './provider';
 import { StructuredOutputs } from './structured-output';
 import { AvailableModels, openAiCompatibleModels, withOllamaCapabilities } from './model-list';
 import type { ModelList, ModelSource } from './model-list';
@@ -26,8 +26,8 @@ export class OpenAiCompatibleProvider implements CaptionProvider {
   readonly type = 'openai-compatible';
   readonly label: string;
   readonly model: string;
-  /** The service's Batch API, when it has one (see batchBaseUrlFor). */
-  readonly batch: OpenAiBatchApi | null;
+  /** The service's Batch API endpoints, when it has them (see batchBaseUrlFor). */
+  private readonly batchService: OpenAiBatchApi | null;
   private readonly clientOptions: ClientOptions;
   private readonly http: HttpClient;
   /** The SDK loads with the first caption: a command that sends none never loads it. */
@@ -69,7 +69,7 @@ export class OpenAiCompatibleProvider implements CaptionProvider {
     };
     this.availableModels = new AvailableModels((signal) => this.listModels(signal), config.name);
     const batchBaseUrl = batchBaseUrlFor(config);
-    this.batch = batchBaseUrl ? new OpenAiBatchApi(this.label, batchBaseUrl, apiKey, deps.http, config.timeoutMs) : null;
+    this.batchService = batchBaseUrl ? new OpenAiBatchApi(this.label, batchBaseUrl, apiKey, deps.http, config.timeoutMs) : null;
   }
 
   async caption(request: CaptionRequest): Promise<ProviderAnswer> {
@@ -109,11 +109,16 @@ export class OpenAiCompatibleProvider implements CaptionProvider {
   }
 
   /**
-   * The body of one Batch API line for this photo: what `caption` would send first (Structured
-   * Outputs, unless this server already showed it rejects them).
+   * The Batch API, when the provider has a batch base URL. A line asks what `caption` would ask
+   * first (Structured Outputs, unless this server already showed it rejects them).
    */
-  batchRequestBody(request: Pick<CaptionRequest, 'image' | 'prompt'>): ChatCompletionCreateParamsNonStreaming {
-    return chatCompletionBody(this.model, request, this.structuredOutputs.wanted);
+  batchApi(): BatchApi | null {
+    if (!this.batchService) return null;
+    return {
+      service: this.batchService,
+      requestBody: (request) => chatCompletionBody(this.model, request, this.structuredOutputs.wanted),
+      answerFrom: (body) => this.answerFrom(body),
+    };
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { CaptionFields, CaptionOptions, ProviderType } from '../../shared/captioning';
 import type { HttpClient } from './http';
 import type { ModelList } from './model-list';
+import type { OpenAiBatchApi } from './openai-batch';
 
 /** The caption-ready JPEG: upright, within the provider's limits, no metadata at all. */
 export interface CaptionImage {
@@ -71,6 +72,18 @@ export interface CaptionProvider {
   caption(request: CaptionRequest): Promise<ProviderAnswer>;
   /** The models the server offers, where the provider has a choice of them (OpenAI-compatible servers, Anthropic). */
   listModels?(signal?: AbortSignal): Promise<ModelList>;
+  /** The service's Batch API, when it has one Captionist can use; null when it has none. */
+  batchApi?(): BatchApi | null;
+}
+
+/** Captioning through a Batch API: one file of requests, answered within hours at a lower price. */
+export interface BatchApi {
+  /** Files up, batches created, polled and found, result files down (OpenAI's protocol, which the services offering one speak). */
+  readonly service: OpenAiBatchApi;
+  /** The request of one line of the batch file for this photo. */
+  requestBody(request: Pick<CaptionRequest, 'image' | 'prompt'>): unknown;
+  /** Reads one answered line's body as a direct answer is read: refusals and unreadable answers throw. */
+  answerFrom(body: unknown): ProviderAnswer;
 }
 
 /** What every provider implementation is built from, besides its config and key. */

@@ -2,12 +2,14 @@ import type { CancelledJobs, JobState, LaneStatus, QueueJob, QueueStatus } from 
 import type { CaptionRunsRepository } from '../db/caption-runs.repo';
 import { pathScope } from '../db/path-scope';
 import { newProcessOwner, processIsGone } from '../base/process-owner';
+import { systemTimers } from './lane';
+import type { LaneContext } from './lane';
 import { QueueScheduler } from './scheduler';
 import type { SchedulerDeps } from './scheduler';
 
 /** Lanes that run outside the scheduler (the Batch API's), started, stopped and reported with it. */
 export interface ExtraLanes {
-  start(onChange: () => void): void;
+  start(context: LaneContext): void;
   stop(): Promise<void>;
   wake(): void;
   retryStopped(provider?: string): void;
@@ -36,15 +38,18 @@ export class QueueService {
   /** Ends every waitForRun when the queue stops. */
   private readonly waiters = new Set<() => void>();
 
+  private readonly laneContext: LaneContext;
+
   constructor(private readonly deps: QueueServiceDeps) {
-    this.scheduler = new QueueScheduler({
-      ...deps,
+    this.laneContext = {
       owner: newProcessOwner(),
       isOwnerDead: processIsGone,
+      timers: deps.timers ?? systemTimers,
       onChange: () => {
         for (const listener of this.listeners) listener();
       },
-    });
+    };
+    this.scheduler = new QueueScheduler({ ...deps, ...this.laneContext });
   }
 
   /** Calls `listener` whenever a job settles or a lane changes state; returns the unsubscribe. */
@@ -55,7 +60,7 @@ export class QueueService {
 
   start(): void {
     this.scheduler.start();
-    this.deps.batches?.start(() => this.notify());
+    this.deps.batches?.start({ ...this.laneContext, onChange: () => this.notify() });
   }
 
   /** Wakes the scheduler after jobs were queued or settings changed. */

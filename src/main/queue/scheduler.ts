@@ -1,4 +1,4 @@
-import type { JobKind, LaneState, LaneStatus } from '../../shared/queue';
+import type { JobKind, LaneStatus } from '../../shared/queue';
 import { JobKindSchema } from '../../shared/queue';
 import { isDatabaseBusy } from '../db/database';
 import type { ClaimedJob, DueLane, JobsRepository } from '../db/jobs.repo';
@@ -7,6 +7,8 @@ import { ProviderError } from '../providers/errors';
 import type { RateLimitInfo } from '../providers/provider';
 import { retryDelay } from '../providers/retry';
 import type { RetryPolicy } from '../providers/retry';
+import { heartbeatMs, Lane, retryStopped, systemTimers, WakeTimer } from './lane';
+import type { Clock, Timers } from './lane';
 
 export interface JobContext {
   signal: AbortSignal;
@@ -38,6 +40,8 @@ export interface SchedulerDeps {
   handlers: readonly JobHandler[];
   logger: Logger;
   now: () => Date;
+  /** What the scheduler waits on; the system's timers unless a test moves time itself. */
+  timers?: Timers;
   retryPolicy: RetryPolicy;
   /** How long a running job stays ours without renewal before another process may take it. */
   leaseMs: number;
@@ -49,12 +53,6 @@ export interface SchedulerDeps {
   onChange(): void;
 }
 
-/** Failures only the user can fix: going on would repeat them for every photo (and may cost money). */
-const laneStoppingKinds = new Set(['auth', 'credits', 'forbidden', 'not-found']);
-
-/** How often the scheduler looks for work it was not told about, and for jobs no longer its own. */
-const heartbeatMs = 5000;
-
 /**
  * A job in flight this many times when its process died or hung is given up: it is likely what
  * crashes or hangs the worker (a file that crashes the decoder, an answer that hangs the process).
@@ -64,43 +62,13 @@ const maxCrashes = 3;
 /** How long a job that met a busy library waits before it is tried again. */
 const busyRetryMs = 1000;
 
-/** Successes in a row after which a throttled lane may run one more job at once. */
-const successesPerStep = 10;
-
-class Lane {
-  state: LaneState = 'idle';
-  message: string | null = null;
-  /** When an offline or rate-limited lane next tries. */
-  until: number | null = null;
-  probing = false;
-  probeController: AbortController | null = null;
-  offlineProbes = 0;
-  rateLimitHits = 0;
-  successesInRow = 0;
-  limit: number;
-  readonly inFlight = new Map<number, AbortController>();
-
-  constructor(
-    readonly due: DueLane,
-    readonly handler: JobHandler,
-    public configured: number,
-  ) {
-    this.limit = configured;
-  }
-
-  status(): LaneStatus {
-    return {
-      kind: this.due.kind,
-      provider: this.due.provider,
-      viaBatch: false,
-      state: this.state,
-      message: this.message,
-      inFlight: this.inFlight.size,
-      concurrency: this.limit,
-      configuredConcurrency: this.configured,
-      until: this.until === null ? null : new Date(this.until).toISOString(),
-    };
-  }
+/** A lane of jobs run here one by one: the shared lane policy, and the jobs and probe in flight. */
+interface JobLane {
+  readonly due: DueLane;
+  readonly handler: JobHandler;
+  readonly policy: Lane;
+  readonly inFlight: Map<number, AbortController>;
+  probeController: AbortController | null;
 }
 
 /**
@@ -126,10 +94,10 @@ const laneKey = (lane: DueLane) => `${lane.kind}\u0000${lane.provider ?? ''}\u00
  */
 export class QueueScheduler {
   private readonly handlers: ReadonlyMap<JobKind, JobHandler>;
-  private readonly lanes = new Map<string, Lane>();
-  private wakeTimer: NodeJS.Timeout | null = null;
-  private wakeAt = Infinity;
-  private leaseTimer: NodeJS.Timeout | null = null;
+  private readonly lanes = new Map<string, JobLane>();
+  private readonly clock: Clock;
+  private readonly wakeTimer: WakeTimer;
+  private readonly leaseTimer: WakeTimer;
   /** Set by finishInFlight: no job is taken any more. */
   private finishing = false;
   private running = false;
@@ -146,6 +114,10 @@ export class QueueScheduler {
     const missing = JobKindSchema.options.filter((kind) => !handlers.has(kind));
     if (missing.length) throw new Error(`No handler for job kind ${missing.map((kind) => `"${kind}"`).join(', ')}`);
     this.handlers = handlers;
+    this.clock = { now: deps.now, timers: deps.timers ?? systemTimers };
+    // Never spins: 50 ms at least between looks.
+    this.wakeTimer = new WakeTimer(this.clock, () => this.pump(), 50);
+    this.leaseTimer = new WakeTimer(this.clock, () => this.renewAndRecover(), 0);
   }
 
   get started(): boolean {
@@ -166,18 +138,22 @@ export class QueueScheduler {
     if (this.running) return;
     this.running = true;
     this.safely('taking back abandoned jobs', () => this.recoverAbandoned());
-    // Renewed often enough to notice soon a job cancelled by another process.
-    this.leaseTimer = setInterval(
-      () =>
-        this.safely('renewing leases', () => {
-          this.renewLeases();
-          // Another process on this library may have died meanwhile.
-          if (this.recoverAbandoned()) this.wake();
-        }),
-      Math.min(this.deps.leaseMs / 3, heartbeatMs),
-    );
-    this.leaseTimer.unref();
+    this.scheduleLeaseRenewal();
     this.wake();
+  }
+
+  /** Renewed often enough to notice soon a job cancelled by another process. */
+  private scheduleLeaseRenewal(): void {
+    if (this.running) this.leaseTimer.set(this.deps.now().getTime() + Math.min(this.deps.leaseMs / 3, heartbeatMs));
+  }
+
+  private renewAndRecover(): void {
+    this.safely('renewing leases', () => {
+      this.renewLeases();
+      // Another process on this library may have died meanwhile.
+      if (this.recoverAbandoned()) this.wake();
+    });
+    this.scheduleLeaseRenewal();
   }
 
   /**
@@ -207,9 +183,8 @@ export class QueueScheduler {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    if (this.wakeTimer) clearTimeout(this.wakeTimer);
-    if (this.leaseTimer) clearInterval(this.leaseTimer);
-    this.wakeTimer = this.leaseTimer = null;
+    this.wakeTimer.clear();
+    this.leaseTimer.clear();
     for (const lane of this.lanes.values()) {
       lane.probeController?.abort();
       for (const controller of lane.inFlight.values()) controller.abort();
@@ -230,30 +205,26 @@ export class QueueScheduler {
   /** Looks for work now: after jobs were queued, a pause lifted, a setting changed. */
   wake(): void {
     if (!this.running) return;
-    if (this.wakeTimer) clearTimeout(this.wakeTimer);
-    this.wakeTimer = null;
+    this.wakeTimer.clear();
     queueMicrotask(() => this.pump());
   }
 
   /** Lets lanes stopped by an error (a rejected key) try again, e.g. after the user fixed it. */
   retryStopped(provider?: string): void {
-    for (const lane of this.lanes.values()) {
-      if (lane.state !== 'stopped' || (provider !== undefined && lane.due.provider?.toLowerCase() !== provider.toLowerCase())) continue;
-      lane.state = 'idle';
-      lane.message = null;
-    }
+    retryStopped([...this.lanes.values()].map((lane) => lane.policy), provider);
     this.wake();
   }
 
   laneStatuses(): LaneStatus[] {
-    return [...this.lanes.values()].map((lane) => lane.status());
+    return [...this.lanes.values()].map((lane) => lane.policy.status(lane.inFlight.size));
   }
 
   /** The lane's stop message, when an error only the user can fix stopped it. */
   stoppedBecause(kind: JobKind, provider: string | null): string | null {
     for (const lane of this.lanes.values()) {
-      if (lane.due.kind === kind && lane.due.provider?.toLowerCase() === provider?.toLowerCase() && lane.state === 'stopped') {
-        return lane.message;
+      const { policy } = lane;
+      if (lane.due.kind === kind && lane.due.provider?.toLowerCase() === provider?.toLowerCase() && policy.state === 'stopped') {
+        return policy.message;
       }
     }
     return null;
@@ -273,7 +244,7 @@ export class QueueScheduler {
   }
 
   /** Fills one lane (after one of its jobs settled, say) and sets the timer for its next look. */
-  private refill(lane: Lane): void {
+  private refill(lane: JobLane): void {
     if (!this.running) return;
     this.safely('starting jobs', () => {
       const now = this.deps.now().getTime();
@@ -300,31 +271,24 @@ export class QueueScheduler {
     }
   }
 
-  /** Sets the one timer to `at`, unless it already fires sooner. Never spins: 50 ms at least. */
+  /** Sets the one timer to `at`, unless it already fires sooner. */
   private scheduleWake(at: number): void {
-    if (!this.running || (this.wakeTimer && this.wakeAt <= at)) return;
-    if (this.wakeTimer) clearTimeout(this.wakeTimer);
-    this.wakeAt = at;
-    this.wakeTimer = setTimeout(() => {
-      this.wakeTimer = null;
-      this.pump();
-    }, Math.max(50, at - this.deps.now().getTime()));
-    this.wakeTimer.unref();
+    if (this.running) this.wakeTimer.set(at);
   }
 
   /** Starts what the lane may start now; returns when it should be looked at again, if ever. */
-  private fill(lane: Lane, now: number): number | null {
-    if (lane.state === 'stopped') return null;
-    if (lane.state === 'offline') {
-      if (lane.until !== null && lane.until > now) return lane.until;
-      if (!lane.probing) this.probe(lane);
+  private fill(lane: JobLane, now: number): number | null {
+    const { policy } = lane;
+    if (policy.state === 'stopped') return null;
+    const waitingUntil = policy.waitingUntil(now);
+    if (waitingUntil !== null) return waitingUntil;
+    if (policy.state === 'offline') {
+      if (!lane.probeController) this.probe(lane);
       return null;
     }
-    if (lane.state === 'rate-limited' && lane.until !== null && lane.until > now) return lane.until;
-    lane.configured = lane.handler.concurrency(lane.due.provider);
-    lane.limit = Math.min(lane.limit, lane.configured);
+    policy.configure(lane.handler.concurrency(lane.due.provider));
     let blocked: string | null = null;
-    while (!this.finishing && lane.inFlight.size < lane.limit) {
+    while (!this.finishing && lane.inFlight.size < policy.limit) {
       // Asked before every job, so jobs started together cannot overshoot a budget between them.
       blocked = lane.handler.blockedBecause?.(lane.due.provider) ?? null;
       if (blocked) break;
@@ -333,20 +297,20 @@ export class QueueScheduler {
       this.execute(lane, job);
     }
     if (blocked && lane.inFlight.size === 0) {
-      this.setState(lane, 'out-of-budget', blocked);
+      policy.set('out-of-budget', blocked);
       // Settings may change (a higher budget): look again now and then.
       return now + 30_000;
     }
     if (lane.inFlight.size > 0) {
-      this.setState(lane, 'running', null);
+      policy.set('running', null);
       return null;
     }
-    this.setState(lane, 'idle', null);
+    policy.set('idle', null);
     const nextDue = this.deps.jobs.nextDueAt(lane.due, new Date(now).toISOString());
     return nextDue === null ? null : Date.parse(nextDue);
   }
 
-  private execute(lane: Lane, job: ClaimedJob): void {
+  private execute(lane: JobLane, job: ClaimedJob): void {
     const controller = new AbortController();
     lane.inFlight.set(job.id, controller);
     let completed = false;
@@ -368,7 +332,7 @@ export class QueueScheduler {
         return outcome;
       })
       .then(
-        (outcome) => this.succeeded(lane, outcome),
+        (outcome) => lane.policy.succeeded(outcome.rateLimit),
         (error: unknown) => {
           if (controller.signal.reason instanceof LeaseLost) this.deps.logger.info(`queue: ${controller.signal.reason.message}`);
           else if (controller.signal.aborted) this.deps.jobs.release(job.id, this.deps.owner, this.timestamp());
@@ -386,25 +350,7 @@ export class QueueScheduler {
     this.settled.add(settled);
   }
 
-  private succeeded(lane: Lane, outcome: JobOutcome): void {
-    // A job that got through while its lane thought the service gone proves it back.
-    if (lane.state === 'offline') this.setState(lane, 'idle', null);
-    lane.offlineProbes = 0;
-    lane.rateLimitHits = 0;
-    if (++lane.successesInRow >= successesPerStep && lane.limit < lane.configured) {
-      lane.limit++;
-      lane.successesInRow = 0;
-    }
-    const { remaining, resetMs } = outcome.rateLimit ?? {};
-    if (remaining === 0 && resetMs) {
-      // The window is used up: wait for it rather than collect a 429 per photo.
-      this.slowDown(lane, resetMs, 'the service\'s request limit for this period is used up');
-    } else if (remaining !== null && remaining !== undefined && remaining < lane.limit) {
-      lane.limit = Math.max(1, remaining);
-    }
-  }
-
-  private failed(lane: Lane, job: ClaimedJob, error: unknown): void {
+  private failed(lane: JobLane, job: ClaimedJob, error: unknown): void {
     const { jobs, logger, owner } = this.deps;
     const at = this.timestamp();
     if (error instanceof LeaseLost) {
@@ -423,19 +369,10 @@ export class QueueScheduler {
       jobs.fail(job.id, owner, message, false, at);
       return;
     }
-    if (error.kind === 'network') {
-      jobs.release(job.id, owner, at);
-      this.goOffline(lane, error.message);
-    } else if (error.kind === 'rate-limited') {
-      const delay = retryDelay(error, ++lane.rateLimitHits, this.deps.retryPolicy);
-      lane.limit = Math.max(1, Math.floor(lane.limit / 2));
-      lane.successesInRow = 0;
-      this.slowDown(lane, delay, error.message);
-      jobs.release(job.id, owner, at, new Date(lane.until!).toISOString());
-    } else if (laneStoppingKinds.has(error.kind)) {
-      jobs.release(job.id, owner, at);
-      if (lane.state !== 'stopped') logger.warn(`queue: ${lane.due.provider ?? job.kind} stopped: ${error.message}`);
-      this.setState(lane, 'stopped', error.message);
+    if (lane.policy.failed(error)) {
+      // Not the photo's fault: it waits, its attempt unspent, until the lane runs again.
+      const { until } = lane.policy;
+      jobs.release(job.id, owner, at, error.kind === 'rate-limited' && until !== null ? new Date(until).toISOString() : undefined);
     } else if (error.retryable && job.attempts < this.deps.retryPolicy.maxAttempts) {
       const delay = retryDelay(error, job.attempts, this.deps.retryPolicy);
       logger.warn(`queue: job ${job.id} attempt ${job.attempts} failed (${error.message}); retrying in ${Math.round(delay)} ms`);
@@ -447,22 +384,8 @@ export class QueueScheduler {
     }
   }
 
-  private goOffline(lane: Lane, message: string): void {
-    if (lane.state === 'offline') return;
-    this.deps.logger.warn(`queue: ${lane.due.provider ?? lane.due.kind} unreachable, waiting for it: ${message}`);
-    lane.until = this.deps.now().getTime() + this.probeDelay(lane);
-    this.setState(lane, 'offline', message);
-  }
-
-  private slowDown(lane: Lane, delayMs: number, message: string): void {
-    const until = this.deps.now().getTime() + delayMs;
-    lane.until = Math.max(lane.until ?? 0, until);
-    this.setState(lane, 'rate-limited', message);
-  }
-
   /** Asks whether the service answers again; the lane runs as soon as it does. */
-  private probe(lane: Lane): void {
-    lane.probing = true;
+  private probe(lane: JobLane): void {
     const controller = new AbortController();
     lane.probeController = controller;
     const reachable = lane.handler.reachable
@@ -471,18 +394,13 @@ export class QueueScheduler {
     const settled = reachable
       .then((answers) => {
         if (answers) {
-          this.deps.logger.info(`queue: ${lane.due.provider ?? lane.due.kind} reachable again`);
-          lane.offlineProbes = 0;
-          lane.until = null;
-          this.setState(lane, 'idle', null);
+          lane.policy.reachable();
         } else {
-          lane.offlineProbes++;
-          lane.until = this.deps.now().getTime() + this.probeDelay(lane);
+          lane.policy.probeFailed();
           this.deps.onChange();
         }
       })
       .finally(() => {
-        lane.probing = false;
         lane.probeController = null;
         this.settled.delete(settled);
         this.refill(lane);
@@ -490,22 +408,11 @@ export class QueueScheduler {
     this.settled.add(settled);
   }
 
-  /** Backoff between probes: from the policy's first delay, doubling, up to its cap. */
-  private probeDelay(lane: Lane): number {
-    const { baseDelayMs, maxDelayMs, random } = this.deps.retryPolicy;
-    const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** lane.offlineProbes);
-    return ceiling / 2 + (ceiling / 2) * random();
-  }
-
-  private setState(lane: Lane, state: LaneState, message: string | null): void {
-    lane.state = state;
-    lane.message = message;
-    if (state !== 'offline' && state !== 'rate-limited') lane.until = null;
-  }
-
-  private newLane(due: DueLane): Lane {
+  private newLane(due: DueLane): JobLane {
     const handler = this.handlers.get(due.kind)!;
-    return new Lane(due, handler, handler.concurrency(due.provider));
+    const { logger, retryPolicy, now } = this.deps;
+    const policy = new Lane(due, handler.concurrency(due.provider), { now, retryPolicy, logger, logPrefix: 'queue' });
+    return { due, handler, policy, inFlight: new Map(), probeController: null };
   }
 
   private timestamp(): string {
