@@ -1,0 +1,12 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { SavedSearch } from '../../../shared/domain';
+
+/** The smart albums (saved searches), listed in the sidebar. */
+export function useAlbums(showError: (reason: unknown) => void): { albums: SavedSearch[]; reload(): void } {
+  const [albums, setAlbums] = useState<SavedSearch[]>([]);
+  const reload = useCallback(() => {
+    window.api.invoke('search:listSaved', {}).then(setAlbums, showError);
+  }, [showError]);
+  useEffect(reload, [reload]);
+  return { albums, reload };
+}
