@@ -34,6 +34,8 @@ const { values } = parseArgs({
     'scroll-frames': { type: 'string', default: '600' },
     dir: { type: 'string' },
     rebuild: { type: 'boolean', default: false },
+    /** Only first paint and scrolling: quicker repeated runs while working on those. */
+    'no-search': { type: 'boolean', default: false },
   },
 });
 const photoCount = Number(values.photos);
@@ -46,7 +48,7 @@ const sourcesDir = join(dataDir, 'thumb-sources');
 const readyMarker = join(dataDir, 'ready');
 const root = resolve(import.meta.dirname, '..');
 const frameMs = 1000 / 60;
-const queries = ['beach', 'dog', 'lighthouse', 'glacier', 'wedding', 'market', 'fox', 'aurora'];
+const queries = values['no-search'] ? [] : ['beach', 'dog', 'lighthouse', 'glacier', 'wedding', 'market', 'fox', 'aurora'];
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -328,7 +330,7 @@ try {
   const app = await openApp(browser, serve.url);
   const bareCount = sqlite.prepare('SELECT count(*) FROM photo_search WHERE photo_search MATCH ?').pluck();
   const bareRanked = sqlite.prepare('SELECT rowid FROM photo_search WHERE photo_search MATCH ? ORDER BY rank LIMIT 200');
-  say('| search, typed at once | UI to results shown, median ms | bridge call alone | bare FTS5 count + first 200 | UI / bare |\n| --- | ---: | ---: | ---: | ---: |');
+  if (queries.length > 0) say('| search, typed at once | UI to results shown, median ms | bridge call alone | bare FTS5 count + first 200 | UI / bare |\n| --- | ---: | ---: | ---: | ---: |');
   for (const query of queries) {
     const ui: number[] = [];
     const bridge: number[] = [];

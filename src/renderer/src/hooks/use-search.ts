@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { SavedSearch, SearchCriteria } from '../../../shared/domain';
 import { countText, criteriaFrom, initialSearch, searchStateFrom, type SearchScope, type SearchState } from '../lib/search-criteria';
 import { useDebouncedValue } from './use-debounced-value';
-import { usePhotoResults, type PhotoResults } from './use-photo-results';
+import { usePhotoResults, useResultsSummary, type PhotoResults } from './use-photo-results';
 
 const searchDelayMs = 150;
 
@@ -35,6 +35,7 @@ export function useSearch(libraryVersion: number, showError: (reason: unknown) =
   const settledKey = useDebouncedValue(criteriaKey, searchDelayMs);
   const settled = useMemo(() => JSON.parse(settledKey) as SearchCriteria, [settledKey]);
   const results = usePhotoResults(settled, libraryVersion);
+  useResultsSummary(results);
   const { pages } = results;
 
   useEffect(() => {
