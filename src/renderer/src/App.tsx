@@ -1,10 +1,9 @@
-import { useState } from 'react';
+import { Suspense, useState } from 'react';
 import { DialogHost } from './components/dialogs/DialogHost';
 import { EmptyState } from './components/EmptyState';
 import { FilterPanel } from './components/FilterPanel';
-import { Inspector } from './components/inspector/Inspector';
 import { PhotoGrid } from './components/PhotoGrid';
-import { QueuePanel } from './components/queue/QueuePanel';
+import { Inspector, QueuePanel } from './components/lazy-parts';
 import { SelectionBar } from './components/SelectionBar';
 import { Sidebar } from './components/Sidebar';
 import { StatusLine } from './components/StatusLine';
@@ -75,7 +74,11 @@ export function App() {
         onRenameAlbum={(album) => dialogs.open({ kind: 'renameAlbum', album })}
         onDeleteAlbum={(album) => dialogs.open({ kind: 'deleteAlbum', album })}
         onSaveSearch={() => dialogs.open({ kind: 'saveSearch' })}
-        footer={<QueuePanel />}
+        footer={
+          <Suspense fallback={null}>
+            <QueuePanel />
+          </Suspense>
+        }
       />
       <main className="content">
         <Toolbar
@@ -143,7 +146,9 @@ export function App() {
       </main>
       {inspector.openPhotoId !== null && (
         <div className="inspector-pane">
-          <Inspector photoId={inspector.openPhotoId} onClose={inspector.close} />
+          <Suspense fallback={null}>
+            <Inspector photoId={inspector.openPhotoId} onClose={inspector.close} />
+          </Suspense>
         </div>
       )}
       <DialogHost
