@@ -23,6 +23,7 @@ import { useSearch } from './hooks/use-search';
 import { useSettings } from './hooks/use-settings';
 import { useStatusMessage } from './hooks/use-status-message';
 import { indexProgressText } from './lib/format';
+import { useFirstScreenShown } from './lib/first-screen';
 import { activeFilterCount, isFiltered } from './lib/search-criteria';
 
 /** The layout: each concern's state lives in its hook; this wires them to the components. */
@@ -41,6 +42,7 @@ export function App() {
   const folderActions = useFolderActions({ dialogs, folders, search, status, scheduleReload });
   const bulk = useBulkActions({ selectedIds: selection.selectedIds, settings: settings.settings, dialogs, status, scheduleReload });
   const [filtersOpen, setFiltersOpen] = useState(false);
+  const firstScreenShown = useFirstScreenShown();
 
   const { hasSelection } = selection;
   const addFolder = () => void folderActions.addFolder();
@@ -75,9 +77,11 @@ export function App() {
         onDeleteAlbum={(album) => dialogs.open({ kind: 'deleteAlbum', album })}
         onSaveSearch={() => dialogs.open({ kind: 'saveSearch' })}
         footer={
-          <Suspense fallback={null}>
-            <QueuePanel />
-          </Suspense>
+          firstScreenShown && (
+            <Suspense fallback={null}>
+              <QueuePanel />
+            </Suspense>
+          )
         }
       />
       <main className="content">

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { SavedSearch } from '../../../shared/domain';
+import { useFirstScreenShown } from '../lib/first-screen';
 
 /** The smart albums (saved searches), listed in the sidebar. */
 export function useAlbums(showError: (reason: unknown) => void): { albums: SavedSearch[]; reload(): void } {
@@ -7,6 +8,9 @@ export function useAlbums(showError: (reason: unknown) => void): { albums: Saved
   const reload = useCallback(() => {
     window.api.invoke('search:listSaved', {}).then(setAlbums, showError);
   }, [showError]);
-  useEffect(reload, [reload]);
+  const ready = useFirstScreenShown();
+  useEffect(() => {
+    if (ready) reload();
+  }, [ready, reload]);
   return { albums, reload };
 }

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { FolderCount, SearchCriteria } from '../../../shared/domain';
+import { useFirstScreenShown } from '../lib/first-screen';
 import { folderTrees, type FolderNode } from '../lib/folder-tree';
 
 /** Counts per folder for the same search, everywhere in the library, as the sidebar's trees. */
@@ -12,7 +13,9 @@ export function useFolderCounts(settled: SearchCriteria, libraryVersion: number,
     void sort;
     return JSON.stringify(rest);
   }, [settled]);
+  const ready = useFirstScreenShown();
   useEffect(() => {
+    if (!ready) return;
     let current = true;
     window.api
       .invoke('search:folderCounts', JSON.parse(countsKey) as SearchCriteria)
@@ -20,6 +23,6 @@ export function useFolderCounts(settled: SearchCriteria, libraryVersion: number,
     return () => {
       current = false;
     };
-  }, [countsKey, libraryVersion, showError]);
+  }, [ready, countsKey, libraryVersion, showError]);
   return useMemo(() => folderTrees(folderCounts), [folderCounts]);
 }

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { Folder } from '../../../shared/domain';
+import { useFirstScreenShown } from '../lib/first-screen';
 
 export interface FoldersState {
   /** Null until the first answer. */
@@ -13,13 +14,15 @@ export interface FoldersState {
 /** The library's folders, listed again whenever the library changes. */
 export function useFolders(libraryVersion: number, showError: (reason: unknown) => void): FoldersState {
   const [folders, setFolders] = useState<Folder[] | null>(null);
+  const ready = useFirstScreenShown();
   useEffect(() => {
+    if (!ready) return;
     let current = true;
     window.api.invoke('library:listFolders', {}).then((list) => current && setFolders(list), showError);
     return () => {
       current = false;
     };
-  }, [libraryVersion, showError]);
+  }, [ready, libraryVersion, showError]);
   const added = useCallback(
     (folder: Folder) => setFolders((old) => (old ? [...old.filter((known) => known.id !== folder.id), folder] : [folder])),
     [],

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { SavedSearch, SearchCriteria } from '../../../shared/domain';
+import { firstScreenFallbackMs, markFirstScreenShown } from '../lib/first-screen';
 import { countText, criteriaFrom, initialSearch, searchStateFrom, type SearchScope, type SearchState } from '../lib/search-criteria';
 import { useDebouncedValue } from './use-debounced-value';
 import { usePhotoResults, useResultsSummary, type PhotoResults } from './use-photo-results';
@@ -41,6 +42,11 @@ export function useSearch(libraryVersion: number, showError: (reason: unknown) =
   useEffect(() => {
     if (results.error) showError(results.error);
   }, [results.error, showError]);
+  useEffect(() => {
+    if (!pages.answered && !results.error) return;
+    const timer = setTimeout(markFirstScreenShown, firstScreenFallbackMs);
+    return () => clearTimeout(timer);
+  }, [pages.answered, results.error]);
 
   const countRef = useRef('');
   if (pages.answered) {

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ProviderSummary } from '../../../shared/captioning';
 import type { AppSettings } from '../../../shared/settings';
+import { useFirstScreenShown } from '../lib/first-screen';
 
 export interface SettingsState {
   /** Null until the first answer. */
@@ -17,6 +18,9 @@ export function useSettings(showError: (reason: unknown) => void): SettingsState
     window.api.invoke('settings:get', {}).then(setSettings, showError);
     window.api.invoke('providers:list', {}).then(setProviders, showError);
   }, [showError]);
-  useEffect(reload, [reload]);
+  const ready = useFirstScreenShown();
+  useEffect(() => {
+    if (ready) reload();
+  }, [ready, reload]);
   return { settings, providers, reload };
 }
