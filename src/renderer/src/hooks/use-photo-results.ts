@@ -4,16 +4,9 @@ import { errorText } from '../errors';
 import { pageRequest, resultPageSize, searchPage } from '../lib/early-results';
 import { ResultPages } from '../lib/result-pages';
 
-/**
- * Once the view has left the top, rows are fetched this many items ahead of it either way, so a
- * scroll finds them loaded. Not before: at the top, a second page would only delay the first
- * screen's thumbnails on the server's one thread.
- */
-const fetchAheadItems = resultPageSize;
-
 export interface PhotoResults {
   pages: ResultPages<SearchHit>;
-  /** Makes sure the items from `first` to `last` (and, away from the top, a page either side) are (being) fetched. */
+  /** Makes sure the items from `first` to `last` are (being) fetched. */
   ensure(first: number, last: number): void;
   /** Tells `listener` whenever pages arrive or the search starts over. */
   subscribe(listener: () => void): () => void;
@@ -40,8 +33,7 @@ export function usePhotoResults(criteria: SearchCriteria, reloadToken: number): 
   const ensure = useCallback(
     (first: number, last: number) => {
       rangeRef.current = { first, last };
-      const ahead = first > 0 ? fetchAheadItems : 0;
-      for (const page of pages.pagesToFetch(Math.max(0, first - ahead), last + ahead)) {
+      for (const page of pages.pagesToFetch(first, last)) {
         const generation = pages.generation;
         pages.markRequested(page);
         searchPage(window.api, pageRequest(criteriaRef.current, page)).then(
