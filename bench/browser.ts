@@ -36,6 +36,14 @@ const { values } = parseArgs({
     'scroll-frames': { type: 'string', default: '600' },
     dir: { type: 'string' },
     rebuild: { type: 'boolean', default: false },
+    /** Only first paint and scrolling: quicker repeated runs while working on those. */
+    'no-search': { type: 'boolean', default: false },
+    /**
+     * Another checkout of Captionist (built: out/cli and out/renderer) served over the same library
+     * beside this one, its first paint measured in the same rounds and its scrolling after ours:
+     * a before/after on a noisy machine.
+     */
+    compare: { type: 'string' },
   },
 });
 const photoCount = Number(values.photos);
@@ -48,7 +56,7 @@ const sourcesDir = join(dataDir, 'thumb-sources');
 const readyMarker = join(dataDir, 'ready');
 const root = resolve(import.meta.dirname, '..');
 const frameMs = 1000 / 60;
-const queries = ['beach', 'dog', 'lighthouse', 'glacier', 'wedding', 'market', 'fox', 'aurora'];
+const queries = values['no-search'] ? [] : ['beach', 'dog', 'lighthouse', 'glacier', 'wedding', 'market', 'fox', 'aurora'];
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -97,8 +105,8 @@ async function buildLibrary(): Promise<void> {
 }
 
 /** The real `captionist serve` over the library; resolves with the address it prints. */
-async function startServe(): Promise<{ url: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [join(root, 'bin/captionist.js'), 'serve'], {
+async function startServe(checkout = root): Promise<{ url: string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [join(checkout, 'bin/captionist.js'), 'serve'], {
     env: { ...process.env, CAPTIONIST_HOME: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -307,6 +315,7 @@ say('Building the web UI ...');
 execFileSync(process.execPath, [join(root, 'scripts/build-web.js')], { stdio: 'inherit' });
 
 const serve = await startServe();
+const compared = values.compare ? await startServe(resolve(values.compare)) : null;
 const bare = await startBareServer(scrollFrames * 3 + 50);
 const browser = await launchChromium();
 const sqlite = new Sqlite(dbFile, { readonly: true });
@@ -322,17 +331,21 @@ try {
 
   const appPaint: number[] = [];
   const barePaint: number[] = [];
+  const comparedPaint: number[] = [];
   for (let round = 0; round < rounds; round++) {
     appPaint.push(await firstGridPaint(browser, serve.url));
+    if (compared) comparedPaint.push(await firstGridPaint(browser, compared.url));
     barePaint.push(await firstGridPaint(browser, `${bare.origin}/grid.html`));
   }
   say('| first grid paint (fresh tab, warm server) | median ms | bare static page, 100 imgs | ratio |\n| --- | ---: | ---: | ---: |');
-  say(`| navigation to first thumbnail painted | ${ms(median(appPaint))} | ${ms(median(barePaint))} | ${ratio(median(appPaint), median(barePaint))} |\n`);
+  say(`| navigation to first thumbnail painted | ${ms(median(appPaint))} | ${ms(median(barePaint))} | ${ratio(median(appPaint), median(barePaint))} |`);
+  if (compared) say(`| the same, ${values.compare} | ${ms(median(comparedPaint))} | ${ms(median(barePaint))} | ${ratio(median(comparedPaint), median(barePaint))} |`);
+  say(`\nRounds (ms): app ${appPaint.map(ms).join(', ')}; bare ${barePaint.map(ms).join(', ')}${compared ? `; compared ${comparedPaint.map(ms).join(', ')}` : ''}\n`);
 
   const app = await openApp(browser, serve.url);
   const bareCount = sqlite.prepare('SELECT count(*) FROM photo_search WHERE photo_search MATCH ?').pluck();
   const bareRanked = sqlite.prepare('SELECT rowid FROM photo_search WHERE photo_search MATCH ? ORDER BY rank LIMIT 200');
-  say('| search, typed at once | UI to results shown, median ms | bridge call alone | bare FTS5 count + first 200 | UI / bare |\n| --- | ---: | ---: | ---: | ---: |');
+  if (queries.length > 0) say('| search, typed at once | UI to results shown, median ms | bridge call alone | bare FTS5 count + first 200 | UI / bare |\n| --- | ---: | ---: | ---: | ---: |');
   for (const query of queries) {
     const ui: number[] = [];
     const bridge: number[] = [];
@@ -351,12 +364,17 @@ try {
 
   const appScroll = await scrollFrameTimes(app, scrollFrames);
   await app.close();
+  const comparedApp = compared && (await openApp(browser, compared.url));
+  const comparedScroll = comparedApp && (await scrollFrameTimes(comparedApp, scrollFrames));
+  await comparedApp?.close();
   const barePage = await (await freshContext(browser)).newPage();
   await barePage.goto(`${bare.origin}/scroll.html`);
   const bareScroll = await scrollFrameTimes(barePage, scrollFrames);
   await barePage.close();
   say(`\n| scrolling, 3 rows a frame (${scrollFrames} frames) | p50 ms | p95 ms | max ms | dropped frames | rows scrolled |\n| --- | ---: | ---: | ---: | ---: | ---: |`);
-  for (const [name, stats] of [['Captionist grid', appScroll], ['bare static page (lazy imgs)', bareScroll]] as const) {
+  const scrolled: [string, FrameStats][] = [['Captionist grid', appScroll], ['bare static page (lazy imgs)', bareScroll]];
+  if (comparedScroll) scrolled.push([`Captionist grid, ${values.compare}`, comparedScroll]);
+  for (const [name, stats] of scrolled) {
     say(`| ${name} | ${ms(stats.p50)} | ${ms(stats.p95)} | ${ms(stats.max)} | ${stats.dropped} | ${stats.rows} |`);
   }
   say(`| ratio | ${ratio(appScroll.p50, bareScroll.p50)} | ${ratio(appScroll.p95, bareScroll.p95)} | ${ratio(appScroll.max, bareScroll.max)} | | |`);
@@ -365,4 +383,5 @@ try {
   await browser.close();
   bare.close();
   await serve.stop();
+  await compared?.stop();
 }

@@ -1,7 +1,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import type { SearchHit } from '../../../shared/domain';
 import { useElementSize } from '../hooks/use-element-size';
-import type { PhotoResults } from '../hooks/use-photo-results';
+import { useResultsRevision, type PhotoResults } from '../hooks/use-photo-results';
 import { gridLayout, isGridKey, itemsInRows, moveFocus, rowCount, rowsPerPage, scrollTopToReveal, visibleRows } from '../lib/grid-layout';
 import { PhotoTile } from './PhotoTile';
 
@@ -48,6 +48,7 @@ interface PhotoGridProps {
 export function PhotoGrid(props: PhotoGridProps) {
   const { results, count, selected, focusedIndex, showSnippets, scrollResetKey } = props;
   const { ensure } = results;
+  useResultsRevision(results);
   const [scroller, setScroller] = useState<HTMLDivElement | null>(null);
   const size = useElementSize(scroller);
   const [scrollTop, setScrollTop] = useState(0);

@@ -1,5 +1,6 @@
 import { memo, useState } from 'react';
 import type { SearchHit } from '../../../shared/domain';
+import { markFirstScreenShown } from '../lib/first-screen';
 import { photoBadge } from '../lib/format';
 import { Snippet } from './Snippet';
 
@@ -73,7 +74,11 @@ function Thumbnail({ photo, label }: { photo: SearchHit; label: string }) {
         alt={label}
         decoding="async"
         draggable={false}
-        onError={() => setFailed(true)}
+        onLoad={markFirstScreenShown}
+        onError={() => {
+          setFailed(true);
+          markFirstScreenShown();
+        }}
       />
     );
   }

@@ -1,32 +1,34 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { SearchCriteria, SearchHit } from '../../../shared/domain';
 import { errorText } from '../errors';
+import { pageRequest, resultPageSize, searchPage } from '../lib/early-results';
 import { ResultPages } from '../lib/result-pages';
-
-export const resultPageSize = 200;
 
 export interface PhotoResults {
   pages: ResultPages<SearchHit>;
-  /** Changes whenever a page arrives, so views holding `pages` render again. */
-  revision: number;
   /** Makes sure the items from `first` to `last` are (being) fetched. */
   ensure(first: number, last: number): void;
+  /** Tells `listener` whenever pages arrive or the search starts over. */
+  subscribe(listener: () => void): () => void;
+  /** Changes whenever `subscribe`'s listeners are told. */
+  revision(): number;
   error: string | undefined;
 }
 
 /**
  * The results of a search, fetched a page at a time as the grid asks for them. A new `criteria`
  * starts over; a new `reloadToken` (the library changed) refetches what is in view and keeps the
- * rest on screen meanwhile.
+ * rest on screen meanwhile. A page arriving renders only the views that subscribe to it (the
+ * grid), not every component of the app.
  */
 export function usePhotoResults(criteria: SearchCriteria, reloadToken: number): PhotoResults {
   const pagesRef = useRef<ResultPages<SearchHit> | null>(null);
   pagesRef.current ??= new ResultPages<SearchHit>(resultPageSize);
   const pages = pagesRef.current;
-  const [revision, setRevision] = useState(0);
   const [error, setError] = useState<string | undefined>();
   const criteriaRef = useRef(criteria);
   const rangeRef = useRef({ first: 0, last: resultPageSize - 1 });
+  const { subscribe, revision, notify } = useChangeSignal();
 
   const ensure = useCallback(
     (first: number, last: number) => {
@@ -34,31 +36,29 @@ export function usePhotoResults(criteria: SearchCriteria, reloadToken: number): 
       for (const page of pages.pagesToFetch(first, last)) {
         const generation = pages.generation;
         pages.markRequested(page);
-        window.api
-          .invoke('photos:search', { ...criteriaRef.current, limit: resultPageSize, offset: page * resultPageSize })
-          .then(
-            (answer) => {
-              if (!pages.accept(generation, page, answer)) return;
-              setError(undefined);
-              setRevision((value) => value + 1);
-            },
-            (reason: unknown) => {
-              pages.forgetRequest(page, generation);
-              if (generation === pages.generation) setError(errorText(reason));
-            },
-          );
+        searchPage(window.api, pageRequest(criteriaRef.current, page)).then(
+          (answer) => {
+            if (!pages.accept(generation, page, answer)) return;
+            setError(undefined);
+            notify();
+          },
+          (reason: unknown) => {
+            pages.forgetRequest(page, generation);
+            if (generation === pages.generation) setError(errorText(reason));
+          },
+        );
       }
     },
-    [pages],
+    [pages, notify],
   );
 
   const criteriaKey = JSON.stringify(criteria);
   useEffect(() => {
     criteriaRef.current = JSON.parse(criteriaKey) as SearchCriteria;
     pages.reset();
-    setRevision((value) => value + 1);
+    notify();
     ensure(0, resultPageSize - 1);
-  }, [criteriaKey, pages, ensure]);
+  }, [criteriaKey, pages, ensure, notify]);
 
   const firstReload = useRef(true);
   useEffect(() => {
@@ -70,5 +70,34 @@ export function usePhotoResults(criteria: SearchCriteria, reloadToken: number): 
     ensure(rangeRef.current.first, rangeRef.current.last);
   }, [reloadToken, pages, ensure]);
 
-  return { pages, revision, ensure, error };
+  return { pages, ensure, subscribe, revision, error };
+}
+
+/** Renders the calling component again whenever the results change. */
+export function useResultsRevision(results: PhotoResults): number {
+  return useSyncExternalStore(results.subscribe, results.revision);
+}
+
+/**
+ * Renders the calling component again only when what a summary of the results shows changes:
+ * whether the search answered, and its count.
+ */
+export function useResultsSummary(results: PhotoResults): void {
+  const { pages } = results;
+  useSyncExternalStore(results.subscribe, () => `${pages.answered}:${pages.count}:${pages.countIsExact}`);
+}
+
+function useChangeSignal() {
+  const listeners = useRef(new Set<() => void>());
+  const counter = useRef(0);
+  const subscribe = useCallback((listener: () => void) => {
+    listeners.current.add(listener);
+    return () => void listeners.current.delete(listener);
+  }, []);
+  const revision = useCallback(() => counter.current, []);
+  const notify = useCallback(() => {
+    counter.current++;
+    for (const listener of listeners.current) listener();
+  }, []);
+  return { subscribe, revision, notify };
 }
