@@ -17,6 +17,8 @@ import {
   upgradeRequest,
 } from '../helpers/raw-http';
 import { testCore } from '../helpers/core';
+import { inProcessClient } from '../../src/main/host/core-calls';
+import type { CoreClient } from '../../src/main/host/core-calls';
 import { tempDir, writeJpeg } from '../helpers/files';
 
 const uiDir = resolve(import.meta.dirname, '../../out/renderer');
@@ -32,7 +34,7 @@ async function servedLibrary(override: Partial<ServerOptions> = {}) {
   await core.invoke('library:addFolder', { path: library });
   await core.invoke('library:index', { paths: [library] });
   const [photo] = (await core.invoke('photos:search', {})).results;
-  const server = await startServer({ core, events, uiDir, token, ...override });
+  const server = await startServer({ core: inProcessClient(core), events, uiDir, token, ...override });
   onTestFinished(() => server.close());
   const call = (name: string, body: string, headers: Record<string, string> = {}) =>
     rawRequest(server.port, `/api/call/${name}`, {
@@ -146,16 +148,15 @@ describe('captionist serve, over HTTP', () => {
   });
 
   it('says how to build the UI when it is missing', async () => {
-    const core = testCore();
+    const core = inProcessClient(testCore());
     await expect(startServer({ core, events: new EventHub(), uiDir: tempDir() })).rejects.toThrow(/npm run build:web/);
   });
 
   it('reports an unexpected error by its message only, never its stack', async () => {
     const events = new EventHub();
-    const core = testCore({ emit: events.emit });
     const reported: unknown[] = [];
     // A core whose database went away under it: the one failure a healthy core cannot produce on demand.
-    const failing = { mediaFile: core.mediaFile, invoke: () => Promise.reject(new Error('The database file is locked')) };
+    const failing: CoreClient = { invoke: () => Promise.reject(new Error('The database file is locked')) };
     const server = await startServer({ core: failing, events, uiDir, token, onError: (error) => reported.push(error) });
     onTestFinished(() => server.close());
     const response = await rawRequest(server.port, '/api/call/library:status', {

@@ -7,14 +7,16 @@ import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import { callNames } from '../../shared/contract';
 import type { CallName } from '../../shared/contract';
-import type { Core, MediaKind } from '../core';
+import type { MediaKind } from '../core';
 import { UserError } from '../errors';
+import type { CoreClient } from '../host/core-calls';
 import { AccessCheck, newAccessToken } from './access';
 import type { EventHub } from './event-hub';
 import { fileUnder, sendFile } from './static-files';
 
 export interface ServerOptions {
-  core: Pick<Core, 'invoke' | 'mediaFile'>;
+  /** The core: in `captionist serve`, the core host's worker. */
+  core: CoreClient;
   /** The hub the core emits into; every event goes to every connected page. */
   events: EventHub;
   /** The built UI (out/renderer). */
@@ -121,7 +123,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       const media = url.pathname.match(mediaPath);
       if (!access.headerOrQueryTokenValid(request, url)) return sendJson(response, 401, { error: 'Missing or wrong access token.' });
       // No decoding: a fingerprint is 32 hex digits, and the core refuses anything else.
-      const file = media && (await options.core.mediaFile(media[1] as MediaKind, media[2]!));
+      const file = media && (await options.core.invoke('media:file', { kind: media[1] as MediaKind, fingerprint: media[2]! }));
       if (!file) return sendJson(response, 404, { error: 'Not found.' });
       // A fingerprint names the file's content, so its thumbnail never changes; previews are
       // remade when their size settings change, so those are checked again after an hour.
