@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { net, protocol } from 'electron';
-import type { Core, MediaKind } from '../core';
+import type { MediaKind } from '../core';
+import type { CoreClient } from '../host/core-calls';
 
 /** Serves cached derivatives to the renderer, which may not read file:// URLs itself. */
 export const mediaScheme = 'captionist-media';
@@ -19,12 +20,12 @@ const mediaKinds: readonly string[] = ['thumb', 'preview'] satisfies MediaKind[]
  * one file in the derivative cache. The core accepts only 32 hex digits as a fingerprint, so no
  * URL can name any other file.
  */
-export function handleMediaProtocol(core: Core): void {
+export function handleMediaProtocol(core: CoreClient): void {
   protocol.handle(mediaScheme, async (request) => {
     const url = new URL(request.url);
     if (request.method !== 'GET' || !mediaKinds.includes(url.hostname)) return notFound();
     // No decoding: a fingerprint has nothing to decode, and an encoded path is simply not one.
-    const path = await core.mediaFile(url.hostname as MediaKind, url.pathname.slice(1));
+    const path = await core.invoke('media:file', { kind: url.hostname as MediaKind, fingerprint: url.pathname.slice(1) });
     if (!path) return notFound();
     const file = pathToFileURL(path).toString();
     // A thumbnail not made yet (or pruned) is a plain 404, not an error page.
