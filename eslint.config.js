@@ -25,8 +25,26 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/main/electron/**', 'src/preload/**'],
+    files: ['src/preload/**'],
     rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    // The shell starts the core host and forwards to it; the core itself runs in the host's worker.
+    files: ['src/main/electron/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: String.raw`^\.\./(?!host/|data-dir$|logger$|\.\./shared/)`,
+              allowTypeImports: true,
+              message: 'The Electron shell runs no core code: it reaches the core through the core host (src/main/host).',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['src/shared/**'],
