@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import sharp from 'sharp';
 import { fetch } from 'undici';
 import { createCore } from '../src/main/core';
@@ -124,20 +124,63 @@ async function captionRun(url: string, photosDir: string): Promise<Outcome> {
   }
 }
 
+const bin = join(import.meta.dirname, '../bin/captionist.js');
+const peakRssPreload = join(import.meta.dirname, 'peak-rss.mjs');
+
+/**
+ * The same run as the `captionist caption` command a photographer types (compiled, as installed),
+ * its peak RSS reported by a preload at its exit.
+ */
+async function commandRun(url: string, photosDir: string): Promise<Outcome> {
+  const home = mkdtempSync(join(tmpdir(), 'captionist-bench-hostile-home-'));
+  const peakFile = join(home, 'peak-rss');
+  const env = { ...process.env, CAPTIONIST_HOME: home, BENCH_KEY: 'unused', PEAK_RSS_FILE: peakFile };
+  const run = promisify(execFile);
+  try {
+    await child(['--side', 'index', '--home', home, '--url', photosDir]);
+    await run(process.execPath, [bin, 'provider', 'add', 'bench', '--type', 'openai-compatible', '--base-url', `${url}/v1`,
+      '--model', 'bench-vision', '--api-key-env', 'BENCH_KEY', '--concurrency', String(concurrency)], { env });
+    const started = performance.now();
+    const { stdout } = await run(process.execPath, ['--import', peakRssPreload, bin, 'caption', '--provider', 'bench', '--json'], { env })
+      .catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? '{}' }));
+    const seconds = (performance.now() - started) / 1000;
+    const result = JSON.parse(stdout) as { captioned?: number; failed?: { message: string }[] };
+    const failures = (result.failed ?? []).map((failure) => failure.message);
+    return {
+      seconds,
+      peakRssMb: Number(readFileSync(peakFile, 'utf8')),
+      note: `${result.captioned ?? 0} captioned, ${failures.length} failed${failures.length ? `: ${failures.join('; ')}` : ''}`,
+    };
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const photosDir = join(tmpdir(), 'captionist-bench', `hostile-${photoCount}`);
   console.error(`Preparing ${photoCount} JPEGs in ${photosDir} ...`);
   await makePhotos(photosDir);
   const hostileServer = await startServer('first');
   const normalServer = await startServer('none');
-  const runs: Record<'hostile' | 'normal' | 'bare', Outcome[]> = { hostile: [], normal: [], bare: [] };
+  const runs: Record<'hostile' | 'normal' | 'commandHostile' | 'commandNormal' | 'bare', Outcome[]> = {
+    hostile: [],
+    normal: [],
+    commandHostile: [],
+    commandNormal: [],
+    bare: [],
+  };
   try {
     for (let round = 1; round <= rounds; round++) {
       runs.normal.push(await captionRun(normalServer.url, photosDir));
       runs.hostile.push(await captionRun(hostileServer.url, photosDir));
+      runs.commandNormal.push(await commandRun(normalServer.url, photosDir));
+      runs.commandHostile.push(await commandRun(hostileServer.url, photosDir));
       runs.bare.push(await child<Outcome>(['--side', 'bare', '--url', hostileServer.url]));
       const last = (name: keyof typeof runs) => `${runs[name].at(-1)!.peakRssMb.toFixed(0)} MB in ${runs[name].at(-1)!.seconds.toFixed(2)} s`;
-      console.error(`round ${round}: normal ${last('normal')}, hostile ${last('hostile')}, bare ${last('bare')}`);
+      console.error(
+        `round ${round}: normal ${last('normal')}, hostile ${last('hostile')}, command normal ${last('commandNormal')}, ` +
+          `command hostile ${last('commandHostile')}, bare ${last('bare')}`,
+      );
     }
   } finally {
     hostileServer.stop();
@@ -159,6 +202,8 @@ async function main(): Promise<void> {
     );
   row('captionist caption run, normal answers only', runs.normal);
   row(`captionist caption run, one ${bodyMb} MB answer`, runs.hostile);
+  row('captionist caption command (compiled), normal answers only', runs.commandNormal);
+  row(`captionist caption command (compiled), one ${bodyMb} MB answer`, runs.commandHostile);
   row(`bare undici fetch reading the ${bodyMb} MB answer whole`, runs.bare);
   const ratio = median(runs.bare.map((outcome) => outcome.peakRssMb)) / median(runs.hostile.map((outcome) => outcome.peakRssMb));
   console.log(`\nPeak RSS, bare read of one answer / Captionist's whole run: ${ratio.toFixed(1)}x`);

@@ -63,6 +63,12 @@ export interface CoreOptions {
   logger?: Logger;
   /** Files indexed at once; defaults to the number of cores. */
   concurrency?: number;
+  /**
+   * Whether this process takes the day's backup when one is due (the default). A command that
+   * must answer at once (status, search) leaves it to the next that works longer: a backup of a
+   * million-photo library takes about 10 s, and a process waits for its backup before it ends.
+   */
+  dailyBackups?: boolean;
   /** Largest image, in pixels, that sharp will decode (decompression-bomb guard). */
   limitInputPixels?: number;
   /** Where API keys come from; environment variables unless the shell brings a keychain. */
@@ -115,7 +121,7 @@ export function createCore(options: CoreOptions) {
   const databaseFile = libraryFile(options.dataDir);
   const db = openDatabase(databaseFile, { nativeBinding: options.nativeBinding, now });
   const backups = new DailyBackups({ db, dir: backupsDirOf(databaseFile), now, logger, nativeBinding: options.nativeBinding });
-  backups.start();
+  if (options.dailyBackups ?? true) backups.start();
   const folders = new FoldersRepository(db);
   const photos = new PhotosRepository(db);
   const indexErrors = new IndexErrorsRepository(db);

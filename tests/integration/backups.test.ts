@@ -141,6 +141,18 @@ describe('daily backups', () => {
     expect(listBackups(backups)).toHaveLength(2);
   });
 
+  it('are left by the commands that answer at once (status, search, albums) to the next command that works longer', async () => {
+    const { home } = await libraryWith(['fox.jpg']);
+    const backups = backupsDirOf(join(home, 'library.db'));
+    expect(listBackups(backups)).toEqual([]);
+    for (const args of [['status'], ['search', 'fox'], ['albums']]) {
+      expect(await captionistHere(args, home), args.join(' ')).toMatchObject({ code: 0 });
+    }
+    expect(listBackups(backups)).toEqual([]);
+    expect(await captionistHere(['index'], home)).toMatchObject({ code: 0 });
+    expect(listBackups(backups)).toMatchObject([{ reason: 'daily' }]);
+  });
+
   it('keep the newest five', async () => {
     const { home } = await libraryWith(['fox.jpg']);
     const file = join(home, 'library.db');

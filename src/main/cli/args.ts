@@ -19,3 +19,9 @@ export function price(flag: string, value: string | undefined): number | undefin
   return number;
 }
 
+
+/**
+ * For commands that must answer at once (status, search, albums): the day's backup, when due, is
+ * left to the next command that works longer, the app or serve.
+ */
+export const answersAtOnce = { dailyBackups: false } as const;

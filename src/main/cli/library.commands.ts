@@ -1,5 +1,5 @@
 import type { IndexResult, LibraryStatus } from '../../shared/domain';
-import { UsageError } from './args';
+import { answersAtOnce, UsageError } from './args';
 import type { CommandContext } from './main';
 import { progressBar } from './progress';
 
@@ -35,7 +35,7 @@ export async function indexCommand({ args, json, openCore, io }: CommandContext)
 /** `status`. */
 export async function statusCommand({ args, json, openCore, io }: CommandContext): Promise<void> {
   if (args.length) throw new UsageError('status takes no arguments');
-  const status = openCore().status();
+  const status = openCore(answersAtOnce).status();
   io.stdout.write(json ? `${JSON.stringify(status)}\n` : describeStatus(status));
 }
 

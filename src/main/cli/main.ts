@@ -19,7 +19,7 @@ export interface CommandContext {
   /** The library's data folder, for commands that work on its files without opening the core. */
   dataDir: string;
   /** `serve` passes the emit its server forwards to pages. */
-  openCore: (extra?: Pick<CoreOptions, 'emit'>) => Core;
+  openCore: (extra?: Pick<CoreOptions, 'emit' | 'dailyBackups'>) => Core;
   io: Io;
 }
 
@@ -76,7 +76,7 @@ export async function main(
     const loadCommand = commands[command];
     if (!loadCommand) throw new UsageError(`unknown command "${command}"`);
     const [run, { createCore }] = await Promise.all([loadCommand(), import('../core')]);
-    const openCore = (extra: Pick<CoreOptions, 'emit'> = {}) => (core = createCore({ dataDir, ...extra }));
+    const openCore = (extra: Pick<CoreOptions, 'emit' | 'dailyBackups'> = {}) => (core = createCore({ dataDir, ...extra }));
     return (await run({ args, flags: values, json: values.json, dataDir, openCore, io })) ?? 0;
   } catch (caught) {
     // Damage SQLite finds while a command runs gets the same advice as damage found at start.

@@ -2,6 +2,7 @@ import { SearchCriteriaSchema } from '../../shared/domain';
 import type { SavedSearch, SearchCriteria, SearchResults } from '../../shared/domain';
 import type { Core } from '../core';
 import { UserError } from '../errors';
+import { answersAtOnce } from './args';
 
 /** The flags of `captionist search` and `captionist albums`, as parsed by the CLI. */
 export interface SearchFlags {
@@ -34,7 +35,7 @@ interface SearchContext {
   args: string[];
   flags: SearchFlags;
   json: boolean;
-  openCore: () => Core;
+  openCore: (extra?: { dailyBackups?: boolean }) => Core;
   io: Io;
 }
 
@@ -46,7 +47,7 @@ export async function searchCommand({ args, flags, json, openCore, io }: SearchC
   };
   if (flags.album !== undefined) {
     if (args.length || flags.save !== undefined) throw new UserError('--album runs a saved search as it is; give no QUERY or --save with it');
-    const core = openCore();
+    const core = openCore(answersAtOnce);
     const album = core.savedSearches.find(flags.album);
     const results = await core.invoke('search:runSaved', { id: album.id, ...page });
     io.stdout.write(json ? `${JSON.stringify(results)}\n` : describeResults(results, album.criteria.sort, io.stdout.isTTY));
@@ -56,7 +57,7 @@ export async function searchCommand({ args, flags, json, openCore, io }: SearchC
   if (!criteria.text?.trim() && Object.keys(criteria).length === 1) {
     throw new UserError('search needs a QUERY or a filter (see "captionist --help")');
   }
-  const core = openCore();
+  const core = openCore(answersAtOnce);
   if (flags.save !== undefined) {
     const saved = await core.invoke('search:save', { name: flags.save, criteria });
     io.stdout.write(json ? `${JSON.stringify(saved)}\n` : `Saved the smart album "${saved.name}". Open it with "captionist search --album '${saved.name}'".\n`);
@@ -69,7 +70,7 @@ export async function searchCommand({ args, flags, json, openCore, io }: SearchC
 /** `captionist albums [rename NAME NEW | delete NAME]`. */
 export async function albumsCommand({ args, json, openCore, io }: SearchContext): Promise<void> {
   const [subcommand, ...rest] = args;
-  const core = openCore();
+  const core = openCore(answersAtOnce);
   if (subcommand === undefined) {
     const albums = await core.invoke('search:listSaved', {});
     io.stdout.write(json ? `${JSON.stringify(albums)}\n` : describeAlbums(albums));

@@ -150,21 +150,21 @@ export class OpenAiCompatibleProvider implements CaptionProvider {
     timeoutMs: number,
     signal: AbortSignal | undefined,
     deadline: AbortSignal,
-    OpenAI: typeof import('openai').default,
+    sdk: typeof OpenAI,
   ): unknown {
     if (signal?.aborted) return error;
     // What our fetch refused (a status outside HTTP's range), which the SDK wraps as a connection error.
-    if (error instanceof OpenAI.APIConnectionError && error.cause instanceof ProviderError) return error.cause;
-    if (deadline.aborted || error instanceof OpenAI.APIConnectionTimeoutError) {
+    if (error instanceof sdk.APIConnectionError && error.cause instanceof ProviderError) return error.cause;
+    if (deadline.aborted || error instanceof sdk.APIConnectionTimeoutError) {
       return transportError(this.label, this.config.baseUrl, timeoutMs, error, true, this.secrets);
     }
-    if (error instanceof OpenAI.APIConnectionError) {
+    if (error instanceof sdk.APIConnectionError) {
       return transportError(this.label, this.config.baseUrl, timeoutMs, error.cause ?? error, false, this.secrets);
     }
-    if (error instanceof OpenAI.APIError && error.status !== undefined && isRedirect(error.status)) {
+    if (error instanceof sdk.APIError && error.status !== undefined && isRedirect(error.status)) {
       return redirectRefused(this.label, this.config.baseUrl, error.status, error.headers?.get('location'), this.secrets);
     }
-    if (error instanceof OpenAI.APIError && error.status !== undefined) {
+    if (error instanceof sdk.APIError && error.status !== undefined) {
       const body = error.error as { message?: unknown } | undefined;
       return httpError(this.label, error.status, {
         detail: providerDetail(body?.message ?? error.message, this.secrets),
