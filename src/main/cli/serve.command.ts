@@ -5,7 +5,6 @@ import { UsageError, wholeNumber } from './args';
 import type { CommandContext, Io } from './main';
 import { stopOnSignals } from './signals';
 import { startCoreHost } from '../host/core-host';
-import { EventHub } from '../server/event-hub';
 import { startServer } from '../server/server';
 
 /**
@@ -18,7 +17,6 @@ export async function serveCommand({ args, flags, dataDir, io }: CommandContext)
   const port = wholeNumber('--port', flags.port, 0, 0, 65_535);
   const root = checkoutRoot();
   await buildWebUi(root, io);
-  const events = new EventHub();
   let giveUp!: () => void;
   const coreGaveUp = new Promise<'core stopped'>((resolve) => (giveUp = () => resolve('core stopped')));
   const host = await startCoreHost({
@@ -32,12 +30,11 @@ export async function serveCommand({ args, flags, dataDir, io }: CommandContext)
     },
   });
   const startBackgroundWork = () => host.invoke('core:startBackgroundWork', {});
-  host.on(({ name, payload }) => events.emit(name, payload as never));
   const stop = stopOnSignals();
   try {
     const server = await startServer({
       core: host,
-      events,
+      events: { subscribe: (listener) => host.on(listener) },
       uiDir: join(root, 'out', 'renderer'),
       port,
       onError: (error) => io.stderr.write(`captionist serve: ${error instanceof Error ? error.message : String(error)}\n`),

@@ -165,7 +165,8 @@ function spawnCoreWorker(options: CoreHostOptions, handlers: WorkerHandlers): Co
         return markReady();
       case 'startFailed':
         startError = fromWireError(message.error);
-        return;
+        // Whatever the half-built core left open (a timer, a child process) must not keep the thread.
+        return void worker.terminate();
       case 'reply':
       case 'failed': {
         const call = pending.get(message.id);

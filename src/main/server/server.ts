@@ -17,8 +17,8 @@ import { fileUnder, sendFile } from './static-files';
 export interface ServerOptions {
   /** The core: in `captionist serve`, the core host's worker. */
   core: CoreClient;
-  /** The hub the core emits into; every event goes to every connected page. */
-  events: EventHub;
+  /** Where the core's events come from (the core host, or a hub the core emits into); each goes to every connected page. */
+  events: Pick<EventHub, 'subscribe'>;
   /** The built UI (out/renderer). */
   uiDir: string;
   /** 0 picks a free port. */
