@@ -64,6 +64,35 @@ describe('the core host', () => {
     expect(names.at(-1)).toBe('library:changed');
   });
 
+  it('answers with the same plain data as the core in this thread', async () => {
+    const dataDir = tempDir('captionist-home-');
+    const host = await testHost({ core: { dataDir } });
+    const folder = await photoFolder();
+    await host.invoke('library:addFolder', { path: folder });
+    await host.invoke('library:index', { paths: [folder] });
+    await host.invoke('providers:save', { name: 'local', type: 'openai-compatible', preset: 'ollama' });
+    const core = testCore({ dataDir });
+    const ids = await core.invoke('photos:ids', {});
+    const calls = [
+      ['library:status', {}],
+      ['library:listFolders', {}],
+      ['photos:search', { text: 'fox' }],
+      ['photos:search', {}],
+      ['photos:ids', {}],
+      ['photos:get', { id: ids.ids[0] }],
+      ['photos:selectionSummary', { photoIds: ids.ids }],
+      ['search:folderCounts', { text: 'jpg' }],
+      ['settings:get', {}],
+      ['providers:list', {}],
+      ['queue:status', {}],
+      ['queue:list', {}],
+    ] as const;
+
+    for (const [name, input] of calls) {
+      expect(await host.invoke(name, input), name).toEqual(await core.invoke(name, input));
+    }
+  });
+
   it('delivers events of concurrent calls in the order the core emitted them', async () => {
     const host = await testHost();
     const changed: number[][] = [];

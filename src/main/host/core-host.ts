@@ -141,6 +141,8 @@ function spawnCoreWorker(options: CoreHostOptions, handlers: WorkerHandlers): Co
   let closedCleanly = false;
   let failure: Error | null = null;
   let startError: Error | null = null;
+  /** Set once the thread has ended: what later calls fail with. */
+  let endedWith: Error | null = null;
   let markReady!: () => void;
   let failStart!: (error: Error) => void;
   const ready = new Promise<void>((resolve, reject) => {
@@ -152,6 +154,7 @@ function spawnCoreWorker(options: CoreHostOptions, handlers: WorkerHandlers): Co
     worker.on('exit', (code) => {
       const reason = closedCleanly ? null : (startError?.message ?? stopReason(failure, code, closing));
       const error = reason === null ? new Error("Captionist's core closed before it answered.") : coreStopped(reason);
+      endedWith = error;
       failStart(startError ?? error);
       for (const call of pending.values()) call.reject(error);
       pending.clear();
@@ -194,6 +197,7 @@ function spawnCoreWorker(options: CoreHostOptions, handlers: WorkerHandlers): Co
     ready,
     ended,
     call(name, input) {
+      if (endedWith) return Promise.reject(endedWith);
       const id = nextId++;
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve, reject });
