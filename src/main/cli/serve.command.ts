@@ -29,7 +29,7 @@ export async function serveCommand({ args, flags, dataDir, io }: CommandContext)
       else giveUp();
     },
   });
-  const startBackgroundWork = () => host.invoke('core:startBackgroundWork', {});
+  const startBackgroundWork = () => host.invoke('app:startBackgroundWork', {});
   const stop = stopOnSignals();
   try {
     const server = await startServer({

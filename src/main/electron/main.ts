@@ -100,7 +100,7 @@ function nativeBindingPath(): string {
 }
 
 function startBackgroundWork(core: CoreHost): void {
-  core.invoke('core:startBackgroundWork', {}).catch(reportError('Could not watch the library folders'));
+  core.invoke('app:startBackgroundWork', {}).catch(reportError('Could not watch the library folders'));
 }
 
 function broadcast({ name, payload }: HostEvent): void {

@@ -3,12 +3,12 @@ import type { Core, MediaKind } from '../core';
 
 /**
  * What a shell asks of the core beyond the contract's calls: the cached file behind a media URL,
- * and starting the queue and folder watching. Only shells ask these, so they are not in the
- * contract the UI sees.
+ * and starting the queue and folder watching. Named as the contract calls that replace them
+ * (branch core-shape): once merged, this table and the branches in invokeCore go.
  */
 export interface ShellNeeds {
   'media:file': { input: { kind: MediaKind; fingerprint: string }; output: string | null };
-  'core:startBackgroundWork': { input: Record<string, never>; output: null };
+  'app:startBackgroundWork': { input: Record<string, never>; output: null };
 }
 
 export type HostCallName = CallName | keyof ShellNeeds;
@@ -33,7 +33,7 @@ export async function invokeCore(core: Core, name: HostCallName, input: unknown)
     const { kind, fingerprint } = input as ShellNeeds['media:file']['input'];
     return core.mediaFile(kind, fingerprint);
   }
-  if (name === 'core:startBackgroundWork') {
+  if (name === 'app:startBackgroundWork') {
     await core.startBackgroundWork();
     return null;
   }
