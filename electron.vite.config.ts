@@ -21,7 +21,8 @@ export default defineConfig({
   main: {
     build: {
       rolldownOptions: {
-        input: { index: resolve(root, 'src/main/electron/main.ts') },
+        // The core runs in a worker thread whose entry the shell starts from beside its own (src/main/host).
+        input: { index: resolve(root, 'src/main/electron/main.ts'), 'core-worker': resolve(root, 'src/main/host/core-worker.ts') },
       },
     },
   },

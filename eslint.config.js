@@ -32,8 +32,26 @@ export default tseslint.config(
     rules: { 'captionist/code-layering': 'error' },
   },
   {
-    files: ['src/main/electron/**', 'src/preload/**'],
+    files: ['src/preload/**'],
     rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    // The shell starts the core host and forwards to it; the core itself runs in the host's worker.
+    files: ['src/main/electron/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: String.raw`^\.\./(?!host/|base/data-dir$|base/logger$|\.\./shared/)`,
+              allowTypeImports: true,
+              message: 'The Electron shell runs no core code: it reaches the core through the core host (src/main/host).',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['src/shared/**'],

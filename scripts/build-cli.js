@@ -39,7 +39,8 @@ await buildWhenChanged({
   async build(folder) {
     const { build } = await import('esbuild');
     await build({
-      entryPoints: { main: join(root, 'src/main/cli/main.ts') },
+      // `serve` starts the core in a worker thread, whose entry is built beside the command's.
+      entryPoints: { main: join(root, 'src/main/cli/main.ts'), 'core-worker': join(root, 'src/main/host/core-worker.ts') },
       outdir: folder,
       bundle: true,
       // Each command's module, the core and the server become chunks of their own, loaded by the

@@ -4,37 +4,56 @@ import { dirname, join } from 'node:path';
 import { UsageError, wholeNumber } from './args';
 import type { CommandContext, Io } from './main';
 import { stopOnSignals } from './signals';
-import { EventHub } from '../server/event-hub';
+import { startCoreHost } from '../host/core-host';
 import { startServer } from '../server/server';
 
 /**
- * `serve`: the desktop app's composition for a browser. The core works in the background as in
- * the app (queue, watching) while the loopback server bridges pages to it.
+ * `serve`: the desktop app's composition for a browser. The core runs in the core host's worker
+ * thread and works in the background as in the app (queue, watching), while the loopback server
+ * on this thread bridges pages to it.
  */
-export async function serveCommand({ args, flags, openCore, io }: CommandContext): Promise<number | void> {
+export async function serveCommand({ args, flags, dataDir, io }: CommandContext): Promise<number | void> {
   if (args.length) throw new UsageError('serve takes no arguments');
   const port = wholeNumber('--port', flags.port, 0, 0, 65_535);
   const root = checkoutRoot();
   await buildWebUi(root, io);
-  const events = new EventHub();
-  const core = openCore({ emit: events.emit });
-  const server = await startServer({
-    core,
-    events,
-    uiDir: join(root, 'out', 'renderer'),
-    port,
-    onError: (error) => io.stderr.write(`captionist serve: ${error instanceof Error ? error.message : String(error)}\n`),
+  let giveUp!: () => void;
+  const coreGaveUp = new Promise<'core stopped'>((resolve) => (giveUp = () => resolve('core stopped')));
+  const host = await startCoreHost({
+    core: { dataDir },
+    builtWorkerDir: join(root, 'out', 'cli'),
+    onStopped: ({ reason, restarting }) => {
+      io.stderr.write(`captionist serve: Captionist's core stopped: ${reason}; ${restarting ? 'restarting it' : 'stopping'}.\n`);
+      // The new core starts idle: the queue and watching start again in it.
+      if (restarting) void startBackgroundWork().catch(() => {});
+      else giveUp();
+    },
   });
+  const startBackgroundWork = () => host.invoke('app:startBackgroundWork', {});
   const stop = stopOnSignals();
   try {
-    io.stdout.write(`Captionist is serving on 127.0.0.1:${server.port}. Open this address (it carries the access token):\n${server.url}\n`);
-    await core.invoke('app:startBackgroundWork', {});
-    io.stderr.write('Queue and folder watching are running. Ctrl-C stops.\n');
-    if (!stop.signal.aborted) await new Promise((done) => stop.signal.addEventListener('abort', done, { once: true }));
-    io.stderr.write('Stopping: photos in flight go back to the queue ...\n');
+    const server = await startServer({
+      core: host,
+      events: { subscribe: (listener) => host.on(listener) },
+      uiDir: join(root, 'out', 'renderer'),
+      port,
+      onError: (error) => io.stderr.write(`captionist serve: ${error instanceof Error ? error.message : String(error)}\n`),
+    });
+    try {
+      io.stdout.write(`Captionist is serving on 127.0.0.1:${server.port}. Open this address (it carries the access token):\n${server.url}\n`);
+      await startBackgroundWork();
+      io.stderr.write('Queue and folder watching are running. Ctrl-C stops.\n');
+      const signalled = new Promise<'signal'>((done) =>
+        stop.signal.aborted ? done('signal') : stop.signal.addEventListener('abort', () => done('signal'), { once: true }),
+      );
+      if ((await Promise.race([signalled, coreGaveUp])) === 'core stopped') return 1;
+      io.stderr.write('Stopping: photos in flight go back to the queue ...\n');
+    } finally {
+      await server.close();
+    }
   } finally {
     stop.dispose();
-    await server.close();
+    await host.close();
   }
 }
 

@@ -2,7 +2,7 @@ import { BrowserWindow, ipcMain } from 'electron';
 import type { IpcMainInvokeEvent } from 'electron';
 import { pageCallNames, shellCallNames } from '../../shared/contract';
 import type { CallInput, ShellCallName, ShellCallOutput } from '../../shared/contract';
-import type { Core } from '../core';
+import type { CoreClient } from '../host/core-calls';
 import { pickFolder } from './dialogs';
 import { isOwnRendererUrl } from './renderer';
 
@@ -18,8 +18,8 @@ const shellHandlers: ShellHandlers = {
   'dialog:pickFolder': pickFolder,
 };
 
-/** One handler per contract entry; the core validates every input against the contract itself. */
-export function registerIpc(core: Core): void {
+/** One handler per call a page may make, forwarded to the core host; the core validates every input against the contract itself. */
+export function registerIpc(core: CoreClient): void {
   for (const name of pageCallNames) {
     ipcMain.handle(callChannel + name, (event, input: unknown) => {
       assertOwnRenderer(event);

@@ -2,11 +2,10 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { app, BrowserWindow, dialog, Menu, nativeTheme } from 'electron';
 import type { BaseWindow } from 'electron';
-import type { Emit } from '../../shared/contract';
 import { eventChannel } from '../../shared/event-listeners';
-import { createCore } from '../core';
-import { safeStorageSecrets } from './secret-store';
-import type { Core } from '../core';
+import { startCoreHost } from '../host/core-host';
+import type { CoreHost, HostEvent } from '../host/core-host';
+import { safeStorageKeychain } from './secret-store';
 import { resolveDataDir } from '../base/data-dir';
 import { fileLogger } from '../base/logger';
 import type { Logger } from '../base/logger';
@@ -41,19 +40,27 @@ async function start(): Promise<void> {
   // The CLI's default too, and the same folder as Electron's userData for productName Captionist.
   const dataDir = resolveDataDir({ env: process.env, platform: process.platform, homeDir: homedir() });
   const logger = fileLogger(join(dataDir, 'captionist.log'));
-  const core = createCore({
-    dataDir,
-    nativeBinding: nativeBindingPath(),
-    emit: broadcast,
+  // The core runs in a worker thread (src/main/host): SQL, sharp and ExifTool never hold up windows and menus.
+  const core: CoreHost = await startCoreHost({
+    core: { dataDir, nativeBinding: nativeBindingPath() },
     logger,
-    secrets: safeStorageSecrets(dataDir, process.env),
+    keychain: safeStorageKeychain(dataDir),
+    builtWorkerDir: import.meta.dirname,
+    onStopped: ({ reason, restarting }) => {
+      logger.error(`core stopped: ${reason}`);
+      const message = `Captionist's core stopped: ${reason}; ${restarting ? 'restarting it.' : 'quit Captionist and open it again.'}`;
+      void dialog.showMessageBox({ type: 'error', title: 'Captionist', message });
+      // The new core starts idle: the queue and watching start again in it.
+      if (restarting) startBackgroundWork(core);
+    },
   });
+  core.on(broadcast);
   closeCoreBeforeQuit(core, logger);
 
   applySecurityPolicy();
   handleMediaProtocol(core);
   registerIpc(core);
-  void core.invoke('app:startBackgroundWork', {}).catch(reportError('Could not watch the library folders'));
+  startBackgroundWork(core);
   Menu.setApplicationMenu(
     buildAppMenu(
       {
@@ -93,11 +100,15 @@ function nativeBindingPath(): string {
     : join(app.getAppPath(), 'build', 'native', 'better_sqlite3.node');
 }
 
-const broadcast: Emit = (name, payload) => {
+function startBackgroundWork(core: CoreHost): void {
+  core.invoke('app:startBackgroundWork', {}).catch(reportError('Could not watch the library folders'));
+}
+
+function broadcast({ name, payload }: HostEvent): void {
   for (const window of BrowserWindow.getAllWindows()) {
     if (!window.webContents.isDestroyed()) window.webContents.send(eventChannel, name, payload);
   }
-};
+}
 
 function createMainWindow(dataDir: string, logger: Logger): BrowserWindow {
   const stateFile = join(dataDir, 'window-state.json');
@@ -131,7 +142,7 @@ function createMainWindow(dataDir: string, logger: Logger): BrowserWindow {
   return window;
 }
 
-async function addFolder(core: Core, window: BaseWindow | undefined): Promise<void> {
+async function addFolder(core: CoreHost, window: BaseWindow | undefined): Promise<void> {
   const path = await pickFolder(window);
   if (!path) return;
   await core.invoke('library:addFolder', { path });
@@ -139,10 +150,11 @@ async function addFolder(core: Core, window: BaseWindow | undefined): Promise<vo
 }
 
 /**
- * ExifTool's child processes and the database must be closed before the process ends. Quitting
- * waits for that once; app.exit() then ends the process without emitting will-quit again.
+ * ExifTool's child processes and the database must be closed, and the core's thread ended, before
+ * the process ends. Quitting waits for that once; app.exit() then ends the process without
+ * emitting will-quit again.
  */
-function closeCoreBeforeQuit(core: Core, logger: Logger): void {
+function closeCoreBeforeQuit(core: CoreHost, logger: Logger): void {
   let closing = false;
   app.on('will-quit', (event) => {
     event.preventDefault();

@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { net, protocol } from 'electron';
 import type { MediaKind } from '../../shared/contract';
-import type { Core } from '../core';
+import type { CoreClient } from '../host/core-calls';
 
 /** Serves cached derivatives to the renderer, which may not read file:// URLs itself. */
 export const mediaScheme = 'captionist-media';
@@ -20,7 +20,7 @@ const mediaKinds: readonly string[] = ['thumb', 'preview'] satisfies MediaKind[]
  * one file in the derivative cache. The core accepts only 32 hex digits as a fingerprint, so no
  * URL can name any other file.
  */
-export function handleMediaProtocol(core: Core): void {
+export function handleMediaProtocol(core: CoreClient): void {
   protocol.handle(mediaScheme, async (request) => {
     const url = new URL(request.url);
     if (request.method !== 'GET' || !mediaKinds.includes(url.hostname)) return notFound();

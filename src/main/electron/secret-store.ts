@@ -1,18 +1,18 @@
 import { chmodSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { safeStorage } from 'electron';
-import { UserError } from '../base/errors';
-import { environmentSecrets } from '../base/secrets';
-import type { SecretStore } from '../base/secrets';
+import type { Keychain } from '../host/keychain';
+
+const noKeychain = 'No system keychain is available to store the key securely. Set it in an environment variable instead.';
 
 /**
  * API keys encrypted with the OS keychain (Keychain, DPAPI, kwallet/libsecret) through Electron's
- * safeStorage, in `secrets.json` beside the library. A provider with no stored key falls back to
- * its environment variable, as in the CLI.
+ * safeStorage, in `secrets.json` beside the library. Only this process may call safeStorage: the
+ * core, in its worker, gets the keys decrypted at start and sends new ones back here to be stored
+ * (see host/keychain.ts). A provider with no stored key falls back to its environment variable there.
  */
-export function safeStorageSecrets(dataDir: string, env: Record<string, string | undefined>): SecretStore {
+export function safeStorageKeychain(dataDir: string): Keychain {
   const file = join(dataDir, 'secrets.json');
-  const fromEnvironment = environmentSecrets(env);
   const read = (): Record<string, string> => {
     try {
       return JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
@@ -26,9 +26,7 @@ export function safeStorageSecrets(dataDir: string, env: Record<string, string |
     chmodSync(temporary, 0o600);
     renameSync(temporary, file);
   };
-  const stored = (name: string): string | null => {
-    const encrypted = read()[name.toLowerCase()];
-    if (!encrypted || !safeStorage.isEncryptionAvailable()) return null;
+  const decrypted = (encrypted: string): string | null => {
     try {
       return safeStorage.decryptString(Buffer.from(encrypted, 'base64'));
     } catch {
@@ -36,16 +34,23 @@ export function safeStorageSecrets(dataDir: string, env: Record<string, string |
       return null;
     }
   };
+  // Linux without a keyring would fall back to a hard-coded password: that is not secret storage.
+  const cannotStore = () =>
+    !safeStorage.isEncryptionAvailable() || safeStorage.getSelectedStorageBackend?.() === 'basic_text' ? noKeychain : null;
   return {
-    apiKey: (config) => stored(config.name) ?? fromEnvironment.apiKey(config),
-    describe: (config) => (stored(config.name) ? 'stored in the system keychain' : fromEnvironment.describe(config)),
-    save(providerName, apiKey) {
-      // Linux without a keyring would fall back to a hard-coded password: that is not secret storage.
-      if (!safeStorage.isEncryptionAvailable() || safeStorage.getSelectedStorageBackend?.() === 'basic_text') {
-        throw new UserError(
-          'No system keychain is available to store the key securely. Set it in an environment variable instead.',
-        );
+    snapshot() {
+      const keys: Record<string, string> = {};
+      if (safeStorage.isEncryptionAvailable()) {
+        for (const [name, encrypted] of Object.entries(read())) {
+          const key = decrypted(encrypted);
+          if (key) keys[name] = key;
+        }
       }
+      return { keys, cannotStore: cannotStore() };
+    },
+    save(providerName, apiKey) {
+      const reason = cannotStore();
+      if (reason) throw new Error(reason);
       write({ ...read(), [providerName.toLowerCase()]: safeStorage.encryptString(apiKey).toString('base64') });
     },
     remove(providerName) {

@@ -7,16 +7,17 @@ import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import { pageCallNames } from '../../shared/contract';
 import type { CallInput, CallName, MediaKind } from '../../shared/contract';
-import type { Core } from '../core';
 import { UserError } from '../base/errors';
+import type { Core } from '../core';
 import { AccessCheck, newAccessToken } from './access';
 import type { EventHub } from './event-hub';
 import { fileUnder, sendFile } from './static-files';
 
 export interface ServerOptions {
+  /** The core: in `captionist serve`, the core host's worker. */
   core: Pick<Core, 'invoke'>;
-  /** The hub the core emits into; every event goes to every connected page. */
-  events: EventHub;
+  /** Where the core's events come from (the core host, or a hub the core emits into); each goes to every connected page. */
+  events: Pick<EventHub, 'subscribe'>;
   /** The built UI (out/renderer). */
   uiDir: string;
   /** 0 picks a free port. */
