@@ -35,11 +35,20 @@ export function inspectLibraryFile(file: string, nativeBinding?: string): Previo
           'To start a new, empty library instead, move the backups folder somewhere else.',
       );
     }
-    if (!exists) closeSync(openSync(file, 'wx', 0o600));
+    if (!exists) createPrivately(file);
     return 'none';
   }
   if (isEmptyFile(wal)) return 'clean';
   return aloneWith(file, nativeBinding) ? 'unclean' : 'clean';
+}
+
+/** Creates the new library file readable by its owner only; another process starting at once may have just done so. */
+function createPrivately(file: string): void {
+  try {
+    closeSync(openSync(file, 'wx', 0o600));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
 }
 
 /**
@@ -47,7 +56,8 @@ export function inspectLibraryFile(file: string, nativeBinding?: string): Previo
  * nothing (a crash, a full disk or a sync tool emptied it), though SQLite would open it as a new library.
  */
 function isEmptyFile(file: string): boolean {
-  return !existsSync(file) || statSync(file).size === 0;
+  // One look, not two: another process closing the library removes its log between them.
+  return (statSync(file, { throwIfNoEntry: false })?.size ?? 0) === 0;
 }
 
 /**
