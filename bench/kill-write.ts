@@ -11,6 +11,7 @@ import { ExifTool } from 'exiftool-vendored';
 import sharp from 'sharp';
 import { createCore } from '../src/main/core';
 import { CaptionsRepository } from '../src/main/db/captions.repo';
+import { random as seededRandom } from './search-library';
 
 /**
  * Kills `captionist write` with SIGKILL at random moments (seeded, so a failure can be replayed),
@@ -54,18 +55,6 @@ export interface KillTestReport {
 const bin = resolve(import.meta.dirname, '../bin/captionist.js');
 const samples = resolve(import.meta.dirname, '../tests/fixtures/exiftool-samples');
 const raws = ['CanonRaw.cr2', 'Nikon.nef', 'FujiFilm.raf', 'Panasonic.rw2'];
-
-/** mulberry32: a small seeded generator, so the kill moments of a run can be replayed. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 const isRaw = (path: string) => raws.some((name) => extname(name).toLowerCase() === extname(path).toLowerCase());
@@ -274,7 +263,8 @@ async function check(
 
 export async function killTestWrite(options: KillTestOptions): Promise<KillTestReport> {
   const log = options.log ?? (() => {});
-  const random = seeded(options.seed);
+  // Seeded, so the kill moments of a run can be replayed.
+  const random = seededRandom(options.seed);
   const work = mkdtempSync(join(tmpdir(), 'captionist-kill-test-'));
   const home = join(work, 'home');
   const dir = join(work, 'photos');

@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { random as mulberry32 } from '../../bench/search-library';
 import { captionist, readLibrary, startCaptionist } from '../helpers/cli';
 import { tempDir, writeJpeg } from '../helpers/files';
 import { visionServer } from '../helpers/vision-server';
@@ -12,18 +13,12 @@ const env = { KILL_TEST_KEY: apiKey };
 const photoCount = 16;
 
 /**
- * The same moments for the same seed (mulberry32), so a failing run can be replayed: each test
- * names its seed.
+ * The same moments for the same seed, so a failing run can be replayed: each test names its seed.
+ * A whole number below `below`.
  */
 function seededRandom(seed: number): (below: number) => number {
-  let state = seed >>> 0;
-  return (below) => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * below);
-  };
+  const next = mulberry32(seed);
+  return (below) => Math.floor(next() * below);
 }
 
 async function until(what: string, probe: () => boolean, timeoutMs = 60_000): Promise<void> {
