@@ -54,7 +54,7 @@ export function preparePrivateDataDir(dataDir: string, platform: NodeJS.Platform
   for (const name of privateFiles) keepPrivate(join(dataDir, name), 0o600);
   const backups = join(dataDir, backupsFolderName);
   keepPrivate(backups, 0o700);
-  for (const name of entriesOf(backups)) keepPrivate(join(backups, name), 0o600);
+  for (const name of filesIn(backups)) keepPrivate(join(backups, name), 0o600);
 }
 
 /** Clears the permission bits `mode` does not grant; a missing file, or one that is not ours, is left as it is. */
@@ -67,7 +67,8 @@ function keepPrivate(path: string, mode: number): void {
   }
 }
 
-function entriesOf(dir: string): string[] {
+/** The names in a folder; none when it is missing or cannot be read. */
+export function filesIn(dir: string): string[] {
   try {
     return readdirSync(dir);
   } catch {

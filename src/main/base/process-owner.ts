@@ -17,6 +17,11 @@ export function processIsGone(owner: string): boolean {
   const [host, pidText] = owner.split(':');
   const pid = Number(pidText);
   if (host !== hostname() || !Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  return processEnded(pid);
+}
+
+/** Whether no process of this machine has the id `pid` (one we may not signal still runs). */
+export function processEnded(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return false;

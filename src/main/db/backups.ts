@@ -1,9 +1,10 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
-import { backupsFolderName, backupsKept } from '../base/data-dir';
+import { backupsFolderName, backupsKept, filesIn } from '../base/data-dir';
+import { processEnded } from '../base/process-owner';
 import type { Logger } from '../base/logger';
 
 const dayMs = 24 * 60 * 60 * 1000;
@@ -69,12 +70,7 @@ export function writeBackupNow(db: Database, file: string): void {
   const temporary = startTemporary(file);
   try {
     db.prepare('VACUUM INTO ?').run(temporary);
-    const handle = openSync(temporary, 'r+');
-    try {
-      fsyncSync(handle);
-    } finally {
-      closeSync(handle);
-    }
+    flushToDisk(temporary);
     renameSync(temporary, file);
     syncFolder(dirname(file));
   } catch (error) {
@@ -207,7 +203,7 @@ export function prepareBackupsFolder(dir: string): string {
 export function removeAbandonedTemporaries(dir: string): void {
   for (const name of filesIn(dir)) {
     const pid = Number(temporaryName.exec(name)?.[1]);
-    if (pid && !processAlive(pid)) rmSync(join(dir, name), { force: true });
+    if (pid && processEnded(pid)) rmSync(join(dir, name), { force: true });
   }
 }
 
@@ -227,33 +223,23 @@ export function removeTemporary(temporary: string): void {
   for (const suffix of ['', '-journal', '-wal', '-shm']) rmSync(temporary + suffix, { force: true });
 }
 
+/** Makes a file's contents (opened with `flags`) survive a power cut. */
+export function flushToDisk(path: string, flags = 'r+'): void {
+  const handle = openSync(path, flags);
+  try {
+    fsyncSync(handle);
+  } finally {
+    closeSync(handle);
+  }
+}
+
 /** Makes a rename in `dir` survive a power cut; not every platform can open a folder for that. */
 export function syncFolder(dir: string): void {
   try {
-    const handle = openSync(dir, 'r');
-    try {
-      fsyncSync(handle);
-    } finally {
-      closeSync(handle);
-    }
+    flushToDisk(dir, 'r');
   } catch {
     // Windows cannot sync a folder; its renames are durable enough.
   }
 }
 
-function filesIn(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
-}
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
@@ -6,6 +6,7 @@ import { UserError } from '../base/errors';
 import {
   backupFileName,
   backupsDirOf,
+  flushToDisk,
   prepareBackupsFolder,
   removeAbandonedTemporaries,
   removeTemporary,
@@ -131,12 +132,7 @@ function stageCopy(from: string, databaseFile: string): string {
       db.close();
     }
   }
-  const handle = openSync(staged, 'r+');
-  try {
-    fsyncSync(handle);
-  } finally {
-    closeSync(handle);
-  }
+  flushToDisk(staged);
   return staged;
 }
 
