@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, statSync } from 'node:fs';
+import { closeSync, openSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
@@ -23,9 +23,10 @@ export type PreviousSession = 'none' | 'clean' | 'unclean';
  * the last one never closed it (a crash, kill -9, a power cut).
  */
 export function inspectLibraryFile(file: string, nativeBinding?: string): PreviousSession {
-  const exists = existsSync(file);
-  const wal = `${file}-wal`;
-  if (!exists || (isEmptyFile(file) && isEmptyFile(wal))) {
+  const size = statSync(file, { throwIfNoEntry: false })?.size;
+  const exists = size !== undefined;
+  const noLog = isEmptyFile(`${file}-wal`);
+  if (!exists || (size === 0 && noLog)) {
     const newest = listBackups(backupsDirOf(resolve(file)))[0];
     if (newest) {
       throw new LibraryUnusableError(
@@ -38,7 +39,7 @@ export function inspectLibraryFile(file: string, nativeBinding?: string): Previo
     if (!exists) createPrivately(file);
     return 'none';
   }
-  if (isEmptyFile(wal)) return 'clean';
+  if (noLog) return 'clean';
   return aloneWith(file, nativeBinding) ? 'unclean' : 'clean';
 }
 
