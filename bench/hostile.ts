@@ -52,6 +52,11 @@ async function indexSide(home: string, photosDir: string): Promise<void> {
   }
 }
 
+/** A run's outcome as the table shows it: "15 captioned, 1 failed: why". */
+function describeRun(captioned: number, failed: { message: string }[]): string {
+  return `${captioned} captioned, ${failed.length} failed${failed.length ? `: ${failed.map((failure) => failure.message).join('; ')}` : ''}`;
+}
+
 /** Captions every indexed photo through the queue, as `captionist caption` does. */
 async function captionSide(home: string, url: string): Promise<Outcome> {
   const core = createCore({ dataDir: home, concurrency: 2 });
@@ -67,8 +72,7 @@ async function captionSide(home: string, url: string): Promise<Outcome> {
     const started = performance.now();
     const result = await core.invoke('captions:generate', { provider: 'bench', paths: [], options: {}, force: false });
     const seconds = (performance.now() - started) / 1000;
-    const failures = result.failed.map((failure) => failure.message);
-    return { seconds, peakRssMb: peakRssMb(), note: `${result.captioned} captioned, ${failures.length} failed${failures.length ? `: ${failures.join('; ')}` : ''}` };
+    return { seconds, peakRssMb: peakRssMb(), note: describeRun(result.captioned, result.failed) };
   } finally {
     await core.close();
   }
@@ -114,14 +118,21 @@ async function startServer(hostile: 'first' | 'none'): Promise<{ url: string; st
   return { url: `http://127.0.0.1:${port}`, stop: () => server.kill() };
 }
 
-async function captionRun(url: string, photosDir: string): Promise<Outcome> {
+/** A fresh data folder with the photos indexed (in a process whose memory is not measured), removed after `run`. */
+async function withIndexedHome(photosDir: string, run: (home: string) => Promise<Outcome>): Promise<Outcome> {
   const home = mkdtempSync(join(tmpdir(), 'captionist-bench-hostile-home-'));
   try {
     await child(['--side', 'index', '--home', home, '--url', photosDir]);
-    return await child<Outcome>(['--side', 'caption', '--home', home, '--url', `${url}/v1`, '--concurrency', String(concurrency)]);
+    return await run(home);
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
+}
+
+function captionRun(url: string, photosDir: string): Promise<Outcome> {
+  return withIndexedHome(photosDir, (home) =>
+    child<Outcome>(['--side', 'caption', '--home', home, '--url', `${url}/v1`, '--concurrency', String(concurrency)]),
+  );
 }
 
 const bin = join(import.meta.dirname, '../bin/captionist.js');
@@ -131,13 +142,11 @@ const peakRssPreload = join(import.meta.dirname, 'peak-rss.mjs');
  * The same run as the `captionist caption` command a photographer types (compiled, as installed),
  * its peak RSS reported by a preload at its exit.
  */
-async function commandRun(url: string, photosDir: string): Promise<Outcome> {
-  const home = mkdtempSync(join(tmpdir(), 'captionist-bench-hostile-home-'));
-  const peakFile = join(home, 'peak-rss');
-  const env = { ...process.env, CAPTIONIST_HOME: home, BENCH_KEY: 'unused', PEAK_RSS_FILE: peakFile };
-  const run = promisify(execFile);
-  try {
-    await child(['--side', 'index', '--home', home, '--url', photosDir]);
+function commandRun(url: string, photosDir: string): Promise<Outcome> {
+  return withIndexedHome(photosDir, async (home) => {
+    const peakFile = join(home, 'peak-rss');
+    const env = { ...process.env, CAPTIONIST_HOME: home, BENCH_KEY: 'unused', PEAK_RSS_FILE: peakFile };
+    const run = promisify(execFile);
     await run(process.execPath, [bin, 'provider', 'add', 'bench', '--type', 'openai-compatible', '--base-url', `${url}/v1`,
       '--model', 'bench-vision', '--api-key-env', 'BENCH_KEY', '--concurrency', String(concurrency)], { env });
     const started = performance.now();
@@ -145,15 +154,8 @@ async function commandRun(url: string, photosDir: string): Promise<Outcome> {
       .catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? '{}' }));
     const seconds = (performance.now() - started) / 1000;
     const result = JSON.parse(stdout) as { captioned?: number; failed?: { message: string }[] };
-    const failures = (result.failed ?? []).map((failure) => failure.message);
-    return {
-      seconds,
-      peakRssMb: Number(readFileSync(peakFile, 'utf8')),
-      note: `${result.captioned ?? 0} captioned, ${failures.length} failed${failures.length ? `: ${failures.join('; ')}` : ''}`,
-    };
-  } finally {
-    rmSync(home, { recursive: true, force: true });
-  }
+    return { seconds, peakRssMb: Number(readFileSync(peakFile, 'utf8')), note: describeRun(result.captioned ?? 0, result.failed ?? []) };
+  });
 }
 
 async function main(): Promise<void> {
