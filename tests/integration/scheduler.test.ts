@@ -6,7 +6,7 @@ import { openDatabase } from '../../src/main/db/database';
 import { JobsRepository } from '../../src/main/db/jobs.repo';
 import type { ClaimedJob } from '../../src/main/db/jobs.repo';
 import { ProviderError } from '../../src/main/providers/errors';
-import { defaultRetryPolicy } from '../../src/main/providers/retry';
+import { defaultRetryPolicy } from '../../src/main/base/retry';
 import { QueueScheduler } from '../../src/main/queue/scheduler';
 import type { JobContext, JobHandler, JobOutcome } from '../../src/main/queue/scheduler';
 import { tempDir } from '../helpers/files';
@@ -170,6 +170,24 @@ describe('the queue scheduler', () => {
     expect(attempts).toEqual(new Map([[1, 3], [2, defaultRetryPolicy.maxAttempts]]));
     const [failed] = jobs.list([], ['failed'], 10);
     expect(failed).toMatchObject({ id: 2, attempts: 5, lastError: 'svc did not answer within 60 s' });
+  });
+
+  it('acts on the kind a failure declares, whoever threw it: a lane-stopping one stops the lane, a permanent one fails only its job', async () => {
+    const { jobs } = queueOf(3);
+    const declared = (failureKind: string, message: string) => Object.assign(new Error(message), { failureKind, taskMayFinish: false });
+    let calls = 0;
+    const scheduler = schedulerFor(jobs, async () => {
+      calls++;
+      throw calls === 1 ? declared('permanent', 'the photo cannot be sent') : declared('stops-lane', 'the licence was refused');
+    }, { concurrency: 1 });
+    scheduler.start();
+    await until(() => scheduler.laneStatuses()[0]?.state === 'stopped');
+    expect(scheduler.stoppedBecause('caption', 'svc')).toBe('the licence was refused');
+    // One job failed with its reason; the one that met the stop waits with its attempt given back, as does the third.
+    expect(jobs.counts()).toMatchObject({ failed: 1, queued: 2, running: 0 });
+    expect(jobs.list([], ['failed'], 10).map((job) => job.lastError)).toEqual(['the photo cannot be sent']);
+    await delay(100);
+    expect(calls).toBe(2);
   });
 
   it('counts a crash each time a worker died with a job, runs that job after the others, and gives it up at the third', async () => {

@@ -9,15 +9,17 @@ import type { LaneStatus } from '../../shared/queue';
 import type { CaptionBatch, CaptionBatchesRepository, CaptionBatchRequest } from '../db/caption-batches.repo';
 import type { ClaimedJob, JobsRepository } from '../db/jobs.repo';
 import { UserError } from '../base/errors';
+import { classifiedFailure } from '../base/failure';
+import type { ClassifiedFailure } from '../base/failure';
 import type { Logger } from '../base/logger';
 import { ProviderError } from '../providers/errors';
 import { batchBaseUrlFor, batchEndpoint, batchFileLimits, isFinalStatus } from '../providers/openai-batch';
 import type { BatchResultLine, RemoteBatch } from '../providers/openai-batch';
 import type { BatchApi, CaptionProvider } from '../providers/provider';
 import type { ProviderRegistry } from '../providers/provider-registry';
-import { retryDelay } from '../providers/retry';
-import type { RetryPolicy } from '../providers/retry';
-import { heartbeatMs, Lane, laneStoppingKinds, retryStopped, systemTimers, WakeTimer } from '../queue/lane';
+import { retryDelay } from '../base/retry';
+import type { RetryPolicy } from '../base/retry';
+import { heartbeatMs, Lane, retryStopped, systemTimers, WakeTimer } from '../queue/lane';
 import type { LaneContext } from '../queue/lane';
 import { describeCaptionError } from './caption-steps';
 import type { CaptionSteps, SentCaption } from './caption-steps';
@@ -54,9 +56,6 @@ export interface BatchServiceDeps {
   /** How many more photos the provider's budget allows, and what to say when it allows none. */
   budget?: { affordablePhotos(provider: string): number; budgetMessage(provider: string): string };
 }
-
-/** Failures that mean this batch file can never be sent as it is. */
-const fileRejectedKinds = new Set(['bad-request', 'unprocessable', 'too-large']);
 
 /** Thrown inside an import transaction when another process stored the line first. */
 class AlreadyImported extends Error {}
@@ -335,7 +334,7 @@ export class BatchService {
           prepared = await steps.prepare(job);
         } catch (error) {
           // A missing key concerns every photo: the whole batch goes back.
-          if (error instanceof ProviderError) throw error;
+          if (classifiedFailure(error)) throw error;
           batches.endJob(job.id, batchId, 'failed', describeCaptionError(error), this.timestamp());
           continue;
         }
@@ -385,14 +384,16 @@ export class BatchService {
       const remote = await opened.api.service.createBatch(inputFileId, batch.clientRef, signal);
       this.submitted(batch, remote);
     } catch (error) {
-      if (signal.aborted || !(error instanceof ProviderError)) throw error;
-      if (fileRejectedKinds.has(error.kind)) {
-        this.deps.logger.error(`batch: ${batch.provider} batch ${batch.id} rejected: ${error.message}`);
-        this.abandon(batch.id, 'failed', error.message, error.message);
+      const failure = classifiedFailure(error);
+      if (signal.aborted || !failure) throw error;
+      // This file can never be sent as it is.
+      if (failure.failureKind === 'permanent') {
+        this.deps.logger.error(`batch: ${batch.provider} batch ${batch.id} rejected: ${failure.message}`);
+        this.abandon(batch.id, 'failed', failure.message, failure.message);
         return;
       }
       // A refusal (401, 402, 403) means nothing was created: the photos wait in the queue.
-      if (laneStoppingKinds.has(error.kind)) this.abandon(batch.id, 'cancelled', error.message);
+      if (failure.failureKind === 'stops-lane') this.abandon(batch.id, 'cancelled', failure.message);
       throw error;
     }
   }
@@ -484,7 +485,7 @@ export class BatchService {
       if (!request || line.error?.code === 'batch_expired' || line.error?.code === 'batch_cancelled') continue;
       const attempts = waiting.get(request.jobId);
       if (attempts === undefined) continue;
-      let error: ProviderError;
+      let error: ClassifiedFailure;
       if (line.statusCode === 200) {
         try {
           const sent = JSON.parse(request.sent) as SentCaption;
@@ -495,13 +496,14 @@ export class BatchService {
           continue;
         } catch (thrown) {
           if (thrown instanceof AlreadyImported) continue;
-          if (!(thrown instanceof ProviderError)) throw thrown;
-          error = thrown;
+          const failure = classifiedFailure(thrown);
+          if (!failure) throw thrown;
+          error = failure;
         }
       } else {
         error = opened.api.service.lineError(line);
       }
-      if (laneStoppingKinds.has(error.kind)) stopMessage = error.message;
+      if (error.failureKind === 'stops-lane') stopMessage = error.message;
       this.settleFailedLine(request.jobId, batch.id, attempts, error);
     }
     const unanswered = batches.jobsWaiting(batch.id);
@@ -530,15 +532,16 @@ export class BatchService {
   }
 
   /** A line that failed: back to the queue when the service was busy or erred, else the photo fails. */
-  private settleFailedLine(jobId: number, batchId: number, attempts: number, error: ProviderError): void {
+  private settleFailedLine(jobId: number, batchId: number, attempts: number, error: ClassifiedFailure): void {
     const { batches, retryPolicy, now, logger } = this.deps;
     const at = this.timestamp();
-    if (laneStoppingKinds.has(error.kind)) {
+    const kind = error.failureKind;
+    if (kind === 'stops-lane') {
       batches.returnJob(jobId, batchId, at, { message: error.message });
-    } else if (error.kind === 'rate-limited') {
+    } else if (kind === 'rate-limited') {
       const delay = retryDelay(error, attempts, retryPolicy);
       batches.returnJob(jobId, batchId, at, { message: error.message, nextRunAt: new Date(now().getTime() + delay).toISOString() });
-    } else if (error.retryable && attempts < retryPolicy.maxAttempts) {
+    } else if ((kind === 'transient' || kind === 'offline') && attempts < retryPolicy.maxAttempts) {
       const delay = retryDelay(error, attempts, retryPolicy);
       batches.returnJob(jobId, batchId, at, {
         countAttempt: true,
@@ -558,13 +561,14 @@ export class BatchService {
    * and the same step is tried again with backoff, each failure counting as a failed probe.
    */
   private laneFailed(provider: string, lane: Lane, error: unknown): void {
-    if (error instanceof ProviderError && error.kind !== 'network' && lane.failed(error)) {
+    const failure = classifiedFailure(error);
+    if (failure && failure.failureKind !== 'offline' && lane.failed(failure)) {
       this.onChange();
       return;
     }
     let message: string;
-    if (error instanceof ProviderError) {
-      message = error.message;
+    if (failure) {
+      message = failure.message;
     } else {
       this.deps.logger.error(`batch: ${provider}: ${(error as Error).stack ?? String(error)}`);
       message = `Batch work for ${provider} failed: ${describeCaptionError(error)}`;

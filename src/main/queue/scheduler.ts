@@ -2,11 +2,11 @@ import type { JobKind, LaneStatus } from '../../shared/queue';
 import { JobKindSchema } from '../../shared/queue';
 import { isDatabaseBusy } from '../db/database';
 import type { ClaimedJob, DueLane, JobsRepository } from '../db/jobs.repo';
+import { classifiedFailure } from '../base/failure';
+import type { RateLimitInfo } from '../base/failure';
 import type { Logger } from '../base/logger';
-import { ProviderError } from '../providers/errors';
-import type { RateLimitInfo } from '../providers/provider';
-import { retryDelay } from '../providers/retry';
-import type { RetryPolicy } from '../providers/retry';
+import { retryDelay } from '../base/retry';
+import type { RetryPolicy } from '../base/retry';
 import { heartbeatMs, Lane, retryStopped, systemTimers, WakeTimer } from './lane';
 import type { Clock, Timers } from './lane';
 
@@ -31,7 +31,7 @@ export interface JobHandler {
   run(job: ClaimedJob, context: JobContext): Promise<JobOutcome>;
   /** Whether the service answers at all: asked, with backoff, while the lane waits for the network. */
   reachable?(provider: string | null, signal: AbortSignal): Promise<boolean>;
-  /** A failure that is not a ProviderError (a missing or unreadable file), in the user's words. */
+  /** A failure that does not say its kind (a missing or unreadable file), in the user's words. */
   describeError(error: unknown): string;
 }
 
@@ -363,24 +363,25 @@ export class QueueScheduler {
       jobs.release(job.id, owner, at, new Date(this.deps.now().getTime() + busyRetryMs).toISOString());
       return;
     }
-    if (!(error instanceof ProviderError)) {
+    const failure = classifiedFailure(error);
+    if (!failure) {
       const message = lane.handler.describeError(error);
       logger.error(`queue: ${job.kind} job ${job.id}: ${message}`);
       jobs.fail(job.id, owner, message, false, at);
       return;
     }
-    if (lane.policy.failed(error)) {
+    if (lane.policy.failed(failure)) {
       // Not the photo's fault: it waits, its attempt unspent, until the lane runs again.
       const { until } = lane.policy;
-      jobs.release(job.id, owner, at, error.kind === 'rate-limited' && until !== null ? new Date(until).toISOString() : undefined);
-    } else if (error.retryable && job.attempts < this.deps.retryPolicy.maxAttempts) {
-      const delay = retryDelay(error, job.attempts, this.deps.retryPolicy);
-      logger.warn(`queue: job ${job.id} attempt ${job.attempts} failed (${error.message}); retrying in ${Math.round(delay)} ms`);
-      jobs.retryLater(job.id, owner, error.message, new Date(this.deps.now().getTime() + delay).toISOString(), at);
+      jobs.release(job.id, owner, at, failure.failureKind === 'rate-limited' && until !== null ? new Date(until).toISOString() : undefined);
+    } else if (failure.failureKind === 'transient' && job.attempts < this.deps.retryPolicy.maxAttempts) {
+      const delay = retryDelay(failure, job.attempts, this.deps.retryPolicy);
+      logger.warn(`queue: job ${job.id} attempt ${job.attempts} failed (${failure.message}); retrying in ${Math.round(delay)} ms`);
+      jobs.retryLater(job.id, owner, failure.message, new Date(this.deps.now().getTime() + delay).toISOString(), at);
     } else {
-      logger.error(`queue: job ${job.id} failed: ${error.message}`);
+      logger.error(`queue: job ${job.id} failed: ${failure.message}`);
       // A task that may yet finish is kept, so retrying the job polls it instead of paying again.
-      jobs.fail(job.id, owner, error.message, error.retryable && error.kind !== 'invalid-response', at);
+      jobs.fail(job.id, owner, failure.message, failure.taskMayFinish, at);
     }
   }
 
