@@ -1,7 +1,7 @@
 import type { CancelledJobs, JobState, LaneStatus, QueueJob, QueueStatus } from '../../shared/queue';
 import type { CaptionRunsRepository } from '../db/caption-runs.repo';
 import { pathScope } from '../db/path-scope';
-import { newProcessOwner, processIsGone } from '../base/process-owner';
+import { processIsGone } from '../base/process-owner';
 import { systemTimers } from './lane';
 import type { LaneContext } from './lane';
 import { QueueScheduler } from './scheduler';
@@ -16,7 +16,7 @@ export interface ExtraLanes {
   laneStatuses(): LaneStatus[];
 }
 
-export type QueueServiceDeps = Omit<SchedulerDeps, 'onChange' | 'owner' | 'isOwnerDead'> & {
+export type QueueServiceDeps = Omit<SchedulerDeps, 'onChange' | 'isOwnerDead'> & {
   runs: CaptionRunsRepository;
   batches?: ExtraLanes;
 };
@@ -42,7 +42,7 @@ export class QueueService {
 
   constructor(private readonly deps: QueueServiceDeps) {
     this.laneContext = {
-      owner: newProcessOwner(),
+      owner: deps.owner,
       isOwnerDead: processIsGone,
       timers: deps.timers ?? systemTimers,
       onChange: () => {

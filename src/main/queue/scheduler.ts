@@ -57,7 +57,7 @@ export interface SchedulerDeps {
  * A job in flight this many times when its process died or hung is given up: it is likely what
  * crashes or hangs the worker (a file that crashes the decoder, an answer that hangs the process).
  */
-const maxCrashes = 3;
+export const maxCrashes = 3;
 
 /** How long a job that met a busy library waits before it is tried again. */
 const busyRetryMs = 1000;
