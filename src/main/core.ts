@@ -211,7 +211,7 @@ export function createCore(options: CoreOptions): Core {
   const changes = new ChangeAnnouncer(emit, () => library.listFolders().map((folder) => folder.id));
   const queue = new QueueService({
     timers: options.timers,
-    batches,
+    batchLanes: batches,
     jobs,
     runs,
     handlers: [captioning.jobHandler, writeMetadataJobHandler(metadataWriter, exiftoolProcesses)].map((handler) =>

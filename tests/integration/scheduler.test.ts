@@ -8,7 +8,7 @@ import type { ClaimedJob } from '../../src/main/db/jobs.repo';
 import { ProviderError } from '../../src/main/providers/errors';
 import { defaultRetryPolicy } from '../../src/main/base/retry';
 import { QueueScheduler } from '../../src/main/queue/scheduler';
-import type { JobContext, JobHandler, JobOutcome } from '../../src/main/queue/scheduler';
+import type { JobContext, JobHandler, JobOutcome } from '../../src/main/queue/job-lane';
 import { tempDir } from '../helpers/files';
 
 const silent = { info() {}, warn() {}, error() {} };

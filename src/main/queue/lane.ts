@@ -57,15 +57,6 @@ export class WakeTimer {
   }
 }
 
-/** What lanes outside the scheduler share with it: one owner id per process, one clock, one listener. */
-export interface LaneContext {
-  /** Names this process on the work it takes; another process leaves that work alone while it lives. */
-  owner: string;
-  isOwnerDead(owner: string): boolean;
-  timers: Timers;
-  onChange(): void;
-}
-
 export interface LaneKey {
   kind: JobKind;
   provider: string | null;
