@@ -96,10 +96,6 @@ export class Lane {
     this.limit = configured;
   }
 
-  get provider(): string | null {
-    return this.key.provider;
-  }
-
   /** Whether `provider` (any when undefined) names this lane's, as the user typed it. */
   serves(provider: string | undefined): boolean {
     return provider === undefined || this.key.provider?.toLowerCase() === provider.toLowerCase();
