@@ -3,8 +3,12 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ResourceLimits } from 'node:worker_threads';
 import type { EventName } from '../../shared/contract';
+import { libraryFile } from '../base/data-dir';
 import type { Logger } from '../base/logger';
+import { newProcessOwner } from '../base/process-owner';
 import type { CallName } from '../../shared/contract';
+import { connectToOpenLibrary } from '../db/database';
+import { giveBackWorkOfDeadCore } from '../queue/dead-core';
 import type { CoreClient } from './core-calls';
 import type { Keychain } from './keychain';
 import { fromWireError } from './messages';
@@ -79,7 +83,9 @@ export async function startCoreHost(options: CoreHostOptions): Promise<CoreHost>
 
   const superviseRestarts = (worker: CoreWorker) =>
     void worker.ended.then((reason) => {
-      if (reason === null || closed) return;
+      if (reason === null) return;
+      giveBackWorkOf(worker, options);
+      if (closed) return;
       const restarting = restartsLeft > 0;
       options.onStopped?.({ reason, restarting });
       if (!restarting) return void (stoppedFor = reason);
@@ -118,6 +124,10 @@ interface WorkerHandlers {
 }
 
 interface CoreWorker {
+  /** Names this worker's core on the work it leases. */
+  owner: string;
+  /** Whether its core started (and so may have leased work). */
+  started(): boolean;
   ready: Promise<void>;
   /** Resolves when the thread has ended: with why, or null when it was closed. */
   ended: Promise<string | null>;
@@ -126,8 +136,10 @@ interface CoreWorker {
 }
 
 function spawnCoreWorker(options: CoreHostOptions, handlers: WorkerHandlers): CoreWorker {
+  // Its own name, though it shares the process's pid: the host gives its work back when it dies.
+  const owner = newProcessOwner();
   const data: CoreWorkerData = {
-    core: options.core,
+    core: { ...options.core, owner },
     forwardLogs: Boolean(options.logger),
     keychain: options.keychain?.snapshot() ?? null,
   };
@@ -144,6 +156,7 @@ function spawnCoreWorker(options: CoreHostOptions, handlers: WorkerHandlers): Co
   let startError: Error | null = null;
   /** Set once the thread has ended: what later calls fail with. */
   let endedWith: Error | null = null;
+  let started = false;
   let markReady!: () => void;
   let failStart!: (error: Error) => void;
   const ready = new Promise<void>((resolve, reject) => {
@@ -166,6 +179,7 @@ function spawnCoreWorker(options: CoreHostOptions, handlers: WorkerHandlers): Co
   worker.on('message', (message: WorkerMessage) => {
     switch (message.type) {
       case 'ready':
+        started = true;
         return markReady();
       case 'startFailed':
         startError = fromWireError(message.error);
@@ -195,6 +209,8 @@ function spawnCoreWorker(options: CoreHostOptions, handlers: WorkerHandlers): Co
   const send = (message: ShellMessage) => worker.postMessage(message);
 
   return {
+    owner,
+    started: () => started,
     ready,
     ended,
     call(name, input) {
@@ -214,6 +230,34 @@ function spawnCoreWorker(options: CoreHostOptions, handlers: WorkerHandlers): Co
       clearTimeout(timer);
     },
   };
+}
+
+/** How long giving a dead core's work back waits for another process's write before leaving it to the lease. */
+const giveBackTimeoutMs = 1000;
+
+/**
+ * Puts the work a dead worker's core had leased back in the queue at once (its lease names a
+ * process that still runs: this one), for a restarted core or another process to take. A library
+ * busy past a second leaves it to the lease: this runs on the shell's thread.
+ */
+function giveBackWorkOf(worker: CoreWorker, options: CoreHostOptions): void {
+  if (!worker.started()) return;
+  try {
+    const db = connectToOpenLibrary(libraryFile(options.core.dataDir), {
+      nativeBinding: options.core.nativeBinding,
+      busyTimeoutMs: giveBackTimeoutMs,
+    });
+    try {
+      const { requeued, failed } = giveBackWorkOfDeadCore(db, worker.owner, new Date());
+      if (requeued) options.logger?.info(`queue: resumed ${requeued} job(s) the stopped core was running`);
+      if (failed) options.logger?.warn(`queue: gave up ${failed} job(s) that stopped their worker too often`);
+    } finally {
+      db.close();
+    }
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    options.logger?.warn(`queue: the stopped core's jobs come back when their lease runs out (giving them back now failed: ${why})`);
+  }
 }
 
 /** The built worker beside the built root, or, from the TypeScript sources, the bootstrap that loads them. */
