@@ -98,6 +98,11 @@ export interface CoreOptions {
    * default. The core host picks it, so that it can give that work back the moment its worker dies.
    */
   owner?: string;
+  /**
+   * Owners of cores that died in this process (the core host's crashed workers): their leases
+   * name a process that still runs, so without this their work would wait for the lease to end.
+   */
+  deadOwners?: readonly string[];
 }
 
 /**
@@ -223,6 +228,7 @@ export function createCore(options: CoreOptions): Core {
     // Renewed every 5 s; a crashed process's jobs are taken back at once when its pid is gone.
     leaseMs: 60_000,
     owner: options.owner ?? newProcessOwner(),
+    deadOwners: options.deadOwners ?? [],
   });
   const queueProgress = throttle(() => emit('queue:progress', queue.status()), 500);
   queue.subscribe(queueProgress);

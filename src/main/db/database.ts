@@ -19,7 +19,12 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
   const previousSession = inspectLibraryFile(file, options.nativeBinding);
   const db = new Sqlite(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   try {
-    configure(db, busyTimeoutMs);
+    // First: several processes (the app, `serve`, `watch`, a CLI run) may open one library at once.
+    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    writeTransactionsFirst(db);
     checkLibrary(db, previousSession);
     backupBeforeMigrating(db, file, options.now ?? (() => new Date()));
     migrate(db, migrations);
@@ -28,31 +33,6 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
     db.close();
     throw explainDamage(error, file);
   }
-}
-
-/**
- * A connection to a library another connection of this process opened, checked and migrated
- * already, for a short piece of upkeep: no checks, no migrations, and a write lock waited for only
- * `busyTimeoutMs`.
- */
-export function connectToOpenLibrary(file: string, options: { nativeBinding?: string; busyTimeoutMs: number }): Database {
-  const db = new Sqlite(file, { fileMustExist: true, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
-  try {
-    configure(db, options.busyTimeoutMs);
-    return db;
-  } catch (error) {
-    db.close();
-    throw error;
-  }
-}
-
-function configure(db: Database, busyTimeout: number): void {
-  // First: several processes (the app, `serve`, `watch`, a CLI run) may open one library at once.
-  db.pragma(`busy_timeout = ${busyTimeout}`);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  writeTransactionsFirst(db);
 }
 
 /**

@@ -3,12 +3,9 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ResourceLimits } from 'node:worker_threads';
 import type { EventName } from '../../shared/contract';
-import { libraryFile } from '../base/data-dir';
 import type { Logger } from '../base/logger';
 import { newProcessOwner } from '../base/process-owner';
 import type { CallName } from '../../shared/contract';
-import { connectToOpenLibrary } from '../db/database';
-import { giveBackWorkOfDeadCore } from '../queue/dead-core';
 import type { CoreClient } from './core-calls';
 import type { Keychain } from './keychain';
 import { fromWireError } from './messages';
@@ -69,7 +66,9 @@ export async function startCoreHost(options: CoreHostOptions): Promise<CoreHost>
       }
     },
   };
-  const spawn = () => spawnCoreWorker(options, handlers);
+  // Cores that died in this process: the next one takes their leased work back at once.
+  const deadOwners: string[] = [];
+  const spawn = () => spawnCoreWorker(options, handlers, deadOwners);
   let restartsLeft = options.restarts ?? 1;
   let closed = false;
   let stoppedFor: string | null = null;
@@ -84,16 +83,20 @@ export async function startCoreHost(options: CoreHostOptions): Promise<CoreHost>
   const superviseRestarts = (worker: CoreWorker) =>
     void worker.ended.then((reason) => {
       if (reason === null) return;
-      giveBackWorkOf(worker, options);
+      if (worker.started()) deadOwners.push(worker.owner);
       if (closed) return;
       const restarting = restartsLeft > 0;
+      if (restarting) {
+        restartsLeft -= 1;
+        current = spawn();
+        // A restart that fails is reported through its own end.
+        current.ready.catch(() => {});
+        superviseRestarts(current);
+      } else {
+        stoppedFor = reason;
+      }
+      // After the new core is in place, so that calls the shell makes on hearing this reach it.
       options.onStopped?.({ reason, restarting });
-      if (!restarting) return void (stoppedFor = reason);
-      restartsLeft -= 1;
-      current = spawn();
-      // A restart that fails is reported through its own end.
-      current.ready.catch(() => {});
-      superviseRestarts(current);
     });
   superviseRestarts(current);
 
@@ -135,11 +138,11 @@ interface CoreWorker {
   close(): Promise<void>;
 }
 
-function spawnCoreWorker(options: CoreHostOptions, handlers: WorkerHandlers): CoreWorker {
-  // Its own name, though it shares the process's pid: the host gives its work back when it dies.
+function spawnCoreWorker(options: CoreHostOptions, handlers: WorkerHandlers, deadOwners: readonly string[]): CoreWorker {
+  // Its own name, though it shares the process's pid: a restarted core knows it dead by this name.
   const owner = newProcessOwner();
   const data: CoreWorkerData = {
-    core: { ...options.core, owner },
+    core: { ...options.core, owner, deadOwners: [...deadOwners] },
     forwardLogs: Boolean(options.logger),
     keychain: options.keychain?.snapshot() ?? null,
   };
@@ -230,34 +233,6 @@ function spawnCoreWorker(options: CoreHostOptions, handlers: WorkerHandlers): Co
       clearTimeout(timer);
     },
   };
-}
-
-/** How long giving a dead core's work back waits for another process's write before leaving it to the lease. */
-const giveBackTimeoutMs = 1000;
-
-/**
- * Puts the work a dead worker's core had leased back in the queue at once (its lease names a
- * process that still runs: this one), for a restarted core or another process to take. A library
- * busy past a second leaves it to the lease: this runs on the shell's thread.
- */
-function giveBackWorkOf(worker: CoreWorker, options: CoreHostOptions): void {
-  if (!worker.started()) return;
-  try {
-    const db = connectToOpenLibrary(libraryFile(options.core.dataDir), {
-      nativeBinding: options.core.nativeBinding,
-      busyTimeoutMs: giveBackTimeoutMs,
-    });
-    try {
-      const { requeued, failed } = giveBackWorkOfDeadCore(db, worker.owner, new Date());
-      if (requeued) options.logger?.info(`queue: resumed ${requeued} job(s) the stopped core was running`);
-      if (failed) options.logger?.warn(`queue: gave up ${failed} job(s) that stopped their worker too often`);
-    } finally {
-      db.close();
-    }
-  } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
-    options.logger?.warn(`queue: the stopped core's jobs come back when their lease runs out (giving them back now failed: ${why})`);
-  }
 }
 
 /** The built worker beside the built root, or, from the TypeScript sources, the bootstrap that loads them. */

@@ -7,6 +7,8 @@ import type { SchedulerDeps } from './scheduler';
 
 export type QueueServiceDeps = Omit<SchedulerDeps, 'onChange' | 'isOwnerDead'> & {
   runs: CaptionRunsRepository;
+  /** Owners of cores that died in this process, whose work is taken back at start like a dead process's. */
+  deadOwners: readonly string[];
 };
 
 /** The window behind the queue's rate and ETA. */
@@ -27,7 +29,9 @@ export class QueueService {
   private readonly waiters = new Set<() => void>();
 
   constructor(private readonly deps: QueueServiceDeps) {
-    this.scheduler = new QueueScheduler({ ...deps, isOwnerDead: processIsGone, onChange: () => this.notify() });
+    const deadOwners = new Set(deps.deadOwners);
+    const isOwnerDead = (owner: string) => deadOwners.has(owner) || processIsGone(owner);
+    this.scheduler = new QueueScheduler({ ...deps, isOwnerDead, onChange: () => this.notify() });
   }
 
   /** Calls `listener` whenever a job settles or a lane changes state; returns the unsubscribe. */
