@@ -1,5 +1,5 @@
 import type { ProviderTestResult } from '../../../../shared/captioning';
-import { formatUsd } from '../queue/queue-format';
+import { formatUsd } from '../../../../shared/money';
 
 /** What a connection test found, in words: the sample caption when it worked, else what to do. */
 export function TestResultView({ result }: { result: ProviderTestResult }) {

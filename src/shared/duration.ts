@@ -1,0 +1,15 @@
+/** A span of time as the user reads it: "less than a minute", "10 min", "1 h", "1 h 20 min". */
+export function formatDuration(seconds: number): string {
+  if (seconds < 60) return 'less than a minute';
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  return rest === 0 ? `${hours} h` : `${hours} h ${rest} min`;
+}
+
+/** How long the work left takes, as an estimate: "about 10 min"; null when not known (yet). */
+export function formatTimeLeft(seconds: number | null): string | null {
+  if (seconds === null || !Number.isFinite(seconds) || seconds < 0) return null;
+  return seconds < 60 ? formatDuration(seconds) : `about ${formatDuration(seconds)}`;
+}
