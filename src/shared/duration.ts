@@ -13,3 +13,8 @@ export function formatTimeLeft(seconds: number | null): string | null {
   if (seconds === null || !Number.isFinite(seconds) || seconds < 0) return null;
   return seconds < 60 ? formatDuration(seconds) : `about ${formatDuration(seconds)}`;
 }
+
+/** A measured wait, such as how long a provider took to answer: "1.2 s". */
+export function formatSeconds(milliseconds: number): string {
+  return `${(milliseconds / 1000).toFixed(1)} s`;
+}

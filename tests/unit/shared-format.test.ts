@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatBytes } from '../../src/shared/bytes';
-import { formatDuration, formatTimeLeft } from '../../src/shared/duration';
+import { formatDuration, formatSeconds, formatTimeLeft } from '../../src/shared/duration';
 import { laneStateLabel } from '../../src/shared/lane-state';
 import { formatUsd } from '../../src/shared/money';
 import type { QueueCounts } from '../../src/shared/queue';
@@ -47,6 +47,11 @@ describe('durations', () => {
     expect(formatTimeLeft(30)).toBe('less than a minute');
     expect(formatTimeLeft(600)).toBe('about 10 min');
     expect(formatTimeLeft(4800)).toBe('about 1 h 20 min');
+  });
+
+  it('writes a measured wait in seconds to a tenth', () => {
+    expect(formatSeconds(1234)).toBe('1.2 s');
+    expect(formatSeconds(80)).toBe('0.1 s');
   });
 });
 

@@ -2,6 +2,7 @@ import { ProviderTypeSchema, providerTypes } from '../../shared/captioning';
 import type { ProviderSummary } from '../../shared/captioning';
 import { price, UsageError, wholeNumber } from './args';
 import type { Command, CommandContext } from './main';
+import { formatSeconds } from '../../shared/duration';
 import { formatUsd } from '../../shared/money';
 import { usd } from './progress';
 import { providerModelsCommand } from './provider-models.command';
@@ -65,7 +66,7 @@ const providerCommands: Record<string, Command> = {
     if (json) io.stdout.write(`${JSON.stringify(result)}\n`);
     else if (result.ok) {
       io.stdout.write(
-        `${result.provider} works (${result.model ?? 'default model'}, ${(result.latencyMs / 1000).toFixed(1)} s` +
+        `${result.provider} works (${result.model ?? 'default model'}, ${formatSeconds(result.latencyMs)}` +
           `${result.costUsd !== null ? `, ${formatUsd(result.costUsd)}` : ''}).\n` +
           `  Caption:  ${result.caption.caption}\n  Alt text: ${result.caption.altText}\n` +
           `  Keywords: ${result.caption.keywords.join(', ')}\n`,
