@@ -24,6 +24,7 @@ import {
   SearchQuerySchema,
   SearchResultsSchema,
 } from './domain';
+import { maxIdsPerCall, maxJobsListed } from './limits';
 import { CaptionEditSchema, PhotoDetailSchema } from './review';
 import { AppSettingsPatchSchema, AppSettingsSchema } from './settings';
 import { CancelledJobsSchema, JobStateSchema, QueueJobSchema, QueueScopeSchema, QueueStatusSchema } from './queue';
@@ -206,7 +207,7 @@ export const calls = {
   },
   /** Marks the newest caption of each photo approved (or back to draft); photos without one are skipped. */
   'captions:approve': {
-    input: z.object({ photoIds: z.array(z.number().int()).min(1).max(10_000), approved: z.boolean().default(true) }),
+    input: z.object({ photoIds: z.array(z.number().int()).min(1).max(maxIdsPerCall), approved: z.boolean().default(true) }),
     output: z.object({ count: z.number().int() }),
   },
   'settings:get': {
@@ -224,7 +225,7 @@ export const calls = {
   'queue:list': {
     input: QueueScopeSchema.extend({
       states: z.array(JobStateSchema).default([]),
-      limit: z.number().int().min(1).max(10_000).default(500),
+      limit: z.number().int().min(1).max(maxJobsListed).default(500),
     }),
     output: z.array(QueueJobSchema),
   },
@@ -246,7 +247,7 @@ export const calls = {
     output: CancelledJobsSchema.extend({ count: z.number().int() }),
   },
   'queue:prioritise': {
-    input: z.object({ photoIds: z.array(z.number().int()).max(10_000) }),
+    input: z.object({ photoIds: z.array(z.number().int()).max(maxIdsPerCall) }),
     output: z.object({ count: z.number().int() }),
   },
   'metadata:write': {

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { CaptionOptionOverridesSchema } from './captioning';
+import { maxPhotoIds } from './limits';
 
-/** The most photos one selection, and so one bulk call, may hold. */
-export const maxPhotoIds = 100_000;
 
 /** Photos by id: the UI's selection, which may be the whole of a 100,000-photo search. */
 export const PhotoIdsSchema = z.array(z.number().int()).min(1).max(maxPhotoIds);

@@ -1,5 +1,5 @@
-import { eventNames } from './contract';
 import type { EventName, EventPayload } from './contract';
+import { eventNames } from './event-names';
 
 /** The channel that carries core events to a desktop window (main sends, the preload listens). */
 export const eventChannel = 'captionist:event';

@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   countEntries,
-  formatBytes,
-  formatEta,
-  formatUsd,
   isQueueIdle,
-  laneStateText,
   queueProgress,
   settleRuns,
   trackRun,
@@ -46,38 +42,11 @@ const run = (runId: number, done: number, failed: number, total: number): Captio
 });
 
 describe('queue formatting', () => {
-  it('writes money with cents, and small sums to a hundredth of a cent', () => {
-    expect(formatUsd(null)).toBe('no price set');
-    expect(formatUsd(0)).toBe('$0.00');
-    expect(formatUsd(12.345)).toBe('$12.35');
-    expect(formatUsd(0.0042)).toBe('$0.0042');
-  });
-
-  it('writes sizes in binary units', () => {
-    expect(formatBytes(512)).toBe('512 B');
-    expect(formatBytes(1536)).toBe('1.5 KB');
-    expect(formatBytes(25 * 1024 * 1024)).toBe('25 MB');
-  });
-
-  it('writes the time left in minutes and hours', () => {
-    expect(formatEta(null)).toBeNull();
-    expect(formatEta(-1)).toBeNull();
-    expect(formatEta(30)).toBe('less than a minute');
-    expect(formatEta(600)).toBe('about 10 min');
-    expect(formatEta(3600)).toBe('about 1 h');
-    expect(formatEta(4800)).toBe('about 1 h 20 min');
-  });
-
   it('lists the counts that are not zero, in reading order', () => {
     expect(countEntries(counts({ failed: 2, queued: 5 }))).toEqual([
       { label: 'Queued', value: 5 },
       { label: 'Failed', value: 2 },
     ]);
-  });
-
-  it('names each lane state in words', () => {
-    expect(laneStateText('out-of-budget')).toBe('Out of budget');
-    expect(laneStateText('rate-limited')).toBe('Rate-limited');
   });
 });
 

@@ -3,9 +3,7 @@ import {
   approvedText,
   captionProgressText,
   draftsQuestion,
-  duration,
   indexProgressText,
-  money,
   photoBadge,
   queueText,
   timeAgo,
@@ -58,10 +56,10 @@ describe('status texts', () => {
     ).toBe('Captioning with local: 3 of 10 done, 1 failed, $0.13 (Rate-limited until 12:05)');
     expect(queueText(idleQueue)).toBeNull();
     expect(queueText({ ...idleQueue, counts: { ...idleQueue.counts, queued: 40, waitingForRetry: 2, running: 4 }, etaSeconds: 600 })).toBe(
-      'Queue: 4 running, 42 waiting, about 10 minutes left',
+      'Queue: 4 running, 42 waiting, about 10 min left',
     );
-    expect(money(0.004)).toBe('$0.0040');
-    expect(duration(7200)).toBe('2 hours');
+    // Paused jobs are still to do: the status line counts them as the queue panel does.
+    expect(queueText({ ...idleQueue, counts: { ...idleQueue.counts, paused: 3 }, globallyPaused: true })).toBe('Queue: 0 running, 3 waiting, paused');
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maxPhotoIds } from '../../src/shared/domain';
+import { maxPhotoIds } from '../../src/shared/limits';
 import {
   emptySelection,
   idsBetween,

@@ -5,6 +5,7 @@ import { backupFileName, backupsDirOf, takeBackupNow, writeBackupNow } from '../
 import { openDatabase } from '../db/database';
 import { restoreLibrary, summarise } from '../db/restore';
 import type { LibrarySummary } from '../db/restore';
+import { formatBytes } from '../../shared/bytes';
 import { UserError } from '../base/errors';
 import { UsageError } from './args';
 
@@ -37,7 +38,7 @@ export const backupCommands: Record<string, (context: BackupCommandContext) => P
       io.stdout.write(
         json
           ? `${JSON.stringify({ path, bytes, ...summary })}\n`
-          : `Backed up the library (${describeContents(summary)}) to ${path} (${megabytes(bytes)}).\n`,
+          : `Backed up the library (${describeContents(summary)}) to ${path} (${formatBytes(bytes)}).\n`,
       );
     } finally {
       db.close();
@@ -69,8 +70,4 @@ function outFile(out: string, takenAt: Date): string {
 function describeContents(summary: LibrarySummary): string {
   const plural = (count: number, word: string) => `${count.toLocaleString('en-US')} ${word}${count === 1 ? '' : 's'}`;
   return `${plural(summary.photos, 'photo')}, ${plural(summary.captions, 'caption')}`;
-}
-
-function megabytes(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }

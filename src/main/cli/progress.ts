@@ -1,4 +1,6 @@
 import type { CaptionProgress } from '../../shared/captioning';
+import { formatTimeLeft } from '../../shared/duration';
+import { formatUsd } from '../../shared/money';
 import type { LaneState } from '../../shared/queue';
 
 export interface BarState {
@@ -27,7 +29,7 @@ export function progressBar(stream: NodeJS.WriteStream, unit = 'photos') {
       const fraction = state.total ? state.done / state.total : 0;
       const filled = Math.round(fraction * width);
       const rate = state.done / Math.max(0.001, (time - startedAt) / 1000);
-      const eta = rate > 0 && state.done < state.total ? `, ${formatDuration((state.total - state.done) / rate)} left` : '';
+      const eta = rate > 0 && state.done < state.total ? `, ${formatTimeLeft((state.total - state.done) / rate)} left` : '';
       const label =
         state.message ??
         `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${state.done}/${state.total} ` +
@@ -48,15 +50,9 @@ export function progressBar(stream: NodeJS.WriteStream, unit = 'photos') {
   };
 }
 
-/** A cost as the CLI shows it: cents and below to four places. */
+/** A cost as the CLI shows it: the shared money rule, saying plainly when it is not known. */
 export function usd(value: number | null): string {
-  return value === null ? 'unknown (no price set)' : `$${value.toFixed(value < 1 ? 4 : 2)}`;
-}
-
-function formatDuration(seconds: number): string {
-  if (seconds < 60) return `${Math.ceil(seconds)} s`;
-  if (seconds < 3600) return `${Math.ceil(seconds / 60)} min`;
-  return `${Math.floor(seconds / 3600)} h ${Math.ceil((seconds % 3600) / 60)} min`;
+  return formatUsd(value, 'unknown (no price set)');
 }
 
 /** What a provider's lane is doing, as a notice line; null while it simply works. */
@@ -98,7 +94,7 @@ export function captionRunReporter(bar: ReturnType<typeof progressBar>, print: (
     bar.update({
       done: progress.done + progress.failed,
       total: progress.total,
-      note: [progress.failed ? `${progress.failed} failed` : '', progress.costUsd !== null ? `$${progress.costUsd.toFixed(4)}` : '']
+      note: [progress.failed ? `${progress.failed} failed` : '', progress.costUsd !== null ? formatUsd(progress.costUsd) : '']
         .filter(Boolean)
         .join(', '),
     });

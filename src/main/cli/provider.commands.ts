@@ -2,6 +2,8 @@ import { ProviderTypeSchema, providerTypes } from '../../shared/captioning';
 import type { ProviderSummary } from '../../shared/captioning';
 import { price, UsageError, wholeNumber } from './args';
 import type { Command, CommandContext } from './main';
+import { formatSeconds } from '../../shared/duration';
+import { formatUsd } from '../../shared/money';
 import { usd } from './progress';
 import { providerModelsCommand } from './provider-models.command';
 import { describeRemovedProvider } from './queue.commands';
@@ -64,8 +66,8 @@ const providerCommands: Record<string, Command> = {
     if (json) io.stdout.write(`${JSON.stringify(result)}\n`);
     else if (result.ok) {
       io.stdout.write(
-        `${result.provider} works (${result.model ?? 'default model'}, ${(result.latencyMs / 1000).toFixed(1)} s` +
-          `${result.costUsd !== null ? `, $${result.costUsd.toFixed(4)}` : ''}).\n` +
+        `${result.provider} works (${result.model ?? 'default model'}, ${formatSeconds(result.latencyMs)}` +
+          `${result.costUsd !== null ? `, ${formatUsd(result.costUsd)}` : ''}).\n` +
           `  Caption:  ${result.caption.caption}\n  Alt text: ${result.caption.altText}\n` +
           `  Keywords: ${result.caption.keywords.join(', ')}\n`,
       );
@@ -94,7 +96,7 @@ function describeProviders(providers: ProviderSummary[]): string {
         `    key: ${provider.apiKeySource ?? (provider.requiresApiKey ? 'none configured' : 'not needed')}; ` +
         `concurrency ${provider.concurrency}; ${provider.captions} captions, ` +
         `${provider.inputTokens} input and ${provider.outputTokens} output tokens, spent ${usd(provider.costUsd)}` +
-        `${provider.budgetUsd ? ` of a $${provider.budgetUsd.toFixed(2)} budget` : ''}`,
+        `${provider.budgetUsd ? ` of a ${formatUsd(provider.budgetUsd)} budget` : ''}`,
     )
     .join('\n')
     .concat('\n');

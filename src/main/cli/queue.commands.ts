@@ -1,3 +1,6 @@
+import { formatTimeLeft } from '../../shared/duration';
+import { maxJobsListed } from '../../shared/limits';
+import { formatUsd } from '../../shared/money';
 import { describeCancelled } from '../../shared/queue';
 import type { CancelledJobs, QueueJob, QueueStatus } from '../../shared/queue';
 import { UsageError, wholeNumber } from './args';
@@ -15,7 +18,7 @@ export async function queueCommand({ args, flags, json, openCore, io }: CommandC
   const core = openCore();
   if (subcommand === undefined || subcommand === 'list') {
     const status = await core.invoke('queue:status', {});
-    const jobs = await core.invoke('queue:list', { paths, limit: wholeNumber('--limit', flags.limit, 100, 1, 10_000) });
+    const jobs = await core.invoke('queue:list', { paths, limit: wholeNumber('--limit', flags.limit, 100, 1, maxJobsListed) });
     io.stdout.write(json ? `${JSON.stringify({ ...status, jobs })}\n` : describeQueue(status, jobs));
     return;
   }
@@ -79,8 +82,8 @@ function describeQueue(status: QueueStatus, jobs: QueueJob[]): string {
   if (status.perMinute > 0) {
     lines.push(
       `${status.perMinute} per minute` +
-        (status.etaSeconds ? `, about ${Math.ceil(status.etaSeconds / 60)} min left` : '') +
-        (status.costUsd !== null ? `, $${status.costUsd.toFixed(4)} spent on queued runs` : ''),
+        (status.etaSeconds ? `, ${formatTimeLeft(status.etaSeconds)} left` : '') +
+        (status.costUsd !== null ? `, ${formatUsd(status.costUsd)} spent on queued runs` : ''),
     );
   }
   for (const job of jobs) {

@@ -1,4 +1,5 @@
 import { sep } from 'node:path';
+import { waitingJobs } from '../../shared/queue-counts';
 import type { CaptionRunsService } from '../captions/caption-runs.service';
 import type { FoldersRepository } from '../db/folders.repo';
 import type { IndexErrorsRepository } from '../db/index-errors.repo';
@@ -71,7 +72,7 @@ export function libraryHandlers(deps: LibraryHandlersDeps): DomainHandlers<'libr
       return {
         folders: folders.count(),
         ...deps.photos.counts(),
-        queued: jobCounts.queued + jobCounts.waitingForRetry + jobCounts.paused,
+        queued: waitingJobs(jobCounts),
         running: jobCounts.running,
         failed: jobCounts.failed,
         errors: deps.indexErrors.count(),

@@ -1,4 +1,4 @@
-import { maxPhotoIds } from '../../shared/domain';
+import { maxPhotoIds } from '../../shared/limits';
 import type { PhotosRepository } from '../db/photos.repo';
 import type { ReviewService } from '../captions/review.service';
 import type { SavedSearchesService } from '../search/saved-searches.service';

@@ -1,7 +1,8 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { CaptionOptionOverrides, CostEstimate, DetailLevel, ProviderSummary } from '../../../shared/captioning';
 import { errorText } from '../errors';
-import { money, plural } from '../lib/format';
+import { formatUsd } from '../../../shared/money';
+import { plural } from '../lib/format';
 import { Modal } from './Modal';
 
 interface CaptionDialogProps {
@@ -103,7 +104,7 @@ export function CaptionDialog({ photoIds, providers, defaultProvider, onQueued, 
           {recaption !== null && recaption > 0 && <p>{plural(recaption, 'photo')} already captioned will get a new version.</p>}
           {estimate && estimate.costUsd !== null && (
             <p>
-              Estimated cost: <strong>{money(estimate.costUsd)}</strong> for {plural(estimate.photos, 'photo')}.
+              Estimated cost: <strong>{formatUsd(estimate.costUsd)}</strong> for {plural(estimate.photos, 'photo')}.
             </p>
           )}
           {estimate && estimate.costUsd === null && <p>No price is set for {provider}, so there is no cost estimate.</p>}

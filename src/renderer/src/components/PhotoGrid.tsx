@@ -90,7 +90,11 @@ export function PhotoGrid(props: PhotoGridProps) {
   const onScroll = () => {
     cancelAnimationFrame(frame.current);
     frame.current = requestAnimationFrame(() => {
-      if (scroller) setScrollTop(scroller.scrollTop);
+      if (!scroller) return;
+      const top = scroller.scrollTop;
+      const next = visibleRows(top - padding, size.height, layout.rowHeight, rows, overscanRows);
+      // Only new rows in view re-render the grid: most frames of an ordinary scroll bring none.
+      if (next.first !== range.first || next.last !== range.last) setScrollTop(top);
     });
   };
 

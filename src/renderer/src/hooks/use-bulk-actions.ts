@@ -1,11 +1,10 @@
 import { useState } from 'react';
+import { maxIdsPerCall } from '../../../shared/limits';
 import type { AppSettings } from '../../../shared/settings';
 import { approvedText, writeQueuedText } from '../lib/format';
 import type { Dialogs } from './use-dialogs';
 import type { StatusMessage } from './use-status-message';
 
-/** The most photo ids one approve call takes. */
-const approveChunk = 10_000;
 
 export interface BulkActions {
   /** True while an action runs: its buttons are disabled. */
@@ -46,8 +45,8 @@ export function useBulkActions({ selectedIds, settings, dialogs, status, schedul
     runBulk(async () => {
       const ids = selectedIds;
       let approved = 0;
-      for (let start = 0; start < ids.length; start += approveChunk) {
-        approved += (await window.api.invoke('captions:approve', { photoIds: ids.slice(start, start + approveChunk), approved: true })).count;
+      for (let start = 0; start < ids.length; start += maxIdsPerCall) {
+        approved += (await window.api.invoke('captions:approve', { photoIds: ids.slice(start, start + maxIdsPerCall), approved: true })).count;
       }
       scheduleReload();
       return approvedText(approved, ids.length);

@@ -1,14 +1,14 @@
 import type { CaptionProgress } from '../../../shared/captioning';
 import type { CaptionStatus, IndexProgress, PhotoSummary } from '../../../shared/domain';
+import { formatTimeLeft } from '../../../shared/duration';
+import { laneStateLabel } from '../../../shared/lane-state';
+import { formatUsd } from '../../../shared/money';
 import type { QueueStatus } from '../../../shared/queue';
+import { remainingJobs, waitingJobs } from '../../../shared/queue-counts';
 import { baseName } from './folder-tree';
 
 export function plural(count: number, one: string, many = `${one}s`): string {
   return `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`;
-}
-
-export function money(usd: number): string {
-  return usd < 0.01 && usd > 0 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
 }
 
 /** "just now", "5 minutes ago", "3 days ago", or the date for anything older than a month. */
@@ -45,30 +45,23 @@ export function indexProgressText(progress: IndexProgress): string {
 export function captionProgressText(progress: CaptionProgress): string {
   const parts = [`Captioning with ${progress.provider}: ${progress.done.toLocaleString('en-US')} of ${progress.total.toLocaleString('en-US')} done`];
   if (progress.failed > 0) parts.push(`${progress.failed.toLocaleString('en-US')} failed`);
-  if (progress.costUsd !== null) parts.push(money(progress.costUsd));
+  if (progress.costUsd !== null) parts.push(formatUsd(progress.costUsd));
   let text = parts.join(', ');
   if (progress.providerState !== 'running' && progress.providerState !== 'idle') {
-    text += ` (${progress.providerMessage ?? progress.providerState})`;
+    text += ` (${progress.providerMessage ?? laneStateLabel(progress.providerState).toLowerCase()})`;
   }
   return text;
 }
 
 /** A short line about the queue, or null when it has nothing to do. */
 export function queueText(status: QueueStatus): string | null {
-  const { queued, running, waitingForRetry, failed } = status.counts;
-  const waiting = queued + waitingForRetry;
-  if (waiting + running === 0) return failed > 0 ? `Queue: ${failed.toLocaleString('en-US')} failed` : null;
-  const parts = [`Queue: ${running.toLocaleString('en-US')} running, ${waiting.toLocaleString('en-US')} waiting`];
+  const { counts } = status;
+  if (remainingJobs(counts) === 0) return counts.failed > 0 ? `Queue: ${counts.failed.toLocaleString('en-US')} failed` : null;
+  const parts = [`Queue: ${counts.running.toLocaleString('en-US')} running, ${waitingJobs(counts).toLocaleString('en-US')} waiting`];
   if (status.globallyPaused) parts.push('paused');
-  if (status.etaSeconds !== null && !status.globallyPaused) parts.push(`about ${duration(status.etaSeconds)} left`);
+  const timeLeft = formatTimeLeft(status.etaSeconds);
+  if (timeLeft !== null && !status.globallyPaused) parts.push(`${timeLeft} left`);
   return parts.join(', ');
-}
-
-export function duration(seconds: number): string {
-  if (seconds < 90) return plural(Math.max(1, Math.round(seconds)), 'second');
-  const minutes = Math.round(seconds / 60);
-  if (minutes < 90) return plural(minutes, 'minute');
-  return plural(Math.round(minutes / 60), 'hour');
 }
 
 /** Asked before writing a selection that holds captions nobody approved. */

@@ -1,4 +1,4 @@
-import { maxPhotoIds } from '../../../shared/domain';
+import { maxPhotoIds } from '../../../shared/limits';
 
 /**
  * The grid's selection: the chosen photos by id, and the anchor a Shift-click extends from. Ids

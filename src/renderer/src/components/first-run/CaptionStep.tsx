@@ -1,5 +1,5 @@
 import type { Folder } from '../../../../shared/domain';
-import { formatUsd } from '../queue/queue-format';
+import { formatUsd } from '../../../../shared/money';
 import { estimateText } from './first-run-flow';
 import type { CaptionStepState } from './use-caption-step';
 

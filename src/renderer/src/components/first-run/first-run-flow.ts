@@ -1,6 +1,6 @@
 import type { CostEstimate, ProviderSettings, ProviderType } from '../../../../shared/captioning';
 import type { IndexResult } from '../../../../shared/domain';
-import { formatUsd } from '../queue/queue-format';
+import { formatUsd } from '../../../../shared/money';
 import { presetChoice } from '../settings/provider-form';
 
 export const firstRunSteps = ['Choose a provider', 'Choose a folder', 'Caption it', 'Done'] as const;

@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
 import type { CaptionVersion } from '../../../../shared/review';
-import { formatUsd } from '../queue/queue-format';
+import { formatUsd } from '../../../../shared/money';
 
 interface CaptionHistoryProps {
   versions: readonly CaptionVersion[];

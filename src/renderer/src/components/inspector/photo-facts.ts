@@ -1,5 +1,5 @@
 import type { PhotoDetail } from '../../../../shared/review';
-import { formatBytes } from '../queue/queue-format';
+import { formatBytes } from '../../../../shared/bytes';
 
 /** "2024-06-01 14:03", keeping the camera's wall-clock time and any offset it recorded. */
 export function formatCapturedAt(capturedAt: string): string {

@@ -1,6 +1,9 @@
 import type { CaptionProgress } from '../../../../shared/captioning';
 import type { QueueStatus } from '../../../../shared/queue';
-import { countEntries, formatEta, formatUsd, laneStateText, queueProgress } from './queue-format';
+import { formatTimeLeft } from '../../../../shared/duration';
+import { laneStateLabel } from '../../../../shared/lane-state';
+import { formatUsd } from '../../../../shared/money';
+import { countEntries, queueProgress } from './queue-format';
 
 interface QueueLanesProps {
   status: QueueStatus;
@@ -25,7 +28,7 @@ export function QueueLanes({ status, runs, idle }: QueueLanesProps) {
               </span>
               <span className="lane-state">
                 <span aria-hidden="true" className="lane-dot" />
-                {laneStateText(lane.state)}
+                {laneStateLabel(lane.state)}
                 {lane.state === 'running' && lane.inFlight > 0 && `, ${lane.inFlight} at once`}
               </span>
               {lane.message && <span className="lane-message">{lane.message}</span>}
@@ -62,7 +65,7 @@ function QueueProgressBar({ status, runs }: { status: QueueStatus; runs: Caption
 }
 
 function QueueFacts({ status }: { status: QueueStatus }) {
-  const eta = formatEta(status.etaSeconds);
+  const eta = formatTimeLeft(status.etaSeconds);
   return (
     <dl className="queue-facts">
       {countEntries(status.counts).map((entry) => (

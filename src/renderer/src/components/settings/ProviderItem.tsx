@@ -1,5 +1,5 @@
 import type { ProviderSummary, ProviderTestResult } from '../../../../shared/captioning';
-import { formatUsd } from '../queue/queue-format';
+import { formatUsd } from '../../../../shared/money';
 import { presetChoice, pricingText, providerTypeLabels } from './provider-form';
 import { TestResultView } from './TestResultView';
 

@@ -1,5 +1,6 @@
 import type { ProviderTestResult } from '../../../../shared/captioning';
-import { formatUsd } from '../queue/queue-format';
+import { formatSeconds } from '../../../../shared/duration';
+import { formatUsd } from '../../../../shared/money';
 
 /** What a connection test found, in words: the sample caption when it worked, else what to do. */
 export function TestResultView({ result }: { result: ProviderTestResult }) {
@@ -17,7 +18,7 @@ export function TestResultView({ result }: { result: ProviderTestResult }) {
     <div className="test-result test-ok">
       <p>
         <strong>Connected to {result.provider}.</strong> Model {result.model ?? 'not reported'}, answered in{' '}
-        {(result.latencyMs / 1000).toFixed(1)} s, cost {formatUsd(result.costUsd)}.
+        {formatSeconds(result.latencyMs)}, cost {formatUsd(result.costUsd)}.
       </p>
       <p>
         Sample caption: <q>{result.caption.caption}</q>
