@@ -348,7 +348,6 @@ export const callNames = Object.keys(calls) as CallName[];
 /** What a page (the desktop window, a `serve` page) may call: everything but the shells' own calls. */
 export const pageCallNames = callNames.filter((name) => !(shellOnlyCallNames as readonly string[]).includes(name));
 export const shellCallNames = Object.keys(shellCalls) as ShellCallName[];
-export const eventNames = Object.keys(events) as EventName[];
 
 /** What the preload puts on `window.api`; the renderer talks to nothing else. */
 export interface CaptionistApi {

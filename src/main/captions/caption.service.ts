@@ -23,6 +23,7 @@ import { buildPrompt } from './prompt';
 import { answerCost, captionImageSize, CaptionSteps, describeCaptionError } from './caption-steps';
 import type { CaptionStepsDeps } from './caption-steps';
 import { samplePhotoSvg } from './sample-photo';
+import { formatUsd } from '../../shared/money';
 
 export interface CaptionServiceDeps extends CaptionStepsDeps {
   images: SharpAdapter;
@@ -260,7 +261,7 @@ export class CaptionService {
     const spent = this.deps.captions.costForProvider(config.name);
     const committed = this.deps.jobs.runningCount('caption', config.name) * this.expectedCostPerPhoto(config);
     return (
-      `Budget reached: ${usd(spent + committed)} of ${usd(config.budgetUsd)} spent` +
+      `Budget reached: ${formatUsd(spent + committed)} of ${formatUsd(config.budgetUsd)} spent` +
       `${committed > 0 ? ' or committed to photos in flight' : ''} with ${config.name}. ` +
       `Raise it with "provider add ${config.name} ... --budget USD" to go on.`
     );
@@ -333,8 +334,4 @@ function hintFor(error: ProviderError, config: ProviderConfig): string {
     case 'maybe-submitted':
       return 'Try again; if it keeps failing, check the task on the provider\'s dashboard.';
   }
-}
-
-function usd(value: number): string {
-  return `$${value.toFixed(2)}`;
 }
