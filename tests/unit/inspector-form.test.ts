@@ -54,6 +54,7 @@ const detail: PhotoDetail = {
   lens: 'RF24-70mm F2.8 L IS USM',
   gpsLatitude: 43.2965,
   gpsLongitude: -5.3698,
+  place: null,
   embedded: { title: null, caption: 'My own words', altText: null, keywords: ['mine'] },
   versions: [version],
 };

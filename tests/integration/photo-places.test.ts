@@ -1,0 +1,91 @@
+import { basename, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ExifToolAdapter } from '../../src/main/metadata/exiftool.adapter';
+import type { SearchResults } from '../../src/shared/domain';
+import { captionistHere, readLibrary } from '../helpers/cli';
+import { testCore } from '../helpers/core';
+import { tempDir, writeJpeg } from '../helpers/files';
+
+/** JPEGs made by sharp, their GPS (and one person's City) written by ExifTool as a camera or Lightroom would. */
+async function photosWithGps(library: string) {
+  const exiftool = new ExifToolAdapter({ maxProcs: 1 });
+  const gps = (latitude: number, longitude: number) => ({
+    'GPS:GPSLatitude': String(Math.abs(latitude)),
+    'GPS:GPSLatitudeRef': latitude < 0 ? 'S' : 'N',
+    'GPS:GPSLongitude': String(Math.abs(longitude)),
+    'GPS:GPSLongitudeRef': longitude < 0 ? 'W' : 'E',
+  });
+  const photo = async (name: string, tags: Record<string, string>, seed: number) => {
+    const plain = await writeJpeg(join(tempDir(), name), { seed });
+    await exiftool.writeTagsInto(join(library, name), tags, plain);
+  };
+  try {
+    await photo('harbour.jpg', gps(64.1466, -21.9426), 1);
+    await photo('own-city.jpg', { ...gps(64.1466, -21.9426), 'XMP-photoshop:City': 'Home Harbour' }, 2);
+    await photo('atlantic.jpg', gps(30, -40), 3);
+    await photo('null-island.jpg', gps(0, 0), 4);
+    await photo('beyond.jpg', { 'XMP-exif:GPSLatitude': '95', 'XMP-exif:GPSLongitude': '10' }, 5);
+    await photo('suva.jpg', gps(-18.1416, 178.4419), 6);
+  } finally {
+    await exiftool.end();
+  }
+}
+
+const found = (stdout: string) => (JSON.parse(stdout) as SearchResults).results.map((photo) => basename(photo.path)).sort();
+
+describe('places named from GPS when photos are indexed', () => {
+  it('stores the place, makes it searchable, and gives none at sea, at 0,0 or off the Earth without stopping the index', { timeout: 120_000 }, async () => {
+    const library = tempDir();
+    await photosWithGps(library);
+    const core = testCore();
+    await core.invoke('library:addFolder', { path: library });
+    const result = await core.invoke('library:index', { paths: [] });
+    expect(result).toMatchObject({ added: 6, errors: [] });
+
+    const { results } = await core.invoke('photos:search', { text: '' });
+    const detail = async (name: string) => core.invoke('photos:get', { id: results.find((photo) => photo.fileName === name)!.id });
+    expect((await detail('harbour.jpg')).place).toEqual({
+      name: 'Reykjavík',
+      asciiName: 'Reykjavik',
+      region: 'Capital Region',
+      country: 'Iceland',
+      countryCode: 'IS',
+      distanceKm: expect.closeTo(2.6, 0),
+    });
+    expect((await detail('suva.jpg')).place).toMatchObject({ name: 'Suva', country: 'Fiji' });
+    for (const name of ['atlantic.jpg', 'null-island.jpg', 'beyond.jpg']) expect((await detail(name)).place).toBeNull();
+    // exiftool-vendored drops a latitude beyond 90° as it reads it: no position, so no place.
+    expect((await detail('beyond.jpg')).gpsLatitude).toBeNull();
+
+    await core.close();
+    const withOwnLocation = readLibrary(core.dataDir, (db) => db.prepare('SELECT file_name FROM photos WHERE own_location = 1').pluck().all());
+    expect(withOwnLocation).toEqual(['own-city.jpg']);
+    const search = async (text: string) => found((await captionistHere(['search', text, '--json'], core.dataDir)).stdout);
+    expect(await search('reykjavik')).toEqual(['harbour.jpg', 'own-city.jpg']);
+    expect(await search('Reykjavík')).toEqual(['harbour.jpg', 'own-city.jpg']);
+    expect(await search('iceland')).toEqual(['harbour.jpg', 'own-city.jpg']);
+    expect(await search('fiji')).toEqual(['suva.jpg']);
+  });
+
+  it('forgets stored places when place names are turned off, and names them again from the stored GPS when turned on', { timeout: 120_000 }, async () => {
+    const library = tempDir();
+    await photosWithGps(library);
+    const core = testCore();
+    await core.invoke('library:addFolder', { path: library });
+    await core.invoke('settings:save', { placeNames: false });
+    await core.invoke('library:index', { paths: [] });
+    const searchFor = async (text: string) => (await core.invoke('photos:search', { text })).results.map((photo) => photo.fileName).sort();
+    expect(await searchFor('reykjavik')).toEqual([]);
+
+    await core.invoke('settings:save', { placeNames: true });
+    expect(await core.invoke('library:index', { paths: [] })).toMatchObject({ unchanged: 6 });
+    expect(await searchFor('reykjavik')).toEqual(['harbour.jpg', 'own-city.jpg']);
+
+    await core.invoke('settings:save', { placeNames: false });
+    expect(await searchFor('reykjavik')).toEqual([]);
+    const [harbour] = (await core.invoke('photos:search', { text: 'harbour' })).results;
+    const detail = await core.invoke('photos:get', { id: harbour!.id });
+    expect(detail.place).toBeNull();
+    expect(detail.gpsLatitude).toBeCloseTo(64.1466, 3);
+  });
+});
