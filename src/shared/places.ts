@@ -18,6 +18,6 @@ export const PlaceSchema = z.object({
 export type Place = z.infer<typeof PlaceSchema>;
 
 /** The place as words for a person or a prompt: "Reykjavík, Capital Region, Iceland". */
-export function placeLabel(place: Place): string {
+export function placeLabel(place: Pick<Place, 'name' | 'region' | 'country'>): string {
   return [place.name, place.region, place.country].filter((part, i, all) => part && all.indexOf(part) === i).join(', ');
 }

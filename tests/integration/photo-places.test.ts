@@ -1,10 +1,14 @@
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { environmentSecrets } from '../../src/main/base/secrets';
 import { ExifToolAdapter } from '../../src/main/metadata/exiftool.adapter';
 import type { SearchResults } from '../../src/shared/domain';
 import { captionistHere, readLibrary } from '../helpers/cli';
 import { testCore } from '../helpers/core';
 import { tempDir, writeJpeg } from '../helpers/files';
+import { jsonBody } from '../helpers/loopback';
+import type { RecordedRequest } from '../helpers/loopback';
+import { visionServer } from '../helpers/vision-server';
 
 /** JPEGs made by sharp, their GPS (and one person's City) written by ExifTool as a camera or Lightroom would. */
 async function photosWithGps(library: string) {
@@ -87,5 +91,37 @@ describe('places named from GPS when photos are indexed', () => {
     const detail = await core.invoke('photos:get', { id: harbour!.id });
     expect(detail.place).toBeNull();
     expect(detail.gpsLatitude).toBeCloseTo(64.1466, 3);
+  });
+});
+
+/** Everything a chat/completions request sent but the image's bytes (a stripped copy, tested elsewhere), as one text. */
+const sentText = (request: RecordedRequest) => JSON.stringify(jsonBody(request)).replace(/data:image\/jpeg;base64,[^"]+/g, 'IMAGE');
+
+describe('the place in the prompt', () => {
+  it('tells the model the place named from GPS unless the file names its own, and never sends coordinates', { timeout: 120_000 }, async () => {
+    const library = tempDir();
+    await photosWithGps(library);
+    const apiKey = 'sk-test-places-7d1c';
+    const server = await visionServer({ apiKey });
+    const core = testCore({ secrets: environmentSecrets({ TEST_VISION_KEY: apiKey }) });
+    await core.invoke('providers:save', {
+      name: 'vision',
+      type: 'openai-compatible',
+      baseUrl: `${server.url}/v1`,
+      apiKeyEnv: 'TEST_VISION_KEY',
+      concurrency: 1,
+    });
+    await core.invoke('library:addFolder', { path: library });
+    await core.invoke('library:index', { paths: [] });
+
+    for (const name of ['harbour.jpg', 'own-city.jpg', 'atlantic.jpg']) {
+      await core.invoke('captions:generate', { provider: 'vision', paths: [join(library, name)], options: {}, force: false });
+    }
+    const [harbour, ownCity, atlantic] = server.requests.map(sentText);
+    expect(harbour).toContain('taken at Reykjavík, Capital Region, Iceland');
+    expect(ownCity).toContain('taken at Home Harbour');
+    expect(ownCity).not.toContain('Reykjav');
+    expect(atlantic).not.toContain('taken at');
+    for (const text of [harbour!, ownCity!, atlantic!]) expect(text).not.toMatch(/64[.,]1|21[.,]9|GPS|latitude|longitude/i);
   });
 });

@@ -65,10 +65,15 @@ export interface CaptionTarget {
   capturedAt: string | null;
   status: PhotoStatus;
   folderId: number;
+  /** The place named from the GPS, when there is one (null name: none). */
+  placeName: string | null;
+  placeRegion: string | null;
+  placeCountry: string | null;
 }
 
 const captionTargetColumns = `p.id, p.path, p.file_name AS fileName, p.fingerprint, p.width, p.height,
-  p.captured_at AS capturedAt, p.status, p.folder_id AS folderId`;
+  p.captured_at AS capturedAt, p.status, p.folder_id AS folderId,
+  p.place_name AS placeName, p.place_region AS placeRegion, p.place_country AS placeCountry`;
 
 /** A photo as the inspector shows it, before its caption history is added. */
 export interface PhotoDetailRow extends PhotoSummary {
