@@ -215,6 +215,7 @@ export function createCore(options: CoreOptions): Core {
     logger,
     now,
     concurrency: exiftoolProcesses,
+    placePolicy: () => settings.get().placePolicy,
   });
   const exporter = new MetadataExporter({ writes: metadataWrites, metadata, concurrency: exiftoolProcesses });
 

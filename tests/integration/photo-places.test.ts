@@ -1,8 +1,9 @@
 import { basename, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { environmentSecrets } from '../../src/main/base/secrets';
 import { ExifToolAdapter } from '../../src/main/metadata/exiftool.adapter';
 import type { SearchResults } from '../../src/shared/domain';
+import { addCaptions, queryLibrary } from '../helpers/captions';
 import { captionistHere, readLibrary } from '../helpers/cli';
 import { testCore } from '../helpers/core';
 import { tempDir, writeJpeg } from '../helpers/files';
@@ -123,5 +124,67 @@ describe('the place in the prompt', () => {
     expect(ownCity).not.toContain('Reykjav');
     expect(atlantic).not.toContain('taken at');
     for (const text of [harbour!, ownCity!, atlantic!]) expect(text).not.toMatch(/64[.,]1|21[.,]9|GPS|latitude|longitude/i);
+  });
+});
+
+describe('places written back with the caption', () => {
+  it('writes the place into the location fields in the caption\'s one write, never over a person\'s location under skip', { timeout: 120_000 }, async () => {
+    const library = tempDir();
+    await photosWithGps(library);
+    const core = testCore();
+    await core.invoke('library:addFolder', { path: library });
+    await core.invoke('library:index', { paths: [] });
+    const harbour = join(library, 'harbour.jpg');
+    const ownCity = join(library, 'own-city.jpg');
+    const reader = new ExifToolAdapter({ maxProcs: 1 });
+    onTestFinished(() => reader.end());
+    await reader.writeTagsInto(join(library, 'own-city-iim.jpg'), { 'IPTC:City': 'Home Harbour', 'IPTC:Province-State': 'Höfuðborg' }, ownCity);
+    await core.invoke('library:index', { paths: [] });
+    const ownCityIim = join(library, 'own-city-iim.jpg');
+    addCaptions(core, { [harbour]: { caption: 'Boats in a harbour' }, [ownCity]: { caption: 'Boats' }, [ownCityIim]: { caption: 'Boats' } });
+
+    const run = await core.invoke('metadata:write', { paths: [harbour, ownCity, ownCityIim] });
+    expect(run).toMatchObject({ written: 3, failed: 0 });
+    const changes = (path: string) => run.photos.find((photo) => photo.path === path)!.changes;
+    expect(changes(harbour)).toEqual(
+      expect.arrayContaining([
+        { field: 'caption', action: 'set', before: null, after: 'Boats in a harbour' },
+        { field: 'city', action: 'set', before: null, after: 'Reykjavík' },
+        { field: 'state', action: 'set', before: null, after: 'Capital Region' },
+        { field: 'country', action: 'set', before: null, after: 'Iceland' },
+        { field: 'countryCode', action: 'set', before: null, after: 'IS' },
+      ]),
+    );
+    expect(changes(ownCity)).toEqual(expect.arrayContaining([{ field: 'city', action: 'kept', before: 'Home Harbour', after: 'Home Harbour' }]));
+
+    const read = (path: string) =>
+      reader.readTags(path, ['XMP-dc:Description', 'XMP-photoshop:City', 'XMP-photoshop:State', 'XMP-photoshop:Country', 'XMP-iptcCore:CountryCode', 'IPTC:all']);
+    expect(await read(harbour)).toMatchObject({
+      'XMP-dc:Description': 'Boats in a harbour',
+      'XMP-photoshop:City': 'Reykjavík',
+      'XMP-photoshop:State': 'Capital Region',
+      'XMP-photoshop:Country': 'Iceland',
+      'XMP-iptcCore:CountryCode': 'IS',
+    });
+    // One write per photo carried both the caption and the place.
+    const [written] = queryLibrary<{ written: string }>(core, 'SELECT w.written FROM metadata_writes w JOIN photos p ON p.id = w.photo_id WHERE p.path = ?', harbour);
+    expect(Object.keys(JSON.parse(written!.written) as object)).toEqual(expect.arrayContaining(['XMP-dc:Description', 'XMP-photoshop:City']));
+    const kept = await read(ownCity);
+    expect(kept['XMP-photoshop:City']).toBe('Home Harbour');
+    expect(kept['XMP-photoshop:Country']).toBeUndefined();
+    const keptIim = await read(ownCityIim);
+    expect(keptIim).toMatchObject({ 'IPTC:City': 'Home Harbour', 'IPTC:Province-State': 'Höfuðborg' });
+    expect(keptIim['XMP-photoshop:City']).toBe('Home Harbour');
+
+    await core.invoke('settings:save', { placePolicy: 'replace' });
+    const replaced = await core.invoke('metadata:write', { paths: [ownCityIim], force: true });
+    expect(replaced).toMatchObject({ written: 1, failed: 0 });
+    expect(await read(ownCityIim)).toMatchObject({
+      'IPTC:City': 'Reykjavík',
+      'IPTC:Province-State': 'Capital Region',
+      'IPTC:Country-PrimaryLocationName': 'Iceland',
+      'IPTC:Country-PrimaryLocationCode': 'IS',
+      'XMP-photoshop:City': 'Reykjavík',
+    });
   });
 });
