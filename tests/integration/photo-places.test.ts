@@ -4,7 +4,7 @@ import { environmentSecrets } from '../../src/main/base/secrets';
 import { ExifToolAdapter } from '../../src/main/metadata/exiftool.adapter';
 import type { SearchResults } from '../../src/shared/domain';
 import { addCaptions, queryLibrary } from '../helpers/captions';
-import { captionistHere, readLibrary } from '../helpers/cli';
+import { captionist, captionistHere, readLibrary } from '../helpers/cli';
 import { testCore } from '../helpers/core';
 import { tempDir, writeJpeg } from '../helpers/files';
 import { jsonBody } from '../helpers/loopback';
@@ -97,6 +97,18 @@ describe('places named from GPS when photos are indexed', () => {
 
 /** Everything a chat/completions request sent but the image's bytes (a stripped copy, tested elsewhere), as one text. */
 const sentText = (request: RecordedRequest) => JSON.stringify(jsonBody(request)).replace(/data:image\/jpeg;base64,[^"]+/g, 'IMAGE');
+
+describe('the built captionist command', () => {
+  it('finds the gazetteer beside its bundle: indexing names the place, search finds it', { timeout: 180_000 }, async () => {
+    const library = tempDir();
+    await photosWithGps(library);
+    const home = tempDir('captionist-home-');
+    const indexed = await captionist(['index', library, '--json'], home);
+    expect(indexed.code, indexed.stderr).toBe(0);
+    const searched = await captionist(['search', 'reykjavik', '--json'], home);
+    expect(found(searched.stdout)).toEqual(['harbour.jpg', 'own-city.jpg']);
+  });
+});
 
 describe('the place in the prompt', () => {
   it('tells the model the place named from GPS unless the file names its own, and never sends coordinates', { timeout: 120_000 }, async () => {
