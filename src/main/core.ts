@@ -62,6 +62,7 @@ import { newProcessOwner } from './base/process-owner';
 import { environmentSecrets } from './base/secrets';
 import type { SecretStore } from './base/secrets';
 import { SettingsService } from './settings/settings.service';
+import { PlaceFinder } from './places/gazetteer';
 import type { Timers } from './queue/lane';
 
 export interface CoreOptions {
@@ -147,7 +148,21 @@ export function createCore(options: CoreOptions): Core {
   });
   const images = new SharpAdapter({ limitInputPixels: options.limitInputPixels ?? defaultPixelLimit });
   const derivatives = new Derivatives(cacheDir, images, metadata);
-  const indexer = new Indexer({ db, photos, folders, indexErrors, metadata, derivatives, logger, now, concurrency });
+  // Loaded by the first photo with GPS, never at start-up.
+  const places = new PlaceFinder();
+  const indexer = new Indexer({
+    db,
+    photos,
+    folders,
+    indexErrors,
+    metadata,
+    derivatives,
+    logger,
+    now,
+    concurrency,
+    places,
+    placeNames: () => settings.get().placeNames,
+  });
   const library = new LibraryService({ db, folders, photos, indexErrors, indexer, now });
   const search = new SearchService(new SearchRepository(db));
   const savedSearches = new SavedSearchesService(new SavedSearchesRepository(db), search, now);
@@ -171,6 +186,7 @@ export function createCore(options: CoreOptions): Core {
     db,
     settings: new SettingsRepository(db),
     providerName: (name) => providers.configFor(name).config.name,
+    forgetPlaces: () => photos.forgetPlaces(),
   });
   const review = new ReviewService({ db, photos, captions, now });
   const captioning = new CaptionService({
@@ -210,6 +226,7 @@ export function createCore(options: CoreOptions): Core {
     logger,
     now,
     concurrency: exiftoolProcesses,
+    placePolicy: () => settings.get().placePolicy,
   });
   const exporter = new MetadataExporter({ writes: metadataWrites, metadata, concurrency: exiftoolProcesses });
 

@@ -20,7 +20,7 @@ export const CaptionOptionOverridesSchema = z.object({
   language: z.string().trim().min(1).max(40).optional(),
   /** Product or event name, client, assignment: facts the pixels cannot show. */
   context: z.string().trim().min(1).max(500).optional(),
-  /** Tell the model the folder's name and the place recorded in the file, when known. */
+  /** Tell the model the folder's name and the place (the file's own, else named from its GPS), when known. */
   includeFolderName: z.boolean().optional(),
   includePlace: z.boolean().optional(),
   /** Replaces the built-in request; may use {detail} {focus} {language} {context} {folder} {place} {date} {file}. */

@@ -53,7 +53,7 @@ export const WriteRequestSchema = WriteOptionsSchema.extend({
 export type WriteRequest = z.input<typeof WriteRequestSchema>;
 
 export const FieldChangeSchema = z.object({
-  field: z.enum(['caption', 'title', 'altText', 'longDescription', 'keywords', 'hierarchicalKeywords']),
+  field: z.enum(['caption', 'title', 'altText', 'longDescription', 'keywords', 'hierarchicalKeywords', 'city', 'state', 'country', 'countryCode']),
   /** set: the file had nothing there; kept: the file's own text stays (skip policy); unchanged: it already says this. */
   action: z.enum(['set', 'append', 'replace', 'merge', 'kept', 'unchanged']),
   before: z.union([z.string(), z.array(z.string())]).nullable(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CaptionOptionOverridesSchema, captionLimits } from './captioning';
 import { CaptionStatusSchema, PhotoSummarySchema } from './domain';
+import { PlaceSchema } from './places';
 
 /** Who wrote a caption version: a provider, or a person editing one. */
 export const CaptionSourceSchema = z.enum(['generated', 'edited']);
@@ -49,6 +50,8 @@ export const PhotoDetailSchema = PhotoSummarySchema.extend({
   gpsLatitude: z.number().nullable(),
   gpsLongitude: z.number().nullable(),
   embedded: EmbeddedTextSchema,
+  /** Named from the GPS, offline; null without GPS, at sea, or with place names off. */
+  place: PlaceSchema.nullable(),
   /** Caption history, newest first; empty when Captionist has not captioned the photo. */
   versions: z.array(CaptionVersionSchema),
 });

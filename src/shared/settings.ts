@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CaptionOptionOverridesSchema } from './captioning';
-import { WriteOptionsSchema } from './metadata';
+import { FieldPolicySchema, WriteOptionsSchema } from './metadata';
 
 const WriteDefaultsSchema = WriteOptionsSchema.omit({ dryRun: true });
 
@@ -18,6 +18,13 @@ export const AppSettingsSchema = z.object({
   }),
   /** Set once the first-run flow is finished or skipped. */
   onboarded: z.boolean().default(false),
+  /**
+   * Name the place a photo was taken from its GPS, offline. Off: no new lookups, and the places
+   * already named are forgotten (the GPS stays; turning it on names them again at the next index).
+   */
+  placeNames: z.boolean().default(true),
+  /** How write-back treats a location already in the files; under skip a person's location is never touched. */
+  placePolicy: FieldPolicySchema.default('skip'),
 });
 export type AppSettings = z.infer<typeof AppSettingsSchema>;
 
@@ -27,5 +34,7 @@ export const AppSettingsPatchSchema = z.object({
   captionDefaults: CaptionOptionOverridesSchema.optional(),
   write: WriteDefaultsSchema.optional(),
   onboarded: z.boolean().optional(),
+  placeNames: z.boolean().optional(),
+  placePolicy: FieldPolicySchema.optional(),
 });
 export type AppSettingsPatch = z.input<typeof AppSettingsPatchSchema>;

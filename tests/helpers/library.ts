@@ -9,6 +9,7 @@ import { PhotosRepository } from '../../src/main/db/photos.repo';
 import { Derivatives } from '../../src/main/images/derivatives';
 import { SharpAdapter } from '../../src/main/images/sharp.adapter';
 import { Indexer } from '../../src/main/library/indexer';
+import { PlaceFinder } from '../../src/main/places/gazetteer';
 import { LibraryService } from '../../src/main/library/library.service';
 import type { Logger } from '../../src/main/base/logger';
 import { ExifToolAdapter } from '../../src/main/metadata/exiftool.adapter';
@@ -38,12 +39,15 @@ export function memoryLogger(): MemoryLogger {
   };
 }
 
+/** One gazetteer for the test file, loaded by the first photo with GPS. */
+const sharedPlaces = new PlaceFinder();
+
 /**
  * The library's own pieces (real SQLite, ExifTool and sharp) without the rest of the core, for
  * tests that drive the indexer or the watcher directly (on a core's `dataDir`, beside it). Closed
  * when the current test finishes.
  */
-export function testLibrary(dataDir = tempDir('captionist-home-')): TestLibrary {
+export function testLibrary(dataDir = tempDir('captionist-home-'), places = sharedPlaces): TestLibrary {
   const now = () => new Date();
   const logger = memoryLogger();
   const db = openDatabase(join(dataDir, 'library.db'));
@@ -53,7 +57,19 @@ export function testLibrary(dataDir = tempDir('captionist-home-')): TestLibrary 
   const metadata = new ExifToolAdapter({ maxProcs: 2 });
   const images = new SharpAdapter({ limitInputPixels: 250_000_000 });
   const derivatives = new Derivatives(join(dataDir, 'cache'), images, metadata);
-  const indexer = new Indexer({ db, photos, folders, indexErrors, metadata, derivatives, logger, now, concurrency: 2 });
+  const indexer = new Indexer({
+    db,
+    photos,
+    folders,
+    indexErrors,
+    metadata,
+    derivatives,
+    logger,
+    now,
+    concurrency: 2,
+    places,
+    placeNames: () => true,
+  });
   const library = new LibraryService({ db, folders, photos, indexErrors, indexer, now });
   onTestFinished(async () => {
     await metadata.end();

@@ -47,6 +47,8 @@ describe('app settings', () => {
         sidecarNaming: 'auto',
       },
       onboarded: false,
+      placeNames: true,
+      placePolicy: 'skip',
     });
 
     const server = await visionServer({ apiKey });

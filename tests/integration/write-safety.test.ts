@@ -166,6 +166,7 @@ async function killedAfterTheSwap(core: TestCore): Promise<void> {
     logger: memoryLogger(),
     now: () => new Date(),
     concurrency: 1,
+    placePolicy: () => 'skip',
     owner: `${hostname()}:${deadPid}:dead`,
   });
   try {

@@ -9,7 +9,7 @@ import {
   type CaptionForm,
 } from '../../src/renderer/src/components/inspector/caption-form';
 import { normaliseKeywords, readKeywords } from '../../src/shared/keywords';
-import { cameraText, formatCapturedAt, gpsText, photoFacts } from '../../src/renderer/src/components/inspector/photo-facts';
+import { cameraText, formatCapturedAt, gpsText, photoFacts, placeText } from '../../src/renderer/src/components/inspector/photo-facts';
 import type { CaptionVersion, PhotoDetail } from '../../src/shared/review';
 
 const version: CaptionVersion = {
@@ -54,6 +54,7 @@ const detail: PhotoDetail = {
   lens: 'RF24-70mm F2.8 L IS USM',
   gpsLatitude: 43.2965,
   gpsLongitude: -5.3698,
+  place: null,
   embedded: { title: null, caption: 'My own words', altText: null, keywords: ['mine'] },
   versions: [version],
 };
@@ -161,6 +162,16 @@ describe('the inspector file facts', () => {
     expect(gpsText(43.2965, -5.3698)).toBe('43.29650° N, 5.36980° W');
     expect(gpsText(-33.9, 18.4)).toBe('33.90000° S, 18.40000° E');
     expect(gpsText(null, 1)).toBeNull();
+  });
+
+  it('names the place from the GPS, its region once, and how far the photo was from it', () => {
+    const place = { name: 'Reykjavík', asciiName: 'Reykjavik', region: 'Capital Region', country: 'Iceland', countryCode: 'IS', distanceKm: 2.6 };
+    expect(placeText(place)).toBe('Reykjavík, Capital Region, Iceland (2.6 km away)');
+    expect(placeText({ ...place, name: 'Singapore', region: 'Singapore', country: 'Singapore', distanceKm: 0 })).toBe('Singapore (0 km away)');
+    expect(placeText({ ...place, region: null })).toBe('Reykjavík, Iceland (2.6 km away)');
+    expect(placeText(null)).toBeNull();
+    const withPlace = photoFacts({ ...detail, place });
+    expect(withPlace.find((fact) => fact.label === 'Place')?.value).toBe('Reykjavík, Capital Region, Iceland (2.6 km away)');
   });
 
   it('lists the known facts only', () => {

@@ -2,6 +2,7 @@ import { basename, dirname } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { CaptionOptionOverridesSchema, CaptionOptionsSchema } from '../../shared/captioning';
 import type { CaptionOptionOverrides, CaptionOptions, DetailLevel, ProviderConfig } from '../../shared/captioning';
+import { placeLabel } from '../../shared/places';
 import type { CaptionRunsRepository } from '../db/caption-runs.repo';
 import type { CaptionsRepository } from '../db/captions.repo';
 import type { FoldersRepository } from '../db/folders.repo';
@@ -87,7 +88,7 @@ export class CaptionSteps {
     const overrides = CaptionOptionOverridesSchema.catch({}).parse((JSON.parse(job.payload) as { options?: unknown }).options);
     const options = this.optionsFor(target, overrides);
     const image = await deps.derivatives.loadCaptionImage(target.path, target.fingerprint, captionImageSize(config, target));
-    const place = options.includePlace ? await deps.metadata.readPlace(target.path).catch(() => null) : null;
+    const place = options.includePlace ? await this.placeOf(target) : null;
     const prompt = buildPrompt(options, {
       fileName: target.fileName,
       // The folder the photo sits in says more ("Lisbon trip") than the library folder above it.
@@ -150,6 +151,16 @@ export class CaptionSteps {
   }
 
   /** What the run asked for wins over the folder's defaults, those over the library's, those over the built-in ones. */
+  /**
+   * The location the file names, else the place named from its GPS. Only a place's name reaches
+   * the prompt: GPS coordinates are never sent to a provider.
+   */
+  private async placeOf(target: CaptionTarget): Promise<string | null> {
+    const own = await this.deps.metadata.readPlace(target.path).catch(() => null);
+    if (own !== null || target.placeName === null) return own;
+    return placeLabel({ name: target.placeName, region: target.placeRegion, country: target.placeCountry ?? '' });
+  }
+
   optionsFor(target: CaptionTarget, overrides: CaptionOptionOverrides): CaptionOptions {
     return CaptionOptionsSchema.parse({
       ...definedOnly(this.deps.libraryCaptionDefaults()),

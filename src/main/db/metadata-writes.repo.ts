@@ -28,6 +28,11 @@ export interface WriteCandidate {
   provider: string | null;
   model: string | null;
   createdAt: string;
+  /** The place named from the GPS (null name: none). */
+  placeName: string | null;
+  placeRegion: string | null;
+  placeCountry: string | null;
+  placeCountryCode: string | null;
 }
 
 export interface WriteRecord {
@@ -97,7 +102,8 @@ const candidateColumns = `
   f.name AS folderName, p.size, p.mtime_ms AS mtimeMs, p.fingerprint, p.status AS photoStatus,
   c.id AS captionId, c.version AS captionVersion, c.status AS captionStatus, c.source, c.title, c.caption,
   c.alt_text AS altText, c.long_description AS longDescription, c.keywords, c.provider, c.model,
-  c.created_at AS createdAt`;
+  c.created_at AS createdAt, p.place_name AS placeName, p.place_region AS placeRegion,
+  p.place_country AS placeCountry, p.place_country_code AS placeCountryCode`;
 
 const candidateFrom = `
   FROM photos p

@@ -5,6 +5,7 @@ import { currentCaption, summaryColumns, toSummary } from './photo-summary';
 import type { SummaryRow } from './photo-summary';
 import { statementCache } from './statements';
 import type { CaptionStatus, CaptureFacts, PhotoStatus, PhotoSummary, SelectionSummary } from '../../shared/domain';
+import type { Place } from '../../shared/places';
 
 /** Everything the indexer learns about a file; stored as one photo row. */
 export interface PhotoRecord extends CaptureFacts {
@@ -23,6 +24,10 @@ export interface PhotoRecord extends CaptureFacts {
   embeddedAltText: string | null;
   embeddedKeywords: string[];
   indexedAt: string;
+  /** Named from the GPS; null without GPS, at sea, or with place names off. */
+  place: Place | null;
+  /** Whether the file holds a location of its own (city, region, country, sub-location). */
+  ownLocation: boolean;
 }
 
 /** The little the indexer needs to decide whether a known file changed. */
@@ -35,6 +40,9 @@ export interface KnownPhoto {
   status: PhotoStatus;
 }
 
+const placeColumns = `place_name = @placeName, place_ascii_name = @placeAsciiName, place_region = @placeRegion,
+  place_country = @placeCountry, place_country_code = @placeCountryCode, place_distance_km = @placeDistanceKm`;
+
 const recordColumns = `
   folder_id = @folderId, path = @path, rel_path = @relPath, file_name = @fileName,
   file_type = @fileType, mime_type = @mimeType, size = @size, mtime_ms = @mtimeMs,
@@ -44,7 +52,7 @@ const recordColumns = `
   gps_longitude = @gpsLongitude, gps_altitude = @gpsAltitude, embedded_title = @embeddedTitle,
   embedded_caption = @embeddedCaption, embedded_alt_text = @embeddedAltText,
   embedded_keywords = @embeddedKeywords, indexed_at = @indexedAt,
-  status = 'present', missing_since = NULL`;
+  status = 'present', missing_since = NULL, ${placeColumns}, own_location = @ownLocation`;
 
 /** What captioning needs to know of a photo. */
 export interface CaptionTarget {
@@ -57,10 +65,15 @@ export interface CaptionTarget {
   capturedAt: string | null;
   status: PhotoStatus;
   folderId: number;
+  /** The place named from the GPS, when there is one (null name: none). */
+  placeName: string | null;
+  placeRegion: string | null;
+  placeCountry: string | null;
 }
 
 const captionTargetColumns = `p.id, p.path, p.file_name AS fileName, p.fingerprint, p.width, p.height,
-  p.captured_at AS capturedAt, p.status, p.folder_id AS folderId`;
+  p.captured_at AS capturedAt, p.status, p.folder_id AS folderId,
+  p.place_name AS placeName, p.place_region AS placeRegion, p.place_country AS placeCountry`;
 
 /** A photo as the inspector shows it, before its caption history is added. */
 export interface PhotoDetailRow extends PhotoSummary {
@@ -73,6 +86,7 @@ export interface PhotoDetailRow extends PhotoSummary {
   gpsLatitude: number | null;
   gpsLongitude: number | null;
   embedded: { title: string | null; caption: string | null; altText: string | null; keywords: string[] };
+  place: Place | null;
   /** The newest caption version of ours, when there is one: the fields a summary leaves out. */
   current: { altText: string | null; longDescription: string | null } | null;
 }
@@ -90,6 +104,12 @@ interface DetailRow extends SummaryRow {
   embedded_caption: string | null;
   embedded_alt_text: string | null;
   embedded_keywords: string;
+  place_name: string | null;
+  place_ascii_name: string;
+  place_region: string | null;
+  place_country: string;
+  place_country_code: string;
+  place_distance_km: number;
   caption_id: number | null;
   caption_alt_text: string | null;
   caption_long_description: string | null;
@@ -112,17 +132,41 @@ function toDetail(row: DetailRow): PhotoDetailRow {
       altText: row.embedded_alt_text,
       keywords: JSON.parse(row.embedded_keywords) as string[],
     },
+    place:
+      row.place_name === null
+        ? null
+        : {
+            name: row.place_name,
+            asciiName: row.place_ascii_name,
+            region: row.place_region,
+            country: row.place_country,
+            countryCode: row.place_country_code,
+            distanceKm: row.place_distance_km,
+          },
     current: row.caption_id === null ? null : { altText: row.caption_alt_text, longDescription: row.caption_long_description },
   };
 }
 
 const knownColumns = 'id, path, size, mtime_ms AS mtimeMs, fingerprint, status';
 
-function toParams(record: PhotoRecord) {
+function toParams({ place, ...record }: PhotoRecord) {
   return {
     ...record,
+    ...placeParams(place),
     hasThumbnail: record.hasThumbnail ? 1 : 0,
     embeddedKeywords: JSON.stringify(record.embeddedKeywords),
+    ownLocation: record.ownLocation ? 1 : 0,
+  };
+}
+
+function placeParams(place: Place | null) {
+  return {
+    placeName: place?.name ?? null,
+    placeAsciiName: place?.asciiName ?? null,
+    placeRegion: place?.region ?? null,
+    placeCountry: place?.country ?? null,
+    placeCountryCode: place?.countryCode ?? null,
+    placeDistanceKm: place?.distanceKm ?? null,
   };
 }
 
@@ -151,6 +195,28 @@ export class PhotosRepository {
   /** Replaces a photo's file facts, keeping its id and so its captions and jobs. */
   update(id: number, record: PhotoRecord): void {
     this.updateStatement.run({ ...toParams(record), id });
+  }
+
+  /** Clears every stored place (place names turned off); the GPS and `own_location` stay. */
+  forgetPlaces(): void {
+    this.sql(`UPDATE photos SET ${placeColumns.replace(/@\w+/g, 'NULL')} WHERE place_name IS NOT NULL`).run();
+  }
+
+  /**
+   * Photos of a folder at or below `pathPrefix` whose GPS, a position on Earth other than 0,0, has
+   * no place stored: indexed before places were named, or while place names were off.
+   */
+  unnamedPlacesUnder(folderId: number, pathPrefix: string): { id: number; path: string; latitude: number; longitude: number }[] {
+    return this.sql(
+        `SELECT id, path, gps_latitude AS latitude, gps_longitude AS longitude FROM photos
+         WHERE folder_id = ? AND substr(path, 1, length(?)) = ? AND place_name IS NULL
+           AND abs(gps_latitude) <= 90 AND abs(gps_longitude) <= 180 AND NOT (gps_latitude = 0 AND gps_longitude = 0)`,
+      )
+      .all(folderId, pathPrefix, pathPrefix) as { id: number; path: string; latitude: number; longitude: number }[];
+  }
+
+  setPlace(id: number, place: Place): void {
+    this.sql(`UPDATE photos SET ${placeColumns} WHERE id = @id`).run({ ...placeParams(place), id });
   }
 
   findByPath(path: string): KnownPhoto | undefined {
@@ -228,6 +294,7 @@ export class PhotosRepository {
     const row = this.sql(
         `SELECT ${summaryColumns}, p.folder_id, p.size, p.orientation, p.camera_make, p.camera_model, p.lens,
            p.gps_latitude, p.gps_longitude, p.embedded_title, p.embedded_caption, p.embedded_alt_text, p.embedded_keywords,
+           p.place_name, p.place_ascii_name, p.place_region, p.place_country, p.place_country_code, p.place_distance_km,
            c.id AS caption_id, c.alt_text AS caption_alt_text, c.long_description AS caption_long_description
          FROM photos p ${currentCaption}
          WHERE p.id = ?`,

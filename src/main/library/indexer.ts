@@ -9,6 +9,8 @@ import type { KnownPhoto, PhotoRecord, PhotosRepository } from '../db/photos.rep
 import type { Derivatives } from '../images/derivatives';
 import type { Logger } from '../base/logger';
 import type { ExifToolAdapter, PhotoMetadata } from '../metadata/exiftool.adapter';
+import { InvalidCoordinatesError } from '../places/gazetteer';
+import type { Place, PlaceFinder } from '../places/gazetteer';
 import { forEachConcurrently } from '../base/concurrency';
 import { describeFileError } from './file-errors';
 import { isPhotoFileType } from '../base/file-types';
@@ -34,6 +36,9 @@ export interface IndexerDeps {
   now: () => Date;
   /** Files worked on at once: about one per core keeps sharp and ExifTool both busy. */
   concurrency: number;
+  places: PlaceFinder;
+  /** The placeNames setting, read at each file: off, no place is looked up. */
+  placeNames: () => boolean;
 }
 
 type FileOutcome = 'added' | 'updated' | 'unchanged' | 'moved';
@@ -200,6 +205,7 @@ export class Indexer {
       report('indexing', ++done, listing.files.length, file);
     });
 
+    await this.nameUnnamedPlaces(folder.id, prefix);
     const listed = new Set(listing.files);
     // Photos below a folder that could not be read are not known to be gone.
     const unreadableFolders = listing.errors.map((error) => error.path + sep);
@@ -278,7 +284,8 @@ export class Indexer {
       }
     }
 
-    const record = this.toRecord(folder, path, stats.size, mtimeMs, fingerprint, hasThumbnail, facts);
+    const place = await this.placeOf(path, facts);
+    const record = this.toRecord(folder, path, stats.size, mtimeMs, fingerprint, hasThumbnail, facts, place);
     const { outcome, photoId, replacedFingerprint } = this.deps.db.transaction(() => this.store(record, existing))();
     if (replacedFingerprint && !photos.isFingerprintUsed(replacedFingerprint)) {
       await derivatives.prune([replacedFingerprint]);
@@ -320,6 +327,41 @@ export class Indexer {
     return facts;
   }
 
+  /** Names the places of photos whose GPS is stored but was never named (an older library, place names turned back on). */
+  private async nameUnnamedPlaces(folderId: number, prefix: string) {
+    if (!this.deps.placeNames()) return;
+    const { photos, db } = this.deps;
+    const named: [number, Place][] = [];
+    for (const photo of photos.unnamedPlacesUnder(folderId, prefix)) {
+      const place = await this.lookUpPlace(photo.path, photo.latitude, photo.longitude);
+      if (place) named.push([photo.id, place]);
+    }
+    db.transaction(() => {
+      for (const [id, place] of named) photos.setPlace(id, place);
+    })();
+  }
+
+  /** The place the photo's GPS names, when place names are on. */
+  private async placeOf(path: string, facts: PhotoMetadata): Promise<Place | null> {
+    const { gpsLatitude, gpsLongitude } = facts;
+    if (gpsLatitude === null || gpsLongitude === null || !this.deps.placeNames()) return null;
+    return this.lookUpPlace(path, gpsLatitude, gpsLongitude);
+  }
+
+  /**
+   * A position that cannot be on Earth, or a gazetteer that cannot be read, is logged with the
+   * path and gives no place: the photo is still indexed, with its GPS as the file holds it.
+   */
+  private async lookUpPlace(path: string, latitude: number, longitude: number): Promise<Place | null> {
+    try {
+      return await this.deps.places.placeAt(latitude, longitude);
+    } catch (error) {
+      const reason = error instanceof InvalidCoordinatesError ? error.message : `Place names could not be loaded: ${String(error)}.`;
+      this.deps.logger.warn(`place: ${path}: ${reason} No place is named for it.`);
+      return null;
+    }
+  }
+
   private toRecord(
     folder: Folder,
     path: string,
@@ -328,10 +370,12 @@ export class Indexer {
     fingerprint: string,
     hasThumbnail: boolean,
     facts: PhotoMetadata,
+    place: Place | null,
   ): PhotoRecord {
     const { fileType, mimeType, title, caption, altText, keywords, previews, ...capture } = facts;
     return {
       ...capture,
+      place,
       folderId: folder.id,
       path,
       relPath: relative(folder.path, path),

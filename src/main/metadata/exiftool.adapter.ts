@@ -19,6 +19,8 @@ export interface PhotoMetadata extends CaptureFacts {
   caption: string | null;
   altText: string | null;
   keywords: string[];
+  /** Whether the file names where it was taken (city, region, country or sub-location, XMP or IIM). */
+  ownLocation: boolean;
   /** Embedded JPEG previews, largest first: where a RAW file's pixels come from. */
   previews: { tag: PreviewTag; bytes: number }[];
 }
@@ -183,6 +185,7 @@ function toPhotoMetadata(tags: Tags & Record<string, unknown>, library: ExifTool
     ),
     altText: ownText([tags.AltTextAccessibility, 'xmp']),
     keywords: keywords(tags.Keywords ?? tags.Subject),
+    ownLocation: locationTags.some((tag) => text(tags[tag]) !== null),
     previews: previewTags
       .map((tag) => ({ tag, field: tags[tag] }))
       .filter((entry): entry is { tag: PreviewTag; field: BinaryField } => entry.field instanceof library.BinaryField)
@@ -190,6 +193,19 @@ function toPhotoMetadata(tags: Tags & Record<string, unknown>, library: ExifTool
       .sort((a, b) => b.bytes - a.bytes),
   };
 }
+
+/** The location tags of XMP-photoshop, XMP-iptcCore and IIM, as ExifTool names them without groups. */
+const locationTags = [
+  'City',
+  'State',
+  'Province-State',
+  'Country',
+  'Country-PrimaryLocationName',
+  'CountryCode',
+  'Country-PrimaryLocationCode',
+  'Location',
+  'Sub-location',
+];
 
 function text(value: unknown): string | null {
   if (value === undefined || value === null) return null;

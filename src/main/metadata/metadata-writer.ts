@@ -22,7 +22,9 @@ import { isInside, photoSelection } from '../db/path-scope';
 import { exifToolCopyPath, removeStaleWriteDebris, temporaryCopyPath } from '../base/write-debris';
 import { newProcessOwner } from '../base/process-owner';
 import { planWrite, sameValue, tag, tagsToRead } from './field-mapping';
-import type { TagValues, TagWrites } from '../../shared/metadata';
+import { placeTagsToRead, planPlaceWrite, withPlace } from './place-fields';
+import type { PlaceToWrite } from './place-fields';
+import type { FieldPolicy, TagValues, TagWrites } from '../../shared/metadata';
 import type { TargetKind, WritePlan } from './field-mapping';
 import { WriteFailure, writeThroughCopy } from './file-swap';
 import { resolveSidecar, targetKindFor } from './sidecars';
@@ -30,6 +32,8 @@ import { WriteJournal } from './write-journal';
 import type { RewrittenPhoto, SettledIntent, WriteJournalDeps } from './write-journal';
 
 export interface MetadataWriterDeps extends Omit<WriteJournalDeps, 'owner'> {
+  /** The placePolicy setting, read at each write: how a location already in the file is treated. */
+  placePolicy: () => FieldPolicy;
   /** Files written at once: the size of the ExifTool pool. */
   concurrency: number;
   /** This process as its writes in flight name it; a new one by default. */
@@ -156,8 +160,11 @@ export class MetadataWriter {
       await checkWritable(target, exists, kind);
 
       const before = exists ? await stat(target) : null;
-      const current = exists ? await this.deps.metadata.readTags(target, tagsToRead(kind)) : {};
-      const plan = planWrite({
+      const place = this.placeToWrite(candidate);
+      const toRead = place ? [...tagsToRead(kind), ...placeTagsToRead(kind)] : tagsToRead(kind);
+      const current = exists ? await this.deps.metadata.readTags(target, toRead) : {};
+      const ours = this.deps.writes.lastWritten(candidate.photoId, target);
+      const captionPlan = planWrite({
         caption: {
           ...candidate,
           reviewed: candidate.source === 'edited' || candidate.captionStatus === 'approved',
@@ -166,9 +173,13 @@ export class MetadataWriter {
         kind,
         policies: options.policies,
         fileName: candidate.fileName,
-        ours: this.deps.writes.lastWritten(candidate.photoId, target),
+        ours,
         sidecarFor: extname(candidate.path).slice(1),
       });
+      const policy = this.deps.placePolicy();
+      const plan = place
+        ? withPlace(captionPlan, planPlaceWrite({ place, current, kind, policy, fileName: candidate.fileName, ours }))
+        : captionPlan;
       result.changes = plan.changes;
       if (!Object.keys(plan.tags).length) return { ...result, status: 'unchanged' };
       if (options.dryRun) return { ...result, status: 'would-write' };
@@ -179,6 +190,17 @@ export class MetadataWriter {
       if (!(error instanceof WriteFailure)) this.deps.logger.warn(`write ${candidate.path}: ${String(error)}`);
       return { ...result, status: 'failed', message };
     }
+  }
+
+  /** The place named from the photo's GPS, to write with its caption; null when it has none (place names off forget it). */
+  private placeToWrite(candidate: WriteCandidate): PlaceToWrite | null {
+    if (candidate.placeName === null) return null;
+    return {
+      city: candidate.placeName,
+      state: candidate.placeRegion,
+      country: candidate.placeCountry ?? '',
+      countryCode: candidate.placeCountryCode ?? '',
+    };
   }
 
   /** Writes a planned change into its target, journaled, and records it; resolves with ExifTool's warnings. */

@@ -8,6 +8,7 @@ import {
   type PlanInput,
   type TargetKind,
   type TextFieldTags,
+  type WritePlan,
 } from './field-mapping';
 
 /** A place as the location fields hold it (from the gazetteer, or typed by a person). */
@@ -101,4 +102,12 @@ function personValue(field: PlaceField, current: TagValues, kind: TargetKind, fi
   const onFile = existingValue(mapping, current, kind, fileName);
   if (onFile === null || !ours || ours.written[mapping.xmp] !== onFile) return onFile;
   return existingValue(mapping, withoutNulls(ours.previous), kind, fileName);
+}
+
+/**
+ * One write of a caption and a place: the caption's tags, then the place's (which win over IIM
+ * values the caption's plan carried over), and the changes of both.
+ */
+export function withPlace(plan: WritePlan, place: { tags: TagWrites; changes: PlaceFieldChange[] }): WritePlan {
+  return { tags: { ...plan.tags, ...place.tags }, changes: [...plan.changes, ...place.changes] };
 }

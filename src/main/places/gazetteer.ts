@@ -1,23 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import type { Place } from '../../shared/places';
 import { asciiFold } from '../../shared/text-folding';
 import { PointIndex, chordForKm, kmForChord, unitVector } from './point-index';
 
-/** A populated place near a photo's GPS position. */
-export interface Place {
-  /** In the local spelling GeoNames gives ("Reykjavík"). */
-  name: string;
-  /** The name without accents, for search ("Reykjavik"). */
-  asciiName: string;
-  /** The first-level region (state, province, county), or null when GeoNames has none. */
-  region: string | null;
-  /** The country's English name ("Iceland"). */
-  country: string;
-  /** ISO 3166-1 alpha-2 ("IS"). */
-  countryCode: string;
-  /** Great-circle distance from the position to the place. */
-  distanceKm: number;
-}
+export type { Place };
 
 /**
  * How far a photo may be from the nearest town of 1,000+ people and still be named after it: far

@@ -9,6 +9,8 @@ export interface SettingsServiceDeps {
   settings: SettingsRepository;
   /** The canonical name of a configured provider; throws a UserError for an unknown one. */
   providerName: (name: string) => string;
+  /** Clears every photo's stored place (place names turned off). */
+  forgetPlaces: () => void;
 }
 
 type SettingKey = keyof AppSettings;
@@ -35,6 +37,7 @@ export class SettingsService {
       for (const key of settingKeys) {
         if (changes[key] !== undefined) this.deps.settings.set(key, AppSettingsSchema.shape[key].parse(changes[key]));
       }
+      if (changes.placeNames === false) this.deps.forgetPlaces();
     })();
     return this.get();
   }

@@ -88,8 +88,11 @@ export const search: Migration = {
   },
 };
 
-/** Builds the search rows of one photo (every photo when null) from it and its newest caption. */
-function insertSearchRows(photoId: string | null): string {
+/**
+ * Builds the search rows of one photo (every photo when null) from it and its newest caption;
+ * `placeText`, an SQL text expression over `p`, joins the folder column (where the photo is).
+ */
+export function insertSearchRows(photoId: string | null, placeText?: string): string {
   return `
     INSERT INTO photo_search(rowid, title, keywords, caption, alt_text, file_name, folder, facets)
     SELECT p.id,
@@ -99,7 +102,7 @@ function insertSearchRows(photoId: string | null): string {
            concat_ws(' ', c.caption, c.long_description, p.embedded_caption),
            concat_ws(' ', c.alt_text, p.embedded_alt_text),
            p.file_name,
-           f.name || ' ' || substr(p.rel_path, 1, length(p.rel_path) - length(p.file_name)),
+           f.name || ' ' || substr(p.rel_path, 1, length(p.rel_path) - length(p.file_name))${placeText ? ` || ' ' || ${placeText}` : ''},
            ${facetTokens}
     FROM photos p
     JOIN folders f ON f.id = p.folder_id
@@ -126,11 +129,11 @@ const facetTokens = `concat_ws(' ',
     ' zt' || substr(p.captured_at, 1, 4) || substr(p.captured_at, 6, 2) || substr(p.captured_at, 9, 2)
   END)`;
 
-export function refreshSearchRows(photoId: string): string {
+export function refreshSearchRows(photoId: string, placeText?: string): string {
   return `
     DELETE FROM photo_search WHERE rowid = ${photoId};
     DELETE FROM photo_words WHERE rowid = ${photoId};
-    ${insertSearchRows(photoId)}`;
+    ${insertSearchRows(photoId, placeText)}`;
 }
 
 export function currentCaption(photoId: string): string {
@@ -140,7 +143,7 @@ export function currentCaption(photoId: string): string {
     WHERE id = ${photoId};`;
 }
 
-function countInDir(photo: 'new'): string {
+export function countInDir(photo: 'new'): string {
   return `
     INSERT INTO photo_dirs (dir, folder_id, present, missing)
     VALUES (${photo}.dir, ${photo}.folder_id, ${photo}.status = 'present', ${photo}.status = 'missing')
@@ -149,7 +152,7 @@ function countInDir(photo: 'new'): string {
     INSERT INTO photo_dir_of (photo_id, dir_id) VALUES (${photo}.id, (SELECT id FROM photo_dirs WHERE dir = ${photo}.dir));`;
 }
 
-function uncountInDir(photo: 'old'): string {
+export function uncountInDir(photo: 'old'): string {
   return `
     DELETE FROM photo_dir_of WHERE photo_id = ${photo}.id;
     UPDATE photo_dirs SET present = present - (${photo}.status = 'present'), missing = missing - (${photo}.status = 'missing')

@@ -1,3 +1,5 @@
+import { placeLabel } from '../../../../shared/places';
+import type { Place } from '../../../../shared/places';
 import type { PhotoDetail } from '../../../../shared/review';
 import { formatBytes } from '../../../../shared/bytes';
 
@@ -25,6 +27,11 @@ export function gpsText(latitude: number | null, longitude: number | null): stri
   return `${lat}, ${lon}`;
 }
 
+/** "Reykjavík, Capital Region, Iceland (2.6 km away)": the nearest town, named offline from the GPS. */
+export function placeText(place: Place | null): string | null {
+  return place && `${placeLabel(place)} (${place.distanceKm.toLocaleString('en')} km away)`;
+}
+
 /** The facts the inspector lists, label and value, unknown ones left out. */
 export function photoFacts(detail: PhotoDetail): { label: string; value: string }[] {
   const facts: { label: string; value: string | null }[] = [
@@ -38,6 +45,7 @@ export function photoFacts(detail: PhotoDetail): { label: string; value: string 
     { label: 'Taken', value: detail.capturedAt ? formatCapturedAt(detail.capturedAt) : null },
     { label: 'Camera', value: cameraText(detail.cameraMake, detail.cameraModel) },
     { label: 'Lens', value: detail.lens },
+    { label: 'Place', value: placeText(detail.place) },
     { label: 'GPS', value: gpsText(detail.gpsLatitude, detail.gpsLongitude) },
     { label: 'Status', value: detail.status === 'missing' ? 'File missing' : null },
   ];

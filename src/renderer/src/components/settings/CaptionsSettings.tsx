@@ -109,7 +109,7 @@ export function CaptionsSettings() {
       </div>
       <div className="settings-check">
         <input id={`${ids}-place`} type="checkbox" checked={form.includePlace} onChange={(event) => set('includePlace', event.target.checked)} />
-        <label htmlFor={`${ids}-place`}>Include the place recorded in the file</label>
+        <label htmlFor={`${ids}-place`}>Include the place (the file’s own, else named from its GPS)</label>
       </div>
       <div className="settings-field">
         <label htmlFor={`${ids}-promptTemplate`}>Prompt template</label>

@@ -1,5 +1,7 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { AboutSettings } from './AboutSettings';
 import { CaptionsSettings } from './CaptionsSettings';
+import { PlacesSettings } from './PlacesSettings';
 import { ProvidersSettings } from './ProvidersSettings';
 import { WriteSettings } from './WriteSettings';
 import './settings.css';
@@ -15,6 +17,8 @@ const tabs = [
   { id: 'providers', label: 'Providers' },
   { id: 'captions', label: 'Captions' },
   { id: 'write', label: 'Write-back' },
+  { id: 'places', label: 'Places' },
+  { id: 'about', label: 'About' },
 ] as const;
 
 export type SettingsTab = (typeof tabs)[number]['id'];
@@ -109,6 +113,8 @@ export function SettingsDialog({ open, onClose, initialTab = 'providers' }: Sett
             {tab === 'providers' && <ProvidersSettings />}
             {tab === 'captions' && <CaptionsSettings />}
             {tab === 'write' && <WriteSettings />}
+            {tab === 'places' && <PlacesSettings />}
+            {tab === 'about' && <AboutSettings />}
           </div>
         </>
       )}
