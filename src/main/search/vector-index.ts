@@ -35,18 +35,27 @@ export class VectorIndex {
    * accepts (all when it is null).
    */
   nearest(query: Float32Array, limit: number, minScore: number, allowed: ((photoId: number) => boolean) | null): Neighbour[] {
-    if (query.length !== this.dimensions) return [];
-    const found: Neighbour[] = [];
-    const dims = this.dimensions;
-    for (let row = 0; row < this.photoIds.length; row++) {
+    if (query.length !== this.dimensions || limit < 1) return [];
+    // The best so far, best first; once full, a photo must beat the last to get in.
+    const best: Neighbour[] = [];
+    let floor = minScore;
+    // Locals, not fields, in the hot loop: V8 keeps them in registers.
+    const { dimensions: dims, vectors, photoIds } = this;
+    for (let row = 0; row < photoIds.length; row++) {
       let dot = 0;
       const base = row * dims;
-      for (let i = 0; i < dims; i++) dot += query[i]! * this.vectors[base + i]!;
-      if (dot < minScore) continue;
-      const photoId = this.photoIds[row]!;
+      for (let i = 0; i < dims; i++) dot += query[i]! * vectors[base + i]!;
+      if (dot < floor) continue;
+      const photoId = photoIds[row]!;
       if (allowed && !allowed(photoId)) continue;
-      found.push({ photoId, score: dot });
+      let at = best.length;
+      while (at > 0 && best[at - 1]!.score < dot) at--;
+      best.splice(at, 0, { photoId, score: dot });
+      if (best.length > limit) {
+        best.pop();
+        floor = best.at(-1)!.score;
+      }
     }
-    return found.sort((a, b) => b.score - a.score || a.photoId - b.photoId).slice(0, limit);
+    return best;
   }
 }
