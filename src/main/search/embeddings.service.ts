@@ -6,8 +6,8 @@ import type { EmbeddingModel, EmbeddingsRepository } from '../db/embeddings.repo
 import { ProviderError } from '../providers/errors';
 import type { TextEmbedder } from '../providers/embeddings';
 import type { ProviderRegistry } from '../providers/provider-registry';
-import { retryDelay } from '../providers/retry';
-import type { RetryPolicy } from '../providers/retry';
+import { retryDelay } from '../base/retry';
+import type { RetryPolicy } from '../base/retry';
 import { VectorIndex } from './vector-index';
 
 /** Texts per request: well within every server's limit on inputs (OpenAI takes 2,048). */
