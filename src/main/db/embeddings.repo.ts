@@ -97,6 +97,10 @@ export class EmbeddingsRepository {
     return rows.map((row) => ({ photoId: row.photoId, vector: fromBlob(row.vector) }));
   }
 
+  hasVectors(): boolean {
+    return this.db.prepare('SELECT 1 FROM photo_embeddings LIMIT 1').get() !== undefined;
+  }
+
   vectorOf(photoId: number): Float32Array | null {
     const blob = this.db.prepare('SELECT vector FROM photo_embeddings WHERE photo_id = ?').pluck().get(photoId) as Buffer | undefined;
     return blob ? fromBlob(blob) : null;

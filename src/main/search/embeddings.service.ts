@@ -60,7 +60,8 @@ export class EmbeddingsService {
 
   /** Whether meaning can be searched: a model chosen and at least one photo embedded with it. */
   ready(): boolean {
-    return this.deps.repo.model() !== null && this.vectorIndex().size > 0;
+    // Asked on every search: a look at the table, not the index (built only when meaning is searched).
+    return this.deps.repo.model() !== null && this.deps.repo.hasVectors();
   }
 
   /**

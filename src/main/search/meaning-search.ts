@@ -39,9 +39,10 @@ export class MeaningSearch {
 
   async search(query: Query): Promise<RankedResults> {
     if (query.similarTo !== undefined) return this.similar(query.similarTo, query);
+    if (query.mode === 'text' || !query.text.trim()) return this.textOnly(query);
     const ready = this.embeddings.ready();
     const mode: SearchMode = query.mode ?? (ready ? 'hybrid' : 'text');
-    if (mode === 'text' || !query.text.trim()) return this.textOnly(query);
+    if (mode === 'text') return this.textOnly(query);
     if (!ready) {
       return this.textOnly(query, 'Search by meaning is not set up yet ("captionist embeddings use NAME", then "embeddings run"): showing word matches only.');
     }
