@@ -33,6 +33,10 @@ import { metadataHandlers } from './handlers/metadata.handlers';
 import { providersHandlers } from './handlers/providers.handlers';
 import { queueHandlers } from './handlers/queue.handlers';
 import { searchHandlers } from './handlers/search.handlers';
+import { embeddingsHandlers } from './handlers/embeddings.handlers';
+import { EmbeddingsRepository } from './db/embeddings.repo';
+import { EmbeddingsService } from './search/embeddings.service';
+import { MeaningSearch } from './search/meaning-search';
 import { settingsHandlers } from './handlers/settings.handlers';
 import { Derivatives } from './images/derivatives';
 import { SharpAdapter } from './images/sharp.adapter';
@@ -181,6 +185,9 @@ export function createCore(options: CoreOptions): Core {
     },
     now,
   );
+  const embeddingsRepo = new EmbeddingsRepository(db);
+  const embeddings = new EmbeddingsService({ repo: embeddingsRepo, providers, retryPolicy, emit, now });
+  const meaningSearch = new MeaningSearch(search, embeddings, embeddingsRepo);
   const runs = new CaptionRunsRepository(db);
   const settings = new SettingsService({
     db,
@@ -289,7 +296,8 @@ export function createCore(options: CoreOptions): Core {
       providers,
       queue,
     }),
-    ...searchHandlers({ search, savedSearches, photos, review }),
+    ...searchHandlers({ search, meaningSearch, savedSearches, photos, review }),
+    ...embeddingsHandlers({ embeddings }),
     ...providersHandlers({ providers, secrets, captions, captioning, queue }),
     ...captionsHandlers({ captioning, captionRuns, review, changes }),
     ...settingsHandlers({ settings }),

@@ -11,6 +11,14 @@ import {
   ProviderTestResultSchema,
 } from './captioning';
 import {
+  EmbeddingsProgressSchema,
+  EmbeddingsRunSchema,
+  EmbeddingsStatusSchema,
+  EmbeddingsUseSchema,
+  MeaningSearchQuerySchema,
+  RankedResultsSchema,
+} from './embeddings';
+import {
   FolderCountSchema,
   FolderSchema,
   IndexProgressSchema,
@@ -107,9 +115,10 @@ export const calls = {
     input: z.object({ folderId: z.number().int(), provider: z.string().min(1).nullable() }),
     output: FolderSchema,
   },
+  /** Text, meaning or both (see src/shared/embeddings.ts); SearchQuery and SearchResults with additions. */
   'photos:search': {
-    input: SearchQuerySchema,
-    output: SearchResultsSchema,
+    input: MeaningSearchQuerySchema,
+    output: RankedResultsSchema,
   },
   /** Every photo a search matches, in its order, for "select all": up to 100,000 ids. */
   'photos:ids': {
@@ -285,6 +294,20 @@ export const calls = {
     input: z.object({ kind: MediaKindSchema, fingerprint: z.string() }),
     output: z.string().nullable(),
   },
+  /** Embed with this provider and model from now on; another model than before drops every vector. */
+  'embeddings:use': {
+    input: EmbeddingsUseSchema,
+    output: EmbeddingsStatusSchema,
+  },
+  /** Embeds every caption (of the paths) that has no vector for the current model yet. */
+  'embeddings:run': {
+    input: EmbeddingsRunSchema,
+    output: EmbeddingsStatusSchema,
+  },
+  'embeddings:status': {
+    input: z.object({}),
+    output: EmbeddingsStatusSchema,
+  },
 } as const;
 
 /**
@@ -332,6 +355,7 @@ export const events = {
   'watch:notice': z.object({ message: z.string() }),
   'metadata:progress': WriteProgressSchema,
   'app:command': z.object({ command: AppCommandSchema }),
+  'embeddings:progress': EmbeddingsProgressSchema,
 } as const;
 
 export type CallName = keyof typeof calls;

@@ -13,6 +13,7 @@ const everyEvent: Record<EventName, true> = {
   'watch:notice': true,
   'metadata:progress': true,
   'app:command': true,
+  'embeddings:progress': true,
 };
 
 export const eventNames = Object.keys(everyEvent) as EventName[];

@@ -1,5 +1,7 @@
 import { SearchCriteriaSchema } from '../../shared/domain';
-import type { SavedSearch, SearchCriteria, SearchResults } from '../../shared/domain';
+import type { SavedSearch, SearchCriteria } from '../../shared/domain';
+import { SearchModeSchema } from '../../shared/embeddings';
+import type { RankedResults, SearchMode } from '../../shared/embeddings';
 import type { Core } from '../core';
 import { UserError } from '../base/errors';
 import { answersAtOnce } from './args';
@@ -25,6 +27,8 @@ export interface SearchFlags {
   offset?: string;
   save?: string;
   album?: string;
+  mode?: string;
+  similar?: string;
 }
 
 interface Io {
@@ -54,7 +58,7 @@ export async function searchCommand({ args, flags, json, openCore, io }: SearchC
     return;
   }
   const criteria = criteriaFrom(args, flags);
-  if (!criteria.text?.trim() && Object.keys(criteria).length === 1) {
+  if (flags.similar === undefined && !criteria.text?.trim() && Object.keys(criteria).length === 1) {
     throw new UserError('search needs a QUERY or a filter (see "captionist --help")');
   }
   const core = openCore(answersAtOnce);
@@ -63,7 +67,7 @@ export async function searchCommand({ args, flags, json, openCore, io }: SearchC
     io.stdout.write(json ? `${JSON.stringify(saved)}\n` : `Saved the smart album "${saved.name}". Open it with "captionist search --album '${saved.name}'".\n`);
     return;
   }
-  const results = await core.invoke('photos:search', { ...criteria, ...page });
+  const results = await core.invoke('photos:search', { ...criteria, ...page, mode: searchMode(flags.mode), similarTo: flags.similar });
   io.stdout.write(json ? `${JSON.stringify(results)}\n` : describeResults(results, criteria.sort ?? 'relevance', io.stdout.isTTY));
 }
 
@@ -128,6 +132,13 @@ function criteriaFrom(args: string[], flags: SearchFlags): SearchCriteria {
   return Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined)) as SearchCriteria;
 }
 
+function searchMode(mode: string | undefined): SearchMode | undefined {
+  if (mode === undefined) return undefined;
+  const parsed = SearchModeSchema.safeParse(mode);
+  if (!parsed.success) throw new UserError('--mode takes hybrid, text or meaning');
+  return parsed.data;
+}
+
 function pageNumber(flag: string, value: string | undefined, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
   const number = Number(value);
@@ -137,14 +148,15 @@ function pageNumber(flag: string, value: string | undefined, fallback: number, m
   return number;
 }
 
-function describeResults(results: SearchResults, sort: string, terminal: boolean): string {
+function describeResults(results: RankedResults, sort: string, terminal: boolean): string {
   const count = `${results.total.toLocaleString('en-US')}${results.totalIsExact ? '' : '+'}`;
-  const lines = [`${count} photo${results.total === 1 && results.totalIsExact ? '' : 's'} found.`];
+  const lines = [...(results.note ? [results.note] : []), `${count} photo${results.total === 1 && results.totalIsExact ? '' : 's'} found.`];
   if (results.results.length && results.total > results.results.length) {
     lines[0] += ` Showing ${results.results.length}${sort === 'date' ? ', newest first' : ''}.`;
   }
   for (const photo of results.results) {
-    const facts = [photo.capturedAt?.slice(0, 10), photo.captionStatus, photo.status === 'missing' ? 'missing' : undefined];
+    const meaningOnly = photo.matchedBy?.length === 1 && photo.matchedBy[0] === 'meaning' ? 'by meaning' : undefined;
+    const facts = [photo.capturedAt?.slice(0, 10), photo.captionStatus, photo.status === 'missing' ? 'missing' : undefined, meaningOnly];
     lines.push(`${photo.path}${facts.some(Boolean) ? `  (${facts.filter(Boolean).join(', ')})` : ''}`);
     const text = photo.snippet
       ? photo.snippet.map((part) => (part.match && terminal ? `\u001b[1m${part.text}\u001b[22m` : part.text)).join('')

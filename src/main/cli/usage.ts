@@ -21,6 +21,9 @@ Commands:
                            Find photos: "a phrase", OR, -word or NOT word, (groups); the last
                            word matches as you type. D is 2024, 2024-06 or 2024-06-15.
                            --save NAME keeps the search as a smart album, --album NAME runs one
+  search QUERY --mode hybrid|text|meaning
+                           Search by words, by meaning (embeddings), or both fused (the default
+                           once embeddings are set up); --similar PATH finds photos like PATH
   albums                   List smart albums (saved searches)
   albums rename NAME NEW   Rename a smart album
   albums delete NAME       Delete a smart album (no photo is touched)
@@ -31,6 +34,11 @@ Commands:
                            [--budget USD]
                            Add (or replace) a caption provider. TYPE: ${providerTypeNames}
                            Presets (openai-compatible): ${presetNames.join(', ')}
+  embeddings use NAME [--model M]
+                           Embed captions with this OpenAI-compatible provider's model, for
+                           search by meaning (another model than before embeds everything again)
+  embeddings run [PATH...] Embed every caption (of the PATHs) that has no embedding yet
+  embeddings status        Show the model and how many photos are embedded and waiting
   provider list            Show providers, where their keys come from, and totals spent
   provider test NAME       Caption a built-in sample picture once, explaining any error
   provider models NAME     List the models the provider's server offers, and which take images
@@ -137,6 +145,8 @@ export const options = {
   sort: { type: 'string' },
   save: { type: 'string' },
   album: { type: 'string' },
+  mode: { type: 'string' },
+  similar: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
 export type Flags = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true; strict: true }>>['values'];

@@ -3,10 +3,12 @@ import type { PhotosRepository } from '../db/photos.repo';
 import type { ReviewService } from '../captions/review.service';
 import type { SavedSearchesService } from '../search/saved-searches.service';
 import type { SearchService } from '../search/search.service';
+import type { MeaningSearch } from '../search/meaning-search';
 import type { DomainHandlers } from './handler-table';
 
 export interface SearchHandlersDeps {
   search: SearchService;
+  meaningSearch: MeaningSearch;
   savedSearches: SavedSearchesService;
   photos: PhotosRepository;
   review: ReviewService;
@@ -16,7 +18,7 @@ export interface SearchHandlersDeps {
 export function searchHandlers(deps: SearchHandlersDeps): DomainHandlers<'photos' | 'search'> {
   const { search, savedSearches } = deps;
   return {
-    'photos:search': async (query) => search.search(query),
+    'photos:search': async (query) => deps.meaningSearch.search(query),
     'photos:ids': async (criteria) => search.ids(criteria, maxPhotoIds),
     'photos:selectionSummary': async ({ photoIds }) => deps.photos.selectionSummary(photoIds),
     'photos:get': async ({ id }) => deps.review.get(id),

@@ -8,6 +8,8 @@ import { createProvider } from './factories';
 import { imageTokenRuleFor, providerConfigFrom, typeDefaults } from './presets';
 import type { ImageTokenRule } from './presets';
 import type { CaptionProvider, ProviderDeps } from './provider';
+import { OpenAiEmbeddings } from './embeddings';
+import type { TextEmbedder } from './embeddings';
 
 /**
  * The providers the user configured, and one live client per provider: clients keep what they
@@ -80,6 +82,18 @@ export class ProviderRegistry {
     }
     const { models, truncated } = await provider.listModels(signal);
     return { provider: config.name, model: provider.model, models, truncated };
+  }
+
+  /**
+   * The provider's embeddings endpoint for `model`; a UserError for a provider type that has none
+   * (only OpenAI-compatible servers offer one) or a missing key.
+   */
+  embedder(name: string, model: string, dimensions: number | null): TextEmbedder {
+    const { config, provider } = this.open(name);
+    if (config.type !== 'openai-compatible') {
+      throw new UserError(`${provider.label} (provider "${config.name}") has no embeddings: choose an OpenAI-compatible provider (OpenAI, Ollama, LM Studio ...).`);
+    }
+    return new OpenAiEmbeddings(provider.label, model, config, this.secrets.apiKey(config), this.deps.http, dimensions);
   }
 
   /** The provider's client, ready to call; a UserError when its key is missing. */

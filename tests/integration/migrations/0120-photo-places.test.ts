@@ -18,7 +18,7 @@ describe('migration 0120 photo places', () => {
       `INSERT INTO photos (folder_id, path, rel_path, file_name, file_type, size, mtime_ms, fingerprint, indexed_at, embedded_title)
        VALUES (1, '/photos/harbour.jpg', 'harbour.jpg', 'harbour.jpg', 'JPEG', 1, 1, 'f', 'now', 'Boats')`,
     ).run();
-    migrate(db, migrations);
+    migrate(db, migrations, photoPlaces.version);
     expect(db.pragma('user_version', { simple: true })).toBe(120);
     expect(db.prepare('SELECT place_name, own_location FROM photos').get()).toEqual({ place_name: null, own_location: 0 });
     expect(matches(db, 'boats')).toEqual([1]);
@@ -27,7 +27,7 @@ describe('migration 0120 photo places', () => {
 
   it('puts a place, local and folded, its region and country, into the search document and keeps it there through caption changes', () => {
     const db = new Sqlite(':memory:');
-    migrate(db, migrations);
+    migrate(db, migrations, photoPlaces.version);
     db.prepare(`INSERT INTO folders (path, name, added_at) VALUES ('/photos', 'Photos', 'now')`).run();
     db.prepare(
       `INSERT INTO photos (folder_id, path, rel_path, file_name, file_type, size, mtime_ms, fingerprint, indexed_at,

@@ -1,0 +1,150 @@
+import type { Database } from 'better-sqlite3';
+import type { SearchHit } from '../../shared/domain';
+import { currentCaption, summaryColumns, toSummary } from './photo-summary';
+import { scopeCondition } from './photo-selection';
+import type { SummaryRow } from './photo-summary';
+
+export interface EmbeddingModel {
+  provider: string;
+  model: string;
+  dimensions: number | null;
+}
+
+/** A photo's text to embed, and the caption version it comes from (null: the file's own caption). */
+export interface TextToEmbed {
+  photoId: number;
+  captionId: number | null;
+  text: string;
+}
+
+/** What a photo's vector is compared by: the words a search could also find. */
+const embeddedText = `trim(
+  coalesce(coalesce(c.title, p.embedded_title) || '. ', '') ||
+  coalesce(coalesce(c.caption, p.embedded_caption), '') || ' ' ||
+  coalesce((SELECT group_concat(value, ', ') FROM json_each(CASE WHEN c.id IS NULL THEN p.embedded_keywords ELSE c.keywords END)), ''))`;
+
+/** Photos with a caption (ours or the file's) whose vector is missing or made from an older version. */
+const pendingCondition = `
+  (p.current_caption_id IS NOT NULL OR p.embedded_caption IS NOT NULL)
+  AND (e.photo_id IS NULL OR e.caption_id IS NOT p.current_caption_id)`;
+
+/** The chosen embedding model and the vectors of each photo's current caption. */
+export class EmbeddingsRepository {
+  constructor(private readonly db: Database) {}
+
+  model(): EmbeddingModel | null {
+    return (this.db.prepare('SELECT provider, model, dimensions FROM embedding_model WHERE id = 1').get() as EmbeddingModel | undefined) ?? null;
+  }
+
+  /** Chooses the model; another provider or model than before removes every vector (a trigger does). */
+  choose(provider: string, model: string, chosenAt: string): void {
+    this.db
+      .prepare(
+        `INSERT INTO embedding_model (id, provider, model, dimensions, chosen_at) VALUES (1, ?, ?, NULL, ?)
+         ON CONFLICT (id) DO UPDATE SET provider = excluded.provider, model = excluded.model, chosen_at = excluded.chosen_at,
+           dimensions = CASE WHEN provider IS excluded.provider AND model IS excluded.model THEN dimensions END`,
+      )
+      .run(provider, model, chosenAt);
+  }
+
+  /** Photos embedded and waiting, of the photos in `scopes` (folder prefixes or files; all when none). */
+  counts(scopes: readonly string[] = []): { embedded: number; pending: number } {
+    const { scope, args } = inScopes(scopes);
+    const embedded = this.db
+      .prepare(`SELECT count(*) FROM photo_embeddings e JOIN photos p ON p.id = e.photo_id WHERE e.caption_id IS p.current_caption_id ${scope}`)
+      .pluck()
+      .get(...args) as number;
+    const pending = this.db
+      .prepare(`SELECT count(*) FROM photos p LEFT JOIN photo_embeddings e ON e.photo_id = p.id WHERE ${pendingCondition} ${scope}`)
+      .pluck()
+      .get(...args) as number;
+    return { embedded, pending };
+  }
+
+  /** The next photos to embed after `afterId`, in id order. */
+  pending(afterId: number, limit: number, scopes: readonly string[] = []): TextToEmbed[] {
+    const { scope, args } = inScopes(scopes);
+    return this.db
+      .prepare(
+        `SELECT p.id AS photoId, p.current_caption_id AS captionId, ${embeddedText} AS text
+         FROM photos p LEFT JOIN photo_embeddings e ON e.photo_id = p.id ${currentCaption}
+         WHERE p.id > ? AND ${pendingCondition} ${scope} ORDER BY p.id LIMIT ?`,
+      )
+      .all(afterId, ...args, limit) as TextToEmbed[];
+  }
+
+  /**
+   * Stores a batch of vectors in one transaction, and the model's dimensions with the first; a
+   * model changed meanwhile (by another process) stores nothing.
+   */
+  store(model: EmbeddingModel, rows: readonly { photoId: number; captionId: number | null; vector: Float32Array }[]): boolean {
+    return this.db.transaction(() => {
+      const current = this.model();
+      if (!current || current.provider !== model.provider || current.model !== model.model) return false;
+      const dimensions = rows[0]?.vector.length;
+      if (current.dimensions === null && dimensions) this.db.prepare('UPDATE embedding_model SET dimensions = ? WHERE id = 1').run(dimensions);
+      const insert = this.db.prepare('INSERT OR REPLACE INTO photo_embeddings (photo_id, caption_id, vector) VALUES (?, ?, ?)');
+      for (const row of rows) insert.run(row.photoId, row.captionId, toBlob(row.vector));
+      return true;
+    })();
+  }
+
+  /** Every current vector, in photo id order, for an in-memory index. */
+  allVectors(): { photoId: number; vector: Float32Array }[] {
+    const rows = this.db
+      .prepare('SELECT e.photo_id AS photoId, e.vector FROM photo_embeddings e JOIN photos p ON p.id = e.photo_id WHERE e.caption_id IS p.current_caption_id ORDER BY e.photo_id')
+      .all() as { photoId: number; vector: Buffer }[];
+    return rows.map((row) => ({ photoId: row.photoId, vector: fromBlob(row.vector) }));
+  }
+
+  hasVectors(): boolean {
+    return this.db.prepare('SELECT 1 FROM photo_embeddings LIMIT 1').get() !== undefined;
+  }
+
+  vectorOf(photoId: number): Float32Array | null {
+    const blob = this.db.prepare('SELECT vector FROM photo_embeddings WHERE photo_id = ?').pluck().get(photoId) as Buffer | undefined;
+    return blob ? fromBlob(blob) : null;
+  }
+
+  cachedQuery(text: string): Float32Array | null {
+    const blob = this.db.prepare('SELECT vector FROM query_embeddings WHERE text = ?').pluck().get(text) as Buffer | undefined;
+    return blob ? fromBlob(blob) : null;
+  }
+
+  cacheQuery(text: string, vector: Float32Array): void {
+    this.db.prepare('INSERT OR REPLACE INTO query_embeddings (text, vector) VALUES (?, ?)').run(text, toBlob(vector));
+  }
+
+  photoIdOf(path: string): number | null {
+    return (this.db.prepare('SELECT id FROM photos WHERE path = ?').pluck().get(path) as number | undefined) ?? null;
+  }
+
+  missingPhotoIds(): Set<number> {
+    return new Set(this.db.prepare(`SELECT id FROM photos WHERE status = 'missing'`).pluck().all() as number[]);
+  }
+
+  /** The photos as search results show them, in the order of `ids`. */
+  hits(ids: readonly number[]): SearchHit[] {
+    const rows = this.db
+      .prepare(`SELECT ${summaryColumns} FROM photos p ${currentCaption} WHERE p.id IN (SELECT value FROM json_each(?))`)
+      .all(JSON.stringify(ids)) as SummaryRow[];
+    const byId = new Map(rows.map((row) => [row.id, { ...toSummary(row), snippet: null }]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+}
+
+function inScopes(scopes: readonly string[]): { scope: string; args: string[] } {
+  const condition = scopeCondition(scopes);
+  return condition ? { scope: `AND (${condition.sql})`, args: condition.params } : { scope: '', args: [] };
+}
+
+function toBlob(vector: Float32Array): Buffer {
+  return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
+}
+
+function fromBlob(blob: Buffer): Float32Array {
+  // A copy: better-sqlite3's buffer need not be aligned for floats.
+  const copy = new Float32Array(blob.byteLength / 4);
+  new Uint8Array(copy.buffer).set(blob);
+  return copy;
+}
