@@ -34,6 +34,9 @@ import { providersHandlers } from './handlers/providers.handlers';
 import { queueHandlers } from './handlers/queue.handlers';
 import { searchHandlers } from './handlers/search.handlers';
 import { settingsHandlers } from './handlers/settings.handlers';
+import { keywordsHandlers } from './handlers/keywords.handlers';
+import { KeywordVocabularyRepository } from './db/keyword-vocabulary.repo';
+import { KeywordVocabulary } from './keywords/keyword-vocabulary';
 import { Derivatives } from './images/derivatives';
 import { SharpAdapter } from './images/sharp.adapter';
 import { ChangeAnnouncer } from './library/change-announcer';
@@ -162,6 +165,7 @@ export function createCore(options: CoreOptions): Core {
     providerName: (name) => providers.configFor(name).config.name,
   });
   const review = new ReviewService({ db, photos, captions, now });
+  const vocabulary = new KeywordVocabulary(new KeywordVocabularyRepository(db), now);
   const captioning = new CaptionService({
     db,
     photos,
@@ -266,6 +270,7 @@ export function createCore(options: CoreOptions): Core {
     ...queueHandlers({ queue }),
     ...metadataHandlers({ metadataWriter, exporter, jobs, queue, changes, emit, now }),
     ...appHandlers({ queue, watching, captionRuns, derivatives, photos, logger }),
+    ...keywordsHandlers({ vocabulary }),
   };
 
   let closed = false;

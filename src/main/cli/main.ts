@@ -56,6 +56,7 @@ const commands: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./serve.command')).serveCommand,
   backup: async () => (await import('./backup.commands')).backupCommands.backup!,
   restore: async () => (await import('./backup.commands')).backupCommands.restore!,
+  keywords: async () => (await import('./keywords.commands')).keywordsCommand,
 };
 
 /** Runs one command and returns the exit code. */
