@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CaptionOptionOverridesSchema } from './captioning';
 import { WriteOptionsSchema } from './metadata';
+import { unmatchedKeywordPolicies } from './keyword-vocabulary';
 
 const WriteDefaultsSchema = WriteOptionsSchema.omit({ dryRun: true });
 
@@ -18,6 +19,13 @@ export const AppSettingsSchema = z.object({
   }),
   /** Set once the first-run flow is finished or skipped. */
   onboarded: z.boolean().default(false),
+  /**
+   * What happens to a suggested keyword that matches nothing in the keyword vocabulary (no effect
+   * without one). `suggest` by default: a photographer imports a vocabulary to keep keywords
+   * outside it out of their files, yet a keyword silently dropped is lost; a suggestion is never
+   * written and is one click from being added.
+   */
+  unmatchedKeywords: z.enum(unmatchedKeywordPolicies).default('suggest'),
 });
 export type AppSettings = z.infer<typeof AppSettingsSchema>;
 
@@ -27,5 +35,6 @@ export const AppSettingsPatchSchema = z.object({
   captionDefaults: CaptionOptionOverridesSchema.optional(),
   write: WriteDefaultsSchema.optional(),
   onboarded: z.boolean().optional(),
+  unmatchedKeywords: z.enum(unmatchedKeywordPolicies).optional(),
 });
 export type AppSettingsPatch = z.input<typeof AppSettingsPatchSchema>;
