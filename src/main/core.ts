@@ -178,6 +178,8 @@ export function createCore(options: CoreOptions): Core {
     images,
     metadata,
     libraryCaptionDefaults: () => settings.captionDefaults(),
+    vocabulary,
+    unmatchedKeywords: () => settings.unmatchedKeywords(),
     logger,
     now,
   });

@@ -22,6 +22,8 @@ export const CaptionVersionSchema = z.object({
   altText: z.string().nullable(),
   longDescription: z.string().nullable(),
   keywords: z.array(z.string()),
+  /** Suggested keywords that match nothing in the keyword vocabulary: shown, never written. */
+  keywordSuggestions: z.array(z.string()),
   costUsd: z.number().nullable(),
   createdAt: z.string(),
 });

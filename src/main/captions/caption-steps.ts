@@ -16,6 +16,9 @@ import { ProviderError } from '../providers/errors';
 import { imageLimitsFor, imageTokenRuleFor } from '../providers/presets';
 import type { CaptionImage, CaptionPrompt, CaptionProvider, ProviderAnswer, TokenUsage } from '../providers/provider';
 import type { ProviderRegistry } from '../providers/provider-registry';
+import type { KeywordVocabulary } from '../keywords/keyword-vocabulary';
+import type { UnmatchedKeywordPolicy } from '../../shared/keyword-vocabulary';
+import { keywordsInVocabulary, promptVocabulary } from './vocabulary-keywords';
 import { captionCost, expectedTokens, sentLongEdge } from './cost';
 import { normaliseAnswer } from './normalise';
 import { buildPrompt } from './prompt';
@@ -32,6 +35,9 @@ export interface CaptionStepsDeps {
   metadata: ExifToolAdapter;
   /** The library's caption defaults (from the app's settings), under every folder's own. */
   libraryCaptionDefaults: () => CaptionOptionOverrides;
+  /** The photographer's keyword vocabulary, and what happens to keywords outside it (the settings). */
+  vocabulary: KeywordVocabulary;
+  unmatchedKeywords: () => UnmatchedKeywordPolicy;
   now: () => Date;
 }
 
@@ -88,12 +94,14 @@ export class CaptionSteps {
     const options = this.optionsFor(target, overrides);
     const image = await deps.derivatives.loadCaptionImage(target.path, target.fingerprint, captionImageSize(config, target));
     const place = options.includePlace ? await deps.metadata.readPlace(target.path).catch(() => null) : null;
+    // The folder the photo sits in says more ("Lisbon trip") than the library folder above it.
+    const folderName = basename(dirname(target.path));
     const prompt = buildPrompt(options, {
       fileName: target.fileName,
-      // The folder the photo sits in says more ("Lisbon trip") than the library folder above it.
-      folderName: basename(dirname(target.path)),
+      folderName,
       place,
       capturedAt: target.capturedAt,
+      vocabulary: this.vocabularyFor(target.id, [folderName, place]),
     });
     return {
       config,
@@ -124,8 +132,10 @@ export class CaptionSteps {
   ): void {
     const { deps } = this;
     const { config, label } = provider;
-    const fields = normaliseAnswer(answer, sent.options.language);
-    if (!fields) throw new ProviderError('invalid-response', label, `${label} answered without a usable caption`);
+    const answered = normaliseAnswer(answer, sent.options.language);
+    if (!answered) throw new ProviderError('invalid-response', label, `${label} answered without a usable caption`);
+    const { keywords, suggestions } = keywordsInVocabulary(deps.vocabulary.current(), answered.keywords, deps.unmatchedKeywords());
+    const fields = { ...answered, keywords };
     const costUsd = answerCost(config, answer.usage, sent.image, sent.options.detail);
     const at = deps.now().toISOString();
     deps.db.transaction(() => {
@@ -134,6 +144,7 @@ export class CaptionSteps {
         photoId: sent.photoId,
         runId,
         fields,
+        keywordSuggestions: suggestions,
         provider: config.name,
         model: answer.model ?? provider.model,
         prompt: sent.prompt.user,
@@ -147,6 +158,13 @@ export class CaptionSteps {
       complete();
       if (runId !== null) deps.runs.recordCaptioned(runId, answer.usage.inputTokens, answer.usage.outputTokens, costUsd);
     })();
+  }
+
+  /** The part of the vocabulary the prompt shows, chosen by the folder, the place and the previous caption. */
+  private vocabularyFor(photoId: number, context: (string | null)[]): string | null {
+    const vocabulary = this.deps.vocabulary.current();
+    if (!vocabulary.terms.length) return null;
+    return promptVocabulary(vocabulary, [...context, this.deps.captions.latest(photoId)?.caption ?? null]);
   }
 
   /** What the run asked for wins over the folder's defaults, those over the library's, those over the built-in ones. */

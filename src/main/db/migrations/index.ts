@@ -10,6 +10,7 @@ import { providerTotals } from './0080-provider-totals';
 import { jobCrashes } from './0090-job-crashes';
 import { writeSafety } from './0100-write-safety';
 import { keywordVocabulary } from './0110-keyword-vocabulary';
+import { keywordSuggestions } from './0130-keyword-suggestions';
 
 export const migrations: readonly Migration[] = [
   init,
@@ -23,4 +24,5 @@ export const migrations: readonly Migration[] = [
   jobCrashes,
   writeSafety,
   keywordVocabulary,
+  keywordSuggestions,
 ];
