@@ -8,7 +8,7 @@ const excerptTokens = 300;
 /** The part of the vocabulary a prompt shows for a photo with this context (folder, place, previous caption). */
 export function promptVocabulary(vocabulary: LoadedVocabulary, context: readonly (string | null)[]): string {
   const known = context.filter((text): text is string => !!text);
-  return vocabularyExcerpt(vocabulary.terms, known, excerptTokens * charactersPerToken);
+  return vocabularyExcerpt(vocabulary.index, known, excerptTokens * charactersPerToken);
 }
 
 /**
