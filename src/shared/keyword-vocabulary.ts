@@ -365,17 +365,25 @@ export function formatVocabulary(terms: readonly VocabularyTerm[]): string {
 export const charactersPerToken = 4;
 
 /**
+ * A word that this many keywords share ("species" in a vocabulary of 30,000 species) says nothing
+ * about which of them fit the photo, and scoring them all would cost a pass over the vocabulary.
+ */
+const maxTermsPerWord = 500;
+
+/**
  * The part of the vocabulary a prompt shows, within `maxCharacters`: the top-level keywords, then
  * the terms sharing a word (singular, no accents) with the context (folder name, the place, the
- * previous caption), as paths, the closest first. Never the whole tree: a term shares no word
- * with the context, it is left out.
+ * previous caption), as paths, the closest first, leaving out words more than 500 terms share.
+ * Never the whole tree: a term shares no word with the context, it is left out.
  */
 export function vocabularyExcerpt(index: VocabularyIndex, context: readonly string[], maxCharacters: number): string {
   const { terms } = index;
   // Looked up by word, so a photo costs its context's words, not a pass over 50,000 terms.
   const scores = new Map<number, number>();
   for (const word of new Set(context.flatMap(words))) {
-    for (const term of index.termsByWord.get(word) ?? []) scores.set(term, (scores.get(term) ?? 0) + 1);
+    const named = index.termsByWord.get(word) ?? [];
+    if (named.length > maxTermsPerWord) continue;
+    for (const term of named) scores.set(term, (scores.get(term) ?? 0) + 1);
   }
   const scored = [...scores].map(([term, score]) => ({ term, score }));
   scored.sort((a, b) => b.score - a.score || a.term - b.term);

@@ -202,4 +202,15 @@ describe('the prompt excerpt', () => {
     expect(small).toBe('Keyword categories: Animals, Places, Landscape\nAnimals > Birds > Puffin');
     expect(vocabularyExcerpt(indexVocabulary(vocabulary.terms), [], 30)).toBe('Keyword categories: Animals');
   });
+
+  it('leaves out a word that more than 500 terms share, and keeps one that 500 share', () => {
+    const birds = (count: number) =>
+      indexVocabulary(parseVocabulary(['Birds', ...Array.from({ length: count }, (_, i) => `\tBird ${i}`), '\tPuffin'].join('\n')).terms);
+    expect(vocabularyExcerpt(birds(501), ['A bird, a puffin'], 500)).toBe('Keyword categories: Birds\nBirds > Puffin');
+    expect(vocabularyExcerpt(birds(500), ['A bird, a puffin'], 500).split('\n').slice(0, 3)).toEqual([
+      'Keyword categories: Birds',
+      'Birds > Bird 0',
+      'Birds > Bird 1',
+    ]);
+  });
 });
