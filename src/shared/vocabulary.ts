@@ -52,3 +52,15 @@ export function vocabularyCounts(terms: readonly VocabularyTerm[]): VocabularyCo
     synonyms: terms.reduce((sum, term) => sum + term.synonyms.length, 0),
   };
 }
+
+/** "20 keywords, 1 of them a category not written, 7 synonyms": the CLI and the settings say it alike. */
+export function describeVocabularyCounts(counts: VocabularyCounts): string {
+  const parts = [countOf(counts.terms, 'keyword')];
+  if (counts.categories) parts.push(`${counts.categories} of them ${counts.categories === 1 ? 'a category' : 'categories'} not written`);
+  if (counts.synonyms) parts.push(countOf(counts.synonyms, 'synonym'));
+  return parts.join(', ');
+}
+
+export function countOf(count: number, word: string): string {
+  return `${count.toLocaleString('en-US')} ${word}${count === 1 ? '' : 's'}`;
+}

@@ -1,5 +1,6 @@
 import type { VocabularyNode } from '../../shared/keyword-vocabulary';
-import type { VocabularyCounts, VocabularyImportResult, VocabularyListing } from '../../shared/vocabulary';
+import { countOf, describeVocabularyCounts } from '../../shared/vocabulary';
+import type { VocabularyImportResult, VocabularyListing } from '../../shared/vocabulary';
 import { answersAtOnce, UsageError } from './args';
 import type { Command, CommandContext } from './main';
 
@@ -31,7 +32,7 @@ const keywordsCommands: Record<string, Command> = {
       json
         ? `${JSON.stringify(cleared)}\n`
         : cleared.removedTerms
-          ? `Cleared the keyword vocabulary (${plural(cleared.removedTerms, 'keyword')}).\n`
+          ? `Cleared the keyword vocabulary (${countOf(cleared.removedTerms, 'keyword')}).\n`
           : 'There was no keyword vocabulary to clear.\n',
     );
   },
@@ -39,11 +40,11 @@ const keywordsCommands: Record<string, Command> = {
 
 function describeImport(result: VocabularyImportResult): string {
   const lines = [
-    `Imported ${describeCounts(result.counts)} from ${result.path}` +
-      (result.replacedTerms ? `, replacing the vocabulary of ${plural(result.replacedTerms, 'keyword')}.` : '.'),
+    `Imported ${describeVocabularyCounts(result.counts)} from ${result.path}` +
+      (result.replacedTerms ? `, replacing the vocabulary of ${countOf(result.replacedTerms, 'keyword')}.` : '.'),
   ];
   if (result.issues.length) {
-    lines.push(`${plural(result.issues.length, 'line')} read as best they could be; check them:`);
+    lines.push(`${countOf(result.issues.length, 'line')} read as best they could be; check them:`);
     lines.push(...result.issues.map((issue) => `  line ${issue.line}: ${issue.message}`));
   }
   return `${lines.join('\n')}\n`;
@@ -51,7 +52,7 @@ function describeImport(result: VocabularyImportResult): string {
 
 function describeListing(listing: VocabularyListing): string {
   if (!listing.source) return 'No keyword vocabulary is imported. Import one with "captionist keywords import FILE".\n';
-  const lines = [`${describeCounts(listing.counts)}, imported from ${listing.source.path} on ${listing.source.importedAt.slice(0, 10)}:`];
+  const lines = [`${describeVocabularyCounts(listing.counts)}, imported from ${listing.source.path} on ${listing.source.importedAt.slice(0, 10)}:`];
   const write = (nodes: readonly VocabularyNode[], depth: number) => {
     for (const node of nodes) {
       const name = node.exported ? node.name : `[${node.name}]`;
@@ -62,15 +63,4 @@ function describeListing(listing: VocabularyListing): string {
   };
   write(listing.tree, 0);
   return `${lines.join('\n')}\n`;
-}
-
-function describeCounts(counts: VocabularyCounts): string {
-  const parts = [plural(counts.terms, 'keyword')];
-  if (counts.categories) parts.push(`${counts.categories} of them ${counts.categories === 1 ? 'a category' : 'categories'} not written`);
-  if (counts.synonyms) parts.push(plural(counts.synonyms, 'synonym'));
-  return parts.join(', ');
-}
-
-function plural(count: number, word: string): string {
-  return `${count.toLocaleString('en-US')} ${word}${count === 1 ? '' : 's'}`;
 }
