@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useId, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import { captionLimits } from '../../../../shared/captioning';
 import { readKeywords } from '../../../../shared/keywords';
+import { keywordsWithSuggestion, openKeywordSuggestions } from '../../../../shared/keyword-suggestions';
 import { embeddedTextShown } from '../../../../shared/placeholders';
 import type { PhotoDetail } from '../../../../shared/review';
 import { errorText } from '../../errors';
@@ -17,6 +18,7 @@ import {
   type CaptionFormField,
 } from './caption-form';
 import { CaptionHistory } from './CaptionHistory';
+import { KeywordSuggestions } from './KeywordSuggestions';
 import { photoFacts } from './photo-facts';
 import { RegenerateCaption } from './RegenerateCaption';
 import './inspector.css';
@@ -166,9 +168,9 @@ export function Inspector({ photoId, onClose }: InspectorProps) {
     setFeedback(null);
   };
 
-  const save = async () => {
-    if (!form || !dirty || busy) return;
-    const result = editFromForm(form);
+  const save = async (saved = form) => {
+    if (!saved || !baseline || formsEqual(saved, baseline) || busy) return;
+    const result = editFromForm(saved);
     if ('errors' in result) {
       setErrors(result.errors);
       setFeedback({ kind: 'error', text: 'Not saved: fix the fields marked below.' });
@@ -189,6 +191,14 @@ export function Inspector({ photoId, onClose }: InspectorProps) {
     } finally {
       setBusy(false);
     }
+  };
+
+  // Adding a suggested keyword is an edit of the person's: saved at once, with the form's other edits.
+  const addSuggestion = (suggestion: string) => {
+    if (!form) return;
+    const next = { ...form, keywords: keywordsWithSuggestion(form.keywords, suggestion).join(', ') };
+    setEdits({ photoId, form: next });
+    void save(next);
   };
 
   const approve = async () => {
@@ -325,6 +335,7 @@ export function Inspector({ photoId, onClose }: InspectorProps) {
         <label htmlFor={`${ids}-keywords`}>Keywords</label>
         <textarea rows={2} {...fieldProps('keywords')} />
         {fieldNote('keywords', keywordsNote)}
+        <KeywordSuggestions suggestions={openKeywordSuggestions(shown.versions, keywords)} disabled={busy} onAdd={addSuggestion} />
         <div className="inspector-actions">
           <button type="submit" disabled={!dirty || busy} aria-keyshortcuts="Control+S Meta+S">
             Save
