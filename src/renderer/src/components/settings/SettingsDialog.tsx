@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { CaptionsSettings } from './CaptionsSettings';
 import { ProvidersSettings } from './ProvidersSettings';
+import { VocabularySettings } from './VocabularySettings';
 import { WriteSettings } from './WriteSettings';
 import './settings.css';
 
@@ -15,6 +16,7 @@ const tabs = [
   { id: 'providers', label: 'Providers' },
   { id: 'captions', label: 'Captions' },
   { id: 'write', label: 'Write-back' },
+  { id: 'keywords', label: 'Keywords' },
 ] as const;
 
 export type SettingsTab = (typeof tabs)[number]['id'];
@@ -109,6 +111,7 @@ export function SettingsDialog({ open, onClose, initialTab = 'providers' }: Sett
             {tab === 'providers' && <ProvidersSettings />}
             {tab === 'captions' && <CaptionsSettings />}
             {tab === 'write' && <WriteSettings />}
+            {tab === 'keywords' && <VocabularySettings />}
           </div>
         </>
       )}
