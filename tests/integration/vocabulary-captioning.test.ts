@@ -71,6 +71,14 @@ describe('captions in the photographer\'s keyword vocabulary', () => {
     expect(captioned.drop.detail.versions[0]).toMatchObject({ keywords: ['Animals|Birds|Puffin', 'Birds'], keywordSuggestions: [] });
     expect(captioned.suggest.detail.versions[0]).toMatchObject({ keywords: ['Animals|Birds|Puffin', 'Birds'], keywordSuggestions: ['boat'] });
 
+    // A keyword filter finds a photo by the keyword a stored path ends in, before and after the write.
+    const byKeyword = async (keyword: string) =>
+      (await core.invoke('photos:search', { keyword, limit: 10 })).results.map((result) => result.path).sort();
+    const all = [captioned.drop.path, captioned.keep.path, captioned.suggest.path];
+    expect(await byKeyword('puffin')).toEqual(all);
+    expect(await byKeyword('Animals')).toEqual([]);
+    expect(await byKeyword('boat')).toEqual([captioned.keep.path]);
+
     // The prompt shows the top of the vocabulary and the terms the folder's name brings up, not the whole tree.
     const prompt = userPrompt(server.completions[0]!);
     expect(prompt).toContain("Where they fit, use keywords from the photographer's own vocabulary");
@@ -91,6 +99,8 @@ describe('captions in the photographer\'s keyword vocabulary', () => {
         hierarchical: ['Animals|Birds|Puffin'],
       });
     }
+    await core.invoke('library:index', { paths: [library] });
+    expect(await byKeyword('puffin')).toEqual(all);
   });
 
   it('keeps keywords as suggested and the prompt as it was without a vocabulary, and follows a new import at once', async () => {
