@@ -55,12 +55,13 @@ import { MetadataWriter } from './metadata/metadata-writer';
 import { HttpClient } from './providers/http';
 import type { ProviderDeps } from './providers/provider';
 import { ProviderRegistry } from './providers/provider-registry';
-import { defaultRetryPolicy } from './providers/retry';
-import type { RetryPolicy } from './providers/retry';
+import { defaultRetryPolicy } from './base/retry';
+import type { RetryPolicy } from './base/retry';
 import { announcingChanges } from './queue/announcing-changes';
 import { QueueService } from './queue/queue.service';
 import { SavedSearchesService } from './search/saved-searches.service';
 import { SearchService } from './search/search.service';
+import { newProcessOwner } from './base/process-owner';
 import { environmentSecrets } from './base/secrets';
 import type { SecretStore } from './base/secrets';
 import { SettingsService } from './settings/settings.service';
@@ -95,6 +96,16 @@ export interface CoreOptions {
   batch?: Partial<BatchOptions>;
   /** Folder watching (tests shorten the waits). */
   watch?: Partial<LibraryWatcherOptions>;
+  /**
+   * Names this core on the work it leases (jobs, a batch being prepared); a new name per core by
+   * default. The core host picks it, so that it can give that work back the moment its worker dies.
+   */
+  owner?: string;
+  /**
+   * Owners of cores that died in this process (the core host's crashed workers): their leases
+   * name a process that still runs, so without this their work would wait for the lease to end.
+   */
+  deadOwners?: readonly string[];
 }
 
 /**
@@ -211,7 +222,7 @@ export function createCore(options: CoreOptions): Core {
   const changes = new ChangeAnnouncer(emit, () => library.listFolders().map((folder) => folder.id));
   const queue = new QueueService({
     timers: options.timers,
-    batches,
+    batchLanes: batches,
     jobs,
     runs,
     handlers: [captioning.jobHandler, writeMetadataJobHandler(metadataWriter, exiftoolProcesses)].map((handler) =>
@@ -222,6 +233,8 @@ export function createCore(options: CoreOptions): Core {
     retryPolicy,
     // Renewed every 5 s; a crashed process's jobs are taken back at once when its pid is gone.
     leaseMs: 60_000,
+    owner: options.owner ?? newProcessOwner(),
+    deadOwners: options.deadOwners ?? [],
   });
   const queueProgress = throttle(() => emit('queue:progress', queue.status()), 500);
   queue.subscribe(queueProgress);

@@ -2,10 +2,11 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { HostEvent } from '../../src/main/host/core-host';
+import type { CoreHost, HostEvent } from '../../src/main/host/core-host';
 import { UserError } from '../../src/main/base/errors';
 import { testCore } from '../helpers/core';
 import { samplesDir, tempDir, writeJpeg } from '../helpers/files';
+import { readLibrary } from '../helpers/cli';
 import { childProcesses, testHost } from '../helpers/host';
 import { waitFor } from '../helpers/library';
 import { startOpenAiServer } from '../provider-servers/openai-compatible.server';
@@ -220,5 +221,55 @@ describe('the core host', () => {
     await expect(host.invoke('library:status', {})).rejects.toThrow(`Captionist's core stopped: ${reason}`);
     // ExifTool processes of the crashed cores end with them.
     await waitFor('no ExifTool left running', () => childProcesses().length === 0 || undefined, 10_000);
+  });
+
+  it("has the restarted core take back the jobs its crashed worker was running at once, each counting a crash, not when their lease runs out", async () => {
+    // The service takes a minute per photo: both jobs are still running when the worker dies.
+    const server = await startOpenAiServer({ apiKey: null, scenario: 'slow', delayMs: 60_000 });
+    const dataDir = tempDir('captionist-home-');
+    const stops: { reason: string; restarting: boolean }[] = [];
+    const host: CoreHost = await testHost({
+      core: { dataDir },
+      workerEntry: crashingWorker,
+      env: { ...process.env, CAPTIONIST_TEST_CRASH: 'exit', CAPTIONIST_TEST_CRASH_ON: 'library:status' },
+      onStopped: (stop) => {
+        stops.push(stop);
+        // As the app and `serve` do: the restarted core works the queue again.
+        if (stop.restarting) void host.invoke('app:startBackgroundWork', {}).catch(() => {});
+      },
+    });
+    const folder = tempDir('captionist-library-');
+    await writeJpeg(join(folder, 'one.jpg'), { seed: 1 });
+    await writeJpeg(join(folder, 'two.jpg'), { seed: 2 });
+    await host.invoke('library:addFolder', { path: folder });
+    await host.invoke('library:index', { paths: [folder] });
+    await host.invoke('providers:save', { name: 'local', type: 'openai-compatible', preset: 'ollama', baseUrl: `${server.url}/v1`, concurrency: 2 });
+    await host.invoke('captions:queue', { provider: 'local', paths: [folder], options: {}, force: false, viaBatch: false });
+    const jobs = () => readLibrary(dataDir, (db) => db.prepare('SELECT state, crashes, lease_owner AS owner FROM jobs ORDER BY id').all()) as {
+      state: string;
+      crashes: number;
+      owner: string | null;
+    }[];
+    await waitFor('both jobs running', () => server.requests.length === 2 || undefined, 20_000);
+    const leased = jobs();
+    expect(leased.map((job) => job.state)).toEqual(['running', 'running']);
+    // This process's pid, with a name of the worker's own.
+    const deadOwner = leased[0]!.owner!;
+    expect(deadOwner).toMatch(new RegExp(`:${process.pid}:[0-9a-f]{8}$`));
+
+    // The worker exits 10 ms after this call, which it may answer first.
+    const crashAt = Date.now();
+    await host.invoke('library:status', {}).catch(() => null);
+    // The restarted core asks the service for both photos again, far within the minute's lease.
+    await waitFor('both photos asked for again', () => server.requests.length === 4 || undefined, 15_000);
+
+    expect(Date.now() - crashAt).toBeLessThan(15_000);
+    expect(stops).toEqual([{ reason: 'it exited with code 3', restarting: true }]);
+    const retaken = jobs();
+    expect(retaken.map(({ state, crashes }) => ({ state, crashes }))).toEqual([
+      { state: 'running', crashes: 1 },
+      { state: 'running', crashes: 1 },
+    ]);
+    expect(retaken.every((job) => job.owner !== deadOwner && job.owner!.includes(`:${process.pid}:`))).toBe(true);
   });
 });

@@ -84,6 +84,60 @@ describe('one lane policy for direct captioning and the Batch API', () => {
     expect((await lanesOf(core)).every((lane) => lane.state !== 'stopped')).toBe(true);
   });
 
+  it('on the injected clock, stops a Batch API lane on a rejected key as a direct lane, keeps both stopped through heartbeats, and resumes both when the key is fixed', async () => {
+    const clock = fakeClock();
+    const env: Record<string, string> = { LANE_KEY: wrongKey };
+    const direct = await startOpenAiServer({ apiKey });
+    const batch = await startBatchServer({ apiKey, pollsToComplete: 1 });
+    const [first, second] = await photos(2);
+    const core = testCore({
+      now: clock.now,
+      timers: clock.timers,
+      secrets: environmentSecrets(env),
+      batch: { pollIntervalMs: 60_000 },
+      retryPolicy: { baseDelayMs: 30_000, maxDelayMs: 120_000, random: () => 1 },
+    });
+    await core.invoke('library:index', { paths: [join(first!, '..')] });
+    const provider = {
+      name: 'vision',
+      type: 'openai-compatible',
+      preset: 'inference-net',
+      baseUrl: `${direct.url}/v1`,
+      batchBaseUrl: `${batch.url}/v1`,
+      apiKeyEnv: 'LANE_KEY',
+    } as const;
+    await core.invoke('providers:save', provider);
+    const run = { provider: 'vision', options: {}, force: false };
+    const ticking = () => clock.advance(20);
+
+    await core.invoke('captions:queue', { ...run, paths: [first!], viaBatch: false });
+    await core.invoke('captions:queue', { ...run, paths: [second!], viaBatch: true });
+    const stoppedBoth = async () => {
+      const lanes = await lanesOf(core);
+      return lanes.length === 2 && lanes.every((lane) => lane.state === 'stopped');
+    };
+    await until(stoppedBoth, 'both lanes to stop', ticking);
+    const [directLane, batchLane] = await lanesOf(core);
+    expect(directLane).toMatchObject({ viaBatch: false, message: expect.stringMatching(/API key rejected by Inference\.net/), until: null });
+    expect(batchLane).toMatchObject({ viaBatch: true, message: directLane!.message, until: null, inFlight: 0 });
+    expect(await countsOf(core)).toMatchObject({ queued: 2, failed: 0, running: 0 });
+
+    // An hour of heartbeats on the lanes' clock: a stopped lane asks nothing more of either service.
+    const asked = direct.requests.length + batch.requests.length;
+    for (let minute = 0; minute < 60; minute++) clock.advance(60_000);
+    await delay(200);
+    expect(direct.requests.length + batch.requests.length).toBe(asked);
+    expect(await stoppedBoth()).toBe(true);
+
+    // The photographer fixes the key and saves the provider: both lanes go on, on the same clock.
+    env.LANE_KEY = apiKey;
+    await core.invoke('providers:save', provider);
+    await until(() => batch.creates.length === 1, 'the batch to be sent', ticking);
+    clock.advance(60_000);
+    await until(async () => (await countsOf(core)).done === 2, 'both photos captioned', ticking);
+    expect((await lanesOf(core)).map((lane) => lane.state)).not.toContain('stopped');
+  });
+
   it('runs a Batch API lane on the injected clock: a fake clock drives its polls and its offline backoff', async () => {
     const clock = fakeClock();
     const server: BatchServer = await startBatchServer({ apiKey, pollsToComplete: 1 });

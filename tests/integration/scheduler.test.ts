@@ -6,9 +6,11 @@ import { openDatabase } from '../../src/main/db/database';
 import { JobsRepository } from '../../src/main/db/jobs.repo';
 import type { ClaimedJob } from '../../src/main/db/jobs.repo';
 import { ProviderError } from '../../src/main/providers/errors';
-import { defaultRetryPolicy } from '../../src/main/providers/retry';
+import { defaultRetryPolicy } from '../../src/main/base/retry';
 import { QueueScheduler } from '../../src/main/queue/scheduler';
-import type { JobContext, JobHandler, JobOutcome } from '../../src/main/queue/scheduler';
+import type { JobContext, JobHandler, JobOutcome } from '../../src/main/queue/job-lane';
+import type { BatchLanes, LaneStep } from '../../src/main/queue/lane-work';
+import { fakeClock } from '../helpers/fake-clock';
 import { tempDir } from '../helpers/files';
 
 const silent = { info() {}, warn() {}, error() {} };
@@ -170,6 +172,92 @@ describe('the queue scheduler', () => {
     expect(attempts).toEqual(new Map([[1, 3], [2, defaultRetryPolicy.maxAttempts]]));
     const [failed] = jobs.list([], ['failed'], 10);
     expect(failed).toMatchObject({ id: 2, attempts: 5, lastError: 'svc did not answer within 60 s' });
+  });
+
+  it('acts on the kind a failure declares, whoever threw it: a lane-stopping one stops the lane, a permanent one fails only its job', async () => {
+    const { jobs } = queueOf(3);
+    const declared = (failureKind: string, message: string) => Object.assign(new Error(message), { failureKind, taskMayFinish: false });
+    let calls = 0;
+    const scheduler = schedulerFor(jobs, async () => {
+      calls++;
+      throw calls === 1 ? declared('permanent', 'the photo cannot be sent') : declared('stops-lane', 'the licence was refused');
+    }, { concurrency: 1 });
+    scheduler.start();
+    await until(() => scheduler.laneStatuses()[0]?.state === 'stopped');
+    expect(scheduler.stoppedBecause('caption', 'svc')).toBe('the licence was refused');
+    // One job failed with its reason; the one that met the stop waits with its attempt given back, as does the third.
+    expect(jobs.counts()).toMatchObject({ failed: 1, queued: 2, running: 0 });
+    expect(jobs.list([], ['failed'], 10).map((job) => job.lastError)).toEqual(['the photo cannot be sent']);
+    await delay(100);
+    expect(calls).toBe(2);
+  });
+
+  it('tries a batch lane\'s next step as its probe while its service is unreachable, waiting longer each time, and goes on once it answers', async () => {
+    const { jobs } = queueOf(0);
+    const clock = fakeClock();
+    const started: number[] = [];
+    let running = 0;
+    let downFor = 3;
+    const step = (): LaneStep => ({
+      run: async () => {
+        started.push(clock.now().getTime());
+        running++;
+        await delay(5);
+        running--;
+        if (downFor-- > 0) throw new Error('no route to host');
+        return undefined;
+      },
+      // As the Batch API's steps do: every failure concerns the whole lane.
+      failed: (_error, lane) => (lane.state === 'offline' ? lane.probeFailed('no route to host') : lane.unreachable('no route to host')),
+      abandoned: () => {},
+    });
+    let steps = 6;
+    const batchLanes: BatchLanes = {
+      providers: () => ['svc'],
+      work: () => ({
+        concurrency: () => 1,
+        blockedBecause: () => null,
+        take: () => (steps-- > 0 ? step() : null),
+        nextDueAt: () => null,
+        status: (lane, inFlight) => lane.status(inFlight),
+      }),
+      disown: () => {},
+    };
+    const handler = (kind: 'caption' | 'writeMetadata'): JobHandler => ({ kind, concurrency: () => 1, run: async () => ({}), describeError: String });
+    const scheduler = new QueueScheduler({
+      jobs,
+      handlers: [handler('caption'), handler('writeMetadata')],
+      batchLanes,
+      logger: silent,
+      now: clock.now,
+      timers: clock.timers,
+      retryPolicy: { ...defaultRetryPolicy, baseDelayMs: 1000, maxDelayMs: 8000, random: () => 1 },
+      leaseMs: 60_000,
+      owner: 'test:1:a',
+      isOwnerDead: () => false,
+      onChange: () => {},
+    });
+    onTestFinished(() => scheduler.stop());
+    scheduler.start();
+
+    await until(() => started.length === 1 && scheduler.laneStatuses()[0]?.state === 'offline');
+    const start = started[0]!;
+    expect(scheduler.laneStatuses()[0]).toMatchObject({ viaBatch: true, state: 'offline', until: new Date(start + 1000).toISOString() });
+    // Each probe is the next step, after a backoff that doubles: 1 s, 2 s, 4 s on the lane's clock.
+    await delay(50);
+    expect(started).toHaveLength(1);
+    for (const waited of [1000, 2000, 4000]) {
+      clock.advance(waited - 1);
+      await delay(30);
+      const before = started.length;
+      clock.advance(1);
+      await until(() => started.length > before && running === 0);
+      expect(started[before]! - started[before - 1]!).toBe(waited);
+    }
+    // The service answered the fourth: the lane ran its remaining steps at once.
+    await until(() => steps < 0 && running === 0);
+    expect(started.map((at) => at - start)).toEqual([0, 1000, 3000, 7000, 7000, 7000]);
+    expect(scheduler.laneStatuses()[0]).toMatchObject({ state: 'idle', message: null, until: null });
   });
 
   it('counts a crash each time a worker died with a job, runs that job after the others, and gives it up at the third', async () => {

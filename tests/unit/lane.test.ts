@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ProviderError } from '../../src/main/providers/errors';
-import { defaultRetryPolicy } from '../../src/main/providers/retry';
+import { defaultRetryPolicy } from '../../src/main/base/retry';
 import { Lane, retryStopped, WakeTimer } from '../../src/main/queue/lane';
 import { fakeClock } from '../helpers/fake-clock';
 

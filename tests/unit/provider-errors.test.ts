@@ -3,8 +3,8 @@ import type { ProviderErrorKind } from '../../src/main/providers/errors';
 import { httpError, ProviderError, providerDetail, redact, retryAfterFrom } from '../../src/main/providers/errors';
 import type { HttpResponse } from '../../src/main/providers/http';
 import { rateLimitFrom } from '../../src/main/providers/http';
-import type { RetryPolicy } from '../../src/main/providers/retry';
-import { defaultRetryPolicy, retryDelay } from '../../src/main/providers/retry';
+import type { RetryPolicy } from '../../src/main/base/retry';
+import { defaultRetryPolicy, retryDelay } from '../../src/main/base/retry';
 
 describe('httpError', () => {
   const byStatus: [number, ProviderErrorKind, boolean][] = [

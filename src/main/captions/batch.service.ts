@@ -5,20 +5,21 @@ import { join } from 'node:path';
 import { setImmediate } from 'node:timers/promises';
 import type { Database } from 'better-sqlite3';
 import type { ProviderConfig } from '../../shared/captioning';
-import type { LaneStatus } from '../../shared/queue';
 import type { CaptionBatch, CaptionBatchesRepository, CaptionBatchRequest } from '../db/caption-batches.repo';
 import type { ClaimedJob, JobsRepository } from '../db/jobs.repo';
 import { UserError } from '../base/errors';
+import { classifiedFailure } from '../base/failure';
+import type { ClassifiedFailure, FailureKind } from '../base/failure';
 import type { Logger } from '../base/logger';
 import { ProviderError } from '../providers/errors';
 import { batchBaseUrlFor, batchEndpoint, batchFileLimits, isFinalStatus } from '../providers/openai-batch';
 import type { BatchResultLine, RemoteBatch } from '../providers/openai-batch';
 import type { BatchApi, CaptionProvider } from '../providers/provider';
 import type { ProviderRegistry } from '../providers/provider-registry';
-import { retryDelay } from '../providers/retry';
-import type { RetryPolicy } from '../providers/retry';
-import { heartbeatMs, Lane, laneStoppingKinds, retryStopped, systemTimers, WakeTimer } from '../queue/lane';
-import type { LaneContext } from '../queue/lane';
+import { retryDelay } from '../base/retry';
+import type { RetryPolicy } from '../base/retry';
+import type { Lane } from '../queue/lane';
+import type { BatchLanes, LaneContext, LaneStep, LaneWork } from '../queue/lane-work';
 import { describeCaptionError } from './caption-steps';
 import type { CaptionSteps, SentCaption } from './caption-steps';
 
@@ -55,11 +56,14 @@ export interface BatchServiceDeps {
   budget?: { affordablePhotos(provider: string): number; budgetMessage(provider: string): string };
 }
 
-/** Failures that mean this batch file can never be sent as it is. */
-const fileRejectedKinds = new Set(['bad-request', 'unprocessable', 'too-large']);
-
 /** Thrown inside an import transaction when another process stored the line first. */
 class AlreadyImported extends Error {}
+
+/** A batch's answers said what only the user can fix (a key revoked meanwhile): its lane stops once they are stored. */
+class LaneStopped extends Error implements ClassifiedFailure {
+  readonly failureKind: FailureKind = 'stops-lane';
+  readonly taskMayFinish = false;
+}
 
 interface OpenBatchProvider {
   config: ProviderConfig;
@@ -68,71 +72,47 @@ interface OpenBatchProvider {
 }
 
 /**
- * Runs the queue's Batch API caption jobs (via_batch = 1), which the scheduler leaves alone: per
- * provider it gathers the waiting jobs into a JSONL file, uploads it, creates a batch, polls it,
- * and imports each answer as the direct path would have stored it. Every remote id is stored the
- * moment it is known, so a restart polls instead of sending again; a batch whose create call may
- * have reached the service is looked up by its metadata before anything is resent. Outages and
- * server errors only delay it; a rejected key stops it until the user acts, photos still queued.
- * Its lanes follow the queue's lane policy, on the queue's clock, under the queue's owner id.
+ * The work of the queue's Batch API lanes (jobs with via_batch = 1), which the scheduler runs step
+ * by step under the lane policy: per provider it gathers the waiting jobs into a JSONL file,
+ * uploads it, creates a batch, polls it, and imports each answer as the direct path would have
+ * stored it. Every remote id is stored the moment it is known, so a restart polls instead of
+ * sending again; a batch whose create call may have reached the service is looked up by its
+ * metadata before anything is resent. Outages and server errors only delay it; a rejected key
+ * stops it until the user acts, photos still queued.
  */
-export class BatchService {
+export class BatchService implements BatchLanes {
   private readonly options: BatchOptions;
-  private readonly lanes = new Map<string, Lane>();
   /** What the service last said about each submitted batch, for the progress message. */
   private readonly remote = new Map<number, RemoteBatch>();
   private readonly nextPollAt = new Map<number, number>();
-  private running = false;
-  private controller = new AbortController();
-  /** The queue's process owner, clock and listener: set by `start`. */
-  private context: LaneContext = { owner: '', isOwnerDead: () => false, timers: systemTimers, onChange: () => {} };
-  private timer: WakeTimer | null = null;
-  private ticking: Promise<void> | null = null;
-  private tickAgain = false;
-  private tickStartedAt = 0;
+  /** The scheduler's owner id and listener, given with the lanes' work (one scheduler per process). */
+  private context: LaneContext | null = null;
 
   constructor(private readonly deps: BatchServiceDeps) {
     this.options = { ...defaultBatchOptions, ...deps.options };
   }
 
-  /** Resumes every unfinished batch and submits waiting jobs; `context.onChange` hears of every step. */
-  start(context: LaneContext): void {
-    if (this.running) return;
-    this.running = true;
+  providers(): string[] {
+    const providers = new Set(this.deps.batches.active().map((batch) => batch.provider));
+    for (const due of this.deps.jobs.dueLanes()) if (due.viaBatch && due.kind === 'caption' && due.provider) providers.add(due.provider);
+    return [...providers];
+  }
+
+  /** One step at a time per provider: a batch file is sent, polled or collected before the next step. */
+  work(provider: string, context: LaneContext): LaneWork {
     this.context = context;
-    this.timer = new WakeTimer({ now: this.deps.now, timers: context.timers }, () => this.runTick(), 0);
-    this.controller = new AbortController();
-    this.wake();
+    return {
+      concurrency: () => 1,
+      blockedBecause: () => this.budgetBlocks(provider),
+      take: (now) => this.nextStep(provider, now),
+      nextDueAt: (now) => this.nextDueAt(provider, now),
+      status: (lane) => this.status(provider, lane),
+    };
   }
 
-  private get owner(): string {
-    return this.context.owner;
-  }
-
-  private onChange(): void {
-    this.context.onChange();
-  }
-
-  /** Stops polling; a batch being prepared gives its photos back to the queue. Resolves when idle. */
-  async stop(): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
-    this.timer?.clear();
-    this.controller.abort();
-    await this.ticking;
-    // A batch we were preparing is anyone's to recover now, this process included after a restart.
-    this.deps.batches.disown(this.owner);
-  }
-
-  /** Looks for work now: Batch API jobs were queued, a setting changed. */
-  wake(): void {
-    this.schedule(0);
-  }
-
-  /** Lets lanes stopped by an error (a rejected key) try again, e.g. after the user fixed it. */
-  retryStopped(provider?: string): void {
-    retryStopped(this.lanes.values(), provider);
-    this.wake();
+  /** A batch we were preparing is anyone's to recover now, this process included after a restart. */
+  disown(owner: string): void {
+    this.deps.batches.disown(owner);
   }
 
   /** Refuses a Batch API run for a provider without a Batch API we can use. */
@@ -146,19 +126,17 @@ export class BatchService {
     );
   }
 
-  /** One lane per provider with Batch API work, for the queue's status. */
-  laneStatuses(): LaneStatus[] {
-    const active = this.deps.batches.active();
-    return [...this.lanes].map(([provider, lane]) => {
-      const mine = active.filter((batch) => batch.provider === provider);
-      const photos = mine.reduce((sum, batch) => sum + batch.requestCount, 0);
-      const busy = mine.length > 0 && lane.state === 'idle';
-      // Nothing moves while the lane is stopped: a run waiting on it may end.
-      return lane.status(lane.state === 'stopped' ? 0 : photos, {
-        state: busy ? 'running' : lane.state,
-        message: lane.message ?? (mine.length ? mine.map((batch) => this.describe(batch)).join('; ') : null),
-        concurrency: this.options.maxPhotos,
-      });
+  /** The lane's status: the photos in its batches under way, and where each batch stands. */
+  private status(provider: string, lane: Lane) {
+    const mine = this.deps.batches.active().filter((batch) => batch.provider === provider);
+    const photos = mine.reduce((sum, batch) => sum + batch.requestCount, 0);
+    const busy = mine.length > 0 && (lane.state === 'idle' || lane.state === 'running');
+    // Nothing moves while the lane is stopped: a run waiting on it may end.
+    return lane.status(lane.state === 'stopped' ? 0 : photos, {
+      state: busy ? 'running' : lane.state,
+      message: lane.message ?? (mine.length ? mine.map((batch) => this.describe(batch)).join('; ') : null),
+      concurrency: this.options.maxPhotos,
+      configuredConcurrency: this.options.maxPhotos,
     });
   }
 
@@ -170,81 +148,78 @@ export class BatchService {
     return `Batch ${batch.id} of ${batch.requestCount} photos: ${status} (${done} done${failed ? `, ${failed} failed` : ''})`;
   }
 
-  private schedule(delayMs: number): void {
-    if (this.running) this.timer?.set(this.deps.now().getTime() + delayMs);
-  }
-
-  /** One tick at a time; a wake during a tick runs another right after. */
-  private runTick(): void {
-    if (this.ticking) {
-      this.tickAgain = true;
-      return;
-    }
-    this.ticking = this.tick()
-      .catch((error: unknown) => this.deps.logger.error(`batch: ${(error as Error).stack ?? String(error)}`))
-      .finally(() => {
-        this.ticking = null;
-        this.onChange();
-        if (this.tickAgain) {
-          this.tickAgain = false;
-          this.schedule(0);
-        } else {
-          this.schedule(this.nextTickDelay());
-        }
-      });
-  }
-
-  private nextTickDelay(): number {
-    const now = this.deps.now().getTime();
-    // A poll time already past was due at the tick just run: polled then, or its lane is waiting.
-    const times = [now + heartbeatMs, ...[...this.nextPollAt.values()].filter((at) => at > now)];
-    for (const lane of this.lanes.values()) times.push(lane.waitingUntil(now) ?? Infinity);
-    for (const due of this.deps.jobs.dueLanes()) {
-      if (!due.viaBatch) continue;
-      // A job that fell due while the tick ran is taken at once; one the tick saw due but could
-      // not claim (paused) waits for the heartbeat rather than spin.
-      const next = Date.parse(this.deps.jobs.nextDueAt(due, this.timestamp()) ?? '');
-      if (next > this.tickStartedAt) times.push(next);
-    }
-    return Math.max(10, Math.min(...times) - now);
-  }
-
-  private async tick(): Promise<void> {
-    const { jobs, batches } = this.deps;
-    this.tickStartedAt = this.deps.now().getTime();
-    const active = batches.active();
+  /**
+   * The provider's next step due now: a batch left half-prepared resumed, a submitted batch
+   * polled when its time comes, else the waiting jobs sent as a new batch.
+   */
+  private nextStep(provider: string, now: number): LaneStep | null {
+    const active = this.deps.batches.active();
     // A batch another process finished is no longer ours to poll.
     for (const id of this.nextPollAt.keys()) if (!active.some((batch) => batch.id === id)) this.nextPollAt.delete(id);
-    const providers = new Set(active.map((batch) => batch.provider));
-    for (const due of jobs.dueLanes()) if (due.viaBatch && due.kind === 'caption' && due.provider) providers.add(due.provider);
-    // Lanes with nothing left go quiet, except a stopped one, whose message the user still needs.
-    for (const [name, lane] of this.lanes) if (!providers.has(name) && lane.state !== 'stopped') this.lanes.delete(name);
-    for (const provider of providers) {
-      if (!this.running) return;
-      await this.tickProvider(provider, active.filter((batch) => batch.provider === provider));
+    const mine = active.filter((batch) => batch.provider === provider);
+    for (const batch of mine) {
+      if (batch.state === 'preparing') {
+        if (this.preparedElsewhere(batch)) continue;
+        return this.step(provider, (opened, signal) => this.resumePreparing(batch, opened, signal));
+      }
+      if ((this.nextPollAt.get(batch.id) ?? 0) <= now) return this.step(provider, (opened, signal) => this.poll(batch, opened, signal));
     }
+    // One file at a time per provider: a batch another live process is preparing counts too.
+    if (mine.some((batch) => batch.state === 'preparing')) return null;
+    // Nothing is written while nothing is due (paused photos, say): the heartbeat comes often.
+    if (this.affordablePhotos(provider) <= 0 || !this.deps.batches.anyJobDue(provider, new Date(now).toISOString())) return null;
+    return this.step(provider, (opened, signal) => this.submitWaiting(provider, opened, signal));
   }
 
-  private async tickProvider(provider: string, active: CaptionBatch[]): Promise<void> {
-    const lane = this.laneFor(provider);
-    const now = this.deps.now().getTime();
-    if (lane.state === 'stopped' || lane.waitingUntil(now) !== null) return;
-    const signal = this.controller.signal;
-    try {
-      const opened = this.open(provider);
-      for (const batch of active) {
-        if (batch.state === 'preparing') await this.resumePreparing(batch, opened, signal);
-        else if ((this.nextPollAt.get(batch.id) ?? 0) <= now) await this.poll(batch, opened, signal);
-      }
-      // One file at a time per provider: a batch another live process is preparing counts too.
-      const preparing = this.deps.batches.active().some((batch) => batch.provider === provider && batch.state === 'preparing');
-      if (!preparing) await this.submitWaiting(provider, opened, signal);
-      // Got through: a lane that was waiting for the service is back.
-      lane.reachable();
-    } catch (error) {
-      if (signal.aborted) return;
-      this.laneFailed(provider, lane, error);
-    }
+  /** When the next poll or waiting job of the provider falls due. */
+  private nextDueAt(provider: string, now: number): number | null {
+    const polls = this.deps.batches
+      .active()
+      .filter((batch) => batch.provider === provider)
+      .map((batch) => this.nextPollAt.get(batch.id) ?? Infinity);
+    const job = this.deps.jobs.nextDueAt({ kind: 'caption', provider, viaBatch: true }, new Date(now).toISOString());
+    const next = Math.min(...polls.filter((at) => at > now), job === null ? Infinity : Date.parse(job));
+    return Number.isFinite(next) ? next : null;
+  }
+
+  /** The budget's message once it allows no more photos and nothing of the provider's is under way. */
+  private budgetBlocks(provider: string): string | null {
+    if (this.affordablePhotos(provider) > 0 || this.deps.batches.active().some((batch) => batch.provider === provider)) return null;
+    return this.deps.batches.anyJobDue(provider, this.timestamp()) ? this.deps.budget!.budgetMessage(provider) : null;
+  }
+
+  private affordablePhotos(provider: string): number {
+    return this.deps.budget?.affordablePhotos(provider) ?? Infinity;
+  }
+
+  /** A batch left preparing by another process that still runs: that process sends it. */
+  private preparedElsewhere(batch: CaptionBatch): boolean {
+    return batch.owner !== null && batch.owner !== this.owner && !this.lanes().isOwnerDead(batch.owner);
+  }
+
+  private step(provider: string, run: (opened: OpenBatchProvider, signal: AbortSignal) => Promise<void>): LaneStep {
+    return {
+      run: async (signal) => {
+        await run(this.open(provider), signal);
+        return undefined;
+      },
+      failed: (error, lane) => this.stepFailed(provider, lane, error),
+      // Whatever the step had stored stays: the next start resumes from there.
+      abandoned: () => {},
+    };
+  }
+
+  private get owner(): string {
+    return this.lanes().owner;
+  }
+
+  private lanes(): LaneContext {
+    if (!this.context) throw new Error('The Batch API lanes run only under the queue scheduler.');
+    return this.context;
+  }
+
+  private onChange(): void {
+    this.context?.onChange();
   }
 
   /** The provider's client and Batch API; a lane-stopping ProviderError when there is none. */
@@ -273,15 +248,7 @@ export class BatchService {
   private async submitWaiting(provider: string, opened: OpenBatchProvider, signal: AbortSignal): Promise<void> {
     const { db, batches } = this.deps;
     const at = this.timestamp();
-    const affordable = this.deps.budget?.affordablePhotos(provider) ?? Infinity;
-    if (affordable <= 0) {
-      if (batches.anyJobDue(provider, at)) this.laneFor(provider).set('out-of-budget', this.deps.budget!.budgetMessage(provider));
-      return;
-    }
-    const lane = this.laneFor(provider);
-    if (lane.state === 'out-of-budget') lane.set('idle', null);
-    // Nothing is written while nothing is due (paused photos, say): the heartbeat comes often.
-    if (!batches.anyJobDue(provider, at)) return;
+    const affordable = this.affordablePhotos(provider);
     let claimed: ClaimedJob[] = [];
     const batchId = db.transaction(() => {
       const id = batches.create(provider, this.owner, randomUUID().slice(0, 8), at);
@@ -335,7 +302,7 @@ export class BatchService {
           prepared = await steps.prepare(job);
         } catch (error) {
           // A missing key concerns every photo: the whole batch goes back.
-          if (error instanceof ProviderError) throw error;
+          if (classifiedFailure(error)) throw error;
           batches.endJob(job.id, batchId, 'failed', describeCaptionError(error), this.timestamp());
           continue;
         }
@@ -385,14 +352,16 @@ export class BatchService {
       const remote = await opened.api.service.createBatch(inputFileId, batch.clientRef, signal);
       this.submitted(batch, remote);
     } catch (error) {
-      if (signal.aborted || !(error instanceof ProviderError)) throw error;
-      if (fileRejectedKinds.has(error.kind)) {
-        this.deps.logger.error(`batch: ${batch.provider} batch ${batch.id} rejected: ${error.message}`);
-        this.abandon(batch.id, 'failed', error.message, error.message);
+      const failure = classifiedFailure(error);
+      if (signal.aborted || !failure) throw error;
+      // This file can never be sent as it is.
+      if (failure.failureKind === 'permanent') {
+        this.deps.logger.error(`batch: ${batch.provider} batch ${batch.id} rejected: ${failure.message}`);
+        this.abandon(batch.id, 'failed', failure.message, failure.message);
         return;
       }
       // A refusal (401, 402, 403) means nothing was created: the photos wait in the queue.
-      if (laneStoppingKinds.has(error.kind)) this.abandon(batch.id, 'cancelled', error.message);
+      if (failure.failureKind === 'stops-lane') this.abandon(batch.id, 'cancelled', failure.message);
       throw error;
     }
   }
@@ -412,7 +381,6 @@ export class BatchService {
    * only when certainly absent. A complete file not yet uploaded is sent; anything less goes back.
    */
   private async resumePreparing(batch: CaptionBatch, opened: OpenBatchProvider, signal: AbortSignal): Promise<void> {
-    if (batch.owner && batch.owner !== this.owner && !this.context.isOwnerDead(batch.owner)) return;
     if (batch.inputFileId) {
       const since = Math.floor(Date.parse(batch.createdAt) / 1000) - 300;
       const found = await opened.api.service.findBatch(batch.clientRef, since, signal);
@@ -484,7 +452,7 @@ export class BatchService {
       if (!request || line.error?.code === 'batch_expired' || line.error?.code === 'batch_cancelled') continue;
       const attempts = waiting.get(request.jobId);
       if (attempts === undefined) continue;
-      let error: ProviderError;
+      let error: ClassifiedFailure;
       if (line.statusCode === 200) {
         try {
           const sent = JSON.parse(request.sent) as SentCaption;
@@ -495,13 +463,14 @@ export class BatchService {
           continue;
         } catch (thrown) {
           if (thrown instanceof AlreadyImported) continue;
-          if (!(thrown instanceof ProviderError)) throw thrown;
-          error = thrown;
+          const failure = classifiedFailure(thrown);
+          if (!failure) throw thrown;
+          error = failure;
         }
       } else {
         error = opened.api.service.lineError(line);
       }
-      if (laneStoppingKinds.has(error.kind)) stopMessage = error.message;
+      if (error.failureKind === 'stops-lane') stopMessage = error.message;
       this.settleFailedLine(request.jobId, batch.id, attempts, error);
     }
     const unanswered = batches.jobsWaiting(batch.id);
@@ -525,20 +494,21 @@ export class BatchService {
     this.remote.delete(batch.id);
     this.nextPollAt.delete(batch.id);
     logger.info(`batch: ${batch.provider} batch ${batch.id} ${remote.status}; ${lines.length} line(s) imported, ${unanswered.length} unanswered`);
-    if (stopMessage) this.laneFor(batch.provider).stop(stopMessage);
     this.onChange();
+    if (stopMessage) throw new LaneStopped(stopMessage);
   }
 
   /** A line that failed: back to the queue when the service was busy or erred, else the photo fails. */
-  private settleFailedLine(jobId: number, batchId: number, attempts: number, error: ProviderError): void {
+  private settleFailedLine(jobId: number, batchId: number, attempts: number, error: ClassifiedFailure): void {
     const { batches, retryPolicy, now, logger } = this.deps;
     const at = this.timestamp();
-    if (laneStoppingKinds.has(error.kind)) {
+    const kind = error.failureKind;
+    if (kind === 'stops-lane') {
       batches.returnJob(jobId, batchId, at, { message: error.message });
-    } else if (error.kind === 'rate-limited') {
+    } else if (kind === 'rate-limited') {
       const delay = retryDelay(error, attempts, retryPolicy);
       batches.returnJob(jobId, batchId, at, { message: error.message, nextRunAt: new Date(now().getTime() + delay).toISOString() });
-    } else if (error.retryable && attempts < retryPolicy.maxAttempts) {
+    } else if ((kind === 'transient' || kind === 'offline') && attempts < retryPolicy.maxAttempts) {
       const delay = retryDelay(error, attempts, retryPolicy);
       batches.returnJob(jobId, batchId, at, {
         countAttempt: true,
@@ -553,35 +523,23 @@ export class BatchService {
 
 
   /**
-   * A step that failed for the whole lane: a 429 or a refusal goes through the lane policy as a
-   * direct job's would; anything else (the network, a timeout, a 5xx, a surprise) loses nothing,
-   * and the same step is tried again with backoff, each failure counting as a failed probe.
+   * A step that failed, which concerns the whole lane: a 429 or a refusal goes through the lane
+   * policy as a direct job's would; anything else (the network, a timeout, a 5xx, a surprise)
+   * loses nothing, and the same step is tried again with backoff, each failure counting as a
+   * failed probe.
    */
-  private laneFailed(provider: string, lane: Lane, error: unknown): void {
-    if (error instanceof ProviderError && error.kind !== 'network' && lane.failed(error)) {
-      this.onChange();
-      return;
-    }
+  private stepFailed(provider: string, lane: Lane, error: unknown): void {
+    const failure = classifiedFailure(error);
+    if (failure && failure.failureKind !== 'offline' && lane.failed(failure)) return;
     let message: string;
-    if (error instanceof ProviderError) {
-      message = error.message;
+    if (failure) {
+      message = failure.message;
     } else {
       this.deps.logger.error(`batch: ${provider}: ${(error as Error).stack ?? String(error)}`);
       message = `Batch work for ${provider} failed: ${describeCaptionError(error)}`;
     }
     if (lane.state === 'offline') lane.probeFailed(message);
     else lane.unreachable(message);
-    this.onChange();
-  }
-
-  private laneFor(provider: string): Lane {
-    let lane = this.lanes.get(provider);
-    if (!lane) {
-      const { now, retryPolicy, logger } = this.deps;
-      lane = new Lane({ kind: 'caption', provider, viaBatch: true }, this.options.maxPhotos, { now, retryPolicy, logger, logPrefix: 'batch' });
-      this.lanes.set(provider, lane);
-    }
-    return lane;
   }
 
   private fileFor(batchId: number): string {

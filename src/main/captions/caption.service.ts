@@ -16,7 +16,7 @@ import { UserError } from '../base/errors';
 import type { Logger } from '../base/logger';
 import { ProviderError } from '../providers/errors';
 import { imageLimitsFor } from '../providers/presets';
-import type { JobContext, JobHandler, JobOutcome } from '../queue/scheduler';
+import type { JobContext, JobHandler, JobOutcome } from '../queue/job-lane';
 import { captionCost, expectedTokens, hasPrice, sentSize } from './cost';
 import { normaliseAnswer } from './normalise';
 import { buildPrompt } from './prompt';

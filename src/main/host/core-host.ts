@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { ResourceLimits } from 'node:worker_threads';
 import type { EventName } from '../../shared/contract';
 import type { Logger } from '../base/logger';
+import { newProcessOwner } from '../base/process-owner';
 import type { CallName } from '../../shared/contract';
 import type { CoreClient } from './core-calls';
 import type { Keychain } from './keychain';
@@ -65,7 +66,9 @@ export async function startCoreHost(options: CoreHostOptions): Promise<CoreHost>
       }
     },
   };
-  const spawn = () => spawnCoreWorker(options, handlers);
+  // Cores that died in this process: the next one takes their leased work back at once.
+  const deadOwners: string[] = [];
+  const spawn = () => spawnCoreWorker(options, handlers, deadOwners);
   let restartsLeft = options.restarts ?? 1;
   let closed = false;
   let stoppedFor: string | null = null;
@@ -79,15 +82,21 @@ export async function startCoreHost(options: CoreHostOptions): Promise<CoreHost>
 
   const superviseRestarts = (worker: CoreWorker) =>
     void worker.ended.then((reason) => {
-      if (reason === null || closed) return;
+      if (reason === null) return;
+      if (worker.started()) deadOwners.push(worker.owner);
+      if (closed) return;
       const restarting = restartsLeft > 0;
+      if (restarting) {
+        restartsLeft -= 1;
+        current = spawn();
+        // A restart that fails is reported through its own end.
+        current.ready.catch(() => {});
+        superviseRestarts(current);
+      } else {
+        stoppedFor = reason;
+      }
+      // After the new core is in place, so that calls the shell makes on hearing this reach it.
       options.onStopped?.({ reason, restarting });
-      if (!restarting) return void (stoppedFor = reason);
-      restartsLeft -= 1;
-      current = spawn();
-      // A restart that fails is reported through its own end.
-      current.ready.catch(() => {});
-      superviseRestarts(current);
     });
   superviseRestarts(current);
 
@@ -118,6 +127,10 @@ interface WorkerHandlers {
 }
 
 interface CoreWorker {
+  /** Names this worker's core on the work it leases. */
+  owner: string;
+  /** Whether its core started (and so may have leased work). */
+  started(): boolean;
   ready: Promise<void>;
   /** Resolves when the thread has ended: with why, or null when it was closed. */
   ended: Promise<string | null>;
@@ -125,9 +138,11 @@ interface CoreWorker {
   close(): Promise<void>;
 }
 
-function spawnCoreWorker(options: CoreHostOptions, handlers: WorkerHandlers): CoreWorker {
+function spawnCoreWorker(options: CoreHostOptions, handlers: WorkerHandlers, deadOwners: readonly string[]): CoreWorker {
+  // Its own name, though it shares the process's pid: a restarted core knows it dead by this name.
+  const owner = newProcessOwner();
   const data: CoreWorkerData = {
-    core: options.core,
+    core: { ...options.core, owner, deadOwners: [...deadOwners] },
     forwardLogs: Boolean(options.logger),
     keychain: options.keychain?.snapshot() ?? null,
   };
@@ -144,6 +159,7 @@ function spawnCoreWorker(options: CoreHostOptions, handlers: WorkerHandlers): Co
   let startError: Error | null = null;
   /** Set once the thread has ended: what later calls fail with. */
   let endedWith: Error | null = null;
+  let started = false;
   let markReady!: () => void;
   let failStart!: (error: Error) => void;
   const ready = new Promise<void>((resolve, reject) => {
@@ -166,6 +182,7 @@ function spawnCoreWorker(options: CoreHostOptions, handlers: WorkerHandlers): Co
   worker.on('message', (message: WorkerMessage) => {
     switch (message.type) {
       case 'ready':
+        started = true;
         return markReady();
       case 'startFailed':
         startError = fromWireError(message.error);
@@ -195,6 +212,8 @@ function spawnCoreWorker(options: CoreHostOptions, handlers: WorkerHandlers): Co
   const send = (message: ShellMessage) => worker.postMessage(message);
 
   return {
+    owner,
+    started: () => started,
     ready,
     ended,
     call(name, input) {

@@ -8,7 +8,8 @@ import { anthropicModels, AvailableModels } from './model-list';
 import type { ModelList } from './model-list';
 import { typeDefaults } from './presets';
 import { StructuredOutputs } from './structured-output';
-import type { CaptionProvider, CaptionRequest, ProviderAnswer, ProviderDeps, RateLimitInfo } from './provider';
+import type { RateLimitInfo } from '../base/failure';
+import type { CaptionProvider, CaptionRequest, ProviderAnswer, ProviderDeps } from './provider';
 
 interface AnthropicMessage {
   model?: unknown;

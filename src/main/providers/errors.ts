@@ -1,4 +1,5 @@
 import { storableText } from '../../shared/text';
+import type { ClassifiedFailure, FailureKind } from '../base/failure';
 
 /** Why a provider call failed, in the terms the queue acts on. */
 export type ProviderErrorKind =
@@ -18,13 +19,18 @@ export type ProviderErrorKind =
   | 'task-failed'
   | 'maybe-submitted';
 
-const retryableKinds: ReadonlySet<ProviderErrorKind> = new Set([
-  'network',
-  'timeout',
-  'rate-limited',
-  'server',
-  'invalid-response',
-]);
+/** How the queue treats each kind (see base/failure.ts); a kind not named here fails its job. */
+const failureKinds: Partial<Record<ProviderErrorKind, FailureKind>> = {
+  network: 'offline',
+  'rate-limited': 'rate-limited',
+  auth: 'stops-lane',
+  credits: 'stops-lane',
+  forbidden: 'stops-lane',
+  'not-found': 'stops-lane',
+  timeout: 'transient',
+  server: 'transient',
+  'invalid-response': 'transient',
+};
 
 export interface ProviderErrorDetails {
   status?: number;
@@ -37,12 +43,14 @@ export interface ProviderErrorDetails {
   /** A sentence of ours after the provider's words: what else Captionist found out. */
   note?: string;
   /** Overrides what the kind says: an answer too large to read is not worth asking (and paying) for again. */
-  retryable?: boolean;
+  retryable?: false;
 }
 
 /** A failed provider call with a message a photographer understands. Never carries a secret. */
-export class ProviderError extends Error {
+export class ProviderError extends Error implements ClassifiedFailure {
   override name = 'ProviderError';
+  readonly failureKind: FailureKind;
+  /** Whether asking again may succeed (after a wait, or once the user acted). */
   readonly retryable: boolean;
   readonly status: number | undefined;
   readonly retryAfterMs: number | undefined;
@@ -57,11 +65,17 @@ export class ProviderError extends Error {
   ) {
     const withDetail = details.detail ? `${summary} (${details.detail})` : summary;
     super(details.note ? `${withDetail}${/[.!?]$/.test(withDetail) ? '' : '.'} ${details.note}` : withDetail);
-    this.retryable = details.retryable ?? retryableKinds.has(kind);
+    this.failureKind = details.retryable === false ? 'permanent' : (failureKinds[kind] ?? 'permanent');
+    this.retryable = this.failureKind !== 'permanent' && this.failureKind !== 'stops-lane';
     this.status = details.status;
     this.retryAfterMs = details.retryAfterMs;
     this.detail = details.detail;
     this.mayHaveReachedServer = details.mayHaveReachedServer ?? true;
+  }
+
+  /** An answer that could not be read says nothing of the task behind it: that task is not polled again. */
+  get taskMayFinish(): boolean {
+    return this.retryable && this.kind !== 'invalid-response';
   }
 
   /** The same failure with a sentence of ours added to its message. */

@@ -1,4 +1,5 @@
 import type { CaptionFields, CaptionOptions, ProviderType } from '../../shared/captioning';
+import type { RateLimitInfo } from '../base/failure';
 import type { HttpClient } from './http';
 import type { ModelList } from './model-list';
 import type { OpenAiBatchApi } from './openai-batch';
@@ -54,13 +55,6 @@ export interface ProviderAnswer {
 /** The answer of a service that returns one caption text and reports no tokens. */
 export function captionOnlyAnswer(caption: string, model: string | null): ProviderAnswer {
   return { fields: null, text: caption, model, usage: { inputTokens: null, outputTokens: null } };
-}
-
-export interface RateLimitInfo {
-  limit: number | null;
-  remaining: number | null;
-  /** Milliseconds until the window resets. */
-  resetMs: number | null;
 }
 
 export interface CaptionProvider {

@@ -1,5 +1,5 @@
 import type { ChangeAnnouncer } from '../library/change-announcer';
-import type { JobHandler } from './scheduler';
+import type { JobHandler } from './job-lane';
 
 /** Announces the folder of each photo a job changed (a caption made, metadata written): the UI refreshes as work lands, whoever queued it. */
 export function announcingChanges(

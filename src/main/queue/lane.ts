@@ -1,12 +1,8 @@
 import type { JobKind, LaneState, LaneStatus } from '../../shared/queue';
 import type { Logger } from '../base/logger';
-import type { ProviderError } from '../providers/errors';
-import type { RateLimitInfo } from '../providers/provider';
-import { retryDelay } from '../providers/retry';
-import type { RetryPolicy } from '../providers/retry';
-
-/** Failures only the user can fix: going on would repeat them for every photo (and may cost money). */
-export const laneStoppingKinds: ReadonlySet<string> = new Set(['auth', 'credits', 'forbidden', 'not-found']);
+import type { ClassifiedFailure, RateLimitInfo } from '../base/failure';
+import { retryDelay } from '../base/retry';
+import type { RetryPolicy } from '../base/retry';
 
 /** How often lanes look for work they were not told about: another process may queue, pause or resume jobs. */
 export const heartbeatMs = 5000;
@@ -61,15 +57,6 @@ export class WakeTimer {
   }
 }
 
-/** What lanes outside the scheduler share with it: one owner id per process, one clock, one listener. */
-export interface LaneContext {
-  /** Names this process on the work it takes; another process leaves that work alone while it lives. */
-  owner: string;
-  isOwnerDead(owner: string): boolean;
-  timers: Timers;
-  onChange(): void;
-}
-
 export interface LaneKey {
   kind: JobKind;
   provider: string | null;
@@ -109,10 +96,6 @@ export class Lane {
     this.limit = configured;
   }
 
-  get provider(): string | null {
-    return this.key.provider;
-  }
-
   /** Whether `provider` (any when undefined) names this lane's, as the user typed it. */
   serves(provider: string | undefined): boolean {
     return provider === undefined || this.key.provider?.toLowerCase() === provider.toLowerCase();
@@ -133,10 +116,10 @@ export class Lane {
    * Takes a failure that concerns the whole lane, not one photo: the network, a 429, a refused
    * key or spent credits. False for any other failure, which is the job's (or step's) to handle.
    */
-  failed(error: ProviderError): boolean {
-    if (error.kind === 'network') this.unreachable(error.message);
-    else if (error.kind === 'rate-limited') this.throttle(error);
-    else if (laneStoppingKinds.has(error.kind)) this.stop(error.message);
+  failed(failure: ClassifiedFailure): boolean {
+    if (failure.failureKind === 'offline') this.unreachable(failure.message);
+    else if (failure.failureKind === 'rate-limited') this.throttle(failure);
+    else if (failure.failureKind === 'stops-lane') this.stop(failure.message);
     else return false;
     return true;
   }
@@ -165,11 +148,11 @@ export class Lane {
   }
 
   /** A 429: wait as the service says (or with backoff), and run half as many jobs at once. */
-  throttle(error: ProviderError): void {
-    const delay = retryDelay(error, ++this.rateLimitHits, this.deps.retryPolicy);
+  throttle(failure: ClassifiedFailure): void {
+    const delay = retryDelay(failure, ++this.rateLimitHits, this.deps.retryPolicy);
     this.limit = Math.max(1, Math.floor(this.limit / 2));
     this.successesInRow = 0;
-    this.slowDown(delay, error.message);
+    this.slowDown(delay, failure.message);
   }
 
   /** Waits `delayMs` before the next request (longer if already waiting longer). */

@@ -1,24 +1,14 @@
 import type { CancelledJobs, JobState, LaneStatus, QueueJob, QueueStatus } from '../../shared/queue';
 import type { CaptionRunsRepository } from '../db/caption-runs.repo';
 import { pathScope } from '../db/path-scope';
-import { newProcessOwner, processIsGone } from '../base/process-owner';
-import { systemTimers } from './lane';
-import type { LaneContext } from './lane';
+import { processIsGone } from '../base/process-owner';
 import { QueueScheduler } from './scheduler';
 import type { SchedulerDeps } from './scheduler';
 
-/** Lanes that run outside the scheduler (the Batch API's), started, stopped and reported with it. */
-export interface ExtraLanes {
-  start(context: LaneContext): void;
-  stop(): Promise<void>;
-  wake(): void;
-  retryStopped(provider?: string): void;
-  laneStatuses(): LaneStatus[];
-}
-
-export type QueueServiceDeps = Omit<SchedulerDeps, 'onChange' | 'owner' | 'isOwnerDead'> & {
+export type QueueServiceDeps = Omit<SchedulerDeps, 'onChange' | 'isOwnerDead'> & {
   runs: CaptionRunsRepository;
-  batches?: ExtraLanes;
+  /** Owners of cores that died in this process, whose work is taken back at start like a dead process's. */
+  deadOwners: readonly string[];
 };
 
 /** The window behind the queue's rate and ETA. */
@@ -38,18 +28,10 @@ export class QueueService {
   /** Ends every waitForRun when the queue stops. */
   private readonly waiters = new Set<() => void>();
 
-  private readonly laneContext: LaneContext;
-
   constructor(private readonly deps: QueueServiceDeps) {
-    this.laneContext = {
-      owner: newProcessOwner(),
-      isOwnerDead: processIsGone,
-      timers: deps.timers ?? systemTimers,
-      onChange: () => {
-        for (const listener of this.listeners) listener();
-      },
-    };
-    this.scheduler = new QueueScheduler({ ...deps, ...this.laneContext });
+    const deadOwners = new Set(deps.deadOwners);
+    const isOwnerDead = (owner: string) => deadOwners.has(owner) || processIsGone(owner);
+    this.scheduler = new QueueScheduler({ ...deps, isOwnerDead, onChange: () => this.notify() });
   }
 
   /** Calls `listener` whenever a job settles or a lane changes state; returns the unsubscribe. */
@@ -60,29 +42,26 @@ export class QueueService {
 
   start(): void {
     this.scheduler.start();
-    this.deps.batches?.start({ ...this.laneContext, onChange: () => this.notify() });
   }
 
   /** Wakes the scheduler after jobs were queued or settings changed. */
   wake(): void {
     this.scheduler.wake();
-    this.deps.batches?.wake();
   }
 
   async stop(): Promise<void> {
     for (const finish of this.waiters) finish();
-    await Promise.all([this.scheduler.stop(), this.deps.batches?.stop()]);
+    await this.scheduler.stop();
   }
 
   /** Lets lanes stopped by an error (a rejected key) try again, e.g. after the user fixed it. */
   retryStopped(provider?: string): void {
     this.scheduler.retryStopped(provider);
-    this.deps.batches?.retryStopped(provider);
   }
 
-  /** Every lane: the scheduler's, then the Batch API's. */
+  /** Every lane, direct and Batch API. */
   laneStatuses(): LaneStatus[] {
-    return [...this.scheduler.laneStatuses(), ...(this.deps.batches?.laneStatuses() ?? [])];
+    return this.scheduler.laneStatuses();
   }
 
   status(): QueueStatus {

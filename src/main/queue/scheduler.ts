@@ -1,43 +1,21 @@
 import type { JobKind, LaneStatus } from '../../shared/queue';
 import { JobKindSchema } from '../../shared/queue';
-import { isDatabaseBusy } from '../db/database';
-import type { ClaimedJob, DueLane, JobsRepository } from '../db/jobs.repo';
 import type { Logger } from '../base/logger';
-import { ProviderError } from '../providers/errors';
-import type { RateLimitInfo } from '../providers/provider';
-import { retryDelay } from '../providers/retry';
-import type { RetryPolicy } from '../providers/retry';
+import type { RetryPolicy } from '../base/retry';
+import { isDatabaseBusy } from '../db/database';
+import type { DueLane, JobsRepository } from '../db/jobs.repo';
+import { JobLane, LeaseLost } from './job-lane';
+import type { JobHandler } from './job-lane';
 import { heartbeatMs, Lane, retryStopped, systemTimers, WakeTimer } from './lane';
 import type { Clock, Timers } from './lane';
-
-export interface JobContext {
-  signal: AbortSignal;
-  /** Marks the job done; call it inside the transaction that stores the job's result. */
-  complete(): void;
-}
-
-export interface JobOutcome {
-  /** The service's rate-limit headers, so the lane can slow down before it is told to. */
-  rateLimit?: RateLimitInfo;
-}
-
-/** Runs the jobs of one kind. Registered once at start-up; the scheduler refuses a missing or doubled kind. */
-export interface JobHandler {
-  kind: JobKind;
-  /** How many of the lane's jobs may run at once, as configured. */
-  concurrency(provider: string | null): number;
-  /** Why the lane may not start another job now (its budget is spent), or null. */
-  blockedBecause?(provider: string | null): string | null;
-  run(job: ClaimedJob, context: JobContext): Promise<JobOutcome>;
-  /** Whether the service answers at all: asked, with backoff, while the lane waits for the network. */
-  reachable?(provider: string | null, signal: AbortSignal): Promise<boolean>;
-  /** A failure that is not a ProviderError (a missing or unreadable file), in the user's words. */
-  describeError(error: unknown): string;
-}
+import type { BatchLanes, LaneContext, LaneStep, LaneWork } from './lane-work';
 
 export interface SchedulerDeps {
   jobs: JobsRepository;
+  /** What runs each job kind directly: one handler per kind, the whole of the kind's dispatch. */
   handlers: readonly JobHandler[];
+  /** The Batch API's lanes, run beside the direct ones under the same policy. */
+  batchLanes?: BatchLanes;
   logger: Logger;
   now: () => Date;
   /** What the scheduler waits on; the system's timers unless a test moves time itself. */
@@ -57,44 +35,32 @@ export interface SchedulerDeps {
  * A job in flight this many times when its process died or hung is given up: it is likely what
  * crashes or hangs the worker (a file that crashes the decoder, an answer that hangs the process).
  */
-const maxCrashes = 3;
+export const maxCrashes = 3;
 
-/** How long a job that met a busy library waits before it is tried again. */
-const busyRetryMs = 1000;
-
-/** A lane of jobs run here one by one: the shared lane policy, and the jobs and probe in flight. */
-interface JobLane {
-  readonly due: DueLane;
-  readonly handler: JobHandler;
+/** A lane run here: the shared lane policy, its work, and the steps and probe in flight. */
+interface RunningLane {
+  readonly key: DueLane;
+  readonly work: LaneWork;
   readonly policy: Lane;
-  readonly inFlight: Map<number, AbortController>;
+  readonly inFlight: Map<LaneStep, AbortController>;
   probeController: AbortController | null;
-}
-
-/**
- * The job is no longer ours: it was cancelled while it ran, or our lease ran out (the process was
- * suspended, say) and another process took it over. Its result is dropped, so the photo is not
- * captioned twice, or at all once cancelled.
- */
-class LeaseLost extends Error {
-  constructor(jobId: number) {
-    super(`job ${jobId} was cancelled, or taken over by another process after our lease ran out; our result is dropped`);
-  }
 }
 
 const laneKey = (lane: DueLane) => `${lane.kind}\u0000${lane.provider ?? ''}\u0000${lane.viaBatch ? 1 : 0}`;
 
 /**
- * Works through the persistent queue: one lane per job kind and provider, each running up to its
- * concurrency. A lane whose service is unreachable stops taking jobs and probes with backoff
- * until it answers; one that is told to slow down (429, exhausted rate-limit window) waits and
- * halves its concurrency, then earns it back; one whose key or credits fail stops until the user
- * acts. In none of these cases does a photo fail or use up an attempt. Other failures are retried
- * with backoff up to the policy's attempts, then the job fails with its reason.
+ * Works through the persistent queue: one lane per job kind and provider, direct or through a
+ * Batch API, each running up to its concurrency. A lane whose service is unreachable stops taking
+ * work and probes with backoff until it answers; one that is told to slow down (429, exhausted
+ * rate-limit window) waits and halves its concurrency, then earns it back; one whose key or
+ * credits fail stops until the user acts. In none of these cases does a photo fail or use up an
+ * attempt. Other failures are retried with backoff up to the policy's attempts, then the job fails
+ * with its reason. A Batch API lane's steps (send a batch, poll it, collect its answers) run here
+ * like a direct lane's jobs, on the same clock, under the same owner id.
  */
 export class QueueScheduler {
   private readonly handlers: ReadonlyMap<JobKind, JobHandler>;
-  private readonly lanes = new Map<string, JobLane>();
+  private readonly lanes = new Map<string, RunningLane>();
   private readonly clock: Clock;
   private readonly wakeTimer: WakeTimer;
   private readonly leaseTimer: WakeTimer;
@@ -162,7 +128,10 @@ export class QueueScheduler {
    */
   renewLeases(): void {
     if (!this.running) return;
-    const inFlight = new Map([...this.lanes.values()].flatMap((lane) => [...lane.inFlight]));
+    const inFlight = new Map<number, AbortController>();
+    for (const lane of this.lanes.values()) {
+      for (const [step, controller] of lane.inFlight) if (step.jobId !== undefined) inFlight.set(step.jobId, controller);
+    }
     for (const id of this.deps.jobs.renewLeases(this.deps.owner, [...inFlight.keys()], this.leaseUntil())) {
       inFlight.get(id)!.abort(new LeaseLost(id));
     }
@@ -178,7 +147,8 @@ export class QueueScheduler {
 
   /**
    * Stops taking jobs. Running jobs are aborted and handed back to the queue untouched (an
-   * asynchronous provider's task id stays, so the next start polls it instead of paying again).
+   * asynchronous provider's task id stays, so the next start polls it instead of paying again);
+   * a batch being prepared is left for whoever starts next.
    */
   async stop(): Promise<void> {
     if (!this.running) return;
@@ -190,6 +160,7 @@ export class QueueScheduler {
       for (const controller of lane.inFlight.values()) controller.abort();
     }
     await Promise.allSettled([...this.settled]);
+    this.deps.batchLanes?.disown(this.deps.owner);
   }
 
   /**
@@ -216,14 +187,14 @@ export class QueueScheduler {
   }
 
   laneStatuses(): LaneStatus[] {
-    return [...this.lanes.values()].map((lane) => lane.policy.status(lane.inFlight.size));
+    return [...this.lanes.values()].map((lane) => lane.work.status(lane.policy, lane.inFlight.size));
   }
 
   /** The lane's stop message, when an error only the user can fix stopped it. */
   stoppedBecause(kind: JobKind, provider: string | null): string | null {
     for (const lane of this.lanes.values()) {
       const { policy } = lane;
-      if (lane.due.kind === kind && lane.due.provider?.toLowerCase() === provider?.toLowerCase() && policy.state === 'stopped') {
+      if (lane.key.kind === kind && lane.key.provider?.toLowerCase() === provider?.toLowerCase() && policy.state === 'stopped') {
         return policy.message;
       }
     }
@@ -234,17 +205,15 @@ export class QueueScheduler {
   private pump(): void {
     if (!this.running) return;
     this.safely('looking for work', () => {
-      for (const due of this.deps.jobs.dueLanes()) {
-        if (this.lanes.has(laneKey(due)) || due.viaBatch) continue;
-        if (this.onlyProvider === null || due.provider?.toLowerCase() === this.onlyProvider) this.lanes.set(laneKey(due), this.newLane(due));
-      }
+      for (const due of this.deps.jobs.dueLanes()) if (!due.viaBatch) this.addLane(due);
+      for (const provider of this.deps.batchLanes?.providers() ?? []) this.addLane({ kind: 'caption', provider, viaBatch: true });
     });
     for (const lane of this.lanes.values()) this.refill(lane);
     if (!this.lanes.size) this.scheduleWake(this.deps.now().getTime() + heartbeatMs);
   }
 
   /** Fills one lane (after one of its jobs settled, say) and sets the timer for its next look. */
-  private refill(lane: JobLane): void {
+  private refill(lane: RunningLane): void {
     if (!this.running) return;
     this.safely('starting jobs', () => {
       const now = this.deps.now().getTime();
@@ -277,24 +246,25 @@ export class QueueScheduler {
   }
 
   /** Starts what the lane may start now; returns when it should be looked at again, if ever. */
-  private fill(lane: JobLane, now: number): number | null {
-    const { policy } = lane;
+  private fill(lane: RunningLane, now: number): number | null {
+    const { policy, work } = lane;
     if (policy.state === 'stopped') return null;
     const waitingUntil = policy.waitingUntil(now);
     if (waitingUntil !== null) return waitingUntil;
-    if (policy.state === 'offline') {
-      if (!lane.probeController) this.probe(lane);
+    // A lane whose work has no probe of its own tries its next step instead: that step is the probe.
+    const probing = policy.state === 'offline';
+    if (probing && work.reachable) {
+      if (!lane.probeController) this.probe(lane, work.reachable.bind(work));
       return null;
     }
-    policy.configure(lane.handler.concurrency(lane.due.provider));
+    policy.configure(work.concurrency());
     let blocked: string | null = null;
-    while (!this.finishing && lane.inFlight.size < policy.limit) {
-      // Asked before every job, so jobs started together cannot overshoot a budget between them.
-      blocked = lane.handler.blockedBecause?.(lane.due.provider) ?? null;
+    while (!this.finishing && lane.inFlight.size < (probing ? 1 : policy.limit)) {
+      blocked = work.blockedBecause();
       if (blocked) break;
-      const job = this.deps.jobs.claimNext(lane.due, this.deps.owner, new Date(now).toISOString(), this.leaseUntil());
-      if (!job) break;
-      this.execute(lane, job);
+      const step = work.take(now);
+      if (!step) break;
+      this.execute(lane, step);
     }
     if (blocked && lane.inFlight.size === 0) {
       policy.set('out-of-budget', blocked);
@@ -302,96 +272,37 @@ export class QueueScheduler {
       return now + 30_000;
     }
     if (lane.inFlight.size > 0) {
-      policy.set('running', null);
+      if (!probing) policy.set('running', null);
       return null;
     }
-    policy.set('idle', null);
-    const nextDue = this.deps.jobs.nextDueAt(lane.due, new Date(now).toISOString());
-    return nextDue === null ? null : Date.parse(nextDue);
+    if (!probing) policy.set('idle', null);
+    return work.nextDueAt(now);
   }
 
-  private execute(lane: JobLane, job: ClaimedJob): void {
+  private execute(lane: RunningLane, step: LaneStep): void {
     const controller = new AbortController();
-    lane.inFlight.set(job.id, controller);
-    let completed = false;
-    const context: JobContext = {
-      signal: controller.signal,
-      complete: () => {
-        if (controller.signal.reason instanceof LeaseLost) throw controller.signal.reason;
-        // A job removed with its photo (its folder left the library) has nothing left to record.
-        if (!this.deps.jobs.complete(job.id, this.deps.owner, this.timestamp()) && this.deps.jobs.exists(job.id)) {
-          throw new LeaseLost(job.id);
-        }
-        completed = true;
-      },
-    };
-    const settled = lane.handler
-      .run(job, context)
-      .then((outcome) => {
-        if (!completed) context.complete();
-        return outcome;
-      })
+    lane.inFlight.set(step, controller);
+    const settled = step
+      .run(controller.signal)
       .then(
-        (outcome) => lane.policy.succeeded(outcome.rateLimit),
-        (error: unknown) => {
-          if (controller.signal.reason instanceof LeaseLost) this.deps.logger.info(`queue: ${controller.signal.reason.message}`);
-          else if (controller.signal.aborted) this.deps.jobs.release(job.id, this.deps.owner, this.timestamp());
-          // Its photo left the library while it ran: nothing failed that anyone still cares about.
-          else if (!this.deps.jobs.exists(job.id)) this.deps.logger.info(`queue: job ${job.id} ended: its photo left the library`);
-          else this.failed(lane, job, error);
-        },
+        (rateLimit) => lane.policy.succeeded(rateLimit),
+        (error: unknown) => (controller.signal.aborted ? step.abandoned() : step.failed(error, lane.policy)),
       )
-      .catch((error: unknown) => this.deps.logger.error(`queue: job ${job.id}: ${(error as Error).message}`))
+      .catch((error: unknown) => this.deps.logger.error(`queue: ${(error as Error).message}`))
       .finally(() => {
-        lane.inFlight.delete(job.id);
+        lane.inFlight.delete(step);
         this.settled.delete(settled);
         this.refill(lane);
       });
     this.settled.add(settled);
   }
 
-  private failed(lane: JobLane, job: ClaimedJob, error: unknown): void {
-    const { jobs, logger, owner } = this.deps;
-    const at = this.timestamp();
-    if (error instanceof LeaseLost) {
-      logger.warn(`queue: ${error.message}`);
-      return;
-    }
-    if (isDatabaseBusy(error)) {
-      // Another process held the library past the busy timeout: not the photo's fault, nor the service's.
-      logger.warn(`queue: job ${job.id} met a busy library; trying it again shortly`);
-      jobs.release(job.id, owner, at, new Date(this.deps.now().getTime() + busyRetryMs).toISOString());
-      return;
-    }
-    if (!(error instanceof ProviderError)) {
-      const message = lane.handler.describeError(error);
-      logger.error(`queue: ${job.kind} job ${job.id}: ${message}`);
-      jobs.fail(job.id, owner, message, false, at);
-      return;
-    }
-    if (lane.policy.failed(error)) {
-      // Not the photo's fault: it waits, its attempt unspent, until the lane runs again.
-      const { until } = lane.policy;
-      jobs.release(job.id, owner, at, error.kind === 'rate-limited' && until !== null ? new Date(until).toISOString() : undefined);
-    } else if (error.retryable && job.attempts < this.deps.retryPolicy.maxAttempts) {
-      const delay = retryDelay(error, job.attempts, this.deps.retryPolicy);
-      logger.warn(`queue: job ${job.id} attempt ${job.attempts} failed (${error.message}); retrying in ${Math.round(delay)} ms`);
-      jobs.retryLater(job.id, owner, error.message, new Date(this.deps.now().getTime() + delay).toISOString(), at);
-    } else {
-      logger.error(`queue: job ${job.id} failed: ${error.message}`);
-      // A task that may yet finish is kept, so retrying the job polls it instead of paying again.
-      jobs.fail(job.id, owner, error.message, error.retryable && error.kind !== 'invalid-response', at);
-    }
-  }
-
   /** Asks whether the service answers again; the lane runs as soon as it does. */
-  private probe(lane: JobLane): void {
+  private probe(lane: RunningLane, reachable: (signal: AbortSignal) => Promise<boolean>): void {
     const controller = new AbortController();
     lane.probeController = controller;
-    const reachable = lane.handler.reachable
-      ? lane.handler.reachable(lane.due.provider, controller.signal).catch(() => false)
-      : Promise.resolve(true);
-    const settled = reachable
+    const settled = reachable(controller.signal)
+      .catch(() => false)
       .then((answers) => {
         if (answers) {
           lane.policy.reachable();
@@ -408,11 +319,24 @@ export class QueueScheduler {
     this.settled.add(settled);
   }
 
-  private newLane(due: DueLane): JobLane {
-    const handler = this.handlers.get(due.kind)!;
+  /** Starts a lane for work found in the library, unless it runs already or this process works on another provider only. */
+  private addLane(key: DueLane): void {
+    if (this.lanes.has(laneKey(key))) return;
+    if (this.onlyProvider !== null && key.provider?.toLowerCase() !== this.onlyProvider) return;
+    const work = key.viaBatch ? this.deps.batchLanes!.work(key.provider!, this.laneContext()) : this.jobLane(key);
     const { logger, retryPolicy, now } = this.deps;
-    const policy = new Lane(due, handler.concurrency(due.provider), { now, retryPolicy, logger, logPrefix: 'queue' });
-    return { due, handler, policy, inFlight: new Map(), probeController: null };
+    const policy = new Lane(key, work.concurrency(), { now, retryPolicy, logger, logPrefix: key.viaBatch ? 'batch' : 'queue' });
+    this.lanes.set(laneKey(key), { key, work, policy, inFlight: new Map(), probeController: null });
+  }
+
+  private jobLane(key: DueLane): JobLane {
+    const { jobs, logger, now, retryPolicy, owner } = this.deps;
+    return new JobLane(key, this.handlers.get(key.kind)!, { jobs, logger, now, retryPolicy, owner, leaseUntil: () => this.leaseUntil() });
+  }
+
+  private laneContext(): LaneContext {
+    const { owner, isOwnerDead, onChange } = this.deps;
+    return { owner, isOwnerDead, onChange };
   }
 
   private timestamp(): string {

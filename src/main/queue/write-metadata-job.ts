@@ -1,6 +1,6 @@
 import { WriteOptionsSchema } from '../../shared/metadata';
 import { UserError } from '../base/errors';
-import type { JobHandler } from './scheduler';
+import type { JobHandler } from './job-lane';
 import type { MetadataWriter } from '../metadata/metadata-writer';
 
 /**

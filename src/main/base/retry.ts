@@ -1,5 +1,3 @@
-import type { ProviderError } from './errors';
-
 export interface RetryPolicy {
   maxAttempts: number;
   /** First backoff; doubles per attempt. */
@@ -26,12 +24,13 @@ export const defaultRetryPolicy: RetryPolicy = {
     }),
 };
 
-/** How long to wait before attempt `attempt + 1`: the provider's retry-after if given, else exponential backoff; both capped and jittered. */
-export function retryDelay(error: ProviderError, attempt: number, policy: RetryPolicy): number {
-  if (error.retryAfterMs !== undefined) {
+/** How long to wait before attempt `attempt + 1`: the service's retry-after if given, else exponential backoff; both capped and jittered. */
+export function retryDelay(failure: { retryAfterMs?: number }, attempt: number, policy: RetryPolicy): number {
+  const { retryAfterMs } = failure;
+  if (retryAfterMs !== undefined) {
     // A little jitter on top so many waiting jobs do not return in the same millisecond.
-    const jitter = Math.min(1000, error.retryAfterMs * 0.1) * policy.random();
-    return Math.min(policy.maxDelayMs, error.retryAfterMs + jitter);
+    const jitter = Math.min(1000, retryAfterMs * 0.1) * policy.random();
+    return Math.min(policy.maxDelayMs, retryAfterMs + jitter);
   }
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   return ceiling / 2 + (ceiling / 2) * policy.random();
