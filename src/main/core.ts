@@ -38,6 +38,9 @@ import { EmbeddingsRepository } from './db/embeddings.repo';
 import { EmbeddingsService } from './search/embeddings.service';
 import { MeaningSearch } from './search/meaning-search';
 import { settingsHandlers } from './handlers/settings.handlers';
+import { keywordsHandlers } from './handlers/keywords.handlers';
+import { KeywordVocabularyRepository } from './db/keyword-vocabulary.repo';
+import { KeywordVocabulary } from './keywords/keyword-vocabulary';
 import { Derivatives } from './images/derivatives';
 import { SharpAdapter } from './images/sharp.adapter';
 import { ChangeAnnouncer } from './library/change-announcer';
@@ -196,6 +199,7 @@ export function createCore(options: CoreOptions): Core {
     forgetPlaces: () => photos.forgetPlaces(),
   });
   const review = new ReviewService({ db, photos, captions, now });
+  const vocabulary = new KeywordVocabulary(new KeywordVocabularyRepository(db), now);
   const captioning = new CaptionService({
     db,
     photos,
@@ -208,6 +212,8 @@ export function createCore(options: CoreOptions): Core {
     images,
     metadata,
     libraryCaptionDefaults: () => settings.captionDefaults(),
+    vocabulary,
+    unmatchedKeywords: () => settings.unmatchedKeywords(),
     logger,
     now,
   });
@@ -304,6 +310,7 @@ export function createCore(options: CoreOptions): Core {
     ...queueHandlers({ queue }),
     ...metadataHandlers({ metadataWriter, exporter, jobs, queue, changes, emit, now }),
     ...appHandlers({ queue, watching, captionRuns, derivatives, photos, logger }),
+    ...keywordsHandlers({ vocabulary }),
   };
 
   let closed = false;

@@ -45,6 +45,7 @@ import {
   WriteRequestSchema,
   WriteRunResultSchema,
 } from './metadata';
+import { VocabularyImportResultSchema, VocabularyListingSchema } from './vocabulary';
 
 /** What a media URL can name: a grid thumbnail or the inspector's larger preview. */
 export const MediaKindSchema = z.enum(['thumb', 'preview']);
@@ -307,6 +308,22 @@ export const calls = {
   'embeddings:status': {
     input: z.object({}),
     output: EmbeddingsStatusSchema,
+  },
+  /**
+   * Makes a keyword file (Lightroom's keyword export or a plain list) the photographer's
+   * vocabulary, replacing the one before at once; a file that cannot be read changes nothing.
+   */
+  'keywords:import': {
+    input: z.object({ path: z.string().trim().min(1) }),
+    output: VocabularyImportResultSchema,
+  },
+  'keywords:list': {
+    input: z.object({}),
+    output: VocabularyListingSchema,
+  },
+  'keywords:clear': {
+    input: z.object({}),
+    output: z.object({ removedTerms: z.number().int() }),
   },
 } as const;
 

@@ -153,7 +153,7 @@ export const SearchFiltersSchema = z.object({
   captionStatus: CaptionStatusSchema.optional(),
   /** Provider that wrote the newest caption, by name. */
   provider: z.string().trim().min(1).max(200).optional(),
-  /** A whole keyword, any case, of the newest caption or embedded in the file. */
+  /** A whole keyword, any case, of the newest caption (or the last level of one of its keyword paths) or embedded in the file. */
   keyword: z.string().trim().min(1).max(200).optional(),
   orientation: OrientationSchema.optional(),
   /** File type as indexed (JPEG, NEF, HEIC ...) or file extension, any case. */

@@ -199,6 +199,8 @@ export interface VocabularyIndex {
   foldedSynonyms: Map<string, number>;
   singular: Map<string, number>;
   singularSynonyms: Map<string, number>;
+  /** For the prompt's excerpt: each word (folded, singular) of an exported term below the top level and of its synonyms, to those terms. */
+  termsByWord: Map<string, number[]>;
 }
 
 /**
@@ -222,6 +224,7 @@ export function indexVocabulary(terms: readonly VocabularyTerm[]): VocabularyInd
     foldedSynonyms: new Map(),
     singular: new Map(),
     singularSynonyms: new Map(),
+    termsByWord: new Map(),
   };
   const put = (map: Map<string, number>, key: string, term: number) => {
     const known = map.get(key);
@@ -236,6 +239,12 @@ export function indexVocabulary(terms: readonly VocabularyTerm[]): VocabularyInd
       const foldedSynonym = foldKeyword(synonym);
       put(index.foldedSynonyms, foldedSynonym, i);
       put(index.singularSynonyms, singularKey(foldedSynonym), i);
+    }
+    if (term.parent === null || !term.exported) return;
+    for (const word of new Set([term.name, ...term.synonyms].flatMap(words))) {
+      const known = index.termsByWord.get(word);
+      if (known) known.push(i);
+      else index.termsByWord.set(word, [i]);
     }
   });
   return index;
@@ -356,20 +365,27 @@ export function formatVocabulary(terms: readonly VocabularyTerm[]): string {
 export const charactersPerToken = 4;
 
 /**
+ * A word that this many keywords share ("species" in a vocabulary of 30,000 species) says nothing
+ * about which of them fit the photo, and scoring them all would cost a pass over the vocabulary.
+ */
+const maxTermsPerWord = 500;
+
+/**
  * The part of the vocabulary a prompt shows, within `maxCharacters`: the top-level keywords, then
  * the terms sharing a word (singular, no accents) with the context (folder name, the place, the
- * previous caption), as paths, the closest first. Never the whole tree: a term shares no word
- * with the context, it is left out.
+ * previous caption), as paths, the closest first, leaving out words more than 500 terms share.
+ * Never the whole tree: a term shares no word with the context, it is left out.
  */
-export function vocabularyExcerpt(terms: readonly VocabularyTerm[], context: readonly string[], maxCharacters: number): string {
-  const wanted = new Set(context.flatMap(words));
-  const scored: { term: number; score: number }[] = [];
-  terms.forEach((term, i) => {
-    if (term.parent === null || !term.exported) return;
-    const termWords = new Set([term.name, ...term.synonyms].flatMap(words));
-    const score = [...termWords].filter((word) => wanted.has(word)).length;
-    if (score) scored.push({ term: i, score });
-  });
+export function vocabularyExcerpt(index: VocabularyIndex, context: readonly string[], maxCharacters: number): string {
+  const { terms } = index;
+  // Looked up by word, so a photo costs its context's words, not a pass over 50,000 terms.
+  const scores = new Map<number, number>();
+  for (const word of new Set(context.flatMap(words))) {
+    const named = index.termsByWord.get(word) ?? [];
+    if (named.length > maxTermsPerWord) continue;
+    for (const term of named) scores.set(term, (scores.get(term) ?? 0) + 1);
+  }
+  const scored = [...scores].map(([term, score]) => ({ term, score }));
   scored.sort((a, b) => b.score - a.score || a.term - b.term);
 
   const heading = 'Keyword categories: ';

@@ -17,7 +17,7 @@ export interface KeywordReading {
  * The keywords stored from a list or a typed text (split at commas, semicolons and new lines):
  * each trimmed, without leading hashtags, control characters or wrapping quotes, cut at a word
  * within 64 characters, once in any case, at most 30. A hierarchy ("Places | Iceland") keeps its
- * levels, each trimmed ("Places|Iceland"). The inspector shows this before saving and the core
+ * levels, each trimmed and each within 64 characters ("Places|Iceland"). The inspector shows this before saving and the core
  * stores this, so the preview is what is saved.
  */
 export function normaliseKeywords(value: unknown): string[] {
@@ -35,26 +35,29 @@ export function readKeywords(value: unknown): KeywordReading {
   let dropped = 0;
   for (const item of list) {
     if (typeof item !== 'string') continue;
-    const text = hierarchyLevels(item.trim().replace(/^#+/, ''));
-    const keyword = cleanText(text, captionLimits.keyword);
+    const text = item.trim().replace(/^#+/, '');
+    const keyword = levelsWithin(text, captionLimits.keyword);
     if (!keyword || seen.has(keyword.toLocaleLowerCase())) continue;
     if (seen.size === captionLimits.keywords) {
       dropped++;
       continue;
     }
     seen.set(keyword.toLocaleLowerCase(), keyword);
-    const whole = cleanText(text, inspectedLength(captionLimits.keyword));
+    const whole = levelsWithin(text, inspectedLength(captionLimits.keyword));
     if (whole !== keyword) cut.push(whole ?? keyword);
   }
   return { kept: [...seen.values()], dropped, cut };
 }
 
-/** "Places | Iceland |" as "Places|Iceland": levels trimmed, empty ones dropped. */
-function hierarchyLevels(keyword: string): string {
-  if (!keyword.includes('|')) return keyword;
-  return keyword
+/**
+ * A keyword cleaned level by level, "Places | Iceland |" as "Places|Iceland", each level cut within
+ * `limit`: only a path's last level is a keyword of its own (the one IIM's 64 bytes hold), and
+ * cutting a whole path would make it name another keyword.
+ */
+function levelsWithin(keyword: string, limit: number): string | null {
+  const levels = keyword
     .split('|')
-    .map((level) => level.trim())
-    .filter(Boolean)
-    .join('|');
+    .map((level) => cleanText(level, limit))
+    .filter((level): level is string => level !== null);
+  return levels.length ? levels.join('|') : null;
 }

@@ -23,6 +23,8 @@ export const CaptionVersionSchema = z.object({
   altText: z.string().nullable(),
   longDescription: z.string().nullable(),
   keywords: z.array(z.string()),
+  /** Suggested keywords that match nothing in the keyword vocabulary: shown, never written. */
+  keywordSuggestions: z.array(z.string()),
   costUsd: z.number().nullable(),
   createdAt: z.string(),
 });
@@ -63,6 +65,17 @@ export const CaptionEditSchema = z.object({
   caption: z.string().trim().min(1, 'a caption cannot be empty').max(captionLimits.caption),
   altText: z.string().trim().min(1, 'alt text cannot be empty').max(captionLimits.altText),
   longDescription: z.string().trim().max(captionLimits.longDescription).nullable(),
-  keywords: z.array(z.string().trim().min(1).max(captionLimits.keyword)).max(captionLimits.keywords),
+  keywords: z
+    .array(
+      z
+        .string()
+        .trim()
+        .min(1)
+        // Each level of a path ("Animals|Birds|Puffin") is a keyword of its own, within the limit.
+        .refine((keyword) => keyword.split('|').every((level) => level.trim().length <= captionLimits.keyword), {
+          message: `a keyword, or each level of a keyword path, may have at most ${captionLimits.keyword} characters`,
+        }),
+    )
+    .max(captionLimits.keywords),
 });
 export type CaptionEdit = z.infer<typeof CaptionEditSchema>;

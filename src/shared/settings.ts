@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CaptionOptionOverridesSchema } from './captioning';
 import { FieldPolicySchema, WriteOptionsSchema } from './metadata';
+import { unmatchedKeywordPolicies } from './keyword-vocabulary';
 
 const WriteDefaultsSchema = WriteOptionsSchema.omit({ dryRun: true });
 
@@ -25,6 +26,13 @@ export const AppSettingsSchema = z.object({
   placeNames: z.boolean().default(true),
   /** How write-back treats a location already in the files; under skip a person's location is never touched. */
   placePolicy: FieldPolicySchema.default('skip'),
+  /**
+   * What happens to a suggested keyword that matches nothing in the keyword vocabulary (no effect
+   * without one). `suggest` by default: a photographer imports a vocabulary to keep keywords
+   * outside it out of their files, yet a keyword silently dropped is lost; a suggestion is never
+   * written and is one click from being added.
+   */
+  unmatchedKeywords: z.enum(unmatchedKeywordPolicies).default('suggest'),
 });
 export type AppSettings = z.infer<typeof AppSettingsSchema>;
 
@@ -36,5 +44,6 @@ export const AppSettingsPatchSchema = z.object({
   onboarded: z.boolean().optional(),
   placeNames: z.boolean().optional(),
   placePolicy: FieldPolicySchema.optional(),
+  unmatchedKeywords: z.enum(unmatchedKeywordPolicies).optional(),
 });
 export type AppSettingsPatch = z.input<typeof AppSettingsPatchSchema>;

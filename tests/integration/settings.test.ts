@@ -49,6 +49,7 @@ describe('app settings', () => {
       onboarded: false,
       placeNames: true,
       placePolicy: 'skip',
+      unmatchedKeywords: 'suggest',
     });
 
     const server = await visionServer({ apiKey });
@@ -56,8 +57,8 @@ describe('app settings', () => {
     const saved = await core.invoke('settings:save', { defaultProvider: 'vision', captionDefaults: { language: 'German' } });
     // The provider is stored under its own name; what the patch left out kept its value.
     expect(saved).toEqual({ ...defaults, defaultProvider: 'Vision', captionDefaults: { language: 'German' } });
-    const onboarded = await core.invoke('settings:save', { onboarded: true });
-    expect(onboarded).toEqual({ ...saved, onboarded: true });
+    const onboarded = await core.invoke('settings:save', { onboarded: true, unmatchedKeywords: 'drop' });
+    expect(onboarded).toEqual({ ...saved, onboarded: true, unmatchedKeywords: 'drop' });
     await core.close();
 
     const reopened = testCore({ dataDir, secrets: secrets() });
@@ -75,6 +76,7 @@ describe('app settings', () => {
       /^Invalid captionDefaults\.detail: /,
     );
     await expect(core.invoke('settings:save', { defaultProvider: '' })).rejects.toThrow(/^Invalid defaultProvider: /);
+    await expect(core.invoke('settings:save', { unmatchedKeywords: 'ignore' } as never)).rejects.toThrow(/^Invalid unmatchedKeywords: /);
     const settings = await core.invoke('settings:get', {});
     expect(settings).toMatchObject({ defaultProvider: null, captionDefaults: { detail: 'high' }, onboarded: false });
   });

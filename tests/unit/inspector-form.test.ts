@@ -25,6 +25,7 @@ const version: CaptionVersion = {
   altText: 'Boats in a harbour at dawn',
   longDescription: null,
   keywords: ['harbour', 'boats', 'dawn'],
+  keywordSuggestions: [],
   costUsd: 0.0004,
   createdAt: '2026-01-02T10:00:00.000Z',
 };

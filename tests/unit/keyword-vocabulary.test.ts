@@ -183,7 +183,7 @@ describe('the prompt excerpt', () => {
   );
 
   it('gives the top-level keywords and the terms sharing a word with the context, closest first', () => {
-    expect(vocabularyExcerpt(vocabulary.terms, ['Iceland 2024/Vik', 'Puffins on a sea cliff'], 500)).toBe(
+    expect(vocabularyExcerpt(indexVocabulary(vocabulary.terms), ['Iceland 2024/Vik', 'Puffins on a sea cliff'], 500)).toBe(
       [
         'Keyword categories: Animals, Places, Landscape',
         'Animals > Birds > Puffin',
@@ -196,10 +196,21 @@ describe('the prompt excerpt', () => {
   });
 
   it('stays within its budget and never lists terms unrelated to the context', () => {
-    expect(vocabularyExcerpt(vocabulary.terms, ['a kitchen'], 500)).toBe('Keyword categories: Animals, Places, Landscape');
-    const small = vocabularyExcerpt(vocabulary.terms, ['Iceland 2024/Vik', 'Puffins on a sea cliff'], 71);
+    expect(vocabularyExcerpt(indexVocabulary(vocabulary.terms), ['a kitchen'], 500)).toBe('Keyword categories: Animals, Places, Landscape');
+    const small = vocabularyExcerpt(indexVocabulary(vocabulary.terms), ['Iceland 2024/Vik', 'Puffins on a sea cliff'], 71);
     expect(small.length).toBeLessThanOrEqual(71);
     expect(small).toBe('Keyword categories: Animals, Places, Landscape\nAnimals > Birds > Puffin');
-    expect(vocabularyExcerpt(vocabulary.terms, [], 30)).toBe('Keyword categories: Animals');
+    expect(vocabularyExcerpt(indexVocabulary(vocabulary.terms), [], 30)).toBe('Keyword categories: Animals');
+  });
+
+  it('leaves out a word that more than 500 terms share, and keeps one that 500 share', () => {
+    const birds = (count: number) =>
+      indexVocabulary(parseVocabulary(['Birds', ...Array.from({ length: count }, (_, i) => `\tBird ${i}`), '\tPuffin'].join('\n')).terms);
+    expect(vocabularyExcerpt(birds(501), ['A bird, a puffin'], 500)).toBe('Keyword categories: Birds\nBirds > Puffin');
+    expect(vocabularyExcerpt(birds(500), ['A bird, a puffin'], 500).split('\n').slice(0, 3)).toEqual([
+      'Keyword categories: Birds',
+      'Birds > Bird 0',
+      'Birds > Bird 1',
+    ]);
   });
 });

@@ -3,6 +3,7 @@ import { keywordsFromCaption, normaliseAnswer, toAltText } from '../../src/main/
 import { parseStructuredAnswer } from '../../src/main/providers/structured-answer';
 import { CaptionFieldsSchema, captionLimits } from '../../src/shared/captioning';
 import { normaliseKeywords } from '../../src/shared/keywords';
+import { CaptionEditSchema } from '../../src/shared/review';
 import { cleanText } from '../../src/shared/text';
 
 /** A high surrogate without its low half, or a low one without its high half. */
@@ -199,6 +200,17 @@ describe('normaliseKeywords', () => {
 
   it(`shortens each keyword to ${captionLimits.keyword} characters`, () => {
     expect(normaliseKeywords(['x'.repeat(100)])).toEqual(['x'.repeat(captionLimits.keyword)]);
+  });
+
+  it('keeps a keyword path longer than the limit whole, holding each of its levels to the limit', () => {
+    const path = 'Places|Europe|Iceland|Capital Region|Reykjavík|Hallgrímskirkja church';
+    expect(path.length).toBeGreaterThan(captionLimits.keyword);
+    expect(normaliseKeywords([path, `Sea|${'y'.repeat(100)}`])).toEqual([path, `Sea|${'y'.repeat(captionLimits.keyword)}`]);
+    expect(CaptionEditSchema.shape.keywords.safeParse([path]).success).toBe(true);
+    expect(CaptionEditSchema.shape.keywords.safeParse([`Sea|${'y'.repeat(65)}`]).error?.issues[0]?.message).toBe(
+      'a keyword, or each level of a keyword path, may have at most 64 characters',
+    );
+    expect(CaptionEditSchema.shape.keywords.safeParse(['y'.repeat(65)]).success).toBe(false);
   });
 });
 

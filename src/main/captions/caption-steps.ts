@@ -17,6 +17,9 @@ import { ProviderError } from '../providers/errors';
 import { imageLimitsFor, imageTokenRuleFor } from '../providers/presets';
 import type { CaptionImage, CaptionPrompt, CaptionProvider, ProviderAnswer, TokenUsage } from '../providers/provider';
 import type { ProviderRegistry } from '../providers/provider-registry';
+import type { KeywordVocabulary } from '../keywords/keyword-vocabulary';
+import type { UnmatchedKeywordPolicy } from '../../shared/keyword-vocabulary';
+import { keywordsInVocabulary, promptVocabulary } from './vocabulary-keywords';
 import { captionCost, expectedTokens, sentLongEdge } from './cost';
 import { normaliseAnswer } from './normalise';
 import { buildPrompt } from './prompt';
@@ -33,6 +36,9 @@ export interface CaptionStepsDeps {
   metadata: ExifToolAdapter;
   /** The library's caption defaults (from the app's settings), under every folder's own. */
   libraryCaptionDefaults: () => CaptionOptionOverrides;
+  /** The photographer's keyword vocabulary, and what happens to keywords outside it (the settings). */
+  vocabulary: KeywordVocabulary;
+  unmatchedKeywords: () => UnmatchedKeywordPolicy;
   now: () => Date;
 }
 
@@ -89,12 +95,14 @@ export class CaptionSteps {
     const options = this.optionsFor(target, overrides);
     const image = await deps.derivatives.loadCaptionImage(target.path, target.fingerprint, captionImageSize(config, target));
     const place = options.includePlace ? await this.placeOf(target) : null;
+    // The folder the photo sits in says more ("Lisbon trip") than the library folder above it.
+    const folderName = basename(dirname(target.path));
     const prompt = buildPrompt(options, {
       fileName: target.fileName,
-      // The folder the photo sits in says more ("Lisbon trip") than the library folder above it.
-      folderName: basename(dirname(target.path)),
+      folderName,
       place,
       capturedAt: target.capturedAt,
+      vocabulary: this.vocabularyFor(target.id, [folderName, place]),
     });
     return {
       config,
@@ -125,8 +133,10 @@ export class CaptionSteps {
   ): void {
     const { deps } = this;
     const { config, label } = provider;
-    const fields = normaliseAnswer(answer, sent.options.language);
-    if (!fields) throw new ProviderError('invalid-response', label, `${label} answered without a usable caption`);
+    const answered = normaliseAnswer(answer, sent.options.language);
+    if (!answered) throw new ProviderError('invalid-response', label, `${label} answered without a usable caption`);
+    const { keywords, suggestions } = keywordsInVocabulary(deps.vocabulary.current(), answered.keywords, deps.unmatchedKeywords());
+    const fields = { ...answered, keywords };
     const costUsd = answerCost(config, answer.usage, sent.image, sent.options.detail);
     const at = deps.now().toISOString();
     deps.db.transaction(() => {
@@ -135,6 +145,7 @@ export class CaptionSteps {
         photoId: sent.photoId,
         runId,
         fields,
+        keywordSuggestions: suggestions,
         provider: config.name,
         model: answer.model ?? provider.model,
         prompt: sent.prompt.user,
@@ -150,7 +161,13 @@ export class CaptionSteps {
     })();
   }
 
-  /** What the run asked for wins over the folder's defaults, those over the library's, those over the built-in ones. */
+  /** The part of the vocabulary the prompt shows, chosen by the folder, the place and the previous caption. */
+  private vocabularyFor(photoId: number, context: (string | null)[]): string | null {
+    const vocabulary = this.deps.vocabulary.current();
+    if (!vocabulary.terms.length) return null;
+    return promptVocabulary(vocabulary, [...context, this.deps.captions.latest(photoId)?.caption ?? null]);
+  }
+
   /**
    * The location the file names, else the place named from its GPS. Only a place's name reaches
    * the prompt: GPS coordinates are never sent to a provider.
@@ -161,6 +178,7 @@ export class CaptionSteps {
     return placeLabel({ name: target.placeName, region: target.placeRegion, country: target.placeCountry ?? '' });
   }
 
+  /** What the run asked for wins over the folder's defaults, those over the library's, those over the built-in ones. */
   optionsFor(target: CaptionTarget, overrides: CaptionOptionOverrides): CaptionOptions {
     return CaptionOptionsSchema.parse({
       ...definedOnly(this.deps.libraryCaptionDefaults()),

@@ -12,6 +12,8 @@ export interface PromptFacts {
   folderName: string | null;
   place: string | null;
   capturedAt: string | null;
+  /** The part of the photographer's keyword vocabulary that fits the photo (`vocabularyExcerpt`), if they have one. */
+  vocabulary?: string | null;
 }
 
 const captionLength: Record<DetailLevel, string> = {
@@ -59,12 +61,16 @@ export function buildPrompt(options: CaptionOptions, facts: PromptFacts): Captio
         Object.hasOwn(variables, name) ? variables[name]! : whole,
       )
     : builtInRequest(variables);
+  const vocabularyRule = facts.vocabulary ? `\n${vocabularyRequest}\n${facts.vocabulary}` : '';
   const version = options.promptTemplate
     ? `custom-${createHash('sha256').update(options.promptTemplate).digest('hex').slice(0, 12)}`
     : builtInPromptVersion;
   const languageRule = options.language ? `\nWrite every field in ${options.language}.` : '';
-  return { system: system + languageRule, user, version, schema: captionSchema };
+  return { system: system + languageRule, user: user + vocabularyRule, version, schema: captionSchema };
 }
+
+const vocabularyRequest =
+  'Where they fit, use keywords from the photographer\'s own vocabulary (the last part of "A > B > C" is the keyword):';
 
 function builtInRequest(variables: Record<string, string>): string {
   const lines = [`Caption this photo in ${captionLength[variables.detail as DetailLevel]}.`];

@@ -57,6 +57,7 @@ const commands: Record<string, () => Promise<Command>> = {
   backup: async () => (await import('./backup.commands')).backupCommands.backup!,
   restore: async () => (await import('./backup.commands')).backupCommands.restore!,
   embeddings: async () => (await import('./embeddings.commands')).embeddingsCommand,
+  keywords: async () => (await import('./keywords.commands')).keywordsCommand,
 };
 
 /** Runs one command and returns the exit code. */

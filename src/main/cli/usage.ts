@@ -79,6 +79,11 @@ Commands:
   restore FILE             Replace the library database with a backup, after checking it; the
                            library as it was is kept among the backups. Close the app, serve and
                            watch first
+  keywords import FILE     Make a keyword file your vocabulary (Lightroom's Metadata > Export
+                           Keywords, or one keyword a line), replacing the one before; caption
+                           keywords are then mapped onto it
+  keywords list            Show the keyword vocabulary as a tree
+  keywords clear           Forget the keyword vocabulary
 
 Options:
   --home DIR               Library data folder (default: $CAPTIONIST_HOME, else the app-data folder)

@@ -9,6 +9,8 @@ export interface GeneratedCaption {
   photoId: number;
   runId: number | null;
   fields: CaptionFields;
+  /** Suggested keywords outside the vocabulary, shown and never written (the `suggest` setting); none when left out. */
+  keywordSuggestions?: readonly string[];
   provider: string;
   model: string | null;
   prompt: string;
@@ -33,6 +35,7 @@ interface VersionRow {
   alt_text: string | null;
   long_description: string | null;
   keywords: string;
+  keyword_suggestions: string;
   cost_usd: number | null;
   created_at: string;
 }
@@ -60,6 +63,7 @@ function toVersion(row: VersionRow): CaptionVersion {
     altText: row.alt_text,
     longDescription: row.long_description,
     keywords: JSON.parse(row.keywords) as string[],
+    keywordSuggestions: JSON.parse(row.keyword_suggestions) as string[],
     costUsd: row.cost_usd,
     createdAt: row.created_at,
   };
@@ -84,15 +88,17 @@ export class CaptionsRepository {
   insertGenerated(caption: GeneratedCaption): number {
     const result = this.sql(
         `INSERT INTO captions (photo_id, version, source, title, caption, alt_text, long_description, keywords,
-           provider, model, prompt, prompt_version, options, input_tokens, output_tokens, cost_usd, run_id, created_at)
+           keyword_suggestions, provider, model, prompt, prompt_version, options, input_tokens, output_tokens, cost_usd,
+           run_id, created_at)
          VALUES (@photoId, (SELECT coalesce(max(version), 0) + 1 FROM captions WHERE photo_id = @photoId), 'generated',
-           @title, @caption, @altText, @longDescription, @keywords, @provider, @model, @prompt, @promptVersion,
-           @options, @inputTokens, @outputTokens, @costUsd, @runId, @createdAt)`,
+           @title, @caption, @altText, @longDescription, @keywords, @keywordSuggestions, @provider, @model, @prompt,
+           @promptVersion, @options, @inputTokens, @outputTokens, @costUsd, @runId, @createdAt)`,
       )
       .run({
         ...caption,
         ...caption.fields,
         keywords: JSON.stringify(caption.fields.keywords),
+        keywordSuggestions: JSON.stringify(caption.keywordSuggestions ?? []),
         options: JSON.stringify(caption.options),
       });
     return Number(result.lastInsertRowid);
@@ -123,7 +129,7 @@ export class CaptionsRepository {
   versions(photoId: number): CaptionVersion[] {
     const rows = this.sql(
         `SELECT id, version, source, status, provider, model, options, title, caption, alt_text, long_description,
-           keywords, cost_usd, created_at
+           keywords, keyword_suggestions, cost_usd, created_at
          FROM captions WHERE photo_id = ? ORDER BY version DESC`,
       )
       .all(photoId) as VersionRow[];

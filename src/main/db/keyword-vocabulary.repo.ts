@@ -56,6 +56,11 @@ export class KeywordVocabularyRepository {
     return row ?? null;
   }
 
+  /** When the vocabulary was imported, or null: changes with every import and clear, for caches. */
+  importedAt(): string | null {
+    return (this.sql('SELECT imported_at FROM keyword_vocabulary').pluck().get() as string | undefined) ?? null;
+  }
+
   clear(): void {
     this.db.transaction(() => this.clearRows())();
   }

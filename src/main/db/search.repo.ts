@@ -198,10 +198,12 @@ function rowConditions(filters: RowFilters, exclude: string | null): Where {
   }
   if (filters.keyword !== undefined) {
     needsCaption = true;
+    // A keyword path ("Animals|Birds|Puffin", as the vocabulary gives them) has its last level as its keyword.
     add(
-      `(EXISTS (SELECT 1 FROM json_each(c.keywords) WHERE value = ? COLLATE NOCASE)
+      `(EXISTS (SELECT 1 FROM json_each(c.keywords) WHERE value = ? COLLATE NOCASE OR value LIKE ? ESCAPE '\\')
         OR EXISTS (SELECT 1 FROM json_each(p.embedded_keywords) WHERE value = ? COLLATE NOCASE))`,
       filters.keyword,
+      `%|${filters.keyword.replace(/[\\%_]/g, '\\$&')}`,
       filters.keyword,
     );
   }

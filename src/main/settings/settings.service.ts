@@ -29,6 +29,11 @@ export class SettingsService {
     return this.read('captionDefaults');
   }
 
+  /** What captioning does with keywords outside the photographer's vocabulary. */
+  unmatchedKeywords(): AppSettings['unmatchedKeywords'] {
+    return this.read('unmatchedKeywords');
+  }
+
   /** Stores what the patch sets (a default provider must exist) and returns every setting. */
   save(patch: AppSettingsPatch): AppSettings {
     const changes: Partial<AppSettings> = AppSettingsPatchSchema.parse(patch);

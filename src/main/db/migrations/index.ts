@@ -12,6 +12,7 @@ import { writeSafety } from './0100-write-safety';
 import { keywordVocabulary } from './0110-keyword-vocabulary';
 import { photoPlaces } from './0120-photo-places';
 import { embeddings } from './0140-embeddings';
+import { keywordSuggestions } from './0130-keyword-suggestions';
 
 export const migrations: readonly Migration[] = [
   init,
@@ -27,4 +28,5 @@ export const migrations: readonly Migration[] = [
   keywordVocabulary,
   photoPlaces,
   embeddings,
+  keywordSuggestions,
 ];

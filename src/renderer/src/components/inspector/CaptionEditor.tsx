@@ -1,19 +1,23 @@
 import { useId } from 'react';
 import { captionLimits } from '../../../../shared/captioning';
 import { readKeywords } from '../../../../shared/keywords';
+import { openKeywordSuggestions } from '../../../../shared/keyword-suggestions';
 import type { CaptionVersion } from '../../../../shared/review';
 import { altTextHint, altTextLimit, keywordProblem, type CaptionForm, type CaptionFormField } from './caption-form';
+import { KeywordSuggestions } from './KeywordSuggestions';
 import type { CaptionEditsState } from './use-caption-edits';
 
 interface CaptionEditorProps {
   form: CaptionForm;
   edits: CaptionEditsState;
-  newest: CaptionVersion | undefined;
+  /** The photo's caption history, newest first. */
+  versions: readonly CaptionVersion[];
 }
 
 /** The caption, title, alt text, long description and keywords, with save, undo and approve. */
-export function CaptionEditor({ form, edits, newest }: CaptionEditorProps) {
+export function CaptionEditor({ form, edits, versions }: CaptionEditorProps) {
   const ids = useId();
+  const newest = versions[0];
   const { errors, dirty, busy, feedback } = edits;
   // What will be saved, as the core saves it.
   const keywordReading = readKeywords(form.keywords);
@@ -68,6 +72,11 @@ export function CaptionEditor({ form, edits, newest }: CaptionEditorProps) {
       <label htmlFor={`${ids}-keywords`}>Keywords</label>
       <textarea rows={2} {...fieldProps('keywords')} />
       {fieldNote('keywords', keywordsNote)}
+      <KeywordSuggestions
+        suggestions={openKeywordSuggestions(versions, keywordReading.kept)}
+        disabled={busy}
+        onAdd={(suggestion) => void edits.addSuggestion(suggestion)}
+      />
       <div className="inspector-actions">
         <button type="submit" disabled={!dirty || busy} aria-keyshortcuts="Control+S Meta+S">
           Save

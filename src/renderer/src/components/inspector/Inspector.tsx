@@ -60,7 +60,7 @@ export function Inspector({ photoId, onClose }: InspectorProps) {
         <h3 id={`${ids}-embedded`}>In the file</h3>
         <EmbeddedText embedded={embeddedTextShown(shown.embedded, shown.fileName)} />
       </section>
-      <CaptionEditor form={form} edits={edits} newest={shown.versions[0]} />
+      <CaptionEditor form={form} edits={edits} versions={shown.versions} />
       <RegenerateCaption photoId={shown.id} path={shown.path} onFinished={photo.reloadIfStillShown} />
       <CaptionHistory key={shown.id} versions={shown.versions} onUse={edits.takeUpVersion} />
     </aside>

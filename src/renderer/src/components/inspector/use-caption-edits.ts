@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { keywordsWithSuggestion } from '../../../../shared/keyword-suggestions';
 import type { CaptionVersion } from '../../../../shared/review';
 import { errorText } from '../../errors';
 import { draftEdits, draftKeptFeedback, forgetDraft, useKeptDrafts, type Edits, type Feedback, type HeldEdits } from './caption-drafts';
@@ -16,6 +17,8 @@ export interface CaptionEditsState {
   change(field: CaptionFormField, value: string): void;
   undo(): void;
   save(): Promise<void>;
+  /** Adds a suggested keyword to the form and saves it, as the person's edit. */
+  addSuggestion(suggestion: string): Promise<void>;
   approve(): Promise<void>;
   takeUpVersion(version: CaptionVersion): void;
 }
@@ -56,9 +59,9 @@ export function useCaptionEdits(photoId: number, photo: PhotoDetailState): Capti
     setFeedback(null);
   };
 
-  const save = async () => {
-    if (!form || !dirty || busy) return;
-    const result = editFromForm(form);
+  const save = async (saved = form) => {
+    if (!saved || !baseline || formsEqual(saved, baseline) || busy) return;
+    const result = editFromForm(saved);
     if ('errors' in result) {
       setErrors(result.errors);
       setFeedback({ kind: 'error', text: 'Not saved: fix the fields marked below.' });
@@ -79,6 +82,14 @@ export function useCaptionEdits(photoId: number, photo: PhotoDetailState): Capti
     } finally {
       setBusy(false);
     }
+  };
+
+  // The keyword goes in as the core will store it; saved at once, with the form's other edits.
+  const addSuggestion = (suggestion: string) => {
+    if (!form) return Promise.resolve();
+    const next = { ...form, keywords: keywordsWithSuggestion(form.keywords, suggestion).join(', ') };
+    setEdits({ photoId, form: next });
+    return save(next);
   };
 
   const approve = async () => {
@@ -102,5 +113,5 @@ export function useCaptionEdits(photoId: number, photo: PhotoDetailState): Capti
     setFeedback({ kind: 'ok', text: `Version ${version.version} is in the form: Save to keep it as your edit.` });
   };
 
-  return { form, dirty, errors, feedback, setFeedback, busy, change, undo, save, approve, takeUpVersion };
+  return { form, dirty, errors, feedback, setFeedback, busy, change, undo, save: () => save(), addSuggestion, approve, takeUpVersion };
 }

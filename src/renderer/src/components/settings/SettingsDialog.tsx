@@ -3,6 +3,7 @@ import { AboutSettings } from './AboutSettings';
 import { CaptionsSettings } from './CaptionsSettings';
 import { PlacesSettings } from './PlacesSettings';
 import { ProvidersSettings } from './ProvidersSettings';
+import { VocabularySettings } from './VocabularySettings';
 import { WriteSettings } from './WriteSettings';
 import './settings.css';
 
@@ -19,6 +20,7 @@ const tabs = [
   { id: 'write', label: 'Write-back' },
   { id: 'places', label: 'Places' },
   { id: 'about', label: 'About' },
+  { id: 'keywords', label: 'Keywords' },
 ] as const;
 
 export type SettingsTab = (typeof tabs)[number]['id'];
@@ -115,6 +117,7 @@ export function SettingsDialog({ open, onClose, initialTab = 'providers' }: Sett
             {tab === 'write' && <WriteSettings />}
             {tab === 'places' && <PlacesSettings />}
             {tab === 'about' && <AboutSettings />}
+            {tab === 'keywords' && <VocabularySettings />}
           </div>
         </>
       )}
