@@ -11,8 +11,8 @@ import { jobCrashes } from './0090-job-crashes';
 import { writeSafety } from './0100-write-safety';
 import { keywordVocabulary } from './0110-keyword-vocabulary';
 import { photoPlaces } from './0120-photo-places';
-import { embeddings } from './0140-embeddings';
 import { keywordSuggestions } from './0130-keyword-suggestions';
+import { embeddings } from './0140-embeddings';
 
 export const migrations: readonly Migration[] = [
   init,
@@ -27,6 +27,6 @@ export const migrations: readonly Migration[] = [
   writeSafety,
   keywordVocabulary,
   photoPlaces,
-  embeddings,
   keywordSuggestions,
+  embeddings,
 ];
