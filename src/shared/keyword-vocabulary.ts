@@ -43,6 +43,7 @@ interface ParsedLine {
  *   becomes that line's child, and is reported.
  * - `{Synonym}` on its own line is a synonym of the keyword it is indented under; `[Category]` is a
  *   keyword that is not exported (Lightroom's "include on export" off).
+ * - A line longer than 256 characters is not a keyword: it is skipped and reported.
  * - The same keyword twice under one parent (ignoring case) is one keyword: synonyms and children
  *   merge. The same keyword under different parents stays twice (see `findTerm` for which wins).
  */
@@ -88,11 +89,18 @@ function splitLines(text: string): string[] {
   return text.replace(/^\ufeff/, '').split(/\r\n|\r|\n/);
 }
 
+/** Far beyond any keyword (IPTC allows 64 bytes): a longer line is data, not a term to write into every photo. */
+const maxLineCharacters = 256;
+
 function readLines(lines: readonly string[], spaceUnit: number, issues: VocabularyIssue[]): ParsedLine[] {
   const parsed: ParsedLine[] = [];
   lines.forEach((raw, i) => {
     const content = raw.trim();
     if (!content) return;
+    if (content.length > maxLineCharacters) {
+      issues.push({ line: i + 1, message: `${content.length} characters long: not a keyword; skipped` });
+      return;
+    }
     const indent = /^[\t ]*/.exec(raw)![0];
     const tabs = indent.split('\t').length - 1;
     const spaces = indent.length - tabs;

@@ -104,6 +104,12 @@ describe('parsing rules', () => {
     expect(vocabulary.issues).toEqual([{ line: 1, message: 'synonym {Orphan} belongs to no keyword; ignored' }]);
   });
 
+  it('skips and reports a line too long to be a keyword, such as a megabyte of one line', () => {
+    const vocabulary = parseVocabulary(`Animals\n\t${'x'.repeat(1_000_000)}\n\tBirds\n\t${'y'.repeat(256)}\n`);
+    expect(names(vocabulary)).toEqual(['Animals', 'Animals|Birds', `Animals|${'y'.repeat(256)}`]);
+    expect(vocabulary.issues).toEqual([{ line: 2, message: '1000000 characters long: not a keyword; skipped' }]);
+  });
+
   it('formats the vocabulary back into the same terms', async () => {
     const vocabulary = await readVocabularyFile(fixture('lightroom-export.txt'));
     expect(parseVocabulary(formatVocabulary(vocabulary.terms)).terms).toEqual(vocabulary.terms);
