@@ -57,6 +57,10 @@ describe('search by meaning in the app', () => {
     expect(await grid.getByRole('gridcell').count()).toBe(2);
     expect(server.inputs.slice(embeddedBefore)).toEqual(['amber']);
     await saveScreenshot(page, 'meaning 1 marked match');
+    // Select all takes the photos the grid shows, the meaning match among them.
+    await glow.click();
+    await page.keyboard.press('Control+a');
+    await expect.poll(() => page.getByText(/photos? selected/).textContent()).toContain('2 photos selected');
 
     // Find similar leaves the search for the photo's look-alikes, and comes back to it.
     await page.getByRole('searchbox', { name: 'Search photos' }).fill('beach');

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { SavedSearch, SearchCriteria } from '../../../shared/domain';
 import { firstScreenFallbackMs, markFirstScreenShown } from '../lib/first-screen';
-import { meaningPauseMs, resultsQuery, type SimilarTo } from '../lib/results-query';
+import { meaningPauseMs, resultsQuery, type ResultsQuery, type SimilarTo } from '../lib/results-query';
 import { countText, criteriaFrom, initialSearch, searchStateFrom, type SearchScope, type SearchState } from '../lib/search-criteria';
 import { useDebouncedValue } from './use-debounced-value';
 import { usePhotoResults, useResultsSummary, type PhotoResults } from './use-photo-results';
@@ -15,6 +15,8 @@ export interface Search {
   settled: SearchCriteria;
   /** `settled` as a string, a key that changes with every new search. */
   settledKey: string;
+  /** What the grid shows: `settled`, by words alone while typing, or the photos like `similar`. */
+  query: ResultsQuery;
   results: PhotoResults;
   /** "1,234 photos", kept until a new search answers so it does not flicker while typing. */
   countText: string;
@@ -84,6 +86,7 @@ export function useSearch(libraryVersion: number, showError: (reason: unknown) =
     search,
     settled,
     settledKey,
+    query,
     results,
     countText: countRef.current,
     activeAlbumId,

@@ -1,5 +1,8 @@
+import type { CaptionistApi } from '../../../shared/contract';
 import type { SearchCriteria } from '../../../shared/domain';
 import type { SearchMode } from '../../../shared/embeddings';
+import { maxPhotoIds } from '../../../shared/limits';
+import type { SearchIdList } from './search-ids';
 
 /**
  * How long typing must pause before the search asks for meaning, which costs the provider a query
@@ -26,4 +29,26 @@ export function resultsQuery(settled: SearchCriteria, typingPaused: boolean, sim
   if (similar) return { ...settled, text: '', similarTo: similar.photoId };
   if (!typingPaused && (settled.text ?? '').trim() !== '') return { ...settled, mode: 'text' };
   return settled;
+}
+
+/** `photos:search`'s largest page. */
+const rankedPageSize = 1000;
+
+/**
+ * Every photo id the grid's query shows, in its order, for select-all and Shift ranges. A search
+ * by words lists them through `photos:ids`; one ranked by meaning (or photos like one) has its own
+ * order and ends within the core's fusion depth, so its pages are read whole, unless the core
+ * answered by words after all (meaning not set up, the provider offline).
+ */
+export async function resultsIds(api: Pick<CaptionistApi, 'invoke'>, query: ResultsQuery): Promise<SearchIdList> {
+  const { mode: _mode, similarTo, ...criteria } = query;
+  const wordsOnly = () => api.invoke('photos:ids', criteria);
+  if (similarTo === undefined && (query.mode === 'text' || !(query.text ?? '').trim())) return wordsOnly();
+  const ids: number[] = [];
+  for (;;) {
+    const answer = await api.invoke('photos:search', { ...query, limit: rankedPageSize, offset: ids.length });
+    if (similarTo === undefined && answer.mode === 'text') return wordsOnly();
+    ids.push(...answer.results.map((hit) => hit.id));
+    if (answer.results.length < rankedPageSize || ids.length >= maxPhotoIds) return { ids, truncated: ids.length < answer.total };
+  }
 }
