@@ -129,7 +129,7 @@ export function App() {
               selected={selection.selection.ids}
               focusedIndex={selection.focused}
               showSnippets={(settled.text ?? '').trim() !== ''}
-              scrollResetKey={search.settledKey}
+              scrollResetKey={JSON.stringify(search.query)}
               onFocusIndex={selection.setFocusedIndex}
               onCellClick={selection.onCellClick}
               onKeyboardMove={selection.onKeyboardMove}
