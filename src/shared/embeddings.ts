@@ -50,8 +50,3 @@ export const RankedResultsSchema = SearchResultsSchema.extend({
 });
 export type RankedResults = z.infer<typeof RankedResultsSchema>;
 export type RankedHit = z.infer<typeof RankedHitSchema>;
-
-/** A hit found by meaning alone, none of the searched words in it: marked so the photographer sees why it is there. */
-export function matchedByMeaningOnly(hit: Pick<RankedHit, 'matchedBy'>): boolean {
-  return hit.matchedBy?.length === 1 && hit.matchedBy[0] === 'meaning';
-}

@@ -1,7 +1,8 @@
 import { SearchCriteriaSchema } from '../../shared/domain';
 import type { SavedSearch, SearchCriteria } from '../../shared/domain';
-import { matchedByMeaningOnly, SearchModeSchema } from '../../shared/embeddings';
+import { SearchModeSchema } from '../../shared/embeddings';
 import type { RankedResults, SearchMode } from '../../shared/embeddings';
+import { matchedByMeaningOnly } from '../../shared/search-match';
 import type { Core } from '../core';
 import { UserError } from '../base/errors';
 import { answersAtOnce } from './args';

@@ -1,6 +1,7 @@
 import { memo, useState } from 'react';
 import type { SearchHit } from '../../../shared/domain';
-import { matchedByMeaningOnly, type RankedHit } from '../../../shared/embeddings';
+import type { RankedHit } from '../../../shared/embeddings';
+import { matchedByMeaningOnly } from '../../../shared/search-match';
 import { markFirstScreenShown } from '../lib/first-screen';
 import { photoBadge } from '../lib/format';
 import { Snippet } from './Snippet';
