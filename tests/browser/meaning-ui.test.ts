@@ -7,8 +7,8 @@ import { tempDir, writeJpeg } from '../helpers/files';
 import { spawnServe } from '../helpers/serve-process';
 import { embeddingsServer, type EmbeddingsServer } from '../provider-servers/embeddings.server';
 
-/** Four photos whose captions (in the files) are embedded through the CLI by the loopback synonyms server. */
-async function embeddedLibrary(server: EmbeddingsServer): Promise<string> {
+/** Four photos whose captions (in the files) are embedded through the CLI by the loopback synonyms server, unless `embed` is false. */
+async function embeddedLibrary(server: EmbeddingsServer, embed = true): Promise<string> {
   const home = tempDir('captionist-home-');
   const library = tempDir('captionist-library-');
   const captions = {
@@ -27,8 +27,7 @@ async function embeddedLibrary(server: EmbeddingsServer): Promise<string> {
   const steps = [
     ['index', library],
     ['provider', 'add', 'local', '--type', 'openai-compatible', '--preset', 'ollama', '--base-url', `${server.url}/v1`],
-    ['embeddings', 'use', 'local', '--model', 'synonyms'],
-    ['embeddings', 'run'],
+    ...(embed ? [['embeddings', 'use', 'local', '--model', 'synonyms'], ['embeddings', 'run']] : []),
   ];
   for (const args of steps) expect(await captionist(args, home)).toMatchObject({ code: 0 });
   return home;
@@ -81,5 +80,20 @@ describe('search by meaning in the app', () => {
     await page.getByRole('searchbox', { name: 'Search photos' }).fill('seaside');
     await expect.poll(() => page.locator('.status-line').textContent(), { timeout: 15_000 }).toContain('Searching by words only');
     await saveScreenshot(page, 'meaning 3 provider offline');
+  });
+
+  it('says how to set up search by meaning instead of offering Find similar', { timeout: 120_000 }, async () => {
+    const server = await embeddingsServer();
+    const serve = await spawnServe(await embeddedLibrary(server, false));
+    onTestFinished(() => serve.stop());
+    const browser = await launchChromium();
+    onTestFinished(() => browser.close());
+    const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    await page.goto(serve.url);
+    await page.getByRole('grid').getByRole('gridcell', { name: 'A child on the beach' }).dblclick();
+    const inspector = page.getByRole('complementary', { name: 'Inspector' });
+    await expect.poll(() => inspector.textContent()).toContain('Find similar needs search by meaning: choose an embeddings provider');
+    expect(await inspector.getByRole('button', { name: 'Find similar' }).count()).toBe(0);
+    expect(server.inputs).toEqual([]);
   });
 });

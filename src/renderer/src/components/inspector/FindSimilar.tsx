@@ -13,13 +13,16 @@ export function FindSimilar({ photo, onFindSimilar }: FindSimilarProps) {
   const status = useEmbeddingsStatus();
   if (status === null) return null;
   if (typeof status === 'string') return <p className="inspector-error">{status}</p>;
-  if (!status.provider || status.embedded === 0) {
+  if (!status.provider) {
     return (
       <p className="inspector-muted">
         Find similar needs search by meaning: choose an embeddings provider with “captionist embeddings use NAME”, then run
         “captionist embeddings run”.
       </p>
     );
+  }
+  if (status.embedded === 0) {
+    return <p className="inspector-muted">Find similar needs the captions embedded first: run “captionist embeddings run”.</p>;
   }
   return (
     <button type="button" onClick={() => onFindSimilar(photo)}>
