@@ -49,3 +49,4 @@ export const RankedResultsSchema = SearchResultsSchema.extend({
   note: z.string().optional(),
 });
 export type RankedResults = z.infer<typeof RankedResultsSchema>;
+export type RankedHit = z.infer<typeof RankedHitSchema>;

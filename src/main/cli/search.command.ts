@@ -2,6 +2,7 @@ import { SearchCriteriaSchema } from '../../shared/domain';
 import type { SavedSearch, SearchCriteria } from '../../shared/domain';
 import { SearchModeSchema } from '../../shared/embeddings';
 import type { RankedResults, SearchMode } from '../../shared/embeddings';
+import { matchedByMeaningOnly } from '../../shared/search-match';
 import type { Core } from '../core';
 import { UserError } from '../base/errors';
 import { answersAtOnce } from './args';
@@ -155,7 +156,7 @@ function describeResults(results: RankedResults, sort: string, terminal: boolean
     lines[0] += ` Showing ${results.results.length}${sort === 'date' ? ', newest first' : ''}.`;
   }
   for (const photo of results.results) {
-    const meaningOnly = photo.matchedBy?.length === 1 && photo.matchedBy[0] === 'meaning' ? 'by meaning' : undefined;
+    const meaningOnly = matchedByMeaningOnly(photo) ? 'by meaning' : undefined;
     const facts = [photo.capturedAt?.slice(0, 10), photo.captionStatus, photo.status === 'missing' ? 'missing' : undefined, meaningOnly];
     lines.push(`${photo.path}${facts.some(Boolean) ? `  (${facts.filter(Boolean).join(', ')})` : ''}`);
     const text = photo.snippet

@@ -5,6 +5,7 @@ import { FilterPanel } from './components/FilterPanel';
 import { PhotoGrid } from './components/PhotoGrid';
 import { Inspector, QueuePanel } from './components/lazy-parts';
 import { SelectionBar } from './components/SelectionBar';
+import { SimilarSearchBar } from './components/SimilarSearchBar';
 import { Sidebar } from './components/Sidebar';
 import { StatusLine } from './components/StatusLine';
 import { Toolbar } from './components/Toolbar';
@@ -112,6 +113,7 @@ export function App() {
             onClear={selection.clear}
           />
         )}
+        {search.similar && <SimilarSearchBar similar={search.similar} onLeave={search.leaveSimilar} />}
         <div className="results">
           {results.pages.answered && count === 0 ? (
             <EmptyState
@@ -127,7 +129,7 @@ export function App() {
               selected={selection.selection.ids}
               focusedIndex={selection.focused}
               showSnippets={(settled.text ?? '').trim() !== ''}
-              scrollResetKey={search.settledKey}
+              scrollResetKey={JSON.stringify(search.query)}
               onFocusIndex={selection.setFocusedIndex}
               onCellClick={selection.onCellClick}
               onKeyboardMove={selection.onKeyboardMove}
@@ -143,7 +145,7 @@ export function App() {
           countText={search.countText}
           indexing={activity.indexingNow}
           indexingText={activity.indexingNow && indexProgressText(activity.indexingNow)}
-          activity={activity.activity}
+          activity={results.note ? [...activity.activity, results.note] : activity.activity}
           message={status.message}
           onDismissMessage={status.dismiss}
         />
@@ -151,7 +153,7 @@ export function App() {
       {inspector.openPhotoId !== null && (
         <div className="inspector-pane">
           <Suspense fallback={null}>
-            <Inspector photoId={inspector.openPhotoId} onClose={inspector.close} />
+            <Inspector photoId={inspector.openPhotoId} onClose={inspector.close} onFindSimilar={search.findSimilar} />
           </Suspense>
         </div>
       )}

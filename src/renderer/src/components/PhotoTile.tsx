@@ -1,12 +1,14 @@
 import { memo, useState } from 'react';
 import type { SearchHit } from '../../../shared/domain';
+import type { RankedHit } from '../../../shared/embeddings';
+import { matchedByMeaningOnly } from '../../../shared/search-match';
 import { markFirstScreenShown } from '../lib/first-screen';
 import { photoBadge } from '../lib/format';
 import { Snippet } from './Snippet';
 
 interface PhotoTileProps {
   /** Undefined while its page of results is still on its way. */
-  photo: SearchHit | undefined;
+  photo: RankedHit | undefined;
   index: number;
   column: number;
   selected: boolean;
@@ -35,8 +37,10 @@ export const PhotoTile = memo(function PhotoTile({ photo, index, column, selecte
   const badge = photoBadge(photo);
   const badgeId = `photo-${photo.id}-badge`;
   const snippetId = `photo-${photo.id}-snippet`;
+  const meaningId = `photo-${photo.id}-meaning`;
   const snippet = showSnippet ? photo.snippet : null;
-  const describedBy = [badge ? badgeId : null, snippet ? snippetId : null].filter(Boolean).join(' ');
+  const byMeaning = matchedByMeaningOnly(photo);
+  const describedBy = [badge ? badgeId : null, byMeaning ? meaningId : null, snippet ? snippetId : null].filter(Boolean).join(' ');
   return (
     <div
       role="gridcell"
@@ -55,6 +59,11 @@ export const PhotoTile = memo(function PhotoTile({ photo, index, column, selecte
         {badge && (
           <span id={badgeId} className={`badge badge-${badge.kind}`}>
             {badge.text}
+          </span>
+        )}
+        {byMeaning && (
+          <span id={meaningId} className="meaning-mark" title="None of the searched words is in this photo's text; its meaning is close">
+            By meaning
           </span>
         )}
         <span className="check" aria-hidden="true" />

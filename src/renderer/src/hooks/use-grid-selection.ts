@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Folder, SearchHit } from '../../../shared/domain';
 import type { CellClick } from '../components/PhotoGrid';
+import { resultsIds } from '../lib/results-query';
 import { SearchIdCache } from '../lib/search-ids';
 import {
   emptySelection,
@@ -32,7 +33,7 @@ export interface GridSelection {
 
 /** The grid's selection and keyboard focus, over every photo the search matches, loaded or not. */
 export function useGridSelection(
-  { settled, settledKey, results }: Search,
+  { query, results }: Search,
   libraryVersion: number,
   folders: Folder[] | null,
   showError: (reason: unknown) => void,
@@ -40,18 +41,19 @@ export function useGridSelection(
   const [selection, setSelection] = useState<Selection>(emptySelection);
   const [focusedIndex, setFocusedIndex] = useState(0);
   const { pages } = results;
+  const queryKey = JSON.stringify(query);
 
   useEffect(() => {
     setFocusedIndex(0);
     setSelection(withoutAnchor);
-  }, [settledKey]);
+  }, [queryKey]);
 
   // Every id the search matches, for select-all and Shift ranges over rows never loaded.
   const searchIds = useRef(new SearchIdCache());
   const loadSearchIds = () =>
-    searchIds.current.get(`${settledKey}#${libraryVersion}`, () => window.api.invoke('photos:ids', settled));
-  const settledKeyRef = useRef(settledKey);
-  settledKeyRef.current = settledKey;
+    searchIds.current.get(`${queryKey}#${libraryVersion}`, () => resultsIds(window.api, query));
+  const queryKeyRef = useRef(queryKey);
+  queryKeyRef.current = queryKey;
   const hasSelection = selection.ids.size > 0;
 
   usePruneRemovedFolders(folders, hasSelection, selection, setSelection, showError);
@@ -69,9 +71,9 @@ export function useGridSelection(
       setSelection(selectRange(base, index, loaded.map((hit) => hit.id), additive));
       return;
     }
-    const search = settledKey;
+    const search = queryKey;
     loadSearchIds().then((list) => {
-      if (search !== settledKeyRef.current) return;
+      if (search !== queryKeyRef.current) return;
       // A click made while the ids loaded wins: the range applies only to the selection it began from.
       setSelection((now) => (now === base ? selectRange(base, index, idsBetween(list.ids, first, last), additive) : now));
     }, showError);
@@ -94,9 +96,9 @@ export function useGridSelection(
 
   /** Ctrl/Cmd+A: every photo the search matches, loaded or not. */
   const onSelectAll = () => {
-    const search = settledKey;
+    const search = queryKey;
     loadSearchIds().then((list) => {
-      if (search === settledKeyRef.current) setSelection(selectAll(list.ids, list.truncated));
+      if (search === queryKeyRef.current) setSelection(selectAll(list.ids, list.truncated));
     }, showError);
   };
 

@@ -1,11 +1,12 @@
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import type { SearchCriteria, SearchHit } from '../../../shared/domain';
+import type { RankedHit } from '../../../shared/embeddings';
 import { errorText } from '../errors';
 import { pageRequest, resultPageSize, searchPage } from '../lib/early-results';
 import { ResultPages } from '../lib/result-pages';
+import type { ResultsQuery } from '../lib/results-query';
 
 export interface PhotoResults {
-  pages: ResultPages<SearchHit>;
+  pages: ResultPages<RankedHit>;
   /** Makes sure the items from `first` to `last` are (being) fetched. */
   ensure(first: number, last: number): void;
   /** Tells `listener` whenever pages arrive or the search starts over. */
@@ -13,6 +14,8 @@ export interface PhotoResults {
   /** Changes whenever `subscribe`'s listeners are told. */
   revision(): number;
   error: string | undefined;
+  /** Why the search ran otherwise than asked (the provider offline: words only), from its first page. */
+  note: string | undefined;
 }
 
 /**
@@ -21,11 +24,12 @@ export interface PhotoResults {
  * rest on screen meanwhile. A page arriving renders only the views that subscribe to it (the
  * grid), not every component of the app.
  */
-export function usePhotoResults(criteria: SearchCriteria, reloadToken: number): PhotoResults {
-  const pagesRef = useRef<ResultPages<SearchHit> | null>(null);
-  pagesRef.current ??= new ResultPages<SearchHit>(resultPageSize);
+export function usePhotoResults(criteria: ResultsQuery, reloadToken: number): PhotoResults {
+  const pagesRef = useRef<ResultPages<RankedHit> | null>(null);
+  pagesRef.current ??= new ResultPages<RankedHit>(resultPageSize);
   const pages = pagesRef.current;
   const [error, setError] = useState<string | undefined>();
+  const [note, setNote] = useState<string | undefined>();
   const criteriaRef = useRef(criteria);
   const rangeRef = useRef({ first: 0, last: resultPageSize - 1 });
   const { subscribe, revision, notify } = useChangeSignal();
@@ -40,6 +44,7 @@ export function usePhotoResults(criteria: SearchCriteria, reloadToken: number): 
           (answer) => {
             if (!pages.accept(generation, page, answer)) return;
             setError(undefined);
+            if (page === 0) setNote(answer.note);
             notify();
           },
           (reason: unknown) => {
@@ -54,7 +59,7 @@ export function usePhotoResults(criteria: SearchCriteria, reloadToken: number): 
 
   const criteriaKey = JSON.stringify(criteria);
   useEffect(() => {
-    criteriaRef.current = JSON.parse(criteriaKey) as SearchCriteria;
+    criteriaRef.current = JSON.parse(criteriaKey) as ResultsQuery;
     pages.reset();
     notify();
     ensure(0, resultPageSize - 1);
@@ -70,7 +75,7 @@ export function usePhotoResults(criteria: SearchCriteria, reloadToken: number): 
     ensure(rangeRef.current.first, rangeRef.current.last);
   }, [reloadToken, pages, ensure]);
 
-  return { pages, ensure, subscribe, revision, error };
+  return { pages, ensure, subscribe, revision, error, note };
 }
 
 /** Renders the calling component again whenever the results change. */

@@ -1,16 +1,17 @@
 import type { CaptionistApi } from '../../../shared/contract';
-import type { SearchCriteria, SearchResults } from '../../../shared/domain';
+import type { RankedResults } from '../../../shared/embeddings';
+import type { ResultsQuery } from './results-query';
 
 export const resultPageSize = 200;
 
-type PageRequest = SearchCriteria & { limit: number; offset: number };
+type PageRequest = ResultsQuery & { limit: number; offset: number };
 
 /** What one page of a search asks the core for; the same object whoever asks. */
-export function pageRequest(criteria: SearchCriteria, page: number): PageRequest {
+export function pageRequest(criteria: ResultsQuery, page: number): PageRequest {
   return { ...criteria, limit: resultPageSize, offset: page * resultPageSize };
 }
 
-let early: { key: string; answer: Promise<SearchResults> } | null = null;
+let early: { key: string; answer: Promise<RankedResults> } | null = null;
 
 /**
  * Asks for the opening search's first page as soon as the script runs, before React's first
@@ -24,7 +25,7 @@ export function requestEarly(api: Pick<CaptionistApi, 'invoke'>, request: PageRe
 }
 
 /** One page of results: the early answer when it is for this very request, else a new call. */
-export function searchPage(api: Pick<CaptionistApi, 'invoke'>, request: PageRequest): Promise<SearchResults> {
+export function searchPage(api: Pick<CaptionistApi, 'invoke'>, request: PageRequest): Promise<RankedResults> {
   const taken = early;
   early = null;
   if (taken && taken.key === JSON.stringify(request)) return taken.answer;

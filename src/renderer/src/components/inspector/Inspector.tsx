@@ -1,7 +1,9 @@
 import { useId, useRef, type KeyboardEvent } from 'react';
 import { embeddedTextShown } from '../../../../shared/placeholders';
 import { CaptionEditor } from './CaptionEditor';
+import type { SimilarTo } from '../../lib/results-query';
 import { CaptionHistory } from './CaptionHistory';
+import { FindSimilar } from './FindSimilar';
 import { EmbeddedText, InspectorHeader, PhotoFactsList, PhotoPreview } from './InspectorParts';
 import { RegenerateCaption } from './RegenerateCaption';
 import { useCaptionEdits } from './use-caption-edits';
@@ -12,9 +14,10 @@ import './inspector.css';
 export interface InspectorProps {
   photoId: number;
   onClose(): void;
+  onFindSimilar(photo: SimilarTo): void;
 }
 
-export function Inspector({ photoId, onClose }: InspectorProps) {
+export function Inspector({ photoId, onClose, onFindSimilar }: InspectorProps) {
   const ids = useId();
   const asideRef = useRef<HTMLElement>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -55,6 +58,7 @@ export function Inspector({ photoId, onClose }: InspectorProps) {
       <section className="inspector-section" aria-labelledby={`${ids}-facts`}>
         <h3 id={`${ids}-facts`}>File</h3>
         <PhotoFactsList photo={shown} />
+        <FindSimilar photo={{ photoId: shown.id, fileName: shown.fileName }} onFindSimilar={onFindSimilar} />
       </section>
       <section className="inspector-section" aria-labelledby={`${ids}-embedded`}>
         <h3 id={`${ids}-embedded`}>In the file</h3>
