@@ -1,14 +1,13 @@
 import { ExifTool } from 'exiftool-vendored';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { createCore } from '../src/main/core';
 import { forEachConcurrently } from '../src/main/base/concurrency';
-import { thumbnailLongEdge } from '../src/main/images/derivatives';
 import { PlaceFinder } from '../src/main/places/gazetteer';
+import { bareIndexLoop } from './bare-index';
 import { measure, median } from './measure';
 import type { Sample } from './measure';
 
@@ -61,26 +60,6 @@ async function photosWithGps(dir: string, count: number): Promise<string[]> {
   return files;
 }
 
-async function bareLoop(files: string[], outDir: string): Promise<Sample> {
-  const exiftool = new ExifTool({ maxProcs: concurrency });
-  await exiftool.read(files[0]!);
-  try {
-    return await measure(() =>
-      forEachConcurrently(files, concurrency, async (file) => {
-        await exiftool.read(file);
-        const thumbnail = await sharp(file)
-          .rotate()
-          .resize(thumbnailLongEdge, thumbnailLongEdge, { fit: 'inside', withoutEnlargement: true })
-          .jpeg({ quality: 80, mozjpeg: false })
-          .toBuffer();
-        await writeFile(join(outDir, `${file.length}-${Math.random()}.jpg`), thumbnail);
-      }),
-    );
-  } finally {
-    await exiftool.end();
-  }
-}
-
 async function captionistIndex(dir: string, warmUp: string, placeNames: boolean, expected: number): Promise<Sample> {
   const dataDir = mkdtempSync(join(tmpdir(), 'captionist-bench-home-'));
   const core = createCore({ dataDir, concurrency, dailyBackups: false });
@@ -113,7 +92,7 @@ async function main() {
 
     const samples = { bare: [] as Sample[], off: [] as Sample[], on: [] as Sample[] };
     for (let round = 1; round <= rounds; round++) {
-      samples.bare.push(await bareLoop(files, outDir));
+      samples.bare.push(await bareIndexLoop(files, outDir, concurrency));
       samples.off.push(await captionistIndex(join(root, 'photos'), join(warmFile!, '..'), false, files.length));
       samples.on.push(await captionistIndex(join(root, 'photos'), join(warmFile!, '..'), true, files.length));
       console.error(`round ${round}: ${Object.entries(samples).map(([name, list]) => `${name} ${list.at(-1)!.seconds.toFixed(2)} s`).join(', ')}`);

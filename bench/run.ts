@@ -1,14 +1,10 @@
-import { ExifTool } from 'exiftool-vendored';
 import { mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import sharp from 'sharp';
 import { createCore } from '../src/main/core';
-import { forEachConcurrently } from '../src/main/base/concurrency';
-import { thumbnailLongEdge } from '../src/main/images/derivatives';
 import { cameraJpegs } from './photos';
+import { bareIndexLoop } from './bare-index';
 import { measure, median } from './measure';
 import type { Sample } from './measure';
 
@@ -27,26 +23,6 @@ const { values } = parseArgs({
 const photoCount = Number(values.photos);
 const rounds = Number(values.rounds);
 const concurrency = 2;
-
-async function bareLoop(files: string[], outDir: string): Promise<Sample> {
-  const exiftool = new ExifTool({ maxProcs: concurrency });
-  await exiftool.read(files[0]!); // start the ExifTool processes outside the timing, as the core does
-  try {
-    return await measure(() =>
-      forEachConcurrently(files, concurrency, async (file) => {
-        await exiftool.read(file);
-        const thumbnail = await sharp(file)
-          .rotate()
-          .resize(thumbnailLongEdge, thumbnailLongEdge, { fit: 'inside', withoutEnlargement: true })
-          .jpeg({ quality: 80, mozjpeg: false })
-          .toBuffer();
-        await writeFile(join(outDir, `${file.length}-${Math.random()}.jpg`), thumbnail);
-      }),
-    );
-  } finally {
-    await exiftool.end();
-  }
-}
 
 async function captionistIndex(files: string[], dir: string, warmUp: string): Promise<Sample> {
   const dataDir = mkdtempSync(join(tmpdir(), 'captionist-bench-home-'));
@@ -80,7 +56,7 @@ async function main() {
   const ours: Sample[] = [];
   try {
     for (let round = 1; round <= rounds; round++) {
-      bare.push(await bareLoop(files, outDir));
+      bare.push(await bareIndexLoop(files, outDir, concurrency));
       ours.push(await captionistIndex(files, photosDir, warmUp));
       console.error(
         `round ${round}: bare ${(files.length / bare.at(-1)!.seconds).toFixed(2)} photos/s, ` +
