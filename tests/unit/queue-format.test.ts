@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { queueCounts } from '../helpers/queue';
 import {
   countEntries,
   isQueueIdle,
@@ -9,19 +10,9 @@ import {
 import type { CaptionProgress } from '../../src/shared/captioning';
 import type { QueueCounts, QueueStatus } from '../../src/shared/queue';
 
-const counts = (changes: Partial<QueueCounts> = {}): QueueCounts => ({
-  queued: 0,
-  running: 0,
-  waitingForRetry: 0,
-  paused: 0,
-  done: 0,
-  failed: 0,
-  cancelled: 0,
-  ...changes,
-});
 
 const status = (changes: Partial<QueueCounts>): QueueStatus => ({
-  counts: counts(changes),
+  counts: queueCounts(changes),
   perMinute: 0,
   etaSeconds: null,
   costUsd: null,
@@ -43,7 +34,7 @@ const run = (runId: number, done: number, failed: number, total: number): Captio
 
 describe('queue formatting', () => {
   it('lists the counts that are not zero, in reading order', () => {
-    expect(countEntries(counts({ failed: 2, queued: 5 }))).toEqual([
+    expect(countEntries(queueCounts({ failed: 2, queued: 5 }))).toEqual([
       { label: 'Queued', value: 5 },
       { label: 'Failed', value: 2 },
     ]);

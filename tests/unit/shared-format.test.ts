@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { queueCounts } from '../helpers/queue';
 import { formatBytes } from '../../src/shared/bytes';
 import { formatDuration, formatSeconds, formatTimeLeft } from '../../src/shared/duration';
 import { laneStateLabel } from '../../src/shared/lane-state';
 import { formatUsd } from '../../src/shared/money';
-import type { QueueCounts } from '../../src/shared/queue';
 import { remainingJobs, waitingJobs } from '../../src/shared/queue-counts';
 
-const counts = (changes: Partial<QueueCounts> = {}): QueueCounts => ({
-  queued: 0,
-  running: 0,
-  waitingForRetry: 0,
-  paused: 0,
-  done: 0,
-  failed: 0,
-  cancelled: 0,
-  ...changes,
-});
 
 describe('money', () => {
   it('writes sums with cents and less than a cent to four places', () => {
@@ -57,10 +47,10 @@ describe('durations', () => {
 
 describe('jobs remaining', () => {
   it('counts queued, running, retrying and paused jobs, not finished ones', () => {
-    const queue = counts({ queued: 5, running: 2, waitingForRetry: 3, paused: 4, done: 100, failed: 7, cancelled: 9 });
+    const queue = queueCounts({ queued: 5, running: 2, waitingForRetry: 3, paused: 4, done: 100, failed: 7, cancelled: 9 });
     expect(remainingJobs(queue)).toBe(14);
     expect(waitingJobs(queue)).toBe(12);
-    expect(remainingJobs(counts({ done: 10, failed: 1 }))).toBe(0);
+    expect(remainingJobs(queueCounts({ done: 10, failed: 1 }))).toBe(0);
   });
 });
 
