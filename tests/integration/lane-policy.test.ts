@@ -37,6 +37,17 @@ async function until(condition: () => boolean | Promise<boolean>, what: string, 
 }
 
 const lanesOf = async (core: Core) => (await core.invoke('queue:status', {})).lanes.filter((lane) => lane.provider === 'vision');
+/** One provider with a direct and a Batch API lane, its key read from LANE_KEY. */
+const laneProvider = (directUrl: string, batchUrl: string) =>
+  ({
+    name: 'vision',
+    type: 'openai-compatible',
+    preset: 'inference-net',
+    baseUrl: `${directUrl}/v1`,
+    batchBaseUrl: `${batchUrl}/v1`,
+    apiKeyEnv: 'LANE_KEY',
+  }) as const;
+
 const countsOf = async (core: Core) => (await core.invoke('queue:status', {})).counts;
 
 describe('one lane policy for direct captioning and the Batch API', () => {
@@ -47,14 +58,7 @@ describe('one lane policy for direct captioning and the Batch API', () => {
     const [first, second] = await photos(2);
     const core = testCore({ secrets: environmentSecrets(env), batch: { pollIntervalMs: 30 }, retryPolicy: { baseDelayMs: 5, maxDelayMs: 50 } });
     await core.invoke('library:index', { paths: [join(first!, '..')] });
-    const provider = {
-      name: 'vision',
-      type: 'openai-compatible',
-      preset: 'inference-net',
-      baseUrl: `${direct.url}/v1`,
-      batchBaseUrl: `${batch.url}/v1`,
-      apiKeyEnv: 'LANE_KEY',
-    } as const;
+    const provider = laneProvider(direct.url, batch.url);
     await core.invoke('providers:save', provider);
     const run = { provider: 'vision', options: {}, force: false };
 
@@ -98,14 +102,7 @@ describe('one lane policy for direct captioning and the Batch API', () => {
       retryPolicy: { baseDelayMs: 30_000, maxDelayMs: 120_000, random: () => 1 },
     });
     await core.invoke('library:index', { paths: [join(first!, '..')] });
-    const provider = {
-      name: 'vision',
-      type: 'openai-compatible',
-      preset: 'inference-net',
-      baseUrl: `${direct.url}/v1`,
-      batchBaseUrl: `${batch.url}/v1`,
-      apiKeyEnv: 'LANE_KEY',
-    } as const;
+    const provider = laneProvider(direct.url, batch.url);
     await core.invoke('providers:save', provider);
     const run = { provider: 'vision', options: {}, force: false };
     const ticking = () => clock.advance(20);
