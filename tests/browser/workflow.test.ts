@@ -92,7 +92,13 @@ describe('the whole workflow in a browser', () => {
 
     // First run: a local server as the provider, tested before going on.
     const welcome = page.getByRole('dialog', { name: 'Welcome to Captionist' });
+    // A cloud service comes first: its key is typed into a password field that says where it goes.
+    const apiKey = welcome.getByLabel('API key');
+    expect(await apiKey.getAttribute('type')).toBe('password');
+    const keyNote = await apiKey.getAttribute('aria-describedby');
+    expect(await welcome.locator(`[id="${keyNote}"]`).textContent()).toBe('From your Inference.net account; stored securely.');
     await welcome.getByRole('radio', { name: /Ollama/ }).check();
+    expect(await apiKey.count()).toBe(0);
     await welcome.getByLabel('Base URL').fill(`${vision.url}/v1`);
     await welcome.getByRole('button', { name: 'Test connection' }).click();
     await welcome.getByRole('button', { name: 'Continue', exact: true }).click();

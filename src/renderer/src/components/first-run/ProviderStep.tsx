@@ -1,3 +1,4 @@
+import { ApiKeyField } from '../settings/ApiKeyField';
 import { TestResultView } from '../settings/TestResultView';
 import { providerChoices } from './first-run-flow';
 import type { ProviderStepState } from './use-provider-step';
@@ -41,17 +42,7 @@ export function ProviderStep({ ids, provider, busy, onContinue }: ProviderStepPr
           <p className="settings-hint">Where {choice.label} listens; no API key needed. Start it before testing.</p>
         </div>
       ) : (
-        <div className="settings-field">
-          <label htmlFor={`${ids}-apiKey`}>API key</label>
-          <input
-            id={`${ids}-apiKey`}
-            type="password"
-            autoComplete="off"
-            value={provider.apiKey}
-            onChange={(event) => provider.setApiKey(event.target.value)}
-          />
-          <p className="settings-hint">From your {choice.label} account; stored securely.</p>
-        </div>
+        <ApiKeyField id={`${ids}-apiKey`} value={provider.apiKey} onChange={provider.setApiKey} hint={`From your ${choice.label} account; stored securely.`} />
       )}
       <div className="settings-field">
         <label htmlFor={`${ids}-model`}>Model (optional)</label>

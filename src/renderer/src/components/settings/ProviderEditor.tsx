@@ -2,6 +2,7 @@ import { useId } from 'react';
 import { providerTypes, type ProviderType } from '../../../../shared/captioning';
 import { presetChoice, presetChoices, providerTypeLabels, type ProviderForm, type ProviderFormErrors, type ProviderFormField } from './provider-form';
 import { useProviderEditor } from './use-provider-editor';
+import { ApiKeyField } from './ApiKeyField';
 
 interface ProviderEditorProps {
   /** The provider's name when editing one, null when adding. */
@@ -67,20 +68,12 @@ export function ProviderEditor({ original, initial, onCancel, onSaved }: Provide
         <ProviderField {...fieldProps} name="perMillionOutputTokensUsd" label="Per million output tokens" inputMode="decimal" />
       </fieldset>
       {!preset?.local && (
-        <div className="settings-field">
-          <label htmlFor={`${ids}-apiKey`}>API key</label>
-          <input
-            id={`${ids}-apiKey`}
-            type="password"
-            autoComplete="off"
-            value={editor.apiKey}
-            aria-describedby={`${ids}-apiKey-note`}
-            onChange={(event) => editor.setApiKey(event.target.value)}
-          />
-          <p id={`${ids}-apiKey-note`} className="settings-hint">
-            Stored securely, never shown again. Leave empty to keep the current key.
-          </p>
-        </div>
+        <ApiKeyField
+          id={`${ids}-apiKey`}
+          value={editor.apiKey}
+          onChange={editor.setApiKey}
+          hint="Stored securely, never shown again. Leave empty to keep the current key."
+        />
       )}
       <div className="settings-actions">
         <button type="submit" disabled={editor.saving}>
