@@ -92,10 +92,8 @@ export class BatchService implements BatchLanes {
     this.options = { ...defaultBatchOptions, ...deps.options };
   }
 
-  providers(): string[] {
-    const providers = new Set(this.deps.batches.active().map((batch) => batch.provider));
-    for (const due of this.deps.jobs.dueLanes()) if (due.viaBatch && due.kind === 'caption' && due.provider) providers.add(due.provider);
-    return [...providers];
+  providers(waiting: readonly string[]): string[] {
+    return [...new Set([...waiting, ...this.deps.batches.active().map((batch) => batch.provider)])];
   }
 
   /** One step at a time per provider: a batch file is sent, polled or collected before the next step. */

@@ -40,8 +40,11 @@ export interface LaneContext {
 
 /** Lanes whose work is batches of jobs (the Batch API's): the scheduler finds and runs them beside the direct ones. */
 export interface BatchLanes {
-  /** Providers with batch work: jobs waiting for a batch, or batches under way. */
-  providers(): string[];
+  /**
+   * Providers with batch work: `waiting` (the providers whose caption jobs wait for a batch, from
+   * the scheduler's own look at the queue) and those with batches under way.
+   */
+  providers(waiting: readonly string[]): string[];
   /** The provider's batch lane's work, done under the process's owner id, clock and listener. */
   work(provider: string, context: LaneContext): LaneWork;
   /** This process stops: a batch it was preparing becomes anyone's to resume, this process's next start included. */

@@ -205,8 +205,12 @@ export class QueueScheduler {
   private pump(): void {
     if (!this.running) return;
     this.safely('looking for work', () => {
-      for (const due of this.deps.jobs.dueLanes()) if (!due.viaBatch) this.addLane(due);
-      for (const provider of this.deps.batchLanes?.providers() ?? []) this.addLane({ kind: 'caption', provider, viaBatch: true });
+      const waitingForBatch: string[] = [];
+      for (const due of this.deps.jobs.dueLanes()) {
+        if (!due.viaBatch) this.addLane(due);
+        else if (due.kind === 'caption' && due.provider) waitingForBatch.push(due.provider);
+      }
+      for (const provider of this.deps.batchLanes?.providers(waitingForBatch) ?? []) this.addLane({ kind: 'caption', provider, viaBatch: true });
     });
     for (const lane of this.lanes.values()) this.refill(lane);
     if (!this.lanes.size) this.scheduleWake(this.deps.now().getTime() + heartbeatMs);
