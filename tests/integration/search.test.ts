@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/main/db/database';
-import { SearchRepository } from '../../src/main/db/search.repo';
+import { SearchRepository, defaultSearchLimits } from '../../src/main/db/search.repo';
 import { SearchService } from '../../src/main/search/search.service';
 import { SearchCriteriaSchema, SearchQuerySchema } from '../../src/shared/domain';
 import type { SearchCriteria, SearchQuery } from '../../src/shared/domain';
@@ -302,7 +302,7 @@ describe('search', () => {
 });
 
 describe('search beyond its ranking window and count limit', () => {
-  it('ranks the newest matches, then lists the rest newest first, and says when a total is a lower bound', () => {
+  it('ranks a word being typed over its newest matches, a whole word over all, and says when a total is a lower bound', () => {
     const db = openDatabase(join(tempDir(), 'library.db'));
     db.prepare(`INSERT INTO folders (path, name, added_at) VALUES ('/photos', 'photos', 'now')`).run();
     const insert = db.prepare(
@@ -315,17 +315,21 @@ describe('search beyond its ranking window and count limit', () => {
       const name = `p${i}.jpg`;
       insert.run(`/photos/${name}`, name, name, String(i).padStart(32, '0'), i <= 3 ? 'R5' : 'Z6', i % 2 ? null : 'Fox', `A fox, number ${i}`);
     }
-    const service = new SearchService(new SearchRepository(db, { rankWindow: 4, countLimit: 5, monthWalkAbove: 1000 }));
+    const limits = { rankWindow: 4, listDepth: 4, exactBelow: 2, countLimit: 5, monthWalkAbove: 1000 };
+    const service = new SearchService(new SearchRepository(db, limits));
     const ids = (query: SearchQuery) => service.search(SearchQuerySchema.parse(query)).results.map((photo) => photo.id);
 
-    // The window holds the 4 newest matches (10, 9, 8, 7): ranked, titled first; then 6, 5 ... 1.
-    const everything = ids({ text: 'fox ', limit: 100 });
-    expect(everything).toEqual([10, 8, 9, 7, 6, 5, 4, 3, 2, 1]);
-    const paged = [0, 3, 6, 9].flatMap((offset) => ids({ text: 'fox ', limit: 3, offset }));
-    expect(paged).toEqual(everything);
+    // Being typed: the window holds the 4 newest matches (10, 9, 8, 7), ranked, titled first; then 6, 5 ... 1.
+    const typing = ids({ text: 'fox', limit: 100 });
+    expect(typing).toEqual([10, 8, 9, 7, 6, 5, 4, 3, 2, 1]);
+    expect([0, 3, 6, 9].flatMap((offset) => ids({ text: 'fox', limit: 3, offset }))).toEqual(typing);
     // With a caption filter the window is ranked by the text alone: the same order.
+    expect(ids({ text: 'fox', hasCaption: false, limit: 100 })).toEqual(typing);
+    // A whole word: every match ranked, titled first, from the lists as far as they reach, then ranked whole.
+    const everything = ids({ text: 'fox ', limit: 100 });
+    expect(everything).toEqual([10, 8, 6, 4, 2, 9, 7, 5, 3, 1]);
+    expect([0, 3, 6, 9].flatMap((offset) => ids({ text: 'fox ', limit: 3, offset }))).toEqual(everything);
     expect(ids({ text: 'fox ', hasCaption: false, limit: 100 })).toEqual(everything);
-    expect([0, 3, 6, 9].flatMap((offset) => ids({ text: 'fox ', hasCaption: false, limit: 3, offset }))).toEqual(everything);
 
     // Totals are counted up to the limit, then reported as a lower bound.
     expect(service.search(SearchQuerySchema.parse({ text: 'fox ' }))).toMatchObject({ total: 5, totalIsExact: false });
@@ -350,8 +354,8 @@ describe('search beyond its ranking window and count limit', () => {
       const name = `p${i + 1}.jpg`;
       insert.run(`/photos/${name}`, name, name, String(i + 1).padStart(32, '0'), i % 3 ? 'Z6' : 'R5', date, `A fox, number ${i + 1}`);
     });
-    const byMonth = new SearchService(new SearchRepository(db, { rankWindow: 4, countLimit: 100, monthWalkAbove: 2 }));
-    const allSorted = new SearchService(new SearchRepository(db, { rankWindow: 4, countLimit: 100, monthWalkAbove: 1000 }));
+    const byMonth = new SearchService(new SearchRepository(db, { ...defaultSearchLimits, rankWindow: 4, countLimit: 100, monthWalkAbove: 2 }));
+    const allSorted = new SearchService(new SearchRepository(db, { ...defaultSearchLimits, rankWindow: 4, countLimit: 100, monthWalkAbove: 1000 }));
     const ids = (service: SearchService, query: SearchQuery) =>
       service.search(SearchQuerySchema.parse({ sort: 'date', ...query })).results.map((photo) => photo.id);
 

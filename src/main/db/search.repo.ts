@@ -2,6 +2,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { currentCaption, summaryColumns, toSummary } from './photo-summary';
 import type { SummaryRow } from './photo-summary';
 import { statementCache } from './statements';
+import { RelevanceLists } from './relevance-lists';
 import { monthFacet, yearFacet } from './facets';
 import type {
   CaptionStatus,
@@ -39,12 +40,8 @@ export interface PhotoSearch {
   match: string | null;
   /** The user's text alone, for relevance; null when the search has none. */
   text: string | null;
-  /**
-   * bm25 may rank with the match itself, in one pass: the photos that hold each of its filter
-   * terms are few enough to count (a folder, a year, missing files). Otherwise (a caption status
-   * holds a third of the library) the window found with the match is ranked by the text alone.
-   */
-  rankWithMatch: boolean;
+  /** The phrases bm25 scores the text with; null when a prefix is among them (the text then has no lists). */
+  phrases: string[] | null;
   /** An FTS5 expression no result may match (text that only excludes). */
   exclude: string | null;
   /** Checked on each photo; keep to what the facets in `match` cannot say. */
@@ -75,12 +72,15 @@ export type PhotoCriteria = Omit<PhotoSearch, 'sort' | 'limit' | 'offset'>;
 
 export interface SearchLimits {
   /**
-   * Relevance is exact bm25 over the newest `rankWindow` matches (by when they were indexed);
-   * the other matches follow, newest first. Ranking costs about a microsecond a photo, so a word
-   * in 100,000 captions would otherwise cost 100 ms on each keystroke, to order photos that
-   * match it about equally well.
+   * A word being typed (a prefix) is ranked with bm25 over its newest `rankWindow` matches (by
+   * when they were indexed); the other matches follow, newest first. Ranking costs about a
+   * microsecond a photo, so a prefix in 100,000 captions would otherwise cost 100 ms a keystroke.
    */
   rankWindow: number;
+  /** Photos kept in advance for each phrase searched, best first (see relevance-lists.ts). */
+  listDepth: number;
+  /** Up to this many matches (one phrase; the count limit for several), bm25 ranks them all. */
+  exactBelow: number;
   /**
    * Totals are counted up to this, then reported as "at least": counting a phrase in 100,000
    * captions reads every position of both words (10 ms and more), for a number nobody reads.
@@ -93,7 +93,7 @@ export interface SearchLimits {
   monthWalkAbove: number;
 }
 
-export const defaultSearchLimits: SearchLimits = { rankWindow: 2_000, countLimit: 10_000, monthWalkAbove: 5_000 };
+export const defaultSearchLimits: SearchLimits = { rankWindow: 2_000, listDepth: 2_000, exactBelow: 2_000, countLimit: 10_000, monthWalkAbove: 5_000 };
 
 /** Text for LIKE … ESCAPE '\\' that matches itself only. */
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`);
@@ -213,6 +213,7 @@ function rowConditions(filters: RowFilters, exclude: string | null): Where {
 
 export class SearchRepository {
   private readonly sql: (sql: string) => Statement;
+  private readonly relevance: RelevanceLists;
   private snapshot: { stamp: string; folders: FolderSnapshot } | undefined;
 
   constructor(
@@ -220,18 +221,21 @@ export class SearchRepository {
     private readonly limits: SearchLimits = defaultSearchLimits,
   ) {
     this.sql = statementCache(db);
+    this.relevance = new RelevanceLists(db, this.sql, limits.listDepth);
   }
 
   search(query: PhotoSearch): SearchResults {
     const where = rowConditions(query.filters, query.exclude);
     const { total, totalIsExact } = this.count(query, where);
-    const page = total === 0 ? [] : this.page(query, where);
+    const page = total === 0 ? [] : this.page(query, where, totalIsExact ? total : Infinity);
     return { total, totalIsExact, results: this.hydrate(page, query.text !== null) };
   }
 
   /** The ids of a page of matches in the order `search` gives them, without reading the photos. */
   matchingIds(query: PhotoSearch): number[] {
-    return this.page(query, rowConditions(query.filters, query.exclude)).flatMap((run) => run.ids);
+    const where = rowConditions(query.filters, query.exclude);
+    const { total, totalIsExact } = this.count(query, where);
+    return this.page(query, where, totalIsExact ? total : Infinity).flatMap((run) => run.ids);
   }
 
   /**
@@ -343,8 +347,8 @@ export class SearchRepository {
       : { total: counted, totalIsExact: true };
   }
 
-  /** The page's photos, in runs that each say which match finds them (to highlight it). */
-  private page(query: PhotoSearch, where: Where): Run[] {
+  /** The page's photos, in runs that each say which match finds them (to highlight it); `matches` counts them (Infinity: many). */
+  private page(query: PhotoSearch, where: Where, matches: number): Run[] {
     if (query.match === null) {
       // No index lookup: the photos' own indexes serve the filters, newest first.
       const { from, sql, params } = this.source(null, where);
@@ -355,32 +359,65 @@ export class SearchRepository {
       const { from, sql, params } = this.source(query.match, where, true);
       return [{ match: query.match, ids: this.ids(`SELECT p.id ${from} ${sql} ORDER BY p.captured_at DESC, p.id DESC LIMIT ? OFFSET ?`, ...params, query.limit, query.offset) }];
     }
-    return [{ match: query.match, ids: this.byRelevance(query, query.text, where) }];
+    return [{ match: query.match, ids: this.byRelevance(query, query.text, where, matches) }];
   }
 
   /**
-   * Relevance: bm25 over the newest `rankWindow` matches, then the other matches newest first.
-   * The window is found with the whole match, but ranked with the user's text alone: bm25 first
-   * counts the photos that hold each term of its expression, and a filter token such as a caption
-   * status or a year is held by a good part of the library (a draft facet alone: 9 ms).
+   * Relevance: bm25 of the user's text over every match, best first, then newest first among
+   * equals. Few matches are ranked as they are; many, from the lists of each phrase's best photos
+   * kept in advance, as far as those vouch for the page; what they cannot (a deep page, filters
+   * that leave too few listed photos) is ranked whole. A word being typed has no lists: it is
+   * ranked over its newest matches (see `rankWindow`).
    */
-  private byRelevance(query: PhotoSearch, text: string, where: Where): number[] {
-    const { from, sql, params } = this.source(query.match, where);
+  private byRelevance(query: PhotoSearch, text: string, where: Where, matches: number): number[] {
+    const source = this.source(query.match, where);
+    const need = query.offset + query.limit;
+    const { phrases } = query;
+    const fewMatches = matches <= (phrases?.length === 1 ? this.limits.exactBelow : this.limits.countLimit);
+    if (phrases?.length && !fewMatches && need <= this.limits.listDepth) {
+      const best = this.relevance.best(phrases, text, need, (ids) => this.keptOf(source, ids));
+      if (best) return best.slice(query.offset);
+    }
+    if (phrases || fewMatches) return this.rankedByText(text, source, query.limit, query.offset);
+    return this.newestRankedByText(query, text, source);
+  }
+
+  /** Which of the photos the search matches. */
+  private keptOf(source: { from: string; sql: string; params: (string | number)[] }, ids: number[]): Set<number> {
+    if (!ids.length) return new Set();
+    return new Set(
+      this.ids(
+        `SELECT photo_search.rowid ${source.from} ${source.sql}
+           AND photo_search.rowid >= CAST(? AS INTEGER) AND photo_search.rowid <= CAST(? AS INTEGER)
+           AND +photo_search.rowid IN (SELECT value FROM json_each(?))`,
+        ...source.params,
+        Math.min(...ids),
+        Math.max(...ids),
+        JSON.stringify(ids),
+      ),
+    );
+  }
+
+  /** Every match ranked by the text alone: bm25 counts the photos of each term of its expression, and filter terms hold many. */
+  private rankedByText(text: string, source: { from: string; sql: string; params: (string | number)[] }, limit: number, offset: number): number[] {
+    return this.ids(
+      `SELECT rowid FROM photo_search WHERE photo_search MATCH ? AND +rowid IN (SELECT photo_search.rowid ${source.from} ${source.sql})
+       ORDER BY rank, rowid DESC LIMIT ? OFFSET ?`,
+      text,
+      ...source.params,
+      limit,
+      offset,
+    );
+  }
+
+  /** bm25 over the newest `rankWindow` matches, then the other matches newest first. */
+  private newestRankedByText(query: PhotoSearch, text: string, source: { from: string; sql: string; params: (string | number)[] }): number[] {
+    const { from, sql, params } = source;
     const { rankWindow } = this.limits;
     let ranked: number[] = [];
     if (query.offset < rankWindow) {
       const wanted = Math.min(query.limit, rankWindow - query.offset);
-      ranked = query.rankWithMatch
-        ? this.ids(
-            `SELECT id FROM (SELECT photo_search.rowid AS id, photo_search.rank AS score ${from} ${sql}
-               ORDER BY photo_search.rowid DESC LIMIT ?)
-             ORDER BY score, id DESC LIMIT ? OFFSET ?`,
-            ...params,
-            rankWindow,
-            wanted,
-            query.offset,
-          )
-        : this.rankWindowByText(text, { from, sql, params }, wanted, query.offset);
+      ranked = this.rankWindowByText(text, source, wanted, query.offset);
       // Fewer than asked for: the window held every match.
       if (ranked.length < wanted || ranked.length === query.limit) return ranked;
     }

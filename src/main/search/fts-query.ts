@@ -176,14 +176,24 @@ function sharpSSpellings(words: readonly string[]): (readonly string[])[] {
 export function toFtsExpression(
   tree: QueryNode,
   complete: CompleteWord = () => null,
-): { match: string | null; exclude: string | null } {
+): { match: string | null; exclude: string | null; phrases: string[] | null } {
+  /** The phrases a match scores with (bm25 adds one score a phrase), null once a prefix is among them. */
+  let phrases: string[] | null = [];
+  let excluding = 0;
+  const scored = (phrase: string) => {
+    if (!excluding) phrases?.push(phrase);
+    return phrase;
+  };
   const writePhrase = (words: readonly string[], prefix: boolean): string => {
-    if (!prefix) return quote(words);
+    if (!prefix) return scored(quote(words));
     const asPrefix = `${quote(words)}*`;
-    if (words.length > 1) return asPrefix;
-    const whole = complete(foldWord(words[0]!))?.filter((word) => /^[\p{L}\p{N}\p{M}]+$/u.test(word));
-    if (!whole?.length) return asPrefix;
-    return whole.length === 1 ? quote(whole) : `(${whole.map((word) => quote([word])).join(' OR ')})`;
+    const whole = words.length > 1 ? null : complete(foldWord(words[0]!))?.filter((word) => /^[\p{L}\p{N}\p{M}]+$/u.test(word));
+    if (!whole?.length) {
+      if (!excluding) phrases = null;
+      return asPrefix;
+    }
+    const written = whole.map((word) => scored(quote([word])));
+    return written.length === 1 ? written[0]! : `(${written.join(' OR ')})`;
   };
   const write = (node: QueryNode): string | null => {
     switch (node.kind) {
@@ -200,17 +210,21 @@ export function toFtsExpression(
         const include = node.include.map(write).filter((part): part is string => part !== null);
         // FTS5 cannot say "not this" on its own; a group with nothing to keep is dropped.
         if (!include.length) return null;
+        excluding++;
         const exclude = node.exclude.map(write).filter((part): part is string => part !== null);
+        excluding--;
         const kept = include.length === 1 ? include[0]! : `(${include.join(' AND ')})`;
         return exclude.length ? `(${kept} NOT (${exclude.join(' OR ')}))` : kept;
       }
     }
   };
   if (tree.kind === 'and' && !tree.include.length) {
+    excluding++;
     const exclude = tree.exclude.map(write).filter((part): part is string => part !== null);
-    return { match: null, exclude: exclude.length ? exclude.join(' OR ') : null };
+    return { match: null, exclude: exclude.length ? exclude.join(' OR ') : null, phrases: null };
   }
-  return { match: write(tree), exclude: null };
+  const match = write(tree);
+  return { match, exclude: null, phrases: match === null ? null : phrases };
 }
 
 /** Turns whatever a user types into an FTS5 MATCH expression; null when nothing searchable is left. */

@@ -12,13 +12,12 @@ import {
   missingFacet,
   providerFacet,
 } from '../db/facets';
+import { textColumns } from '../db/relevance-lists';
 import { parseQuery, toFtsExpression } from './fts-query';
 
 type Criteria = z.output<typeof SearchCriteriaSchema>;
 type Query = z.output<typeof SearchQuerySchema>;
 
-/** Every column a user's words are looked for in (not `facets`). */
-const textColumns = '{title keywords caption alt_text file_name folder}';
 /** A half-typed word this long or longer is completed from the library's vocabulary (shorter ones have prefix indexes). */
 const minCompletedPrefix = 4;
 /** Whole words a half-typed word may stand for, at most. */
@@ -143,7 +142,7 @@ export class SearchService {
           const words = this.repo.wordsStartingWith(prefix, maxCompletions + 1);
           return words.length > maxCompletions ? null : words;
         })
-      : { match: null, exclude: null };
+      : { match: null, exclude: null, phrases: null };
     const text = expression.match === null ? null : `${textColumns} : (${expression.match})`;
     const exclude = expression.exclude === null ? null : `${textColumns} : (${expression.exclude})`;
 
@@ -172,7 +171,7 @@ export class SearchService {
       return {
         match: null,
         text: null,
-        rankWithMatch: false,
+        phrases: null,
         exclude,
         filters: {
           ...filters,
@@ -219,8 +218,7 @@ export class SearchService {
     return {
       match,
       text,
-      // bm25 first counts the photos that hold each term of its match: too many hold a caption facet.
-      rankWithMatch: text !== null && [filters.captionStatus, filters.provider, filters.hasCaption].every((filter) => filter === undefined),
+      phrases: text === null ? null : expression.phrases,
       exclude,
       filters: { ...filters, captionStatus: undefined, provider: undefined, hasCaption: undefined, missing: 'include' },
     };

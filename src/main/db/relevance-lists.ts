@@ -1,0 +1,269 @@
+import type { Database, Statement } from 'better-sqlite3';
+import Sqlite from 'better-sqlite3';
+
+/** Every column a user's words are looked for in (not `facets`). */
+export const textColumns = '{title keywords caption alt_text file_name folder}';
+
+/** FTS5's bm25 constants (fts5_aux.c). */
+const k1 = 1.2;
+const b = 0.75;
+
+/**
+ * A phrase's share of a row's bm25 score before its idf, exactly as FTS5 computes it:
+ * `frequency` is the phrase's count in the row weighted by column, `length` the row's tokens.
+ */
+export function termScore(frequency: number, length: number, averageLength: number): number {
+  return (frequency * (k1 + 1)) / (frequency + k1 * (1 - b + (b * length) / averageLength));
+}
+
+/** FTS5's idf: log((N - n + 0.5) / (n + 0.5)), and a tiny positive value for a phrase in most rows. */
+function idfOf(rows: number, matches: number): number {
+  const idf = Math.log((rows - matches + 0.5) / (matches + 0.5));
+  return idf <= 0 ? 1e-6 : idf;
+}
+
+/** SQLite's varints, as FTS5 stores its statistics. */
+function varints(blob: Buffer): number[] {
+  const values: number[] = [];
+  let at = 0;
+  while (at < blob.length) {
+    let value = 0;
+    for (let byte = 0; ; byte++) {
+      const next = blob[at++]!;
+      if (byte === 8) {
+        value = value * 256 + next;
+        break;
+      }
+      value = value * 128 + (next & 0x7f);
+      if (!(next & 0x80)) break;
+    }
+    values.push(value);
+  }
+  return values;
+}
+
+interface ListedPhoto {
+  id: number;
+  frequency: number;
+  length: number;
+}
+
+interface PhraseList {
+  phrase: string;
+  /** The average row length the list was chosen with. */
+  averageLength: number;
+  /** Every matching photo not listed scores at most this (for `averageLength`), and among ties has a lower id. 0 and 0: all are listed. */
+  cutoffScore: number;
+  cutoffId: number;
+  photos: ListedPhoto[];
+}
+
+interface LibraryStats {
+  rows: number;
+  averageLength: number;
+}
+
+/**
+ * The best photos of each phrase searched, by bm25, kept in advance (migration 0160): for one
+ * phrase, bm25's order of its matches depends on the rest of the library only through its idf
+ * (the same for all of them) and the average row length. A list holds a phrase's best `depth`
+ * photos with what their score is made of, so the order is computed for today's average length;
+ * a photo not listed scores at most the list's cutoff, so the first page is exact once enough
+ * listed photos pass the filters and the last of them scores above the cutoff. Lists are built
+ * when a phrase is first searched and brought up to date from `search_changes` when next read.
+ * Anything a list cannot vouch for returns null: the caller ranks exactly instead.
+ */
+export class RelevanceLists {
+  constructor(
+    private readonly db: Database,
+    private readonly sql: (sql: string) => Statement,
+    /** Photos kept a phrase. */
+    private readonly depth: number,
+  ) {}
+
+  /**
+   * The first `need` photos of the text's matches that `kept` keeps, in bm25 order (then newest
+   * first), or null when the lists cannot vouch for them. `phrases` are the text's scored phrases.
+   */
+  best(phrases: readonly string[], text: string, need: number, kept: (ids: number[]) => Set<number>): number[] | null {
+    let stats = this.stats();
+    let lists = [...new Set(phrases)].map((phrase) => this.current(phrase, stats));
+    let best = this.vouchedBest(phrases, lists, text, need, kept, stats);
+    if (best || lists.every((list) => list.averageLength === stats.averageLength)) return best;
+    // Chosen for another average length: chosen again, they may vouch for more.
+    stats = this.stats();
+    lists = lists.map((list) => this.build(list.phrase, stats));
+    best = this.vouchedBest(phrases, lists, text, need, kept, stats);
+    return best;
+  }
+
+  private vouchedBest(
+    phrases: readonly string[],
+    lists: PhraseList[],
+    text: string,
+    need: number,
+    kept: (ids: number[]) => Set<number>,
+    stats: LibraryStats,
+  ): number[] | null {
+    const candidates = [...new Set(lists.flatMap((list) => list.photos.map((photo) => photo.id)))];
+    const keep = kept(candidates);
+    const scored = lists.length === 1 && phrases.length === 1
+      ? lists[0]!.photos.filter((photo) => keep.has(photo.id)).map((photo) => ({ id: photo.id, score: termScore(photo.frequency, photo.length, stats.averageLength) }))
+      : this.ranked(text, candidates.filter((id) => keep.has(id)));
+    scored.sort((x, y) => y.score - x.score || y.id - x.id);
+    const complete = lists.every((list) => list.cutoffId === 0);
+    if (scored.length < need) return complete ? scored.map((photo) => photo.id) : null;
+    const last = scored[need - 1]!;
+    // A photo listed nowhere scores at most each list's cutoff, grown by as much as the average length grew.
+    const grown = (list: PhraseList) => list.cutoffScore * Math.max(1, stats.averageLength / list.averageLength);
+    const vouched = lists.length === 1 && phrases.length === 1
+      ? last.score > grown(lists[0]!) || (last.score === grown(lists[0]!) && last.id > lists[0]!.cutoffId)
+      : last.score > phrases.reduce((bound, phrase) => {
+          const list = lists.find((candidate) => candidate.phrase === phrase)!;
+          return bound + (list.cutoffId === 0 ? 0 : idfOf(stats.rows, this.matches(list.phrase)) * grown(list));
+        }, 0);
+    return vouched ? scored.slice(0, need).map((photo) => photo.id) : null;
+  }
+
+  /** Photos with their bm25 score for the whole text (FTS5's rank, negated). */
+  private ranked(text: string, ids: number[]): { id: number; score: number }[] {
+    if (!ids.length) return [];
+    const rows = this.sql(
+      `SELECT rowid, rank FROM photo_search
+       WHERE photo_search MATCH ? AND rowid >= CAST(? AS INTEGER) AND rowid <= CAST(? AS INTEGER)
+         AND +rowid IN (SELECT value FROM json_each(?))`,
+    )
+      .raw()
+      .all(text, Math.min(...ids), Math.max(...ids), JSON.stringify(ids)) as [number, number][];
+    return rows.map(([id, rank]) => ({ id, score: -rank }));
+  }
+
+  /** The phrase's list, built if there is none, brought up to date if photos changed since. */
+  private current(phrase: string, stats: LibraryStats): PhraseList {
+    const row = this.sql('SELECT average_length, cutoff_score, cutoff_id, changes_seen FROM search_lists WHERE phrase = ?')
+      .raw()
+      .get(phrase) as [number, number, number, number] | undefined;
+    if (!row) return this.build(phrase, stats);
+    const [averageLength, cutoffScore, cutoffId, changesSeen] = row;
+    const photos = (this.sql('SELECT photo_id, frequency, length FROM search_list_photos WHERE phrase = ?').raw().all(phrase) as [number, number, number][])
+      .map(([id, frequency, length]) => ({ id, frequency, length }));
+    const list: PhraseList = { phrase, averageLength, cutoffScore, cutoffId, photos };
+    const changed = this.sql('SELECT DISTINCT photo_id FROM search_changes WHERE seq > ?').pluck().all(changesSeen) as number[];
+    return changed.length ? this.update(list, changed, stats) : list;
+  }
+
+  private build(phrase: string, stats: LibraryStats): PhraseList {
+    const version = this.dataVersion();
+    const ranked = this.sql('SELECT rowid, rank FROM photo_search WHERE photo_search MATCH ? ORDER BY rank, rowid DESC LIMIT ?')
+      .raw()
+      .all(this.scoped(phrase), this.depth) as [number, number][];
+    const photos = this.fromRanks(phrase, ranked, stats);
+    const last = photos.at(-1);
+    const complete = !last || photos.length < this.depth;
+    const list: PhraseList = {
+      phrase,
+      averageLength: stats.averageLength,
+      cutoffScore: complete ? 0 : termScore(last.frequency, last.length, stats.averageLength),
+      cutoffId: complete ? 0 : last.id,
+      photos,
+    };
+    this.storeIfUnchanged(phrase, version, () => {
+      this.sql('DELETE FROM search_list_photos WHERE phrase = ?').run(phrase);
+      this.sql(
+        `INSERT INTO search_lists (phrase, average_length, cutoff_score, cutoff_id, changes_seen) VALUES (?, ?, ?, ?, 0)
+         ON CONFLICT (phrase) DO UPDATE SET average_length = excluded.average_length, cutoff_score = excluded.cutoff_score,
+           cutoff_id = excluded.cutoff_id`,
+      ).run(phrase, list.averageLength, list.cutoffScore, list.cutoffId);
+      this.insertPhotos(phrase, photos);
+    });
+    return list;
+  }
+
+  /** The list with the changed photos scored again: a photo now above the cutoff joins it. */
+  private update(list: PhraseList, changed: number[], stats: LibraryStats): PhraseList {
+    const version = this.dataVersion();
+    const ranked = this.sql(
+      `SELECT rowid, rank FROM photo_search
+       WHERE photo_search MATCH ? AND rowid >= CAST(? AS INTEGER) AND rowid <= CAST(? AS INTEGER)
+         AND +rowid IN (SELECT value FROM json_each(?))`,
+    )
+      .raw()
+      .all(this.scoped(list.phrase), Math.min(...changed), Math.max(...changed), JSON.stringify(changed)) as [number, number][];
+    const joining = this.fromRanks(list.phrase, ranked, stats).filter((photo) => {
+      const score = termScore(photo.frequency, photo.length, list.averageLength);
+      return score > list.cutoffScore || (score === list.cutoffScore && photo.id > list.cutoffId);
+    });
+    const gone = new Set(changed);
+    const updated = { ...list, photos: [...list.photos.filter((photo) => !gone.has(photo.id)), ...joining] };
+    this.storeIfUnchanged(list.phrase, version, () => {
+      this.sql('DELETE FROM search_list_photos WHERE phrase = ? AND photo_id IN (SELECT value FROM json_each(?))').run(list.phrase, JSON.stringify(changed));
+      this.insertPhotos(list.phrase, joining);
+    });
+    return updated;
+  }
+
+  /**
+   * What each ranked photo's score is made of: its row length (FTS5's own count) and the
+   * phrase's weighted count in it, solved from the score (rank = -idf × termScore).
+   */
+  private fromRanks(phrase: string, ranked: [number, number][], stats: LibraryStats): ListedPhoto[] {
+    if (!ranked.length) return [];
+    const idf = idfOf(stats.rows, this.matches(phrase));
+    const lengths = new Map(
+      (this.sql('SELECT id, sz FROM photo_search_docsize WHERE id IN (SELECT value FROM json_each(?))').raw().all(JSON.stringify(ranked.map(([id]) => id))) as [number, Buffer][])
+        .map(([id, sizes]) => [id, varints(sizes).reduce((sum, size) => sum + size, 0)]),
+    );
+    return ranked.map(([id, rank]) => {
+      const length = lengths.get(id) ?? 0;
+      const score = -rank / idf;
+      const lengthFactor = k1 * (1 - b + (b * length) / stats.averageLength);
+      // Column weights are whole or simple numbers: rounding removes what the division added.
+      const frequency = Math.round(((score * lengthFactor) / (k1 + 1 - score)) * 1e6) / 1e6;
+      return { id, frequency, length };
+    });
+  }
+
+  private insertPhotos(phrase: string, photos: ListedPhoto[]): void {
+    const insert = this.sql('INSERT OR REPLACE INTO search_list_photos (phrase, photo_id, frequency, length) VALUES (?, ?, ?, ?)');
+    for (const photo of photos) insert.run(phrase, photo.id, photo.frequency, photo.length);
+  }
+
+  /**
+   * Stores what was read, if no other connection wrote since (it would be stale already), and
+   * marks the list current to the newest change. A library another process holds, or one opened
+   * read-only, keeps its lists as they were: the answer is right either way.
+   */
+  private storeIfUnchanged(phrase: string, version: number, store: () => void): void {
+    if (this.db.inTransaction || this.db.readonly) return;
+    try {
+      this.db.transaction(() => {
+        if (this.dataVersion() !== version) return;
+        store();
+        const seen = this.sql(`SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'search_changes'), 0)`).pluck().get() as number;
+        this.sql('UPDATE search_lists SET changes_seen = ? WHERE phrase = ?').run(seen, phrase);
+        this.sql('DELETE FROM search_changes WHERE seq <= (SELECT min(changes_seen) FROM search_lists)').run();
+      })();
+    } catch (error) {
+      if (!(error instanceof Sqlite.SqliteError && /^SQLITE_(BUSY|READONLY)/u.test(error.code))) throw error;
+    }
+  }
+
+  private matches(phrase: string): number {
+    return this.sql('SELECT count(*) FROM photo_search WHERE photo_search MATCH ?').pluck().get(this.scoped(phrase)) as number;
+  }
+
+  private scoped(phrase: string): string {
+    return `${textColumns} : (${phrase})`;
+  }
+
+  /** FTS5's row count and average row length, from its averages record (id 1 of its data), as bm25 reads them. */
+  private stats(): LibraryStats {
+    const record = this.sql('SELECT block FROM photo_search_data WHERE id = 1').pluck().get() as Buffer | undefined;
+    const [rows = 0, ...columnTokens] = record ? varints(record) : [];
+    return { rows, averageLength: rows ? columnTokens.reduce((sum, tokens) => sum + tokens, 0) / rows : 1 };
+  }
+
+  private dataVersion(): number {
+    return this.sql('PRAGMA data_version').pluck().get() as number;
+  }
+}
