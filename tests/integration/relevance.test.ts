@@ -102,6 +102,8 @@ describe('relevance: the first page is exact bm25 over every match', () => {
       { includeMissing: true },
       { onlyMissing: true },
       { provider: 'local', hasCaption: true },
+      { keyword: 'snow' },
+      { fileType: 'jpeg', includeMissing: true },
     ];
     for (const filter of filters) {
       for (const word of ['fox', 'beach', 'owl']) expectExact(db, service, { ...filter, text: `${word} ` }, `"${word}"`, firstPages);

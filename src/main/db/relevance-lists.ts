@@ -105,24 +105,45 @@ export class RelevanceLists {
     kept: (ids: number[]) => Set<number>,
     stats: LibraryStats,
   ): number[] | null {
-    const candidates = [...new Set(lists.flatMap((list) => list.photos.map((photo) => photo.id)))];
-    const keep = kept(candidates);
-    const scored = lists.length === 1 && phrases.length === 1
-      ? lists[0]!.photos.filter((photo) => keep.has(photo.id)).map((photo) => ({ id: photo.id, score: termScore(photo.frequency, photo.length, stats.averageLength) }))
-      : this.ranked(text, candidates.filter((id) => keep.has(id)));
-    scored.sort((x, y) => y.score - x.score || y.id - x.id);
+    const single = lists.length === 1 && phrases.length === 1;
+    const scored = single ? this.keptInOrder(lists[0]!, need, kept, stats) : this.keptRanked(lists, text, kept);
     const complete = lists.every((list) => list.cutoffId === 0);
     if (scored.length < need) return complete ? scored.map((photo) => photo.id) : null;
     const last = scored[need - 1]!;
     // A photo listed nowhere scores at most each list's cutoff, grown by as much as the average length grew.
     const grown = (list: PhraseList) => list.cutoffScore * Math.max(1, stats.averageLength / list.averageLength);
-    const vouched = lists.length === 1 && phrases.length === 1
+    const vouched = single
       ? last.score > grown(lists[0]!) || (last.score === grown(lists[0]!) && last.id > lists[0]!.cutoffId)
       : last.score > phrases.reduce((bound, phrase) => {
           const list = lists.find((candidate) => candidate.phrase === phrase)!;
           return bound + (list.cutoffId === 0 ? 0 : idfOf(stats.rows, this.matches(list.phrase)) * grown(list));
         }, 0);
     return vouched ? scored.slice(0, need).map((photo) => photo.id) : null;
+  }
+
+  /**
+   * The list's photos in order for today's average length, as far as `need` of them that `kept`
+   * keeps: asked in small steps, as a filter usually keeps most.
+   */
+  private keptInOrder(list: PhraseList, need: number, kept: (ids: number[]) => Set<number>, stats: LibraryStats): { id: number; score: number }[] {
+    const ordered = list.photos
+      .map((photo) => ({ id: photo.id, score: termScore(photo.frequency, photo.length, stats.averageLength) }))
+      .sort((x, y) => y.score - x.score || y.id - x.id);
+    const found: { id: number; score: number }[] = [];
+    for (let at = 0; at < ordered.length && found.length < need; ) {
+      const step = ordered.slice(at, at + Math.max(32, Math.ceil((need - found.length) * 1.25)));
+      at += step.length;
+      const keep = kept(step.map((photo) => photo.id));
+      found.push(...step.filter((photo) => keep.has(photo.id)));
+    }
+    return found;
+  }
+
+  /** Every listed photo that `kept` keeps, with its bm25 score for the whole text. */
+  private keptRanked(lists: PhraseList[], text: string, kept: (ids: number[]) => Set<number>): { id: number; score: number }[] {
+    const candidates = [...new Set(lists.flatMap((list) => list.photos.map((photo) => photo.id)))];
+    const keep = kept(candidates);
+    return this.ranked(text, candidates.filter((id) => keep.has(id))).sort((x, y) => y.score - x.score || y.id - x.id);
   }
 
   /** Photos with their bm25 score for the whole text (FTS5's rank, negated). */

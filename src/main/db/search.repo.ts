@@ -42,6 +42,13 @@ export interface PhotoSearch {
   text: string | null;
   /** The phrases bm25 scores the text with; null when a prefix is among them (the text then has no lists). */
   phrases: string[] | null;
+  /**
+   * bm25 of the match itself orders as bm25 of the text (filters are words of a column that
+   * weighs nothing), in one pass, when the photos that hold each of its filter terms are few
+   * enough to count (a folder, a year, missing files): bm25 first counts them. A caption status
+   * holds a third of the library (a draft facet alone: 9 ms), and a keyword filter has weight.
+   */
+  rankWithMatch: boolean;
   /** An FTS5 expression no result may match (text that only excludes). */
   exclude: string | null;
   /** Checked on each photo; keep to what the facets in `match` cannot say. */
@@ -94,6 +101,9 @@ export interface SearchLimits {
 }
 
 export const defaultSearchLimits: SearchLimits = { rankWindow: 2_000, listDepth: 2_000, exactBelow: 2_000, countLimit: 10_000, monthWalkAbove: 5_000 };
+
+/** Photos looked up one by one in the index at most; more are checked in one pass over the match (at a million photos: 40 µs a lookup, 24 ms a pass over a common word's matches). */
+const maxLookups = 300;
 
 /** Text for LIKE … ESCAPE '\\' that matches itself only. */
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`);
@@ -378,13 +388,23 @@ export class SearchRepository {
       const best = this.relevance.best(phrases, text, need, (ids) => this.keptOf(source, ids));
       if (best) return best.slice(query.offset);
     }
+    if (query.rankWithMatch && (phrases || fewMatches)) {
+      return this.ids(`SELECT photo_search.rowid ${source.from} ${source.sql} ORDER BY photo_search.rank, photo_search.rowid DESC LIMIT ? OFFSET ?`, ...source.params, query.limit, query.offset);
+    }
     if (phrases || fewMatches) return this.rankedByText(text, source, query.limit, query.offset);
     return this.newestRankedByText(query, text, source);
   }
 
-  /** Which of the photos the search matches. */
+  /**
+   * Which of the photos the search matches: a few are looked up one by one (FTS5 finds a rowid in
+   * each list of the match); many, in one pass over the match between their lowest and highest id.
+   */
   private keptOf(source: { from: string; sql: string; params: (string | number)[] }, ids: number[]): Set<number> {
     if (!ids.length) return new Set();
+    const json = JSON.stringify(ids);
+    if (ids.length <= maxLookups) {
+      return new Set(this.ids(`SELECT photo_search.rowid ${source.from} ${source.sql} AND photo_search.rowid IN (SELECT value FROM json_each(?))`, ...source.params, json));
+    }
     return new Set(
       this.ids(
         `SELECT photo_search.rowid ${source.from} ${source.sql}
@@ -393,7 +413,7 @@ export class SearchRepository {
         ...source.params,
         Math.min(...ids),
         Math.max(...ids),
-        JSON.stringify(ids),
+        json,
       ),
     );
   }

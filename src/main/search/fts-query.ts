@@ -177,7 +177,7 @@ export function toFtsExpression(
   tree: QueryNode,
   complete: CompleteWord = () => null,
 ): { match: string | null; exclude: string | null; phrases: string[] | null } {
-  /** The phrases a match scores with (bm25 adds one score a phrase), null once a prefix is among them. */
+  /** The phrases a match scores with (bm25 adds one score a phrase), null once a word being typed is among them. */
   let phrases: string[] | null = [];
   let excluding = 0;
   const scored = (phrase: string) => {
@@ -186,14 +186,13 @@ export function toFtsExpression(
   };
   const writePhrase = (words: readonly string[], prefix: boolean): string => {
     if (!prefix) return scored(quote(words));
+    // A word being typed changes with every key: no list is kept for what it may become.
+    if (!excluding) phrases = null;
     const asPrefix = `${quote(words)}*`;
-    const whole = words.length > 1 ? null : complete(foldWord(words[0]!))?.filter((word) => /^[\p{L}\p{N}\p{M}]+$/u.test(word));
-    if (!whole?.length) {
-      if (!excluding) phrases = null;
-      return asPrefix;
-    }
-    const written = whole.map((word) => scored(quote([word])));
-    return written.length === 1 ? written[0]! : `(${written.join(' OR ')})`;
+    if (words.length > 1) return asPrefix;
+    const whole = complete(foldWord(words[0]!))?.filter((word) => /^[\p{L}\p{N}\p{M}]+$/u.test(word));
+    if (!whole?.length) return asPrefix;
+    return whole.length === 1 ? quote(whole) : `(${whole.map((word) => quote([word])).join(' OR ')})`;
   };
   const write = (node: QueryNode): string | null => {
     switch (node.kind) {

@@ -172,6 +172,7 @@ export class SearchService {
         match: null,
         text: null,
         phrases: null,
+        rankWithMatch: false,
         exclude,
         filters: {
           ...filters,
@@ -219,6 +220,7 @@ export class SearchService {
       match,
       text,
       phrases: text === null ? null : expression.phrases,
+      rankWithMatch: text !== null && [filters.captionStatus, filters.provider, filters.hasCaption, keyword].every((filter) => filter === undefined || filter === null),
       exclude,
       filters: { ...filters, captionStatus: undefined, provider: undefined, hasCaption: undefined, missing: 'include' },
     };
