@@ -123,18 +123,22 @@ export class RelevanceLists {
 
   /**
    * The list's photos in order for today's average length, as far as `need` of them that `kept`
-   * keeps: asked in small steps, as a filter usually keeps most.
+   * keeps: asked in steps, as a filter usually keeps most (a few photos are looked up cheaper
+   * than a pass over the match).
    */
   private keptInOrder(list: PhraseList, need: number, kept: (ids: number[]) => Set<number>, stats: LibraryStats): { id: number; score: number }[] {
     const ordered = list.photos
       .map((photo) => ({ id: photo.id, score: termScore(photo.frequency, photo.length, stats.averageLength) }))
       .sort((x, y) => y.score - x.score || y.id - x.id);
     const found: { id: number; score: number }[] = [];
+    // The share kept so far sizes the next step: a narrow filter soon asks for the rest at once.
+    let share = 1;
     for (let at = 0; at < ordered.length && found.length < need; ) {
-      const step = ordered.slice(at, at + Math.max(32, Math.ceil((need - found.length) * 1.25)));
+      const step = ordered.slice(at, at + Math.max(32, Math.ceil(((need - found.length) / share) * 1.25)));
       at += step.length;
       const keep = kept(step.map((photo) => photo.id));
       found.push(...step.filter((photo) => keep.has(photo.id)));
+      share = Math.max(found.length, 1) / at;
     }
     return found;
   }
