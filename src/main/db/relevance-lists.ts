@@ -4,6 +4,9 @@ import Sqlite from 'better-sqlite3';
 /** Every column a user's words are looked for in (not `facets`). */
 export const textColumns = '{title keywords caption alt_text file_name folder}';
 
+/** Lists kept in memory as last read, at most (2,000 photos each: about 100 kB). */
+const maxListsRead = 64;
+
 /** FTS5's bm25 constants (fts5_aux.c). */
 const k1 = 1.2;
 const b = 0.75;
@@ -56,6 +59,8 @@ interface PhraseList {
   cutoffScore: number;
   cutoffId: number;
   photos: ListedPhoto[];
+  /** The photos best first for an average length, once computed. */
+  ordered?: { averageLength: number; photos: { id: number; score: number }[] };
 }
 
 interface LibraryStats {
@@ -74,6 +79,9 @@ interface LibraryStats {
  * Anything a list cannot vouch for returns null: the caller ranks exactly instead.
  */
 export class RelevanceLists {
+  /** Lists as last read, while the library has not changed: read and sorted once, not on each keystroke. */
+  private readonly lastRead = new Map<string, { stamp: string; list: PhraseList }>();
+
   constructor(
     private readonly db: Database,
     private readonly sql: (sql: string) => Statement,
@@ -127,9 +135,13 @@ export class RelevanceLists {
    * than a pass over the match).
    */
   private keptInOrder(list: PhraseList, need: number, kept: (ids: number[]) => Set<number>, stats: LibraryStats): { id: number; score: number }[] {
-    const ordered = list.photos
-      .map((photo) => ({ id: photo.id, score: termScore(photo.frequency, photo.length, stats.averageLength) }))
-      .sort((x, y) => y.score - x.score || y.id - x.id);
+    if (list.ordered?.averageLength !== stats.averageLength) {
+      const photos = list.photos
+        .map((photo) => ({ id: photo.id, score: termScore(photo.frequency, photo.length, stats.averageLength) }))
+        .sort((x, y) => y.score - x.score || y.id - x.id);
+      list.ordered = { averageLength: stats.averageLength, photos };
+    }
+    const ordered = list.ordered.photos;
     const found: { id: number; score: number }[] = [];
     // The share kept so far sizes the next step: a narrow filter soon asks for the rest at once.
     let share = 1;
@@ -165,6 +177,19 @@ export class RelevanceLists {
 
   /** The phrase's list, built if there is none, brought up to date if photos changed since. */
   private current(phrase: string, stats: LibraryStats): PhraseList {
+    const read = this.lastRead.get(phrase);
+    if (read?.stamp === this.stamp()) return read.list;
+    const list = this.stored(phrase, stats);
+    // Inside a transaction that may yet roll back, keep nothing: the stamp would not move.
+    if (!this.db.inTransaction) {
+      this.lastRead.delete(phrase);
+      if (this.lastRead.size >= maxListsRead) this.lastRead.delete(this.lastRead.keys().next().value!);
+      this.lastRead.set(phrase, { stamp: this.stamp(), list });
+    }
+    return list;
+  }
+
+  private stored(phrase: string, stats: LibraryStats): PhraseList {
     const row = this.sql('SELECT average_length, cutoff_score, cutoff_id, changes_seen FROM search_lists WHERE phrase = ?')
       .raw()
       .get(phrase) as [number, number, number, number] | undefined;
@@ -175,6 +200,11 @@ export class RelevanceLists {
     const list: PhraseList = { phrase, averageLength, cutoffScore, cutoffId, photos };
     const changed = this.sql('SELECT DISTINCT photo_id FROM search_changes WHERE seq > ?').pluck().all(changesSeen) as number[];
     return changed.length ? this.update(list, changed, stats) : list;
+  }
+
+  /** Moves with any change to the library, by this connection (total_changes) or another (data_version). */
+  private stamp(): string {
+    return `${this.dataVersion()}:${this.sql('SELECT total_changes()').pluck().get() as number}`;
   }
 
   private build(phrase: string, stats: LibraryStats): PhraseList {
