@@ -40,7 +40,7 @@ export interface PhotoSearch {
   match: string | null;
   /** The user's text alone, for relevance; null when the search has none. */
   text: string | null;
-  /** The phrases bm25 scores the text with; null when a prefix is among them (the text then has no lists). */
+  /** The phrases bm25 scores the text with; null when a word being typed is among them (no lists are kept for it). */
   phrases: string[] | null;
   /**
    * bm25 of the match itself orders as bm25 of the text (filters are words of a column that
@@ -244,8 +244,10 @@ export class SearchRepository {
   /** The ids of a page of matches in the order `search` gives them, without reading the photos. */
   matchingIds(query: PhotoSearch): number[] {
     const where = rowConditions(query.filters, query.exclude);
-    const { total, totalIsExact } = this.count(query, where);
-    return this.page(query, where, totalIsExact ? total : Infinity).flatMap((run) => run.ids);
+    // Only ranking by relevance needs to know how many match.
+    const ranked = query.match !== null && query.text !== null && query.sort !== 'date';
+    const counted = ranked ? this.count(query, where) : { total: Infinity, totalIsExact: false };
+    return this.page(query, where, counted.totalIsExact ? counted.total : Infinity).flatMap((run) => run.ids);
   }
 
   /**
