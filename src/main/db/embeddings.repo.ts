@@ -123,6 +123,14 @@ export class EmbeddingsRepository {
     return new Set(this.db.prepare(`SELECT id FROM photos WHERE status = 'missing'`).pluck().all() as number[]);
   }
 
+  /** The ids in the date sort's order: newest capture first (of one second, the later indexed), undated last. */
+  newestFirst(ids: readonly number[]): number[] {
+    return this.db
+      .prepare('SELECT p.id FROM photos p WHERE p.id IN (SELECT value FROM json_each(?)) ORDER BY p.captured_at DESC, p.id DESC')
+      .pluck()
+      .all(JSON.stringify(ids)) as number[];
+  }
+
   /** The photos as search results show them, in the order of `ids`. */
   hits(ids: readonly number[]): SearchHit[] {
     const rows = this.db
