@@ -26,12 +26,12 @@ export interface EmbeddingsServer extends LoopbackServer {
 /**
  * OpenAI's `POST /v1/embeddings` on loopback: a text's vector counts its words by concept (one
  * dimension per synonym group, the rest hashed), so "amber" is close to "orange glow" and far from
- * "blue sky".
+ * "blue sky". `port` brings it up where one was down.
  */
-export async function embeddingsServer(dimensions = 64): Promise<EmbeddingsServer> {
+export async function embeddingsServer(dimensions = 64, port = 0): Promise<EmbeddingsServer> {
   const state = { dimensions, fault: 'none' as EmbeddingsFault, inputs: [] as string[] };
   // The server reads the switches from the object the test holds, which is `state` itself.
-  const server = await loopbackServer((request, response) => answer(withSwitches, request, response));
+  const server = await loopbackServer((request, response) => answer(withSwitches, request, response), port);
   const withSwitches: EmbeddingsServer = Object.assign(server, state);
   return withSwitches;
 }

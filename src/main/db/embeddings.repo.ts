@@ -17,6 +17,13 @@ export interface TextToEmbed {
   text: string;
 }
 
+/** A photo's vector, of the caption version it was made from. */
+export interface StoredVector {
+  photoId: number;
+  captionId: number | null;
+  vector: Float32Array;
+}
+
 /** What a photo's vector is compared by: the words a search could also find. */
 const embeddedText = `trim(
   coalesce(coalesce(c.title, p.embedded_title) || '. ', '') ||
@@ -74,10 +81,11 @@ export class EmbeddingsRepository {
   }
 
   /**
-   * Stores a batch of vectors in one transaction, and the model's dimensions with the first; a
-   * model changed meanwhile (by another process) stores nothing.
+   * Stores a batch of vectors in one transaction, with the model's dimensions with the first and
+   * the tokens the request cost (priced when the model has a price); a model changed meanwhile (by
+   * another process) stores nothing.
    */
-  store(model: EmbeddingModel, rows: readonly { photoId: number; captionId: number | null; vector: Float32Array }[]): boolean {
+  store(model: EmbeddingModel, rows: readonly StoredVector[], inputTokens = 0): boolean {
     return this.db.transaction(() => {
       const current = this.model();
       if (!current || current.provider !== model.provider || current.model !== model.model) return false;
@@ -85,8 +93,67 @@ export class EmbeddingsRepository {
       if (current.dimensions === null && dimensions) this.db.prepare('UPDATE embedding_model SET dimensions = ? WHERE id = 1').run(dimensions);
       const insert = this.db.prepare('INSERT OR REPLACE INTO photo_embeddings (photo_id, caption_id, vector) VALUES (?, ?, ?)');
       for (const row of rows) insert.run(row.photoId, row.captionId, toBlob(row.vector));
+      this.db
+        .prepare(
+          `INSERT INTO embedding_spend (provider, input_tokens, cost_usd)
+             SELECT provider, @tokens, coalesce(usd_per_million_tokens * @tokens / 1e6, 0) FROM embedding_model WHERE id = 1
+           ON CONFLICT (provider) DO UPDATE SET input_tokens = input_tokens + excluded.input_tokens, cost_usd = cost_usd + excluded.cost_usd`,
+        )
+        .run({ tokens: inputTokens });
       return true;
     })();
+  }
+
+  /** The embedding tokens and cost counted for a provider, over every model it embedded with. */
+  spend(provider: string): { inputTokens: number; costUsd: number } {
+    return (
+      (this.db.prepare('SELECT input_tokens AS inputTokens, cost_usd AS costUsd FROM embedding_spend WHERE provider = ?').get(provider) as
+        | { inputTokens: number; costUsd: number }
+        | undefined) ?? { inputTokens: 0, costUsd: 0 }
+    );
+  }
+
+  /**
+   * Ends an embed job's step in one transaction: its vectors stored (unless the model changed),
+   * the job marked done (`complete`), and the next job queued while captions wait, going on after
+   * the last photo stored, or from the start for captions made behind it.
+   */
+  storeStep(model: EmbeddingModel, rows: readonly StoredVector[], inputTokens: number, complete: () => void): void {
+    this.db.transaction(() => {
+      if (rows.length) this.store(model, rows, inputTokens);
+      complete();
+      const afterId = rows.at(-1)?.photoId ?? 0;
+      if (afterId > 0 && this.pending(afterId, 1).length) this.queueEmbedJob(model.provider, afterId);
+      else if (this.anyPending()) this.queueEmbedJob(model.provider, 0);
+    })();
+  }
+
+  /**
+   * Queues the chosen provider's embed job when captions wait and it has none unfinished (its last
+   * failed or was cancelled); the library's triggers queue it whenever a caption becomes waiting.
+   */
+  queueBacklog(): boolean {
+    return this.db.transaction(() => {
+      const model = this.model();
+      return model !== null && this.anyPending() && this.queueEmbedJob(model.provider, 0);
+    })();
+  }
+
+  /** One unfinished embed job per provider: queued unless there is one. */
+  private queueEmbedJob(provider: string, afterId: number): boolean {
+    return (
+      this.db
+        .prepare(
+          `INSERT INTO jobs (kind, photo_id, provider, payload, created_at, updated_at)
+             SELECT 'embed', NULL, @provider, @payload, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+             WHERE NOT EXISTS (SELECT 1 FROM jobs WHERE kind = 'embed' AND provider = @provider AND state IN ('queued', 'running', 'waiting-for-retry'))`,
+        )
+        .run({ provider, payload: JSON.stringify({ afterId }) }).changes === 1
+    );
+  }
+
+  private anyPending(): boolean {
+    return this.db.prepare(`SELECT 1 FROM photos p LEFT JOIN photo_embeddings e ON e.photo_id = p.id WHERE ${pendingCondition} LIMIT 1`).get() !== undefined;
   }
 
   /** Every current vector, in photo id order, for an in-memory index. */
