@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
 import { loopbackServer, sendJson } from '../helpers/loopback';
 import type { LoopbackServer, RecordedRequest } from '../helpers/loopback';
 
@@ -19,6 +20,8 @@ export type EmbeddingsFault = 'none' | 'wrong-dimension' | 'nan' | 'empty' | 'ra
 export interface EmbeddingsServer extends LoopbackServer {
   dimensions: number;
   fault: EmbeddingsFault;
+  /** How long each answer takes. */
+  latencyMs: number;
   /** Texts embedded so far, across requests. */
   inputs: string[];
 }
@@ -29,14 +32,15 @@ export interface EmbeddingsServer extends LoopbackServer {
  * "blue sky". `port` brings it up where one was down.
  */
 export async function embeddingsServer(dimensions = 64, port = 0): Promise<EmbeddingsServer> {
-  const state = { dimensions, fault: 'none' as EmbeddingsFault, inputs: [] as string[] };
+  const state = { dimensions, fault: 'none' as EmbeddingsFault, latencyMs: 0, inputs: [] as string[] };
   // The server reads the switches from the object the test holds, which is `state` itself.
   const server = await loopbackServer((request, response) => answer(withSwitches, request, response), port);
   const withSwitches: EmbeddingsServer = Object.assign(server, state);
   return withSwitches;
 }
 
-function answer(state: EmbeddingsServer, request: RecordedRequest, response: ServerResponse): void {
+async function answer(state: EmbeddingsServer, request: RecordedRequest, response: ServerResponse): Promise<void> {
+  if (state.latencyMs) await delay(state.latencyMs);
   if (request.method !== 'POST' || !request.path.endsWith('/embeddings') || state.fault === 'no-endpoint') {
     return sendJson(response, 404, { error: { message: '404 page not found' } });
   }

@@ -1,10 +1,12 @@
 import type { EmbeddingsStatus } from '../../shared/embeddings';
 import { answersAtOnce, UsageError } from './args';
-import type { CommandContext } from './main';
+import { stopWork } from './caption.commands';
+import type { CliCore, CommandContext, Io } from './main';
 import { progressBar } from './progress';
+import { stopOnSignals } from './signals';
 
 /** `captionist embeddings use NAME [--model M] | run [PATH...] | status`. */
-export async function embeddingsCommand({ args, flags, json, openCore, io }: CommandContext): Promise<void> {
+export async function embeddingsCommand({ args, flags, json, openCore, io }: CommandContext): Promise<number | void> {
   const [subcommand, ...rest] = args;
   const print = (status: EmbeddingsStatus, lead: string) => io.stdout.write(json ? `${JSON.stringify(status)}\n` : `${lead}${describeStatus(status)}\n`);
   if (subcommand === 'use' && rest.length === 1) {
@@ -13,18 +15,36 @@ export async function embeddingsCommand({ args, flags, json, openCore, io }: Com
   } else if (subcommand === 'status' && rest.length === 0) {
     print(await openCore(answersAtOnce).invoke('embeddings:status', {}), '');
   } else if (subcommand === 'run') {
-    const core = openCore();
-    const bar = progressBar(io.stderr);
-    const unsubscribe = core.on('embeddings:progress', (progress) => bar.update(progress));
-    try {
-      print(await core.invoke('embeddings:run', { paths: rest }), '');
-    } finally {
-      unsubscribe();
-      bar.finish();
-    }
+    return runCommand(rest, json, openCore(), io);
   } else {
     throw new UsageError('embeddings takes "use NAME [--model M]", "run [PATH...]" or "status"');
   }
+}
+
+/** `embeddings run`: a progress bar until done; Ctrl-C stops it once the request under way is stored. */
+async function runCommand(paths: string[], json: boolean, core: CliCore, io: Io): Promise<number> {
+  const bar = progressBar(io.stderr);
+  let embedded = 0;
+  const unsubscribe = core.on('embeddings:progress', (progress) => {
+    embedded = progress.done;
+    bar.update(progress);
+  });
+  const stop = stopOnSignals();
+  stop.signal.addEventListener('abort', () => stopWork(core, io), { once: true });
+  let status: EmbeddingsStatus;
+  try {
+    status = await core.invoke('embeddings:run', { paths });
+  } finally {
+    stop.dispose();
+    unsubscribe();
+    bar.finish();
+  }
+  const stopped = stop.signal.aborted;
+  const words = stopped
+    ? `Stopped: ${embedded} photo${embedded === 1 ? '' : 's'} embedded, ${status.pending} still waiting; run "captionist embeddings run" again to go on.`
+    : describeStatus(status);
+  io.stdout.write(`${json ? JSON.stringify(status) : words}\n`);
+  return stopped ? 1 : 0;
 }
 
 function describeStatus(status: EmbeddingsStatus): string {
