@@ -190,7 +190,15 @@ export function createCore(options: CoreOptions): Core {
     now,
   );
   const embeddingsRepo = new EmbeddingsRepository(db);
-  const embeddings = new EmbeddingsService({ repo: embeddingsRepo, providers, retryPolicy, emit, now, logger });
+  const embeddings = new EmbeddingsService({
+    repo: embeddingsRepo,
+    providers,
+    retryPolicy,
+    emit,
+    now,
+    logger,
+    captionSpend: (provider) => captions.costForProvider(provider),
+  });
   const meaningSearch = new MeaningSearch(search, embeddings, embeddingsRepo);
   const runs = new CaptionRunsRepository(db);
   const settings = new SettingsService({

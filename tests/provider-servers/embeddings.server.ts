@@ -45,11 +45,12 @@ async function answer(state: EmbeddingsServer, request: RecordedRequest, respons
     return sendJson(response, 404, { error: { message: '404 page not found' } });
   }
   if (state.fault === 'rate-limit') return sendJson(response, 429, { error: { message: 'Rate limit reached' } }, { 'retry-after': '0' });
-  const { input, model } = JSON.parse(request.body.toString()) as { input: string[]; model: string };
+  // `dimensions`, as OpenAI's text-embedding-3 models take it, shortens the vectors.
+  const { input, model, dimensions = state.dimensions } = JSON.parse(request.body.toString()) as { input: string[]; model: string; dimensions?: number };
   if (state.fault === 'empty') return sendJson(response, 200, { object: 'list', data: [], model });
   state.inputs.push(...input);
   const data = input.map((text, index) => {
-    const vector = vectorOf(text, state.dimensions);
+    const vector = vectorOf(text, dimensions);
     const embedding = state.fault === 'wrong-dimension' ? vector.slice(1) : state.fault === 'nan' ? vector.map(() => 'NaN') : vector;
     return { object: 'embedding', index, embedding };
   });

@@ -7,7 +7,17 @@ import type { SummaryRow } from './photo-summary';
 export interface EmbeddingModel {
   provider: string;
   model: string;
+  /** The vectors' length: the one asked for, else known after the first answer. */
   dimensions: number | null;
+  /** Sent with every request when the user chose the length. */
+  requestedDimensions: number | null;
+  usdPerMillionTokens: number | null;
+}
+
+/** What the user may choose with a model beside its name (`embeddings use --dimensions --price`). */
+export interface EmbeddingModelOptions {
+  requestedDimensions?: number | null;
+  usdPerMillionTokens?: number | null;
 }
 
 /** A photo's text to embed, and the caption version it comes from (null: the file's own caption). */
@@ -40,18 +50,31 @@ export class EmbeddingsRepository {
   constructor(private readonly db: Database) {}
 
   model(): EmbeddingModel | null {
-    return (this.db.prepare('SELECT provider, model, dimensions FROM embedding_model WHERE id = 1').get() as EmbeddingModel | undefined) ?? null;
+    return (
+      (this.db
+        .prepare(
+          `SELECT provider, model, dimensions, requested_dimensions AS requestedDimensions, usd_per_million_tokens AS usdPerMillionTokens
+           FROM embedding_model WHERE id = 1`,
+        )
+        .get() as EmbeddingModel | undefined) ?? null
+    );
   }
 
-  /** Chooses the model; another provider or model than before removes every vector (a trigger does). */
-  choose(provider: string, model: string, chosenAt: string): void {
+  /**
+   * Chooses the model; another provider, model or requested length than before removes every
+   * vector (triggers do). The price applies to what is embedded from now on.
+   */
+  choose(provider: string, model: string, chosenAt: string, options: EmbeddingModelOptions = {}): void {
     this.db
       .prepare(
-        `INSERT INTO embedding_model (id, provider, model, dimensions, chosen_at) VALUES (1, ?, ?, NULL, ?)
+        `INSERT INTO embedding_model (id, provider, model, dimensions, requested_dimensions, usd_per_million_tokens, chosen_at)
+           VALUES (1, @provider, @model, @requestedDimensions, @requestedDimensions, @usdPerMillionTokens, @chosenAt)
          ON CONFLICT (id) DO UPDATE SET provider = excluded.provider, model = excluded.model, chosen_at = excluded.chosen_at,
-           dimensions = CASE WHEN provider IS excluded.provider AND model IS excluded.model THEN dimensions END`,
+           requested_dimensions = excluded.requested_dimensions, usd_per_million_tokens = excluded.usd_per_million_tokens,
+           dimensions = coalesce(excluded.requested_dimensions, CASE WHEN provider IS excluded.provider AND model IS excluded.model
+             AND requested_dimensions IS NULL THEN dimensions END)`,
       )
-      .run(provider, model, chosenAt);
+      .run({ provider, model, chosenAt, requestedDimensions: options.requestedDimensions ?? null, usdPerMillionTokens: options.usdPerMillionTokens ?? null });
   }
 
   /** Photos embedded and waiting, of the photos in `scopes` (folder prefixes or files; all when none). */
@@ -85,7 +108,7 @@ export class EmbeddingsRepository {
    * the tokens the request cost (priced when the model has a price); a model changed meanwhile (by
    * another process) stores nothing.
    */
-  store(model: EmbeddingModel, rows: readonly StoredVector[], inputTokens = 0): boolean {
+  store(model: Pick<EmbeddingModel, 'provider' | 'model'> & Partial<EmbeddingModel>, rows: readonly StoredVector[], inputTokens = 0): boolean {
     return this.db.transaction(() => {
       const current = this.model();
       if (!current || current.provider !== model.provider || current.model !== model.model) return false;
@@ -93,15 +116,20 @@ export class EmbeddingsRepository {
       if (current.dimensions === null && dimensions) this.db.prepare('UPDATE embedding_model SET dimensions = ? WHERE id = 1').run(dimensions);
       const insert = this.db.prepare('INSERT OR REPLACE INTO photo_embeddings (photo_id, caption_id, vector) VALUES (?, ?, ?)');
       for (const row of rows) insert.run(row.photoId, row.captionId, toBlob(row.vector));
-      this.db
-        .prepare(
-          `INSERT INTO embedding_spend (provider, input_tokens, cost_usd)
-             SELECT provider, @tokens, coalesce(usd_per_million_tokens * @tokens / 1e6, 0) FROM embedding_model WHERE id = 1
-           ON CONFLICT (provider) DO UPDATE SET input_tokens = input_tokens + excluded.input_tokens, cost_usd = cost_usd + excluded.cost_usd`,
-        )
-        .run({ tokens: inputTokens });
+      this.addSpend(inputTokens);
       return true;
     })();
+  }
+
+  /** Adds tokens the chosen model's provider counted, priced at the model's price when it has one. */
+  private addSpend(inputTokens: number): void {
+    this.db
+      .prepare(
+        `INSERT INTO embedding_spend (provider, input_tokens, cost_usd)
+           SELECT provider, @tokens, coalesce(usd_per_million_tokens * @tokens / 1e6, 0) FROM embedding_model WHERE id = 1
+         ON CONFLICT (provider) DO UPDATE SET input_tokens = input_tokens + excluded.input_tokens, cost_usd = cost_usd + excluded.cost_usd`,
+      )
+      .run({ tokens: inputTokens });
   }
 
   /** The embedding tokens and cost counted for a provider, over every model it embedded with. */
@@ -178,8 +206,12 @@ export class EmbeddingsRepository {
     return blob ? fromBlob(blob) : null;
   }
 
-  cacheQuery(text: string, vector: Float32Array): void {
-    this.db.prepare('INSERT OR REPLACE INTO query_embeddings (text, vector) VALUES (?, ?)').run(text, toBlob(vector));
+  /** Keeps a search's vector, and counts what asking for it cost. */
+  cacheQuery(text: string, vector: Float32Array, inputTokens = 0): void {
+    this.db.transaction(() => {
+      this.db.prepare('INSERT OR REPLACE INTO query_embeddings (text, vector) VALUES (?, ?)').run(text, toBlob(vector));
+      this.addSpend(inputTokens);
+    })();
   }
 
   photoIdOf(path: string): number | null {

@@ -10,8 +10,8 @@ export interface EmbeddingsHandlersDeps {
 /** Search by meaning's set-up: the model, embedding the captions, and how far that is. */
 export function embeddingsHandlers({ embeddings, queue }: EmbeddingsHandlersDeps): DomainHandlers<'embeddings'> {
   return {
-    'embeddings:use': async ({ provider, model }) => {
-      const status = embeddings.use(provider, model);
+    'embeddings:use': async ({ provider, ...options }) => {
+      const status = embeddings.use(provider, options);
       // A new model queued its re-embedding: a running queue starts on it now, not at its next look.
       queue.wake();
       return status;

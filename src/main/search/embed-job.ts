@@ -16,6 +16,7 @@ export function embedJobHandler(embeddings: EmbeddingsService, providers: Provid
   return {
     kind: 'embed',
     concurrency: () => 1,
+    blockedBecause: (provider) => embeddings.blockedBecause(provider ?? ''),
     reachable: (provider, signal) => providers.reachable(provider ?? '', signal),
     queueWaiting: () => embeddings.queueBacklog(),
     run: async (job, { signal, complete }) => {

@@ -1,5 +1,6 @@
 import type { Emit } from '../../shared/contract';
 import type { EmbeddingsStatus } from '../../shared/embeddings';
+import { formatUsd } from '../../shared/money';
 import { UserError } from '../base/errors';
 import { pathScope } from '../db/path-scope';
 import type { EmbeddingModel, EmbeddingsRepository, StoredVector, TextToEmbed } from '../db/embeddings.repo';
@@ -28,6 +29,8 @@ export interface EmbeddingsServiceDeps {
   retryPolicy: RetryPolicy;
   emit: Emit;
   now: () => Date;
+  /** What a provider's captions cost so far: its budget covers captions and embeddings together. */
+  captionSpend(provider: string): number;
 }
 
 /**
@@ -41,25 +44,49 @@ export class EmbeddingsService {
 
   constructor(private readonly deps: EmbeddingsServiceDeps) {}
 
-  use(provider: string, model?: string): EmbeddingsStatus {
+  use(provider: string, options: { model?: string; dimensions?: number; usdPerMillionTokens?: number } = {}): EmbeddingsStatus {
     const { config } = this.deps.providers.configFor(provider);
-    const chosen = model ?? (config.preset ? defaultModels[config.preset] : undefined);
+    const chosen = options.model ?? (config.preset ? defaultModels[config.preset] : undefined);
     if (!chosen) throw new UserError(`Name the embedding model ${config.name}'s server offers with --model (for example nomic-embed-text).`);
     // Checks the provider type and its key before anything changes.
     this.deps.providers.embedder(config.name, chosen, null);
-    this.deps.repo.choose(config.name, chosen, this.deps.now().toISOString());
+    this.deps.repo.choose(config.name, chosen, this.deps.now().toISOString(), {
+      requestedDimensions: options.dimensions,
+      usdPerMillionTokens: options.usdPerMillionTokens,
+    });
     this.index = undefined;
     return this.status();
   }
 
   status(scopes: readonly string[] = []): EmbeddingsStatus {
     const model = this.deps.repo.model();
+    const spend = model ? this.deps.repo.spend(model.provider) : { inputTokens: 0, costUsd: 0 };
     return {
       provider: model?.provider ?? null,
       model: model?.model ?? null,
       dimensions: model?.dimensions ?? null,
       ...this.deps.repo.counts(scopes),
+      requestedDimensions: model?.requestedDimensions ?? null,
+      usdPerMillionTokens: model?.usdPerMillionTokens ?? null,
+      inputTokens: spend.inputTokens,
+      // Unpriced and never priced: unknown rather than free.
+      costUsd: model?.usdPerMillionTokens === null && spend.costUsd === 0 ? null : spend.costUsd,
     };
+  }
+
+  /**
+   * Why embedding with `provider` may not go on: its budget, which counts its captions and its
+   * embeddings together, is spent. Null while there is money left, or no budget.
+   */
+  blockedBecause(provider: string): string | null {
+    const { config } = this.deps.providers.configFor(provider);
+    if (!config.budgetUsd) return null;
+    const spent = this.deps.captionSpend(config.name) + this.deps.repo.spend(config.name).costUsd;
+    if (spent < config.budgetUsd) return null;
+    return (
+      `Budget reached: ${formatUsd(spent)} of ${formatUsd(config.budgetUsd)} spent on captions and embeddings with ${config.name}. ` +
+      `Raise it with "provider add ${config.name} ... --budget USD" to go on embedding.`
+    );
   }
 
   /** Whether meaning can be searched: a model chosen and at least one photo embedded with it. */
@@ -86,6 +113,8 @@ export class EmbeddingsService {
       if (!batch.length) break;
       afterId = batch.at(-1)!.photoId;
       try {
+        const overBudget = this.blockedBecause(this.chosenModel().provider);
+        if (overBudget) throw new UserError(overBudget);
         if (!(await this.embedAndStore(batch))) {
           throw new UserError('The embedding model was changed while embedding; run "captionist embeddings run" again.');
         }
@@ -151,8 +180,8 @@ export class EmbeddingsService {
     const cached = this.deps.repo.cachedQuery(key);
     if (cached) return cached;
     const model = this.chosenModel();
-    const { vectors } = await this.embedderFor(model).embed([key], signal);
-    this.deps.repo.cacheQuery(key, vectors[0]!);
+    const { vectors, inputTokens } = await this.embedderFor(model).embed([key], signal);
+    this.deps.repo.cacheQuery(key, vectors[0]!, inputTokens ?? 0);
     return vectors[0]!;
   }
 
@@ -172,7 +201,7 @@ export class EmbeddingsService {
   }
 
   private embedderFor(model: EmbeddingModel): TextEmbedder {
-    return this.deps.providers.embedder(model.provider, model.model, model.dimensions);
+    return this.deps.providers.embedder(model.provider, model.model, model.dimensions, model.requestedDimensions !== null);
   }
 
   private async withRetries<T>(call: () => Promise<T>): Promise<T> {

@@ -93,6 +93,14 @@ export const embedJobs: Migration = {
       CREATE TRIGGER embed_model_chosen AFTER INSERT ON embedding_model BEGIN ${queueEmbedding} END;
       CREATE TRIGGER embed_model_changed AFTER UPDATE OF provider, model ON embedding_model
         WHEN old.provider IS NOT new.provider OR old.model IS NOT new.model BEGIN ${queueEmbedding} END;
+      -- Vectors of other lengths cannot be compared: asking for other dimensions embeds anew.
+      CREATE TRIGGER embed_dimensions_changed AFTER UPDATE OF requested_dimensions ON embedding_model
+        WHEN old.requested_dimensions IS NOT new.requested_dimensions
+        BEGIN
+          DELETE FROM photo_embeddings;
+          DELETE FROM query_embeddings;
+          ${queueEmbedding}
+        END;
       ${queueEmbedding}
     `);
   },
