@@ -37,6 +37,7 @@ import { embeddingsHandlers } from './handlers/embeddings.handlers';
 import { EmbeddingsRepository } from './db/embeddings.repo';
 import { EmbeddingsService } from './search/embeddings.service';
 import { MeaningSearch } from './search/meaning-search';
+import { embedJobHandler } from './search/embed-job';
 import { settingsHandlers } from './handlers/settings.handlers';
 import { keywordsHandlers } from './handlers/keywords.handlers';
 import { KeywordVocabularyRepository } from './db/keyword-vocabulary.repo';
@@ -189,7 +190,15 @@ export function createCore(options: CoreOptions): Core {
     now,
   );
   const embeddingsRepo = new EmbeddingsRepository(db);
-  const embeddings = new EmbeddingsService({ repo: embeddingsRepo, providers, retryPolicy, emit, now });
+  const embeddings = new EmbeddingsService({
+    repo: embeddingsRepo,
+    providers,
+    retryPolicy,
+    emit,
+    now,
+    logger,
+    captionSpend: (provider) => captions.costForProvider(provider),
+  });
   const meaningSearch = new MeaningSearch(search, embeddings, embeddingsRepo);
   const runs = new CaptionRunsRepository(db);
   const settings = new SettingsService({
@@ -249,9 +258,12 @@ export function createCore(options: CoreOptions): Core {
     batchLanes: batches,
     jobs,
     runs,
-    handlers: [captioning.jobHandler, writeMetadataJobHandler(metadataWriter, exiftoolProcesses)].map((handler) =>
-      announcingChanges(handler, (photoId) => photos.folderIdOf(photoId), changes),
-    ),
+    handlers: [
+      ...[captioning.jobHandler, writeMetadataJobHandler(metadataWriter, exiftoolProcesses)].map((handler) =>
+        announcingChanges(handler, (photoId) => photos.folderIdOf(photoId), changes),
+      ),
+      embedJobHandler(embeddings, providers),
+    ],
     logger,
     now,
     retryPolicy,
@@ -303,13 +315,13 @@ export function createCore(options: CoreOptions): Core {
       queue,
     }),
     ...searchHandlers({ search, meaningSearch, savedSearches, photos, review }),
-    ...embeddingsHandlers({ embeddings }),
+    ...embeddingsHandlers({ embeddings, queue }),
     ...providersHandlers({ providers, secrets, captions, captioning, queue }),
     ...captionsHandlers({ captioning, captionRuns, review, changes }),
     ...settingsHandlers({ settings }),
     ...queueHandlers({ queue }),
     ...metadataHandlers({ metadataWriter, exporter, jobs, queue, changes, emit, now }),
-    ...appHandlers({ queue, watching, captionRuns, derivatives, photos, logger }),
+    ...appHandlers({ queue, watching, captionRuns, embeddings, derivatives, photos, logger }),
     ...keywordsHandlers({ vocabulary }),
   };
 

@@ -15,12 +15,23 @@ export const EmbeddingsStatusSchema = z.object({
   dimensions: z.number().int().nullable(),
   embedded: z.number().int(),
   pending: z.number().int(),
+  /** The dimensions asked of the model (`--dimensions`), null for the model's own. */
+  requestedDimensions: z.number().int().nullable(),
+  /** The price set for the model, per million input tokens; null when none is. */
+  usdPerMillionTokens: z.number().nullable(),
+  /** Input tokens the provider counted for embeddings (answers without usage count none). */
+  inputTokens: z.number().int(),
+  /** What they cost at the prices set; null when no price was ever set. */
+  costUsd: z.number().nullable(),
 });
 export type EmbeddingsStatus = z.infer<typeof EmbeddingsStatusSchema>;
 
 export const EmbeddingsUseSchema = z.object({
   provider: z.string().trim().min(1).max(200),
   model: z.string().trim().min(1).max(200).optional(),
+  /** Sent as the request's `dimensions` (OpenAI's text-embedding-3 models shorten their vectors). */
+  dimensions: z.number().int().min(1).max(16_384).optional(),
+  usdPerMillionTokens: z.number().min(0).max(10_000).optional(),
 });
 
 export const EmbeddingsRunSchema = z.object({ paths: z.array(z.string().min(1).max(4096)).max(10_000).default([]) });

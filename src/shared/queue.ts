@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const JobKindSchema = z.enum(['caption', 'writeMetadata']);
+export const JobKindSchema = z.enum(['caption', 'writeMetadata', 'embed']);
 export type JobKind = z.infer<typeof JobKindSchema>;
 
 export const JobStateSchema = z.enum(['queued', 'running', 'waiting-for-retry', 'done', 'failed', 'cancelled']);

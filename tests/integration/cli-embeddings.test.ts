@@ -23,7 +23,10 @@ describe('captionist embeddings and search by meaning', () => {
     expect(use).toMatchObject({ code: 0, stdout: expect.stringContaining("Searching by meaning with local's model synonyms. local / synonyms: 0 photos embedded. 3 waiting") });
     const run = await captionist(['embeddings', 'run', library, '--json'], home);
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toEqual({ provider: 'local', model: 'synonyms', dimensions: 64, embedded: 3, pending: 0 });
+    expect(JSON.parse(run.stdout)).toEqual({
+      provider: 'local', model: 'synonyms', dimensions: 64, embedded: 3, pending: 0,
+      requestedDimensions: null, usdPerMillionTokens: null, inputTokens: 14, costUsd: null,
+    });
     expect(JSON.parse((await captionist(['embeddings', 'status', '--json'], home)).stdout) as EmbeddingsStatus).toMatchObject({ embedded: 3, pending: 0 });
 
     const amber = JSON.parse((await captionist(['search', 'amber', '--json'], home)).stdout) as RankedResults;

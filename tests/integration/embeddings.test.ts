@@ -38,6 +38,7 @@ describe('search by meaning', () => {
 
     expect(await core.invoke('embeddings:use', { provider: 'local', model: 'synonyms' })).toEqual({
       provider: 'local', model: 'synonyms', dimensions: null, embedded: 0, pending: 5,
+      requestedDimensions: null, usdPerMillionTokens: null, inputTokens: 0, costUsd: null,
     });
     expect(await core.invoke('embeddings:run', { paths: [] })).toMatchObject({ dimensions: 64, embedded: 5, pending: 0 });
     expect(server.inputs).toHaveLength(5);

@@ -8,6 +8,8 @@ import type { ClaimedJob } from '../../src/main/db/jobs.repo';
 import { ProviderError } from '../../src/main/providers/errors';
 import { defaultRetryPolicy } from '../../src/main/base/retry';
 import { QueueScheduler } from '../../src/main/queue/scheduler';
+import { JobKindSchema } from '../../src/shared/queue';
+import type { JobKind } from '../../src/shared/queue';
 import type { JobContext, JobHandler, JobOutcome } from '../../src/main/queue/job-lane';
 import type { BatchLanes, LaneStep } from '../../src/main/queue/lane-work';
 import { fakeClock } from '../helpers/fake-clock';
@@ -56,10 +58,10 @@ function schedulerFor(
     describeError: (error) => String(error),
   };
   // Every kind needs a handler; these tests queue caption jobs only.
-  const unused: JobHandler = { kind: 'writeMetadata', concurrency: () => 1, run: () => Promise.reject(new Error('not queued')), describeError: String };
+  const unused = (kind: JobKind): JobHandler => ({ kind, concurrency: () => 1, run: () => Promise.reject(new Error('not queued')), describeError: String });
   const scheduler = new QueueScheduler({
     jobs,
-    handlers: [handler, unused],
+    handlers: [handler, unused('writeMetadata'), unused('embed')],
     logger: silent,
     now: () => new Date(),
     retryPolicy: { ...defaultRetryPolicy, baseDelayMs: 10, maxDelayMs: 100, random: () => 0.5 },
@@ -103,7 +105,7 @@ describe('the queue scheduler', () => {
     expect(() => new QueueScheduler({ ...base, handlers: [] })).toThrow('No handler for job kind "caption"');
     const handler = { kind: 'caption' as const, concurrency: () => 1, run: async () => ({}), describeError: String };
     expect(() => new QueueScheduler({ ...base, handlers: [handler, handler] })).toThrow('Two handlers for job kind "caption"');
-    expect(() => new QueueScheduler({ ...base, handlers: [handler] })).toThrow('No handler for job kind "writeMetadata"');
+    expect(() => new QueueScheduler({ ...base, handlers: [handler] })).toThrow('No handler for job kind "writeMetadata", "embed"');
   });
 
   it('waits out a rate-limit window the headers say is used up, instead of collecting 429s', async () => {
@@ -223,10 +225,10 @@ describe('the queue scheduler', () => {
       }),
       disown: () => {},
     };
-    const handler = (kind: 'caption' | 'writeMetadata'): JobHandler => ({ kind, concurrency: () => 1, run: async () => ({}), describeError: String });
+    const handler = (kind: JobKind): JobHandler => ({ kind, concurrency: () => 1, run: async () => ({}), describeError: String });
     const scheduler = new QueueScheduler({
       jobs,
-      handlers: [handler('caption'), handler('writeMetadata')],
+      handlers: JobKindSchema.options.map(handler),
       batchLanes,
       logger: silent,
       now: clock.now,

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
 import { loopbackServer, sendJson } from '../helpers/loopback';
 import type { LoopbackServer, RecordedRequest } from '../helpers/loopback';
 
@@ -19,6 +20,8 @@ export type EmbeddingsFault = 'none' | 'wrong-dimension' | 'nan' | 'empty' | 'ra
 export interface EmbeddingsServer extends LoopbackServer {
   dimensions: number;
   fault: EmbeddingsFault;
+  /** How long each answer takes. */
+  latencyMs: number;
   /** Texts embedded so far, across requests. */
   inputs: string[];
 }
@@ -26,26 +29,28 @@ export interface EmbeddingsServer extends LoopbackServer {
 /**
  * OpenAI's `POST /v1/embeddings` on loopback: a text's vector counts its words by concept (one
  * dimension per synonym group, the rest hashed), so "amber" is close to "orange glow" and far from
- * "blue sky".
+ * "blue sky". `port` brings it up where one was down.
  */
-export async function embeddingsServer(dimensions = 64): Promise<EmbeddingsServer> {
-  const state = { dimensions, fault: 'none' as EmbeddingsFault, inputs: [] as string[] };
+export async function embeddingsServer(dimensions = 64, port = 0): Promise<EmbeddingsServer> {
+  const state = { dimensions, fault: 'none' as EmbeddingsFault, latencyMs: 0, inputs: [] as string[] };
   // The server reads the switches from the object the test holds, which is `state` itself.
-  const server = await loopbackServer((request, response) => answer(withSwitches, request, response));
+  const server = await loopbackServer((request, response) => answer(withSwitches, request, response), port);
   const withSwitches: EmbeddingsServer = Object.assign(server, state);
   return withSwitches;
 }
 
-function answer(state: EmbeddingsServer, request: RecordedRequest, response: ServerResponse): void {
+async function answer(state: EmbeddingsServer, request: RecordedRequest, response: ServerResponse): Promise<void> {
+  if (state.latencyMs) await delay(state.latencyMs);
   if (request.method !== 'POST' || !request.path.endsWith('/embeddings') || state.fault === 'no-endpoint') {
     return sendJson(response, 404, { error: { message: '404 page not found' } });
   }
   if (state.fault === 'rate-limit') return sendJson(response, 429, { error: { message: 'Rate limit reached' } }, { 'retry-after': '0' });
-  const { input, model } = JSON.parse(request.body.toString()) as { input: string[]; model: string };
+  // `dimensions`, as OpenAI's text-embedding-3 models take it, shortens the vectors.
+  const { input, model, dimensions = state.dimensions } = JSON.parse(request.body.toString()) as { input: string[]; model: string; dimensions?: number };
   if (state.fault === 'empty') return sendJson(response, 200, { object: 'list', data: [], model });
   state.inputs.push(...input);
   const data = input.map((text, index) => {
-    const vector = vectorOf(text, state.dimensions);
+    const vector = vectorOf(text, dimensions);
     const embedding = state.fault === 'wrong-dimension' ? vector.slice(1) : state.fault === 'nan' ? vector.map(() => 'NaN') : vector;
     return { object: 'embedding', index, embedding };
   });

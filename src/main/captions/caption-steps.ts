@@ -6,6 +6,7 @@ import { placeLabel } from '../../shared/places';
 import type { CaptionRunsRepository } from '../db/caption-runs.repo';
 import type { CaptionsRepository } from '../db/captions.repo';
 import type { FoldersRepository } from '../db/folders.repo';
+import { photoOfJob } from '../db/jobs.repo';
 import type { ClaimedJob, JobsRepository } from '../db/jobs.repo';
 import type { CaptionTarget, PhotosRepository } from '../db/photos.repo';
 import { UserError } from '../base/errors';
@@ -79,7 +80,7 @@ export class CaptionSteps {
   async prepare(job: ClaimedJob): Promise<PreparedCaption> {
     const { deps } = this;
     const provider = job.provider ?? '';
-    const target = deps.photos.captionTarget(job.photoId);
+    const target = deps.photos.captionTarget(photoOfJob(job));
     if (!target || target.status === 'missing') {
       throw new UserError('The file is missing; index its folder again once it is back.');
     }

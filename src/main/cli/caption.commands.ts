@@ -36,6 +36,7 @@ export async function captionCommand({ args, flags, json, openCore, io }: Comman
   try {
     // Exclusive: other providers' jobs are not this run's to spend on, nor to be stopped by.
     result = await core.invoke('captions:generate', { ...request, exclusive: true });
+    if (!stop.signal.aborted) await embedNewCaptions(core, args, json ? null : (line) => bar.log(line), io);
   } finally {
     unsubscribe();
     stop.dispose();
@@ -43,6 +44,26 @@ export async function captionCommand({ args, flags, json, openCore, io }: Comman
   }
   io.stdout.write(json ? `${JSON.stringify(result)}\n` : describeCaptionRun(result));
   return result.stoppedBecause || stop.signal.aborted ? 1 : 0;
+}
+
+/**
+ * Once search by meaning is set up, embeds the new captions before the command ends, in the
+ * foreground: this run works only on its captioning provider's lane, and the embed jobs the new
+ * captions queued would wait for the next process that runs the queue (which still finds any
+ * left, after a Ctrl-C or a failure here). A failure to embed leaves the captions as they are.
+ */
+async function embedNewCaptions(core: CliCore, paths: string[], say: ((line: string) => void) | null, io: Io): Promise<void> {
+  const { provider, pending } = await core.invoke('embeddings:status', {});
+  if (!provider || pending === 0) return;
+  try {
+    const { embedded } = await core.invoke('embeddings:run', { paths });
+    say?.(`Search by meaning: ${embedded} photo${embedded === 1 ? '' : 's'} embedded with ${provider}.`);
+  } catch (error) {
+    io.stderr.write(
+      `Not embedded for search by meaning yet: ${error instanceof Error ? error.message : String(error)} ` +
+        'The queue embeds them wherever it runs (watch, serve, the app), or run "captionist embeddings run".\n',
+    );
+  }
 }
 
 /** Ctrl-C: watching and runs end, photos in flight go back to the queue. */

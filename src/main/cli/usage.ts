@@ -34,11 +34,13 @@ Commands:
                            [--budget USD]
                            Add (or replace) a caption provider. TYPE: ${providerTypeNames}
                            Presets (openai-compatible): ${presetNames.join(', ')}
-  embeddings use NAME [--model M]
+  embeddings use NAME [--model M] [--dimensions N] [--price-per-mtok-in USD]
                            Embed captions with this OpenAI-compatible provider's model, for
-                           search by meaning (another model than before embeds everything again)
-  embeddings run [PATH...] Embed every caption (of the PATHs) that has no embedding yet
-  embeddings status        Show the model and how many photos are embedded and waiting
+                           search by meaning (another model than before embeds everything again);
+                           the queue embeds new and edited captions from then on
+  embeddings run [PATH...] Embed every caption (of the PATHs) that has no embedding yet, now;
+                           Ctrl-C stops after the request under way
+  embeddings status        Show the model, how many photos are embedded and waiting, tokens, cost
   provider list            Show providers, where their keys come from, and totals spent
   provider test NAME       Caption a built-in sample picture once, explaining any error
   provider models NAME     List the models the provider's server offers, and which take images
@@ -133,6 +135,7 @@ export const options = {
   format: { type: 'string' },
   out: { type: 'string' },
   port: { type: 'string' },
+  dimensions: { type: 'string' },
   // search and albums
   folder: { type: 'string' },
   from: { type: 'string' },

@@ -7,7 +7,17 @@ import type { SummaryRow } from './photo-summary';
 export interface EmbeddingModel {
   provider: string;
   model: string;
+  /** The vectors' length: the one asked for, else known after the first answer. */
   dimensions: number | null;
+  /** Sent with every request when the user chose the length. */
+  requestedDimensions: number | null;
+  usdPerMillionTokens: number | null;
+}
+
+/** What the user may choose with a model beside its name (`embeddings use --dimensions --price`). */
+export interface EmbeddingModelOptions {
+  requestedDimensions?: number | null;
+  usdPerMillionTokens?: number | null;
 }
 
 /** A photo's text to embed, and the caption version it comes from (null: the file's own caption). */
@@ -15,6 +25,13 @@ export interface TextToEmbed {
   photoId: number;
   captionId: number | null;
   text: string;
+}
+
+/** A photo's vector, of the caption version it was made from. */
+export interface StoredVector {
+  photoId: number;
+  captionId: number | null;
+  vector: Float32Array;
 }
 
 /** What a photo's vector is compared by: the words a search could also find. */
@@ -33,18 +50,31 @@ export class EmbeddingsRepository {
   constructor(private readonly db: Database) {}
 
   model(): EmbeddingModel | null {
-    return (this.db.prepare('SELECT provider, model, dimensions FROM embedding_model WHERE id = 1').get() as EmbeddingModel | undefined) ?? null;
+    return (
+      (this.db
+        .prepare(
+          `SELECT provider, model, dimensions, requested_dimensions AS requestedDimensions, usd_per_million_tokens AS usdPerMillionTokens
+           FROM embedding_model WHERE id = 1`,
+        )
+        .get() as EmbeddingModel | undefined) ?? null
+    );
   }
 
-  /** Chooses the model; another provider or model than before removes every vector (a trigger does). */
-  choose(provider: string, model: string, chosenAt: string): void {
+  /**
+   * Chooses the model; another provider, model or requested length than before removes every
+   * vector (triggers do). The price applies to what is embedded from now on.
+   */
+  choose(provider: string, model: string, chosenAt: string, options: EmbeddingModelOptions = {}): void {
     this.db
       .prepare(
-        `INSERT INTO embedding_model (id, provider, model, dimensions, chosen_at) VALUES (1, ?, ?, NULL, ?)
+        `INSERT INTO embedding_model (id, provider, model, dimensions, requested_dimensions, usd_per_million_tokens, chosen_at)
+           VALUES (1, @provider, @model, @requestedDimensions, @requestedDimensions, @usdPerMillionTokens, @chosenAt)
          ON CONFLICT (id) DO UPDATE SET provider = excluded.provider, model = excluded.model, chosen_at = excluded.chosen_at,
-           dimensions = CASE WHEN provider IS excluded.provider AND model IS excluded.model THEN dimensions END`,
+           requested_dimensions = excluded.requested_dimensions, usd_per_million_tokens = excluded.usd_per_million_tokens,
+           dimensions = coalesce(excluded.requested_dimensions, CASE WHEN provider IS excluded.provider AND model IS excluded.model
+             AND requested_dimensions IS NULL THEN dimensions END)`,
       )
-      .run(provider, model, chosenAt);
+      .run({ provider, model, chosenAt, requestedDimensions: options.requestedDimensions ?? null, usdPerMillionTokens: options.usdPerMillionTokens ?? null });
   }
 
   /** Photos embedded and waiting, of the photos in `scopes` (folder prefixes or files; all when none). */
@@ -74,10 +104,11 @@ export class EmbeddingsRepository {
   }
 
   /**
-   * Stores a batch of vectors in one transaction, and the model's dimensions with the first; a
-   * model changed meanwhile (by another process) stores nothing.
+   * Stores a batch of vectors in one transaction, with the model's dimensions with the first and
+   * the tokens the request cost (priced when the model has a price); a model changed meanwhile (by
+   * another process) stores nothing.
    */
-  store(model: EmbeddingModel, rows: readonly { photoId: number; captionId: number | null; vector: Float32Array }[]): boolean {
+  store(model: Pick<EmbeddingModel, 'provider' | 'model'> & Partial<EmbeddingModel>, rows: readonly StoredVector[], inputTokens = 0): boolean {
     return this.db.transaction(() => {
       const current = this.model();
       if (!current || current.provider !== model.provider || current.model !== model.model) return false;
@@ -85,8 +116,72 @@ export class EmbeddingsRepository {
       if (current.dimensions === null && dimensions) this.db.prepare('UPDATE embedding_model SET dimensions = ? WHERE id = 1').run(dimensions);
       const insert = this.db.prepare('INSERT OR REPLACE INTO photo_embeddings (photo_id, caption_id, vector) VALUES (?, ?, ?)');
       for (const row of rows) insert.run(row.photoId, row.captionId, toBlob(row.vector));
+      this.addSpend(inputTokens);
       return true;
     })();
+  }
+
+  /** Adds tokens the chosen model's provider counted, priced at the model's price when it has one. */
+  private addSpend(inputTokens: number): void {
+    this.db
+      .prepare(
+        `INSERT INTO embedding_spend (provider, input_tokens, cost_usd)
+           SELECT provider, @tokens, coalesce(usd_per_million_tokens * @tokens / 1e6, 0) FROM embedding_model WHERE id = 1
+         ON CONFLICT (provider) DO UPDATE SET input_tokens = input_tokens + excluded.input_tokens, cost_usd = cost_usd + excluded.cost_usd`,
+      )
+      .run({ tokens: inputTokens });
+  }
+
+  /** The embedding tokens and cost counted for a provider, over every model it embedded with. */
+  spend(provider: string): { inputTokens: number; costUsd: number } {
+    return (
+      (this.db.prepare('SELECT input_tokens AS inputTokens, cost_usd AS costUsd FROM embedding_spend WHERE provider = ?').get(provider) as
+        | { inputTokens: number; costUsd: number }
+        | undefined) ?? { inputTokens: 0, costUsd: 0 }
+    );
+  }
+
+  /**
+   * Ends an embed job's step in one transaction: its vectors stored (unless the model changed),
+   * the job marked done (`complete`), and the next job queued while captions wait, going on after
+   * the last photo stored, or from the start for captions made behind it.
+   */
+  storeStep(model: EmbeddingModel, rows: readonly StoredVector[], inputTokens: number, complete: () => void): void {
+    this.db.transaction(() => {
+      if (rows.length) this.store(model, rows, inputTokens);
+      complete();
+      const afterId = rows.at(-1)?.photoId ?? 0;
+      if (afterId > 0 && this.pending(afterId, 1).length) this.queueEmbedJob(model.provider, afterId);
+      else if (this.anyPending()) this.queueEmbedJob(model.provider, 0);
+    })();
+  }
+
+  /**
+   * Queues the chosen provider's embed job when captions wait and it has none unfinished (its last
+   * failed or was cancelled); the library's triggers queue it whenever a caption becomes waiting.
+   */
+  queueBacklog(): boolean {
+    return this.db.transaction(() => {
+      const model = this.model();
+      return model !== null && this.anyPending() && this.queueEmbedJob(model.provider, 0);
+    })();
+  }
+
+  /** One unfinished embed job per provider: queued unless there is one. */
+  private queueEmbedJob(provider: string, afterId: number): boolean {
+    return (
+      this.db
+        .prepare(
+          `INSERT INTO jobs (kind, photo_id, provider, payload, created_at, updated_at)
+             SELECT 'embed', NULL, @provider, @payload, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+             WHERE NOT EXISTS (SELECT 1 FROM jobs WHERE kind = 'embed' AND provider = @provider AND state IN ('queued', 'running', 'waiting-for-retry'))`,
+        )
+        .run({ provider, payload: JSON.stringify({ afterId }) }).changes === 1
+    );
+  }
+
+  private anyPending(): boolean {
+    return this.db.prepare(`SELECT 1 FROM photos p LEFT JOIN photo_embeddings e ON e.photo_id = p.id WHERE ${pendingCondition} LIMIT 1`).get() !== undefined;
   }
 
   /** Every current vector, in photo id order, for an in-memory index. */
@@ -111,8 +206,12 @@ export class EmbeddingsRepository {
     return blob ? fromBlob(blob) : null;
   }
 
-  cacheQuery(text: string, vector: Float32Array): void {
-    this.db.prepare('INSERT OR REPLACE INTO query_embeddings (text, vector) VALUES (?, ?)').run(text, toBlob(vector));
+  /** Keeps a search's vector, and counts what asking for it cost. */
+  cacheQuery(text: string, vector: Float32Array, inputTokens = 0): void {
+    this.db.transaction(() => {
+      this.db.prepare('INSERT OR REPLACE INTO query_embeddings (text, vector) VALUES (?, ?)').run(text, toBlob(vector));
+      this.addSpend(inputTokens);
+    })();
   }
 
   photoIdOf(path: string): number | null {
@@ -121,6 +220,14 @@ export class EmbeddingsRepository {
 
   missingPhotoIds(): Set<number> {
     return new Set(this.db.prepare(`SELECT id FROM photos WHERE status = 'missing'`).pluck().all() as number[]);
+  }
+
+  /** The ids in the date sort's order: newest capture first (of one second, the later indexed), undated last. */
+  newestFirst(ids: readonly number[]): number[] {
+    return this.db
+      .prepare('SELECT p.id FROM photos p WHERE p.id IN (SELECT value FROM json_each(?)) ORDER BY p.captured_at DESC, p.id DESC')
+      .pluck()
+      .all(JSON.stringify(ids)) as number[];
   }
 
   /** The photos as search results show them, in the order of `ids`. */

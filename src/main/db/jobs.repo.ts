@@ -6,12 +6,19 @@ import type { CancelledJobs, JobKind, JobState, QueueCounts, QueueJob } from '..
 export interface ClaimedJob {
   id: number;
   kind: JobKind;
-  photoId: number;
+  /** Null for an 'embed' job: its work is the library's captions waiting for a vector. */
+  photoId: number | null;
   provider: string | null;
   runId: number | null;
   payload: string;
   attempts: number;
   remoteTaskId: string | null;
+}
+
+/** The photo of a job of a photo's kind ('caption', 'writeMetadata'); the table allows no such job without one. */
+export function photoOfJob(job: ClaimedJob): number {
+  if (job.photoId === null) throw new Error(`A ${job.kind} job (${job.id}) without a photo`);
+  return job.photoId;
 }
 
 /** A kind and provider with jobs waiting; the scheduler runs one lane per pair. */
@@ -58,6 +65,11 @@ export const pausedSql = (photoPath: string) =>
 /** Jobs whose photo lies in one of the scopes (folder prefixes ending in the separator, or files). */
 function jobScope(scopes: readonly string[]): { sql: string; params: string[] } {
   return scopeCondition(scopes) ?? { sql: '1', params: [] };
+}
+
+/** Jobs of the scopes' photos; every job, the library's embed job included, when there are no scopes. */
+function jobsOfPhotosIn(scopes: readonly string[]): string {
+  return scopes.length ? `photo_id IN (SELECT p.id FROM photos p WHERE ${jobScope(scopes).sql})` : '1';
 }
 
 interface JobRow {
@@ -151,7 +163,8 @@ export class JobsRepository {
         `UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = @owner,
            lease_expires_at = @leaseUntil, updated_at = @now
          WHERE id = (
-           SELECT j.id FROM jobs j JOIN photos p ON p.id = j.photo_id
+           -- An embed job has no photo: only a pause of everything holds it back.
+           SELECT j.id FROM jobs j LEFT JOIN photos p ON p.id = j.photo_id
            WHERE j.kind = @kind AND j.provider IS @provider AND j.via_batch = @viaBatch AND j.${waiting}
              AND (j.next_run_at IS NULL OR j.next_run_at <= @now) AND NOT ${pausedSql('p.path')}
            ORDER BY ${claimOrder} LIMIT 1)
@@ -394,9 +407,9 @@ export class JobsRepository {
       (runId === undefined ? '' : ' AND j.run_id = ?');
     const rows = this
       .sql(
-        `SELECT j.id, j.kind, j.provider, p.path, j.state, ${pausedSql('p.path')} AS paused, j.via_batch, j.priority,
-           j.attempts, j.next_run_at, j.last_error, j.updated_at
-         FROM jobs j JOIN photos p ON p.id = j.photo_id
+        `SELECT j.id, j.kind, j.provider, coalesce(p.path, '') AS path, j.state, ${pausedSql('p.path')} AS paused, j.via_batch,
+           j.priority, j.attempts, j.next_run_at, j.last_error, j.updated_at
+         FROM jobs j LEFT JOIN photos p ON p.id = j.photo_id
          WHERE ${scope.sql} ${stateFilter}
          ORDER BY CASE j.state WHEN 'running' THEN 0 WHEN 'waiting-for-retry' THEN 1 WHEN 'queued' THEN 2
            WHEN 'failed' THEN 3 ELSE 4 END, j.priority DESC, j.id
@@ -443,7 +456,7 @@ export class JobsRepository {
       .sql(
         `UPDATE jobs SET state = 'queued', attempts = 0, next_run_at = NULL, last_error = NULL, finished_at = NULL,
            updated_at = ?
-         WHERE state = 'failed' AND photo_id IN (SELECT p.id FROM photos p WHERE ${scope.sql})`,
+         WHERE state = 'failed' AND ${jobsOfPhotosIn(scopes)}`,
       )
       .run(at, ...scope.params).changes;
   }
@@ -455,7 +468,7 @@ export class JobsRepository {
    */
   cancel(scopes: readonly string[], at: string): CancelledJobs {
     const scope = jobScope(scopes);
-    return this.cancelWhere(`photo_id IN (SELECT p.id FROM photos p WHERE ${scope.sql})`, scope.params, at);
+    return this.cancelWhere(jobsOfPhotosIn(scopes), scope.params, at);
   }
 
   /** Cancels every unfinished job of a provider (one being removed), except those inside a submitted batch. */

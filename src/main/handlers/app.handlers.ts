@@ -4,12 +4,14 @@ import type { PhotosRepository } from '../db/photos.repo';
 import type { WatchService } from '../library/watch.service';
 import type { Logger } from '../base/logger';
 import type { QueueService } from '../queue/queue.service';
+import type { EmbeddingsService } from '../search/embeddings.service';
 import type { DomainHandlers } from './handler-table';
 
 export interface AppHandlersDeps {
   queue: QueueService;
   watching: WatchService;
   captionRuns: CaptionRunsService;
+  embeddings: EmbeddingsService;
   derivatives: Derivatives;
   photos: PhotosRepository;
   logger: Logger;
@@ -26,6 +28,7 @@ export function appHandlers(deps: AppHandlersDeps): DomainHandlers<'app' | 'medi
     },
     'app:stopWork': async () => {
       await deps.watching.stop();
+      deps.embeddings.stopRuns();
       await deps.captionRuns.stop();
       return null;
     },

@@ -35,6 +35,8 @@ export class OpenAiEmbeddings implements TextEmbedder {
     private readonly http: HttpClient,
     /** The length every vector must have, once known. */
     private readonly dimensions: number | null,
+    /** Whether to ask for that length (`dimensions`, which OpenAI's text-embedding-3 models take). */
+    private readonly requestDimensions = false,
   ) {}
 
   async embed(texts: readonly string[], signal?: AbortSignal): Promise<Embeddings> {
@@ -43,7 +45,12 @@ export class OpenAiEmbeddings implements TextEmbedder {
     const response = await this.http.request(this.label, url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${this.apiKey || 'not-needed'}` },
-      body: JSON.stringify({ model: this.model, input: texts, encoding_format: 'float' }),
+      body: JSON.stringify({
+        model: this.model,
+        input: texts,
+        encoding_format: 'float',
+        ...(this.requestDimensions && this.dimensions !== null && { dimensions: this.dimensions }),
+      }),
       timeoutMs: this.config.timeoutMs,
       signal,
       secrets,

@@ -88,12 +88,12 @@ export class ProviderRegistry {
    * The provider's embeddings endpoint for `model`; a UserError for a provider type that has none
    * (only OpenAI-compatible servers offer one) or a missing key.
    */
-  embedder(name: string, model: string, dimensions: number | null): TextEmbedder {
+  embedder(name: string, model: string, dimensions: number | null, requestDimensions = false): TextEmbedder {
     const { config, provider } = this.open(name);
     if (config.type !== 'openai-compatible') {
       throw new UserError(`${provider.label} (provider "${config.name}") has no embeddings: choose an OpenAI-compatible provider (OpenAI, Ollama, LM Studio ...).`);
     }
-    return new OpenAiEmbeddings(provider.label, model, config, this.secrets.apiKey(config), this.deps.http, dimensions);
+    return new OpenAiEmbeddings(provider.label, model, config, this.secrets.apiKey(config), this.deps.http, dimensions, requestDimensions);
   }
 
   /** The provider's client, ready to call; a UserError when its key is missing. */

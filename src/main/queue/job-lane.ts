@@ -28,6 +28,8 @@ export interface JobHandler {
   /** Why the lane may not start another job now (its budget is spent), or null. */
   blockedBecause?(provider: string | null): string | null;
   run(job: ClaimedJob, context: JobContext): Promise<JobOutcome>;
+  /** Queues the kind's work found waiting without a job (one that failed or was cancelled), when the queue starts. */
+  queueWaiting?(): void;
   /** Whether the service answers at all: asked, with backoff, while the lane waits for the network. */
   reachable?(provider: string | null, signal: AbortSignal): Promise<boolean>;
   /** A failure that does not say its kind (a missing or unreadable file), in the user's words. */

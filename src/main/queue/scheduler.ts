@@ -104,6 +104,7 @@ export class QueueScheduler {
     if (this.running) return;
     this.running = true;
     this.safely('taking back abandoned jobs', () => this.recoverAbandoned());
+    for (const handler of this.handlers.values()) this.safely(`queueing waiting ${handler.kind} work`, () => handler.queueWaiting?.());
     this.scheduleLeaseRenewal();
     this.wake();
   }

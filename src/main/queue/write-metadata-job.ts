@@ -1,5 +1,6 @@
 import { WriteOptionsSchema } from '../../shared/metadata';
 import { UserError } from '../base/errors';
+import { photoOfJob } from '../db/jobs.repo';
 import type { JobHandler } from './job-lane';
 import type { MetadataWriter } from '../metadata/metadata-writer';
 
@@ -15,7 +16,7 @@ export function writeMetadataJobHandler(writer: MetadataWriter, exiftoolProcesse
       const options = WriteOptionsSchema.catch(WriteOptionsSchema.parse({})).parse(
         (JSON.parse(job.payload) as { options?: unknown }).options ?? {},
       );
-      const result = await writer.writePhoto(job.photoId, options);
+      const result = await writer.writePhoto(photoOfJob(job), options);
       // A file problem (read-only, changed since indexing) is final: trying again changes nothing.
       if (result.status === 'failed') throw new UserError(result.message ?? `Could not write ${result.path}.`);
       return {};

@@ -1,8 +1,10 @@
 import type { Emit } from '../../shared/contract';
 import type { EmbeddingsStatus } from '../../shared/embeddings';
+import { formatUsd } from '../../shared/money';
 import { UserError } from '../base/errors';
 import { pathScope } from '../db/path-scope';
-import type { EmbeddingModel, EmbeddingsRepository } from '../db/embeddings.repo';
+import type { EmbeddingModel, EmbeddingsRepository, StoredVector, TextToEmbed } from '../db/embeddings.repo';
+import type { Logger } from '../base/logger';
 import { ProviderError } from '../providers/errors';
 import type { TextEmbedder } from '../providers/embeddings';
 import type { ProviderRegistry } from '../providers/provider-registry';
@@ -22,10 +24,13 @@ const defaultModels: Record<string, string> = {
 
 export interface EmbeddingsServiceDeps {
   repo: EmbeddingsRepository;
+  logger: Logger;
   providers: ProviderRegistry;
   retryPolicy: RetryPolicy;
   emit: Emit;
   now: () => Date;
+  /** What a provider's captions cost so far: its budget covers captions and embeddings together. */
+  captionSpend(provider: string): number;
 }
 
 /**
@@ -34,28 +39,54 @@ export interface EmbeddingsServiceDeps {
  */
 export class EmbeddingsService {
   private index: VectorIndex | undefined;
+  /** Aborted by `stopRuns`: the foreground runs under way end after their current request. */
+  private stopping = new AbortController();
 
   constructor(private readonly deps: EmbeddingsServiceDeps) {}
 
-  use(provider: string, model?: string): EmbeddingsStatus {
+  use(provider: string, options: { model?: string; dimensions?: number; usdPerMillionTokens?: number } = {}): EmbeddingsStatus {
     const { config } = this.deps.providers.configFor(provider);
-    const chosen = model ?? (config.preset ? defaultModels[config.preset] : undefined);
+    const chosen = options.model ?? (config.preset ? defaultModels[config.preset] : undefined);
     if (!chosen) throw new UserError(`Name the embedding model ${config.name}'s server offers with --model (for example nomic-embed-text).`);
     // Checks the provider type and its key before anything changes.
     this.deps.providers.embedder(config.name, chosen, null);
-    this.deps.repo.choose(config.name, chosen, this.deps.now().toISOString());
+    this.deps.repo.choose(config.name, chosen, this.deps.now().toISOString(), {
+      requestedDimensions: options.dimensions,
+      usdPerMillionTokens: options.usdPerMillionTokens,
+    });
     this.index = undefined;
     return this.status();
   }
 
   status(scopes: readonly string[] = []): EmbeddingsStatus {
     const model = this.deps.repo.model();
+    const spend = model ? this.deps.repo.spend(model.provider) : { inputTokens: 0, costUsd: 0 };
     return {
       provider: model?.provider ?? null,
       model: model?.model ?? null,
       dimensions: model?.dimensions ?? null,
       ...this.deps.repo.counts(scopes),
+      requestedDimensions: model?.requestedDimensions ?? null,
+      usdPerMillionTokens: model?.usdPerMillionTokens ?? null,
+      inputTokens: spend.inputTokens,
+      // Unpriced and never priced: unknown rather than free.
+      costUsd: model?.usdPerMillionTokens === null && spend.costUsd === 0 ? null : spend.costUsd,
     };
+  }
+
+  /**
+   * Why embedding with `provider` may not go on: its budget, which counts its captions and its
+   * embeddings together, is spent. Null while there is money left, or no budget.
+   */
+  blockedBecause(provider: string): string | null {
+    const { config } = this.deps.providers.configFor(provider);
+    if (!config.budgetUsd) return null;
+    const spent = this.deps.captionSpend(config.name) + this.deps.repo.spend(config.name).costUsd;
+    if (spent < config.budgetUsd) return null;
+    return (
+      `Budget reached: ${formatUsd(spent)} of ${formatUsd(config.budgetUsd)} spent on captions and embeddings with ${config.name}. ` +
+      `Raise it with "provider add ${config.name} ... --budget USD" to go on embedding.`
+    );
   }
 
   /** Whether meaning can be searched: a model chosen and at least one photo embedded with it. */
@@ -66,39 +97,78 @@ export class EmbeddingsService {
 
   /**
    * Embeds every photo (of the paths) whose caption has no vector for the current model, a request
-   * of 64 at a time, each request's vectors stored together or not at all.
+   * of 64 at a time, each request's vectors stored together or not at all. `stopRuns` ends it after
+   * the request under way, which is kept.
    */
-  async run(paths: readonly string[], signal?: AbortSignal): Promise<EmbeddingsStatus> {
+  async run(paths: readonly string[]): Promise<EmbeddingsStatus> {
     const scopes = paths.map(pathScope);
-    const model = this.chosenModel();
-    let embedder = this.embedderFor(model);
+    const stopped = this.stopping.signal;
+    this.chosenModel();
     const total = this.deps.repo.counts(scopes).pending;
     let done = 0;
     let afterId = 0;
     this.deps.emit('embeddings:progress', { done, total });
-    for (;;) {
+    while (!stopped.aborted) {
       const batch = this.deps.repo.pending(afterId, textsPerRequest, scopes);
       if (!batch.length) break;
       afterId = batch.at(-1)!.photoId;
-      let vectors: Float32Array[];
       try {
-        ({ vectors } = await this.withRetries(() => embedder.embed(batch.map((row) => row.text || ' '), signal)));
+        const overBudget = this.blockedBecause(this.chosenModel().provider);
+        if (overBudget) throw new UserError(overBudget);
+        if (!(await this.embedAndStore(batch))) {
+          throw new UserError('The embedding model was changed while embedding; run "captionist embeddings run" again.');
+        }
       } catch (error) {
-        throw error instanceof ProviderError && done > 0
-          ? error.withNote(`${done} of ${total} photos were embedded before; "captionist embeddings run" goes on from there.`)
-          : error;
+        const goesOn = `${done} of ${total} photos were embedded before; "captionist embeddings run" goes on from there.`;
+        if (error instanceof ProviderError && done > 0) throw error.withNote(goesOn);
+        if (error instanceof UserError && done > 0) throw new UserError(`${error.message} ${goesOn}`);
+        throw error;
       }
-      const stored = this.deps.repo.store(model, batch.map((row, index) => ({ photoId: row.photoId, captionId: row.captionId, vector: vectors[index]! })));
-      if (!stored) throw new UserError('The embedding model was changed while embedding; run "captionist embeddings run" again.');
-      if (model.dimensions === null) {
-        model.dimensions = vectors[0]!.length;
-        embedder = this.embedderFor(model);
-      }
-      this.index = undefined;
       done += batch.length;
       this.deps.emit('embeddings:progress', { done, total });
     }
     return this.status(scopes);
+  }
+
+  /** Ends the runs under way (Ctrl-C) once their current request is stored. */
+  stopRuns(): void {
+    this.stopping.abort();
+    this.stopping = new AbortController();
+  }
+
+  /**
+   * One step of the queue's embedding for `provider`: the next 64 waiting captions after `afterId`
+   * embedded in one request and stored, in one transaction, with the job's completion and the next
+   * job, queued while captions wait (a killed process loses at most this request). One request a
+   * job lets the lane's policy (budget, offline, 429, a rejected key) act between any two.
+   */
+  async embedStep(provider: string, afterId: number, signal: AbortSignal, complete: () => void): Promise<void> {
+    const model = this.deps.repo.model();
+    // Another provider chosen since this job was queued: that provider's own job embeds.
+    if (model?.provider !== provider) return complete();
+    const batch = this.deps.repo.pending(afterId, textsPerRequest);
+    const embeddings = batch.length ? await this.embedderFor(model).embed(texts(batch), signal) : { vectors: [], inputTokens: null };
+    this.deps.repo.storeStep(model, rows(batch, embeddings.vectors), embeddings.inputTokens ?? 0, complete);
+    if (batch.length) this.index = undefined;
+  }
+
+  /** Queues the embed job when captions wait without one (a job that failed or was cancelled); at the queue's start. */
+  queueBacklog(): void {
+    if (this.deps.repo.queueBacklog()) this.deps.logger.info('embeddings: queued the captions waiting for embedding');
+  }
+
+  /**
+   * Embeds one request's texts with the chosen model, asked again as the retry policy says, and
+   * stores the vectors with the tokens they cost. False when the model changed meanwhile: nothing
+   * is stored.
+   */
+  private async embedAndStore(batch: readonly TextToEmbed[]): Promise<boolean> {
+    const model = this.chosenModel();
+    const embedder = this.embedderFor(model);
+    const { vectors, inputTokens } = await this.withRetries(() => embedder.embed(texts(batch)));
+    const stored = this.deps.repo.store(model, rows(batch, vectors), inputTokens ?? 0);
+    if (stored) this.index = undefined;
+    return stored;
   }
 
   /**
@@ -110,8 +180,8 @@ export class EmbeddingsService {
     const cached = this.deps.repo.cachedQuery(key);
     if (cached) return cached;
     const model = this.chosenModel();
-    const { vectors } = await this.embedderFor(model).embed([key], signal);
-    this.deps.repo.cacheQuery(key, vectors[0]!);
+    const { vectors, inputTokens } = await this.embedderFor(model).embed([key], signal);
+    this.deps.repo.cacheQuery(key, vectors[0]!, inputTokens ?? 0);
     return vectors[0]!;
   }
 
@@ -131,7 +201,7 @@ export class EmbeddingsService {
   }
 
   private embedderFor(model: EmbeddingModel): TextEmbedder {
-    return this.deps.providers.embedder(model.provider, model.model, model.dimensions);
+    return this.deps.providers.embedder(model.provider, model.model, model.dimensions, model.requestedDimensions !== null);
   }
 
   private async withRetries<T>(call: () => Promise<T>): Promise<T> {
@@ -145,4 +215,13 @@ export class EmbeddingsService {
       }
     }
   }
+}
+
+/** What a request sends for each photo (a server refuses an empty input). */
+function texts(batch: readonly TextToEmbed[]): string[] {
+  return batch.map((row) => row.text || ' ');
+}
+
+function rows(batch: readonly TextToEmbed[], vectors: readonly Float32Array[]): StoredVector[] {
+  return batch.map((row, index) => ({ photoId: row.photoId, captionId: row.captionId, vector: vectors[index]! }));
 }

@@ -99,8 +99,15 @@ export class MeaningSearch {
     };
   }
 
+  /** The matches in the order asked for: best first (relevance), or newest first by capture date. */
+  private sorted(ranked: Ranked[], query: Query): Ranked[] {
+    if (query.sort !== 'date') return ranked;
+    const byId = new Map(ranked.map((item) => [item.photoId, item]));
+    return this.repo.newestFirst([...byId.keys()]).map((id) => byId.get(id)!);
+  }
+
   private page(ranked: Ranked[], query: Query, mode: SearchMode): RankedResults {
-    const slice = ranked.slice(query.offset, query.offset + query.limit);
+    const slice = this.sorted(ranked, query).slice(query.offset, query.offset + query.limit);
     const hits = new Map(this.repo.hits(slice.map((item) => item.photoId)).map((hit: SearchHit) => [hit.id, hit]));
     return {
       total: ranked.length,

@@ -13,6 +13,7 @@ import { keywordVocabulary } from './0110-keyword-vocabulary';
 import { photoPlaces } from './0120-photo-places';
 import { keywordSuggestions } from './0130-keyword-suggestions';
 import { embeddings } from './0140-embeddings';
+import { embedJobs } from './0150-embed-jobs';
 import { relevanceLists } from './0160-relevance-lists';
 
 export const migrations: readonly Migration[] = [
@@ -30,5 +31,6 @@ export const migrations: readonly Migration[] = [
   photoPlaces,
   keywordSuggestions,
   embeddings,
+  embedJobs,
   relevanceLists,
 ];
