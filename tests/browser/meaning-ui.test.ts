@@ -43,7 +43,8 @@ describe('search by meaning in the app', () => {
     const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
     await page.goto(serve.url);
     const grid = page.getByRole('grid');
-    await expect.poll(() => grid.getByRole('gridcell').count()).toBe(4);
+    // The app renders after the first screen's thumbnails have painted (src/renderer/src/main.tsx).
+    await expect.poll(() => grid.getByRole('gridcell').count(), { timeout: 15_000 }).toBe(4);
 
     // Each key comes after the word search has run (150 ms) but, unless the machine is slow, before
     // the meaning pause (300 ms); the page notes when each key came, so the check holds either way.

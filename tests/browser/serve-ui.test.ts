@@ -73,7 +73,8 @@ describe('captionist serve in a browser', () => {
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(url);
 
-    await expect.poll(() => page.getByRole('searchbox', { name: 'Search photos' }).count()).toBe(1);
+    // The app renders after the first screen's thumbnails have painted (src/renderer/src/main.tsx).
+    await expect.poll(() => page.getByRole('searchbox', { name: 'Search photos' }).count(), { timeout: 15_000 }).toBe(1);
     for (const name of photoNames) {
       const thumbnail = page.getByRole('img', { name, exact: true });
       await thumbnail.waitFor();

@@ -4,11 +4,11 @@ import {
   captionProgressText,
   draftsQuestion,
   indexProgressText,
-  photoBadge,
   queueText,
   timeAgo,
   writeQueuedText,
 } from '../../src/renderer/src/lib/format';
+import { photoBadge } from '../../src/renderer/src/lib/photo-badge';
 import { removeAnywayText } from '../../src/renderer/src/lib/remove-folder';
 import type { QueueStatus } from '../../src/shared/queue';
 

@@ -1,11 +1,19 @@
 import { browserApi } from './browser-api';
 import { pageRequest, requestEarly } from './lib/early-results';
+import { paintFirstScreen } from './lib/first-screen-paint';
 import { criteriaFrom, initialSearch } from './lib/search-criteria';
 
 // The Electron preload provides window.api; a page from `captionist serve` brings its own.
 if (!(window as { api?: unknown }).api) window.api = browserApi();
-requestEarly(window.api, pageRequest(criteriaFrom(initialSearch), 0));
+const api = window.api;
+const firstScreen = requestEarly(api, pageRequest(criteriaFrom(initialSearch), 0)).then(
+  (answer) => paintFirstScreen(answer, api.thumbnailUrl),
+  // The app's grid reports the failure.
+  () => undefined,
+);
 
-// React and the app arrive in a chunk of their own, so the first search is on its way while the
-// browser loads and parses them instead of after.
-void import('./mount');
+// React and the app arrive in a chunk of their own, after the first screen's thumbnails have
+// painted: parsing and rendering them would hold up the thread those thumbnails paint on. Slow
+// thumbnails hold the app back no longer than this.
+const appWaitsAtMostMs = 1000;
+void Promise.race([firstScreen, new Promise((wait) => setTimeout(wait, appWaitsAtMostMs))]).then(() => import('./mount'));

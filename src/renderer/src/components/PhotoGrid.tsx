@@ -2,14 +2,22 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEve
 import type { SearchHit } from '../../../shared/domain';
 import { useElementSize } from '../hooks/use-element-size';
 import { useResultsRevision, type PhotoResults } from '../hooks/use-photo-results';
-import { gridLayout, isGridKey, itemsInRows, moveFocus, rowCount, rowsPerPage, scrollTopToReveal, visibleRows } from '../lib/grid-layout';
+import {
+  canvasHeight,
+  isGridKey,
+  itemsInRows,
+  moveFocus,
+  photoGrid,
+  photoGridLayout,
+  rowCount,
+  rowStyle,
+  rowsPerPage,
+  scrollTopToReveal,
+  visibleRows,
+} from '../lib/grid-layout';
 import { PhotoTile } from './PhotoTile';
 
-const minTileSize = 168;
-const gap = 8;
-const padding = 16;
-/** Room under each square for the matched text while searching. */
-const snippetHeight = 44;
+const { padding } = photoGrid;
 const overscanRows = 3;
 
 export interface CellClick {
@@ -55,10 +63,7 @@ export function PhotoGrid(props: PhotoGridProps) {
   const frame = useRef(0);
   const focusAfterRender = useRef(false);
 
-  const layout = useMemo(
-    () => gridLayout({ width: size.width - padding * 2, minTileSize, gap, labelHeight: showSnippets ? snippetHeight : 0 }),
-    [size.width, showSnippets],
-  );
+  const layout = useMemo(() => photoGridLayout(size.width, showSnippets), [size.width, showSnippets]);
   const rows = rowCount(count, layout.columns);
   const range = visibleRows(scrollTop - padding, size.height, layout.rowHeight, rows, overscanRows);
   const focusedRow = Math.floor(focusedIndex / layout.columns);
@@ -180,7 +185,7 @@ export function PhotoGrid(props: PhotoGridProps) {
       onClick={onClick}
       onDoubleClick={onDoubleClick}
     >
-      <div role="rowgroup" className="grid-canvas" style={{ height: rows * layout.rowHeight - gap + padding * 2 }}>
+      <div role="rowgroup" className="grid-canvas" style={{ height: canvasHeight(rows, layout) }}>
         {renderedRows.map((row) => {
           const cells = [];
           for (let column = 0; column < layout.columns; column++) {
@@ -206,14 +211,7 @@ export function PhotoGrid(props: PhotoGridProps) {
               role="row"
               aria-rowindex={row + 1}
               className="grid-row"
-              style={{
-                transform: `translateY(${padding + row * layout.rowHeight}px)`,
-                gridTemplateColumns: `repeat(${layout.columns}, ${layout.tileSize}px)`,
-                gridTemplateRows: `${layout.rowHeight - gap}px`,
-                columnGap: gap,
-                height: layout.rowHeight - gap,
-                left: padding,
-              }}
+              style={rowStyle(row, layout)}
             >
               {cells}
             </div>

@@ -3,7 +3,7 @@ import type { SearchHit } from '../../../shared/domain';
 import type { RankedHit } from '../../../shared/embeddings';
 import { matchedByMeaningOnly } from '../../../shared/search-match';
 import { markFirstScreenShown } from '../lib/first-screen';
-import { photoBadge } from '../lib/format';
+import { photoBadge } from '../lib/photo-badge';
 import { Snippet } from './Snippet';
 
 interface PhotoTileProps {

@@ -1,3 +1,5 @@
+import { searchPlaceholder } from '../lib/search-criteria';
+
 interface SearchBoxProps {
   value: string;
   onChange(value: string): void;
@@ -10,7 +12,7 @@ export function SearchBox({ value, onChange }: SearchBoxProps) {
       type="search"
       className="search"
       aria-label="Search photos"
-      placeholder="Search captions, keywords, titles, file and folder names"
+      placeholder={searchPlaceholder}
       value={value}
       onChange={(event) => onChange(event.target.value)}
       spellCheck={false}

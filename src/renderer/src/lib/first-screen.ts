@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { retireFirstScreen } from './first-screen-paint';
 
 /**
  * The first screen is the grid's first thumbnails. The secondary panels (sidebar lists, counts,
@@ -14,6 +15,7 @@ export const firstScreenFallbackMs = 300;
 export function markFirstScreenShown(): void {
   if (shown) return;
   shown = true;
+  retireFirstScreen();
   for (const wake of waiting) wake();
   waiting.clear();
 }

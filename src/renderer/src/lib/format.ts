@@ -1,5 +1,5 @@
 import type { CaptionProgress } from '../../../shared/captioning';
-import type { CaptionStatus, IndexProgress, PhotoSummary } from '../../../shared/domain';
+import type { IndexProgress } from '../../../shared/domain';
 import { formatTimeLeft } from '../../../shared/duration';
 import { laneStateLabel } from '../../../shared/lane-state';
 import { formatUsd } from '../../../shared/money';
@@ -24,15 +24,6 @@ export function timeAgo(iso: string, now: Date): string {
   const days = Math.floor(hours / 24);
   if (days < 31) return `${plural(days, 'day')} ago`;
   return then.toISOString().slice(0, 10);
-}
-
-const statusWords: Record<CaptionStatus, string> = { draft: 'Draft caption', approved: 'Approved', written: 'Written to file' };
-
-/** What a tile's badge says: a missing file first, then the caption's status; null for neither. */
-export function photoBadge(photo: Pick<PhotoSummary, 'status' | 'captionStatus'>): { text: string; kind: string } | null {
-  if (photo.status === 'missing') return { text: 'File missing', kind: 'missing' };
-  if (photo.captionStatus) return { text: statusWords[photo.captionStatus], kind: photo.captionStatus };
-  return null;
 }
 
 export function indexProgressText(progress: IndexProgress): string {

@@ -25,6 +25,40 @@ export function gridLayout({ width, minTileSize, gap, labelHeight }: GridLayoutI
   return { columns, tileSize, rowHeight: tileSize + labelHeight + gap, gap };
 }
 
+/** The photo grid's fixed measures: its first screen, painted before React, uses the same. */
+export const photoGrid = {
+  minTileSize: 168,
+  gap: 8,
+  /** Around the rows, inside the scrolling element. */
+  padding: 16,
+  /** Room under each square for the matched text while searching. */
+  snippetHeight: 44,
+};
+
+/** The grid's layout in a scrolling element `clientWidth` wide. */
+export function photoGridLayout(clientWidth: number, showSnippets: boolean): GridLayout {
+  const { minTileSize, gap, padding, snippetHeight } = photoGrid;
+  return gridLayout({ width: clientWidth - padding * 2, minTileSize, gap, labelHeight: showSnippets ? snippetHeight : 0 });
+}
+
+/** The height of the canvas that holds every row, so the scrollbar is the whole result's. */
+export function canvasHeight(rows: number, layout: GridLayout): number {
+  return rows * layout.rowHeight - layout.gap + photoGrid.padding * 2;
+}
+
+/** Where a row of the grid sits in its canvas, and its cells' columns, as CSS. */
+export function rowStyle(row: number, layout: GridLayout) {
+  const height = `${layout.rowHeight - layout.gap}px`;
+  return {
+    transform: `translateY(${photoGrid.padding + row * layout.rowHeight}px)`,
+    gridTemplateColumns: `repeat(${layout.columns}, ${layout.tileSize}px)`,
+    gridTemplateRows: height,
+    columnGap: `${layout.gap}px`,
+    height,
+    left: `${photoGrid.padding}px`,
+  };
+}
+
 export function rowCount(itemCount: number, columns: number): number {
   return Math.ceil(Math.max(0, itemCount) / Math.max(1, columns));
 }

@@ -39,6 +39,9 @@ export interface SearchState {
   scope: SearchScope;
 }
 
+/** What the search box says while empty (the first screen painted before the app shows it too). */
+export const searchPlaceholder = 'Search captions, keywords, titles, file and folder names';
+
 export const initialSearch: SearchState = { text: '', filters: emptyFilters, sort: 'relevance', scope: { kind: 'all' } };
 
 const periodPattern = /^\d{4}(-\d{2}(-\d{2})?)?$/;
