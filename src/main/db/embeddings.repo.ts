@@ -40,6 +40,9 @@ const embeddedText = `trim(
   coalesce(coalesce(c.caption, p.embedded_caption), '') || ' ' ||
   coalesce((SELECT group_concat(value, ', ') FROM json_each(CASE WHEN c.id IS NULL THEN p.embedded_keywords ELSE c.keywords END)), ''))`;
 
+/** A job still to do or doing: one embed job per provider may be. */
+const unfinishedJob = `state IN ('queued', 'running', 'waiting-for-retry')`;
+
 /** Photos with a caption (ours or the file's) whose vector is missing or made from an older version. */
 const pendingCondition = `
   (p.current_caption_id IS NOT NULL OR p.embedded_caption IS NOT NULL)
@@ -163,8 +166,13 @@ export class EmbeddingsRepository {
   queueBacklog(): boolean {
     return this.db.transaction(() => {
       const model = this.model();
-      return model !== null && this.anyPending() && this.queueEmbedJob(model.provider, 0);
+      // The look for a waiting caption may read the whole library: only when no job would find it.
+      return model !== null && !this.hasEmbedJob(model.provider) && this.anyPending() && this.queueEmbedJob(model.provider, 0);
     })();
+  }
+
+  private hasEmbedJob(provider: string): boolean {
+    return this.db.prepare(`SELECT 1 FROM jobs WHERE kind = 'embed' AND provider = ? AND ${unfinishedJob}`).get(provider) !== undefined;
   }
 
   /** One unfinished embed job per provider: queued unless there is one. */
@@ -174,7 +182,7 @@ export class EmbeddingsRepository {
         .prepare(
           `INSERT INTO jobs (kind, photo_id, provider, payload, created_at, updated_at)
              SELECT 'embed', NULL, @provider, @payload, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-             WHERE NOT EXISTS (SELECT 1 FROM jobs WHERE kind = 'embed' AND provider = @provider AND state IN ('queued', 'running', 'waiting-for-retry'))`,
+             WHERE NOT EXISTS (SELECT 1 FROM jobs WHERE kind = 'embed' AND provider = @provider AND ${unfinishedJob})`,
         )
         .run({ provider, payload: JSON.stringify({ afterId }) }).changes === 1
     );

@@ -79,8 +79,9 @@ export class EmbeddingsService {
    * embeddings together, is spent. Null while there is money left, or no budget.
    */
   blockedBecause(provider: string): string | null {
-    const { config } = this.deps.providers.configFor(provider);
-    if (!config.budgetUsd) return null;
+    // A provider removed meanwhile has no budget; the job itself then says it is gone.
+    const config = this.deps.providers.list().find((candidate) => candidate.name === provider);
+    if (!config?.budgetUsd) return null;
     const spent = this.deps.captionSpend(config.name) + this.deps.repo.spend(config.name).costUsd;
     if (spent < config.budgetUsd) return null;
     return (
