@@ -30,10 +30,12 @@ export interface EmbeddingsServiceDeps {
 
 /**
  * Embeddings of each photo's current caption with the one model the library chose, and the
- * in-memory index searches compare against: built on the first search, rebuilt after vectors change.
+ * in-memory index searches compare against: built on the first search, then kept current.
  */
 export class EmbeddingsService {
   private index: VectorIndex | undefined;
+  /** The seq of the last sign code the index took in. */
+  private indexedSeq = 0;
 
   constructor(private readonly deps: EmbeddingsServiceDeps) {}
 
@@ -94,7 +96,6 @@ export class EmbeddingsService {
         model.dimensions = vectors[0]!.length;
         embedder = this.embedderFor(model);
       }
-      this.index = undefined;
       done += batch.length;
       this.deps.emit('embeddings:progress', { done, total });
     }
@@ -119,9 +120,15 @@ export class EmbeddingsService {
     return this.deps.repo.vectorOf(photoId);
   }
 
+  /** The index, first caught up with the codes written since it last looked (here or by another process). */
   vectorIndex(): VectorIndex {
-    this.index ??= VectorIndex.from(this.deps.repo.allVectors());
-    return this.index;
+    if (!this.index) {
+      this.index = new VectorIndex((photoIds) => this.deps.repo.currentVectors(photoIds));
+      this.indexedSeq = 0;
+    }
+    const index = this.index;
+    this.indexedSeq = this.deps.repo.codesSince(this.indexedSeq, (photoId, code) => index.put(photoId, code));
+    return index;
   }
 
   private chosenModel(): EmbeddingModel {

@@ -13,6 +13,7 @@ import { keywordVocabulary } from './0110-keyword-vocabulary';
 import { photoPlaces } from './0120-photo-places';
 import { keywordSuggestions } from './0130-keyword-suggestions';
 import { embeddings } from './0140-embeddings';
+import { embeddingCodes } from './0170-embedding-codes';
 
 export const migrations: readonly Migration[] = [
   init,
@@ -29,4 +30,5 @@ export const migrations: readonly Migration[] = [
   photoPlaces,
   keywordSuggestions,
   embeddings,
+  embeddingCodes,
 ];
