@@ -38,4 +38,24 @@ describe('the meaning index', () => {
     await second.invoke('embeddings:run', { paths: [] });
     expect(names(await first.invoke('photos:search', { text: 'puppy', mode: 'meaning' }))).toEqual(['glow.jpg', 'snow.jpg']);
   });
+
+  it('measures what unrelated means from the library, for a model whose unrelated texts score about 0.5', { timeout: 60_000 }, async () => {
+    const server = await embeddingsServer();
+    server.common = 2;
+    const core = testCore();
+    const library = tempDir();
+    const captions = ['Orange glow over the hills', 'A child flying a kite on the beach', 'Blue sky above the city', 'Dog running in snow', 'Boats moored in a harbour'];
+    for (const [index, caption] of captions.entries()) {
+      await writeJpeg(join(library, `${index}.jpg`), { seed: index + 1, exif: { IFD0: { ImageDescription: caption } } });
+    }
+    await core.invoke('library:addFolder', { path: library });
+    await core.invoke('library:index', { paths: [library] });
+    await core.invoke('providers:save', { name: 'local', type: 'openai-compatible', preset: 'ollama', baseUrl: `${server.url}/v1` });
+    await core.invoke('embeddings:use', { provider: 'local', model: 'nomic-like' });
+    await core.invoke('embeddings:run', { paths: [] });
+    const amber = await core.invoke('photos:search', { text: 'amber', mode: 'meaning' });
+    expect(names(amber)).toEqual(['0.jpg']);
+    expect(amber.results[0]!.score).toBeGreaterThan(0.8);
+    expect(names(await core.invoke('photos:search', { text: 'puppy', mode: 'meaning' }))).toEqual(['3.jpg']);
+  });
 });

@@ -8,8 +8,12 @@ import type { TextEmbedder } from '../providers/embeddings';
 import type { ProviderRegistry } from '../providers/provider-registry';
 import { retryDelay } from '../base/retry';
 import type { RetryPolicy } from '../base/retry';
+import { fromBlob } from '../db/vector-blobs';
+import { meaningFloor } from './meaning-floor';
 import { VectorIndex } from './vector-index';
 
+/** Photos whose cosines to a query show what chance looks like for it. */
+const chanceSampleSize = 256;
 /** Texts per request: well within every server's limit on inputs (OpenAI takes 2,048). */
 const textsPerRequest = 64;
 
@@ -36,6 +40,8 @@ export class EmbeddingsService {
   private index: VectorIndex | undefined;
   /** The seq of the last sign code the index took in. */
   private indexedSeq = 0;
+  /** Photos' vectors sampled across the library, what chance looks like to a query (see meaning-floor.ts). */
+  private chance: { indexSize: number; vectors: Float32Array[] } | undefined;
 
   constructor(private readonly deps: EmbeddingsServiceDeps) {}
 
@@ -125,10 +131,22 @@ export class EmbeddingsService {
     if (!this.index) {
       this.index = new VectorIndex((photoIds) => this.deps.repo.currentVectors(photoIds));
       this.indexedSeq = 0;
+      this.chance = undefined;
     }
     const index = this.index;
     this.indexedSeq = this.deps.repo.codesSince(this.indexedSeq, (photoId, code) => index.put(photoId, code));
     return index;
+  }
+
+  /** The cosine a photo must reach to mean what `vector` means, measured against the library's own vectors. */
+  meaningFloor(vector: Float32Array): number {
+    const size = this.vectorIndex().size;
+    // Sampled once per model, and again when the library has doubled since.
+    if (!this.chance || size >= 2 * this.chance.indexSize) {
+      const photoIds = this.vectorIndex().spreadSample(chanceSampleSize);
+      this.chance = { indexSize: Math.max(1, size), vectors: this.deps.repo.currentVectors(photoIds).map(([, blob]) => fromBlob(blob)) };
+    }
+    return meaningFloor(vector, this.chance.vectors);
   }
 
   private chosenModel(): EmbeddingModel {

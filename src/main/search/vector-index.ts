@@ -1,4 +1,4 @@
-import { codeBits, codeWords, popcount, signCode } from '../base/sign-code';
+import { codeBits, codeWords, signCode } from '../base/sign-code';
 
 /** A photo and how alike its vector is to the one asked about (cosine, -1 to 1). */
 export interface Neighbour {
@@ -49,6 +49,14 @@ export class VectorIndex {
     this.codes.set(code, slot * codeWords);
   }
 
+  /** Up to `count` photos spread evenly over the index (in the order their vectors came). */
+  spreadSample(count: number): number[] {
+    const step = Math.max(1, this.count / count);
+    const photoIds: number[] = [];
+    for (let at = 0; at < this.count; at += step) photoIds.push(this.photoIds[Math.floor(at)]!);
+    return photoIds;
+  }
+
   /**
    * Up to `limit` photos at least `minScore` alike, most alike first, among those `allowed`
    * accepts (all when it is null). A photo whose vector is gone or stale is left out by `vectorsOf`.
@@ -72,12 +80,19 @@ export class VectorIndex {
 
   /** The `wanted` allowed photos whose codes differ from `query` in the fewest bits. */
   private closestCodes(query: Uint32Array, wanted: number, allowed: ((photoId: number) => boolean) | null): number[] {
+    // Locals, not imports or fields, in the hot loop: a bundler's import binding is a getter.
     const { codes, count, distances } = this;
+    const words = codeWords;
     const histogram = new Int32Array(codeBits + 1);
-    for (let slot = 0; slot < count; slot++) {
-      const base = slot * codeWords;
+    for (let slot = 0, base = 0; slot < count; slot++, base += words) {
       let distance = 0;
-      for (let word = 0; word < codeWords; word++) distance += popcount(query[word]! ^ codes[base + word]!);
+      for (let word = 0; word < words; word++) {
+        // Popcount of the differing bits, in parallel within the word.
+        let x = query[word]! ^ codes[base + word]!;
+        x -= (x >>> 1) & 0x55555555;
+        x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+        distance += Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+      }
       distances[slot] = distance;
       histogram[distance]!++;
     }
