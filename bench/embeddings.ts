@@ -141,10 +141,11 @@ function addPhotos(db: ReturnType<typeof openDatabase>): void {
 function allVectors(): { photoIds: Int32Array; vectors: Float32Array } {
   const photoIds = new Int32Array(photoCount);
   const vectors = new Float32Array(photoCount * dimensions);
+  const bytes = new Uint8Array(vectors.buffer);
   let row = 0;
   for (const [photoId, blob] of db.prepare('SELECT photo_id, vector FROM photo_embeddings ORDER BY photo_id').raw().iterate() as Iterable<[number, Buffer]>) {
     photoIds[row] = photoId;
-    vectors.set(fromBlob(blob), row++ * dimensions);
+    bytes.set(blob, row++ * blob.byteLength);
   }
   return { photoIds, vectors };
 }

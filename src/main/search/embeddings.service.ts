@@ -134,7 +134,7 @@ export class EmbeddingsService {
       this.chance = undefined;
     }
     const index = this.index;
-    this.indexedSeq = this.deps.repo.codesSince(this.indexedSeq, (photoId, code) => index.put(photoId, code));
+    this.indexedSeq = this.deps.repo.codesSince(this.indexedSeq, (photoId, codes, offset) => index.put(photoId, codes, offset));
     return index;
   }
 

@@ -1,5 +1,9 @@
 import { codeBits, codeWords, signCode } from '../base/sign-code';
 
+// Module constants, not the imports, in loops over a million photos: a transpiled import is a getter.
+const bits = codeBits;
+const words = codeWords;
+
 /** A photo and how alike its vector is to the one asked about (cosine, -1 to 1). */
 export interface Neighbour {
   photoId: number;
@@ -36,8 +40,8 @@ export class VectorIndex {
     return this.count;
   }
 
-  /** Adds a photo's code, or replaces it when its caption was embedded again. */
-  put(photoId: number, code: Uint32Array): void {
+  /** Adds a photo's code (the words at `offset` in `code`), or replaces it when its caption was embedded again. */
+  put(photoId: number, code: Uint32Array, offset = 0): void {
     if (photoId >= this.slots.length) this.slots = grown(this.slots, Math.max(photoId + 1, this.slots.length * 2));
     let slot = this.slots[photoId]! - 1;
     if (slot < 0) {
@@ -46,7 +50,8 @@ export class VectorIndex {
       this.slots[photoId] = slot + 1;
       this.photoIds[slot] = photoId;
     }
-    this.codes.set(code, slot * codeWords);
+    const base = slot * words;
+    for (let word = 0; word < words; word++) this.codes[base + word] = code[offset + word]!;
   }
 
   /** Up to `count` photos spread evenly over the index (in the order their vectors came). */
@@ -80,10 +85,9 @@ export class VectorIndex {
 
   /** The `wanted` allowed photos whose codes differ from `query` in the fewest bits. */
   private closestCodes(query: Uint32Array, wanted: number, allowed: ((photoId: number) => boolean) | null): number[] {
-    // Locals, not imports or fields, in the hot loop: a bundler's import binding is a getter.
+    // Locals, not fields, in the hot loop: V8 keeps them in registers.
     const { codes, count, distances } = this;
-    const words = codeWords;
-    const histogram = new Int32Array(codeBits + 1);
+    const histogram = new Int32Array(bits + 1);
     for (let slot = 0, base = 0; slot < count; slot++, base += words) {
       let distance = 0;
       for (let word = 0; word < words; word++) {
@@ -101,11 +105,11 @@ export class VectorIndex {
     const picked: { photoId: number; distance: number }[] = [];
     let examined = 0;
     let taken = -1;
-    while (picked.length < wanted && taken < codeBits) {
+    while (picked.length < wanted && taken < bits) {
       const passing = examined ? Math.max(picked.length / examined, 1 / count) : 1;
       const target = (wanted - picked.length) / passing;
       let threshold = taken;
-      for (let within = 0; threshold < codeBits && within < target; ) within += histogram[++threshold]!;
+      for (let within = 0; threshold < bits && within < target; ) within += histogram[++threshold]!;
       for (let slot = 0; slot < count; slot++) {
         const distance = distances[slot]!;
         if (distance <= taken || distance > threshold) continue;
@@ -122,7 +126,7 @@ export class VectorIndex {
   private grow(): void {
     const capacity = Math.max(1024, this.photoIds.length * 2);
     this.photoIds = grown(this.photoIds, capacity);
-    const codes = new Uint32Array(capacity * codeWords);
+    const codes = new Uint32Array(capacity * words);
     codes.set(this.codes);
     this.codes = codes;
     this.distances = new Uint16Array(capacity);
