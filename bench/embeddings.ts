@@ -1,26 +1,40 @@
-import Sqlite from 'better-sqlite3';
-import { mkdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { defaultRetryPolicy } from '../src/main/base/retry';
+import { environmentSecrets } from '../src/main/base/secrets';
+import { openDatabase } from '../src/main/db/database';
 import { EmbeddingsRepository } from '../src/main/db/embeddings.repo';
-import { migrate } from '../src/main/db/migrate';
-import { migrations } from '../src/main/db/migrations';
+import { ProvidersRepository } from '../src/main/db/providers.repo';
+import { SearchRepository } from '../src/main/db/search.repo';
+import { fromBlob } from '../src/main/db/vector-blobs';
 import { unitLength } from '../src/main/providers/embeddings';
-import { VectorIndex } from '../src/main/search/vector-index';
+import { HttpClient } from '../src/main/providers/http';
+import { ProviderRegistry } from '../src/main/providers/provider-registry';
+import { EmbeddingsService } from '../src/main/search/embeddings.service';
+import { MeaningSearch } from '../src/main/search/meaning-search';
+import { SearchService } from '../src/main/search/search.service';
+import { MeaningSearchQuerySchema } from '../src/shared/embeddings';
 import { random } from './search-library';
 
 /**
- * Search by meaning at scale: generated caption vectors with cluster structure (photos of one
- * shoot mean nearly the same) stored as Captionist stores them, the in-memory index built from the
- * database, and the nearest 10 for a query beside a bare loop over the same floats (exact cosine,
- * the reference for recall@10). Reports p50/p95, recall, memory and database size.
+ * Search by meaning at scale. Generated caption vectors with cluster structure (photos of one shoot
+ * mean nearly the same), stored as Captionist stores them, for every photo of a generated library,
+ * or of a copy of the text bench's library (`--library DIR`, never written to) so hybrid search has
+ * real text matches to fuse. Measures the first meaning search's wait (the index read from the
+ * database), its memory, the nearest 1,000 (what hybrid fuses) and its recall@10 beside a bare
+ * exact cosine over every float vector in memory, and hybrid and "more like this" searches through
+ * Captionist's search with their filters. `--reuse` keeps the library of an earlier run.
  */
 const { values } = parseArgs({
   options: {
     photos: { type: 'string', default: '100000' },
     dimensions: { type: 'string', default: '768' },
     queries: { type: 'string', default: '40' },
+    library: { type: 'string' },
+    reuse: { type: 'boolean', default: false },
   },
 });
 const photos = Number(values.photos);
@@ -28,79 +42,139 @@ const dimensions = Number(values.dimensions);
 const queryCount = Number(values.queries);
 const clusters = Math.max(10, Math.round(photos / 1000));
 const dir = join(tmpdir(), 'captionist-bench', `embeddings-${photos}`);
-rmSync(dir, { recursive: true, force: true });
-mkdirSync(dir, { recursive: true });
+const dbFile = join(dir, 'library.db');
 const next = random(42);
 const gaussian = () => Math.sqrt(-2 * Math.log(next() || 1e-12)) * Math.cos(2 * Math.PI * next());
 const centres = Array.from({ length: clusters }, () => Float32Array.from({ length: dimensions }, gaussian));
 const near = (centre: Float32Array, spread: number) => unitLength(centre.map((value) => value + spread * gaussian()));
+const nearSomeCentre = (spread: number) => near(centres[Math.floor(next() * clusters)]!, spread);
+const model = { provider: 'bench', model: 'generated', dimensions: null };
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+const say = (line: string) => process.stdout.write(`${line}\n`);
 
-const db = new Sqlite(join(dir, 'library.db'));
-db.pragma('journal_mode = WAL');
-migrate(db, migrations);
-const started = Date.now();
-db.exec(`INSERT INTO folders (path, name, added_at) VALUES ('/bench', 'bench', 'now')`);
-const photo = db.prepare(`INSERT INTO photos (folder_id, path, rel_path, file_name, file_type, size, mtime_ms, fingerprint, indexed_at)
-  VALUES (1, ?, ?, ?, 'JPEG', 1, 1, ?, 'now')`);
+if (!values.reuse || !existsSync(dbFile)) generate();
+const db = openDatabase(dbFile);
 const repo = new EmbeddingsRepository(db);
-repo.choose('bench', 'generated', 'now');
-for (let first = 0; first < photos; first += 10_000) {
-  const rows = db.transaction(() =>
-    Array.from({ length: Math.min(10_000, photos - first) }, (_, offset) => {
-      const name = `p${first + offset}.jpg`;
-      const photoId = Number(photo.run(`/bench/${name}`, name, name, String(first + offset).padStart(32, '0')).lastInsertRowid);
-      return { photoId, captionId: null, vector: near(centres[Math.floor(next() * clusters)]!, 1.2) };
-    }),
-  )();
-  repo.store({ provider: 'bench', model: 'generated', dimensions: null }, rows);
+const text = new SearchService(new SearchRepository(db));
+const now = () => new Date();
+const providers = new ProviderRegistry(new ProvidersRepository(db), environmentSecrets({}), { http: new HttpClient(), poll: { intervalMs: 2000, maxIntervalMs: 2000, deadlineMs: 2000 }, sleep: defaultRetryPolicy.sleep }, now);
+const embeddings = new EmbeddingsService({ repo, providers, retryPolicy: defaultRetryPolicy, emit: () => undefined, now });
+const meaning = new MeaningSearch(text, embeddings, repo);
+const photoCount = db.prepare('SELECT count(*) FROM photo_embeddings').pluck().get() as number;
+say(`${photoCount} photos x ${dimensions} dimensions in ${clusters} clusters; database ${mb(statSync(dbFile).size)} (${(statSync(dbFile).size / photoCount).toFixed(0)} bytes a photo); load average ${loadavg().map((load) => load.toFixed(1)).join(' ')}`);
+
+const memoryBefore = process.memoryUsage();
+const [index, firstSearchMs] = timed(() => embeddings.vectorIndex());
+const memoryAfter = process.memoryUsage();
+say(`first meaning search waits ${firstSearchMs.toFixed(0)} ms for the index of ${index.size} codes; heap + array buffers grew ${mb(memoryAfter.heapUsed + memoryAfter.arrayBuffers - memoryBefore.heapUsed - memoryBefore.arrayBuffers)}`);
+const [caughtUp, catchUpMs] = timed(() => embeddings.vectorIndex());
+say(`each later search's catch-up with new codes: ${catchUpMs.toFixed(2)} ms (${caughtUp === index ? 'same index' : 'rebuilt'})`);
+
+const [exact, decodeMs] = timed(() => allVectors());
+say(`bare reference: every float vector decoded into one array in ${decodeMs.toFixed(0)} ms (${mb(exact.vectors.byteLength)})`);
+
+const query = (fields: Record<string, unknown>) => MeaningSearchQuerySchema.parse({ limit: 50, ...fields });
+const words = ['beach', 'dog', 'sunset', 'lighthouse', 'glacier', 'fox', 'cathedral', 'harbour', 'puffin', 'market', 'kyoto', 'snow', 'wedding', 'europe', 'reflections', 'aurora', 'croissant', 'vineyard', 'fog', 'penguin'];
+const times: Record<string, number[]> = { nearest: [], exact: [], hybrid: [], similar: [], similarExact: [] };
+let recalled = 0;
+let similarRecalled = 0;
+for (let round = 0; round < queryCount; round++) {
+  const vector = nearSomeCentre(1.5);
+  const [found, ms] = timed(() => index.nearest(vector, 1000, -1, null).slice(0, 10));
+  const [best, exactMs] = timed(() => exactNearest(vector, 10, -1));
+  times.nearest!.push(ms);
+  times.exact!.push(exactMs);
+  recalled += found.filter((item) => best.includes(item.photoId)).length;
+
+  const word = `${words[round % words.length]!} ${round}`;
+  repo.cacheQuery(word, vector);
+  times.hybrid!.push((await timedAsync(() => meaning.search(query({ text: word, mode: 'hybrid' }))))[1]);
+
+  const photoId = exact.photoIds[Math.floor(next() * exact.photoIds.length)]!;
+  const [similar, similarMs] = await timedAsync(() => meaning.search(query({ similarTo: photoId, limit: 10 })));
+  times.similar!.push(similarMs);
+  const similarBest = timed(() => exactNearest(fromBlob(repo.currentVectors([photoId])[0]![1]), 10, photoId));
+  times.similarExact!.push(similarBest[1]);
+  similarRecalled += similar.results.filter((hit) => similarBest[0].includes(hit.id)).length;
 }
-db.pragma('wal_checkpoint(TRUNCATE)');
-const generateSeconds = (Date.now() - started) / 1000;
-const dbBytes = statSync(join(dir, 'library.db')).size;
+const percentile = (numbers: number[], p: number) => [...numbers].sort((a, b) => a - b)[Math.min(numbers.length - 1, Math.floor(numbers.length * p))]!;
+const row = (name: string, numbers: number[]) => say(`${name}: p50 ${percentile(numbers, 0.5).toFixed(1)} ms, p95 ${percentile(numbers, 0.95).toFixed(1)} ms`);
+row('nearest 1,000 (the index: codes, then exact rerank)', times.nearest!);
+row('nearest 10 (bare exact cosine over every float)', times.exact!);
+say(`recall@10 against exact: ${(recalled / (queryCount * 10)).toFixed(3)}`);
+row('hybrid search (text ids + nearest 1,000, fused, first 50 with their rows)', times.hybrid!);
+row('more like this (nearest 1,000 but the photo, first 10 with their rows)', times.similar!);
+row('more like this, bare exact cosine', times.similarExact!);
+say(`more like this recall@10 against exact: ${(similarRecalled / (queryCount * 10)).toFixed(3)}`);
+say(`rss ${mb(process.memoryUsage().rss)}; load average ${loadavg().map((load) => load.toFixed(1)).join(' ')}`);
+db.close();
 
-const heapBefore = process.memoryUsage();
-const loadStarted = process.hrtime.bigint();
-const index = VectorIndex.from(repo.allVectors());
-const loadMs = Number(process.hrtime.bigint() - loadStarted) / 1e6;
-const heapAfter = process.memoryUsage();
-const bare = repo.allVectors();
-
-function bareNearest(query: Float32Array): number[] {
-  const scores = bare.map(({ photoId, vector }) => {
-    let dot = 0;
-    for (let i = 0; i < dimensions; i++) dot += query[i]! * vector[i]!;
-    return { photoId, dot };
-  });
-  return scores.sort((a, b) => b.dot - a.dot).slice(0, 10).map((item) => item.photoId);
+function generate(): void {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  if (values.library) execFileSync('cp', ['--reflink=auto', join(values.library, 'library.db'), dbFile]);
+  const started = Date.now();
+  const db = openDatabase(dbFile);
+  if (!values.library) addPhotos(db);
+  const repo = new EmbeddingsRepository(db);
+  repo.choose(model.provider, model.model, 'now');
+  const page = db.prepare('SELECT id FROM photos WHERE id > ? ORDER BY id LIMIT 10000').pluck();
+  for (let ids = page.all(0) as number[]; ids.length; ids = page.all(ids.at(-1)!) as number[]) {
+    const captionIds = db.prepare('SELECT id, current_caption_id FROM photos WHERE id IN (SELECT value FROM json_each(?))').raw().all(JSON.stringify(ids)) as [number, number | null][];
+    repo.store(model, captionIds.map(([photoId, captionId]) => ({ photoId, captionId, vector: nearSomeCentre(1.2) })));
+  }
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+  say(`vectors generated and stored in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-const timed = <T>(work: () => T): [T, number] => {
+function addPhotos(db: ReturnType<typeof openDatabase>): void {
+  db.exec(`INSERT INTO folders (path, name, added_at) VALUES ('/bench', 'bench', 'now')`);
+  const photo = db.prepare(`INSERT INTO photos (folder_id, path, rel_path, file_name, file_type, size, mtime_ms, fingerprint, indexed_at)
+    VALUES (1, ?, ?, ?, 'JPEG', 1, 1, ?, 'now')`);
+  db.transaction(() => {
+    for (let n = 0; n < photos; n++) photo.run(`/bench/p${n}.jpg`, `p${n}.jpg`, `p${n}.jpg`, String(n).padStart(32, '0'));
+  })();
+}
+
+/** The bare reference's data: every vector, in one array. */
+function allVectors(): { photoIds: Int32Array; vectors: Float32Array } {
+  const photoIds = new Int32Array(photoCount);
+  const vectors = new Float32Array(photoCount * dimensions);
+  const bytes = new Uint8Array(vectors.buffer);
+  let row = 0;
+  for (const [photoId, blob] of db.prepare('SELECT photo_id, vector FROM photo_embeddings ORDER BY photo_id').raw().iterate() as Iterable<[number, Buffer]>) {
+    photoIds[row] = photoId;
+    bytes.set(blob, row++ * blob.byteLength);
+  }
+  return { photoIds, vectors };
+}
+
+/** Exact cosine over every vector in one loop, keeping the best `limit` (photo ids, best first). */
+function exactNearest(vector: Float32Array, limit: number, excluded: number): number[] {
+  const best: { photoId: number; score: number }[] = [];
+  const { photoIds, vectors } = exact;
+  for (let row = 0; row < photoIds.length; row++) {
+    let score = 0;
+    const base = row * dimensions;
+    for (let i = 0; i < dimensions; i++) score += vector[i]! * vectors[base + i]!;
+    if (best.length === limit && score <= best.at(-1)!.score) continue;
+    if (photoIds[row] === excluded) continue;
+    best.push({ photoId: photoIds[row]!, score });
+    best.sort((a, b) => b.score - a.score);
+    if (best.length > limit) best.pop();
+  }
+  return best.map((item) => item.photoId);
+}
+
+async function timedAsync<T>(work: () => Promise<T>): Promise<[T, number]> {
+  const at = process.hrtime.bigint();
+  const result = await work();
+  return [result, Number(process.hrtime.bigint() - at) / 1e6];
+}
+
+function timed<T>(work: () => T): [T, number] {
   const at = process.hrtime.bigint();
   const result = work();
   return [result, Number(process.hrtime.bigint() - at) / 1e6];
-};
-const percentile = (numbers: number[], p: number) => [...numbers].sort((a, b) => a - b)[Math.min(numbers.length - 1, Math.floor(numbers.length * p))]!;
-
-const ours: number[] = [];
-const reference: number[] = [];
-let recalled = 0;
-for (let round = 0; round < queryCount; round++) {
-  const query = near(centres[Math.floor(next() * clusters)]!, 1.5);
-  const [found, ms] = timed(() => index.nearest(query, 10, -1, null).map((item) => item.photoId));
-  const [exact, exactMs] = timed(() => bareNearest(query));
-  ours.push(ms);
-  reference.push(exactMs);
-  recalled += found.filter((id) => exact.includes(id)).length;
 }
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
-process.stdout.write(
-  [
-    `${photos} photos x ${dimensions} dimensions in ${clusters} clusters, generated and stored in ${generateSeconds.toFixed(1)} s`,
-    `database ${mb(dbBytes)} (${(dbBytes / photos).toFixed(0)} bytes a photo)`,
-    `index built from the database in ${loadMs.toFixed(0)} ms; heap + array buffers grew ${mb(heapAfter.heapUsed + heapAfter.arrayBuffers - heapBefore.heapUsed - heapBefore.arrayBuffers)}; rss ${mb(heapAfter.rss)}`,
-    `nearest 10 (Captionist's index): p50 ${percentile(ours, 0.5).toFixed(1)} ms, p95 ${percentile(ours, 0.95).toFixed(1)} ms`,
-    `nearest 10 (bare exact cosine, map + sort): p50 ${percentile(reference, 0.5).toFixed(1)} ms, p95 ${percentile(reference, 0.95).toFixed(1)} ms`,
-    `recall@10 against exact: ${(recalled / (queryCount * 10)).toFixed(3)}`,
-  ].join('\n') + '\n',
-);
-db.close();

@@ -22,6 +22,11 @@ export interface EmbeddingsServer extends LoopbackServer {
   fault: EmbeddingsFault;
   /** How long each answer takes. */
   latencyMs: number;
+  /**
+   * Weight of one direction every text shares, as models like nomic-embed-text have: at 2,
+   * unrelated captions score about 0.5 instead of 0.
+   */
+  common: number;
   /** Texts embedded so far, across requests. */
   inputs: string[];
 }
@@ -32,7 +37,7 @@ export interface EmbeddingsServer extends LoopbackServer {
  * "blue sky". `port` brings it up where one was down.
  */
 export async function embeddingsServer(dimensions = 64, port = 0): Promise<EmbeddingsServer> {
-  const state = { dimensions, fault: 'none' as EmbeddingsFault, latencyMs: 0, inputs: [] as string[] };
+  const state = { dimensions, fault: 'none' as EmbeddingsFault, latencyMs: 0, common: 0, inputs: [] as string[] };
   // The server reads the switches from the object the test holds, which is `state` itself.
   const server = await loopbackServer((request, response) => answer(withSwitches, request, response), port);
   const withSwitches: EmbeddingsServer = Object.assign(server, state);
@@ -50,15 +55,16 @@ async function answer(state: EmbeddingsServer, request: RecordedRequest, respons
   if (state.fault === 'empty') return sendJson(response, 200, { object: 'list', data: [], model });
   state.inputs.push(...input);
   const data = input.map((text, index) => {
-    const vector = vectorOf(text, dimensions);
+    const vector = vectorOf(text, dimensions, state.common);
     const embedding = state.fault === 'wrong-dimension' ? vector.slice(1) : state.fault === 'nan' ? vector.map(() => 'NaN') : vector;
     return { object: 'embedding', index, embedding };
   });
   sendJson(response, 200, { object: 'list', data, model, usage: { prompt_tokens: input.join(' ').split(/\s+/).length, total_tokens: 0 } });
 }
 
-export function vectorOf(text: string, dimensions: number): number[] {
+export function vectorOf(text: string, dimensions: number, common = 0): number[] {
   const vector = new Array<number>(dimensions).fill(0);
+  vector[dimensions - 1] = common;
   for (const word of text.toLowerCase().match(/\p{L}+/gu) ?? []) {
     if (stopWords.has(word)) continue;
     const group = synonyms.findIndex((words) => words.includes(word));

@@ -1,8 +1,10 @@
 import type { Database } from 'better-sqlite3';
+import { codeWords } from '../base/sign-code';
 import type { SearchHit } from '../../shared/domain';
 import { currentCaption, summaryColumns, toSummary } from './photo-summary';
 import { scopeCondition } from './photo-selection';
 import type { SummaryRow } from './photo-summary';
+import { codeBlob, fromBlob, toBlob } from './vector-blobs';
 
 export interface EmbeddingModel {
   provider: string;
@@ -118,7 +120,11 @@ export class EmbeddingsRepository {
       const dimensions = rows[0]?.vector.length;
       if (current.dimensions === null && dimensions) this.db.prepare('UPDATE embedding_model SET dimensions = ? WHERE id = 1').run(dimensions);
       const insert = this.db.prepare('INSERT OR REPLACE INTO photo_embeddings (photo_id, caption_id, vector) VALUES (?, ?, ?)');
-      for (const row of rows) insert.run(row.photoId, row.captionId, toBlob(row.vector));
+      const code = this.db.prepare('INSERT OR REPLACE INTO embedding_codes (photo_id, code) VALUES (?, ?)');
+      for (const row of rows) {
+        insert.run(row.photoId, row.captionId, toBlob(row.vector));
+        code.run(row.photoId, codeBlob(row.vector));
+      }
       this.addSpend(inputTokens);
       return true;
     })();
@@ -192,12 +198,49 @@ export class EmbeddingsRepository {
     return this.db.prepare(`SELECT 1 FROM photos p LEFT JOIN photo_embeddings e ON e.photo_id = p.id WHERE ${pendingCondition} LIMIT 1`).get() !== undefined;
   }
 
-  /** Every current vector, in photo id order, for an in-memory index. */
-  allVectors(): { photoId: number; vector: Float32Array }[] {
-    const rows = this.db
-      .prepare('SELECT e.photo_id AS photoId, e.vector FROM photo_embeddings e JOIN photos p ON p.id = e.photo_id WHERE e.caption_id IS p.current_caption_id ORDER BY e.photo_id')
-      .all() as { photoId: number; vector: Buffer }[];
-    return rows.map((row) => ({ photoId: row.photoId, vector: fromBlob(row.vector) }));
+  /**
+   * Hands `each` every sign code written after `seq` (by this process or another), as the words at
+   * `offset` in `codes`, and returns the last one's seq: how an index catches up.
+   */
+  codesSince(seq: number, each: (photoId: number, codes: Uint32Array, offset: number) => void): number {
+    // A row object and two buffers for each of a million codes take seconds: one blob of 65,536
+    // codes end to end and their photo ids as one text take a small share of that.
+    const chunk = this.db
+      .prepare(
+        `SELECT CAST(group_concat(code, '') AS BLOB), group_concat(photo_id), max(seq), count(*)
+         FROM (SELECT seq, photo_id, code FROM embedding_codes WHERE seq > ? ORDER BY seq LIMIT 65536)`,
+      )
+      .raw();
+    let last = seq;
+    for (;;) {
+      const [blob, photoIds, chunkLast, count] = chunk.get(last) as [Buffer | null, string | null, number | null, number];
+      if (!count || blob === null || photoIds === null || chunkLast === null) return last;
+      // Copied into an array of its own: a Buffer's bytes need not be aligned for 32-bit words.
+      const codes = new Uint32Array(Uint8Array.from(blob).buffer);
+      let photoId = 0;
+      for (let at = 0, offset = 0; at <= photoIds.length; at++) {
+        const char = photoIds.charCodeAt(at);
+        if (char >= 48 && char <= 57) {
+          photoId = photoId * 10 + char - 48;
+          continue;
+        }
+        each(photoId, codes, offset);
+        offset += codeWords;
+        photoId = 0;
+      }
+      last = chunkLast;
+    }
+  }
+
+  /** The stored vectors (float32 bytes) of those photos that have one made from their current caption. */
+  currentVectors(photoIds: readonly number[]): [photoId: number, vector: Buffer][] {
+    return this.db
+      .prepare(
+        `SELECT e.photo_id, e.vector FROM photo_embeddings e JOIN photos p ON p.id = e.photo_id
+         WHERE e.photo_id IN (SELECT value FROM json_each(?)) AND e.caption_id IS p.current_caption_id`,
+      )
+      .raw()
+      .all(JSON.stringify(photoIds)) as [number, Buffer][];
   }
 
   hasVectors(): boolean {
@@ -251,15 +294,4 @@ export class EmbeddingsRepository {
 function inScopes(scopes: readonly string[]): { scope: string; args: string[] } {
   const condition = scopeCondition(scopes);
   return condition ? { scope: `AND (${condition.sql})`, args: condition.params } : { scope: '', args: [] };
-}
-
-function toBlob(vector: Float32Array): Buffer {
-  return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
-}
-
-function fromBlob(blob: Buffer): Float32Array {
-  // A copy: better-sqlite3's buffer need not be aligned for floats.
-  const copy = new Float32Array(blob.byteLength / 4);
-  new Uint8Array(copy.buffer).set(blob);
-  return copy;
 }

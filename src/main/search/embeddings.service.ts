@@ -10,8 +10,12 @@ import type { TextEmbedder } from '../providers/embeddings';
 import type { ProviderRegistry } from '../providers/provider-registry';
 import { retryDelay } from '../base/retry';
 import type { RetryPolicy } from '../base/retry';
+import { fromBlob } from '../db/vector-blobs';
+import { meaningFloor } from './meaning-floor';
 import { VectorIndex } from './vector-index';
 
+/** Photos whose cosines to a query show what chance looks like for it. */
+const chanceSampleSize = 256;
 /** Texts per request: well within every server's limit on inputs (OpenAI takes 2,048). */
 const textsPerRequest = 64;
 
@@ -35,12 +39,16 @@ export interface EmbeddingsServiceDeps {
 
 /**
  * Embeddings of each photo's current caption with the one model the library chose, and the
- * in-memory index searches compare against: built on the first search, rebuilt after vectors change.
+ * in-memory index searches compare against: built on the first search, then kept current.
  */
 export class EmbeddingsService {
   private index: VectorIndex | undefined;
   /** Aborted by `stopRuns`: the foreground runs under way end after their current request. */
   private stopping = new AbortController();
+  /** The seq of the last sign code the index took in. */
+  private indexedSeq = 0;
+  /** Photos' vectors sampled across the library, what chance looks like to a query (see meaning-floor.ts). */
+  private chance: { indexSize: number; vectors: Float32Array[] } | undefined;
 
   constructor(private readonly deps: EmbeddingsServiceDeps) {}
 
@@ -150,7 +158,6 @@ export class EmbeddingsService {
     const batch = this.deps.repo.pending(afterId, textsPerRequest);
     const embeddings = batch.length ? await this.embedderFor(model).embed(texts(batch), signal) : { vectors: [], inputTokens: null };
     this.deps.repo.storeStep(model, rows(batch, embeddings.vectors), embeddings.inputTokens ?? 0, complete);
-    if (batch.length) this.index = undefined;
   }
 
   /** Queues the embed job when captions wait without one (a job that failed or was cancelled); at the queue's start. */
@@ -167,9 +174,7 @@ export class EmbeddingsService {
     const model = this.chosenModel();
     const embedder = this.embedderFor(model);
     const { vectors, inputTokens } = await this.withRetries(() => embedder.embed(texts(batch)));
-    const stored = this.deps.repo.store(model, rows(batch, vectors), inputTokens ?? 0);
-    if (stored) this.index = undefined;
-    return stored;
+    return this.deps.repo.store(model, rows(batch, vectors), inputTokens ?? 0);
   }
 
   /**
@@ -190,9 +195,27 @@ export class EmbeddingsService {
     return this.deps.repo.vectorOf(photoId);
   }
 
+  /** The index, first caught up with the codes written since it last looked (here or by another process). */
   vectorIndex(): VectorIndex {
-    this.index ??= VectorIndex.from(this.deps.repo.allVectors());
-    return this.index;
+    if (!this.index) {
+      this.index = new VectorIndex((photoIds) => this.deps.repo.currentVectors(photoIds));
+      this.indexedSeq = 0;
+      this.chance = undefined;
+    }
+    const index = this.index;
+    this.indexedSeq = this.deps.repo.codesSince(this.indexedSeq, (photoId, codes, offset) => index.put(photoId, codes, offset));
+    return index;
+  }
+
+  /** The cosine a photo must reach to mean what `vector` means, measured against the library's own vectors. */
+  meaningFloor(vector: Float32Array): number {
+    const size = this.vectorIndex().size;
+    // Sampled once per model, and again when the library has doubled since.
+    if (!this.chance || size >= 2 * this.chance.indexSize) {
+      const photoIds = this.vectorIndex().spreadSample(chanceSampleSize);
+      this.chance = { indexSize: Math.max(1, size), vectors: this.deps.repo.currentVectors(photoIds).map(([, blob]) => fromBlob(blob)) };
+    }
+    return meaningFloor(vector, this.chance.vectors);
   }
 
   private chosenModel(): EmbeddingModel {

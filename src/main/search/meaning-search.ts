@@ -16,8 +16,6 @@ type Match = 'text' | 'meaning';
 const fusionDepth = 1000;
 /** Reciprocal rank fusion's constant: a photo's share from one ranking is 1 / (k + rank). */
 const rrfK = 60;
-/** Below this cosine a caption does not mean what was asked (unrelated texts score about 0.1). */
-const minMeaningScore = 0.25;
 
 interface Ranked {
   photoId: number;
@@ -74,7 +72,7 @@ export class MeaningSearch {
     const allowed = this.allowedPhotos(query);
     return this.embeddings
       .vectorIndex()
-      .nearest(vector, fusionDepth, minMeaningScore, (id) => id !== excluded && allowed(id))
+      .nearest(vector, fusionDepth, this.embeddings.meaningFloor(vector), (id) => id !== excluded && allowed(id))
       .map(({ photoId, score }) => ({ photoId, score, matchedBy: ['meaning'] }));
   }
 

@@ -15,6 +15,7 @@ import { keywordSuggestions } from './0130-keyword-suggestions';
 import { embeddings } from './0140-embeddings';
 import { embedJobs } from './0150-embed-jobs';
 import { relevanceLists } from './0160-relevance-lists';
+import { embeddingCodes } from './0170-embedding-codes';
 
 export const migrations: readonly Migration[] = [
   init,
@@ -33,4 +34,5 @@ export const migrations: readonly Migration[] = [
   embeddings,
   embedJobs,
   relevanceLists,
+  embeddingCodes,
 ];

@@ -1,0 +1,71 @@
+/**
+ * Short binary codes of vectors: the signs of a fixed random rotation's first `codeBits`
+ * coordinates. Two codes differ in a share of bits close to the angle between their vectors
+ * divided by pi, so the Hamming distance ranks photos about as the cosine does, at 32 bytes a photo.
+ */
+export const codeBits = 256;
+export const codeWords = codeBits / 32;
+
+/** Random sign flips each followed by a Hadamard transform: close to a random rotation, in d log d steps. */
+const rounds = 3;
+const signsBySize = new Map<number, Float32Array[]>();
+
+export function signCode(vector: ArrayLike<number>): Uint32Array {
+  let size = codeBits;
+  while (size < vector.length) size *= 2;
+  const work = new Float32Array(size);
+  work.set(vector);
+  for (const signs of signsFor(size)) {
+    for (let i = 0; i < size; i++) work[i]! *= signs[i]!;
+    hadamard(work);
+  }
+  const code = new Uint32Array(codeWords);
+  for (let bit = 0; bit < codeBits; bit++) if (work[bit]! > 0) code[bit >>> 5]! |= 1 << (bit & 31);
+  return code;
+}
+
+/** The number of bits in which code `a` and the code at `offset` in `codes` differ. */
+export function hammingDistance(a: Uint32Array, codes: Uint32Array, offset: number): number {
+  let distance = 0;
+  for (let word = 0; word < codeWords; word++) distance += popcount(a[word]! ^ codes[offset + word]!);
+  return distance;
+}
+
+export function popcount(word: number): number {
+  let x = word - ((word >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(x, 0x01010101) >>> 24;
+}
+
+/** The same flips for every vector of a size, ever: stored codes stay comparable across versions and processes. */
+function signsFor(size: number): Float32Array[] {
+  let signs = signsBySize.get(size);
+  if (!signs) {
+    let state = (0x5eed + size) >>> 0;
+    // Mulberry32: a fixed seeded sequence, the same on every machine.
+    const next = () => {
+      state = (state + 0x6d2b79f5) >>> 0;
+      let t = Math.imul(state ^ (state >>> 15), state | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return (t ^ (t >>> 14)) >>> 0;
+    };
+    signs = Array.from({ length: rounds }, () => Float32Array.from({ length: size }, () => (next() & 1 ? 1 : -1)));
+    signsBySize.set(size, signs);
+  }
+  return signs;
+}
+
+/** In place, unnormalised (the signs are all that is kept). */
+function hadamard(values: Float32Array): void {
+  for (let half = 1; half < values.length; half *= 2) {
+    for (let start = 0; start < values.length; start += half * 2) {
+      for (let i = start; i < start + half; i++) {
+        const a = values[i]!;
+        const b = values[i + half]!;
+        values[i] = a + b;
+        values[i + half] = a - b;
+      }
+    }
+  }
+}
