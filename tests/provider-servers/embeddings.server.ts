@@ -45,7 +45,6 @@ export async function embeddingsServer(dimensions = 64, port = 0): Promise<Embed
 }
 
 async function answer(state: EmbeddingsServer, request: RecordedRequest, response: ServerResponse): Promise<void> {
-  if (state.latencyMs) await delay(state.latencyMs);
   if (request.method !== 'POST' || !request.path.endsWith('/embeddings') || state.fault === 'no-endpoint') {
     return sendJson(response, 404, { error: { message: '404 page not found' } });
   }
@@ -59,6 +58,8 @@ async function answer(state: EmbeddingsServer, request: RecordedRequest, respons
     const embedding = state.fault === 'wrong-dimension' ? vector.slice(1) : state.fault === 'nan' ? vector.map(() => 'NaN') : vector;
     return { object: 'embedding', index, embedding };
   });
+  // The texts count as asked for when they arrive, even if the client is gone before the answer.
+  if (state.latencyMs) await delay(state.latencyMs);
   sendJson(response, 200, { object: 'list', data, model, usage: { prompt_tokens: input.join(' ').split(/\s+/).length, total_tokens: 0 } });
 }
 
