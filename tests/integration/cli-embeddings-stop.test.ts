@@ -18,6 +18,8 @@ describe('captionist embeddings run and Ctrl-C', () => {
     expect((await captionist(['index', library, '--json'], home)).code).toBe(0);
     expect((await captionist(['provider', 'add', 'local', '--type', 'openai-compatible', '--preset', 'ollama', '--base-url', `${server.url}/v1`], home)).code).toBe(0);
     expect((await captionist(['embeddings', 'use', 'local', '--model', 'synonyms'], home)).code).toBe(0);
+    // Choosing the model queued the library's embed job, listed by what it embeds (it has no photo).
+    expect((await captionist(['queue', 'list'], home)).stdout).toMatch(/^queued\s+captions waiting for embedding {2}\(embed with local\)$/m);
 
     server.latencyMs = 1500;
     const run = startCaptionist(['embeddings', 'run'], home);

@@ -1,6 +1,7 @@
 import { formatTimeLeft } from '../../shared/duration';
 import { maxJobsListed } from '../../shared/limits';
 import { formatUsd } from '../../shared/money';
+import { jobSubject } from '../../shared/job-labels';
 import { describeCancelled } from '../../shared/queue';
 import type { CancelledJobs, QueueJob, QueueStatus } from '../../shared/queue';
 import { UsageError, wholeNumber } from './args';
@@ -95,7 +96,7 @@ function describeQueue(status: QueueStatus, jobs: QueueJob[]): string {
       job.state === 'waiting-for-retry' && job.nextRunAt ? `next try ${job.nextRunAt}` : '',
       job.lastError ?? '',
     ].filter(Boolean);
-    lines.push(`${state.padEnd(17)} ${job.path}  (${detail.join('; ')})`);
+    lines.push(`${state.padEnd(17)} ${jobSubject(job)}  (${detail.join('; ')})`);
   }
   if (!jobs.length) lines.push('No jobs.');
   return `${lines.join('\n')}\n`;

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { jobKindLabel, jobSubject } from '../../../../shared/job-labels';
 import type { QueueJob } from '../../../../shared/queue';
 import { errorText } from '../../errors';
 
@@ -64,12 +65,12 @@ export function FailedJobs({ failedCount, list }: { failedCount: number; list: F
 function FailedJob({ job }: { job: QueueJob }) {
   return (
     <li>
-      <span className="failed-path" title={job.path}>
-        {fileName(job.path)}
+      <span className="failed-path" title={jobSubject(job)}>
+        {job.kind === 'embed' ? jobSubject(job) : fileName(job.path)}
       </span>
       <span className="failed-error">{job.lastError ?? 'Failed without a message.'}</span>
       <span className="failed-meta">
-        {job.kind === 'caption' ? 'Caption' : 'Write-back'}
+        {jobKindLabel(job.kind)}
         {job.provider && ` with ${job.provider}`}, {job.attempts} {job.attempts === 1 ? 'attempt' : 'attempts'}
       </span>
     </li>
