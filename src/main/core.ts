@@ -221,6 +221,7 @@ export function createCore(options: CoreOptions): Core {
     images,
     metadata,
     libraryCaptionDefaults: () => settings.captionDefaults(),
+    embeddingSpend: (provider) => embeddingsRepo.spend(provider).costUsd,
     vocabulary,
     unmatchedKeywords: () => settings.unmatchedKeywords(),
     logger,

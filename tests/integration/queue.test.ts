@@ -189,6 +189,24 @@ describe('the durable queue', () => {
     expect(server.captioned).toHaveLength(5);
   });
 
+  it('counts what embedding with the provider cost against its budget for captions too', async () => {
+    const { root } = await photos(3);
+    const server = await visionServer({ apiKey, latencyMs: 5 });
+    const core = queueCore();
+    await core.invoke('library:index', { paths: [root] });
+    await addProvider(core, server.url, { pricing: { perImageUsd: 0.01 }, budgetUsd: 0.025 });
+    // Embeddings with the same provider have cost $0.012 (as the embed queue counts them): one photo's worth is left.
+    const db = new Sqlite(join(core.dataDir, 'library.db'));
+    db.prepare(`INSERT INTO embedding_spend (provider, input_tokens, cost_usd) VALUES ('vision', 1200, 0.012)`).run();
+    db.close();
+
+    const result = await captionAll(core);
+
+    expect(result.captioned).toBe(1);
+    expect(result.stoppedBecause).toMatch(/^Budget reached: \$0\.02 of \$0\.03 spent with vision/);
+    expect(server.captioned).toHaveLength(1);
+  });
+
   it('expects a photo priced by tokens to cost what a full-size frame costs, and holds it back when that passes the budget', async () => {
     const { root } = await photos(2);
     const server = await visionServer({ apiKey, latencyMs: 5 });

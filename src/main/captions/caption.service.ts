@@ -28,6 +28,8 @@ import { formatUsd } from '../../shared/money';
 export interface CaptionServiceDeps extends CaptionStepsDeps {
   images: SharpAdapter;
   logger: Logger;
+  /** What embedding with a provider cost so far: its budget covers captions and embeddings together. */
+  embeddingSpend(provider: string): number;
 }
 
 export interface CaptionRunRequest {
@@ -249,16 +251,21 @@ export class CaptionService {
     if (!config?.budgetUsd) return Infinity;
     const perPhoto = this.expectedCostPerPhoto(config);
     if (perPhoto <= 0) return Infinity;
-    const left = config.budgetUsd - this.deps.captions.costForProvider(config.name);
+    const left = config.budgetUsd - this.spentWith(config.name);
     // The small epsilon keeps 0.03 / 0.01 from coming out as 2.9999.
     return Math.floor(left / perPhoto + 1e-9) - this.deps.jobs.runningCount('caption', config.name);
+  }
+
+  /** What the provider's budget has paid for: its captions and its embeddings. */
+  private spentWith(provider: string): number {
+    return this.deps.captions.costForProvider(provider) + this.deps.embeddingSpend(provider);
   }
 
   /** What the user sees when the budget stops a provider. */
   budgetMessage(provider: string): string {
     const config = this.configOrNull(provider);
     if (!config?.budgetUsd) return `${provider} has no budget set.`;
-    const spent = this.deps.captions.costForProvider(config.name);
+    const spent = this.spentWith(config.name);
     const committed = this.deps.jobs.runningCount('caption', config.name) * this.expectedCostPerPhoto(config);
     return (
       `Budget reached: ${formatUsd(spent + committed)} of ${formatUsd(config.budgetUsd)} spent` +
