@@ -1,26 +1,38 @@
 /**
- * Short binary codes of vectors: the signs of a fixed random rotation's first `codeBits`
- * coordinates. Two codes differ in a share of bits close to the angle between their vectors
- * divided by pi, so the Hamming distance ranks photos about as the cosine does, at 32 bytes a photo.
+ * Binary codes of vectors: the signs of a fixed random rotation's coordinates. Two codes differ in
+ * a share of bits close to the angle between their vectors divided by pi, so the Hamming distance
+ * ranks photos about as the cosine does. A short code (256 bits, 32 bytes a photo) picks candidates
+ * from every photo; a long code (1,024 bits, 128 bytes) ranks those candidates closer to the cosine.
+ * A long code begins with the short one: the same rotation, more of its coordinates.
  */
 export const codeBits = 256;
 export const codeWords = codeBits / 32;
+export const longCodeBits = 1024;
+export const longCodeWords = longCodeBits / 32;
 
 /** Random sign flips each followed by a Hadamard transform: close to a random rotation, in d log d steps. */
 const rounds = 3;
-const signsBySize = new Map<number, Float32Array[]>();
+const signsBySize = new Map<string, Float32Array[]>();
 
-export function signCode(vector: ArrayLike<number>): Uint32Array {
+/**
+ * The first `bits` signs (a multiple of 32): of one rotation while it has that many coordinates,
+ * then of further rotations with flips of their own (a short vector has fewer coordinates than bits).
+ */
+export function signCode(vector: ArrayLike<number>, bits = codeBits): Uint32Array {
   let size = codeBits;
   while (size < vector.length) size *= 2;
+  const code = new Uint32Array(bits / 32);
   const work = new Float32Array(size);
-  work.set(vector);
-  for (const signs of signsFor(size)) {
-    for (let i = 0; i < size; i++) work[i]! *= signs[i]!;
-    hadamard(work);
+  for (let block = 0; block * size < bits; block++) {
+    work.fill(0);
+    work.set(vector);
+    for (const signs of signsFor(size, block)) {
+      for (let i = 0; i < size; i++) work[i]! *= signs[i]!;
+      hadamard(work);
+    }
+    const first = block * size;
+    for (let bit = first; bit < Math.min(bits, first + size); bit++) if (work[bit - first]! > 0) code[bit >>> 5]! |= 1 << (bit & 31);
   }
-  const code = new Uint32Array(codeWords);
-  for (let bit = 0; bit < codeBits; bit++) if (work[bit]! > 0) code[bit >>> 5]! |= 1 << (bit & 31);
   return code;
 }
 
@@ -39,10 +51,12 @@ export function popcount(word: number): number {
 }
 
 /** The same flips for every vector of a size, ever: stored codes stay comparable across versions and processes. */
-function signsFor(size: number): Float32Array[] {
-  let signs = signsBySize.get(size);
+function signsFor(size: number, block: number): Float32Array[] {
+  const key = `${size}:${block}`;
+  let signs = signsBySize.get(key);
   if (!signs) {
-    let state = (0x5eed + size) >>> 0;
+    // Block 0's seed is the short codes' since they were first stored.
+    let state = (0x5eed + size + block * 0x9e3779b9) >>> 0;
     // Mulberry32: a fixed seeded sequence, the same on every machine.
     const next = () => {
       state = (state + 0x6d2b79f5) >>> 0;
@@ -51,7 +65,7 @@ function signsFor(size: number): Float32Array[] {
       return (t ^ (t >>> 14)) >>> 0;
     };
     signs = Array.from({ length: rounds }, () => Float32Array.from({ length: size }, () => (next() & 1 ? 1 : -1)));
-    signsBySize.set(size, signs);
+    signsBySize.set(key, signs);
   }
   return signs;
 }

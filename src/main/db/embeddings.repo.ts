@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { codeWords } from '../base/sign-code';
+import { codeWords, longCodeWords } from '../base/sign-code';
 import type { SearchHit } from '../../shared/domain';
 import { currentCaption, summaryColumns, toSummary } from './photo-summary';
 import { scopeCondition } from './photo-selection';
@@ -199,16 +199,18 @@ export class EmbeddingsRepository {
   }
 
   /**
-   * Hands `each` every sign code written after `seq` (by this process or another), as the words at
-   * `offset` in `codes`, and returns the last one's seq: how an index catches up.
+   * Hands `each` every sign code written after `seq` (by this process or another), as the `length`
+   * words at `offset` in `codes` (a long code, or a short one stored before long codes), and returns
+   * the last one's seq: how an index catches up.
    */
-  codesSince(seq: number, each: (photoId: number, codes: Uint32Array, offset: number) => void): number {
-    // A row object and two buffers for each of a million codes take seconds: one blob of 65,536
-    // codes end to end and their photo ids as one text take a small share of that.
+  codesSince(seq: number, each: (photoId: number, codes: Uint32Array, offset: number, length: number) => void): number {
+    // A row object and two buffers for each of a million codes take seconds: one blob of 32,768
+    // codes end to end and their photo ids as one text take a small share of that. A short code's
+    // photo id comes negated.
     const chunk = this.db
       .prepare(
-        `SELECT CAST(group_concat(code, '') AS BLOB), group_concat(photo_id), max(seq), count(*)
-         FROM (SELECT seq, photo_id, code FROM embedding_codes WHERE seq > ? ORDER BY seq LIMIT 65536)`,
+        `SELECT CAST(group_concat(code, '') AS BLOB), group_concat(CASE WHEN length(code) < ${longCodeWords * 4} THEN -photo_id ELSE photo_id END), max(seq), count(*)
+         FROM (SELECT seq, photo_id, code FROM embedding_codes WHERE seq > ? ORDER BY seq LIMIT 32768)`,
       )
       .raw();
     let last = seq;
@@ -218,18 +220,56 @@ export class EmbeddingsRepository {
       // Copied into an array of its own: a Buffer's bytes need not be aligned for 32-bit words.
       const codes = new Uint32Array(Uint8Array.from(blob).buffer);
       let photoId = 0;
+      let short = false;
       for (let at = 0, offset = 0; at <= photoIds.length; at++) {
         const char = photoIds.charCodeAt(at);
         if (char >= 48 && char <= 57) {
           photoId = photoId * 10 + char - 48;
           continue;
         }
-        each(photoId, codes, offset);
-        offset += codeWords;
+        if (char === 45) {
+          short = true;
+          continue;
+        }
+        const length = short ? codeWords : longCodeWords;
+        each(photoId, codes, offset, length);
+        offset += length;
         photoId = 0;
+        short = false;
       }
       last = chunkLast;
     }
+  }
+
+  /**
+   * Gives up to `limit` photos after `afterId` that have only a short code (stored before long
+   * codes) their long code, from their stored vector, in one transaction. Returns the last photo
+   * looked at, or null when none was left: the next call goes on after it.
+   */
+  lengthenCodes(afterId: number, limit: number): number | null {
+    return this.db.transaction(() => {
+      const rows = this.db
+        .prepare(
+          `SELECT c.photo_id, e.vector FROM embedding_codes c JOIN photo_embeddings e ON e.photo_id = c.photo_id
+           WHERE c.photo_id > ? AND length(c.code) < ${longCodeWords * 4} ORDER BY c.photo_id LIMIT ?`,
+        )
+        .raw()
+        .all(afterId, limit) as [number, Buffer][];
+      const code = this.db.prepare('INSERT OR REPLACE INTO embedding_codes (photo_id, code) VALUES (?, ?)');
+      for (const [photoId, vector] of rows) code.run(photoId, codeBlob(fromBlob(vector)));
+      return rows.at(-1)?.[0] ?? null;
+    })();
+  }
+
+  /** Those of the photos whose sign code is stored: a look at small rows, no vector read. */
+  codedPhotoIds(photoIds: readonly number[]): Set<number> {
+    const coded = this.db.prepare('SELECT photo_id FROM embedding_codes WHERE photo_id IN (SELECT value FROM json_each(?))').pluck().all(JSON.stringify(photoIds));
+    return new Set(coded as number[]);
+  }
+
+  /** False once the database is closed: work queued for later checks it first. */
+  get open(): boolean {
+    return this.db.open;
   }
 
   /** The stored vectors (float32 bytes) of those photos that have one made from their current caption. */

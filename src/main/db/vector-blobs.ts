@@ -1,4 +1,4 @@
-import { signCode } from '../base/sign-code';
+import { longCodeBits, signCode } from '../base/sign-code';
 
 /** How vectors and their sign codes are stored: little-endian float32 and uint32 BLOBs. */
 export function toBlob(vector: Float32Array): Buffer {
@@ -12,6 +12,7 @@ export function fromBlob(blob: Buffer): Float32Array {
   return copy;
 }
 
-export function codeBlob(vector: Float32Array): Buffer {
-  return Buffer.from(signCode(vector).buffer);
+/** A vector's long sign code, as stored (its first 32 bytes are the short code). */
+export function codeBlob(vector: Float32Array, bits = longCodeBits): Buffer {
+  return Buffer.from(signCode(vector, bits).buffer);
 }

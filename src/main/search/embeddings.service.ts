@@ -18,6 +18,8 @@ import { VectorIndex } from './vector-index';
 const chanceSampleSize = 256;
 /** Texts per request: well within every server's limit on inputs (OpenAI takes 2,048). */
 const textsPerRequest = 64;
+/** Short codes lengthened at a time in the background: about 30 ms of other work held up. */
+const codesPerStep = 500;
 
 /** The embedding model a preset's server offers by default, when `embeddings use` names none. */
 const defaultModels: Record<string, string> = {
@@ -49,6 +51,8 @@ export class EmbeddingsService {
   private indexedSeq = 0;
   /** Photos' vectors sampled across the library, what chance looks like to a query (see meaning-floor.ts). */
   private chance: { indexSize: number; vectors: Float32Array[] } | undefined;
+  /** Whether short codes are being lengthened in the background. */
+  private lengthening = false;
 
   constructor(private readonly deps: EmbeddingsServiceDeps) {}
 
@@ -197,14 +201,44 @@ export class EmbeddingsService {
 
   /** The index, first caught up with the codes written since it last looked (here or by another process). */
   vectorIndex(): VectorIndex {
+    const built = this.index;
     if (!this.index) {
-      this.index = new VectorIndex((photoIds) => this.deps.repo.currentVectors(photoIds));
+      const repo = this.deps.repo;
+      this.index = new VectorIndex({ vectors: (photoIds) => repo.currentVectors(photoIds), coded: (photoIds) => repo.codedPhotoIds(photoIds) });
       this.indexedSeq = 0;
       this.chance = undefined;
     }
     const index = this.index;
-    this.indexedSeq = this.deps.repo.codesSince(this.indexedSeq, (photoId, codes, offset) => index.put(photoId, codes, offset));
+    this.indexedSeq = this.deps.repo.codesSince(this.indexedSeq, (photoId, codes, offset, length) => index.put(photoId, codes, offset, length));
+    if (!built && index.shortOnly) this.lengthenCodesInBackground();
     return index;
+  }
+
+  /**
+   * Gives the photos coded before long codes theirs, from their stored vectors, a step at a time
+   * between other work (a minute at a million photos); the index takes them in as it catches up,
+   * and meanwhile ranks those photos from their floats.
+   */
+  private lengthenCodesInBackground(): void {
+    if (this.lengthening) return;
+    this.lengthening = true;
+    let afterId = 0;
+    const step = () => {
+      try {
+        const last = this.deps.repo.open ? this.deps.repo.lengthenCodes(afterId, codesPerStep) : null;
+        if (last === null) {
+          this.lengthening = false;
+          return;
+        }
+        afterId = last;
+        setTimeout(step, 0).unref();
+      } catch (error) {
+        // Tried again when the index is next built; searches meanwhile rank those photos from their floats.
+        this.lengthening = false;
+        this.deps.logger.warn(`embeddings: lengthening the sign codes stopped: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    };
+    setTimeout(step, 0).unref();
   }
 
   /** The cosine a photo must reach to mean what `vector` means, measured against the library's own vectors. */

@@ -1,8 +1,10 @@
-import { codeBits, codeWords, signCode } from '../base/sign-code';
+import { codeBits, codeWords, longCodeBits, longCodeWords, popcount, signCode } from '../base/sign-code';
 
 // Module constants, not the imports, in loops over a million photos: a transpiled import is a getter.
 const bits = codeBits;
 const words = codeWords;
+/** The words a long code has after its short code. */
+const restWords = longCodeWords - codeWords;
 
 /** A photo and how alike its vector is to the one asked about (cosine, -1 to 1). */
 export interface Neighbour {
@@ -10,38 +12,76 @@ export interface Neighbour {
   score: number;
 }
 
-/**
- * The current vectors, as stored (little-endian float32 bytes), of those photos of `photoIds` that
- * still have one, in any order. Bytes, not arrays: a rerank of thousands allocates nothing more.
- */
-export type VectorSource = (photoIds: readonly number[]) => readonly (readonly [photoId: number, vector: Uint8Array])[];
+/** What the index reads from the database: only for the few photos it ranks exactly. */
+export interface VectorStore {
+  /**
+   * The current vectors, as stored (little-endian float32 bytes), of those photos of `photoIds` that
+   * still have one, in any order. Bytes, not arrays: a rerank of hundreds allocates nothing more.
+   */
+  vectors(photoIds: readonly number[]): readonly (readonly [photoId: number, vector: Uint8Array])[];
+  /** Those of `photoIds` whose code is still stored (gone with its photo, or when its caption changed). */
+  coded(photoIds: readonly number[]): ReadonlySet<number>;
+}
+
+/** How many photos each step keeps, for `limit` asked for. */
+export interface IndexTuning {
+  /** The short codes' pass over every photo hands this many to the long codes. */
+  candidates(limit: number): number;
+  /** The long codes' best this many are ranked by exact cosine from their floats. */
+  exact(limit: number): number;
+}
 
 /**
- * Nearest neighbours at a million photos in two steps: a pass over every photo's 256-bit sign code
- * (32 bytes a photo in memory) keeps the photos whose codes are closest to the query's, then their
- * float vectors, read from the database, rank them by exact cosine. Approximate: bench/embeddings.ts
- * measures how many of the exact nearest 10 it finds (recall@10).
+ * Three times the photos asked for and never fewer than 3,000 from the short codes, then 300
+ * ranked exactly: the bench's recall@10 at a million photos (BENCHMARKS.md, "a rerank from memory").
+ */
+export const defaultTuning: IndexTuning = {
+  candidates: (limit) => Math.max(3000, limit * 3),
+  exact: () => 300,
+};
+
+/**
+ * Nearest neighbours at a million photos in three steps, all but the last in memory: a pass over
+ * every photo's 256-bit code (32 bytes a photo) keeps the photos whose codes are closest to the
+ * query's; their 1,024-bit codes (96 bytes more) order them closer to the cosine; the best few
+ * hundred are then ranked by exact cosine from their floats in the database. Approximate:
+ * bench/embeddings.ts measures how many of the exact nearest 10 it finds (recall@10). Beyond those
+ * few hundred, the order and the cosine are estimates from the long codes (never above the last
+ * exact cosine). A photo with only a short code (stored before long codes) is ranked exactly.
  */
 export class VectorIndex {
-  private codes = new Uint32Array(0);
+  private codes: Uint32Array<ArrayBuffer> = new Uint32Array(0);
+  /** Each slot's long code after its first `words` words. */
+  private rests: Uint32Array<ArrayBuffer> = new Uint32Array(0);
+  /** 1 where the slot's long code is known. */
+  private hasRest = new Uint8Array(0);
   private photoIds: Int32Array<ArrayBuffer> = new Int32Array(0);
   /** By photo id, its slot in `codes` plus one (0: not indexed). */
   private slots: Int32Array<ArrayBuffer> = new Int32Array(0);
   private count = 0;
   private distances = new Uint16Array(0);
 
-  /** `candidatesFor(limit)`: how many photos the code pass hands to the exact rerank. */
   constructor(
-    private readonly vectorsOf: VectorSource,
-    private readonly candidatesFor: (limit: number) => number = defaultCandidates,
+    private readonly store: VectorStore,
+    private readonly tuning: IndexTuning = defaultTuning,
   ) {}
 
   get size(): number {
     return this.count;
   }
 
-  /** Adds a photo's code (the words at `offset` in `code`), or replaces it when its caption was embedded again. */
-  put(photoId: number, code: Uint32Array, offset = 0): void {
+  /** How many photos have only a short code: ranked from their floats until their long code comes. */
+  get shortOnly(): number {
+    let short = 0;
+    for (let slot = 0; slot < this.count; slot++) short += 1 - this.hasRest[slot]!;
+    return short;
+  }
+
+  /**
+   * Adds a photo's code, short or long (the `length` words at `offset` in `code`), or replaces it
+   * when its caption was embedded again.
+   */
+  put(photoId: number, code: Uint32Array, offset = 0, length = code.length - offset): void {
     if (photoId >= this.slots.length) this.slots = grown(this.slots, Math.max(photoId + 1, this.slots.length * 2));
     let slot = this.slots[photoId]! - 1;
     if (slot < 0) {
@@ -50,8 +90,10 @@ export class VectorIndex {
       this.slots[photoId] = slot + 1;
       this.photoIds[slot] = photoId;
     }
-    const base = slot * words;
-    for (let word = 0; word < words; word++) this.codes[base + word] = code[offset + word]!;
+    this.codes.set(code.subarray(offset, offset + words), slot * words);
+    const long = length >= longCodeWords;
+    if (long) this.rests.set(code.subarray(offset + words, offset + longCodeWords), slot * restWords);
+    this.hasRest[slot] = long ? 1 : 0;
   }
 
   /** Up to `count` photos spread evenly over the index (in the order their vectors came). */
@@ -64,26 +106,61 @@ export class VectorIndex {
 
   /**
    * Up to `limit` photos at least `minScore` alike, most alike first, among those `allowed`
-   * accepts (all when it is null). A photo whose vector is gone or stale is left out by `vectorsOf`.
+   * accepts (all when it is null). A photo whose vector is gone or stale is left out.
    */
   nearest(query: Float32Array, limit: number, minScore: number, allowed: ((photoId: number) => boolean) | null): Neighbour[] {
     if (limit < 1 || !this.count) return [];
-    const candidates = this.closestCodes(signCode(query), this.candidatesFor(limit), allowed);
+    const queryCode = signCode(query, longCodeBits);
+    const { long, short } = this.byLongCode(queryCode, this.closestCodes(queryCode, this.tuning.candidates(limit), allowed));
+    const exactCount = this.tuning.exact(limit);
+    const toRead = [...short, ...long.slice(0, exactCount).map((candidate) => candidate.photoId)];
+    const exact = this.exactScores(query, toRead).filter((item) => item.score >= minScore);
+    if (exact.length >= limit || long.length <= exactCount) return exact.slice(0, limit);
+    // The rest by their long codes' estimate of the cosine, capped so that the exact ones come first.
+    const cap = exact.at(-1)?.score ?? 1;
+    const rest = long.slice(exactCount, exactCount + limit - exact.length);
+    const coded = this.store.coded(rest.map((candidate) => candidate.photoId));
+    const estimated = rest
+      .filter((candidate) => coded.has(candidate.photoId))
+      .map(({ photoId, distance }) => ({ photoId, score: Math.min(cap, Math.cos((Math.PI * distance) / longCodeBits)) }))
+      .filter((item) => item.score >= minScore);
+    return [...exact, ...estimated];
+  }
+
+  /** Exact cosines from the stored floats, best first. */
+  private exactScores(query: Float32Array, photoIds: readonly number[]): Neighbour[] {
     const found: Neighbour[] = [];
     // One aligned array each stored vector is copied into before its dot product.
     const vector = new Float32Array(query.length);
     const bytes = new Uint8Array(vector.buffer);
-    for (const [photoId, stored] of this.vectorsOf(candidates)) {
+    for (const [photoId, stored] of this.store.vectors(photoIds)) {
       if (stored.byteLength !== bytes.byteLength) continue;
       bytes.set(stored);
       let score = 0;
       for (let i = 0; i < vector.length; i++) score += query[i]! * vector[i]!;
-      if (score >= minScore) found.push({ photoId, score });
+      found.push({ photoId, score });
     }
-    return found.sort((a, b) => b.score - a.score || a.photoId - b.photoId).slice(0, limit);
+    return found.sort((a, b) => b.score - a.score || a.photoId - b.photoId);
   }
 
-  /** The `wanted` allowed photos whose codes differ from `query` in the fewest bits. */
+  /** The candidates that have a long code, by its distance to the query's, and those with only a short code (they need their floats). */
+  private byLongCode(query: Uint32Array, slots: readonly number[]): { long: { photoId: number; distance: number }[]; short: number[] } {
+    const { rests, hasRest, distances, photoIds } = this;
+    const long: { photoId: number; distance: number }[] = [];
+    const short: number[] = [];
+    for (const slot of slots) {
+      if (!hasRest[slot]) {
+        short.push(photoIds[slot]!);
+        continue;
+      }
+      let distance = distances[slot]!;
+      for (let word = 0, base = slot * restWords; word < restWords; word++) distance += popcount(query[words + word]! ^ rests[base + word]!);
+      long.push({ photoId: photoIds[slot]!, distance });
+    }
+    return { long: long.sort((a, b) => a.distance - b.distance || a.photoId - b.photoId), short };
+  }
+
+  /** The slots of the `wanted` allowed photos whose short codes differ from `query`'s in the fewest bits. */
   private closestCodes(query: Uint32Array, wanted: number, allowed: ((photoId: number) => boolean) | null): number[] {
     // Locals, not fields, in the hot loop: V8 keeps them in registers.
     const { codes, count, distances } = this;
@@ -102,7 +179,7 @@ export class VectorIndex {
     }
     // Widen the distance taken until enough photos pass the filter, guessing each step's width
     // from the share the filter let through so far, so a narrow filter does not take 256 passes.
-    const picked: { photoId: number; distance: number }[] = [];
+    const picked: { slot: number; distance: number }[] = [];
     let examined = 0;
     let taken = -1;
     while (picked.length < wanted && taken < bits) {
@@ -114,32 +191,34 @@ export class VectorIndex {
         const distance = distances[slot]!;
         if (distance <= taken || distance > threshold) continue;
         examined++;
-        const photoId = this.photoIds[slot]!;
-        if (!allowed || allowed(photoId)) picked.push({ photoId, distance });
+        if (!allowed || allowed(this.photoIds[slot]!)) picked.push({ slot, distance });
       }
       taken = threshold;
     }
     if (picked.length > wanted) picked.sort((a, b) => a.distance - b.distance).length = wanted;
-    return picked.map((item) => item.photoId);
+    return picked.map((item) => item.slot);
   }
 
   private grow(): void {
     const capacity = Math.max(1024, this.photoIds.length * 2);
     this.photoIds = grown(this.photoIds, capacity);
-    const codes = new Uint32Array(capacity * words);
-    codes.set(this.codes);
-    this.codes = codes;
+    this.codes = grownCodes(this.codes, capacity * words);
+    this.rests = grownCodes(this.rests, capacity * restWords);
+    const hasRest = new Uint8Array(capacity);
+    hasRest.set(this.hasRest);
+    this.hasRest = hasRest;
     this.distances = new Uint16Array(capacity);
   }
 }
 
-/** Three times the photos asked for, and never fewer than 1,000: at 2,000 for 1,000 the bench's recall@10 was 0.94. */
-function defaultCandidates(limit: number): number {
-  return Math.max(1000, limit * 3);
-}
-
 function grown(array: Int32Array, length: number): Int32Array<ArrayBuffer> {
   const copy = new Int32Array(length);
+  copy.set(array);
+  return copy;
+}
+
+function grownCodes(array: Uint32Array, length: number): Uint32Array<ArrayBuffer> {
+  const copy = new Uint32Array(length);
   copy.set(array);
   return copy;
 }

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { codeBits } from '../../base/sign-code';
 import { codeBlob, fromBlob } from '../vector-blobs';
 import type { Migration } from '../migrate';
 
@@ -23,7 +24,7 @@ export const embeddingCodes: Migration = {
     const page = db.prepare('SELECT photo_id AS photoId, vector FROM photo_embeddings WHERE photo_id > ? ORDER BY photo_id LIMIT 1000');
     const insert = db.prepare('INSERT INTO embedding_codes (photo_id, code) VALUES (?, ?)');
     for (let rows = page.all(0) as { photoId: number; vector: Buffer }[]; rows.length; rows = page.all(rows.at(-1)!.photoId) as typeof rows) {
-      for (const row of rows) insert.run(row.photoId, codeBlob(fromBlob(row.vector)));
+      for (const row of rows) insert.run(row.photoId, codeBlob(fromBlob(row.vector), codeBits));
     }
   },
 };

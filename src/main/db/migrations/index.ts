@@ -16,6 +16,7 @@ import { embeddings } from './0140-embeddings';
 import { embedJobs } from './0150-embed-jobs';
 import { relevanceLists } from './0160-relevance-lists';
 import { embeddingCodes } from './0170-embedding-codes';
+import { meaningRerank } from './0180-meaning-rerank';
 
 export const migrations: readonly Migration[] = [
   init,
@@ -35,4 +36,5 @@ export const migrations: readonly Migration[] = [
   embedJobs,
   relevanceLists,
   embeddingCodes,
+  meaningRerank,
 ];
