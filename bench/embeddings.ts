@@ -17,6 +17,8 @@ import { ProviderRegistry } from '../src/main/providers/provider-registry';
 import { EmbeddingsService } from '../src/main/search/embeddings.service';
 import { MeaningSearch } from '../src/main/search/meaning-search';
 import { SearchService } from '../src/main/search/search.service';
+import { VectorIndex } from '../src/main/search/vector-index';
+import { maxPhotoIds } from '../src/shared/limits';
 import { MeaningSearchQuerySchema } from '../src/shared/embeddings';
 import { random } from './search-library';
 
@@ -27,7 +29,9 @@ import { random } from './search-library';
  * real text matches to fuse. Measures the first meaning search's wait (the index read from the
  * database), its memory, the nearest 1,000 (what hybrid fuses) and its recall@10 beside a bare
  * exact cosine over every float vector in memory, and hybrid and "more like this" searches through
- * Captionist's search with their filters. `--reuse` keeps the library of an earlier run.
+ * Captionist's search with their filters (unfiltered, and one year), then where each search's
+ * time goes, stage by stage. `--reuse` keeps the library of an earlier run; a library whose codes
+ * are short (stored before migration 0180) first has them lengthened, timed.
  */
 const { values } = parseArgs({
   options: {
@@ -65,6 +69,13 @@ const meaning = new MeaningSearch(text, embeddings, repo);
 const photoCount = db.prepare('SELECT count(*) FROM photo_embeddings').pluck().get() as number;
 say(`${photoCount} photos x ${dimensions} dimensions in ${clusters} clusters; database ${mb(statSync(dbFile).size)} (${(statSync(dbFile).size / photoCount).toFixed(0)} bytes a photo); load average ${loadavg().map((load) => load.toFixed(1)).join(' ')}`);
 
+const [lengthened, lengthenMs] = timed(() => {
+  let steps = 0;
+  for (let afterId: number | null = 0; afterId !== null; steps++) afterId = repo.lengthenCodes(afterId, 500);
+  return steps - 1;
+});
+say(lengthened ? `short codes lengthened from the stored vectors: ${lengthened} steps of 500 in ${(lengthenMs / 1000).toFixed(1)} s` : 'every code is long already');
+
 const memoryBefore = process.memoryUsage();
 const [index, firstSearchMs] = timed(() => embeddings.vectorIndex());
 const memoryAfter = process.memoryUsage();
@@ -76,8 +87,9 @@ const [exact, decodeMs] = timed(() => allVectors());
 say(`bare reference: every float vector decoded into one array in ${decodeMs.toFixed(0)} ms (${mb(exact.vectors.byteLength)})`);
 
 const query = (fields: Record<string, unknown>) => MeaningSearchQuerySchema.parse({ limit: 50, ...fields });
+const oneYear = { from: '2019', to: '2019' };
 const words = ['beach', 'dog', 'sunset', 'lighthouse', 'glacier', 'fox', 'cathedral', 'harbour', 'puffin', 'market', 'kyoto', 'snow', 'wedding', 'europe', 'reflections', 'aurora', 'croissant', 'vineyard', 'fog', 'penguin'];
-const times: Record<string, number[]> = { nearest: [], exact: [], hybrid: [], similar: [], similarExact: [] };
+const times: Record<string, number[]> = { nearest: [], exact: [], hybrid: [], filtered: [], similar: [], similarExact: [] };
 let recalled = 0;
 let similarRecalled = 0;
 for (let round = 0; round < queryCount; round++) {
@@ -91,6 +103,7 @@ for (let round = 0; round < queryCount; round++) {
   const word = `${words[round % words.length]!} ${round}`;
   repo.cacheQuery(word, vector);
   times.hybrid!.push((await timedAsync(() => meaning.search(query({ text: word, mode: 'hybrid' }))))[1]);
+  times.filtered!.push((await timedAsync(() => meaning.search(query({ text: word, mode: 'hybrid', ...oneYear }))))[1]);
 
   const photoId = exact.photoIds[Math.floor(next() * exact.photoIds.length)]!;
   const [similar, similarMs] = await timedAsync(() => meaning.search(query({ similarTo: photoId, limit: 10 })));
@@ -105,11 +118,44 @@ row('nearest 1,000 (the index: codes, then exact rerank)', times.nearest!);
 row('nearest 10 (bare exact cosine over every float)', times.exact!);
 say(`recall@10 against exact: ${(recalled / (queryCount * 10)).toFixed(3)}`);
 row('hybrid search (text ids + nearest 1,000, fused, first 50 with their rows)', times.hybrid!);
+row('hybrid search within one year (2019)', times.filtered!);
 row('more like this (nearest 1,000 but the photo, first 10 with their rows)', times.similar!);
 row('more like this, bare exact cosine', times.similarExact!);
 say(`more like this recall@10 against exact: ${(similarRecalled / (queryCount * 10)).toFixed(3)}`);
+stages();
 say(`rss ${mb(process.memoryUsage().rss)}; load average ${loadavg().map((load) => load.toFixed(1)).join(' ')}`);
 db.close();
+
+/**
+ * Where a hybrid search's time goes: each stage of MeaningSearch.search timed on its own, the
+ * nearest 1,000 through an index of the same codes whose reads from the database are timed.
+ */
+function stages(): void {
+  const spent: Record<string, number[]> = {};
+  const time = <T>(stage: string, work: () => T): T => {
+    const [result, ms] = timed(work);
+    (spent[stage] ??= []).push(ms);
+    return result;
+  };
+  const probe = new VectorIndex({
+    vectors: (photoIds) => time('floats read for the exact rerank', () => repo.currentVectors(photoIds)),
+    coded: (photoIds) => time('codes still stored (the estimated rest)', () => repo.codedPhotoIds(photoIds)),
+  });
+  repo.codesSince(0, (photoId, codes, offset, length) => probe.put(photoId, codes, offset, length));
+  for (let round = 0; round < queryCount; round++) {
+    const word = `${words[round % words.length]!} ${round}`;
+    const vector = time('query vector (cached)', () => repo.cachedQuery(word)!);
+    time('missing photos (unfiltered searches)', () => repo.missingPhotoIds());
+    const yearIds = time('one year as a filter (ids, up to maxPhotoIds)', () => new Set(text.ids(query({ ...oneYear }), maxPhotoIds).ids));
+    const floor = time('meaning floor', () => embeddings.meaningFloor(vector));
+    const found = time('nearest 1,000 in all', () => probe.nearest(vector, 1000, floor, null));
+    time('nearest 1,000 within one year', () => probe.nearest(vector, 1000, floor, (id) => yearIds.has(id)));
+    time('text ids (1,000, the text side of hybrid)', () => text.ids(query({ text: word }), 1000));
+    time('rows of the first 50 (hits)', () => repo.hits(found.slice(0, 50).map((item) => item.photoId)));
+  }
+  say(`where a search's time goes (${queryCount} queries; "nearest 1,000 in all" includes the reads below it, twice for the year):`);
+  for (const [stage, numbers] of Object.entries(spent)) row(`  ${stage}`, numbers);
+}
 
 function generate(): void {
   rmSync(dir, { recursive: true, force: true });
