@@ -15,13 +15,28 @@ const rounds = 3;
 const signsBySize = new Map<string, Float32Array[]>();
 
 /**
- * The first `bits` signs (a multiple of 32): of one rotation while it has that many coordinates,
- * then of further rotations with flips of their own (a short vector has fewer coordinates than bits).
+ * The first `bits` signs (a multiple of 32) of the vector's rotation (see `rotation`), bit `i` of
+ * the code set where coordinate `i` is positive.
  */
 export function signCode(vector: ArrayLike<number>, bits = codeBits): Uint32Array {
+  return signsOf(rotation(vector, bits));
+}
+
+export function signsOf(rotated: Float32Array): Uint32Array {
+  const code = new Uint32Array(rotated.length / 32);
+  for (let bit = 0; bit < rotated.length; bit++) if (rotated[bit]! > 0) code[bit >>> 5]! |= 1 << (bit & 31);
+  return code;
+}
+
+/**
+ * The first `bits` coordinates of the vector turned by a fixed random rotation (unnormalised): of
+ * one rotation while it has that many coordinates, then of further rotations with flips of their
+ * own (a short vector has fewer coordinates than bits).
+ */
+export function rotation(vector: ArrayLike<number>, bits: number): Float32Array {
   let size = codeBits;
   while (size < vector.length) size *= 2;
-  const code = new Uint32Array(bits / 32);
+  const rotated = new Float32Array(bits);
   const work = new Float32Array(size);
   for (let block = 0; block * size < bits; block++) {
     work.fill(0);
@@ -30,10 +45,9 @@ export function signCode(vector: ArrayLike<number>, bits = codeBits): Uint32Arra
       for (let i = 0; i < size; i++) work[i]! *= signs[i]!;
       hadamard(work);
     }
-    const first = block * size;
-    for (let bit = first; bit < Math.min(bits, first + size); bit++) if (work[bit - first]! > 0) code[bit >>> 5]! |= 1 << (bit & 31);
+    rotated.set(work.subarray(0, Math.min(size, bits - block * size)), block * size);
   }
-  return code;
+  return rotated;
 }
 
 /** The number of bits in which code `a` and the code at `offset` in `codes` differ. */
