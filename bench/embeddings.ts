@@ -141,7 +141,16 @@ function stages(): void {
     vectors: (photoIds) => time('floats read for the exact rerank', () => repo.currentVectors(photoIds)),
     coded: (photoIds) => time('codes still stored (the estimated rest)', () => repo.codedPhotoIds(photoIds)),
   });
-  repo.codesSince(0, (photoId, codes, offset, length) => probe.put(photoId, codes, offset, length));
+  // Before long codes: the 3,000 closest short codes, every one read as floats from the database.
+  const before = new VectorIndex(
+    { vectors: (photoIds) => repo.currentVectors(photoIds), coded: (photoIds) => repo.codedPhotoIds(photoIds) },
+    { candidates: () => 3000, exact: () => 3000 },
+  );
+  repo.codesSince(0, (photoId, codes, offset, length) => {
+    probe.put(photoId, codes, offset, length);
+    before.put(photoId, codes, offset, length);
+  });
+  const slowText: [ms: number, text: string][] = [];
   for (let round = 0; round < queryCount; round++) {
     const word = `${words[round % words.length]!} ${round}`;
     const vector = time('query vector (cached)', () => repo.cachedQuery(word)!);
@@ -150,11 +159,14 @@ function stages(): void {
     const floor = time('meaning floor', () => embeddings.meaningFloor(vector));
     const found = time('nearest 1,000 in all', () => probe.nearest(vector, 1000, floor, null));
     time('nearest 1,000 within one year', () => probe.nearest(vector, 1000, floor, (id) => yearIds.has(id)));
-    time('text ids (1,000, the text side of hybrid)', () => text.ids(query({ text: word }), 1000));
+    time('nearest 1,000 as before long codes (3,000 read as floats)', () => before.nearest(vector, 1000, floor, null));
+    slowText.push([timed(() => time('text ids (1,000, the text side of hybrid)', () => text.ids(query({ text: word }), 1000)))[1], word]);
     time('rows of the first 50 (hits)', () => repo.hits(found.slice(0, 50).map((item) => item.photoId)));
   }
   say(`where a search's time goes (${queryCount} queries; "nearest 1,000 in all" includes the reads below it, twice for the year):`);
   for (const [stage, numbers] of Object.entries(spent)) row(`  ${stage}`, numbers);
+  const slowest = slowText.sort((a, b) => b[0] - a[0]).slice(0, 3);
+  say(`  slowest text sides: ${slowest.map(([ms, words]) => `"${words}" ${ms.toFixed(0)} ms`).join(', ')}`);
 }
 
 function generate(): void {

@@ -50,20 +50,6 @@ export function rotation(vector: ArrayLike<number>, bits: number): Float32Array 
   return rotated;
 }
 
-/** The number of bits in which code `a` and the code at `offset` in `codes` differ. */
-export function hammingDistance(a: Uint32Array, codes: Uint32Array, offset: number): number {
-  let distance = 0;
-  for (let word = 0; word < codeWords; word++) distance += popcount(a[word]! ^ codes[offset + word]!);
-  return distance;
-}
-
-export function popcount(word: number): number {
-  let x = word - ((word >>> 1) & 0x55555555);
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  x = (x + (x >>> 4)) & 0x0f0f0f0f;
-  return Math.imul(x, 0x01010101) >>> 24;
-}
-
 /** The same flips for every vector of a size, ever: stored codes stay comparable across versions and processes. */
 function signsFor(size: number, block: number): Float32Array[] {
   const key = `${size}:${block}`;

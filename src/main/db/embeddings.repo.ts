@@ -310,7 +310,8 @@ export class EmbeddingsRepository {
   }
 
   missingPhotoIds(): Set<number> {
-    return new Set(this.db.prepare(`SELECT id FROM photos WHERE status = 'missing'`).pluck().all() as number[]);
+    // Named: at a million photos the planner would rather scan photos_folder (3 ms, and more when busy).
+    return new Set(this.db.prepare(`SELECT id FROM photos INDEXED BY photos_missing WHERE status = 'missing'`).pluck().all() as number[]);
   }
 
   /** The ids in the date sort's order: newest capture first (of one second, the later indexed), undated last. */

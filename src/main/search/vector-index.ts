@@ -158,19 +158,18 @@ export class VectorIndex {
     const sums = byteSums(rotated);
     let total = 0;
     for (const value of rotated) total += value;
-    const codeBytes = new Uint8Array(this.codes.buffer);
-    const restBytes = new Uint8Array(this.rests.buffer);
+    const { codes, rests, hasRest, photoIds } = this;
     const long: { photoId: number; estimate: number }[] = [];
     const short: number[] = [];
     for (const slot of slots) {
-      if (!this.hasRest[slot]) {
-        short.push(this.photoIds[slot]!);
+      if (!hasRest[slot]) {
+        short.push(photoIds[slot]!);
         continue;
       }
       let positive = 0;
-      for (let byte = 0, at = slot * words * 4; byte < words * 4; byte++) positive += sums[(byte << 8) | codeBytes[at + byte]!]!;
-      for (let byte = 0, at = slot * restWords * 4; byte < restWords * 4; byte++) positive += sums[((words * 4 + byte) << 8) | restBytes[at + byte]!]!;
-      long.push({ photoId: this.photoIds[slot]!, estimate: 2 * positive - total });
+      for (let word = 0, at = slot * words; word < words; word++) positive += wordSum(sums, word << 10, codes[at + word]!);
+      for (let word = 0, at = slot * restWords; word < restWords; word++) positive += wordSum(sums, (words + word) << 10, rests[at + word]!);
+      long.push({ photoId: photoIds[slot]!, estimate: 2 * positive - total });
     }
     return { long: long.sort((a, b) => b.estimate - a.estimate || a.photoId - b.photoId), short };
   }
@@ -235,6 +234,11 @@ function byteSums(rotated: Float32Array): Float32Array {
     for (let value = 1; value < 256; value++) sums[base | value] = sums[base | (value & (value - 1))]! + rotated[byte * 8 + 31 - Math.clz32(value & -value)]!;
   }
   return sums;
+}
+
+/** The sum of the coordinates whose bits `word` sets, from `sums` of its four bytes starting at `base`. */
+function wordSum(sums: Float32Array, base: number, word: number): number {
+  return sums[base | (word & 255)]! + sums[base | 256 | ((word >>> 8) & 255)]! + sums[base | 512 | ((word >>> 16) & 255)]! + sums[base | 768 | (word >>> 24)]!;
 }
 
 /** The factor that best turns estimates into exact scores (least squares through zero). */
