@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/main/db/database';
 import { RelevanceLists, textColumns } from '../../src/main/db/relevance-lists';
 import { statementCache } from '../../src/main/db/statements';
-import { SearchRepository } from '../../src/main/db/search.repo';
+import { SearchRepository, defaultSearchLimits } from '../../src/main/db/search.repo';
 import { random } from '../../bench/search-library';
 import { SearchService } from '../../src/main/search/search.service';
 import { SearchCriteriaSchema, SearchQuerySchema } from '../../src/shared/domain';
@@ -54,7 +54,7 @@ function library(photos: number): { db: Database; next: () => number; addPhoto: 
 }
 
 /** Small lists, so that a page reaches past them and filters leave them short. */
-const limits = { rankWindow: 4, listDepth: 25, exactBelow: 5, countLimit: 10_000, monthWalkAbove: 100_000 };
+const limits = { ...defaultSearchLimits, rankWindow: 4, listDepth: 25, exactBelow: 5, countLimit: 10_000, monthWalkAbove: 100_000 };
 
 /** The reference: every photo the search matches (found by date, no ranking), ordered by FTS5's bm25 of the text, newest first among equals. */
 function exactOrder(db: Database, service: SearchService, criteria: SearchCriteria, text: string): number[] {
@@ -162,6 +162,24 @@ describe('relevance: the first page is exact bm25 over every match', () => {
     check();
     const averageAfter = db.prepare(`SELECT average_length FROM search_lists WHERE phrase = '"fox"'`).pluck().get() as number;
     expect(averageAfter).toBeGreaterThan(averageBefore * 1.2);
+    db.close();
+  });
+
+  it('answers at once while another process holds the library for writing, and keeps its lists once it is free', () => {
+    const { db } = library(300);
+    const service = new SearchService(new SearchRepository(db, limits));
+    const otherProcess = openDatabase(db.name);
+    otherProcess.exec('BEGIN IMMEDIATE');
+    otherProcess.prepare(`UPDATE photos SET embedded_title = 'held' WHERE id = 1`).run();
+    const started = performance.now();
+    // A phrase searched the first time: its list is built, and saving it would need the write lock.
+    expectExact(db, service, { text: 'harbour ' }, '"harbour"', [[0, 10]]);
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(db.prepare('SELECT count(*) FROM search_lists').pluck().get()).toBe(0);
+    otherProcess.exec('COMMIT');
+    otherProcess.close();
+    expectExact(db, service, { text: 'harbour ' }, '"harbour"', [[0, 10]]);
+    expect(db.prepare('SELECT phrase FROM search_lists').pluck().all()).toEqual(['"harbour"']);
     db.close();
   });
 

@@ -315,7 +315,7 @@ describe('search beyond its ranking window and count limit', () => {
       const name = `p${i}.jpg`;
       insert.run(`/photos/${name}`, name, name, String(i).padStart(32, '0'), i <= 3 ? 'R5' : 'Z6', i % 2 ? null : 'Fox', `A fox, number ${i}`);
     }
-    const limits = { rankWindow: 4, listDepth: 4, exactBelow: 2, countLimit: 5, monthWalkAbove: 1000 };
+    const limits = { ...defaultSearchLimits, rankWindow: 4, listDepth: 4, exactBelow: 2, countLimit: 5, monthWalkAbove: 1000 };
     const service = new SearchService(new SearchRepository(db, limits));
     const ids = (query: SearchQuery) => service.search(SearchQuerySchema.parse(query)).results.map((photo) => photo.id);
 
@@ -336,6 +336,33 @@ describe('search beyond its ranking window and count limit', () => {
     expect(service.search(SearchQuerySchema.parse({ text: 'fox number 2 ' }))).toMatchObject({ total: 1, totalIsExact: true });
     expect(service.search(SearchQuerySchema.parse({ text: 'fox ', camera: 'z6' }))).toMatchObject({ total: 5, totalIsExact: false });
     expect(service.search(SearchQuerySchema.parse({ text: 'fox ', camera: 'r5' }))).toMatchObject({ total: 3, totalIsExact: true });
+    db.close();
+  });
+
+  it('highlights a page spread over a common match photo by photo exactly as one pass over the match does', () => {
+    const db = openDatabase(join(tempDir(), 'library.db'));
+    db.prepare(`INSERT INTO folders (path, name, added_at) VALUES ('/photos', 'photos', 'now')`).run();
+    const insert = db.prepare(
+      `INSERT INTO photos (folder_id, path, rel_path, file_name, file_type, size, mtime_ms, fingerprint, embedded_title, embedded_caption, indexed_at)
+       VALUES (1, ?, ?, ?, 'JPEG', 1, 1, ?, ?, ?, 'now')`,
+    );
+    for (let i = 1; i <= 12; i++) {
+      const name = `p${i}.jpg`;
+      insert.run(`/photos/${name}`, name, name, String(i).padStart(32, '0'), i % 3 ? null : 'Red fox', `A fox in the snow, number ${i}`);
+    }
+    db.prepare(`UPDATE photos SET status = 'missing' WHERE id = 5`).run();
+    // Over the count limit, so the match counts as common; a spread of 0 or more rowids a photo: every page is looked up photo by photo.
+    const onePass = new SearchService(new SearchRepository(db, { ...defaultSearchLimits, countLimit: 5, snippetLookupSpread: 1_000_000 }));
+    const byPhoto = new SearchService(new SearchRepository(db, { ...defaultSearchLimits, countLimit: 5, snippetLookupSpread: 0 }));
+    const snippets = (service: SearchService, query: SearchQuery) =>
+      service.search(SearchQuerySchema.parse({ limit: 100, ...query })).results.map((photo) => [photo.id, photo.snippet]);
+    for (const query of [{ text: 'fox ' }, { text: 'red fox ' }, { text: 'snow -red ' }, { text: 'fox ', sort: 'date' as const }]) {
+      const expected = snippets(onePass, query);
+      expect(expected.length).toBeGreaterThan(3);
+      expect(expected.every(([, snippet]) => Array.isArray(snippet) && snippet.some((part) => part.match))).toBe(true);
+      expect(snippets(byPhoto, query)).toEqual(expected);
+    }
+    expect(snippets(byPhoto, { text: 'fox ' }).map(([id]) => id)).not.toContain(5);
     db.close();
   });
 

@@ -9,6 +9,21 @@ describe('toFtsQuery', () => {
     expect(toFtsQuery('  café')).toBe('"café"*');
   });
 
+  it('leaves out the first letter of a word being typed after other words, until the next key', () => {
+    expect(toFtsQuery('wedding s')).toBe('"wedding"');
+    expect(toFtsQuery('wedding su')).toBe('("wedding" AND "su"*)');
+    expect(toFtsQuery('dog 1')).toBe('"dog"');
+    expect(toFtsQuery('fox -s')).toBe('"fox"');
+    expect(toFtsQuery('(fox OR wolf) s')).toBe('("fox" OR "wolf")');
+    // Alone it is all there is to look up; finished, it is a word; quoted, part of a phrase.
+    expect(toFtsQuery('s')).toBe('"s"*');
+    expect(toFtsQuery('wedding s ')).toBe('("wedding" AND "s")');
+    expect(toFtsQuery('"golden h')).toBe('"golden h"*');
+    expect(toFtsQuery('vitamin "c')).toBe('("vitamin" AND "c"*)');
+    // A CJK character may be a word of its own.
+    expect(toFtsQuery('東京 犬')).toBe('("東京" AND "犬"*)');
+  });
+
   it('reads phrases, OR, groups, NOT and -word', () => {
     expect(toFtsQuery('"golden hour" beach ')).toBe('("golden hour" AND "beach")');
     expect(toFtsQuery('"golden ho')).toBe('"golden ho"*');

@@ -286,10 +286,13 @@ export class RelevanceLists {
   /**
    * Stores what was read, if no other connection wrote since (it would be stale already), and
    * marks the list current to the newest change. A library another process holds, or one opened
-   * read-only, keeps its lists as they were: the answer is right either way.
+   * read-only, keeps its lists as they were: the answer is right either way, so the search does
+   * not wait for the lock (the busy timeout would hold it up to 15 s behind a long write).
    */
   private storeIfUnchanged(phrase: string, version: number, store: () => void): void {
     if (this.db.inTransaction || this.db.readonly) return;
+    const busyTimeout = this.db.pragma('busy_timeout', { simple: true }) as number;
+    this.db.pragma('busy_timeout = 0');
     try {
       this.db.transaction(() => {
         if (this.dataVersion() !== version) return;
@@ -300,6 +303,8 @@ export class RelevanceLists {
       })();
     } catch (error) {
       if (!(error instanceof Sqlite.SqliteError && /^SQLITE_(BUSY|READONLY)/u.test(error.code))) throw error;
+    } finally {
+      this.db.pragma(`busy_timeout = ${busyTimeout}`);
     }
   }
 

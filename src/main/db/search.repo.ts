@@ -98,9 +98,23 @@ export interface SearchLimits {
    * instead of sorting every match.
    */
   monthWalkAbove: number;
+  /**
+   * Rowids a page's photos lie apart on average, beyond which their snippets are looked up one by
+   * one when the match holds more than `countLimit` photos. At a million photos 50 lookups take 4
+   * to 5 ms, and the pass between the page's lowest and highest rowid 6 ms over beach's 70,000
+   * matches, 12 ms over wedding's 165,000, 1 ms over penguin's 4,700 (bench/search.ts).
+   */
+  snippetLookupSpread: number;
 }
 
-export const defaultSearchLimits: SearchLimits = { rankWindow: 2_000, listDepth: 2_000, exactBelow: 2_000, countLimit: 10_000, monthWalkAbove: 5_000 };
+export const defaultSearchLimits: SearchLimits = {
+  rankWindow: 2_000,
+  listDepth: 2_000,
+  exactBelow: 2_000,
+  countLimit: 10_000,
+  monthWalkAbove: 5_000,
+  snippetLookupSpread: 2_000,
+};
 
 /** Photos looked up one by one in the index at most; more are checked in one pass over the match (at a million photos: 40 µs a lookup, 24 ms a pass over a common word's matches). */
 const maxLookups = 300;
@@ -238,7 +252,7 @@ export class SearchRepository {
     const where = rowConditions(query.filters, query.exclude);
     const { total, totalIsExact } = this.count(query, where);
     const page = total === 0 ? [] : this.page(query, where, totalIsExact ? total : Infinity);
-    return { total, totalIsExact, results: this.hydrate(page, query.text !== null) };
+    return { total, totalIsExact, results: this.hydrate(page, query.text !== null, !totalIsExact) };
   }
 
   /** The ids of a page of matches in the order `search` gives them, without reading the photos. */
@@ -550,7 +564,8 @@ export class SearchRepository {
   }
 
   /** The page's photos in order, with snippets of what matched when `snippets`. */
-  private hydrate(page: Run[], snippets: boolean): SearchHit[] {
+  /** The page's photos with their snippets; `manyMatches`: the match holds more photos than are counted. */
+  private hydrate(page: Run[], snippets: boolean, manyMatches: boolean): SearchHit[] {
     const ids = page.flatMap((run) => run.ids);
     if (!ids.length) return [];
     const rows = this.sql(`SELECT ${summaryColumns} FROM photos p ${currentCaption} WHERE p.id IN (SELECT value FROM json_each(?))`)
@@ -558,22 +573,7 @@ export class SearchRepository {
     const marked = new Map<number, Snippet>();
     for (const run of snippets ? page : []) {
       if (run.match === null || !run.ids.length) continue;
-      // Each text column highlighted, the first with a match (caption first) cut to a snippet:
-      // FTS5's own snippet() could pick the hidden facets column, which the match also reaches.
-      // One pass over the run's matches between its lowest and highest rowid, highlighting only
-      // the run (the unary + keeps the IN list from becoming one FTS5 lookup per photo, each
-      // costing as much as the pass). The match bounds the pass: a page sorted by date is spread
-      // over the whole index, but its month's match holds a few hundred photos. The CASTs
-      // matter: beside MATCH, FTS5 ignores a rowid bound given as a JavaScript number (a real).
-      const highlights = snippetColumns.map((column) => `highlight(photo_search, ${column}, char(2), char(3))`).join(', ');
-      const columns = this.sql(
-        `SELECT rowid, ${highlights} FROM photo_search
-         WHERE photo_search MATCH ? AND rowid >= CAST(? AS INTEGER) AND rowid <= CAST(? AS INTEGER)
-           AND +rowid IN (SELECT value FROM json_each(?))`,
-      )
-        .raw()
-        .all(run.match, Math.min(...run.ids), Math.max(...run.ids), JSON.stringify(run.ids)) as [number, ...(string | null)[]][];
-      for (const [id, ...texts] of columns) {
+      for (const [id, ...texts] of this.highlighted(run.match, run.ids, manyMatches)) {
         const best = texts.find((text) => text?.includes(matchStart));
         if (best) marked.set(id, trimSnippet(toSnippet(best)));
       }
@@ -584,5 +584,33 @@ export class SearchRepository {
       if (!row) return [];
       return [{ ...toSummary(row), snippet: marked.get(id) ?? null }];
     });
+  }
+
+  /**
+   * Each text column of the photos highlighted where `match` finds them (FTS5's own snippet()
+   * could pick the hidden facets column, which the match also reaches). Either one pass over the
+   * match between the photos' lowest and highest rowid, or one lookup per photo: a lookup costs
+   * about what the pass spends on 1,000 matches, so it wins for a page spread across a library
+   * where the match is common (a relevance page of a common word), and the pass wins for a page
+   * whose photos sit together (by date, within a month's match) or for a rare word. The unary + keeps
+   * the pass from turning the IN list into lookups. The CASTs matter: beside MATCH, FTS5 ignores a
+   * rowid bound given as a JavaScript number (a real), and a lookup by one costs a full pass.
+   */
+  private highlighted(match: string, ids: number[], manyMatches: boolean): [number, ...(string | null)[]][] {
+    const highlights = snippetColumns.map((column) => `highlight(photo_search, ${column}, char(2), char(3))`).join(', ');
+    const first = Math.min(...ids);
+    const last = Math.max(...ids);
+    if (manyMatches && last - first > ids.length * this.limits.snippetLookupSpread) {
+      return this.sql(`SELECT rowid, ${highlights} FROM photo_search WHERE photo_search MATCH ? AND rowid IN (SELECT value FROM json_each(?))`)
+        .raw()
+        .all(match, JSON.stringify(ids)) as [number, ...(string | null)[]][];
+    }
+    return this.sql(
+      `SELECT rowid, ${highlights} FROM photo_search
+       WHERE photo_search MATCH ? AND rowid >= CAST(? AS INTEGER) AND rowid <= CAST(? AS INTEGER)
+         AND +rowid IN (SELECT value FROM json_each(?))`,
+    )
+      .raw()
+      .all(match, first, last, JSON.stringify(ids)) as [number, ...(string | null)[]][];
   }
 }

@@ -8,7 +8,8 @@
  * - `-word`, `-"a phrase"` or `NOT word`: must not match;
  * - `"a phrase"`: the words in this order;
  * - `( ... )`: a group (`(fox OR wolf) snow`); an unbalanced parenthesis is ignored;
- * - the last word, while it is being typed (no space after it), matches as a prefix.
+ * - the last word, while it is being typed (no space after it), matches as a prefix; its first
+ *   letter alone, after other words, is not looked up yet.
  */
 
 export type QueryNode =
@@ -32,6 +33,17 @@ type Token =
 
 /** Letters, digits and combining marks: what unicode61 keeps as parts of a token. */
 const wordPattern = /[\p{L}\p{N}\p{M}]+/gu;
+
+/**
+ * The first letter or digit of a word being typed after other words ("wedding s"): it narrows
+ * nothing (nearly every caption has a word starting with s) and costs FTS5 a merge of every word
+ * that starts with it (1 to 2 s at a million photos), so it is left out until the next key. A
+ * CJK character is kept: it may be a word on its own.
+ */
+function isFirstLetter(token: Extract<Token, { kind: 'words' }>): boolean {
+  const [word] = token.words;
+  return !token.quoted && token.words.length === 1 && [...word!].length === 1 && !/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u.test(word!);
+}
 
 function wordsOf(text: string): string[] {
   return text.match(wordPattern) ?? [];
@@ -76,6 +88,7 @@ export function parseQuery(text: string): QueryNode | null {
     budget -= words.length;
     // The word under the cursor: the last token, not closed by a space or a quote.
     const prefix = typing && index === last && !(token.quoted && token.closed) && words.length === token.words.length;
+    if (prefix && isFirstLetter(token) && tokens.some((other, at) => at !== index && other.kind === 'words' && other.words.length)) return null;
     return { kind: 'phrase', words, prefix };
   };
 
