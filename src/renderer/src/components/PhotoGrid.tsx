@@ -15,6 +15,7 @@ import {
   scrollTopToReveal,
   visibleRows,
 } from '../lib/grid-layout';
+import { noteGridScrolled } from '../lib/scroll-settle';
 import { PhotoTile } from './PhotoTile';
 
 const { padding } = photoGrid;
@@ -93,6 +94,7 @@ export function PhotoGrid(props: PhotoGridProps) {
   useEffect(() => () => cancelAnimationFrame(frame.current), []);
 
   const onScroll = () => {
+    noteGridScrolled();
     cancelAnimationFrame(frame.current);
     frame.current = requestAnimationFrame(() => {
       if (!scroller) return;

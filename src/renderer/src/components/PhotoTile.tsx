@@ -1,9 +1,10 @@
-import { memo, useState } from 'react';
+import { memo, useEffect, useState } from 'react';
 import type { SearchHit } from '../../../shared/domain';
 import type { RankedHit } from '../../../shared/embeddings';
 import { matchedByMeaningOnly } from '../../../shared/search-match';
 import { markFirstScreenShown } from '../lib/first-screen';
 import { photoBadge } from '../lib/photo-badge';
+import { gridAtRest, thumbnailSettleMs } from '../lib/scroll-settle';
 import { Snippet } from './Snippet';
 
 interface PhotoTileProps {
@@ -76,10 +77,16 @@ export const PhotoTile = memo(function PhotoTile({ photo, index, column, selecte
 function Thumbnail({ photo, label }: { photo: SearchHit; label: string }) {
   // A thumbnail the cache no longer has falls back to the placeholder instead of a broken image.
   const [failed, setFailed] = useState(false);
+  const [settled, setSettled] = useState(gridAtRest);
+  useEffect(() => {
+    if (settled) return;
+    const timer = setTimeout(() => setSettled(true), thumbnailSettleMs);
+    return () => clearTimeout(timer);
+  }, [settled]);
   if (photo.hasThumbnail && !failed) {
     return (
       <img
-        src={window.api.thumbnailUrl(photo.fingerprint)}
+        src={settled ? window.api.thumbnailUrl(photo.fingerprint) : undefined}
         alt={label}
         decoding="async"
         draggable={false}
