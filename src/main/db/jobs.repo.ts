@@ -356,10 +356,11 @@ export class JobsRepository {
       ).map((row) => [row.state, row.n]),
     );
     // Only waiting jobs can be paused, and only when a pause exists: usually nothing to count.
+    // LEFT JOIN: the embed job has no photo, yet a pause of everything holds it (as claimNext does).
     const paused = this.pausedScopes().length
       ? (this.sql(
           `SELECT count(*) FILTER (WHERE j.state = 'queued') AS queued, count(*) FILTER (WHERE j.state = 'waiting-for-retry') AS retrying
-           FROM jobs j JOIN photos p ON p.id = j.photo_id WHERE j.${waiting} AND ${pausedSql('p.path')} AND ${scope.sql}`,
+           FROM jobs j LEFT JOIN photos p ON p.id = j.photo_id WHERE j.${waiting} AND ${pausedSql('p.path')} AND ${scope.sql}`,
         ).get(...scope.params) as { queued: number; retrying: number })
       : { queued: 0, retrying: 0 };
     const count = (state: JobState) => byState.get(state) ?? 0;
