@@ -71,4 +71,23 @@ describe('the first screen, painted before the app', () => {
     await saveScreenshot(page, 'first-screen 2 the app took over');
     expect(pageErrors).toEqual([]);
   });
+
+  it('still loads the app when the first screen cannot be painted', { timeout: 120_000 }, async () => {
+    const serve = await spawnServe(await smallLibrary());
+    onTestFinished(() => serve.stop());
+    const browser = await launchChromium();
+    onTestFinished(() => browser.close());
+    const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    // The painter builds its screen with Element.append; React does not use it.
+    await page.addInitScript(() => {
+      (globalThis as unknown as { Element: { prototype: { append: () => never } } }).Element.prototype.append = () => {
+        throw new Error('the first screen could not be painted');
+      };
+    });
+    await page.goto(serve.url);
+    const grid = page.getByRole('grid', { name: 'Photos' });
+    await expect.poll(async () => (await imageBoxes(grid.getByRole('img'))).filter((box) => box.shown).length, { timeout: 30_000 }).toBe(photoCount);
+    expect(await page.locator('.first-screen').count()).toBe(0);
+    await saveScreenshot(page, 'first-screen 3 the app without a painted first screen');
+  });
 });
