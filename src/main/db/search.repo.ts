@@ -563,8 +563,10 @@ export class SearchRepository {
     return this.sql(statement).pluck().all(...params) as number[];
   }
 
-  /** The page's photos in order, with snippets of what matched when `snippets`. */
-  /** The page's photos with their snippets; `manyMatches`: the match holds more photos than are counted. */
+  /**
+   * The page's photos in order, with snippets of what matched when `snippets`; `manyMatches`: the
+   * match holds more photos than are counted.
+   */
   private hydrate(page: Run[], snippets: boolean, manyMatches: boolean): SearchHit[] {
     const ids = page.flatMap((run) => run.ids);
     if (!ids.length) return [];
@@ -592,9 +594,9 @@ export class SearchRepository {
    * match between the photos' lowest and highest rowid, or one lookup per photo: a lookup costs
    * about what the pass spends on 1,000 matches, so it wins for a page spread across a library
    * where the match is common (a relevance page of a common word), and the pass wins for a page
-   * whose photos sit together (by date, within a month's match) or for a rare word. The unary + keeps
-   * the pass from turning the IN list into lookups. The CASTs matter: beside MATCH, FTS5 ignores a
-   * rowid bound given as a JavaScript number (a real), and a lookup by one costs a full pass.
+   * whose photos sit together (by date, within a month's match) or for a rare word. The unary +
+   * keeps the pass from turning the IN list into lookups. The CASTs matter: beside MATCH, FTS5
+   * ignores a rowid bound given as a JavaScript number (a real), and a lookup by one is a full pass.
    */
   private highlighted(match: string, ids: number[], manyMatches: boolean): [number, ...(string | null)[]][] {
     const highlights = snippetColumns.map((column) => `highlight(photo_search, ${column}, char(2), char(3))`).join(', ');
