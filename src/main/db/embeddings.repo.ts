@@ -52,6 +52,8 @@ const pendingCondition = `
 
 /** The chosen embedding model and the vectors of each photo's current caption. */
 export class EmbeddingsRepository {
+  private missing: { stamp: string; ids: ReadonlySet<number> } | undefined;
+
   constructor(private readonly db: Database) {}
 
   model(): EmbeddingModel | null {
@@ -309,9 +311,19 @@ export class EmbeddingsRepository {
     return (this.db.prepare('SELECT id FROM photos WHERE path = ?').pluck().get(path) as number | undefined) ?? null;
   }
 
-  missingPhotoIds(): Set<number> {
+  /**
+   * The photos whose files are missing, which every unfiltered meaning search leaves out: read
+   * again only after the library changed (here: total_changes; another process: data_version),
+   * since at a million photos with 10,000 missing the read takes 3 to 15 ms of each search.
+   */
+  missingPhotoIds(): ReadonlySet<number> {
+    const stamp = `${this.db.pragma('data_version', { simple: true }) as number}:${this.db.prepare('SELECT total_changes()').pluck().get() as number}`;
+    if (this.missing?.stamp === stamp) return this.missing.ids;
     // Named: at a million photos the planner would rather scan photos_folder (3 ms, and more when busy).
-    return new Set(this.db.prepare(`SELECT id FROM photos INDEXED BY photos_missing WHERE status = 'missing'`).pluck().all() as number[]);
+    const ids = new Set(this.db.prepare(`SELECT id FROM photos INDEXED BY photos_missing WHERE status = 'missing'`).pluck().all() as number[]);
+    // Inside a transaction that may yet roll back, keep nothing: the stamp would not move.
+    this.missing = this.db.inTransaction ? undefined : { stamp, ids };
+    return ids;
   }
 
   /** The ids in the date sort's order: newest capture first (of one second, the later indexed), undated last. */
