@@ -3,6 +3,7 @@ import { codeWords, longCodeWords } from '../base/sign-code';
 import type { SearchHit } from '../../shared/domain';
 import { currentCaption, summaryColumns, toSummary } from './photo-summary';
 import { scopeCondition } from './photo-selection';
+import { changeStamp } from './statements';
 import type { SummaryRow } from './photo-summary';
 import { codeBlob, fromBlob, toBlob } from './vector-blobs';
 
@@ -317,7 +318,7 @@ export class EmbeddingsRepository {
    * since at a million photos with 10,000 missing the read takes 3 to 15 ms of each search.
    */
   missingPhotoIds(): ReadonlySet<number> {
-    const stamp = `${this.db.pragma('data_version', { simple: true }) as number}:${this.db.prepare('SELECT total_changes()').pluck().get() as number}`;
+    const stamp = changeStamp((sql) => this.db.prepare(sql));
     if (this.missing?.stamp === stamp) return this.missing.ids;
     // Named: at a million photos the planner would rather scan photos_folder (3 ms, and more when busy).
     const ids = new Set(this.db.prepare(`SELECT id FROM photos INDEXED BY photos_missing WHERE status = 'missing'`).pluck().all() as number[]);

@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import Sqlite from 'better-sqlite3';
+import { changeStamp } from './statements';
 
 /** Every column a user's words are looked for in (not `facets`). */
 export const textColumns = '{title keywords caption alt_text file_name folder}';
@@ -178,13 +179,13 @@ export class RelevanceLists {
   /** The phrase's list, built if there is none, brought up to date if photos changed since. */
   private current(phrase: string, stats: LibraryStats): PhraseList {
     const read = this.lastRead.get(phrase);
-    if (read?.stamp === this.stamp()) return read.list;
+    if (read?.stamp === changeStamp(this.sql)) return read.list;
     const list = this.stored(phrase, stats);
     // Inside a transaction that may yet roll back, keep nothing: the stamp would not move.
     if (!this.db.inTransaction) {
       this.lastRead.delete(phrase);
       if (this.lastRead.size >= maxListsRead) this.lastRead.delete(this.lastRead.keys().next().value!);
-      this.lastRead.set(phrase, { stamp: this.stamp(), list });
+      this.lastRead.set(phrase, { stamp: changeStamp(this.sql), list });
     }
     return list;
   }
@@ -200,11 +201,6 @@ export class RelevanceLists {
     const list: PhraseList = { phrase, averageLength, cutoffScore, cutoffId, photos };
     const changed = this.sql('SELECT DISTINCT photo_id FROM search_changes WHERE seq > ?').pluck().all(changesSeen) as number[];
     return changed.length ? this.update(list, changed, stats) : list;
-  }
-
-  /** Moves with any change to the library, by this connection (total_changes) or another (data_version). */
-  private stamp(): string {
-    return `${this.dataVersion()}:${this.sql('SELECT total_changes()').pluck().get() as number}`;
   }
 
   private build(phrase: string, stats: LibraryStats): PhraseList {

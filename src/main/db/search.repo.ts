@@ -1,7 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { currentCaption, summaryColumns, toSummary } from './photo-summary';
 import type { SummaryRow } from './photo-summary';
-import { statementCache } from './statements';
+import { changeStamp, statementCache } from './statements';
 import { RelevanceLists } from './relevance-lists';
 import { monthFacet, yearFacet } from './facets';
 import type {
@@ -270,7 +270,7 @@ export class SearchRepository {
    * Any change on this connection (total_changes) or committed by another (data_version) counts.
    */
   folders(): FolderSnapshot {
-    const stamp = `${this.sql('PRAGMA data_version').pluck().get() as number}:${this.sql('SELECT total_changes()').pluck().get() as number}`;
+    const stamp = changeStamp(this.sql);
     if (this.snapshot?.stamp === stamp) return this.snapshot.folders;
     // Inside a transaction that may yet roll back, read but keep nothing: the stamp would not move.
     const cacheable = !this.db.inTransaction;

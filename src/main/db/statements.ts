@@ -16,3 +16,12 @@ export function statementCache(db: Database): (sql: string) => Statement {
     return statement;
   };
 }
+
+/**
+ * Moves with any change to the library, by this connection (total_changes) or committed by another
+ * (data_version): what a read kept in memory is checked against. Keep nothing read inside a
+ * transaction, since a rollback leaves the stamp where it was.
+ */
+export function changeStamp(sql: (text: string) => Statement): string {
+  return `${sql('PRAGMA data_version').pluck().get() as number}:${sql('SELECT total_changes()').pluck().get() as number}`;
+}
