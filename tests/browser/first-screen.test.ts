@@ -1,24 +1,15 @@
 import { join } from 'node:path';
 import type { Locator } from 'playwright-core';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { createCore } from '../../src/main/core';
 import { launchChromium, saveScreenshot } from '../helpers/browser';
-import { tempDir, writeJpeg } from '../helpers/files';
-import { spawnServe } from '../helpers/serve-process';
+import { writeJpeg } from '../helpers/files';
+import { indexedHome, spawnServe } from '../helpers/serve-process';
 
 const photoCount = 9;
 
 /** A library of a few indexed photos, past the first run. */
-async function smallLibrary(): Promise<string> {
-  const home = tempDir('captionist-home-');
-  const library = tempDir('captionist-library-');
-  await Promise.all(Array.from({ length: photoCount }, (_, k) => writeJpeg(join(library, `photo ${k + 1}.jpg`), { seed: k + 1 })));
-  const core = createCore({ dataDir: home, concurrency: 2 });
-  await core.invoke('settings:save', { onboarded: true });
-  await core.invoke('library:addFolder', { path: library });
-  await core.invoke('library:index', { paths: [library] });
-  await core.close();
-  return home;
+function smallLibrary(): Promise<string> {
+  return indexedHome((library) => Promise.all(Array.from({ length: photoCount }, (_, k) => writeJpeg(join(library, `photo ${k + 1}.jpg`), { seed: k + 1 }))));
 }
 
 /** Where each image is on screen, and whether it has been decoded and shown. */

@@ -1,32 +1,25 @@
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { createCore } from '../../src/main/core';
 import { ExifToolAdapter } from '../../src/main/metadata/exiftool.adapter';
 import { launchChromium, saveScreenshot } from '../helpers/browser';
 import { tempDir, writeJpeg } from '../helpers/files';
-import { spawnServe } from '../helpers/serve-process';
+import { indexedHome, spawnServe } from '../helpers/serve-process';
 
 /** A library of one photo whose GPS, written by ExifTool, lies in Reykjavík's harbour. */
-async function reykjavikLibrary(): Promise<string> {
-  const home = tempDir('captionist-home-');
-  const library = tempDir('captionist-library-');
-  const exiftool = new ExifToolAdapter({ maxProcs: 1 });
-  try {
-    const plain = await writeJpeg(join(tempDir(), 'harbour.jpg'));
-    await exiftool.writeTagsInto(
-      join(library, 'harbour.jpg'),
-      { 'GPS:GPSLatitude': '64.1466', 'GPS:GPSLatitudeRef': 'N', 'GPS:GPSLongitude': '21.9426', 'GPS:GPSLongitudeRef': 'W' },
-      plain,
-    );
-  } finally {
-    await exiftool.end();
-  }
-  const core = createCore({ dataDir: home, concurrency: 2 });
-  await core.invoke('settings:save', { onboarded: true });
-  await core.invoke('library:addFolder', { path: library });
-  await core.invoke('library:index', { paths: [library] });
-  await core.close();
-  return home;
+function reykjavikLibrary(): Promise<string> {
+  return indexedHome(async (library) => {
+    const exiftool = new ExifToolAdapter({ maxProcs: 1 });
+    try {
+      const plain = await writeJpeg(join(tempDir(), 'harbour.jpg'));
+      await exiftool.writeTagsInto(
+        join(library, 'harbour.jpg'),
+        { 'GPS:GPSLatitude': '64.1466', 'GPS:GPSLatitudeRef': 'N', 'GPS:GPSLongitude': '21.9426', 'GPS:GPSLongitudeRef': 'W' },
+        plain,
+      );
+    } finally {
+      await exiftool.end();
+    }
+  });
 }
 
 describe('places in the app', () => {

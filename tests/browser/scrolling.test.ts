@@ -1,24 +1,17 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { createCore } from '../../src/main/core';
 import { launchChromium, saveScreenshot } from '../helpers/browser';
-import { tempDir, writeJpeg } from '../helpers/files';
-import { spawnServe } from '../helpers/serve-process';
+import { writeJpeg } from '../helpers/files';
+import { indexedHome, spawnServe } from '../helpers/serve-process';
 
 const photoCount = 120;
 
 /** A library of enough indexed photos that the grid scrolls through many rows. */
-async function tallLibrary(): Promise<string> {
-  const home = tempDir('captionist-home-');
-  const library = tempDir('captionist-library-');
-  await Promise.all(Array.from({ length: photoCount }, (_, k) => writeJpeg(join(library, `photo ${k + 1}.jpg`), { seed: k + 1, width: 64, height: 48 })));
-  const core = createCore({ dataDir: home, concurrency: 2 });
-  await core.invoke('settings:save', { onboarded: true });
-  await core.invoke('library:addFolder', { path: library });
-  await core.invoke('library:index', { paths: [library] });
-  await core.close();
-  return home;
+function tallLibrary(): Promise<string> {
+  return indexedHome((library) =>
+    Promise.all(Array.from({ length: photoCount }, (_, k) => writeJpeg(join(library, `photo ${k + 1}.jpg`), { seed: k + 1, width: 64, height: 48 }))),
+  );
 }
 
 /** The thumbnail addresses the grid's images show now, and how many of them are decoded and shown. */

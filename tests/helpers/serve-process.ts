@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
+import { createCore } from '../../src/main/core';
+import { tempDir } from './files';
 import { waitFor } from './library';
 
 const bin = resolve(import.meta.dirname, '../../bin/captionist.js');
@@ -38,4 +40,20 @@ export async function spawnServe(home: string): Promise<ServeProcess> {
       await exited;
     },
   };
+}
+
+/**
+ * A data folder past the first run whose one library folder holds what `fill` writes into it,
+ * indexed: what `spawnServe` is started on.
+ */
+export async function indexedHome(fill: (library: string) => Promise<unknown>): Promise<string> {
+  const home = tempDir('captionist-home-');
+  const library = tempDir('captionist-library-');
+  await fill(library);
+  const core = createCore({ dataDir: home, concurrency: 2 });
+  await core.invoke('settings:save', { onboarded: true });
+  await core.invoke('library:addFolder', { path: library });
+  await core.invoke('library:index', { paths: [library] });
+  await core.close();
+  return home;
 }
