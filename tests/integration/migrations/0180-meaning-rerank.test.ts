@@ -1,28 +1,18 @@
-import Sqlite from 'better-sqlite3';
+import type Sqlite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { codeBits, longCodeBits, signCode } from '../../../src/main/base/sign-code';
 import { EmbeddingsRepository } from '../../../src/main/db/embeddings.repo';
 import { migrate } from '../../../src/main/db/migrate';
 import { migrations } from '../../../src/main/db/migrations';
 import { meaningRerank } from '../../../src/main/db/migrations/0180-meaning-rerank';
-import { unitLength } from '../../../src/main/providers/embeddings';
+import { embeddedLibraryAt } from '../../helpers/embedded-library';
 
 /** A library at the version before, with `count` photos embedded (their codes short, as 0170 stored them). */
 function embeddedLibrary(count: number) {
-  const db = new Sqlite(':memory:');
-  db.pragma('foreign_keys = ON');
-  migrate(db, migrations, meaningRerank.version - 1);
-  db.exec(`INSERT INTO folders (path, name, added_at) VALUES ('/photos', 'photos', 'now');
-    INSERT INTO embedding_model (id, provider, model, dimensions, chosen_at) VALUES (1, 'local', 'nomic-embed-text', 768, 'now')`);
-  const photo = db.prepare(`INSERT INTO photos (folder_id, path, rel_path, file_name, file_type, size, mtime_ms, fingerprint, indexed_at)
-    VALUES (1, ?, ?, ?, 'JPEG', 1, 1, ?, 'now')`);
-  const vectors = Array.from({ length: count }, (_, index) => unitLength(Array.from({ length: 768 }, (_, i) => Math.sin(index * 7 + i))));
-  vectors.forEach((vector, index) => {
-    const photoId = photo.run(`/photos/${index}.jpg`, `${index}.jpg`, `${index}.jpg`, String(index).padStart(32, '0')).lastInsertRowid;
-    db.prepare('INSERT INTO photo_embeddings (photo_id, caption_id, vector) VALUES (?, NULL, ?)').run(photoId, Buffer.from(vector.buffer));
-    db.prepare('INSERT INTO embedding_codes (photo_id, code) VALUES (?, ?)').run(photoId, Buffer.from(signCode(vector, codeBits).buffer));
-  });
-  return { db, vectors };
+  const library = embeddedLibraryAt(meaningRerank.version - 1, count);
+  const code = library.db.prepare('INSERT INTO embedding_codes (photo_id, code) VALUES (?, ?)');
+  library.vectors.forEach((vector, index) => code.run(index + 1, Buffer.from(signCode(vector, codeBits).buffer)));
+  return library;
 }
 
 const codes = (db: Sqlite.Database) => db.prepare('SELECT seq, photo_id AS photoId, code FROM embedding_codes ORDER BY photo_id').all() as { seq: number; photoId: number; code: Buffer }[];
