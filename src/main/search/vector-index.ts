@@ -1,3 +1,4 @@
+import { ShortCodeTable } from '../base/hamming';
 import { codeBits, codeWords, longCodeBits, longCodeWords, rotation, signsOf } from '../base/sign-code';
 
 // Module constants, not the imports, in loops over a million photos: a transpiled import is a getter.
@@ -52,7 +53,7 @@ export const defaultTuning: IndexTuning = {
  * exact cosine). A photo with only a short code (stored before long codes) is ranked exactly.
  */
 export class VectorIndex {
-  private codes: Uint32Array<ArrayBuffer> = new Uint32Array(0);
+  private readonly shortCodes = new ShortCodeTable();
   /** Each slot's long code after its first `words` words. */
   private rests: Uint32Array<ArrayBuffer> = new Uint32Array(0);
   /** 1 where the slot's long code is known. */
@@ -61,7 +62,6 @@ export class VectorIndex {
   /** By photo id, its slot in `codes` plus one (0: not indexed). */
   private slots: Int32Array<ArrayBuffer> = new Int32Array(0);
   private count = 0;
-  private distances = new Uint16Array(0);
 
   constructor(
     private readonly store: VectorStore,
@@ -92,7 +92,7 @@ export class VectorIndex {
       this.slots[photoId] = slot + 1;
       this.photoIds[slot] = photoId;
     }
-    this.codes.set(code.subarray(offset, offset + words), slot * words);
+    this.shortCodes.codes.set(code.subarray(offset, offset + words), slot * words);
     const long = length >= longCodeWords;
     if (long) this.rests.set(code.subarray(offset + words, offset + longCodeWords), slot * restWords);
     this.hasRest[slot] = long ? 1 : 0;
@@ -158,7 +158,8 @@ export class VectorIndex {
     const sums = byteSums(rotated);
     let total = 0;
     for (const value of rotated) total += value;
-    const { codes, rests, hasRest, photoIds } = this;
+    const { rests, hasRest, photoIds } = this;
+    const { codes } = this.shortCodes;
     const long: { photoId: number; estimate: number }[] = [];
     const short: number[] = [];
     for (const slot of slots) {
@@ -176,24 +177,11 @@ export class VectorIndex {
 
   /** The slots of the `wanted` allowed photos whose short codes differ from `query`'s in the fewest bits. */
   private closestCodes(query: Uint32Array, wanted: number, allowed: ((photoId: number) => boolean) | null): number[] {
-    // Locals, not fields, in the hot loop: V8 keeps them in registers.
-    const { codes, count, distances } = this;
-    const histogram = new Int32Array(bits + 1);
-    for (let slot = 0, base = 0; slot < count; slot++, base += words) {
-      let distance = 0;
-      for (let word = 0; word < words; word++) {
-        // Popcount of the differing bits, in parallel within the word.
-        let x = query[word]! ^ codes[base + word]!;
-        x -= (x >>> 1) & 0x55555555;
-        x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-        distance += Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
-      }
-      distances[slot] = distance;
-      histogram[distance]!++;
-    }
+    const { count, photoIds } = this;
+    const { distances, histogram } = this.shortCodes.distances(query, count);
     // Widen the distance taken until enough photos pass the filter, guessing each step's width
     // from the share the filter let through so far, so a narrow filter does not take 256 passes.
-    const picked: { slot: number; distance: number }[] = [];
+    const picked: number[] = [];
     let examined = 0;
     let taken = -1;
     while (picked.length < wanted && taken < bits) {
@@ -201,28 +189,40 @@ export class VectorIndex {
       const target = (wanted - picked.length) / passing;
       let threshold = taken;
       for (let within = 0; threshold < bits && within < target; ) within += histogram[++threshold]!;
-      for (let slot = 0; slot < count; slot++) {
-        const distance = distances[slot]!;
-        if (distance <= taken || distance > threshold) continue;
-        examined++;
-        if (!allowed || allowed(this.photoIds[slot]!)) picked.push({ slot, distance });
-      }
+      const slots = this.shortCodes.collect(count, taken, threshold);
+      examined += slots.length;
+      for (const slot of slots) if (!allowed || allowed(photoIds[slot]!)) picked.push(slot);
       taken = threshold;
     }
-    if (picked.length > wanted) picked.sort((a, b) => a.distance - b.distance).length = wanted;
-    return picked.map((item) => item.slot);
+    return picked.length > wanted ? closestOf(picked, distances, wanted) : picked;
   }
 
   private grow(): void {
     const capacity = Math.max(1024, this.photoIds.length * 2);
     this.photoIds = grown(this.photoIds, capacity);
-    this.codes = grownCodes(this.codes, capacity * words);
+    this.shortCodes.reserve(capacity);
     this.rests = grownCodes(this.rests, capacity * restWords);
     const hasRest = new Uint8Array(capacity);
     hasRest.set(this.hasRest);
     this.hasRest = hasRest;
-    this.distances = new Uint16Array(capacity);
   }
+}
+
+/**
+ * The `wanted` of `slots` at the smallest distances; of those at the largest distance kept, the
+ * first ones in `slots`.
+ */
+function closestOf(slots: readonly number[], distances: Uint16Array, wanted: number): number[] {
+  const atDistance = new Int32Array(bits + 1);
+  for (const slot of slots) atDistance[distances[slot]!]!++;
+  let cutoff = 0;
+  for (let kept = atDistance[0]!; kept < wanted; ) kept += atDistance[++cutoff]!;
+  let fromCutoff = wanted;
+  for (let distance = 0; distance < cutoff; distance++) fromCutoff -= atDistance[distance]!;
+  return slots.filter((slot) => {
+    const distance = distances[slot]!;
+    return distance < cutoff || (distance === cutoff && fromCutoff-- > 0);
+  });
 }
 
 /** For each byte of a code and each value it may hold, the sum of the coordinates whose bits it sets. */
