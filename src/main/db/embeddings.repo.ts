@@ -51,6 +51,12 @@ const pendingCondition = `
   (p.current_caption_id IS NOT NULL OR p.embedded_caption IS NOT NULL)
   AND (e.photo_id IS NULL OR e.caption_id IS NOT p.current_caption_id)`;
 
+/** Where an index has caught up to: the seq of the last code and of the last code removal it took in. */
+export interface CodeSeqs {
+  code: number;
+  removal: number;
+}
+
 /** The chosen embedding model and the vectors of each photo's current caption. */
 export class EmbeddingsRepository {
   private missing: { stamp: string; ids: ReadonlySet<number> } | undefined;
@@ -242,6 +248,33 @@ export class EmbeddingsRepository {
       }
       last = chunkLast;
     }
+  }
+
+  /**
+   * Hands an index what changed since `since`, as one snapshot: first the photos whose code was
+   * removed and not stored again, then every code written since (see `codesSince`). Returns where
+   * it has caught up to, or null when removals it has not seen were already pruned: build it again.
+   */
+  codeChangesSince(
+    since: CodeSeqs,
+    put: (photoId: number, codes: Uint32Array, offset: number, length: number) => void,
+    remove: (photoId: number) => void,
+  ): CodeSeqs | null {
+    return this.db.transaction((): CodeSeqs | null => {
+      const [first, last] = this.db.prepare('SELECT min(seq), max(seq) FROM embedding_code_removals').raw().get() as [number | null, number | null];
+      if (last !== null && last > since.removal && first! > since.removal + 1) return null;
+      if (last !== null && last > since.removal) {
+        const removed = this.db.prepare('SELECT DISTINCT photo_id FROM embedding_code_removals WHERE seq > ?').pluck().all(since.removal) as number[];
+        const coded = this.codedPhotoIds(removed);
+        for (const photoId of removed) if (!coded.has(photoId)) remove(photoId);
+      }
+      return { code: this.codesSince(since.code, put), removal: last ?? since.removal };
+    })();
+  }
+
+  /** Where an index built from nothing starts: no code taken in, every removal so far already past. */
+  codeSeqsOfNewIndex(): CodeSeqs {
+    return { code: 0, removal: (this.db.prepare('SELECT max(seq) FROM embedding_code_removals').pluck().get() as number | null) ?? 0 };
   }
 
   /**

@@ -3,7 +3,7 @@ import type { EmbeddingsStatus } from '../../shared/embeddings';
 import { formatUsd } from '../../shared/money';
 import { UserError } from '../base/errors';
 import { pathScope } from '../db/path-scope';
-import type { EmbeddingModel, EmbeddingsRepository, StoredVector, TextToEmbed } from '../db/embeddings.repo';
+import type { CodeSeqs, EmbeddingModel, EmbeddingsRepository, StoredVector, TextToEmbed } from '../db/embeddings.repo';
 import type { Logger } from '../base/logger';
 import { ProviderError } from '../providers/errors';
 import type { TextEmbedder } from '../providers/embeddings';
@@ -47,8 +47,8 @@ export class EmbeddingsService {
   private index: VectorIndex | undefined;
   /** Aborted by `stopRuns`: the foreground runs under way end after their current request. */
   private stopping = new AbortController();
-  /** The seq of the last sign code the index took in. */
-  private indexedSeq = 0;
+  /** Where the index has caught up to in the codes and their removals. */
+  private indexedSeqs: CodeSeqs = { code: 0, removal: 0 };
   /** Photos' vectors sampled across the library, what chance looks like to a query (see meaning-floor.ts). */
   private chance: { indexSize: number; vectors: Float32Array[] } | undefined;
   /** Whether short codes are being lengthened in the background. */
@@ -199,19 +199,29 @@ export class EmbeddingsService {
     return this.deps.repo.vectorOf(photoId);
   }
 
-  /** The index, first caught up with the codes written since it last looked (here or by another process). */
+  /** The index, first caught up with the codes written and removed since it last looked (here or by another process). */
   vectorIndex(): VectorIndex {
+    const { repo } = this.deps;
     const built = this.index;
-    if (!this.index) {
-      const repo = this.deps.repo;
-      this.index = new VectorIndex({ vectors: (photoIds) => repo.currentVectors(photoIds), coded: (photoIds) => repo.codedPhotoIds(photoIds) });
-      this.indexedSeq = 0;
-      this.chance = undefined;
+    let index = this.index ?? this.newIndex();
+    const put = (photoId: number, codes: Uint32Array, offset: number, length: number) => index.put(photoId, codes, offset, length);
+    let caughtUp = repo.codeChangesSince(this.indexedSeqs, put, (photoId) => index.remove(photoId));
+    if (!caughtUp) {
+      // Removals it had not seen were pruned (over 100,000 since): built again from every code.
+      index = this.newIndex();
+      caughtUp = repo.codeChangesSince(this.indexedSeqs, put, (photoId) => index.remove(photoId))!;
     }
-    const index = this.index;
-    this.indexedSeq = this.deps.repo.codesSince(this.indexedSeq, (photoId, codes, offset, length) => index.put(photoId, codes, offset, length));
+    this.indexedSeqs = caughtUp;
     if (!built && index.shortOnly) this.lengthenCodesInBackground();
     return index;
+  }
+
+  private newIndex(): VectorIndex {
+    const { repo } = this.deps;
+    this.index = new VectorIndex({ vectors: (photoIds) => repo.currentVectors(photoIds) });
+    this.indexedSeqs = repo.codeSeqsOfNewIndex();
+    this.chance = undefined;
+    return this.index;
   }
 
   /**

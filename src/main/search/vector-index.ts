@@ -20,8 +20,6 @@ export interface VectorStore {
    * still have one, in any order. Bytes, not arrays: a rerank of hundreds allocates nothing more.
    */
   vectors(photoIds: readonly number[]): readonly (readonly [photoId: number, vector: Uint8Array])[];
-  /** Those of `photoIds` whose code is still stored (gone with its photo, or when its caption changed). */
-  coded(photoIds: readonly number[]): ReadonlySet<number>;
 }
 
 /** How many photos each step keeps, for `limit` asked for. */
@@ -51,6 +49,7 @@ export const defaultTuning: IndexTuning = {
  * bench/embeddings.ts measures how many of the exact nearest 10 it finds (recall@10). Beyond those
  * few hundred, the order and the cosine are estimates from the long codes (never above the last
  * exact cosine). A photo with only a short code (stored before long codes) is ranked exactly.
+ * Kept current by its owner: `put` for each code stored, `remove` for each code removed.
  */
 export class VectorIndex {
   private readonly shortCodes = new ShortCodeTable();
@@ -98,6 +97,22 @@ export class VectorIndex {
     this.hasRest[slot] = long ? 1 : 0;
   }
 
+  /** Drops a photo's code (its photo deleted, its caption changed): the last slot's code takes its slot. */
+  remove(photoId: number): void {
+    const slot = (this.slots[photoId] ?? 0) - 1;
+    if (slot < 0) return;
+    const last = --this.count;
+    this.slots[photoId] = 0;
+    if (slot === last) return;
+    const moved = this.photoIds[last]!;
+    const { codes } = this.shortCodes;
+    codes.copyWithin(slot * words, last * words, (last + 1) * words);
+    this.rests.copyWithin(slot * restWords, last * restWords, (last + 1) * restWords);
+    this.hasRest[slot] = this.hasRest[last]!;
+    this.photoIds[slot] = moved;
+    this.slots[moved] = slot + 1;
+  }
+
   /** Up to `count` photos spread evenly over the index (in the order their vectors came). */
   spreadSample(count: number): number[] {
     const step = Math.max(1, this.count / count);
@@ -108,7 +123,8 @@ export class VectorIndex {
 
   /**
    * Up to `limit` photos at least `minScore` alike, most alike first, among those `allowed`
-   * accepts (all when it is null). A photo whose vector is gone or stale is left out.
+   * accepts (all when it is null). A photo whose vector is gone or stale is left out of the exact
+   * few; beyond them, the index answers from the codes it holds (`remove` drops those gone).
    */
   nearest(query: Float32Array, limit: number, minScore: number, allowed: ((photoId: number) => boolean) | null): Neighbour[] {
     if (limit < 1 || !this.count) return [];
@@ -124,10 +140,8 @@ export class VectorIndex {
     const estimates = new Map(long.slice(0, exactCount).map((candidate) => [candidate.photoId, candidate.estimate]));
     const scale = fittedScale(exact.flatMap((item) => (estimates.has(item.photoId) ? [[estimates.get(item.photoId)!, item.score] as const] : [])));
     const cap = found.at(-1)?.score ?? 1;
-    const rest = long.slice(exactCount, exactCount + limit - found.length);
-    const coded = this.store.coded(rest.map((candidate) => candidate.photoId));
-    const estimated = rest
-      .filter((candidate) => coded.has(candidate.photoId))
+    const estimated = long
+      .slice(exactCount, exactCount + limit - found.length)
       .map(({ photoId, estimate }) => ({ photoId, score: Math.min(cap, scale * estimate) }))
       .filter((item) => item.score >= minScore);
     return [...found, ...estimated];

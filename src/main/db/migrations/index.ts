@@ -17,6 +17,7 @@ import { embedJobs } from './0150-embed-jobs';
 import { relevanceLists } from './0160-relevance-lists';
 import { embeddingCodes } from './0170-embedding-codes';
 import { meaningRerank } from './0180-meaning-rerank';
+import { codeRemovals } from './0190-code-removals';
 
 export const migrations: readonly Migration[] = [
   init,
@@ -37,4 +38,5 @@ export const migrations: readonly Migration[] = [
   relevanceLists,
   embeddingCodes,
   meaningRerank,
+  codeRemovals,
 ];
