@@ -58,4 +58,17 @@ describe('long codes for a library coded before them', () => {
     expect(names(await core.invoke('photos:search', { text: 'puppy', mode: 'meaning' }))).toEqual(['2.jpg']);
     db.close();
   });
+
+  it('applies a filter as the library is now, though the filter repeats (its photos are kept only until the library changes)', { timeout: 60_000 }, async () => {
+    const { db, dataDir } = await libraryOfShortCodes();
+    const core = testCore({ dataDir });
+    const puppy = { text: 'puppy', mode: 'meaning', fileType: 'JPEG' } as const;
+    expect(names(await core.invoke('photos:search', puppy))).toEqual(['2.jpg']);
+    db.prepare(`UPDATE photos SET status = 'missing' WHERE file_name = '2.jpg'`).run();
+    expect(names(await core.invoke('photos:search', puppy))).toEqual([]);
+    db.prepare(`UPDATE photos SET status = 'present' WHERE file_name = '2.jpg'`).run();
+    expect(names(await core.invoke('photos:search', puppy))).toEqual(['2.jpg']);
+    expect(names(await core.invoke('photos:search', { ...puppy, fileType: 'PNG' }))).toEqual([]);
+    db.close();
+  });
 });

@@ -360,6 +360,14 @@ export class EmbeddingsRepository {
     return ids;
   }
 
+  /**
+   * A stamp that moves with every change to the library (here or by another process), or null
+   * inside a transaction, which may yet roll back without moving it: nothing read there may be kept.
+   */
+  libraryStamp(): string | null {
+    return this.db.inTransaction ? null : changeStamp((sql) => this.db.prepare(sql));
+  }
+
   /** The ids in the date sort's order: newest capture first (of one second, the later indexed), undated last. */
   newestFirst(ids: readonly number[]): number[] {
     return this.db

@@ -29,6 +29,9 @@ interface Ranked {
  * applies in every mode; when the provider cannot embed the query, the text results come with a note.
  */
 export class MeaningSearch {
+  /** The last filter's photos and the library's state they were read in: as-you-type searches repeat a filter. */
+  private filtered: { filters: string; stamp: string; ids: ReadonlySet<number> } | undefined;
+
   constructor(
     private readonly text: SearchService,
     private readonly embeddings: EmbeddingsService,
@@ -83,8 +86,17 @@ export class MeaningSearch {
       const missing = this.repo.missingPhotoIds();
       return (id) => !missing.has(id);
     }
-    const ids = new Set(this.text.ids({ ...query, text: '' }, maxPhotoIds).ids);
+    const ids = this.filteredPhotos(JSON.stringify({ ...filters, includeMissing, onlyMissing }), () => this.text.ids({ ...query, text: '' }, maxPhotoIds).ids);
     return (id) => ids.has(id);
+  }
+
+  /** The photos a filter lets through, read again only after the library changed or for another filter. */
+  private filteredPhotos(filters: string, read: () => number[]): ReadonlySet<number> {
+    const stamp = this.repo.libraryStamp();
+    if (stamp !== null && this.filtered?.filters === filters && this.filtered.stamp === stamp) return this.filtered.ids;
+    const ids = new Set(read());
+    this.filtered = stamp === null ? undefined : { filters, stamp, ids };
+    return ids;
   }
 
   private textOnly(query: Query, note?: string): RankedResults {
