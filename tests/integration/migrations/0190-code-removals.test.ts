@@ -65,3 +65,21 @@ describe('migration 0190 code removals', () => {
     db.close();
   });
 });
+
+describe('codes and current vectors', () => {
+  it('stores no code with a vector of a caption no longer current (edited while the provider answered), and reads no such vector', () => {
+    const { db, repo, vectors } = codedLibrary(2);
+    const caption = db.prepare(`INSERT INTO captions (photo_id, version, source, caption, created_at) VALUES (1, ?, 'generated', ?, 'now')`);
+    const first = Number(caption.run(1, 'A dog').lastInsertRowid);
+    const second = Number(caption.run(2, 'A dog on a beach').lastInsertRowid);
+    db.prepare('UPDATE photos SET current_caption_id = ? WHERE id = 1').run(second);
+    const model = { provider: 'local', model: 'nomic-embed-text' };
+    // The second caption's vector first, then the first's, answered late.
+    repo.store(model, [{ photoId: 1, captionId: second, vector: vectors[0]! }]);
+    expect(repo.currentVectors([1, 2]).map(([photoId]) => photoId).sort()).toEqual([1, 2]);
+    repo.store(model, [{ photoId: 1, captionId: first, vector: vectors[1]! }]);
+    expect([...repo.codedPhotoIds([1, 2])]).toEqual([2]);
+    expect(repo.currentVectors([1, 2]).map(([photoId]) => photoId)).toEqual([2]);
+    db.close();
+  });
+});
