@@ -3,7 +3,7 @@ import { codeWords, longCodeWords } from '../base/sign-code';
 import type { SearchHit } from '../../shared/domain';
 import { currentCaption, summaryColumns, toSummary } from './photo-summary';
 import { scopeCondition } from './photo-selection';
-import { changeStamp } from './statements';
+import { changeStamp, withoutMovingStamp } from './statements';
 import type { SummaryRow } from './photo-summary';
 import { codeBlob, fromBlob, toBlob } from './vector-blobs';
 
@@ -267,7 +267,11 @@ export class EmbeddingsRepository {
     remove: (photoId: number) => void,
   ): CodeSeqs | null {
     return this.db.transaction((): CodeSeqs | null => {
-      const [first, last] = this.db.prepare('SELECT min(seq), max(seq) FROM embedding_code_removals').raw().get() as [number | null, number | null];
+      // Two subqueries: min and max in one select would scan the table, each alone reads one end.
+      const [first, last] = this.db
+        .prepare('SELECT (SELECT min(seq) FROM embedding_code_removals), (SELECT max(seq) FROM embedding_code_removals)')
+        .raw()
+        .get() as [number | null, number | null];
       if (last !== null && last > since.removal && first! > since.removal + 1) return null;
       if (last !== null && last > since.removal) {
         const removed = this.db.prepare('SELECT DISTINCT photo_id FROM embedding_code_removals WHERE seq > ?').pluck().all(since.removal) as number[];
@@ -346,10 +350,12 @@ export class EmbeddingsRepository {
 
   /** Keeps a search's vector, and counts what asking for it cost. */
   cacheQuery(text: string, vector: Float32Array, inputTokens = 0): void {
-    this.db.transaction(() => {
-      this.db.prepare('INSERT OR REPLACE INTO query_embeddings (text, vector) VALUES (?, ?)').run(text, toBlob(vector));
-      this.addSpend(inputTokens);
-    })();
+    withoutMovingStamp(this.db, () =>
+      this.db.transaction(() => {
+        this.db.prepare('INSERT OR REPLACE INTO query_embeddings (text, vector) VALUES (?, ?)').run(text, toBlob(vector));
+        this.addSpend(inputTokens);
+      })(),
+    );
   }
 
   photoIdOf(path: string): number | null {

@@ -17,11 +17,30 @@ export function statementCache(db: Database): (sql: string) => Statement {
   };
 }
 
+/** Per connection, the changes made by `withoutMovingStamp`: subtracted from total_changes. */
+const changesNoReadDependsOn = new WeakMap<Database, number>();
+
 /**
- * Moves with any change to the library, by this connection (total_changes) or committed by another
- * (data_version): what a read kept in memory is checked against. Keep nothing read inside a
- * transaction, since a rollback leaves the stamp where it was.
+ * Moves with any change to the library, by this connection (total_changes, but for the writes of
+ * `withoutMovingStamp`) or committed by another (data_version): what a read kept in memory is
+ * checked against. Keep nothing read inside a transaction, since a rollback leaves the stamp
+ * where it was.
  */
 export function changeStamp(sql: (text: string) => Statement): string {
-  return `${sql('PRAGMA data_version').pluck().get() as number}:${sql('SELECT total_changes()').pluck().get() as number}`;
+  const version = sql('PRAGMA data_version');
+  const changes = (sql('SELECT total_changes()').pluck().get() as number) - (changesNoReadDependsOn.get(version.database) ?? 0);
+  return `${version.pluck().get() as number}:${changes}`;
+}
+
+/**
+ * Runs `write`, whose changes no read kept in memory depends on (a query's cached embedding and
+ * its spend), without moving the stamp: each new search by meaning writes one, and would
+ * otherwise make every search read again what it had kept (the missing photos, a filter's photos).
+ */
+export function withoutMovingStamp<T>(db: Database, write: () => T): T {
+  const changes = () => db.prepare('SELECT total_changes()').pluck().get() as number;
+  const before = changes();
+  const result = write();
+  changesNoReadDependsOn.set(db, (changesNoReadDependsOn.get(db) ?? 0) + changes() - before);
+  return result;
 }
