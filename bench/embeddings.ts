@@ -3,7 +3,9 @@ import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ShortCodeTable } from '../src/main/base/hamming';
 import { defaultRetryPolicy } from '../src/main/base/retry';
+import { codeWords, signCode } from '../src/main/base/sign-code';
 import { fileLogger } from '../src/main/base/logger';
 import { environmentSecrets } from '../src/main/base/secrets';
 import { openDatabase } from '../src/main/db/database';
@@ -155,9 +157,15 @@ function stages(): void {
     { vectors: (photoIds) => repo.currentVectors(photoIds) },
     { candidates: () => 3000, exact: () => 3000 },
   );
+  // The Hamming pass over every short code, in WebAssembly as the index runs it and in plain
+  // JavaScript as it ran before (the same codes, the same distances and histogram).
+  const shortCodes = new ShortCodeTable();
+  shortCodes.reserve(index.size);
+  let coded = 0;
   repo.codesSince(0, (photoId, codes, offset, length) => {
     probe.put(photoId, codes, offset, length);
     before.put(photoId, codes, offset, length);
+    shortCodes.codes.set(codes.subarray(offset, offset + codeWords), coded++ * codeWords);
   });
   const slowText: [ms: number, text: string][] = [];
   for (let round = 0; round < queryCount; round++) {
@@ -166,6 +174,10 @@ function stages(): void {
     time('missing photos (unfiltered searches)', () => repo.missingPhotoIds());
     const yearIds = time('one year as a filter (ids, up to maxPhotoIds)', () => new Set(text.ids(query({ ...oneYear }), maxPhotoIds).ids));
     const floor = time('meaning floor', () => embeddings.meaningFloor(vector));
+    const code = signCode(vector);
+    const wasm = time('Hamming pass over every short code, WebAssembly', () => shortCodes.distances(code, coded).histogram.slice());
+    const js = time('Hamming pass, the same in JavaScript (as before)', () => hammingInJavaScript(shortCodes.codes, coded, code));
+    if (wasm.some((count, distance) => count !== js[distance])) throw new Error('The two Hamming passes disagree');
     const found = time('nearest 1,000 in all', () => probe.nearest(vector, 1000, floor, null));
     time('nearest 1,000 within one year', () => probe.nearest(vector, 1000, floor, (id) => yearIds.has(id)));
     time('nearest 1,000 as before long codes (3,000 read as floats)', () => before.nearest(vector, 1000, floor, null));
@@ -176,6 +188,24 @@ function stages(): void {
   for (const [stage, numbers] of Object.entries(spent)) row(`  ${stage}`, numbers);
   const slowest = slowText.sort((a, b) => b[0] - a[0]).slice(0, 3);
   say(`  slowest text sides: ${slowest.map(([ms, words]) => `"${words}" ${ms.toFixed(0)} ms`).join(', ')}`);
+}
+
+/** The Hamming pass as the index ran it before WebAssembly: distances and their histogram. */
+function hammingInJavaScript(codes: Uint32Array, count: number, query: Uint32Array): Int32Array {
+  const distances = new Uint16Array(count);
+  const histogram = new Int32Array(257);
+  for (let slot = 0, base = 0; slot < count; slot++, base += 8) {
+    let distance = 0;
+    for (let word = 0; word < 8; word++) {
+      let x = query[word]! ^ codes[base + word]!;
+      x -= (x >>> 1) & 0x55555555;
+      x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+      distance += Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+    }
+    distances[slot] = distance;
+    histogram[distance]!++;
+  }
+  return histogram;
 }
 
 function generate(): void {
