@@ -9,6 +9,7 @@ import { pageCallNames } from '../../shared/contract';
 import type { CallInput, CallName, MediaKind } from '../../shared/contract';
 import { UserError } from '../base/errors';
 import type { Core } from '../core';
+import { cacheDirOf, thumbnailFileIn } from '../images/derivatives';
 import { AccessCheck, newAccessToken } from './access';
 import type { EventHub } from './event-hub';
 import { fileUnder, sendFile } from './static-files';
@@ -20,6 +21,8 @@ export interface ServerOptions {
   events: Pick<EventHub, 'subscribe'>;
   /** The built UI (out/renderer). */
   uiDir: string;
+  /** The core's data folder: thumbnails are served straight from its cache, without a call to the core. */
+  dataDir: string;
   /** 0 picks a free port. */
   port?: number;
   /** Given by tests; a fresh random one otherwise. */
@@ -64,6 +67,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw new UserError(`The web UI is not built (no ${join(options.uiDir, 'index.html')}). Run "npm run build:web" first.`);
   }
   const token = options.token ?? newAccessToken();
+  const cacheDir = cacheDirOf(options.dataDir);
   const report = options.onError ?? (() => {});
   const limits = { ...defaultRequestLimits, ...options.limits };
   const http = createServer({
@@ -121,8 +125,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (url.pathname.startsWith('/media/')) {
       const media = url.pathname.match(mediaPath);
       if (!access.headerOrQueryTokenValid(request, url)) return sendJson(response, 401, { error: 'Missing or wrong access token.' });
-      // No decoding: a fingerprint is 32 hex digits, and the core refuses anything else.
-      const file = media && (await options.core.invoke('media:file', { kind: media[1] as MediaKind, fingerprint: media[2]! }));
+      // No decoding: a fingerprint is 32 hex digits, and anything else names no file. A thumbnail's
+      // file is known from its name alone (the first screen asks for dozens at once); a preview
+      // may have to be made, which is the core's work.
+      const file = !media
+        ? null
+        : media[1] === 'thumb'
+          ? thumbnailFileIn(cacheDir, media[2]!)
+          : await options.core.invoke('media:file', { kind: media[1] as MediaKind, fingerprint: media[2]! });
       if (!file) return sendJson(response, 404, { error: 'Not found.' });
       // A fingerprint names the file's content, so its thumbnail never changes; previews are
       // remade when their size settings change, so those are checked again after an hour.
