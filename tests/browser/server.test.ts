@@ -200,6 +200,8 @@ describe('captionist serve, over HTTP', () => {
     expect(thumbnail.status).toBe(200);
     const cached = await core.invoke('media:file', { kind: 'thumb', fingerprint });
     expect(thumbnail.headers).toMatchObject({ 'content-type': 'image/jpeg', 'content-length': String((await stat(cached!)).size) });
+    const head = await rawRequest(server.port, `/media/thumb/${fingerprint}`, { method: 'HEAD', headers: { Host: `127.0.0.1:${server.port}`, ...bearer } });
+    expect(head).toMatchObject({ status: 200, body: '', headers: { 'content-length': thumbnail.headers['content-length'] } });
     expect(served).toEqual([]);
     expect((await get(`/media/preview/${fingerprint}`)).status).toBe(200);
     expect(served).toEqual(['media:file']);
