@@ -322,6 +322,26 @@ async function scrollFrameTimes(page: Page, frames: number): Promise<FrameStats>
   };
 }
 
+/** The first screen's thumbnails asked for at once over HTTP, as a page would: milliseconds until the last has arrived. */
+async function thumbnailBurst(urls: string[]): Promise<number> {
+  const started = performance.now();
+  await Promise.all(
+    urls.map(async (url) => {
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+      await response.arrayBuffer();
+    }),
+  );
+  return performance.now() - started;
+}
+
+/** A served app's thumbnail URLs (its address carries the token) for these fingerprints. */
+function appThumbnailUrls(appUrl: string, fingerprints: string[]): string[] {
+  const { origin, hash } = new URL(appUrl);
+  const token = new URLSearchParams(hash.slice(1)).get('token')!;
+  return fingerprints.map((fingerprint) => `${origin}/media/thumb/${fingerprint}?token=${token}`);
+}
+
 async function openApp(browser: Browser, url: string): Promise<Page> {
   const page = await (await freshContext(browser)).newPage();
   await page.goto(url);
@@ -350,13 +370,12 @@ try {
   const ratio = (ours: number, theirs: number) => (theirs > 0 ? (ours / theirs).toFixed(2) : 'n/a');
 
   const starts: PaintStart[] = values['from-blank'] ? ['other-site', 'blank'] : ['other-site'];
-  const lanes = [
+  const appLanes = [
     { name: 'Captionist', url: serve.url },
     ...(compared ? [{ name: `Captionist, ${values.compare}`, url: compared.url }] : []),
-    { name: 'bare static page, 100 imgs', url: `${bare.origin}/grid.html` },
-    { name: 'bare static page with COOP same-origin', url: `${bare.origin}/grid-coop.html` },
   ];
-  const bareLane = lanes.find((lane) => lane.url.endsWith('/grid.html'))!;
+  const bareLane = { name: 'bare static page, 100 imgs', url: `${bare.origin}/grid.html` };
+  const lanes = [...appLanes, bareLane, { name: 'bare static page with COOP same-origin', url: `${bare.origin}/grid-coop.html` }];
 
   say('| renderer of the measured page (one traced navigation) | start | start page pid | page pid | new renderer | time origin after the call to navigate, ms |\n| --- | --- | ---: | ---: | --- | ---: |');
   for (const start of starts) {
@@ -371,9 +390,11 @@ try {
   }
 
   const paints = new Map(starts.map((start) => [start, new Map(lanes.map((lane) => [lane, [] as number[]]))]));
+  // Every other round in the opposite order: the first page of a round tends to be the slower.
+  const inTurn = <T>(items: T[], round: number) => (round % 2 ? [...items].reverse() : items);
   for (let round = 0; round < rounds; round++) {
     for (const start of starts) {
-      for (const lane of lanes) paints.get(start)!.get(lane)!.push(await firstGridPaint(browser, lane.url, start, bare.startUrl));
+      for (const lane of inTurn(lanes, round)) paints.get(start)!.get(lane)!.push(await firstGridPaint(browser, lane.url, start, bare.startUrl));
     }
   }
   for (const start of starts) {
@@ -383,6 +404,20 @@ try {
     for (const [lane, times] of byLane) say(`| ${lane.name} | ${ms(median(times))} | ${ratio(median(times), bareMedian)} |`);
     say(`\nRounds (ms): ${[...byLane].map(([lane, times]) => `${lane.name} ${times.map(ms).join(', ')}`).join('; ')}`);
   }
+
+  // The server's side of the first screen's thumbnails alone, without a browser: a screen of 36.
+  const burst = 36;
+  const someFingerprints = sqlite.prepare('SELECT fingerprint FROM photos ORDER BY random() LIMIT ?').pluck();
+  const bursts = new Map([...appLanes, bareLane].map((lane) => [lane, [] as number[]]));
+  for (let round = 0; round < rounds * 3; round++) {
+    const fingerprints = someFingerprints.all(burst) as string[];
+    for (const [lane, times] of inTurn([...bursts], round)) {
+      const urls = lane === bareLane ? fingerprints.map((_, k) => `${bare.origin}/thumb/${(round * burst + k) % thumbCount}.jpg`) : appThumbnailUrls(lane.url, fingerprints);
+      times.push(await thumbnailBurst(urls));
+    }
+  }
+  say(`\n| ${burst} thumbnails asked for at once (${rounds * 3} rounds) | median ms | ratio to the bare server |\n| --- | ---: | ---: |`);
+  for (const [lane, times] of bursts) say(`| ${lane.name} | ${ms(median(times))} | ${ratio(median(times), median(bursts.get(bareLane)!))} |`);
   say('');
 
   const app = await openApp(browser, serve.url);
