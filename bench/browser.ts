@@ -15,6 +15,8 @@ import { Derivatives, thumbnailLongEdge } from '../src/main/images/derivatives';
 import { SharpAdapter } from '../src/main/images/sharp.adapter';
 import { ExifToolAdapter } from '../src/main/metadata/exiftool.adapter';
 import { launchChromium } from '../tests/helpers/browser';
+import { goToStart, otherSiteStartUrl, rendererSwap, startPageHtml } from './first-paint-start';
+import type { PaintStart } from './first-paint-start';
 import { median } from './measure';
 import { generateLibrary } from './search-library';
 
@@ -24,6 +26,11 @@ import { generateLibrary } from './search-library';
  * times while the grid scrolls through thousands of rows. Each beside a bare baseline in the same
  * run: a static page of plain <img>s served by a bare node:http server (first paint, scrolling),
  * and the bare FTS5 query in better-sqlite3 plus the bridge call alone (search).
+ *
+ * Each first paint starts from a page of another site (see first-paint-start.ts), so every page
+ * gets a new renderer as in a real tab; `--from-blank` measures the fresh tab's about:blank start
+ * too, in the same rounds. The bare page is also served with Cross-Origin-Opener-Policy, as
+ * captionist serve is, to show whether the start condition charges the renderer swap to one side.
  *
  * The library (rows generated through SQL into a database the core's migrations made, and a few
  * hundred real thumbnails hard-linked under every fingerprint) is built once and kept.
@@ -44,6 +51,8 @@ const { values } = parseArgs({
      * a before/after on a noisy machine.
      */
     compare: { type: 'string' },
+    /** Also measure every first paint from the fresh tab's about:blank (the bench's start until 2026-12-04). */
+    'from-blank': { type: 'boolean', default: false },
   },
 });
 const photoCount = Number(values.photos);
@@ -130,8 +139,12 @@ async function startServe(checkout = root): Promise<{ url: string; stop(): Promi
   }
 }
 
-/** The baseline: static pages of plain <img>s, the same cells and selectors as the app's grid. */
-async function startBareServer(scrollRows: number): Promise<{ origin: string; close(): void }> {
+/**
+ * The baseline: static pages of plain <img>s, the same cells and selectors as the app's grid; the
+ * grid also with the Cross-Origin-Opener-Policy captionist serve sends, and the first paints' start
+ * page (reached as localhost, another site than the measured pages' 127.0.0.1).
+ */
+async function startBareServer(scrollRows: number): Promise<{ origin: string; startUrl: string; close(): void }> {
   const columns = 6;
   const cell = (k: number) =>
     `<div role="gridcell" style="height:200px"><img src="/thumb/${k % thumbCount}.jpg" alt="IMG_${k}" loading="lazy" style="width:100%;height:100%;object-fit:cover"></div>`;
@@ -140,18 +153,21 @@ async function startBareServer(scrollRows: number): Promise<{ origin: string; cl
     `<div role="grid" aria-label="Photos" style="height:100vh;overflow:auto;display:grid;grid-template-columns:repeat(${columns},1fr);gap:8px">` +
     Array.from({ length: cells }, (_, k) => cell(k)).join('') +
     `</div></body></html>`;
-  const pages: Record<string, string> = { '/grid.html': page(100), '/scroll.html': page(scrollRows * columns) };
+  const grid = page(100);
+  const pages: Record<string, string> = { '/grid.html': grid, '/grid-coop.html': grid, '/scroll.html': page(scrollRows * columns), '/start.html': startPageHtml };
   const server = createServer((request, response) => {
     const html = pages[request.url ?? ''];
     const thumb = request.url?.match(/^\/thumb\/(\d+)\.jpg$/)?.[1];
-    if (html) response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(html);
+    const coop = request.url === '/grid-coop.html' ? { 'Cross-Origin-Opener-Policy': 'same-origin' } : {};
+    if (html) response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', ...coop }).end(html);
     else if (thumb !== undefined) {
       response.writeHead(200, { 'Content-Type': 'image/jpeg', 'Cache-Control': 'max-age=31536000, immutable' });
       response.end(readFileSync(join(sourcesDir, `${thumb}.jpg`)));
     } else response.writeHead(404).end();
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() };
+  const port = (server.address() as AddressInfo).port;
+  return { origin: `http://127.0.0.1:${port}`, startUrl: otherSiteStartUrl(port), close: () => server.close() };
 }
 
 /** The few DOM pieces the in-page probes use (these scripts compile against Node's types). */
@@ -186,11 +202,15 @@ async function freshContext(browser: Browser): Promise<BrowserContext> {
   return context;
 }
 
-/** Milliseconds from navigation start to the first frame with a decoded thumbnail in the grid. */
-async function firstGridPaint(browser: Browser, url: string): Promise<number> {
+/**
+ * Milliseconds from navigation start to the first frame with a decoded thumbnail in the grid. The
+ * new document's clock starts when the navigation does, so a renderer swap is counted.
+ */
+async function firstGridPaint(browser: Browser, url: string, start: PaintStart, startUrl: string): Promise<number> {
   const context = await freshContext(browser);
   try {
     const page = await context.newPage();
+    await goToStart(page, start, startUrl);
     await page.goto(url, { waitUntil: 'commit' });
     return await page.evaluate(
       () =>
@@ -302,6 +322,26 @@ async function scrollFrameTimes(page: Page, frames: number): Promise<FrameStats>
   };
 }
 
+/** The first screen's thumbnails asked for at once over HTTP, as a page would: milliseconds until the last has arrived. */
+async function thumbnailBurst(urls: string[]): Promise<number> {
+  const started = performance.now();
+  await Promise.all(
+    urls.map(async (url) => {
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+      await response.arrayBuffer();
+    }),
+  );
+  return performance.now() - started;
+}
+
+/** A served app's thumbnail URLs (its address carries the token) for these fingerprints. */
+function appThumbnailUrls(appUrl: string, fingerprints: string[]): string[] {
+  const { origin, hash } = new URL(appUrl);
+  const token = new URLSearchParams(hash.slice(1)).get('token')!;
+  return fingerprints.map((fingerprint) => `${origin}/media/thumb/${fingerprint}?token=${token}`);
+}
+
 async function openApp(browser: Browser, url: string): Promise<Page> {
   const page = await (await freshContext(browser)).newPage();
   await page.goto(url);
@@ -329,18 +369,56 @@ try {
   const ms = (value: number) => value.toFixed(1);
   const ratio = (ours: number, theirs: number) => (theirs > 0 ? (ours / theirs).toFixed(2) : 'n/a');
 
-  const appPaint: number[] = [];
-  const barePaint: number[] = [];
-  const comparedPaint: number[] = [];
-  for (let round = 0; round < rounds; round++) {
-    appPaint.push(await firstGridPaint(browser, serve.url));
-    if (compared) comparedPaint.push(await firstGridPaint(browser, compared.url));
-    barePaint.push(await firstGridPaint(browser, `${bare.origin}/grid.html`));
+  const starts: PaintStart[] = values['from-blank'] ? ['other-site', 'blank'] : ['other-site'];
+  const appLanes = [
+    { name: 'Captionist', url: serve.url },
+    ...(compared ? [{ name: `Captionist, ${values.compare}`, url: compared.url }] : []),
+  ];
+  const bareLane = { name: 'bare static page, 100 imgs', url: `${bare.origin}/grid.html` };
+  const lanes = [...appLanes, bareLane, { name: 'bare static page with COOP same-origin', url: `${bare.origin}/grid-coop.html` }];
+
+  say('| renderer of the measured page (one traced navigation) | start | start page pid | page pid | new renderer | time origin after the call to navigate, ms |\n| --- | --- | ---: | ---: | --- | ---: |');
+  for (const start of starts) {
+    for (const lane of lanes) {
+      const context = await freshContext(browser);
+      const page = await context.newPage();
+      await goToStart(page, start, bare.startUrl);
+      const swap = await rendererSwap(browser, page, lane.url);
+      await context.close();
+      say(`| ${lane.name} | ${start} | ${swap.startPid} | ${swap.pagePid} | ${swap.pagePid === swap.startPid ? 'no' : 'yes'} | ${ms(swap.timeOriginLagMs)} |`);
+    }
   }
-  say('| first grid paint (fresh tab, warm server) | median ms | bare static page, 100 imgs | ratio |\n| --- | ---: | ---: | ---: |');
-  say(`| navigation to first thumbnail painted | ${ms(median(appPaint))} | ${ms(median(barePaint))} | ${ratio(median(appPaint), median(barePaint))} |`);
-  if (compared) say(`| the same, ${values.compare} | ${ms(median(comparedPaint))} | ${ms(median(barePaint))} | ${ratio(median(comparedPaint), median(barePaint))} |`);
-  say(`\nRounds (ms): app ${appPaint.map(ms).join(', ')}; bare ${barePaint.map(ms).join(', ')}${compared ? `; compared ${comparedPaint.map(ms).join(', ')}` : ''}\n`);
+
+  const paints = new Map(starts.map((start) => [start, new Map(lanes.map((lane) => [lane, [] as number[]]))]));
+  // Every other round in the opposite order: the first page of a round tends to be the slower.
+  const inTurn = <T>(items: T[], round: number) => (round % 2 ? [...items].reverse() : items);
+  for (let round = 0; round < rounds; round++) {
+    for (const start of starts) {
+      for (const lane of inTurn(lanes, round)) paints.get(start)!.get(lane)!.push(await firstGridPaint(browser, lane.url, start, bare.startUrl));
+    }
+  }
+  for (const start of starts) {
+    const byLane = paints.get(start)!;
+    const bareMedian = median(byLane.get(bareLane)!);
+    say(`\n| first grid paint from ${start === 'blank' ? "the fresh tab's about:blank" : 'a page of another site'} (fresh context, warm server) | median ms | ratio to the bare page |\n| --- | ---: | ---: |`);
+    for (const [lane, times] of byLane) say(`| ${lane.name} | ${ms(median(times))} | ${ratio(median(times), bareMedian)} |`);
+    say(`\nRounds (ms): ${[...byLane].map(([lane, times]) => `${lane.name} ${times.map(ms).join(', ')}`).join('; ')}`);
+  }
+
+  // The server's side of the first screen's thumbnails alone, without a browser: a screen of 36.
+  const burst = 36;
+  const someFingerprints = sqlite.prepare('SELECT fingerprint FROM photos ORDER BY random() LIMIT ?').pluck();
+  const bursts = new Map([...appLanes, bareLane].map((lane) => [lane, [] as number[]]));
+  for (let round = 0; round < rounds * 3; round++) {
+    const fingerprints = someFingerprints.all(burst) as string[];
+    for (const [lane, times] of inTurn([...bursts], round)) {
+      const urls = lane === bareLane ? fingerprints.map((_, k) => `${bare.origin}/thumb/${(round * burst + k) % thumbCount}.jpg`) : appThumbnailUrls(lane.url, fingerprints);
+      times.push(await thumbnailBurst(urls));
+    }
+  }
+  say(`\n| ${burst} thumbnails asked for at once (${rounds * 3} rounds) | median ms | ratio to the bare server |\n| --- | ---: | ---: |`);
+  for (const [lane, times] of bursts) say(`| ${lane.name} | ${ms(median(times))} | ${ratio(median(times), median(bursts.get(bareLane)!))} |`);
+  say('');
 
   const app = await openApp(browser, serve.url);
   const bareCount = sqlite.prepare('SELECT count(*) FROM photo_search WHERE photo_search MATCH ?').pluck();

@@ -42,7 +42,7 @@ import { settingsHandlers } from './handlers/settings.handlers';
 import { keywordsHandlers } from './handlers/keywords.handlers';
 import { KeywordVocabularyRepository } from './db/keyword-vocabulary.repo';
 import { KeywordVocabulary } from './keywords/keyword-vocabulary';
-import { Derivatives } from './images/derivatives';
+import { cacheDirOf, Derivatives } from './images/derivatives';
 import { SharpAdapter } from './images/sharp.adapter';
 import { ChangeAnnouncer } from './library/change-announcer';
 import { Indexer } from './library/indexer';
@@ -134,7 +134,7 @@ const defaultPixelLimit = 250_000_000;
 export function createCore(options: CoreOptions): Core {
   const now = options.now ?? (() => new Date());
   const emit: Emit = options.emit ?? (() => {});
-  const cacheDir = join(options.dataDir, 'cache');
+  const cacheDir = cacheDirOf(options.dataDir);
   preparePrivateDataDir(options.dataDir);
   mkdirSync(cacheDir, { recursive: true });
   const logger = options.logger ?? fileLogger(join(options.dataDir, 'captionist.log'), now);

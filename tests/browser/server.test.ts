@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { WebSocket } from 'ws';
@@ -23,7 +24,7 @@ const uiDir = resolve(import.meta.dirname, '../../out/renderer');
 const token = 'a'.repeat(43);
 const bearer = { Authorization: `Bearer ${token}` };
 
-/** A server over a real core whose library holds one indexed photo. */
+/** A server over a real core whose library holds one indexed photo; `served` lists the calls the server made of the core. */
 async function servedLibrary(override: Partial<ServerOptions> = {}) {
   const events = new EventHub();
   const core = testCore({ emit: events.emit });
@@ -32,7 +33,9 @@ async function servedLibrary(override: Partial<ServerOptions> = {}) {
   await core.invoke('library:addFolder', { path: library });
   await core.invoke('library:index', { paths: [library] });
   const [photo] = (await core.invoke('photos:search', {})).results;
-  const server = await startServer({ core, events, uiDir, token, ...override });
+  const served: string[] = [];
+  const recorded: ServerOptions['core'] = { invoke: (name, input) => (served.push(name), core.invoke(name, input)) };
+  const server = await startServer({ core: recorded, events, uiDir, dataDir: core.dataDir, token, ...override });
   onTestFinished(() => server.close());
   const call = (name: string, body: string, headers: Record<string, string> = {}) =>
     rawRequest(server.port, `/api/call/${name}`, {
@@ -40,7 +43,7 @@ async function servedLibrary(override: Partial<ServerOptions> = {}) {
       headers: { Host: `127.0.0.1:${server.port}`, 'Content-Type': 'application/json', ...bearer, ...headers },
       body,
     });
-  return { core, events, library, server, fingerprint: photo!.fingerprint, call };
+  return { core, events, library, server, fingerprint: photo!.fingerprint, call, served };
 }
 
 /** Opens the event socket; resolves with the socket once open, or the HTTP status that refused it. */
@@ -147,7 +150,7 @@ describe('captionist serve, over HTTP', () => {
 
   it('says how to build the UI when it is missing', async () => {
     const core = testCore();
-    await expect(startServer({ core, events: new EventHub(), uiDir: tempDir() })).rejects.toThrow(/npm run build:web/);
+    await expect(startServer({ core, events: new EventHub(), uiDir: tempDir(), dataDir: core.dataDir })).rejects.toThrow(/npm run build:web/);
   });
 
   it('reports an unexpected error by its message only, never its stack', async () => {
@@ -155,7 +158,7 @@ describe('captionist serve, over HTTP', () => {
     const reported: unknown[] = [];
     // A core whose database went away under it: the one failure a healthy core cannot produce on demand.
     const failing = { invoke: () => Promise.reject(new Error('The database file is locked')) };
-    const server = await startServer({ core: failing, events, uiDir, token, onError: (error) => reported.push(error) });
+    const server = await startServer({ core: failing, events, uiDir, dataDir: tempDir(), token, onError: (error) => reported.push(error) });
     onTestFinished(() => server.close());
     const response = await rawRequest(server.port, '/api/call/library:status', {
       method: 'POST',
@@ -179,11 +182,29 @@ describe('captionist serve, over HTTP', () => {
     for (const path of [
       `/media/thumb/${'0'.repeat(32)}`,
       `/media/thumb/..%2f..%2flibrary.db`,
+      `/media/thumb/..`,
+      `/media/thumb/${fingerprint.toUpperCase()}`,
+      `/media/thumb/${fingerprint}.jpg`,
+      `/media/thumb/${fingerprint}%00`,
       `/media/original/${fingerprint}`,
       `/media/thumb/${fingerprint}/extra`,
     ]) {
       expect((await get(path)).status, path).toBe(404);
     }
+  });
+
+  it('reads a thumbnail from the cache without a call to the core; a preview still asks the core', async () => {
+    const { server, fingerprint, served, core } = await servedLibrary();
+    const get = (path: string) => rawRequest(server.port, path, { headers: { Host: `127.0.0.1:${server.port}`, ...bearer } });
+    const thumbnail = await get(`/media/thumb/${fingerprint}`);
+    expect(thumbnail.status).toBe(200);
+    const cached = await core.invoke('media:file', { kind: 'thumb', fingerprint });
+    expect(thumbnail.headers).toMatchObject({ 'content-type': 'image/jpeg', 'content-length': String((await stat(cached!)).size) });
+    const head = await rawRequest(server.port, `/media/thumb/${fingerprint}`, { method: 'HEAD', headers: { Host: `127.0.0.1:${server.port}`, ...bearer } });
+    expect(head).toMatchObject({ status: 200, body: '', headers: { 'content-length': thumbnail.headers['content-length'] } });
+    expect(served).toEqual([]);
+    expect((await get(`/media/preview/${fingerprint}`)).status).toBe(200);
+    expect(served).toEqual(['media:file']);
   });
 
   it('pushes every core event to every connected page', async () => {

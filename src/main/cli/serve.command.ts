@@ -36,6 +36,7 @@ export async function serveCommand({ args, flags, dataDir, io }: CommandContext)
       core: host,
       events: { subscribe: (listener) => host.on(listener) },
       uiDir: join(root, 'out', 'renderer'),
+      dataDir,
       port,
       onError: (error) => io.stderr.write(`captionist serve: ${error instanceof Error ? error.message : String(error)}\n`),
     });

@@ -14,6 +14,25 @@ export const thumbnailLongEdge = 384;
 
 const fingerprintPattern = /^[0-9a-f]{32}$/;
 
+/** The derivative cache in a data folder. */
+export const cacheDirOf = (dataDir: string) => join(dataDir, 'cache');
+
+/**
+ * Where a fingerprint's thumbnail lives in a cache, or null when the value is no fingerprint (32
+ * hex digits), so that no other name can reach a file anywhere else.
+ */
+export function thumbnailFileIn(cacheDir: string, fingerprint: string): string | null {
+  return fingerprintPattern.test(fingerprint) ? thumbnailPathIn(cacheDir, fingerprint) : null;
+}
+
+function thumbnailPathIn(cacheDir: string, fingerprint: string): string {
+  return join(shardIn(cacheDir, 'thumbs', fingerprint), `${fingerprint}.jpg`);
+}
+
+function shardIn(cacheDir: string, kind: string, fingerprint: string): string {
+  return join(cacheDir, kind, fingerprint.slice(0, 2));
+}
+
 /**
  * Thumbnails and caption-ready copies, cached by content fingerprint so renamed and duplicate
  * photos share them. RAW files (and images sharp cannot decode, such as HEVC-coded HEIC) are
@@ -34,11 +53,11 @@ export class Derivatives {
   }
 
   thumbnailPath(fingerprint: string): string {
-    return join(this.shard('thumbs', fingerprint), `${fingerprint}.jpg`);
+    return thumbnailPathIn(this.cacheDir, fingerprint);
   }
 
   captionImagePath(fingerprint: string, size: CaptionImageSize): string {
-    return join(this.shard('caption', fingerprint), `${fingerprint}-${size.longEdge}-${size.maxBytes}.jpg`);
+    return join(shardIn(this.cacheDir, 'caption', fingerprint), `${fingerprint}-${size.longEdge}-${size.maxBytes}.jpg`);
   }
 
   async hasThumbnail(fingerprint: string): Promise<boolean> {
@@ -96,7 +115,7 @@ export class Derivatives {
     for (const { kind, dir, name } of await this.cached(from)) {
       // Only finished files: one still being written ends in a temporary name.
       if (!name.endsWith('.jpg')) continue;
-      const target = join(this.shard(kind, to), to + name.slice(from.length));
+      const target = join(shardIn(this.cacheDir, kind, to), to + name.slice(from.length));
       await mkdir(join(target, '..'), { recursive: true });
       await link(join(dir, name), target).catch(async (error: NodeJS.ErrnoException) => {
         if (error.code !== 'EEXIST') await writeAtomically(target, await readFile(join(dir, name)));
@@ -108,7 +127,7 @@ export class Derivatives {
   private async cached(fingerprint: string): Promise<{ kind: string; dir: string; name: string }[]> {
     const files: { kind: string; dir: string; name: string }[] = [];
     for (const kind of ['thumbs', 'caption']) {
-      const dir = this.shard(kind, fingerprint);
+      const dir = shardIn(this.cacheDir, kind, fingerprint);
       const names = await readdir(dir).catch(() => [] as string[]);
       for (const name of names) if (name.startsWith(fingerprint)) files.push({ kind, dir, name });
     }
@@ -139,10 +158,6 @@ export class Derivatives {
     const preview = await this.metadata.extractPreview(path, largestPreview.tag);
     // Previews rarely carry their own orientation; the RAW file's tag applies to them.
     return render(preview, metadata.orientation ?? 1);
-  }
-
-  private shard(kind: string, fingerprint: string): string {
-    return join(this.cacheDir, kind, fingerprint.slice(0, 2));
   }
 }
 

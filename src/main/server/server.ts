@@ -9,9 +9,10 @@ import { pageCallNames } from '../../shared/contract';
 import type { CallInput, CallName, MediaKind } from '../../shared/contract';
 import { UserError } from '../base/errors';
 import type { Core } from '../core';
+import { cacheDirOf, thumbnailFileIn } from '../images/derivatives';
 import { AccessCheck, newAccessToken } from './access';
 import type { EventHub } from './event-hub';
-import { fileUnder, sendFile } from './static-files';
+import { fileUnder, sendFile, sendSmallFile } from './static-files';
 
 export interface ServerOptions {
   /** The core: in `captionist serve`, the core host's worker. */
@@ -20,6 +21,8 @@ export interface ServerOptions {
   events: Pick<EventHub, 'subscribe'>;
   /** The built UI (out/renderer). */
   uiDir: string;
+  /** The core's data folder: thumbnails are served straight from its cache, without a call to the core. */
+  dataDir: string;
   /** 0 picks a free port. */
   port?: number;
   /** Given by tests; a fresh random one otherwise. */
@@ -64,6 +67,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw new UserError(`The web UI is not built (no ${join(options.uiDir, 'index.html')}). Run "npm run build:web" first.`);
   }
   const token = options.token ?? newAccessToken();
+  const cacheDir = cacheDirOf(options.dataDir);
   const report = options.onError ?? (() => {});
   const limits = { ...defaultRequestLimits, ...options.limits };
   const http = createServer({
@@ -121,13 +125,23 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (url.pathname.startsWith('/media/')) {
       const media = url.pathname.match(mediaPath);
       if (!access.headerOrQueryTokenValid(request, url)) return sendJson(response, 401, { error: 'Missing or wrong access token.' });
-      // No decoding: a fingerprint is 32 hex digits, and the core refuses anything else.
-      const file = media && (await options.core.invoke('media:file', { kind: media[1] as MediaKind, fingerprint: media[2]! }));
-      if (!file) return sendJson(response, 404, { error: 'Not found.' });
-      // A fingerprint names the file's content, so its thumbnail never changes; previews are
-      // remade when their size settings change, so those are checked again after an hour.
-      const cacheControl = media?.[1] === 'thumb' ? 'private, max-age=31536000, immutable' : 'private, max-age=3600';
-      return sendFile(response, file, request.method === 'HEAD', cacheControl);
+      if (!media) return sendJson(response, 404, { error: 'Not found.' });
+      const kind = media[1] as MediaKind;
+      const fingerprint = media[2]!;
+      const head = request.method === 'HEAD';
+      if (kind === 'thumb') {
+        // Known from its name alone (no decoding: a fingerprint is 32 hex digits, anything else
+        // names no file), without asking the core: the first screen asks for dozens at once. A
+        // fingerprint names the file's content, so its thumbnail never changes.
+        const thumbnail = thumbnailFileIn(cacheDir, fingerprint);
+        if (!thumbnail) return sendJson(response, 404, { error: 'Not found.' });
+        return sendSmallFile(response, thumbnail, head, 'private, max-age=31536000, immutable');
+      }
+      // A preview may have to be made first, which is the core's work; previews are remade when
+      // their size settings change, so they are checked again after an hour.
+      const preview = await options.core.invoke('media:file', { kind, fingerprint });
+      if (!preview) return sendJson(response, 404, { error: 'Not found.' });
+      return sendFile(response, preview, head, 'private, max-age=3600');
     }
 
     const file = fileUnder(options.uiDir, url.pathname);

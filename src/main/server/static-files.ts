@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { extname, isAbsolute, relative, resolve } from 'node:path';
@@ -38,15 +38,8 @@ export function fileUnder(root: string, urlPath: string): string | null {
 /** Streams a file, or answers 404 when it is not a regular file. Hashed assets are cached for good. */
 export async function sendFile(response: ServerResponse, file: string, head: boolean, cacheControl?: string): Promise<void> {
   const info = await stat(file).catch(() => null);
-  if (!info?.isFile()) {
-    response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found');
-    return;
-  }
-  response.writeHead(200, {
-    'Content-Type': contentTypes[extname(file).toLowerCase()] ?? 'application/octet-stream',
-    'Content-Length': info.size,
-    'Cache-Control': cacheControl ?? 'no-cache',
-  });
+  if (!info?.isFile()) return notFound(response);
+  writeFileHead(response, file, info.size, cacheControl);
   if (head) {
     response.end();
     return;
@@ -54,4 +47,33 @@ export async function sendFile(response: ServerResponse, file: string, head: boo
   createReadStream(file)
     .on('error', () => response.destroy())
     .pipe(response);
+}
+
+/**
+ * Sends a small file (a thumbnail, tens of kilobytes) read whole in one call on this thread, as a
+ * bare static server does: the first screen asks for dozens at once, and for each a stat, an open
+ * and a stream through libuv's thread pool cost more than the read itself.
+ */
+export function sendSmallFile(response: ServerResponse, file: string, head: boolean, cacheControl: string): void {
+  let body: Buffer;
+  try {
+    body = readFileSync(file);
+  } catch {
+    // Missing, a folder, unreadable: as sendFile, nothing but a 404.
+    return notFound(response);
+  }
+  writeFileHead(response, file, body.length, cacheControl);
+  response.end(head ? undefined : body);
+}
+
+function writeFileHead(response: ServerResponse, file: string, size: number, cacheControl = 'no-cache'): void {
+  response.writeHead(200, {
+    'Content-Type': contentTypes[extname(file).toLowerCase()] ?? 'application/octet-stream',
+    'Content-Length': size,
+    'Cache-Control': cacheControl,
+  });
+}
+
+function notFound(response: ServerResponse): void {
+  response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found');
 }
