@@ -42,12 +42,14 @@ describe('toFtsQuery', () => {
     expect(toFtsExpression(parseQuery('-fox -"red sky" ')!)).toEqual({ match: null, exclude: '"fox" OR "red sky"', phrases: null });
   });
 
-  it('names the phrases a match is scored with, none that it excludes, and none at all for a word being typed', () => {
+  it('names the phrases a match is scored with, none that it excludes, and none at all for a word being typed that may become several', () => {
     expect(toFtsExpression(parseQuery('fox -snow "red sky" (owl OR wolf) ')!).phrases).toEqual(['"fox"', '"red sky"', '"owl"', '"wolf"']);
     expect(toFtsExpression(parseQuery('strasse ')!).phrases).toEqual(['"strasse"', '"straße"']);
     expect(toFtsExpression(parseQuery('red fo')!).phrases).toBeNull();
     expect(toFtsExpression(parseQuery('red -fo')!).phrases).toEqual(['"red"']);
     expect(toFtsExpression(parseQuery('red univ')!, () => ['universite', 'university']).phrases).toBeNull();
+    // A word being typed that the library completes one way only scores as that word.
+    expect(toFtsExpression(parseQuery('red lightho')!, () => ['lighthouse'])).toEqual({ match: '("red" AND "lighthouse")', exclude: null, phrases: ['"red"', '"lighthouse"'] });
   });
 
   it('completes the word being typed from the library vocabulary', () => {

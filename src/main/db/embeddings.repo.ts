@@ -3,6 +3,7 @@ import { codeWords, longCodeWords } from '../base/sign-code';
 import type { SearchHit } from '../../shared/domain';
 import { currentCaption, summaryColumns, toSummary } from './photo-summary';
 import { scopeCondition } from './photo-selection';
+import { MissingPhotos } from './missing-photos';
 import { changeStamp, withoutMovingStamp } from './statements';
 import type { SummaryRow } from './photo-summary';
 import { codeBlob, fromBlob, toBlob } from './vector-blobs';
@@ -59,9 +60,11 @@ export interface CodeSeqs {
 
 /** The chosen embedding model and the vectors of each photo's current caption. */
 export class EmbeddingsRepository {
-  private missing: { stamp: string; ids: ReadonlySet<number> } | undefined;
+  private readonly missing: MissingPhotos;
 
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: Database) {
+    this.missing = new MissingPhotos(db, (sql) => db.prepare(sql));
+  }
 
   model(): EmbeddingModel | null {
     return (
@@ -362,19 +365,9 @@ export class EmbeddingsRepository {
     return (this.db.prepare('SELECT id FROM photos WHERE path = ?').pluck().get(path) as number | undefined) ?? null;
   }
 
-  /**
-   * The photos whose files are missing, which every unfiltered meaning search leaves out: read
-   * again only after the library changed (here: total_changes; another process: data_version),
-   * since at a million photos with 10,000 missing the read takes 3 to 15 ms of each search.
-   */
+  /** The photos whose files are missing, which every unfiltered meaning search leaves out. */
   missingPhotoIds(): ReadonlySet<number> {
-    const stamp = changeStamp((sql) => this.db.prepare(sql));
-    if (this.missing?.stamp === stamp) return this.missing.ids;
-    // Named: at a million photos the planner would rather scan photos_folder (3 ms, and more when busy).
-    const ids = new Set(this.db.prepare(`SELECT id FROM photos INDEXED BY photos_missing WHERE status = 'missing'`).pluck().all() as number[]);
-    // Inside a transaction that may yet roll back, keep nothing: the stamp would not move.
-    this.missing = this.db.inTransaction ? undefined : { stamp, ids };
-    return ids;
+    return this.missing.ids();
   }
 
   /**

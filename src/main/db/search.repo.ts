@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { currentCaption, summaryColumns, toSummary } from './photo-summary';
 import type { SummaryRow } from './photo-summary';
+import { MissingPhotos } from './missing-photos';
 import { changeStamp, statementCache } from './statements';
 import { RelevanceLists } from './relevance-lists';
 import { monthFacet, yearFacet } from './facets';
@@ -49,6 +50,11 @@ export interface PhotoSearch {
    * holds a third of the library (a draft facet alone: 9 ms), and a keyword filter has weight.
    */
   rankWithMatch: boolean;
+  /**
+   * The match is the text and "not missing", nothing else: a photo that a phrase's list holds
+   * matches it unless the photo is missing, known without a look in the index.
+   */
+  textAlone?: boolean;
   /** An FTS5 expression no result may match (text that only excludes). */
   exclude: string | null;
   /** Checked on each photo; keep to what the facets in `match` cannot say. */
@@ -239,6 +245,7 @@ export class SearchRepository {
   private readonly sql: (sql: string) => Statement;
   private readonly relevance: RelevanceLists;
   private snapshot: { stamp: string; folders: FolderSnapshot } | undefined;
+  private readonly missing: MissingPhotos;
 
   constructor(
     private readonly db: Database,
@@ -246,6 +253,7 @@ export class SearchRepository {
   ) {
     this.sql = statementCache(db);
     this.relevance = new RelevanceLists(db, this.sql, limits.listDepth);
+    this.missing = new MissingPhotos(db, this.sql);
   }
 
   search(query: PhotoSearch): SearchResults {
@@ -401,7 +409,8 @@ export class SearchRepository {
     const { phrases } = query;
     const fewMatches = matches <= (phrases?.length === 1 ? this.limits.exactBelow : this.limits.countLimit);
     if (phrases?.length && !fewMatches && need <= this.limits.listDepth) {
-      const best = this.relevance.best(phrases, text, need, (ids) => this.keptOf(source, ids));
+      const kept = query.textAlone && phrases.length === 1 && !where.sql ? (ids: number[]) => this.present(ids) : (ids: number[]) => this.keptOf(source, ids);
+      const best = this.relevance.best(phrases, text, need, kept);
       if (best) return best.slice(query.offset);
     }
     if (query.rankWithMatch && (phrases || fewMatches)) {
@@ -409,6 +418,12 @@ export class SearchRepository {
     }
     if (phrases || fewMatches) return this.rankedByText(text, source, query.limit, query.offset);
     return this.newestRankedByText(query, text, source);
+  }
+
+  /** Those of the photos that are not missing. */
+  private present(ids: number[]): Set<number> {
+    const missing = this.missing.ids();
+    return new Set(ids.filter((id) => !missing.has(id)));
   }
 
   /**

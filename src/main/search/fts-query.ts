@@ -199,13 +199,14 @@ export function toFtsExpression(
   };
   const writePhrase = (words: readonly string[], prefix: boolean): string => {
     if (!prefix) return scored(quote(words));
-    // A word being typed changes with every key: no list is kept for what it may become.
+    const whole = words.length === 1 ? complete(foldWord(words[0]!))?.filter((word) => /^[\p{L}\p{N}\p{M}]+$/u.test(word)) : null;
+    // A word being typed that can only become one word of the library matches and scores as that
+    // word does, list and all (hybrid search's text half of "lighthouse": 3 ms, not 10 to 90).
+    if (whole?.length === 1) return scored(quote(whole));
+    // Otherwise it changes with every key: no list is kept for what it may become.
     if (!excluding) phrases = null;
-    const asPrefix = `${quote(words)}*`;
-    if (words.length > 1) return asPrefix;
-    const whole = complete(foldWord(words[0]!))?.filter((word) => /^[\p{L}\p{N}\p{M}]+$/u.test(word));
-    if (!whole?.length) return asPrefix;
-    return whole.length === 1 ? quote(whole) : `(${whole.map((word) => quote([word])).join(' OR ')})`;
+    if (!whole?.length) return `${quote(words)}*`;
+    return `(${whole.map((word) => quote([word])).join(' OR ')})`;
   };
   const write = (node: QueryNode): string | null => {
     switch (node.kind) {
