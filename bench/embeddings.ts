@@ -102,13 +102,16 @@ const rounds = Array.from({ length: queryCount }, (_, round) => ({
   similarTo: exact.photoIds[Math.floor(next() * exact.photoIds.length)]!,
 }));
 const answers: { nearest: number[]; similar: number[] }[] = [];
+const slowHybrid: [ms: number, search: string][] = [];
 for (const { vector, word, similarTo } of rounds) {
   const [found, ms] = timed(() => index.nearest(vector, 1000, -1, null).slice(0, 10));
   times.nearest!.push(ms);
   // As the app sends it after the typing pause (and the CLI as given): the last word still a
   // prefix. Each round's generated vector is cached as that text's embedding.
   repo.cacheQuery(word, vector);
-  times.hybrid!.push((await timedAsync(() => meaning.search(query({ text: word, mode: 'hybrid' }))))[1]);
+  const hybridMs = (await timedAsync(() => meaning.search(query({ text: word, mode: 'hybrid' }))))[1];
+  times.hybrid!.push(hybridMs);
+  slowHybrid.push([hybridMs, `${word} (round ${times.hybrid!.length})`]);
   times.filtered!.push((await timedAsync(() => meaning.search(query({ text: word, mode: 'hybrid', ...oneYear }))))[1]);
   const [similar, similarMs] = await timedAsync(() => meaning.search(query({ similarTo, limit: 10 })));
   times.similar!.push(similarMs);
@@ -130,6 +133,7 @@ row('nearest 1,000 (the index: codes, then exact rerank)', times.nearest!);
 row('nearest 10 (bare exact cosine over every float)', times.exact!);
 say(`recall@10 against exact: ${(recalled / (queryCount * 10)).toFixed(3)}`);
 row('hybrid search (text ids + nearest 1,000, fused, first 50 with their rows)', times.hybrid!);
+say(`  slowest: ${slowHybrid.sort((a, b) => b[0] - a[0]).slice(0, 3).map(([ms, search]) => `${search} ${ms.toFixed(0)} ms`).join(', ')}`);
 row('hybrid search within one year (2019)', times.filtered!);
 row('more like this (nearest 1,000 but the photo, first 10 with their rows)', times.similar!);
 row('more like this, bare exact cosine', times.similarExact!);
