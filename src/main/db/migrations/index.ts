@@ -18,6 +18,7 @@ import { relevanceLists } from './0160-relevance-lists';
 import { embeddingCodes } from './0170-embedding-codes';
 import { meaningRerank } from './0180-meaning-rerank';
 import { codeRemovals } from './0190-code-removals';
+import { fileCaptionVectors } from './0200-file-caption-vectors';
 
 export const migrations: readonly Migration[] = [
   init,
@@ -39,4 +40,5 @@ export const migrations: readonly Migration[] = [
   embeddingCodes,
   meaningRerank,
   codeRemovals,
+  fileCaptionVectors,
 ];
