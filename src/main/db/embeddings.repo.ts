@@ -131,7 +131,12 @@ export class EmbeddingsRepository {
       if (!current || current.provider !== model.provider || current.model !== model.model) return false;
       const dimensions = rows[0]?.vector.length;
       if (current.dimensions === null && dimensions) this.db.prepare('UPDATE embedding_model SET dimensions = ? WHERE id = 1').run(dimensions);
-      const insert = this.db.prepare('INSERT OR REPLACE INTO photo_embeddings (photo_id, caption_id, vector) VALUES (?, ?, ?)');
+      // Updated in place, not replaced: a replace deletes the row, and the delete cascades to the
+      // photo's code, which would log a removal for every vector embedded again.
+      const insert = this.db.prepare(
+        `INSERT INTO photo_embeddings (photo_id, caption_id, vector) VALUES (?, ?, ?)
+         ON CONFLICT (photo_id) DO UPDATE SET caption_id = excluded.caption_id, vector = excluded.vector`,
+      );
       // A code only while the caption embedded is still the photo's current one (it may have been
       // edited while the provider answered): a photo with a code has a current vector, which the
       // search relies on; the edit's own embedding brings the code.

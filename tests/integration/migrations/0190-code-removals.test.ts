@@ -38,6 +38,7 @@ describe('migration 0190 code removals', () => {
     repo.store({ provider: 'local', model: 'nomic-embed-text' }, [{ photoId: 3, captionId: null, vector: vectors[2]! }]);
     const later = changes(repo, built.seqs!);
     expect(later.removed.sort()).toEqual([1, 2]);
+    expect(db.prepare('SELECT photo_id FROM embedding_code_removals ORDER BY seq').pluck().all()).toEqual([1, 2]);
     expect(later.put).toEqual([3]);
     expect(changes(repo, later.seqs!)).toEqual({ put: [], removed: [], seqs: later.seqs });
 

@@ -9,7 +9,8 @@ export const keptCodeRemovals = 100_000;
  * model changed), in order, so that the index in memory drops it when it next catches up, as it
  * takes in new codes by their seq. Before, the index kept a removed code until the app restarted
  * and had to ask the database, on every search, which of the photos it ranked from codes still had
- * one. A code replaced (INSERT OR REPLACE) is not a removal: its new row brings the new code.
+ * one. A code replaced (INSERT OR REPLACE) is not a removal: its new row brings the new code (the
+ * embeddings repository updates a vector in place for the same reason: replacing it would cascade).
  */
 export const codeRemovals: Migration = {
   version: 190,
