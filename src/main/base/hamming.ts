@@ -2,9 +2,10 @@ import { codeBits, codeWords } from './sign-code';
 
 /*
  * The Hamming distance of a query's 256-bit code to every stored code, in WebAssembly SIMD: two
- * 16-byte loads, xor, a per-byte popcount and two pairwise sums a code, 7x faster than the same
- * loop in JavaScript at a million codes (BENCHMARKS.md, "short codes in WebAssembly"). The module
- * is written out below as its bytes, each instruction named; its text form is in the comments.
+ * 16-byte loads, xor, a per-byte popcount and two pairwise sums a code, 6.5x faster than the same
+ * loop in JavaScript at a million codes (BENCHMARKS.md, "Search by meaning and one-word relevance
+ * within goal"). The module is written out below as its bytes, each instruction named, each step
+ * said in a comment.
  */
 
 // Memory layout: the query's code, the histogram of distances, then the codes, the distances and
