@@ -4,7 +4,7 @@ import type { SearchHit } from '../../shared/domain';
 import { currentCaption, summaryColumns, toSummary } from './photo-summary';
 import { scopeCondition } from './photo-selection';
 import { MissingPhotos } from './missing-photos';
-import { changeStamp, withoutMovingStamp } from './statements';
+import { KeptUntilChange, withoutMovingStamp } from './statements';
 import type { SummaryRow } from './photo-summary';
 import { codeBlob, fromBlob, toBlob } from './vector-blobs';
 
@@ -375,12 +375,9 @@ export class EmbeddingsRepository {
     return this.missing.ids();
   }
 
-  /**
-   * A stamp that moves with every change to the library (here or by another process), or null
-   * inside a transaction, which may yet roll back without moving it: nothing read there may be kept.
-   */
-  libraryStamp(): string | null {
-    return this.db.inTransaction ? null : changeStamp((sql) => this.db.prepare(sql));
+  /** A place to keep a value read from the library until the library changes. */
+  keptUntilChange<T>(): KeptUntilChange<T> {
+    return new KeptUntilChange(this.db, (sql) => this.db.prepare(sql));
   }
 
   /** The ids in the date sort's order: newest capture first (of one second, the later indexed), undated last. */

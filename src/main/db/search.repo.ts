@@ -2,7 +2,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { currentCaption, summaryColumns, toSummary } from './photo-summary';
 import type { SummaryRow } from './photo-summary';
 import { MissingPhotos } from './missing-photos';
-import { changeStamp, statementCache } from './statements';
+import { KeptUntilChange, statementCache } from './statements';
 import { RelevanceLists } from './relevance-lists';
 import { monthFacet, yearFacet } from './facets';
 import type {
@@ -244,7 +244,7 @@ function rowConditions(filters: RowFilters, exclude: string | null): Where {
 export class SearchRepository {
   private readonly sql: (sql: string) => Statement;
   private readonly relevance: RelevanceLists;
-  private snapshot: { stamp: string; folders: FolderSnapshot } | undefined;
+  private readonly snapshot: KeptUntilChange<FolderSnapshot>;
   private readonly missing: MissingPhotos;
 
   constructor(
@@ -254,6 +254,7 @@ export class SearchRepository {
     this.sql = statementCache(db);
     this.relevance = new RelevanceLists(db, this.sql, limits.listDepth);
     this.missing = new MissingPhotos(db, this.sql);
+    this.snapshot = new KeptUntilChange(db, this.sql);
   }
 
   search(query: PhotoSearch): SearchResults {
@@ -278,24 +279,20 @@ export class SearchRepository {
    * Any change on this connection (total_changes) or committed by another (data_version) counts.
    */
   folders(): FolderSnapshot {
-    const stamp = changeStamp(this.sql);
-    if (this.snapshot?.stamp === stamp) return this.snapshot.folders;
-    // Inside a transaction that may yet roll back, read but keep nothing: the stamp would not move.
-    const cacheable = !this.db.inTransaction;
-    const rows = this.sql('SELECT id, dir, folder_id, present, first_id, last_id, present + missing AS photos FROM photo_dirs')
-      .raw()
-      .all() as [number, string, number, number, number | null, number | null, number][];
-    const ranges = rows
-      .filter(([, , , , first, last, photos]) => first !== null && last !== null && last - first + 1 === photos)
-      .map(([dirId, , , , first, last]) => ({ dirId, first: first!, last: last! }))
-      .sort((a, b) => a.first - b.first);
-    const folders: FolderSnapshot = {
-      dirs: rows.map(([id, dir, folderId, present]) => ({ id, dir, folderId, present })),
-      libraryFolders: this.sql('SELECT id, path FROM folders').all() as { id: number; path: string }[],
-      ranges,
-    };
-    if (cacheable) this.snapshot = { stamp, folders };
-    return folders;
+    return this.snapshot.get(() => {
+      const rows = this.sql('SELECT id, dir, folder_id, present, first_id, last_id, present + missing AS photos FROM photo_dirs')
+        .raw()
+        .all() as [number, string, number, number, number | null, number | null, number][];
+      const ranges = rows
+        .filter(([, , , , first, last, photos]) => first !== null && last !== null && last - first + 1 === photos)
+        .map(([dirId, , , , first, last]) => ({ dirId, first: first!, last: last! }))
+        .sort((a, b) => a.first - b.first);
+      return {
+        dirs: rows.map(([id, dir, folderId, present]) => ({ id, dir, folderId, present })),
+        libraryFolders: this.sql('SELECT id, path FROM folders').all() as { id: number; path: string }[],
+        ranges,
+      };
+    });
   }
 
   /** Matching photos per folder id that holds any (directly, not in subfolders). */

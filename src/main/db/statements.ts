@@ -44,3 +44,26 @@ export function withoutMovingStamp<T>(db: Database, write: () => T): T {
   changesNoReadDependsOn.set(db, (changesNoReadDependsOn.get(db) ?? 0) + changes() - before);
   return result;
 }
+
+/**
+ * A value read from the library, kept until the library changes (see `changeStamp`) or another
+ * key asks: read again otherwise. Nothing read inside a transaction is kept, since a rollback
+ * leaves the stamp where it was.
+ */
+export class KeptUntilChange<T> {
+  private kept: { stamp: string; key: string; value: T } | undefined;
+
+  constructor(
+    private readonly db: Database,
+    private readonly sql: (text: string) => Statement,
+  ) {}
+
+  get(read: () => T, key = ''): T {
+    const stamp = changeStamp(this.sql);
+    if (this.kept?.stamp === stamp && this.kept.key === key) return this.kept.value;
+    const cacheable = !this.db.inTransaction;
+    const value = read();
+    this.kept = cacheable ? { stamp, key, value } : undefined;
+    return value;
+  }
+}

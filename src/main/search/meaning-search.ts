@@ -5,6 +5,7 @@ import type { SearchHit } from '../../shared/domain';
 import type { MeaningSearchQuerySchema, RankedResults, SearchMode } from '../../shared/embeddings';
 import { UserError } from '../base/errors';
 import type { EmbeddingsRepository } from '../db/embeddings.repo';
+import type { KeptUntilChange } from '../db/statements';
 import { ProviderError } from '../providers/errors';
 import type { EmbeddingsService } from './embeddings.service';
 import type { SearchService } from './search.service';
@@ -29,14 +30,16 @@ interface Ranked {
  * applies in every mode; when the provider cannot embed the query, the text results come with a note.
  */
 export class MeaningSearch {
-  /** The last filter's photos and the library's state they were read in: as-you-type searches repeat a filter. */
-  private filtered: { filters: string; stamp: string; ids: ReadonlySet<number> } | undefined;
+  /** The last filter's photos, kept until the library changes: as-you-type searches repeat a filter. */
+  private readonly filtered: KeptUntilChange<ReadonlySet<number>>;
 
   constructor(
     private readonly text: SearchService,
     private readonly embeddings: EmbeddingsService,
     private readonly repo: EmbeddingsRepository,
-  ) {}
+  ) {
+    this.filtered = repo.keptUntilChange<ReadonlySet<number>>();
+  }
 
   async search(query: Query): Promise<RankedResults> {
     if (query.similarTo !== undefined) return this.similar(query.similarTo, query);
@@ -86,17 +89,8 @@ export class MeaningSearch {
       const missing = this.repo.missingPhotoIds();
       return (id) => !missing.has(id);
     }
-    const ids = this.filteredPhotos(JSON.stringify({ ...filters, includeMissing, onlyMissing }), () => this.text.ids({ ...query, text: '' }, maxPhotoIds).ids);
+    const ids = this.filtered.get(() => new Set(this.text.ids({ ...query, text: '' }, maxPhotoIds).ids), JSON.stringify({ ...filters, includeMissing, onlyMissing }));
     return (id) => ids.has(id);
-  }
-
-  /** The photos a filter lets through, read again only after the library changed or for another filter. */
-  private filteredPhotos(filters: string, read: () => number[]): ReadonlySet<number> {
-    const stamp = this.repo.libraryStamp();
-    if (stamp !== null && this.filtered?.filters === filters && this.filtered.stamp === stamp) return this.filtered.ids;
-    const ids = new Set(read());
-    this.filtered = stamp === null ? undefined : { filters, stamp, ids };
-    return ids;
   }
 
   private textOnly(query: Query, note?: string): RankedResults {
