@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import type { Locator } from 'playwright-core';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { launchChromium, saveScreenshot } from '../helpers/browser';
+import { describe, expect, it } from 'vitest';
+import { saveScreenshot } from '../helpers/browser';
 import { writeJpeg } from '../helpers/files';
-import { indexedHome, spawnServe } from '../helpers/serve-process';
+import { indexedHome, servedPage } from '../helpers/serve-process';
 
 const photoCount = 9;
 
@@ -25,11 +25,7 @@ function imageBoxes(images: Locator) {
 
 describe('the first screen, painted before the app', () => {
   it("shows the opening search's thumbnails while the app's script is held back, where the app's grid then shows them", { timeout: 120_000 }, async () => {
-    const serve = await spawnServe(await smallLibrary());
-    onTestFinished(() => serve.stop());
-    const browser = await launchChromium();
-    onTestFinished(() => browser.close());
-    const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    const { serve, page } = await servedPage(await smallLibrary(), { width: 1200, height: 800 });
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
 
@@ -64,11 +60,7 @@ describe('the first screen, painted before the app', () => {
   });
 
   it('still loads the app when the first screen cannot be painted', { timeout: 120_000 }, async () => {
-    const serve = await spawnServe(await smallLibrary());
-    onTestFinished(() => serve.stop());
-    const browser = await launchChromium();
-    onTestFinished(() => browser.close());
-    const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    const { serve, page } = await servedPage(await smallLibrary(), { width: 1200, height: 800 });
     // The painter builds its screen with Element.append; React does not use it.
     await page.addInitScript(() => {
       (globalThis as unknown as { Element: { prototype: { append: () => never } } }).Element.prototype.append = () => {

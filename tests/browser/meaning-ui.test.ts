@@ -1,10 +1,10 @@
 import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createCore } from '../../src/main/core';
-import { launchChromium, saveScreenshot } from '../helpers/browser';
+import { saveScreenshot } from '../helpers/browser';
 import { captionist } from '../helpers/cli';
 import { tempDir, writeJpeg } from '../helpers/files';
-import { spawnServe } from '../helpers/serve-process';
+import { servedPage } from '../helpers/serve-process';
 import { embeddingsServer, type EmbeddingsServer } from '../provider-servers/embeddings.server';
 
 /** Four photos whose captions (in the files) are embedded through the CLI by the loopback synonyms server, unless `embed` is false. */
@@ -36,11 +36,7 @@ async function embeddedLibrary(server: EmbeddingsServer, embed = true): Promise<
 describe('search by meaning in the app', () => {
   it('marks meaning-only matches, waits for a pause before embedding the query, and finds similar photos', { timeout: 180_000 }, async () => {
     const server = await embeddingsServer();
-    const serve = await spawnServe(await embeddedLibrary(server));
-    onTestFinished(() => serve.stop());
-    const browser = await launchChromium();
-    onTestFinished(() => browser.close());
-    const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    const { serve, page } = await servedPage(await embeddedLibrary(server), { width: 1200, height: 800 });
     await page.goto(serve.url);
     const grid = page.getByRole('grid');
     // The app renders after the first screen's thumbnails have painted (src/renderer/src/main.tsx).
@@ -98,11 +94,7 @@ describe('search by meaning in the app', () => {
 
   it('says how to set up search by meaning instead of offering Find similar', { timeout: 120_000 }, async () => {
     const server = await embeddingsServer();
-    const serve = await spawnServe(await embeddedLibrary(server, false));
-    onTestFinished(() => serve.stop());
-    const browser = await launchChromium();
-    onTestFinished(() => browser.close());
-    const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    const { serve, page } = await servedPage(await embeddedLibrary(server, false), { width: 1200, height: 800 });
     await page.goto(serve.url);
     await page.getByRole('grid').getByRole('gridcell', { name: 'A child on the beach' }).dblclick();
     const inspector = page.getByRole('complementary', { name: 'Inspector' });

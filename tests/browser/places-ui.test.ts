@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ExifToolAdapter } from '../../src/main/metadata/exiftool.adapter';
-import { launchChromium, saveScreenshot } from '../helpers/browser';
+import { saveScreenshot } from '../helpers/browser';
 import { tempDir, writeJpeg } from '../helpers/files';
-import { indexedHome, spawnServe } from '../helpers/serve-process';
+import { indexedHome, servedPage } from '../helpers/serve-process';
 
 /** A library of one photo whose GPS, written by ExifTool, lies in Reykjavík's harbour. */
 function reykjavikLibrary(): Promise<string> {
@@ -24,11 +24,7 @@ function reykjavikLibrary(): Promise<string> {
 
 describe('places in the app', () => {
   it('shows the place in the inspector, the place settings, and the GeoNames credit in About', { timeout: 120_000 }, async () => {
-    const serve = await spawnServe(await reykjavikLibrary());
-    onTestFinished(() => serve.stop());
-    const browser = await launchChromium();
-    onTestFinished(() => browser.close());
-    const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    const { serve, page } = await servedPage(await reykjavikLibrary(), { width: 1200, height: 800 });
     await page.goto(serve.url);
 
     await page.getByRole('gridcell').first().click();

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { launchChromium, saveScreenshot } from '../helpers/browser';
+import { describe, expect, it } from 'vitest';
+import { saveScreenshot } from '../helpers/browser';
 import { writeJpeg } from '../helpers/files';
-import { indexedHome, spawnServe } from '../helpers/serve-process';
+import { indexedHome, servedPage } from '../helpers/serve-process';
 
 const photoCount = 120;
 
@@ -29,11 +29,7 @@ function gridImages(page: Page) {
 
 describe('scrolling the grid', () => {
   it('asks for no thumbnail of a row that only passed through, and shows every thumbnail in view once it stops', { timeout: 180_000 }, async () => {
-    const serve = await spawnServe(await tallLibrary());
-    onTestFinished(() => serve.stop());
-    const browser = await launchChromium();
-    onTestFinished(() => browser.close());
-    const page = await browser.newPage({ viewport: { width: 900, height: 500 } });
+    const { serve, page } = await servedPage(await tallLibrary(), { width: 900, height: 500 });
     const thumbnailsAsked: string[] = [];
     page.on('request', (request) => {
       if (request.url().includes('/media/thumb/')) thumbnailsAsked.push(request.url());

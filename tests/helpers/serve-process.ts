@@ -1,7 +1,10 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { onTestFinished } from 'vitest';
 import { createCore } from '../../src/main/core';
+import { launchChromium } from './browser';
 import { tempDir } from './files';
 import { waitFor } from './library';
 
@@ -40,6 +43,15 @@ export async function spawnServe(home: string): Promise<ServeProcess> {
       await exited;
     },
   };
+}
+
+/** `captionist serve` on `home`, and a page of a fresh Chromium of that size: both closed when the test ends. */
+export async function servedPage(home: string, viewport: { width: number; height: number }): Promise<{ serve: ServeProcess; page: Page }> {
+  const serve = await spawnServe(home);
+  onTestFinished(() => serve.stop());
+  const browser = await launchChromium();
+  onTestFinished(() => browser.close());
+  return { serve, page: await browser.newPage({ viewport }) };
 }
 
 /**
