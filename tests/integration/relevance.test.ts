@@ -18,7 +18,7 @@ const filler = ['quiet', 'grey', 'morning', 'small', 'old', 'light', 'path', 'wi
  * A library whose photos hold the same few words in titles, keywords and captions of many
  * lengths: many matches a word, many ties, and rows long and short (bm25's length part matters).
  */
-function library(photos: number): { db: Database; next: () => number; addPhoto: (id: number) => void; caption: (id: number, version: number) => void } {
+function library(photos: number, vocabulary: readonly string[] = words): { db: Database; next: () => number; addPhoto: (id: number) => void; caption: (id: number, version: number) => void } {
   const db = openDatabase(join(tempDir(), 'library.db'));
   db.exec(`INSERT INTO folders (path, name, added_at) VALUES ('/photos/a', 'a', 'now'), ('/photos/b', 'b', 'now')`);
   const next = random(16);
@@ -38,11 +38,11 @@ function library(photos: number): { db: Database; next: () => number; addPhoto: 
     const path = `/photos/${folder === 1 ? 'a' : 'b'}/${id % 2 ? '2019' : '2021'}/${name}`;
     insertPhoto.run(id, folder, path, path.slice(`/photos/${folder === 1 ? 'a' : 'b'}/`.length), name, String(id).padStart(32, '0'),
       `${id % 2 ? 2019 : 2021}-0${1 + (id % 9)}-1${id % 10}T10:00:00`, id % 17 ? 'present' : 'missing',
-      next() < 0.3 ? text(2 + Math.floor(next() * 12), [...words, ...filler]) : null);
+      next() < 0.3 ? text(2 + Math.floor(next() * 12), [...vocabulary, ...filler]) : null);
   };
   const caption = (id: number, version: number) => {
-    insertCaption.run(id, version, text(1 + Math.floor(next() * 3), [...words, ...filler]), text(3 + Math.floor(next() * 25), [...words, ...filler, ...filler]),
-      JSON.stringify(Array.from({ length: Math.floor(next() * 4) }, () => pick(words))), pick(['draft', 'approved']), pick(['openai', 'local']));
+    insertCaption.run(id, version, text(1 + Math.floor(next() * 3), [...vocabulary, ...filler]), text(3 + Math.floor(next() * 25), [...words, ...filler, ...filler]),
+      JSON.stringify(Array.from({ length: Math.floor(next() * 4) }, () => pick(vocabulary))), pick(['draft', 'approved']), pick(['openai', 'local']));
   };
   db.transaction(() => {
     for (let id = 1; id <= photos; id++) {
@@ -162,6 +162,21 @@ describe('relevance: the first page is exact bm25 over every match', () => {
     check();
     const averageAfter = db.prepare(`SELECT average_length FROM search_lists WHERE phrase = '"fox"'`).pluck().get() as number;
     expect(averageAfter).toBeGreaterThan(averageBefore * 1.2);
+    db.close();
+  });
+
+  it('ranks a word being typed exactly when the library completes it to one stem, or its ß spelling to nothing', () => {
+    const { db } = library(600, [...words, 'market', 'markets', 'croissant', 'happy']);
+    const service = new SearchService(new SearchRepository(db, limits));
+    // "market" and "markets" are one word to the index: the typed word ranks as "market" does, from its list.
+    for (const typed of ['marke', 'market']) expectExact(db, service, { text: typed }, '"market"', firstPages);
+    // "croissan" is looked up as "croißan" too, which nothing in the library begins with.
+    expectExact(db, service, { text: 'croissan' }, '"croissant"', firstPages);
+    expect(db.prepare('SELECT phrase FROM search_lists ORDER BY phrase').pluck().all()).toEqual(['"croissant"', '"market"']);
+    // No whole word begins with "happi", but the index's stem of "happy" does: still found.
+    const happy = service.search(SearchQuerySchema.parse({ text: 'happi', limit: 1000 }));
+    expect(happy.total).toBe(exactOrder(db, service, { text: 'happy ' }, '"happy"').length);
+    expect(happy.total).toBeGreaterThan(60);
     db.close();
   });
 

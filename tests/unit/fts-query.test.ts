@@ -52,6 +52,13 @@ describe('toFtsQuery', () => {
     expect(toFtsExpression(parseQuery('red lightho')!, () => ['lighthouse'])).toEqual({ match: '("red" AND "lighthouse")', exclude: null, phrases: ['"red"', '"lighthouse"'] });
   });
 
+  it('drops an ß or ss respelling of a word being typed that nothing in the library can become', () => {
+    const complete = (prefix: string) => (prefix === 'croissan' ? ['croissant'] : []);
+    expect(toFtsExpression(parseQuery('croissan')!, complete)).toEqual({ match: '"croissant"', exclude: null, phrases: ['"croissant"'] });
+    // A respelling the library may hold (too many words to list) is kept, as is the word as typed.
+    expect(toFtsExpression(parseQuery('strass')!, (prefix) => (prefix === 'strass' ? [] : null))).toEqual({ match: '("strass"* OR "straß"*)', exclude: null, phrases: null });
+  });
+
   it('completes the word being typed from the library vocabulary', () => {
     const asked: string[] = [];
     const complete = (prefix: string) => {

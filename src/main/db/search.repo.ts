@@ -3,7 +3,8 @@ import { currentCaption, summaryColumns, toSummary } from './photo-summary';
 import type { SummaryRow } from './photo-summary';
 import { MissingPhotos } from './missing-photos';
 import { KeptUntilChange, statementCache } from './statements';
-import { RelevanceLists } from './relevance-lists';
+import { RelevanceLists, textColumns } from './relevance-lists';
+import { stemsOf } from './stems';
 import { monthFacet, yearFacet } from './facets';
 import type {
   CaptionStatus,
@@ -343,12 +344,23 @@ export class SearchRepository {
       .all(prefix, upper, limit) as string[];
   }
 
-  /** Whole words of the library that begin with `prefix` (folded as the index folds them). */
-  wordsStartingWith(prefix: string, limit: number): string[] {
-    return this.db
-      .prepare('SELECT term FROM photo_words_vocab WHERE term >= ? AND term < ? LIMIT ?')
+  /**
+   * The whole words of the library a half-typed word (folded as the index folds it) can become,
+   * one per stem: the index matches "market" and "markets" alike, and a search for both would
+   * count each photo's "market" twice. Null when more than `limit` words begin with it; empty
+   * when nothing in the index can match it, not even a stem ("happi" finds "happy" that way).
+   */
+  wordsStartingWith(prefix: string, limit: number): string[] | null {
+    const words = this.sql('SELECT term FROM photo_words_vocab WHERE term >= ? AND term < ? LIMIT ?')
       .pluck()
-      .all(prefix, `${prefix}\u{10FFFF}`, limit) as string[];
+      .all(prefix, `${prefix}\u{10FFFF}`, limit + 1) as string[];
+    if (words.length > limit) return null;
+    if (!words.length) {
+      const stemMatches = this.sql(`SELECT 1 FROM photo_search WHERE photo_search MATCH ? LIMIT 1`).get(`${textColumns} : ("${prefix}"*)`);
+      return stemMatches ? null : [];
+    }
+    const stems = stemsOf(words);
+    return words.filter((_, index) => stems.indexOf(stems[index]!) === index);
   }
 
   /** FROM and WHERE for the criteria; `readsPhotos` joins the photo row even when no filter needs it. */

@@ -137,11 +137,7 @@ export class SearchService {
     const tree = parseQuery(criteria.text);
     if (!tree && criteria.text.trim() !== '') return null;
     const expression = tree
-      ? toFtsExpression(tree, (prefix) => {
-          if (prefix.length < minCompletedPrefix) return null;
-          const words = this.repo.wordsStartingWith(prefix, maxCompletions + 1);
-          return words.length > maxCompletions ? null : words;
-        })
+      ? toFtsExpression(tree, (prefix) => (prefix.length < minCompletedPrefix ? null : this.repo.wordsStartingWith(prefix, maxCompletions)))
       : { match: null, exclude: null, phrases: null };
     const text = expression.match === null ? null : `${textColumns} : (${expression.match})`;
     const exclude = expression.exclude === null ? null : `${textColumns} : (${expression.exclude})`;
