@@ -274,6 +274,13 @@ export class SearchRepository {
     return this.page(query, where, counted.totalIsExact ? counted.total : Infinity).flatMap((run) => run.ids);
   }
 
+  /** Every photo the criteria match, in no order and not counted: a filter's photos as a set. */
+  unorderedIds(criteria: PhotoCriteria): number[] {
+    const where = rowConditions(criteria.filters, criteria.exclude);
+    const { from, sql, params } = this.source(criteria.match, where);
+    return this.ids(`SELECT ${criteria.match === null ? 'p.id' : 'photo_search.rowid'} ${from} ${sql}`, ...params);
+  }
+
   /**
    * The folders and their counts, read again only after the database changed: a sidebar asks for
    * counts on every keystroke, and reading 5,000 folders costs more than counting a rare word.

@@ -62,6 +62,15 @@ export class SearchService {
   }
 
   /**
+   * Every photo the criteria's filters keep, their text aside, in no order: what a search by
+   * meaning may return. Not capped: a filter that keeps most of a million photos keeps them all.
+   */
+  filteredIds(criteria: Criteria): number[] {
+    const photoCriteria = this.criteria({ ...criteria, text: '' }, true);
+    return photoCriteria ? this.repo.unorderedIds(photoCriteria) : [];
+  }
+
+  /**
    * Matching photos per folder: every folder with matches, and every folder between it and its
    * library folder, with the photos directly in it and the total with its subfolders.
    */
@@ -132,8 +141,10 @@ export class SearchService {
   /**
    * Turns criteria into what the repository runs, or null when nothing can match (only
    * punctuation typed, a folder outside the library, a date range that ends before it starts).
+   * `facetsAlone`: filters with a facet are looked up in the index even without words (a set of
+   * photos in no order is wanted, not the newest first).
    */
-  private criteria(criteria: Criteria): PhotoCriteria | null {
+  private criteria(criteria: Criteria, facetsAlone = false): PhotoCriteria | null {
     const tree = parseQuery(criteria.text);
     if (!tree && criteria.text.trim() !== '') return null;
     const expression = tree
@@ -162,23 +173,22 @@ export class SearchService {
     const pathPrefix = criteria.folder === undefined ? undefined : folderPrefix(criteria.folder);
 
     const positive = [text, keyword].filter((part): part is string => part !== null);
-    if (!positive.length) {
-      // No words to look up: the photo table's own indexes serve the filters best.
-      return {
-        match: null,
-        text: null,
-        phrases: null,
-        rankWithMatch: false,
-        exclude,
-        filters: {
-          ...filters,
-          folderId: criteria.folderId,
-          pathPrefix,
-          capturedFrom: from && isoDay(from),
-          capturedBefore: to && isoDay(nextDay(to)),
-        },
-      };
-    }
+    // No words to look up: the photo table's own indexes serve the filters best, newest first.
+    const byRows = (): PhotoCriteria => ({
+      match: null,
+      text: null,
+      phrases: null,
+      rankWithMatch: false,
+      exclude,
+      filters: {
+        ...filters,
+        folderId: criteria.folderId,
+        pathPrefix,
+        capturedFrom: from && isoDay(from),
+        capturedBefore: to && isoDay(nextDay(to)),
+      },
+    });
+    if (!positive.length && !facetsAlone) return byRows();
 
     // Words to look up: filters with a facet become part of the index lookup.
     if (criteria.folderId !== undefined) positive.push(libraryFolderFacet(criteria.folderId));
@@ -206,6 +216,8 @@ export class SearchService {
     if (filters.provider !== undefined) positive.push(providerFacet(filters.provider));
     if (filters.hasCaption === true) positive.push(captionedFacet);
     if (filters.missing === 'only') positive.push(missingFacet);
+    // FTS5 cannot match "everything but": without a term that keeps photos, the rows decide.
+    if (!positive.length) return byRows();
     const excluded = [
       ...(filters.hasCaption === false ? [captionedFacet] : []),
       ...(filters.missing === 'exclude' ? [missingFacet] : []),
