@@ -277,7 +277,7 @@ export const calls = {
     input: ExportRequestSchema,
     output: ExportResultSchema,
   },
-  /** What the desktop app and `serve` run while open: the queue from where it stopped, and folder watching. */
+  /** What the desktop app and `serve` run while open: the queue from where it stopped, folder watching, and the index of search by meaning built ahead of the first search. */
   'app:startBackgroundWork': {
     input: z.object({}),
     output: z.null(),

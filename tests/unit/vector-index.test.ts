@@ -94,6 +94,20 @@ describe('VectorIndex', () => {
     }
   });
 
+  it('answers alike whether room for its codes was made at once or as they came, and grows past what was reserved', () => {
+    const { near, vectors } = clusteredVectors(12, 3000, 64);
+    const { index: grown } = indexOf(vectors);
+    const reserved = new VectorIndex(storeOf(vectors));
+    // Room for 2,000 codes and ids to 2,500: the rest grows as before.
+    reserved.reserve(2000, 2500);
+    for (const [photoId, vector] of vectors) reserved.put(photoId, signCode(vector, longCodeBits));
+    expect(reserved.size).toBe(3000);
+    for (let round = 0; round < 5; round++) {
+      const query = near();
+      expect(reserved.nearest(query, 50, -1, null)).toEqual(grown.nearest(query, 50, -1, null));
+    }
+  });
+
   it('follows a photo whose caption was embedded again, leaves out of the exact few one whose vector is gone, and drops a removed code', () => {
     const { near, vectors } = clusteredVectors(13, 2000, 64);
     const { index } = indexOf(vectors, { candidates: () => 600, exact: () => 5 });

@@ -52,6 +52,9 @@ const pendingCondition = `
   (p.current_caption_id IS NOT NULL OR p.embedded_caption IS NOT NULL)
   AND (e.photo_id IS NULL OR e.caption_id IS NOT p.current_caption_id)`;
 
+/** Codes read in one row when an index catches up. */
+const codesPerChunk = 32_768;
+
 /** Where an index has caught up to: the seq of the last code and of the last code removal it took in. */
 export interface CodeSeqs {
   code: number;
@@ -222,24 +225,30 @@ export class EmbeddingsRepository {
   }
 
   /**
-   * Hands `each` every sign code written after `seq` (by this process or another), as the `length`
-   * words at `offset` in `codes` (a long code, or a short one stored before long codes), and returns
-   * the last one's seq: how an index catches up.
+   * Hands `each` the sign codes written after `seq` (by this process or another), as the `length`
+   * words at `offset` in `codes` (a long code, or a short one stored before long codes): every one,
+   * or the first `limit`. Returns the last one's seq and whether none is left:
+   * how an index catches up.
    */
-  codesSince(seq: number, each: (photoId: number, codes: Uint32Array, offset: number, length: number) => void): number {
-    // A row object and two buffers for each of a million codes take seconds: one blob of 32,768
-    // codes end to end and their photo ids as one text take a small share of that. A short code's
-    // photo id comes negated.
+  codesSince(
+    seq: number,
+    each: (photoId: number, codes: Uint32Array, offset: number, length: number) => void,
+    limit = Infinity,
+  ): { last: number; complete: boolean } {
+    // A row object and two buffers for each of a million codes take seconds: one blob of
+    // `codesPerChunk` codes end to end and their photo ids as one text take a small share of that.
+    // A short code's photo id comes negated.
     const chunk = this.db
       .prepare(
         `SELECT CAST(group_concat(code, '') AS BLOB), group_concat(CASE WHEN length(code) < ${longCodeWords * 4} THEN -photo_id ELSE photo_id END), max(seq), count(*)
-         FROM (SELECT seq, photo_id, code FROM embedding_codes WHERE seq > ? ORDER BY seq LIMIT 32768)`,
+         FROM (SELECT seq, photo_id, code FROM embedding_codes WHERE seq > ? ORDER BY seq LIMIT ?)`,
       )
       .raw();
     let last = seq;
-    for (;;) {
-      const [blob, photoIds, chunkLast, count] = chunk.get(last) as [Buffer | null, string | null, number | null, number];
-      if (!count || blob === null || photoIds === null || chunkLast === null) return last;
+    for (let taken = 0; taken < limit; ) {
+      const [blob, photoIds, chunkLast, count] = chunk.get(last, Math.min(codesPerChunk, limit - taken)) as [Buffer | null, string | null, number | null, number];
+      if (!count || blob === null || photoIds === null || chunkLast === null) return { last, complete: true };
+      taken += count;
       // Copied into an array of its own: a Buffer's bytes need not be aligned for 32-bit words.
       const codes = new Uint32Array(Uint8Array.from(blob).buffer);
       let photoId = 0;
@@ -262,19 +271,22 @@ export class EmbeddingsRepository {
       }
       last = chunkLast;
     }
+    return { last, complete: false };
   }
 
   /**
    * Hands an index what changed since `since`, as one snapshot: first the photos whose code was
-   * removed and not stored again, then every code written since (see `codesSince`). Returns where
-   * it has caught up to, or null when removals it has not seen were already pruned: build it again.
+   * removed and not stored again, then the codes written since (every one, or about `limit`; see
+   * `codesSince`). Returns where it has caught up to and whether it is current, or null when
+   * removals it has not seen were already pruned: build it again.
    */
   codeChangesSince(
     since: CodeSeqs,
     put: (photoId: number, codes: Uint32Array, offset: number, length: number) => void,
     remove: (photoId: number) => void,
-  ): CodeSeqs | null {
-    return this.db.transaction((): CodeSeqs | null => {
+    limit = Infinity,
+  ): { seqs: CodeSeqs; complete: boolean } | null {
+    return this.db.transaction(() => {
       // Two subqueries: min and max in one select would scan the table, each alone reads one end.
       const [first, last] = this.db
         .prepare('SELECT (SELECT min(seq) FROM embedding_code_removals), (SELECT max(seq) FROM embedding_code_removals)')
@@ -286,8 +298,25 @@ export class EmbeddingsRepository {
         const coded = this.codedPhotoIds(removed);
         for (const photoId of removed) if (!coded.has(photoId)) remove(photoId);
       }
-      return { code: this.codesSince(since.code, put), removal: last ?? since.removal };
+      const codes = this.codesSince(since.code, put, limit);
+      return { seqs: { code: codes.last, removal: last ?? since.removal }, complete: codes.complete };
     })();
+  }
+
+  /**
+   * What an index of every code needs room for: no more codes than their seqs span nor than the
+   * library has photos (`photo_dirs` counts them), and the largest photo id. No count of the codes:
+   * it reads every code's row id (75 ms at a million when not cached).
+   */
+  codeSpan(): { codes: number; largestPhotoId: number } {
+    const [first, last, largestPhotoId, photos] = this.db
+      .prepare(
+        `SELECT (SELECT min(seq) FROM embedding_codes), (SELECT max(seq) FROM embedding_codes), (SELECT max(photo_id) FROM embedding_codes),
+           (SELECT sum(present + missing) FROM photo_dirs)`,
+      )
+      .raw()
+      .get() as [number | null, number | null, number | null, number | null];
+    return { codes: first === null || last === null ? 0 : Math.min(last - first + 1, photos ?? 0), largestPhotoId: largestPhotoId ?? 0 };
   }
 
   /** Where an index built from nothing starts: no code taken in, every removal so far already past. */

@@ -24,6 +24,7 @@ export function appHandlers(deps: AppHandlersDeps): DomainHandlers<'app' | 'medi
     'app:startBackgroundWork': async () => {
       deps.queue.start();
       await deps.watching.start();
+      deps.embeddings.prepareIndexInBackground();
       return null;
     },
     'app:stopWork': async () => {

@@ -16,11 +16,13 @@ import { VectorIndex } from './vector-index';
 
 /** Photos whose cosines to a query show what chance looks like for it. */
 const chanceSampleSize = 256;
-/** Searches run when the index is built, and how many photos each asks for (as hybrid search does). */
+/** Searches run after the index is built in the background, and how many photos each asks for (as hybrid search does). */
 const warmUpSearches = 3;
 const warmUpDepth = 1000;
 /** Texts per request: well within every server's limit on inputs (OpenAI takes 2,048). */
 const textsPerRequest = 64;
+/** Codes taken into the index at a time while it is built in the background (a chunk of 32,768: about 50 ms). */
+const codesPerSlice = 32_768;
 /** Short codes lengthened at a time in the background: about 30 ms of other work held up. */
 const codesPerStep = 500;
 
@@ -40,6 +42,8 @@ export interface EmbeddingsServiceDeps {
   now: () => Date;
   /** What a provider's captions cost so far: its budget covers captions and embeddings together. */
   captionSpend(provider: string): number;
+  /** Codes taken into the index a step while it is built in the background (tests take few). */
+  indexSlice?: number;
 }
 
 /**
@@ -56,6 +60,10 @@ export class EmbeddingsService {
   private chance: { indexSize: number; vectors: Float32Array[] } | undefined;
   /** Whether short codes are being lengthened in the background. */
   private lengthening = false;
+  /** Whether the index has caught up with every code since it was built (it is sampled and exercised then). */
+  private complete = false;
+  /** Whether the index is being built in the background. */
+  private preparing = false;
 
   constructor(private readonly deps: EmbeddingsServiceDeps) {}
 
@@ -204,37 +212,78 @@ export class EmbeddingsService {
 
   /** The index, first caught up with the codes written and removed since it last looked (here or by another process). */
   vectorIndex(): VectorIndex {
+    this.catchUp(Infinity);
+    return this.index!;
+  }
+
+  /**
+   * Builds the index between other work, a slice of codes a step (about 50 ms each; 1.5 s in all
+   * at a million photos), then runs a few searches with sampled vectors, one a step: the first
+   * searches by meaning find it ready, its loops already compiled (else the first search after
+   * it takes 30 to 40 ms more at a million photos, the next two 10 to 20). For the app and
+   * `serve`, once search by meaning is set up. A search meanwhile finishes the build at once.
+   */
+  prepareIndexInBackground(): void {
+    if (this.preparing || (this.index && this.complete) || !this.ready()) return;
+    this.preparing = true;
+    let warmedUp = 0;
+    const step = () => {
+      let more = false;
+      try {
+        if (this.deps.repo.open && !(this.index && this.complete)) {
+          this.catchUp(this.deps.indexSlice ?? codesPerSlice);
+          more = true;
+        } else if (this.deps.repo.open && this.index && warmedUp < warmUpSearches) {
+          const vector = this.chance?.vectors[warmedUp++];
+          if (vector) this.index.nearest(vector, warmUpDepth, 1, null);
+          more = vector !== undefined;
+        }
+      } catch (error) {
+        // The first search builds it instead.
+        this.deps.logger.warn(`embeddings: preparing the search index stopped: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      if (more) setTimeout(step, 0).unref();
+      else this.preparing = false;
+    };
+    setTimeout(step, 0).unref();
+  }
+
+  /**
+   * Takes in the codes written and removed since the index last looked, about `limit` of them;
+   * true once it is current.
+   */
+  private catchUp(limit: number): boolean {
     const { repo } = this.deps;
-    const built = this.index;
     let index = this.index ?? this.newIndex();
     const put = (photoId: number, codes: Uint32Array, offset: number, length: number) => index.put(photoId, codes, offset, length);
-    let caughtUp = repo.codeChangesSince(this.indexedSeqs, put, (photoId) => index.remove(photoId));
+    let caughtUp = repo.codeChangesSince(this.indexedSeqs, put, (photoId) => index.remove(photoId), limit);
     if (!caughtUp) {
       // Removals it had not seen were pruned (over 100,000 since): built again from every code.
       index = this.newIndex();
-      caughtUp = repo.codeChangesSince(this.indexedSeqs, put, (photoId) => index.remove(photoId))!;
+      caughtUp = repo.codeChangesSince(this.indexedSeqs, put, (photoId) => index.remove(photoId), limit)!;
     }
-    this.indexedSeqs = caughtUp;
-    if (!built && index.shortOnly) this.lengthenCodesInBackground();
+    this.indexedSeqs = caughtUp.seqs;
+    if (!caughtUp.complete) return false;
     // Sampled with the index, not by the search after it (256 rows read: 75 ms at a million
     // photos), and again when the library has doubled since.
     if (!this.chance || index.size >= 2 * this.chance.indexSize) {
       const photoIds = index.spreadSample(chanceSampleSize);
       this.chance = { indexSize: Math.max(1, index.size), vectors: repo.currentVectors(photoIds).map(([, blob]) => fromBlob(blob)) };
     }
-    if (index !== built) {
-      // A few searches with sampled vectors while the user waits for the index anyway: the first
-      // searches after it would otherwise run its loops before they are compiled (30 to 40 ms
-      // more for the first at a million photos, and 10 to 20 for the next two).
-      for (const vector of this.chance.vectors.slice(0, warmUpSearches)) index.nearest(vector, warmUpDepth, 1, null);
+    if (!this.complete) {
+      this.complete = true;
+      if (index.shortOnly) this.lengthenCodesInBackground();
     }
-    return index;
+    return true;
   }
 
   private newIndex(): VectorIndex {
     const { repo } = this.deps;
     this.index = new VectorIndex({ vectors: (photoIds) => repo.currentVectors(photoIds) });
+    const span = repo.codeSpan();
+    this.index.reserve(span.codes, span.largestPhotoId);
     this.indexedSeqs = repo.codeSeqsOfNewIndex();
+    this.complete = false;
     this.chance = undefined;
     return this.index;
   }

@@ -211,8 +211,20 @@ export class VectorIndex {
     return picked.length > wanted ? closestOf(picked, distances, wanted) : picked;
   }
 
+  /**
+   * Room for `codes` codes and for photo ids up to `largestPhotoId`, made at once: growing as
+   * codes come copies everything held each time (100 to 170 ms a step past half a million).
+   */
+  reserve(codes: number, largestPhotoId: number): void {
+    if (largestPhotoId >= this.slots.length) this.slots = grown(this.slots, largestPhotoId + 1);
+    if (codes > this.photoIds.length) this.resize(codes);
+  }
+
   private grow(): void {
-    const capacity = Math.max(1024, this.photoIds.length * 2);
+    this.resize(Math.max(1024, this.photoIds.length * 2));
+  }
+
+  private resize(capacity: number): void {
     this.photoIds = grown(this.photoIds, capacity);
     this.shortCodes.reserve(capacity);
     this.rests = grownCodes(this.rests, capacity * restWords);

@@ -20,7 +20,7 @@ function codedLibrary(count: number) {
 function changes(repo: EmbeddingsRepository, since: CodeSeqs) {
   const put: number[] = [];
   const removed: number[] = [];
-  const seqs = repo.codeChangesSince(since, (photoId) => put.push(photoId), (photoId) => removed.push(photoId));
+  const seqs = repo.codeChangesSince(since, (photoId) => put.push(photoId), (photoId) => removed.push(photoId))?.seqs ?? null;
   return { put, removed, seqs };
 }
 
