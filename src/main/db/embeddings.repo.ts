@@ -1,10 +1,10 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import { codeWords, longCodeWords } from '../base/sign-code';
 import type { SearchHit } from '../../shared/domain';
 import { currentCaption, summaryColumns, toSummary } from './photo-summary';
 import { scopeCondition } from './photo-selection';
 import { MissingPhotos } from './missing-photos';
-import { KeptUntilChange, withoutMovingStamp } from './statements';
+import { KeptUntilChange, statementCache, withoutMovingStamp } from './statements';
 import type { SummaryRow } from './photo-summary';
 import { codeBlob, fromBlob, toBlob } from './vector-blobs';
 
@@ -64,18 +64,20 @@ export interface CodeSeqs {
 /** The chosen embedding model and the vectors of each photo's current caption. */
 export class EmbeddingsRepository {
   private readonly missing: MissingPhotos;
+  /** Statements compiled once: a search by meaning runs about ten small ones. */
+  private readonly sql: (sql: string) => Statement;
 
   constructor(private readonly db: Database) {
-    this.missing = new MissingPhotos(db, (sql) => db.prepare(sql));
+    this.sql = statementCache(db);
+    this.missing = new MissingPhotos(db, this.sql);
   }
 
   model(): EmbeddingModel | null {
     return (
-      (this.db
-        .prepare(
-          `SELECT provider, model, dimensions, requested_dimensions AS requestedDimensions, usd_per_million_tokens AS usdPerMillionTokens
-           FROM embedding_model WHERE id = 1`,
-        )
+      (this.sql(
+        `SELECT provider, model, dimensions, requested_dimensions AS requestedDimensions, usd_per_million_tokens AS usdPerMillionTokens
+         FROM embedding_model WHERE id = 1`,
+      )
         .get() as EmbeddingModel | undefined) ?? null
     );
   }
@@ -85,15 +87,14 @@ export class EmbeddingsRepository {
    * vector (triggers do). The price applies to what is embedded from now on.
    */
   choose(provider: string, model: string, chosenAt: string, options: EmbeddingModelOptions = {}): void {
-    this.db
-      .prepare(
-        `INSERT INTO embedding_model (id, provider, model, dimensions, requested_dimensions, usd_per_million_tokens, chosen_at)
-           VALUES (1, @provider, @model, @requestedDimensions, @requestedDimensions, @usdPerMillionTokens, @chosenAt)
-         ON CONFLICT (id) DO UPDATE SET provider = excluded.provider, model = excluded.model, chosen_at = excluded.chosen_at,
-           requested_dimensions = excluded.requested_dimensions, usd_per_million_tokens = excluded.usd_per_million_tokens,
-           dimensions = coalesce(excluded.requested_dimensions, CASE WHEN provider IS excluded.provider AND model IS excluded.model
-             AND requested_dimensions IS NULL THEN dimensions END)`,
-      )
+    this.sql(
+      `INSERT INTO embedding_model (id, provider, model, dimensions, requested_dimensions, usd_per_million_tokens, chosen_at)
+         VALUES (1, @provider, @model, @requestedDimensions, @requestedDimensions, @usdPerMillionTokens, @chosenAt)
+       ON CONFLICT (id) DO UPDATE SET provider = excluded.provider, model = excluded.model, chosen_at = excluded.chosen_at,
+         requested_dimensions = excluded.requested_dimensions, usd_per_million_tokens = excluded.usd_per_million_tokens,
+         dimensions = coalesce(excluded.requested_dimensions, CASE WHEN provider IS excluded.provider AND model IS excluded.model
+           AND requested_dimensions IS NULL THEN dimensions END)`,
+    )
       .run({ provider, model, chosenAt, requestedDimensions: options.requestedDimensions ?? null, usdPerMillionTokens: options.usdPerMillionTokens ?? null });
   }
 
@@ -133,20 +134,20 @@ export class EmbeddingsRepository {
       const current = this.model();
       if (!current || current.provider !== model.provider || current.model !== model.model) return false;
       const dimensions = rows[0]?.vector.length;
-      if (current.dimensions === null && dimensions) this.db.prepare('UPDATE embedding_model SET dimensions = ? WHERE id = 1').run(dimensions);
+      if (current.dimensions === null && dimensions) this.sql('UPDATE embedding_model SET dimensions = ? WHERE id = 1').run(dimensions);
       // Updated in place, not replaced: a replace deletes the row, and the delete cascades to the
       // photo's code, which would log a removal for every vector embedded again.
-      const insert = this.db.prepare(
-        `INSERT INTO photo_embeddings (photo_id, caption_id, vector) VALUES (?, ?, ?)
-         ON CONFLICT (photo_id) DO UPDATE SET caption_id = excluded.caption_id, vector = excluded.vector`,
-      );
+      const insert = this.sql(
+      `INSERT INTO photo_embeddings (photo_id, caption_id, vector) VALUES (?, ?, ?)
+       ON CONFLICT (photo_id) DO UPDATE SET caption_id = excluded.caption_id, vector = excluded.vector`,
+    );
       // A code only while the caption embedded is still the photo's current one (it may have been
       // edited while the provider answered): a photo with a code has a current vector, which the
       // search relies on; the edit's own embedding brings the code.
-      const code = this.db.prepare(
-        'INSERT OR REPLACE INTO embedding_codes (photo_id, code) SELECT @photoId, @code FROM photos WHERE id = @photoId AND current_caption_id IS @captionId',
-      );
-      const noCode = this.db.prepare('DELETE FROM embedding_codes WHERE photo_id = ?');
+      const code = this.sql(
+      'INSERT OR REPLACE INTO embedding_codes (photo_id, code) SELECT @photoId, @code FROM photos WHERE id = @photoId AND current_caption_id IS @captionId',
+    );
+      const noCode = this.sql('DELETE FROM embedding_codes WHERE photo_id = ?');
       for (const row of rows) {
         insert.run(row.photoId, row.captionId, toBlob(row.vector));
         if (!code.run({ photoId: row.photoId, captionId: row.captionId, code: codeBlob(row.vector) }).changes) noCode.run(row.photoId);
@@ -158,19 +159,18 @@ export class EmbeddingsRepository {
 
   /** Adds tokens the chosen model's provider counted, priced at the model's price when it has one. */
   private addSpend(inputTokens: number): void {
-    this.db
-      .prepare(
-        `INSERT INTO embedding_spend (provider, input_tokens, cost_usd)
-           SELECT provider, @tokens, coalesce(usd_per_million_tokens * @tokens / 1e6, 0) FROM embedding_model WHERE id = 1
-         ON CONFLICT (provider) DO UPDATE SET input_tokens = input_tokens + excluded.input_tokens, cost_usd = cost_usd + excluded.cost_usd`,
-      )
+    this.sql(
+      `INSERT INTO embedding_spend (provider, input_tokens, cost_usd)
+         SELECT provider, @tokens, coalesce(usd_per_million_tokens * @tokens / 1e6, 0) FROM embedding_model WHERE id = 1
+       ON CONFLICT (provider) DO UPDATE SET input_tokens = input_tokens + excluded.input_tokens, cost_usd = cost_usd + excluded.cost_usd`,
+    )
       .run({ tokens: inputTokens });
   }
 
   /** The embedding tokens and cost counted for a provider, over every model it embedded with. */
   spend(provider: string): { inputTokens: number; costUsd: number } {
     return (
-      (this.db.prepare('SELECT input_tokens AS inputTokens, cost_usd AS costUsd FROM embedding_spend WHERE provider = ?').get(provider) as
+      (this.sql('SELECT input_tokens AS inputTokens, cost_usd AS costUsd FROM embedding_spend WHERE provider = ?').get(provider) as
         | { inputTokens: number; costUsd: number }
         | undefined) ?? { inputTokens: 0, costUsd: 0 }
     );
@@ -204,24 +204,23 @@ export class EmbeddingsRepository {
   }
 
   private hasEmbedJob(provider: string): boolean {
-    return this.db.prepare(`SELECT 1 FROM jobs WHERE kind = 'embed' AND provider = ? AND ${unfinishedJob}`).get(provider) !== undefined;
+    return this.sql(`SELECT 1 FROM jobs WHERE kind = 'embed' AND provider = ? AND ${unfinishedJob}`).get(provider) !== undefined;
   }
 
   /** One unfinished embed job per provider: queued unless there is one. */
   private queueEmbedJob(provider: string, afterId: number): boolean {
     return (
-      this.db
-        .prepare(
-          `INSERT INTO jobs (kind, photo_id, provider, payload, created_at, updated_at)
-             SELECT 'embed', NULL, @provider, @payload, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-             WHERE NOT EXISTS (SELECT 1 FROM jobs WHERE kind = 'embed' AND provider = @provider AND ${unfinishedJob})`,
-        )
+      this.sql(
+        `INSERT INTO jobs (kind, photo_id, provider, payload, created_at, updated_at)
+           SELECT 'embed', NULL, @provider, @payload, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+           WHERE NOT EXISTS (SELECT 1 FROM jobs WHERE kind = 'embed' AND provider = @provider AND ${unfinishedJob})`,
+      )
         .run({ provider, payload: JSON.stringify({ afterId }) }).changes === 1
     );
   }
 
   private anyPending(): boolean {
-    return this.db.prepare(`SELECT 1 FROM photos p LEFT JOIN photo_embeddings e ON e.photo_id = p.id WHERE ${pendingCondition} LIMIT 1`).get() !== undefined;
+    return this.sql(`SELECT 1 FROM photos p LEFT JOIN photo_embeddings e ON e.photo_id = p.id WHERE ${pendingCondition} LIMIT 1`).get() !== undefined;
   }
 
   /**
@@ -238,11 +237,10 @@ export class EmbeddingsRepository {
     // A row object and two buffers for each of a million codes take seconds: one blob of
     // `codesPerChunk` codes end to end and their photo ids as one text take a small share of that.
     // A short code's photo id comes negated.
-    const chunk = this.db
-      .prepare(
-        `SELECT CAST(group_concat(code, '') AS BLOB), group_concat(CASE WHEN length(code) < ${longCodeWords * 4} THEN -photo_id ELSE photo_id END), max(seq), count(*)
-         FROM (SELECT seq, photo_id, code FROM embedding_codes WHERE seq > ? ORDER BY seq LIMIT ?)`,
-      )
+    const chunk = this.sql(
+      `SELECT CAST(group_concat(code, '') AS BLOB), group_concat(CASE WHEN length(code) < ${longCodeWords * 4} THEN -photo_id ELSE photo_id END), max(seq), count(*)
+       FROM (SELECT seq, photo_id, code FROM embedding_codes WHERE seq > ? ORDER BY seq LIMIT ?)`,
+    )
       .raw();
     let last = seq;
     for (let taken = 0; taken < limit; ) {
@@ -288,13 +286,12 @@ export class EmbeddingsRepository {
   ): { seqs: CodeSeqs; complete: boolean } | null {
     return this.db.transaction(() => {
       // Two subqueries: min and max in one select would scan the table, each alone reads one end.
-      const [first, last] = this.db
-        .prepare('SELECT (SELECT min(seq) FROM embedding_code_removals), (SELECT max(seq) FROM embedding_code_removals)')
+      const [first, last] = this.sql('SELECT (SELECT min(seq) FROM embedding_code_removals), (SELECT max(seq) FROM embedding_code_removals)')
         .raw()
         .get() as [number | null, number | null];
       if (last !== null && last > since.removal && first! > since.removal + 1) return null;
       if (last !== null && last > since.removal) {
-        const removed = this.db.prepare('SELECT DISTINCT photo_id FROM embedding_code_removals WHERE seq > ?').pluck().all(since.removal) as number[];
+        const removed = this.sql('SELECT DISTINCT photo_id FROM embedding_code_removals WHERE seq > ?').pluck().all(since.removal) as number[];
         const coded = this.codedPhotoIds(removed);
         for (const photoId of removed) if (!coded.has(photoId)) remove(photoId);
       }
@@ -309,11 +306,10 @@ export class EmbeddingsRepository {
    * it reads every code's row id (75 ms at a million when not cached).
    */
   codeSpan(): { codes: number; largestPhotoId: number } {
-    const [first, last, largestPhotoId, photos] = this.db
-      .prepare(
-        `SELECT (SELECT min(seq) FROM embedding_codes), (SELECT max(seq) FROM embedding_codes), (SELECT max(photo_id) FROM embedding_codes),
-           (SELECT sum(present + missing) FROM photo_dirs)`,
-      )
+    const [first, last, largestPhotoId, photos] = this.sql(
+      `SELECT (SELECT min(seq) FROM embedding_codes), (SELECT max(seq) FROM embedding_codes), (SELECT max(photo_id) FROM embedding_codes),
+         (SELECT sum(present + missing) FROM photo_dirs)`,
+    )
       .raw()
       .get() as [number | null, number | null, number | null, number | null];
     return { codes: first === null || last === null ? 0 : Math.min(last - first + 1, photos ?? 0), largestPhotoId: largestPhotoId ?? 0 };
@@ -321,7 +317,7 @@ export class EmbeddingsRepository {
 
   /** Where an index built from nothing starts: no code taken in, every removal so far already past. */
   codeSeqsOfNewIndex(): CodeSeqs {
-    return { code: 0, removal: (this.db.prepare('SELECT max(seq) FROM embedding_code_removals').pluck().get() as number | null) ?? 0 };
+    return { code: 0, removal: (this.sql('SELECT max(seq) FROM embedding_code_removals').pluck().get() as number | null) ?? 0 };
   }
 
   /**
@@ -331,14 +327,13 @@ export class EmbeddingsRepository {
    */
   lengthenCodes(afterId: number, limit: number): number | null {
     return this.db.transaction(() => {
-      const rows = this.db
-        .prepare(
-          `SELECT c.photo_id, e.vector FROM embedding_codes c JOIN photo_embeddings e ON e.photo_id = c.photo_id
-           WHERE c.photo_id > ? AND length(c.code) < ${longCodeWords * 4} ORDER BY c.photo_id LIMIT ?`,
-        )
+      const rows = this.sql(
+        `SELECT c.photo_id, e.vector FROM embedding_codes c JOIN photo_embeddings e ON e.photo_id = c.photo_id
+         WHERE c.photo_id > ? AND length(c.code) < ${longCodeWords * 4} ORDER BY c.photo_id LIMIT ?`,
+      )
         .raw()
         .all(afterId, limit) as [number, Buffer][];
-      const code = this.db.prepare('INSERT OR REPLACE INTO embedding_codes (photo_id, code) VALUES (?, ?)');
+      const code = this.sql('INSERT OR REPLACE INTO embedding_codes (photo_id, code) VALUES (?, ?)');
       for (const [photoId, vector] of rows) code.run(photoId, codeBlob(fromBlob(vector)));
       return rows.at(-1)?.[0] ?? null;
     })();
@@ -346,7 +341,7 @@ export class EmbeddingsRepository {
 
   /** Those of the photos whose sign code is stored: a look at small rows, no vector read. */
   codedPhotoIds(photoIds: readonly number[]): Set<number> {
-    const coded = this.db.prepare('SELECT photo_id FROM embedding_codes WHERE photo_id IN (SELECT value FROM json_each(?))').pluck().all(JSON.stringify(photoIds));
+    const coded = this.sql('SELECT photo_id FROM embedding_codes WHERE photo_id IN (SELECT value FROM json_each(?))').pluck().all(JSON.stringify(photoIds));
     return new Set(coded as number[]);
   }
 
@@ -362,26 +357,25 @@ export class EmbeddingsRepository {
    * in the photos (three times slower at a million photos, when their pages are not cached).
    */
   currentVectors(photoIds: readonly number[]): [photoId: number, vector: Buffer][] {
-    return this.db
-      .prepare(
-        `SELECT e.photo_id, e.vector FROM photo_embeddings e
-         WHERE e.photo_id IN (SELECT value FROM json_each(?)) AND EXISTS (SELECT 1 FROM embedding_codes c WHERE c.photo_id = e.photo_id)`,
-      )
+    return this.sql(
+      `SELECT e.photo_id, e.vector FROM photo_embeddings e
+       WHERE e.photo_id IN (SELECT value FROM json_each(?)) AND EXISTS (SELECT 1 FROM embedding_codes c WHERE c.photo_id = e.photo_id)`,
+    )
       .raw()
       .all(JSON.stringify(photoIds)) as [number, Buffer][];
   }
 
   hasVectors(): boolean {
-    return this.db.prepare('SELECT 1 FROM photo_embeddings LIMIT 1').get() !== undefined;
+    return this.sql('SELECT 1 FROM photo_embeddings LIMIT 1').get() !== undefined;
   }
 
   vectorOf(photoId: number): Float32Array | null {
-    const blob = this.db.prepare('SELECT vector FROM photo_embeddings WHERE photo_id = ?').pluck().get(photoId) as Buffer | undefined;
+    const blob = this.sql('SELECT vector FROM photo_embeddings WHERE photo_id = ?').pluck().get(photoId) as Buffer | undefined;
     return blob ? fromBlob(blob) : null;
   }
 
   cachedQuery(text: string): Float32Array | null {
-    const blob = this.db.prepare('SELECT vector FROM query_embeddings WHERE text = ?').pluck().get(text) as Buffer | undefined;
+    const blob = this.sql('SELECT vector FROM query_embeddings WHERE text = ?').pluck().get(text) as Buffer | undefined;
     return blob ? fromBlob(blob) : null;
   }
 
@@ -389,14 +383,14 @@ export class EmbeddingsRepository {
   cacheQuery(text: string, vector: Float32Array, inputTokens = 0): void {
     withoutMovingStamp(this.db, () =>
       this.db.transaction(() => {
-        this.db.prepare('INSERT OR REPLACE INTO query_embeddings (text, vector) VALUES (?, ?)').run(text, toBlob(vector));
+        this.sql('INSERT OR REPLACE INTO query_embeddings (text, vector) VALUES (?, ?)').run(text, toBlob(vector));
         this.addSpend(inputTokens);
       })(),
     );
   }
 
   photoIdOf(path: string): number | null {
-    return (this.db.prepare('SELECT id FROM photos WHERE path = ?').pluck().get(path) as number | undefined) ?? null;
+    return (this.sql('SELECT id FROM photos WHERE path = ?').pluck().get(path) as number | undefined) ?? null;
   }
 
   /** The photos whose files are missing, which every unfiltered meaning search leaves out. */
@@ -406,21 +400,19 @@ export class EmbeddingsRepository {
 
   /** A place to keep a value read from the library until the library changes. */
   keptUntilChange<T>(): KeptUntilChange<T> {
-    return new KeptUntilChange(this.db, (sql) => this.db.prepare(sql));
+    return new KeptUntilChange(this.db, this.sql);
   }
 
   /** The ids in the date sort's order: newest capture first (of one second, the later indexed), undated last. */
   newestFirst(ids: readonly number[]): number[] {
-    return this.db
-      .prepare('SELECT p.id FROM photos p WHERE p.id IN (SELECT value FROM json_each(?)) ORDER BY p.captured_at DESC, p.id DESC')
+    return this.sql('SELECT p.id FROM photos p WHERE p.id IN (SELECT value FROM json_each(?)) ORDER BY p.captured_at DESC, p.id DESC')
       .pluck()
       .all(JSON.stringify(ids)) as number[];
   }
 
   /** The photos as search results show them, in the order of `ids`. */
   hits(ids: readonly number[]): SearchHit[] {
-    const rows = this.db
-      .prepare(`SELECT ${summaryColumns} FROM photos p ${currentCaption} WHERE p.id IN (SELECT value FROM json_each(?))`)
+    const rows = this.sql(`SELECT ${summaryColumns} FROM photos p ${currentCaption} WHERE p.id IN (SELECT value FROM json_each(?))`)
       .all(JSON.stringify(ids)) as SummaryRow[];
     const byId = new Map(rows.map((row) => [row.id, { ...toSummary(row), snippet: null }]));
     return ids.flatMap((id) => byId.get(id) ?? []);
