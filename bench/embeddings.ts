@@ -66,7 +66,7 @@ const text = new SearchService(new SearchRepository(db));
 const now = () => new Date();
 const providers = new ProviderRegistry(new ProvidersRepository(db), environmentSecrets({}), { http: new HttpClient(), poll: { intervalMs: 2000, maxIntervalMs: 2000, deadlineMs: 2000 }, sleep: defaultRetryPolicy.sleep }, now);
 const logger = fileLogger(join(dirname(dbFile), 'captionist.log'), now);
-const embeddings = new EmbeddingsService({ repo, logger, providers, retryPolicy: defaultRetryPolicy, emit: () => undefined, now, captionSpend: () => 0 });
+const embeddings = new EmbeddingsService({ repo, logger, providers, retryPolicy: defaultRetryPolicy, emit: () => undefined, now, captionSpend: () => 0, indexDelayMs: 0 });
 const meaning = new MeaningSearch(text, embeddings, repo);
 const photoCount = db.prepare('SELECT count(*) FROM photo_embeddings').pluck().get() as number;
 say(`${photoCount} photos x ${dimensions} dimensions in ${clusters} clusters; database ${mb(statSync(dbFile).size)} (${(statSync(dbFile).size / photoCount).toFixed(0)} bytes a photo); load average ${loadavg().map((load) => load.toFixed(1)).join(' ')}`);
