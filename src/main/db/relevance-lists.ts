@@ -62,6 +62,8 @@ interface PhraseList {
   photos: ListedPhoto[];
   /** The photos best first for an average length, once computed. */
   ordered?: { averageLength: number; photos: { id: number; score: number }[] };
+  /** How many photos match the phrase, once counted: a list is read again when the library changes. */
+  matches?: number;
 }
 
 interface LibraryStats {
@@ -125,7 +127,8 @@ export class RelevanceLists {
       ? last.score > grown(lists[0]!) || (last.score === grown(lists[0]!) && last.id > lists[0]!.cutoffId)
       : last.score > phrases.reduce((bound, phrase) => {
           const list = lists.find((candidate) => candidate.phrase === phrase)!;
-          return bound + (list.cutoffId === 0 ? 0 : idfOf(stats.rows, this.matches(list.phrase)) * grown(list));
+          // Counted once for each state of the library: a common word's count reads its whole list (10 to 40 ms at a million photos).
+          return bound + (list.cutoffId === 0 ? 0 : idfOf(stats.rows, (list.matches ??= this.matches(list.phrase))) * grown(list));
         }, 0);
     return vouched ? scored.slice(0, need).map((photo) => photo.id) : null;
   }
