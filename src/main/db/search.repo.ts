@@ -366,7 +366,7 @@ export class SearchRepository {
       const stemMatches = this.sql(`SELECT 1 FROM photo_search WHERE photo_search MATCH ? LIMIT 1`).get(`${textColumns} : ("${prefix}"*)`);
       return stemMatches ? null : [];
     }
-    const stems = stemsOf(words);
+    const stems = stemsOf(this.db, words);
     return words.filter((_, index) => stems.indexOf(stems[index]!) === index);
   }
 

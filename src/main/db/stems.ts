@@ -1,32 +1,40 @@
-import Sqlite from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
+import { withoutMovingStamp } from './statements';
 
 /** photo_search's tokenizer (migration 0040): a match compares the stems it makes. */
 const searchTokenizer = 'porter unicode61 remove_diacritics 2';
 
-let stem: ((words: readonly string[]) => string[]) | undefined;
+/** Per connection, its stemmer. */
+const stemmers = new WeakMap<Database, (words: readonly string[]) => string[]>();
 
 /**
  * Each word as the search index keeps it ("markets" → "market", "snowy" → "snowi"), from FTS5's
- * own tokenizer over a one-row index in memory: a copy of Porter's rules in JavaScript could
- * differ from SQLite's in a corner. A word the tokenizer splits gives its stems joined by spaces.
+ * own tokenizer over a small index in the connection's TEMP schema (in memory, never in the
+ * library file, writable on a read-only connection): a copy of Porter's rules in JavaScript could
+ * differ from SQLite's in a corner. The library's own connection, not one of its own, so the app
+ * needs no second native binding. A word the tokenizer splits gives its stems joined by spaces.
  */
-export function stemsOf(words: readonly string[]): string[] {
+export function stemsOf(db: Database, words: readonly string[]): string[] {
   if (!words.length) return [];
-  stem ??= createStemmer();
-  return stem(words);
+  let stem = stemmers.get(db);
+  if (!stem) {
+    stem = createStemmer(db);
+    stemmers.set(db, stem);
+  }
+  // Scratch writes no read kept in memory depends on (see changeStamp).
+  return withoutMovingStamp(db, () => stem(words));
 }
 
-function createStemmer(): (words: readonly string[]) => string[] {
-  // Its own connection, in memory: writing a scratch table through the library's would count as a
-  // change to the library (see changeStamp).
-  const db = new Sqlite(':memory:');
-  db.exec(`
-    CREATE VIRTUAL TABLE words USING fts5(word, tokenize = '${searchTokenizer}');
-    CREATE VIRTUAL TABLE word_stems USING fts5vocab(words, instance);
-  `);
-  const clear = db.prepare('DELETE FROM words');
-  const insert = db.prepare('INSERT INTO words (rowid, word) VALUES (?, ?)');
-  const read = db.prepare('SELECT doc, term FROM word_stems ORDER BY doc, offset').raw();
+function createStemmer(db: Database): (words: readonly string[]) => string[] {
+  withoutMovingStamp(db, () =>
+    db.exec(`
+      CREATE VIRTUAL TABLE IF NOT EXISTS temp.stem_words USING fts5(word, tokenize = '${searchTokenizer}');
+      CREATE VIRTUAL TABLE IF NOT EXISTS temp.stem_terms USING fts5vocab(temp, stem_words, instance);
+    `),
+  );
+  const clear = db.prepare('DELETE FROM temp.stem_words');
+  const insert = db.prepare('INSERT INTO temp.stem_words (rowid, word) VALUES (?, ?)');
+  const read = db.prepare('SELECT doc, term FROM temp.stem_terms ORDER BY doc, offset').raw();
   return db.transaction((words: readonly string[]) => {
     clear.run();
     words.forEach((word, index) => insert.run(index, word));
