@@ -255,9 +255,9 @@ export class EmbeddingsService {
 
   /**
    * Takes in the codes written and removed since the index last looked, about `limit` of them;
-   * true once it is current.
+   * the first time it is current, it is sampled (see meaningFloor) and old short codes lengthened.
    */
-  private catchUp(limit: number): boolean {
+  private catchUp(limit: number): void {
     const { repo } = this.deps;
     let index = this.index ?? this.newIndex();
     const put = (photoId: number, codes: Uint32Array, offset: number, length: number) => index.put(photoId, codes, offset, length);
@@ -268,7 +268,7 @@ export class EmbeddingsService {
       caughtUp = repo.codeChangesSince(this.indexedSeqs, put, (photoId) => index.remove(photoId), limit)!;
     }
     this.indexedSeqs = caughtUp.seqs;
-    if (!caughtUp.complete) return false;
+    if (!caughtUp.complete) return;
     // Sampled with the index, not by the search after it (256 rows read: 75 ms at a million
     // photos), and again when the library has doubled since.
     if (!this.chance || index.size >= 2 * this.chance.indexSize) {
@@ -279,7 +279,6 @@ export class EmbeddingsService {
       this.complete = true;
       if (index.shortOnly) this.lengthenCodesInBackground();
     }
-    return true;
   }
 
   private newIndex(): VectorIndex {
