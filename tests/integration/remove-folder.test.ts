@@ -148,6 +148,30 @@ describe('removing a folder from the library', () => {
     expect(await core.invoke('library:status', {})).toMatchObject({ photos: 1, captioned: 1, failed: 0 });
   });
 
+  it('never puts the caption of a photo that left the library on the photo that takes its id', async () => {
+    const { core, vision } = removalCore(1500);
+    const server = await vision();
+    const { drop } = await twoFolders(core);
+    const removedIds = (await core.invoke('photos:search', { text: '', folder: drop.path })).results.map((hit) => hit.id);
+    await core.invoke('captions:queue', { provider: 'vision', paths: [drop.path] });
+    await waitFor('caption requests of the folder', () => server.received >= 2);
+
+    await core.invoke('library:removeFolder', { folderId: drop.id });
+    // New photos, indexed while those requests are answered, take the removed photos' ids.
+    const later = tempDir('captionist-photos-');
+    await Promise.all([1, 2, 3].map((seed) => writeJpeg(join(later, `new${seed}.jpg`), { seed: 20 + seed })));
+    await core.invoke('library:index', { paths: [later] });
+    const newIds = (await core.invoke('photos:search', { text: '', folder: later })).results.map((hit) => hit.id);
+    expect(newIds.filter((id) => removedIds.includes(id)).length).toBeGreaterThan(0);
+    expect(server.inFlight).toBeGreaterThan(0);
+
+    await waitFor('the requests in flight to end', async () => server.inFlight === 0 && (await core.invoke('queue:status', {})).counts.running === 0);
+    expect(await core.invoke('library:status', {})).toMatchObject({ photos: 4, captioned: 0 });
+    // And the next jobs queued get ids of their own: a job that ended with its photo is not confused with them.
+    const kept = await core.invoke('captions:generate', { provider: 'vision', paths: [later], options: {}, force: false });
+    expect(kept).toMatchObject({ captioned: 3, failed: [] });
+  });
+
   it('stops watching the folder it removed', async () => {
     const { core } = removalCore();
     const { keep, drop } = await twoFolders(core);

@@ -141,6 +141,9 @@ export class CaptionSteps {
     const costUsd = answerCost(config, answer.usage, sent.image, sent.options.detail);
     const at = deps.now().toISOString();
     deps.db.transaction(() => {
+      // Its photo left the library while the provider answered (its job went with it), and a new
+      // photo may have its id by now: the caption must not land on that one.
+      if (!deps.jobs.exists(jobId)) throw new Error(`Job ${jobId} ended before its answer: its photo left the library.`);
       const runId = deps.jobs.runId(jobId);
       deps.captions.insertGenerated({
         photoId: sent.photoId,

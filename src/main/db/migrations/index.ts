@@ -19,6 +19,7 @@ import { embeddingCodes } from './0170-embedding-codes';
 import { meaningRerank } from './0180-meaning-rerank';
 import { codeRemovals } from './0190-code-removals';
 import { fileCaptionVectors } from './0200-file-caption-vectors';
+import { jobIdsNeverReused } from './0210-job-ids-never-reused';
 
 export const migrations: readonly Migration[] = [
   init,
@@ -41,4 +42,5 @@ export const migrations: readonly Migration[] = [
   meaningRerank,
   codeRemovals,
   fileCaptionVectors,
+  jobIdsNeverReused,
 ];
