@@ -218,5 +218,7 @@ export function describeCaptionError(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOENT') return 'The file is gone since it was last indexed; index its folder again.';
   if (code && /^E[A-Z]+$/.test(code)) return describeFileError(error, 'file');
+  // The library's own failure, not the picture's: "damaged image data" would send the user to the wrong file.
+  if (code?.startsWith('SQLITE_')) return `Captionist could not record this photo's caption in its library (${(error as Error).message}).`;
   return describeImageError(error, 'so it could not be sent for captioning');
 }
