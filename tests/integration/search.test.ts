@@ -105,6 +105,17 @@ describe('search', () => {
     expect((await names(core, { text: '-iceland ' })).sort()).toEqual(['bird.jpg', 'café.jpg', 'dogs.jpg', 'strassenbahn.jpg']);
   });
 
+  it('finds a caption without the function words typed among the other words', async () => {
+    const { core } = await library();
+    // The puffins' caption says "on a cliff", not "the": the words that matter find it.
+    expect(await names(core, { text: 'puffins on the cliff ' })).toEqual(['IMG_0002.jpg']);
+    expect(await names(core, { text: 'dog in the beach' })).toEqual(['dogs.jpg']);
+    // Quoted, the phrase must be there as typed.
+    expect(await names(core, { text: '"puffins on the cliff"' })).toEqual([]);
+    // A function word alone is searched for.
+    expect(await names(core, { text: 'the ' })).toEqual(['dogs.jpg']);
+  });
+
   it('ranks titles and keywords above captions, and captions above file names', async () => {
     const { core, root } = await library();
     // "bird" is a keyword of the puffins and only the file name of bird.jpg.

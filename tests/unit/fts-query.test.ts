@@ -33,9 +33,31 @@ describe('toFtsQuery', () => {
     expect(toFtsQuery('fox NOT snow -"red sky" ')).toBe('("fox" NOT ("snow" OR "red sky"))');
     expect(toFtsQuery('fox AND snow ')).toBe('("fox" AND "snow")');
     // Lower-case operators are words.
-    expect(toFtsQuery('salt and pepper ')).toBe('("salt" AND "and" AND "pepper")');
+    expect(toFtsQuery('or and ')).toBe('("or" AND "and")');
     // Words joined by punctuation stay together, as a phrase.
     expect(toFtsQuery('IMG_1234')).toBe('"IMG 1234"*');
+  });
+
+  it('leaves out function words typed among other words, unless quoted, negated, alone or being typed', () => {
+    expect(toFtsQuery('dog on the beach ')).toBe('("dog" AND "beach")');
+    expect(toFtsQuery('Fox In The Snow ')).toBe('("Fox" AND "Snow")');
+    expect(toFtsQuery('black and white')).toBe('("black" AND "white"*)');
+    expect(toFtsExpression(parseQuery('dog on the beach ')!).phrases).toEqual(['"dog"', '"beach"']);
+    // Quoted: a phrase keeps its words, and so does a quoted word.
+    expect(toFtsQuery('"dog on the beach" ')).toBe('"dog on the beach"');
+    expect(toFtsQuery('"the" who ')).toBe('("the" AND "who")');
+    // Only function words: they are all there is to search for.
+    expect(toFtsQuery('the ')).toBe('"the"');
+    expect(toFtsQuery('to be or ')).toBe('("to" AND "be" AND "or")');
+    // Negated: the user asked for it.
+    expect(toFtsQuery('dog -the ')).toBe('("dog" NOT ("the"))');
+    // Being typed: "the" may become "theatre".
+    expect(toFtsQuery('dog on the')).toBe('("dog" AND "the"*)');
+    // Each side of OR and each group on its own.
+    expect(toFtsQuery('fox OR the ')).toBe('("fox" OR "the")');
+    expect(toFtsQuery('(in) snow ')).toBe('("in" AND "snow")');
+    // A function word inside a word joined by punctuation stays: it is a phrase.
+    expect(toFtsQuery('black-and-white ')).toBe('"black and white"');
   });
 
   it('says what a query that only excludes must not match', () => {

@@ -9,7 +9,10 @@
  * - `"a phrase"`: the words in this order;
  * - `( ... )`: a group (`(fox OR wolf) snow`); an unbalanced parenthesis is ignored;
  * - the last word, while it is being typed (no space after it), matches as a prefix; its first
- *   letter alone, after other words, is not looked up yet.
+ *   letter alone, after other words, is not looked up yet;
+ * - English function words (`the`, `on`, `and` ...) typed as words of their own among other words
+ *   are left out: `dog on the beach` finds "Dog running, beach at dawn". Quoted, negated, alone
+ *   or being typed, they count.
  */
 
 export type QueryNode =
@@ -31,6 +34,16 @@ type Token =
   | { kind: 'words'; words: string[]; quoted: boolean; closed: boolean; negated: boolean; raw: string }
   | { kind: 'open' | 'close' | 'or' | 'and' | 'not' };
 
+/**
+ * Words that say how others relate, not what a photo shows. A caption holds them as often as not,
+ * so requiring them loses photos, and they weigh next to nothing in bm25 (in most captions, their
+ * idf is nearly zero) while FTS5 reads their enormous lists to score them (0.1 s at a million
+ * photos). Words that place a subject (over, under, behind, near) are not among them.
+ */
+const functionWords = new Set(
+  'a an the and or nor but of in on at to into onto by for from with as is are was were be been being it its this that these those there their his her some'.split(' '),
+);
+
 /** Letters, digits and combining marks: what unicode61 keeps as parts of a token. */
 const wordPattern = /[\p{L}\p{N}\p{M}]+/gu;
 
@@ -43,6 +56,11 @@ const wordPattern = /[\p{L}\p{N}\p{M}]+/gu;
 function isFirstLetter(token: Extract<Token, { kind: 'words' }>): boolean {
   const [word] = token.words;
   return !token.quoted && token.words.length === 1 && [...word!].length === 1 && !/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u.test(word!);
+}
+
+/** An unquoted function word, typed whole (not the word under the cursor). */
+function isFunctionWord(token: Extract<Token, { kind: 'words' }>, node: QueryNode): boolean {
+  return !token.quoted && node.kind === 'phrase' && !node.prefix && node.words.length === 1 && functionWords.has(node.words[0]!.toLowerCase());
 }
 
 function wordsOf(text: string): string[] {
@@ -110,6 +128,8 @@ export function parseQuery(text: string): QueryNode | null {
   const parseAnd = (depth: number): QueryNode | null => {
     const include: QueryNode[] = [];
     const exclude: QueryNode[] = [];
+    /** Function words typed among the included words: left out if anything else is included. */
+    const unneeded = new Set<QueryNode>();
     let negateNext = false;
     while (position < tokens.length) {
       const token = tokens[position]!;
@@ -139,8 +159,11 @@ export function parseQuery(text: string): QueryNode | null {
         else flattened++;
       }
       negateNext = false;
-      if (node) (negated ? exclude : include).push(node);
+      if (!node) continue;
+      (negated ? exclude : include).push(node);
+      if (!negated && token.kind === 'words' && isFunctionWord(token, node)) unneeded.add(node);
     }
+    if (include.some((node) => !unneeded.has(node))) include.splice(0, include.length, ...include.filter((node) => !unneeded.has(node)));
     if (!include.length && !exclude.length) return null;
     if (include.length === 1 && !exclude.length) return include[0]!;
     return { kind: 'and', include, exclude };
