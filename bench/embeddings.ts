@@ -109,6 +109,10 @@ const rounds = Array.from({ length: queryCount }, (_, round) => ({
 const answers: { nearest: number[]; similar: number[] }[] = [];
 const slowHybrid: [ms: number, search: string][] = [];
 const slowPhrases: [ms: number, search: string][] = [];
+// Several words keep a list of their own best photos, built by their first search in a state of
+// the library: each phrase's first search here builds it, as a user's first search of it does.
+db.prepare('DELETE FROM search_combinations').run();
+const firstPhraseTimes: number[] = [];
 for (const { vector, word, similarTo } of rounds) {
   const [found, ms] = timed(() => index.nearest(vector, 1000, -1, null).slice(0, 10));
   times.nearest!.push(ms);
@@ -122,7 +126,7 @@ for (const { vector, word, similarTo } of rounds) {
   const phrase = phrases[times.hybrid!.length % phrases.length]!;
   repo.cacheQuery(phrase, vector);
   const phraseMs = (await timedAsync(() => meaning.search(query({ text: phrase, mode: 'hybrid' }))))[1];
-  times.phrases!.push(phraseMs);
+  (times.hybrid!.length <= phrases.length ? firstPhraseTimes : times.phrases!).push(phraseMs);
   slowPhrases.push([phraseMs, phrase]);
   const [similar, similarMs] = await timedAsync(() => meaning.search(query({ similarTo, limit: 10 })));
   times.similar!.push(similarMs);
@@ -146,7 +150,8 @@ say(`recall@10 against exact: ${(recalled / (queryCount * 10)).toFixed(3)}`);
 row('hybrid search (text ids + nearest 1,000, fused, first 50 with their rows)', times.hybrid!);
 say(`  slowest: ${slowHybrid.sort((a, b) => b[0] - a[0]).slice(0, 3).map(([ms, search]) => `${search} ${ms.toFixed(0)} ms`).join(', ')}`);
 row('hybrid search within one year (2019)', times.filtered!);
-row('hybrid search, several words', times.phrases!);
+row(`hybrid search, several words, each phrase's first search (${firstPhraseTimes.length}: ranks every match, keeps the best 2,000)`, firstPhraseTimes);
+row(`hybrid search, several words, searched again (${times.phrases!.length})`, times.phrases!);
 say(`  slowest: ${slowPhrases.sort((a, b) => b[0] - a[0]).slice(0, 4).map(([ms, search]) => `"${search}" ${ms.toFixed(0)} ms`).join(', ')}`);
 row('more like this (nearest 1,000 but the photo, first 10 with their rows)', times.similar!);
 row('more like this, bare exact cosine', times.similarExact!);

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/main/db/database';
-import { RelevanceLists, textColumns } from '../../src/main/db/relevance-lists';
+import { RelevanceLists, maxCombinations, textColumns } from '../../src/main/db/relevance-lists';
 import { statementCache } from '../../src/main/db/statements';
 import { SearchRepository, defaultSearchLimits } from '../../src/main/db/search.repo';
 import { random } from '../../bench/search-library';
@@ -115,6 +115,52 @@ describe('relevance: the first page is exact bm25 over every match', () => {
     }
     expectExact(db, service, { text: 'fox OR owl ' }, '("fox" OR "owl")', firstPages);
     expectExact(db, service, { text: 'fox -snow ' }, '("fox" NOT ("snow"))', firstPages);
+    db.close();
+  });
+
+  it('ranks several words from their own list, built once for each state of the library', () => {
+    const { db, caption } = library(600);
+    // Several words with fewer matches than this are ranked by FTS5 at once.
+    const service = new SearchService(new SearchRepository(db, { ...limits, countLimit: 50 }));
+    const pairs = ['fox snow', 'dog beach', 'owl forest'];
+    const textOf = (pair: string) => `(${pair.split(' ').map((word) => `"${word}"`).join(' AND ')})`;
+    const scoped = (pair: string) => `${textColumns} : (${textOf(pair)})`;
+    const pages: [number, number][] = [[0, 10], [10, 10], [0, 50]];
+    for (const pair of pairs) {
+      expect(exactOrder(db, service, { text: `${pair} ` }, textOf(pair)).length, pair).toBeGreaterThan(60);
+      expectExact(db, service, { text: `${pair} ` }, textOf(pair), pages);
+      expect(db.prepare('SELECT count(*) FROM search_combination_photos JOIN search_combinations ON id = combination_id WHERE text = ?').pluck().get(scoped(pair)), pair).toBe(25);
+    }
+    // Stored and read again (a new process): the list answers, as stored, without ranking again.
+    const stored = (pair: string) =>
+      db.prepare('SELECT photo_id FROM search_combination_photos JOIN search_combinations ON id = combination_id WHERE text = ? ORDER BY score DESC, photo_id DESC').pluck().all(scoped(pair)) as number[];
+    const best = stored('fox snow').slice(0, 10);
+    // Its order turned round, every score still above the cutoff.
+    db.prepare('UPDATE search_combination_photos SET score = 1000 - score WHERE combination_id = (SELECT id FROM search_combinations WHERE text = ?)').run(scoped('fox snow'));
+    const everyPhoto = (ids: number[]) => new Set(ids);
+    const lists = () => new RelevanceLists(db, statementCache(db), 25);
+    expect(lists().best(['"fox"', '"snow"'], scoped('fox snow'), 10, everyPhoto)).toEqual(stored('fox snow').slice(0, 10));
+    expect(stored('fox snow').slice(0, 10)).not.toEqual(best);
+
+    // A change anywhere (each word's idf, the average length) and the list is ranked again.
+    db.transaction(() => {
+      caption(7, 2);
+      db.prepare(`UPDATE captions SET title = 'fox snow fox snow', keywords = '["fox", "snow"]' WHERE photo_id = 9`).run();
+    })();
+    expect(lists().best(['"fox"', '"snow"'], scoped('fox snow'), 10, everyPhoto)).toEqual(exactOrder(db, service, { text: 'fox snow ', includeMissing: true }, textOf('fox snow')).slice(0, 10));
+    for (const pair of pairs) {
+      expectExact(db, service, { text: `${pair} ` }, textOf(pair), pages);
+      // Filters that leave too few of its photos: every match is ranked, the same order.
+      expectExact(db, service, { text: `${pair} `, folder: '/photos/b', captionStatus: 'approved' }, textOf(pair), pages);
+    }
+    expect(exactOrder(db, service, { text: 'fox snow ' }, textOf('fox snow'))[0]).toBe(9);
+
+    // At most so many are kept: the least recently built go first.
+    const texts = Array.from({ length: maxCombinations + 5 }, (_, index) => `${textColumns} : ("fox" AND "snow" NOT "absent${index}")`);
+    for (const text of texts) lists().best(['"fox"', '"snow"'], text, 5, everyPhoto);
+    const kept = db.prepare('SELECT text FROM search_combinations').pluck().all() as string[];
+    expect(kept).toHaveLength(maxCombinations);
+    expect(kept).toEqual(expect.arrayContaining(texts.slice(-maxCombinations)));
     db.close();
   });
 

@@ -7,6 +7,8 @@ export const textColumns = '{title keywords caption alt_text file_name folder}';
 
 /** Lists kept in memory as last read, at most (2,000 photos each: about 100 kB). */
 const maxListsRead = 64;
+/** Lists of several phrases stored, at most (about 50 kB each): building one drops the oldest beyond. */
+export const maxCombinations = 200;
 
 /** FTS5's bm25 constants (fts5_aux.c). */
 const k1 = 1.2;
@@ -24,6 +26,34 @@ export function termScore(frequency: number, length: number, averageLength: numb
 function idfOf(rows: number, matches: number): number {
   const idf = Math.log((rows - matches + 0.5) / (matches + 0.5));
   return idf <= 0 ? 1e-6 : idf;
+}
+
+const bestFirst = (x: { id: number; score: number }, y: { id: number; score: number }) => y.score - x.score || y.id - x.id;
+
+/**
+ * The first `need` of the ordered photos that `kept` keeps, asked in steps, as a filter usually
+ * keeps most (a few photos are looked up cheaper than a pass over the match).
+ */
+function keptOfOrdered(ordered: { id: number; score: number }[], need: number, kept: (ids: number[]) => Set<number>): { id: number; score: number }[] {
+  const found: { id: number; score: number }[] = [];
+  // The share kept so far sizes the next step: a narrow filter soon asks for the rest at once.
+  let share = 1;
+  for (let at = 0; at < ordered.length && found.length < need; ) {
+    const step = ordered.slice(at, at + Math.max(32, Math.ceil(((need - found.length) / share) * 1.25)));
+    at += step.length;
+    const keep = kept(step.map((photo) => photo.id));
+    found.push(...step.filter((photo) => keep.has(photo.id)));
+    share = Math.max(found.length, 1) / at;
+  }
+  return found;
+}
+
+/** The first `need` photos of the list that `kept` keeps, or null when a photo not listed might come before the last of them. */
+function vouchedInOrder(list: CombinedList, need: number, kept: (ids: number[]) => Set<number>): number[] | null {
+  const found = keptOfOrdered(list.photos, need, kept).slice(0, need);
+  if (found.length < need) return list.cutoffId === 0 ? found.map((photo) => photo.id) : null;
+  const last = found[need - 1]!;
+  return last.score > list.cutoffScore || (last.score === list.cutoffScore && last.id > list.cutoffId) ? found.map((photo) => photo.id) : null;
 }
 
 /** SQLite's varints, as FTS5 stores its statistics. */
@@ -66,6 +96,18 @@ interface PhraseList {
   matches?: number;
 }
 
+/**
+ * A text of several phrases, as FTS5 ranked its matches: its best `depth` photos with their bm25
+ * score, then every other match scores at most `cutoffScore` (and among ties has a lower id).
+ */
+interface CombinedList {
+  text: string;
+  cutoffScore: number;
+  cutoffId: number;
+  /** Best first: by score, then newest. */
+  photos: { id: number; score: number }[];
+}
+
 interface LibraryStats {
   rows: number;
   averageLength: number;
@@ -79,11 +121,13 @@ interface LibraryStats {
  * a photo not listed scores at most the list's cutoff, so the first page is exact once enough
  * listed photos pass the filters and the last of them scores above the cutoff. Lists are built
  * when a phrase is first searched and brought up to date from `search_changes` when next read.
+ * A text of several phrases that their lists cannot vouch for (the best photos of two words are
+ * rarely the best of either) keeps a list of its own (migration 0220), valid until a photo changes.
  * Anything a list cannot vouch for returns null: the caller ranks exactly instead.
  */
 export class RelevanceLists {
   /** Lists as last read, while the library has not changed: read and sorted once, not on each keystroke. */
-  private readonly lastRead = new Map<string, { stamp: string; list: PhraseList }>();
+  private readonly lastRead = new Map<string, { stamp: string; list: PhraseList | CombinedList | null }>();
 
   constructor(
     private readonly db: Database,
@@ -97,15 +141,24 @@ export class RelevanceLists {
    * first), or null when the lists cannot vouch for them. `phrases` are the text's scored phrases.
    */
   best(phrases: readonly string[], text: string, need: number, kept: (ids: number[]) => Set<number>): number[] | null {
+    const single = phrases.length === 1;
+    const combined = single ? null : this.currentCombination(text);
+    const fromCombined = combined && vouchedInOrder(combined, need, kept);
+    if (fromCombined) return fromCombined;
     let stats = this.stats();
     let lists = [...new Set(phrases)].map((phrase) => this.current(phrase, stats));
     let best = this.vouchedBest(phrases, lists, text, need, kept, stats);
-    if (best || lists.every((list) => list.averageLength === stats.averageLength)) return best;
-    // Chosen for another average length: chosen again, they may vouch for more.
-    stats = this.stats();
-    lists = lists.map((list) => this.build(list.phrase, stats));
-    best = this.vouchedBest(phrases, lists, text, need, kept, stats);
-    return best;
+    if (best) return best;
+    if (lists.some((list) => list.averageLength !== stats.averageLength)) {
+      // Chosen for another average length: chosen again, they may vouch for more.
+      stats = this.stats();
+      lists = lists.map((list) => this.build(list.phrase, stats));
+      best = this.vouchedBest(phrases, lists, text, need, kept, stats);
+      if (best) return best;
+    }
+    // Several phrases the single lists cannot vouch for (the best of both are rarely the best of
+    // each): the text's own best, ranked once for this state of the library.
+    return single || combined ? null : vouchedInOrder(this.buildCombination(text), need, kept);
   }
 
   private vouchedBest(
@@ -142,21 +195,10 @@ export class RelevanceLists {
     if (list.ordered?.averageLength !== stats.averageLength) {
       const photos = list.photos
         .map((photo) => ({ id: photo.id, score: termScore(photo.frequency, photo.length, stats.averageLength) }))
-        .sort((x, y) => y.score - x.score || y.id - x.id);
+        .sort(bestFirst);
       list.ordered = { averageLength: stats.averageLength, photos };
     }
-    const ordered = list.ordered.photos;
-    const found: { id: number; score: number }[] = [];
-    // The share kept so far sizes the next step: a narrow filter soon asks for the rest at once.
-    let share = 1;
-    for (let at = 0; at < ordered.length && found.length < need; ) {
-      const step = ordered.slice(at, at + Math.max(32, Math.ceil(((need - found.length) / share) * 1.25)));
-      at += step.length;
-      const keep = kept(step.map((photo) => photo.id));
-      found.push(...step.filter((photo) => keep.has(photo.id)));
-      share = Math.max(found.length, 1) / at;
-    }
-    return found;
+    return keptOfOrdered(list.ordered.photos, need, kept);
   }
 
   /** Every listed photo that `kept` keeps, with its bm25 score for the whole text. */
@@ -181,15 +223,69 @@ export class RelevanceLists {
 
   /** The phrase's list, built if there is none, brought up to date if photos changed since. */
   private current(phrase: string, stats: LibraryStats): PhraseList {
-    const read = this.lastRead.get(phrase);
-    if (read?.stamp === changeStamp(this.sql)) return read.list;
-    const list = this.stored(phrase, stats);
+    return this.keptRead(phrase, () => this.stored(phrase, stats)) as PhraseList;
+  }
+
+  /**
+   * The text's own list, if one was built and no photo changed since: its scores hold only for
+   * the library as it was (each phrase's idf, the average length), so it is built again, not updated.
+   */
+  private currentCombination(text: string): CombinedList | null {
+    return this.keptRead(text, () => {
+      const row = this.sql('SELECT id, cutoff_score, cutoff_id, changes_seen FROM search_combinations WHERE text = ?').raw().get(text) as
+        | [number, number, number, number]
+        | undefined;
+      if (!row) return null;
+      const [id, cutoffScore, cutoffId, changesSeen] = row;
+      if (this.sql('SELECT 1 FROM search_changes WHERE seq > ? LIMIT 1').get(changesSeen)) return null;
+      const photos = (this.sql('SELECT photo_id, score FROM search_combination_photos WHERE combination_id = ?').raw().all(id) as [number, number][])
+        .map(([photoId, score]) => ({ id: photoId, score }))
+        .sort(bestFirst);
+      return { text, cutoffScore, cutoffId, photos };
+    }) as CombinedList | null;
+  }
+
+  /** What `read` returns for the key, read once for each state of the library. */
+  private keptRead(key: string, read: () => PhraseList | CombinedList | null): PhraseList | CombinedList | null {
+    const last = this.lastRead.get(key);
+    if (last?.stamp === changeStamp(this.sql)) return last.list;
+    const list = read();
+    this.keep(key, list);
+    return list;
+  }
+
+  private keep(key: string, list: PhraseList | CombinedList | null): void {
     // Inside a transaction that may yet roll back, keep nothing: the stamp would not move.
-    if (!this.db.inTransaction) {
-      this.lastRead.delete(phrase);
-      if (this.lastRead.size >= maxListsRead) this.lastRead.delete(this.lastRead.keys().next().value!);
-      this.lastRead.set(phrase, { stamp: changeStamp(this.sql), list });
-    }
+    if (this.db.inTransaction) return;
+    this.lastRead.delete(key);
+    if (this.lastRead.size >= maxListsRead) this.lastRead.delete(this.lastRead.keys().next().value!);
+    this.lastRead.set(key, { stamp: changeStamp(this.sql), list });
+  }
+
+  /** Ranks the text's matches as FTS5 does and keeps the best `depth` (migration 0220). */
+  private buildCombination(text: string): CombinedList {
+    const version = this.dataVersion();
+    const ranked = this.sql('SELECT rowid, rank FROM photo_search WHERE photo_search MATCH ? ORDER BY rank, rowid DESC LIMIT ?')
+      .raw()
+      .all(text, this.depth) as [number, number][];
+    const photos = ranked.map(([id, rank]) => ({ id, score: -rank }));
+    const last = photos.at(-1);
+    const complete = !last || photos.length < this.depth;
+    const list: CombinedList = { text, cutoffScore: complete ? 0 : last.score, cutoffId: complete ? 0 : last.id, photos };
+    this.storeIfUnchanged(version, (seen) => {
+      this.sql('DELETE FROM search_combinations WHERE text = ?').run(text);
+      // Numbered after every other: the least recently built go first.
+      const { lastInsertRowid: id } = this.sql('INSERT INTO search_combinations (text, cutoff_score, cutoff_id, changes_seen) VALUES (?, ?, ?, ?)').run(
+        text,
+        list.cutoffScore,
+        list.cutoffId,
+        seen,
+      );
+      const insert = this.sql('INSERT INTO search_combination_photos (combination_id, photo_id, score) VALUES (?, ?, ?)');
+      for (const photo of photos) insert.run(id, photo.id, photo.score);
+      this.sql('DELETE FROM search_combinations WHERE id <= ? - ?').run(id, maxCombinations);
+    });
+    this.keep(text, list);
     return list;
   }
 
@@ -221,13 +317,13 @@ export class RelevanceLists {
       cutoffId: complete ? 0 : last.id,
       photos,
     };
-    this.storeIfUnchanged(phrase, version, () => {
+    this.storeIfUnchanged(version, (seen) => {
       this.sql('DELETE FROM search_list_photos WHERE phrase = ?').run(phrase);
       this.sql(
-        `INSERT INTO search_lists (phrase, average_length, cutoff_score, cutoff_id, changes_seen) VALUES (?, ?, ?, ?, 0)
+        `INSERT INTO search_lists (phrase, average_length, cutoff_score, cutoff_id, changes_seen) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (phrase) DO UPDATE SET average_length = excluded.average_length, cutoff_score = excluded.cutoff_score,
-           cutoff_id = excluded.cutoff_id`,
-      ).run(phrase, list.averageLength, list.cutoffScore, list.cutoffId);
+           cutoff_id = excluded.cutoff_id, changes_seen = excluded.changes_seen`,
+      ).run(phrase, list.averageLength, list.cutoffScore, list.cutoffId, seen);
       this.insertPhotos(phrase, photos);
     });
     return list;
@@ -249,9 +345,10 @@ export class RelevanceLists {
     });
     const gone = new Set(changed);
     const updated = { ...list, photos: [...list.photos.filter((photo) => !gone.has(photo.id)), ...joining] };
-    this.storeIfUnchanged(list.phrase, version, () => {
+    this.storeIfUnchanged(version, (seen) => {
       this.sql('DELETE FROM search_list_photos WHERE phrase = ? AND photo_id IN (SELECT value FROM json_each(?))').run(list.phrase, JSON.stringify(changed));
       this.insertPhotos(list.phrase, joining);
+      this.sql('UPDATE search_lists SET changes_seen = ? WHERE phrase = ?').run(seen, list.phrase);
     });
     return updated;
   }
@@ -283,22 +380,24 @@ export class RelevanceLists {
   }
 
   /**
-   * Stores what was read, if no other connection wrote since (it would be stale already), and
-   * marks the list current to the newest change. A library another process holds, or one opened
-   * read-only, keeps its lists as they were: the answer is right either way, so the search does
-   * not wait for the lock (the busy timeout would hold it up to 15 s behind a long write).
+   * Stores what was read, if no other connection wrote since (it would be stale already); `store`
+   * is given the newest change, which what it stores is current to. A library another process
+   * holds, or one opened read-only, keeps its lists as they were: the answer is right either way,
+   * so the search does not wait for the lock (the busy timeout would hold it up to 15 s behind a
+   * long write).
    */
-  private storeIfUnchanged(phrase: string, version: number, store: () => void): void {
+  private storeIfUnchanged(version: number, store: (seen: number) => void): void {
     if (this.db.inTransaction || this.db.readonly) return;
     const busyTimeout = this.db.pragma('busy_timeout', { simple: true }) as number;
     this.db.pragma('busy_timeout = 0');
     try {
       this.db.transaction(() => {
         if (this.dataVersion() !== version) return;
-        store();
-        const seen = this.sql(`SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'search_changes'), 0)`).pluck().get() as number;
-        this.sql('UPDATE search_lists SET changes_seen = ? WHERE phrase = ?').run(seen, phrase);
-        this.sql('DELETE FROM search_changes WHERE seq <= (SELECT min(changes_seen) FROM search_lists)').run();
+        store(this.sql(`SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'search_changes'), 0)`).pluck().get() as number);
+        this.sql(
+          `DELETE FROM search_changes WHERE seq <= (SELECT min(seen) FROM (
+             SELECT changes_seen AS seen FROM search_lists UNION ALL SELECT changes_seen FROM search_combinations))`,
+        ).run();
       })();
     } catch (error) {
       if (!(error instanceof Sqlite.SqliteError && /^SQLITE_(BUSY|READONLY)/u.test(error.code))) throw error;

@@ -52,8 +52,9 @@ export interface PhotoSearch {
    */
   rankWithMatch: boolean;
   /**
-   * The match is the text and "not missing", nothing else: a photo that a phrase's list holds
-   * matches it unless the photo is missing, known without a look in the index.
+   * The match is the text and "not missing", nothing else, and a photo that a list holds matches
+   * the text (a list of several phrases is the text's own; a phrase's list, when the text is that
+   * phrase): it matches the search unless the photo is missing, known without a look in the index.
    */
   textAlone?: boolean;
   /** An FTS5 expression no result may match (text that only excludes). */
@@ -425,7 +426,7 @@ export class SearchRepository {
     const { phrases } = query;
     const fewMatches = matches <= (phrases?.length === 1 ? this.limits.exactBelow : this.limits.countLimit);
     if (phrases?.length && !fewMatches && need <= this.limits.listDepth) {
-      const kept = query.textAlone && phrases.length === 1 && !where.sql ? (ids: number[]) => this.present(ids) : (ids: number[]) => this.keptOf(source, ids);
+      const kept = query.textAlone && !where.sql ? (ids: number[]) => this.present(ids) : (ids: number[]) => this.keptOf(source, ids);
       const best = this.relevance.best(phrases, text, need, kept);
       if (best) return best.slice(query.offset);
     }

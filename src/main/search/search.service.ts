@@ -228,7 +228,11 @@ export class SearchService {
       match,
       text,
       textAlone:
-        expression.phrases?.length === 1 && expression.match === expression.phrases[0] && positive.length === 1 && excluded.length === 1 && excluded[0] === missingFacet,
+        !!expression.phrases?.length &&
+        (expression.phrases.length > 1 || expression.match === expression.phrases[0]) &&
+        positive.length === 1 &&
+        excluded.length === 1 &&
+        excluded[0] === missingFacet,
       phrases: text === null ? null : expression.phrases,
       rankWithMatch: text !== null && [filters.captionStatus, filters.provider, filters.hasCaption, keyword].every((filter) => filter === undefined || filter === null),
       exclude,

@@ -20,6 +20,7 @@ import { meaningRerank } from './0180-meaning-rerank';
 import { codeRemovals } from './0190-code-removals';
 import { fileCaptionVectors } from './0200-file-caption-vectors';
 import { jobIdsNeverReused } from './0210-job-ids-never-reused';
+import { searchCombinations } from './0220-search-combinations';
 
 export const migrations: readonly Migration[] = [
   init,
@@ -43,4 +44,5 @@ export const migrations: readonly Migration[] = [
   codeRemovals,
   fileCaptionVectors,
   jobIdsNeverReused,
+  searchCombinations,
 ];
