@@ -1,3 +1,4 @@
+import Sqlite from 'better-sqlite3';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
@@ -52,6 +53,37 @@ describe('what embedding costs, and the dimensions asked for', () => {
     expect(jsonBody(server.requests.at(-1)!)).not.toHaveProperty('dimensions');
     // 14 tokens, 1 for the search "amber", then "Amber light" and the other two captions again.
     expect(await core.invoke('embeddings:status', {})).toMatchObject({ dimensions: 64, embedded: 3, inputTokens: 14 + 1 + 11 });
+  });
+
+  it('searches without waiting for another process that is writing, and counts the tokens once it can', { timeout: 60_000 }, async () => {
+    const { core, server } = await libraryWithCaptions();
+    await core.invoke('providers:save', { name: 'cloud', type: 'openai-compatible', preset: 'ollama', baseUrl: `${server.url}/v1` });
+    await core.invoke('embeddings:use', { provider: 'cloud', model: 'small' });
+    expect(await core.invoke('embeddings:run', { paths: [] })).toMatchObject({ embedded: 3, inputTokens: 14 });
+
+    const otherProcess = new Sqlite(join(core.dataDir, 'library.db'));
+    otherProcess.exec('BEGIN IMMEDIATE');
+    otherProcess.prepare(`UPDATE photos SET embedded_title = 'held' WHERE id = 1`).run();
+    const started = performance.now();
+    const kid = await core.invoke('photos:search', { text: 'kid', mode: 'meaning' });
+    // The busy timeout would have held it 15 s.
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(kid.results.map((hit) => hit.fileName).sort()).toEqual(['IMG_1.jpg', 'IMG_2.jpg']);
+    // Hybrid (its word lists built and not stored) and "more like this" too.
+    expect((await core.invoke('photos:search', { text: 'shore' })).results.map((hit) => [hit.fileName, hit.matchedBy])).toContainEqual(['IMG_2.jpg', ['text', 'meaning']]);
+    expect((await core.invoke('photos:search', { similarTo: 2 })).results.map((hit) => hit.fileName)).toEqual(['IMG_2.jpg']);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    otherProcess.exec('COMMIT');
+    otherProcess.close();
+
+    // Neither kept nor counted then: asked for again, and the three searches' tokens counted now.
+    expect(await core.invoke('embeddings:status', {})).toMatchObject({ inputTokens: 14 });
+    await core.invoke('photos:search', { text: 'kid', mode: 'meaning' });
+    expect(server.inputs.filter((input) => input === 'kid')).toHaveLength(2);
+    expect(await core.invoke('embeddings:status', {})).toMatchObject({ inputTokens: 17 });
+    // Kept this time.
+    await core.invoke('photos:search', { text: 'kid', mode: 'meaning' });
+    expect(server.inputs.filter((input) => input === 'kid')).toHaveLength(2);
   });
 
   it('stops embedding, in the queue and in the foreground, once the provider\'s budget is spent', { timeout: 60_000 }, async () => {

@@ -4,7 +4,7 @@ import type { SearchHit } from '../../shared/domain';
 import { currentCaption, summaryColumns, toSummary } from './photo-summary';
 import { scopeCondition } from './photo-selection';
 import { MissingPhotos } from './missing-photos';
-import { KeptUntilChange, statementCache, withoutMovingStamp } from './statements';
+import { KeptUntilChange, readTransaction, statementCache, withoutMovingStamp, writeWithoutWaiting } from './statements';
 import type { SummaryRow } from './photo-summary';
 import { codeBlob, fromBlob, toBlob } from './vector-blobs';
 
@@ -66,6 +66,8 @@ export class EmbeddingsRepository {
   private readonly missing: MissingPhotos;
   /** Statements compiled once: a search by meaning runs about ten small ones. */
   private readonly sql: (sql: string) => Statement;
+  /** Tokens searches' embeddings cost while another process was writing: counted with the next written. */
+  private uncountedTokens = 0;
 
   constructor(private readonly db: Database) {
     this.sql = statementCache(db);
@@ -284,7 +286,7 @@ export class EmbeddingsRepository {
     remove: (photoId: number) => void,
     limit = Infinity,
   ): { seqs: CodeSeqs; complete: boolean } | null {
-    return this.db.transaction(() => {
+    return readTransaction(this.db, () => {
       // Two subqueries: min and max in one select would scan the table, each alone reads one end.
       const [first, last] = this.sql('SELECT (SELECT min(seq) FROM embedding_code_removals), (SELECT max(seq) FROM embedding_code_removals)')
         .raw()
@@ -297,7 +299,7 @@ export class EmbeddingsRepository {
       }
       const codes = this.codesSince(since.code, put, limit);
       return { seqs: { code: codes.last, removal: last ?? since.removal }, complete: codes.complete };
-    })();
+    });
   }
 
   /**
@@ -379,14 +381,20 @@ export class EmbeddingsRepository {
     return blob ? fromBlob(blob) : null;
   }
 
-  /** Keeps a search's vector, and counts what asking for it cost. */
+  /**
+   * Keeps a search's vector, and counts what asking for it cost: unless another process is writing,
+   * as the search does not wait for it. The vector is then asked for again next time, and its
+   * tokens are counted with the next search's.
+   */
   cacheQuery(text: string, vector: Float32Array, inputTokens = 0): void {
-    withoutMovingStamp(this.db, () =>
-      this.db.transaction(() => {
+    const tokens = this.uncountedTokens + inputTokens;
+    const written = writeWithoutWaiting(this.db, () =>
+      withoutMovingStamp(this.db, () => {
         this.sql('INSERT OR REPLACE INTO query_embeddings (text, vector) VALUES (?, ?)').run(text, toBlob(vector));
-        this.addSpend(inputTokens);
-      })(),
+        this.addSpend(tokens);
+      }),
     );
+    this.uncountedTokens = written ? 0 : tokens;
   }
 
   photoIdOf(path: string): number | null {

@@ -1,6 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import Sqlite from 'better-sqlite3';
-import { changeStamp } from './statements';
+import { changeStamp, writeWithoutWaiting } from './statements';
 
 /** Every column a user's words are looked for in (not `facets`). */
 export const textColumns = '{title keywords caption alt_text file_name folder}';
@@ -387,23 +386,14 @@ export class RelevanceLists {
    * long write).
    */
   private storeIfUnchanged(version: number, store: (seen: number) => void): void {
-    if (this.db.inTransaction || this.db.readonly) return;
-    const busyTimeout = this.db.pragma('busy_timeout', { simple: true }) as number;
-    this.db.pragma('busy_timeout = 0');
-    try {
-      this.db.transaction(() => {
-        if (this.dataVersion() !== version) return;
-        store(this.sql(`SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'search_changes'), 0)`).pluck().get() as number);
-        this.sql(
-          `DELETE FROM search_changes WHERE seq <= (SELECT min(seen) FROM (
-             SELECT changes_seen AS seen FROM search_lists UNION ALL SELECT changes_seen FROM search_combinations))`,
-        ).run();
-      })();
-    } catch (error) {
-      if (!(error instanceof Sqlite.SqliteError && /^SQLITE_(BUSY|READONLY)/u.test(error.code))) throw error;
-    } finally {
-      this.db.pragma(`busy_timeout = ${busyTimeout}`);
-    }
+    writeWithoutWaiting(this.db, () => {
+      if (this.dataVersion() !== version) return;
+      store(this.sql(`SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'search_changes'), 0)`).pluck().get() as number);
+      this.sql(
+        `DELETE FROM search_changes WHERE seq <= (SELECT min(seen) FROM (
+           SELECT changes_seen AS seen FROM search_lists UNION ALL SELECT changes_seen FROM search_combinations))`,
+      ).run();
+    });
   }
 
   private matches(phrase: string): number {

@@ -1,4 +1,5 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database, Statement, Transaction } from 'better-sqlite3';
+import Sqlite from 'better-sqlite3';
 
 /**
  * Prepares each SQL text once: compiling a statement costs more than running a small one, and
@@ -15,6 +16,38 @@ export function statementCache(db: Database): (sql: string) => Statement {
     }
     return statement;
   };
+}
+
+/**
+ * Runs `write` in a transaction unless that means waiting: while another process writes, the busy
+ * timeout would hold the thread (every request of the app or `serve`) up to 15 s behind a long
+ * write; a library opened read-only cannot be written. False when nothing was written: for what
+ * may be left unwritten, or kept to be written later.
+ */
+export function writeWithoutWaiting(db: Database, write: () => void): boolean {
+  if (db.inTransaction || db.readonly) return false;
+  const busyTimeout = db.pragma('busy_timeout', { simple: true }) as number;
+  db.pragma('busy_timeout = 0');
+  try {
+    db.transaction(write)();
+    return true;
+  } catch (error) {
+    if (error instanceof Sqlite.SqliteError && /^SQLITE_(BUSY|READONLY)/u.test(error.code)) return false;
+    throw error;
+  } finally {
+    db.pragma(`busy_timeout = ${busyTimeout}`);
+  }
+}
+
+/**
+ * Runs `read` on one snapshot of the library without taking the write lock (BEGIN DEFERRED, where
+ * `openDatabase` makes `db.transaction` IMMEDIATE): in WAL mode it never waits for another
+ * process's write. For reads, and writes to the connection's own TEMP schema: a write to the
+ * library inside would fail at once with SQLITE_BUSY while another process writes.
+ */
+export function readTransaction<T>(db: Database, read: () => T): T {
+  const transaction = Object.getPrototypeOf(db).transaction as (this: Database, fn: () => T) => Transaction<() => T>;
+  return transaction.call(db, read).deferred();
 }
 
 /** Per connection, the changes made by `withoutMovingStamp`: subtracted from total_changes. */

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { withoutMovingStamp } from './statements';
+import { readTransaction, withoutMovingStamp } from './statements';
 
 /** photo_search's tokenizer (migration 0040): a match compares the stems it makes. */
 const searchTokenizer = 'porter unicode61 remove_diacritics 2';
@@ -35,7 +35,8 @@ function createStemmer(db: Database): (words: readonly string[]) => string[] {
   const clear = db.prepare('DELETE FROM temp.stem_words');
   const insert = db.prepare('INSERT INTO temp.stem_words (rowid, word) VALUES (?, ?)');
   const read = db.prepare('SELECT doc, term FROM temp.stem_terms ORDER BY doc, offset').raw();
-  return db.transaction((words: readonly string[]) => {
+  // Not db.transaction: its write lock would wait for another process's write to the library.
+  return (words: readonly string[]) => readTransaction(db, () => {
     clear.run();
     words.forEach((word, index) => insert.run(index, word));
     const stems = words.map(() => [] as string[]);
