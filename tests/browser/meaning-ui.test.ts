@@ -42,10 +42,19 @@ describe('search by meaning in the app', () => {
     // The app renders after the first screen's thumbnails have painted (src/renderer/src/main.tsx).
     await expect.poll(() => grid.getByRole('gridcell').count(), { timeout: 15_000 }).toBe(4);
 
+    // A first letter alone is not searched yet: past both pauses, every photo still shows and the
+    // letter was not embedded.
+    const searchBox = page.getByRole('searchbox', { name: 'Search photos' });
+    const embeddedAtStart = server.inputs.length;
+    await searchBox.fill('a');
+    await page.waitForTimeout(1_000);
+    expect(await grid.getByRole('gridcell').count()).toBe(4);
+    expect(server.inputs.slice(embeddedAtStart)).toEqual([]);
+    await searchBox.fill('');
+
     // Each key comes after the word search has run (150 ms) but, unless the machine is slow, before
     // the meaning pause (300 ms); the page notes when each key came, so the check holds either way.
     const embeddedBefore = server.inputs.length;
-    const searchBox = page.getByRole('searchbox', { name: 'Search photos' });
     await searchBox.evaluate((element) => {
       const typed: [string, number][] = [];
       Object.assign(globalThis, { typed });

@@ -1,3 +1,5 @@
+import { isFirstLetter } from '../../shared/search-typing';
+
 /**
  * What a user types, parsed into a small tree and written back as FTS5 expressions that cannot
  * be a syntax error: only runs of letters and digits reach FTS5, always inside double quotes.
@@ -47,15 +49,9 @@ const functionWords = new Set(
 /** Letters, digits and combining marks: what unicode61 keeps as parts of a token. */
 const wordPattern = /[\p{L}\p{N}\p{M}]+/gu;
 
-/**
- * The first letter or digit of a word being typed after other words ("wedding s"): it narrows
- * nothing (nearly every caption has a word starting with s) and costs FTS5 a merge of every word
- * that starts with it (1 to 2 s at a million photos), so it is left out until the next key. A
- * CJK character is kept: it may be a word on its own.
- */
-function isFirstLetter(token: Extract<Token, { kind: 'words' }>): boolean {
-  const [word] = token.words;
-  return !token.quoted && token.words.length === 1 && [...word!].length === 1 && !/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u.test(word!);
+/** The first letter of a word being typed after other words ("wedding s"): not looked up yet. */
+function isFirstLetterTyped(token: Extract<Token, { kind: 'words' }>): boolean {
+  return !token.quoted && token.words.length === 1 && isFirstLetter(token.words[0]!);
 }
 
 /** An unquoted function word, typed whole (not the word under the cursor). */
@@ -106,7 +102,7 @@ export function parseQuery(text: string): QueryNode | null {
     budget -= words.length;
     // The word under the cursor: the last token, not closed by a space or a quote.
     const prefix = typing && index === last && !(token.quoted && token.closed) && words.length === token.words.length;
-    if (prefix && isFirstLetter(token) && tokens.some((other, at) => at !== index && other.kind === 'words' && other.words.length)) return null;
+    if (prefix && isFirstLetterTyped(token) && tokens.some((other, at) => at !== index && other.kind === 'words' && other.words.length)) return null;
     return { kind: 'phrase', words, prefix };
   };
 

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { SavedSearch, SearchCriteria } from '../../../shared/domain';
+import { textToSearchWhileTyping } from '../../../shared/search-typing';
 import { firstScreenFallbackMs, markFirstScreenShown } from '../lib/first-screen';
 import { meaningPauseMs, resultsQuery, type ResultsQuery, type SimilarTo } from '../lib/results-query';
 import { countText, criteriaFrom, initialSearch, searchStateFrom, type SearchScope, type SearchState } from '../lib/search-criteria';
@@ -40,8 +41,8 @@ export function useSearch(libraryVersion: number, showError: (reason: unknown) =
   const [activeAlbumId, setActiveAlbumId] = useState<number | null>(null);
   const [similar, setSimilar] = useState<SimilarTo | null>(null);
 
-  // Search as the user types, once typing pauses.
-  const criteriaKey = JSON.stringify(criteriaFrom(search));
+  // Search as the user types, once typing pauses (from the second letter).
+  const criteriaKey = JSON.stringify(criteriaFrom({ ...search, text: textToSearchWhileTyping(search.text) }));
   const settledKey = useDebouncedValue(criteriaKey, searchDelayMs);
   const settled = useMemo(() => JSON.parse(settledKey) as SearchCriteria, [settledKey]);
   const typingPaused = useDebouncedValue(criteriaKey, meaningPauseMs) === settledKey;
