@@ -1,24 +1,10 @@
-import Sqlite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../../../src/main/db/migrate';
 import { migrations } from '../../../src/main/db/migrations';
+import { libraryWithOnePhotoBefore } from '../../helpers/migrations';
 import { embeddings } from '../../../src/main/db/migrations/0140-embeddings';
 
-const before = migrations.filter((migration) => migration.version < embeddings.version);
-
-function libraryWithOnePhoto() {
-  const db = new Sqlite(':memory:');
-  db.pragma('foreign_keys = ON');
-  migrate(db, before);
-  db.exec(`
-    INSERT INTO folders (path, name, added_at) VALUES ('/photos', 'photos', 'now');
-    INSERT INTO photos (folder_id, path, rel_path, file_name, file_type, size, mtime_ms, fingerprint, indexed_at)
-      VALUES (1, '/photos/a.jpg', 'a.jpg', 'a.jpg', 'JPEG', 1, 1, '${'a'.repeat(32)}', 'now');
-    INSERT INTO captions (photo_id, version, source, caption, provider, created_at)
-      VALUES (1, 1, 'edited', 'Orange glow over the hills', NULL, 'now');
-  `);
-  return db;
-}
+const libraryWithOnePhoto = () => libraryWithOnePhotoBefore(embeddings.version, 'Orange glow over the hills');
 
 describe('migration 0140 embeddings', () => {
   it('keeps the library and starts with no model and no vectors', () => {

@@ -1,24 +1,11 @@
-import Sqlite from 'better-sqlite3';
+import type Sqlite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../../../src/main/db/migrate';
 import { migrations } from '../../../src/main/db/migrations';
+import { libraryWithOnePhotoBefore } from '../../helpers/migrations';
 import { relevanceLists, staleListAfter } from '../../../src/main/db/migrations/0160-relevance-lists';
 
-const before = migrations.filter((migration) => migration.version < relevanceLists.version);
-
-function libraryWithOnePhoto() {
-  const db = new Sqlite(':memory:');
-  db.pragma('foreign_keys = ON');
-  migrate(db, before);
-  db.exec(`
-    INSERT INTO folders (path, name, added_at) VALUES ('/photos', 'photos', 'now');
-    INSERT INTO photos (folder_id, path, rel_path, file_name, file_type, size, mtime_ms, fingerprint, indexed_at)
-      VALUES (1, '/photos/a.jpg', 'a.jpg', 'a.jpg', 'JPEG', 1, 1, '${'a'.repeat(32)}', 'now');
-    INSERT INTO captions (photo_id, version, source, caption, provider, created_at)
-      VALUES (1, 1, 'edited', 'A fox in the snow', NULL, 'now');
-  `);
-  return db;
-}
+const libraryWithOnePhoto = () => libraryWithOnePhotoBefore(relevanceLists.version, 'A fox in the snow');
 
 const changes = (db: Sqlite.Database) => db.prepare('SELECT photo_id FROM search_changes ORDER BY seq').pluck().all();
 

@@ -1,22 +1,14 @@
-import Sqlite from 'better-sqlite3';
+import type Sqlite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../../../src/main/db/migrate';
 import { migrations } from '../../../src/main/db/migrations';
+import { libraryWithOnePhotoBefore } from '../../helpers/migrations';
 import { staleListAfter } from '../../../src/main/db/migrations/0160-relevance-lists';
 import { searchCombinations } from '../../../src/main/db/migrations/0220-search-combinations';
 
-const before = migrations.filter((migration) => migration.version < searchCombinations.version);
-
 function libraryWithOnePhoto() {
-  const db = new Sqlite(':memory:');
-  db.pragma('foreign_keys = ON');
-  migrate(db, before);
+  const db = libraryWithOnePhotoBefore(searchCombinations.version, 'A fox in the snow');
   db.exec(`
-    INSERT INTO folders (path, name, added_at) VALUES ('/photos', 'photos', 'now');
-    INSERT INTO photos (folder_id, path, rel_path, file_name, file_type, size, mtime_ms, fingerprint, indexed_at)
-      VALUES (1, '/photos/a.jpg', 'a.jpg', 'a.jpg', 'JPEG', 1, 1, '${'a'.repeat(32)}', 'now');
-    INSERT INTO captions (photo_id, version, source, caption, provider, created_at)
-      VALUES (1, 1, 'edited', 'A fox in the snow', NULL, 'now');
     INSERT INTO search_lists VALUES ('"fox"', 10, 1, 1, 0);
     INSERT INTO search_list_photos VALUES ('"fox"', 1, 5, 10);
   `);
