@@ -120,8 +120,7 @@ describe('relevance: the first page is exact bm25 over every match', () => {
 
   it('ranks several words from their own list, built once for each state of the library', () => {
     const { db, caption } = library(600);
-    // Several words with fewer matches than this are ranked by FTS5 at once.
-    const service = new SearchService(new SearchRepository(db, { ...limits, countLimit: 50 }));
+    const service = new SearchService(new SearchRepository(db, limits));
     const pairs = ['fox snow', 'dog beach', 'owl forest'];
     const textOf = (pair: string) => `(${pair.split(' ').map((word) => `"${word}"`).join(' AND ')})`;
     const scoped = (pair: string) => `${textColumns} : (${textOf(pair)})`;

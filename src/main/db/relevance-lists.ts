@@ -160,6 +160,14 @@ export class RelevanceLists {
     return single || combined ? null : vouchedInOrder(this.buildCombination(text), need, kept);
   }
 
+  /**
+   * The first `need` photos of the text's matches that `kept` keeps, from the text's own list
+   * (built if none is current), or null when it cannot vouch for them.
+   */
+  ownBest(text: string, need: number, kept: (ids: number[]) => Set<number>): number[] | null {
+    return vouchedInOrder(this.currentCombination(text) ?? this.buildCombination(text), need, kept);
+  }
+
   private vouchedBest(
     phrases: readonly string[],
     lists: PhraseList[],
