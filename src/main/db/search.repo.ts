@@ -53,8 +53,9 @@ export interface PhotoSearch {
   rankWithMatch: boolean;
   /**
    * The match is the text and "not missing", nothing else, and a photo that a list holds matches
-   * the text (a list of several phrases is the text's own; a phrase's list, when the text is that
-   * phrase): it matches the search unless the photo is missing, known without a look in the index.
+   * the text (a list of several phrases is the text's own, and photos from the phrases' own lists
+   * are ranked against the text; a phrase's list serves alone when the text is that phrase): it
+   * matches the search unless the photo is missing, known without a look in the index.
    */
   textAlone?: boolean;
   /** An FTS5 expression no result may match (text that only excludes). */
