@@ -254,23 +254,29 @@ export class RelevanceLists {
 
   /** What `read` returns for the key, read once for each state of the library. */
   private keptRead(key: string, read: () => PhraseList | CombinedList | null): PhraseList | CombinedList | null {
+    const stamp = changeStamp(this.sql);
     const last = this.lastRead.get(key);
-    if (last?.stamp === changeStamp(this.sql)) return last.list;
+    if (last?.stamp === stamp) return last.list;
     const list = read();
-    this.keep(key, list);
+    this.keep(key, list, stamp);
     return list;
   }
 
-  private keep(key: string, list: PhraseList | CombinedList | null): void {
+  /**
+   * Keeps what was read for the state of the library `stamp` was taken in, before the read: a
+   * change committed meanwhile moves the stamp, so the next search reads again.
+   */
+  private keep(key: string, list: PhraseList | CombinedList | null, stamp: string): void {
     // Inside a transaction that may yet roll back, keep nothing: the stamp would not move.
     if (this.db.inTransaction) return;
     this.lastRead.delete(key);
     if (this.lastRead.size >= maxListsRead) this.lastRead.delete(this.lastRead.keys().next().value!);
-    this.lastRead.set(key, { stamp: changeStamp(this.sql), list });
+    this.lastRead.set(key, { stamp, list });
   }
 
   /** Ranks the text's matches as FTS5 does and keeps the best `depth` (migration 0220). */
   private buildCombination(text: string): CombinedList {
+    const stamp = changeStamp(this.sql);
     const version = this.dataVersion();
     const ranked = this.sql('SELECT rowid, rank FROM photo_search WHERE photo_search MATCH ? ORDER BY rank, rowid DESC LIMIT ?')
       .raw()
@@ -292,7 +298,7 @@ export class RelevanceLists {
       for (const photo of photos) insert.run(id, photo.id, photo.score);
       this.sql('DELETE FROM search_combinations WHERE id <= ? - ?').run(id, maxCombinations);
     });
-    this.keep(text, list);
+    this.keep(text, list, stamp);
     return list;
   }
 
