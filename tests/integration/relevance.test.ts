@@ -154,9 +154,17 @@ describe('relevance: the first page is exact bm25 over every match', () => {
     }
     expect(exactOrder(db, service, { text: 'fox snow ' }, textOf('fox snow'))[0]).toBe(9);
 
+    // Another process's change is seen as well: the list is ranked again.
+    const otherProcess = openDatabase(db.name);
+    otherProcess.prepare(`UPDATE captions SET title = 'fox snow fox snow fox snow', keywords = '["fox", "snow", "fox"]' WHERE photo_id = 11`).run();
+    otherProcess.close();
+    expectExact(db, service, { text: 'fox snow ' }, textOf('fox snow'), pages);
+    expect(service.search(SearchQuerySchema.parse({ text: 'fox snow ', limit: 1 })).results[0]!.id).toBe(11);
+
     // At most so many are kept: the least recently built go first.
     const texts = Array.from({ length: maxCombinations + 5 }, (_, index) => `${textColumns} : ("fox" AND "snow" NOT "absent${index}")`);
-    for (const text of texts) lists().best(['"fox"', '"snow"'], text, 5, everyPhoto);
+    // Deeper than the words' lists reach: each builds its own.
+    for (const text of texts) lists().best(['"fox"', '"snow"'], text, 26, everyPhoto);
     const kept = db.prepare('SELECT text FROM search_combinations').pluck().all() as string[];
     expect(kept).toHaveLength(maxCombinations);
     expect(kept).toEqual(expect.arrayContaining(texts.slice(-maxCombinations)));
