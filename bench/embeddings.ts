@@ -290,10 +290,9 @@ function generate(): void {
   if (!values.library) addPhotos(db);
   const repo = new EmbeddingsRepository(db);
   repo.choose(model.provider, model.model, 'now');
-  const page = db.prepare('SELECT id FROM photos WHERE id > ? ORDER BY id LIMIT 10000').pluck();
-  for (let ids = page.all(0) as number[]; ids.length; ids = page.all(ids.at(-1)!) as number[]) {
-    const captionIds = db.prepare('SELECT id, current_caption_id FROM photos WHERE id IN (SELECT value FROM json_each(?))').raw().all(JSON.stringify(ids)) as [number, number | null][];
-    repo.store(model, captionIds.map(([photoId, captionId]) => ({ photoId, captionId, vector: nearSomeCentre(1.2) })));
+  // Every photo with a caption to embed, as the app would embed it.
+  for (let batch = repo.pending(0, 10_000); batch.length; batch = repo.pending(batch.at(-1)!.photoId, 10_000)) {
+    repo.store(model, batch.map((row) => ({ ...row, vector: nearSomeCentre(1.2) })));
   }
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();

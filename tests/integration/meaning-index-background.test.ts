@@ -19,7 +19,7 @@ const slice = 16;
 function library() {
   const { db, vectors } = embeddedLibraryAt(Math.max(...migrations.map((migration) => migration.version)), photos);
   const repo = new EmbeddingsRepository(db);
-  repo.store({ provider: 'local', model: 'nomic-embed-text' }, vectors.map((vector, index) => ({ photoId: index + 1, captionId: null, vector })));
+  repo.store({ provider: 'local', model: 'nomic-embed-text' }, repo.textsOf(vectors.map((_, index) => index + 1)).map((row) => ({ ...row, vector: vectors[row.photoId - 1]! })));
   const catchUps: number[] = [];
   const hooks = { afterCatchUp: () => {} };
   const codeChangesSince = repo.codeChangesSince.bind(repo);

@@ -9,6 +9,7 @@ import type { TestCore } from '../helpers/core';
 import { tempDir, writeJpeg } from '../helpers/files';
 import { memoryLogger, waitFor } from '../helpers/library';
 import { visionServer } from '../helpers/vision-server';
+import { embeddingsServer } from '../provider-servers/embeddings.server';
 
 const apiKey = 'sk-remove-2b7d4f1a';
 
@@ -170,6 +171,39 @@ describe('removing a folder from the library', () => {
     // And the next jobs queued get ids of their own: a job that ended with its photo is not confused with them.
     const kept = await core.invoke('captions:generate', { provider: 'vision', paths: [later], options: {}, force: false });
     expect(kept).toMatchObject({ captioned: 3, failed: [] });
+  });
+
+  it('never puts the vector of a photo that left the library on the photo that takes its id', async () => {
+    const { core } = removalCore();
+    const server = await embeddingsServer();
+    const described = (folder: string, captions: string[], seed: number) =>
+      Promise.all(captions.map((caption, index) => writeJpeg(join(folder, `photo${index}.jpg`), { seed: seed + index, exif: { IFD0: { ImageDescription: caption } } })));
+    const drop = tempDir('captionist-photos-');
+    await described(drop, ['Orange glow over the hills', 'Amber light on the lake'], 40);
+    await core.invoke('library:index', { paths: [drop] });
+    const removedIds = (await core.invoke('photos:search', { text: '', folder: drop })).results.map((hit) => hit.id);
+    await core.invoke('providers:save', { name: 'local', type: 'openai-compatible', preset: 'ollama', baseUrl: `${server.url}/v1` });
+    await core.invoke('embeddings:use', { provider: 'local', model: 'synonyms' });
+    server.latencyMs = 1500;
+    const run = core.invoke('embeddings:run', { paths: [] });
+    await waitFor('the embeddings request', () => server.inputs.length >= 2);
+
+    const folder = (await core.invoke('library:listFolders', {})).find((candidate) => candidate.path === drop)!;
+    await core.invoke('library:removeFolder', { folderId: folder.id });
+    // New photos, indexed while the request is answered, take the removed photos' ids.
+    const later = tempDir('captionist-photos-');
+    await described(later, ['Blue sky above the city', 'Dog running in snow'], 50);
+    await core.invoke('library:index', { paths: [later] });
+    const newIds = (await core.invoke('photos:search', { text: '', folder: later })).results.map((hit) => hit.id);
+    expect(newIds.filter((id) => removedIds.includes(id)).length).toBeGreaterThan(0);
+    await run;
+    server.latencyMs = 0;
+    await core.invoke('embeddings:run', { paths: [] });
+
+    // Each new photo has the vector of its own caption: none is found for the removed ones' words.
+    expect((await core.invoke('photos:search', { text: 'orange amber glow', mode: 'meaning' })).results).toEqual([]);
+    expect((await core.invoke('photos:search', { text: 'sky', mode: 'meaning' })).results.map((hit) => hit.fileName)).toEqual(['photo0.jpg']);
+    expect(await core.invoke('embeddings:status', {})).toMatchObject({ embedded: 2, pending: 0 });
   });
 
   it('stops watching the folder it removed', async () => {

@@ -31,10 +31,11 @@ export interface TextToEmbed {
   text: string;
 }
 
-/** A photo's vector, of the caption version it was made from. */
+/** A photo's vector, of the caption version and the text it was made from. */
 export interface StoredVector {
   photoId: number;
   captionId: number | null;
+  text: string;
   vector: Float32Array;
 }
 
@@ -126,6 +127,14 @@ export class EmbeddingsRepository {
       .all(afterId, ...args, limit) as TextToEmbed[];
   }
 
+  /** Each photo's text to embed as it is now, and the caption version it comes from; none for a photo no longer in the library. */
+  textsOf(photoIds: readonly number[]): TextToEmbed[] {
+    return this.sql(
+      `SELECT p.id AS photoId, p.current_caption_id AS captionId, ${embeddedText} AS text FROM photos p ${currentCaption}
+       WHERE p.id IN (SELECT value FROM json_each(?))`,
+    ).all(JSON.stringify(photoIds)) as TextToEmbed[];
+  }
+
   /**
    * Stores a batch of vectors in one transaction, with the model's dimensions with the first and
    * the tokens the request cost (priced when the model has a price); a model changed meanwhile (by
@@ -137,22 +146,23 @@ export class EmbeddingsRepository {
       if (!current || current.provider !== model.provider || current.model !== model.model) return false;
       const dimensions = rows[0]?.vector.length;
       if (current.dimensions === null && dimensions) this.sql('UPDATE embedding_model SET dimensions = ? WHERE id = 1').run(dimensions);
+      // Only while the photo's text is still the one embedded: its caption may have been edited
+      // while the provider answered (the edit's own embedding follows), or the photo removed and
+      // its id given to a photo indexed since (ids are reused), whose vector this is not. A photo
+      // with a code has a current vector, which the search relies on.
+      const now = new Map(this.textsOf(rows.map((row) => row.photoId)).map((row) => [row.photoId, row]));
       // Updated in place, not replaced: a replace deletes the row, and the delete cascades to the
       // photo's code, which would log a removal for every vector embedded again.
       const insert = this.sql(
       `INSERT INTO photo_embeddings (photo_id, caption_id, vector) VALUES (?, ?, ?)
        ON CONFLICT (photo_id) DO UPDATE SET caption_id = excluded.caption_id, vector = excluded.vector`,
     );
-      // A code only while the caption embedded is still the photo's current one (it may have been
-      // edited while the provider answered): a photo with a code has a current vector, which the
-      // search relies on; the edit's own embedding brings the code.
-      const code = this.sql(
-      'INSERT OR REPLACE INTO embedding_codes (photo_id, code) SELECT @photoId, @code FROM photos WHERE id = @photoId AND current_caption_id IS @captionId',
-    );
-      const noCode = this.sql('DELETE FROM embedding_codes WHERE photo_id = ?');
+      const code = this.sql('INSERT OR REPLACE INTO embedding_codes (photo_id, code) VALUES (?, ?)');
       for (const row of rows) {
+        const asNow = now.get(row.photoId);
+        if (asNow?.captionId !== row.captionId || asNow.text !== row.text) continue;
         insert.run(row.photoId, row.captionId, toBlob(row.vector));
-        if (!code.run({ photoId: row.photoId, captionId: row.captionId, code: codeBlob(row.vector) }).changes) noCode.run(row.photoId);
+        code.run(row.photoId, codeBlob(row.vector));
       }
       this.addSpend(inputTokens);
       return true;

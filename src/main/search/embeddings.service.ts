@@ -355,5 +355,5 @@ function texts(batch: readonly TextToEmbed[]): string[] {
 }
 
 function rows(batch: readonly TextToEmbed[], vectors: readonly Float32Array[]): StoredVector[] {
-  return batch.map((row, index) => ({ photoId: row.photoId, captionId: row.captionId, vector: vectors[index]! }));
+  return batch.map((row, index) => ({ photoId: row.photoId, captionId: row.captionId, text: row.text, vector: vectors[index]! }));
 }

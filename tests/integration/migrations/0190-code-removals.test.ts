@@ -12,8 +12,9 @@ function codedLibrary(count: number) {
   const { db, vectors } = embeddedLibraryAt(codeRemovals.version - 1, count);
   migrate(db, migrations, codeRemovals.version);
   const repo = new EmbeddingsRepository(db);
-  repo.store({ provider: 'local', model: 'nomic-embed-text' }, vectors.map((vector, index) => ({ photoId: index + 1, captionId: null, vector })));
-  return { db, repo, vectors };
+  const texts = repo.textsOf(vectors.map((_, index) => index + 1));
+  repo.store({ provider: 'local', model: 'nomic-embed-text' }, texts.map((row) => ({ ...row, vector: vectors[row.photoId - 1]! })));
+  return { db, repo, vectors, texts };
 }
 
 /** What an index would be told since `since`: the photos put and removed, and where it is then. */
@@ -26,7 +27,7 @@ function changes(repo: EmbeddingsRepository, since: CodeSeqs) {
 
 describe('migration 0190 code removals', () => {
   it('tells an index which codes went since it last looked: a deleted photo, a changed caption, not a code stored again', () => {
-    const { db, repo, vectors } = codedLibrary(4);
+    const { db, repo, vectors, texts } = codedLibrary(4);
     const built = changes(repo, repo.codeSeqsOfNewIndex());
     expect(built.put).toEqual([1, 2, 3, 4]);
     expect(built.removed).toEqual([]);
@@ -35,7 +36,7 @@ describe('migration 0190 code removals', () => {
     const caption = Number(db.prepare(`INSERT INTO captions (photo_id, version, source, caption, created_at) VALUES (2, 1, 'generated', 'A dog', 'now')`).run().lastInsertRowid);
     db.prepare('UPDATE photos SET current_caption_id = ? WHERE id = 2').run(caption);
     // Photo 3 embedded again (its code replaced): nothing to drop, its new code to take in.
-    repo.store({ provider: 'local', model: 'nomic-embed-text' }, [{ photoId: 3, captionId: null, vector: vectors[2]! }]);
+    repo.store({ provider: 'local', model: 'nomic-embed-text' }, [{ ...texts.find((row) => row.photoId === 3)!, vector: vectors[2]! }]);
     const later = changes(repo, built.seqs!);
     expect(later.removed.sort()).toEqual([1, 2]);
     expect(db.prepare('SELECT photo_id FROM embedding_code_removals ORDER BY seq').pluck().all()).toEqual([1, 2]);
@@ -68,19 +69,22 @@ describe('migration 0190 code removals', () => {
 });
 
 describe('codes and current vectors', () => {
-  it('stores no code with a vector of a caption no longer current (edited while the provider answered), and reads no such vector', () => {
+  it('stores nothing from an answer for a caption no longer current (edited while the provider answered): the current vector and its code stay', () => {
     const { db, repo, vectors } = codedLibrary(2);
     const caption = db.prepare(`INSERT INTO captions (photo_id, version, source, caption, created_at) VALUES (1, ?, 'generated', ?, 'now')`);
     const first = Number(caption.run(1, 'A dog').lastInsertRowid);
+    db.prepare('UPDATE photos SET current_caption_id = ? WHERE id = 1').run(first);
+    const [asked] = repo.textsOf([1]);
     const second = Number(caption.run(2, 'A dog on a beach').lastInsertRowid);
     db.prepare('UPDATE photos SET current_caption_id = ? WHERE id = 1').run(second);
     const model = { provider: 'local', model: 'nomic-embed-text' };
     // The second caption's vector first, then the first's, answered late.
-    repo.store(model, [{ photoId: 1, captionId: second, vector: vectors[0]! }]);
+    repo.store(model, repo.textsOf([1]).map((row) => ({ ...row, vector: vectors[0]! })));
     expect(repo.currentVectors([1, 2]).map(([photoId]) => photoId).sort()).toEqual([1, 2]);
-    repo.store(model, [{ photoId: 1, captionId: first, vector: vectors[1]! }]);
-    expect([...repo.codedPhotoIds([1, 2])]).toEqual([2]);
-    expect(repo.currentVectors([1, 2]).map(([photoId]) => photoId)).toEqual([2]);
+    repo.store(model, [{ ...asked!, vector: vectors[1]! }]);
+    expect([...repo.codedPhotoIds([1, 2])].sort()).toEqual([1, 2]);
+    expect(repo.currentVectors([1, 2]).map(([photoId]) => photoId).sort()).toEqual([1, 2]);
+    expect(repo.vectorOf(1)).toEqual(vectors[0]);
     db.close();
   });
 });

@@ -13,7 +13,7 @@ describe('migration 0200 file caption vectors', () => {
     migrate(db, migrations, fileCaptionVectors.version);
     db.prepare(`UPDATE photos SET embedded_caption = 'A dog on a beach'`).run();
     const repo = new EmbeddingsRepository(db);
-    repo.store(model, vectors.map((vector, index) => ({ photoId: index + 1, captionId: null, vector })));
+    repo.store(model, repo.textsOf([1, 2]).map((row) => ({ ...row, vector: vectors[row.photoId - 1]! })));
     expect(repo.currentVectors([1, 2]).map(([photoId]) => photoId).sort()).toEqual([1, 2]);
     expect(repo.pending(0, 10)).toEqual([]);
 
@@ -31,7 +31,7 @@ describe('migration 0200 file caption vectors', () => {
     const caption = Number(db.prepare(`INSERT INTO captions (photo_id, version, source, caption, created_at) VALUES (1, 1, 'generated', 'A dog', 'now')`).run().lastInsertRowid);
     db.prepare('UPDATE photos SET current_caption_id = ? WHERE id = 1').run(caption);
     const repo = new EmbeddingsRepository(db);
-    repo.store(model, [{ photoId: 1, captionId: caption, vector: vectors[0]! }]);
+    repo.store(model, repo.textsOf([1]).map((row) => ({ ...row, vector: vectors[0]! })));
     db.prepare(`UPDATE photos SET embedded_caption = 'A lighthouse at night' WHERE id = 1`).run();
     expect(repo.currentVectors([1]).map(([photoId]) => photoId)).toEqual([1]);
     db.close();
