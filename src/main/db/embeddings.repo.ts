@@ -53,6 +53,9 @@ const pendingCondition = `
   (p.current_caption_id IS NOT NULL OR p.embedded_caption IS NOT NULL)
   AND (e.photo_id IS NULL OR e.caption_id IS NOT p.current_caption_id)`;
 
+/** How long keeping a query's vector waits for another process's write: a caption's takes a few ms. */
+const queryCachePatienceMs = 100;
+
 /** Codes read in one row when an index catches up. */
 const codesPerChunk = 32_768;
 
@@ -392,17 +395,20 @@ export class EmbeddingsRepository {
   }
 
   /**
-   * Keeps a search's vector, and counts what asking for it cost: unless another process is writing,
-   * as the search does not wait for it. The vector is then asked for again next time, and its
-   * tokens are counted with the next search's.
+   * Keeps a search's vector, and counts what asking for it cost: unless another process is writing
+   * for longer than a caption's write takes, as the search does not wait for it. The vector is
+   * then asked for again next time, and its tokens are counted with the next search's.
    */
   cacheQuery(text: string, vector: Float32Array, inputTokens = 0): void {
     const tokens = this.uncountedTokens + inputTokens;
-    const written = writeWithoutWaiting(this.db, () =>
-      withoutMovingStamp(this.db, () => {
-        this.sql('INSERT OR REPLACE INTO query_embeddings (text, vector) VALUES (?, ?)').run(text, toBlob(vector));
-        this.addSpend(tokens);
-      }),
+    const written = writeWithoutWaiting(
+      this.db,
+      () =>
+        withoutMovingStamp(this.db, () => {
+          this.sql('INSERT OR REPLACE INTO query_embeddings (text, vector) VALUES (?, ?)').run(text, toBlob(vector));
+          this.addSpend(tokens);
+        }),
+      queryCachePatienceMs,
     );
     this.uncountedTokens = written ? 0 : tokens;
   }

@@ -19,15 +19,15 @@ export function statementCache(db: Database): (sql: string) => Statement {
 }
 
 /**
- * Runs `write` in a transaction unless that means waiting: while another process writes, the busy
- * timeout would hold the thread (every request of the app or `serve`) up to 15 s behind a long
- * write; a library opened read-only cannot be written. False when nothing was written: for what
- * may be left unwritten, or kept to be written later.
+ * Runs `write` in a transaction unless that means waiting more than `patienceMs`: while another
+ * process writes, the busy timeout would hold the thread (every request of the app or `serve`) up
+ * to 15 s behind a long write; a library opened read-only cannot be written. False when nothing
+ * was written: for what may be left unwritten, or kept to be written later.
  */
-export function writeWithoutWaiting(db: Database, write: () => void): boolean {
+export function writeWithoutWaiting(db: Database, write: () => void, patienceMs = 0): boolean {
   if (db.inTransaction || db.readonly) return false;
   const busyTimeout = db.pragma('busy_timeout', { simple: true }) as number;
-  db.pragma('busy_timeout = 0');
+  db.pragma(`busy_timeout = ${patienceMs}`);
   try {
     db.transaction(write)();
     return true;
